@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { seedDemo } from './demo/seed.js';
+import { createParley } from './server.js';
+import { connect } from './store/connect.js';
+import { migrate } from './store/migrate.js';
+
+const USAGE = `Usage: parley <command>
+
+  serve                         start the server (runs migrations, loads CONTENT_DIR)
+  demo [--no-serve]             create the demo publication, then serve it
+  migrate                       bring the database schema up to date
+  users grant EMAIL [--until YYYY-MM-DD]   make EMAIL a subscriber (manually)
+  users revoke EMAIL            end EMAIL's manual subscription
+
+Configuration comes from environment variables; see README.md.`;
+
+class UsageError extends Error {}
+
+async function serve(config: Config, demo: boolean): Promise<void> {
+  const parley = await createParley(config, { loadContent: true });
+  if (demo) {
+    const report = await seedDemo(parley);
+    parley.app.log.info(report.summary);
+    process.stdout.write(`\n${report.instructions(config.baseUrl)}\n\n`);
+  }
+  const stop = async () => {
+    await parley.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await parley.app.listen({ port: config.PORT, host: config.HOST });
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === 'help' || cmd === '--help') {
+    process.stdout.write(USAGE + '\n');
+    return;
+  }
+  const config = loadConfig();
+  switch (cmd) {
+    case 'serve':
+      return serve(config, false);
+    case 'demo': {
+      const { values } = parseArgs({ args: rest, options: { 'no-serve': { type: 'boolean' } } });
+      if (values['no-serve']) {
+        const parley = await createParley(config, { loadContent: true });
+        const report = await seedDemo(parley);
+        process.stdout.write(`${report.summary}\n${report.instructions(config.baseUrl)}\n`);
+        return parley.close();
+      }
+      return serve(config, true);
+    }
+    case 'migrate': {
+      const conn = connect(config.DATABASE_URL);
+      const done = await migrate(conn);
+      await conn.close();
+      process.stdout.write(done.length ? `Applied: ${done.join(', ')}\n` : 'Schema is up to date.\n');
+      return;
+    }
+    case 'users': {
+      const { positionals, values } = parseArgs({ args: rest, allowPositionals: true, options: { until: { type: 'string' } } });
+      const [action, email] = positionals;
+      if (!email || !/^[^\s@]+@[^\s@]+$/.test(email)) throw new UsageError('users grant|revoke needs an email address');
+      const until = values.until ? new Date(`${values.until}T23:59:59Z`) : null;
+      if (until && Number.isNaN(until.getTime())) throw new UsageError('--until must be a date like 2027-01-31');
+      const parley = await createParley({ ...config, LOG_LEVEL: 'warn' });
+      try {
+        if (action === 'grant') {
+          await parley.accounts.grant(email, until);
+          process.stdout.write(`${email} is a subscriber${until ? ` until ${values.until}` : ''}.\n`);
+        } else if (action === 'revoke') {
+          await parley.accounts.revoke(email);
+          process.stdout.write(`${email} is no longer a manual subscriber.\n`);
+        } else throw new UsageError(`unknown users action: ${action ?? ''}`);
+      } finally {
+        await parley.close();
+      }
+      return;
+    }
+    default:
+      throw new UsageError(`unknown command: ${cmd}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+  if (err instanceof UsageError) {
+    process.stderr.write(`parley: ${err.message}\n\n${USAGE}\n`);
+    process.exit(64); // EX_USAGE
+  }
+  const e = err as { code?: string; message?: string };
+  process.stderr.write(`parley: ${e.code ? `[${e.code}] ` : ''}${e.message ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,88 @@
+import { renderMarkdown } from '../render/markdown.js';
+import type { Parley } from '../server.js';
+import { demoDiscussion, demoPeople, type DemoComment } from './discussion.js';
+
+export const DEMO_ARTICLE = 'night-trains';
+
+export interface SeedReport {
+  summary: string;
+  instructions(baseUrl: string): string;
+}
+
+/** Deterministic choice of voters so the demo looks the same on every machine. */
+function pick<T>(list: readonly T[], n: number, seed: number): T[] {
+  const out: T[] = [];
+  for (let i = 0; out.length < Math.min(n, list.length); i++) {
+    const item = list[(seed * 7 + i * 13) % list.length]!;
+    if (!out.includes(item)) out.push(item);
+  }
+  return out;
+}
+
+/**
+ * Fills the demo article's discussion: people, subscriptions, ~70 comments over three days with
+ * votes, edits and a deletion. Does nothing if the discussion already has comments.
+ */
+export async function seedDemo(parley: Parley): Promise<SeedReport> {
+  const { store, accounts } = parley;
+  const article = await store.articleBySlug(DEMO_ARTICLE);
+  if (!article) throw new Error(`the demo needs content/${DEMO_ARTICLE}.md in CONTENT_DIR`);
+  const now = new Date();
+  const instructions = (baseUrl: string) =>
+    [
+      `Parley demo is ready at ${baseUrl}/articles/${DEMO_ARTICLE}`,
+      `Sign in at ${baseUrl}/signin; with no SMTP_URL set, the sign-in link is printed in this log.`,
+      `  as a subscriber:     reader@example.com`,
+      `  as a non-subscriber: guest@example.com`,
+    ].join('\n');
+  if (article.commentCount > 0 || (await store.topLevel({ articleId: article.id, sort: 'oldest', maxId: Number.MAX_SAFE_INTEGER, after: null, limit: 1, viewerId: null })).length > 0) {
+    return { summary: 'demo discussion already present', instructions };
+  }
+
+  const span = Math.max(...demoDiscussion.map((c) => Math.max(c.minutesAfterPublish, c.editedAfterMinutes ?? 0)));
+  const start = now.getTime() - (span + 45) * 60_000;
+  const at = (minutes: number) => new Date(start + minutes * 60_000);
+
+  const people = new Map<string, number>();
+  for (const p of demoPeople) {
+    const user = await store.ensureUser(p.email, p.name, at(-60 * 24 * 90));
+    people.set(p.key, user.id);
+    if (p.subscriber) await accounts.grant(p.email, null);
+  }
+  const userIds = [...people.values()];
+  const ids = new Map<string, number>();
+  const ordered = [...demoDiscussion].sort((a, b) => a.minutesAfterPublish - b.minutesAfterPublish);
+
+  await store.transaction(async (tx) => {
+    for (const [n, c] of ordered.entries()) {
+      const parent = c.parent ? await tx.commentById(ids.get(c.parent)!) : null;
+      const authorId = people.get(c.author)!;
+      const id = await tx.insertComment({
+        articleId: article.id,
+        parentId: parent?.id ?? null,
+        rootId: parent ? (parent.rootId ?? parent.id) : null,
+        depth: parent ? parent.depth + 1 : 0,
+        authorId,
+        bodySrc: c.body,
+        bodyHtml: renderMarkdown(c.body),
+        status: 'visible',
+        createdAt: at(c.minutesAfterPublish),
+      });
+      ids.set(c.key, id);
+      const others = userIds.filter((u) => u !== authorId);
+      const ups = pick(others, c.up ?? 0, n);
+      const downs = pick(others.filter((u) => !ups.includes(u)), c.down ?? 0, n + 3);
+      for (const u of ups) await tx.setVote(id, u, 1, at(c.minutesAfterPublish + 5));
+      for (const u of downs) await tx.setVote(id, u, -1, at(c.minutesAfterPublish + 5));
+    }
+    for (const c of ordered.filter((x: DemoComment) => x.editedBody)) {
+      const id = ids.get(c.key)!;
+      await tx.editComment(id, c.editedBody!, renderMarkdown(c.editedBody!), people.get(c.author)!, at(c.editedAfterMinutes ?? c.minutesAfterPublish + 30));
+    }
+    for (const c of ordered.filter((x) => x.deleted)) {
+      const row = await tx.commentById(ids.get(c.key)!);
+      await tx.deleteComment(row!, at(span));
+    }
+  });
+  return { summary: `demo discussion created: ${ordered.length} comments by ${demoPeople.length} people`, instructions };
+}

@@ -1,0 +1,31 @@
+import { canDelete, canEdit, type Actor } from './permissions.js';
+import type { Comment, CommentView } from './types.js';
+import type { VoteValue } from './votes.js';
+
+/** What a given reader may see of a comment: a deleted one keeps its place and nothing else. */
+export function commentView(c: Comment, actor: Actor | null, myVote: VoteValue, now: Date, editWindowMinutes: number): CommentView {
+  const deleted = c.status === 'deleted';
+  const mine = actor !== null && actor.user.id === c.authorId;
+  return {
+    id: c.id,
+    parentId: c.parentId,
+    rootId: c.rootId,
+    depth: c.depth,
+    author: deleted ? null : { id: c.authorId, name: c.authorName },
+    replyTo: c.replyToName,
+    bodyHtml: deleted ? '' : c.bodyHtml,
+    // The source is only needed to edit or quote; quoting works from any visible comment.
+    bodySrc: deleted ? null : c.bodySrc,
+    status: c.status === 'rejected' ? 'pending' : c.status,
+    createdAt: c.createdAt.toISOString(),
+    editedAt: deleted ? null : (c.editedAt?.toISOString() ?? null),
+    editedBy: deleted ? null : c.editedByName,
+    score: c.score,
+    up: c.up,
+    down: c.down,
+    myVote: mine ? 0 : myVote,
+    replyCount: c.replyCount,
+    canEdit: canEdit(actor, c, now, editWindowMinutes),
+    canDelete: canDelete(actor, c),
+  };
+}

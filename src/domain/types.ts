@@ -1,0 +1,134 @@
+/** Core domain types shared by services, HTTP, SSR and the browser widget. No I/O here. */
+
+export type Role = 'reader' | 'moderator' | 'admin';
+export type CommentPolicy = 'subscribers' | 'members' | 'closed';
+export type CommentStatus = 'visible' | 'pending' | 'rejected' | 'deleted';
+export type SortOrder = 'top' | 'newest' | 'oldest';
+export const SORT_ORDERS: readonly SortOrder[] = ['top', 'newest', 'oldest'];
+
+export interface User {
+  id: number;
+  email: string;
+  displayName: string;
+  role: Role;
+  createdAt: Date;
+  suspendedUntil: Date | null;
+  banned: boolean;
+}
+
+export type EntitlementSource = 'stripe' | 'sso' | 'manual';
+export type EntitlementStatus = 'active' | 'trialing' | 'past_due' | 'canceled' | 'revoked';
+
+export interface Entitlement {
+  userId: number;
+  source: EntitlementSource;
+  status: EntitlementStatus;
+  /** null means open-ended (a manual grant without an end date). */
+  currentPeriodEnd: Date | null;
+}
+
+export interface Article {
+  id: number;
+  slug: string;
+  url: string | null;
+  title: string;
+  standfirst: string;
+  author: string;
+  authorBio: string;
+  authorHandle: string;
+  image: string | null;
+  imageCredit: string;
+  publishedAt: Date;
+  body: string;
+  commentPolicy: CommentPolicy;
+  commentCount: number;
+}
+
+export interface Comment {
+  id: number;
+  articleId: number;
+  parentId: number | null;
+  rootId: number | null;
+  depth: number;
+  authorId: number;
+  authorName: string;
+  bodySrc: string;
+  bodyHtml: string;
+  status: CommentStatus;
+  createdAt: Date;
+  editedAt: Date | null;
+  editedByName: string | null;
+  /** Name of the author of the parent comment, null for top-level or a deleted parent. */
+  replyToName: string | null;
+  score: number;
+  up: number;
+  down: number;
+  /** For a top-level comment: rows in its thread that readers see (visible or deleted placeholders). */
+  replyCount: number;
+}
+
+/** A comment as the API and the widget see it: only what a reader may know, dates as ISO strings. */
+export interface CommentView {
+  id: number;
+  parentId: number | null;
+  rootId: number | null;
+  depth: number;
+  /** null once the comment is deleted: the placeholder names nobody. */
+  author: { id: number; name: string } | null;
+  /** The name of the author of the comment this one answers (for `Reply to <name>`). */
+  replyTo: string | null;
+  bodyHtml: string;
+  bodySrc: string | null;
+  status: 'visible' | 'pending' | 'deleted';
+  createdAt: string;
+  editedAt: string | null;
+  editedBy: string | null;
+  score: number;
+  up: number;
+  down: number;
+  myVote: -1 | 0 | 1;
+  replyCount: number;
+  canEdit: boolean;
+  canDelete: boolean;
+}
+
+/** A top-level comment with the first replies of its thread, flat and in time order. */
+export interface ThreadView {
+  comment: CommentView;
+  replies: CommentView[];
+  /** Cursor for the next replies of this thread, or null when all are here. */
+  repliesCursor: string | null;
+  moreReplies: number;
+}
+
+export interface ThreadPage {
+  sort: SortOrder;
+  threads: ThreadView[];
+  nextCursor: string | null;
+}
+
+export interface ViewerInfo {
+  id: number;
+  name: string;
+  email: string;
+  role: Role;
+  subscriber: boolean;
+  subscriberUntil: string | null;
+}
+
+/** What the widget needs to render an article's discussion; also embedded in the SSR page for hydration. */
+export interface DiscussionState {
+  article: { id: number; slug: string; title: string; policy: CommentPolicy; commentCount: number };
+  viewer: ViewerInfo | null;
+  /** Whether the server will accept a post, reply or vote from this viewer on this article. */
+  canParticipate: boolean;
+  /** Why not, as a messages key, when canParticipate is false. */
+  blockedReason: 'signin' | 'subscribe' | 'closed' | 'suspended' | null;
+  csrfToken: string | null;
+  page: ThreadPage;
+  /** Thread the page was asked to show first (deep link), if any. */
+  focusCommentId: number | null;
+  limits: { maxLength: number; editWindowMinutes: number; indentDepth: number };
+  /** ISO time the server rendered this state, so relative times agree before hydration. */
+  now: string;
+}

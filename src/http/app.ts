@@ -1,0 +1,94 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import { AppError } from '../domain/errors.js';
+import { messages } from '../messages.js';
+import { BUILT_PUBLIC_DIR, PUBLIC_DIR } from '../paths.js';
+import type { Accounts } from '../services/accounts.js';
+import type { Discussions } from '../services/discussion.js';
+import type { Store } from '../store/store.js';
+import { registerErrorHandling } from './errors.js';
+import { articleRoutes } from './routes/articles.js';
+import { authRoutes } from './routes/auth.js';
+import { commentRoutes } from './routes/comments.js';
+import { pageRoutes } from './routes/pages.js';
+import { ErrorBody } from './schemas.js';
+import { registerSession } from './session.js';
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  accounts: Accounts;
+  discussions: Discussions;
+}
+
+/** Secrets that must never reach a log line. */
+const REDACT = ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'req.headers.authorization', 'res.headers["set-cookie"]'];
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    logger: { level: config.LOG_LEVEL, redact: REDACT },
+    trustProxy: config.TRUST_PROXY,
+    bodyLimit: 256 * 1024,
+    // Unknown fields are an error, not silently dropped, and defaults fill in omitted ones.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  });
+  app.addSchema(ErrorBody);
+  registerErrorHandling(app);
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    strictTransportSecurity: config.baseUrl.startsWith('https:'),
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyFormbody, { bodyLimit: 16 * 1024 });
+  await app.register(fastifySwagger, {
+    openapi: { info: { title: 'Parley API', version: '1.0.0', description: 'Subscriber discussions for online publications' } },
+  });
+  registerSession(app, deps.accounts, config);
+  await app.register(fastifyRateLimit, {
+    global: true,
+    max: config.RATE_LIMIT_PER_MINUTE,
+    timeWindow: '1 minute',
+    // After the session hook, so limits can key on the signed-in reader rather than the IP.
+    hook: 'preHandler',
+    errorResponseBuilder: (_req, ctx) => new AppError(429, 'rate_limited', messages.errors.rate_limited(Math.ceil(ctx.ttl / 1000))),
+  });
+  await app.register(fastifyStatic, { root: [PUBLIC_DIR, BUILT_PUBLIC_DIR], prefix: '/static/', maxAge: '1h' });
+
+  app.get('/healthz', { config: { rateLimit: false } }, async () => {
+    await deps.store.maxCommentId();
+    return { ok: true };
+  });
+
+  await app.register(
+    async (api) => {
+      await api.register(commentRoutes, { discussions: deps.discussions, config });
+      await api.register(authRoutes, { accounts: deps.accounts, config });
+      await api.register(articleRoutes, { store: deps.store, discussions: deps.discussions });
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    },
+    { prefix: '/api/v1' },
+  );
+  await app.register(pageRoutes, deps);
+  return app;
+}

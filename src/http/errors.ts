@@ -1,0 +1,41 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { AppError } from '../domain/errors.js';
+import { messages } from '../messages.js';
+
+const send = (code: string, message: string) => ({ error: { code, message } });
+
+/**
+ * One place that turns every failure into `{error:{code,message}}`: a reader never sees a stack
+ * trace, and the log keeps the detail of anything unexpected.
+ */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    if (err instanceof AppError) {
+      return reply.status(err.status).headers(err.headers).send(send(err.code, err.message));
+    }
+    const e = err as FastifyError;
+    if (e.validation) {
+      const where = e.validationContext ?? 'request';
+      const first = e.validation[0];
+      const field = first ? `${first.instancePath || ''}${first.params && 'additionalProperty' in first.params ? '/' + String(first.params.additionalProperty) : ''}` : '';
+      return reply.status(400).send(send('validation', `${messages.errors.validation} ${where}${field}: ${first?.message ?? 'invalid'}`));
+    }
+    if (e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (e.statusCode === 400 && e instanceof SyntaxError)) {
+      return reply.status(400).send(send('bad_json', messages.errors.bad_json));
+    }
+    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.status(413).send(send('body_too_large', messages.errors.body_too_large));
+    if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.status(415).send(send('unsupported_media_type', e.message));
+    if (e.statusCode === 429) {
+      return reply.status(429).send(send('rate_limited', e.message));
+    }
+    if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+      return reply.status(e.statusCode).send(send(e.code ? e.code.toLowerCase() : 'bad_request', e.message));
+    }
+    req.log.error({ err }, 'unhandled error');
+    return reply.status(500).send(send('internal', messages.errors.internal));
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    reply.status(404).send(send('not_found', messages.errors.not_found));
+  });
+}

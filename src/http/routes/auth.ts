@@ -1,0 +1,60 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../config.js';
+import type { Accounts } from '../../services/accounts.js';
+import { clearSessionCookie } from '../session.js';
+import { errors } from '../schemas.js';
+
+const Viewer = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  email: Type.String(),
+  role: Type.String(),
+  subscriber: Type.Boolean(),
+  subscriberUntil: Type.Union([Type.String(), Type.Null()]),
+});
+
+/** Sign-in by emailed link and the current session, as JSON for the widget. */
+export async function authRoutes(app: FastifyInstance, opts: { accounts: Accounts; config: Config }) {
+  const { accounts, config } = opts;
+  const secure = config.baseUrl.startsWith('https:');
+
+  app.post('/auth/login', {
+    config: {
+      rateLimit: { max: config.LOGIN_LIMIT_PER_HOUR, timeWindow: '1 hour' },
+    },
+    schema: {
+      summary: 'Email a one-time sign-in link',
+      body: Type.Object(
+        { email: Type.String({ format: 'email', maxLength: 254 }), returnTo: Type.Optional(Type.String({ maxLength: 2000 })) },
+        { additionalProperties: false },
+      ),
+      response: { 202: Type.Object({ sent: Type.Boolean() }), ...errors(400, 429) },
+    },
+    handler: async (req, reply) => {
+      const b = req.body as { email: string; returnTo?: string };
+      await accounts.requestLogin(b.email, b.returnTo);
+      return reply.status(202).send({ sent: true });
+    },
+  });
+
+  app.get('/session', {
+    schema: {
+      summary: 'Who is signed in, and the CSRF token their writes must carry',
+      response: { 200: Type.Object({ viewer: Type.Union([Viewer, Type.Null()]), csrfToken: Type.Union([Type.String(), Type.Null()]) }) },
+    },
+    handler: async (req, reply) => {
+      reply.header('cache-control', 'no-store');
+      return { viewer: req.actor ? accounts.viewerInfo(req.actor) : null, csrfToken: req.csrfToken };
+    },
+  });
+
+  app.post('/auth/logout', {
+    schema: { summary: 'End this session', response: { 200: Type.Object({ ok: Type.Boolean() }) } },
+    handler: async (req, reply) => {
+      if (req.sessionToken) await accounts.logout(req.sessionToken);
+      clearSessionCookie(reply, secure);
+      return { ok: true };
+    },
+  });
+}

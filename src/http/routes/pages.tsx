@@ -1,0 +1,109 @@
+import { Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../config.js';
+import { AppError } from '../../domain/errors.js';
+import type { SortOrder } from '../../domain/types.js';
+import { messages } from '../../messages.js';
+import { renderArticleMarkdown } from '../../render/markdown.js';
+import { ArticlePage } from '../../render/pages/ArticlePage.js';
+import { HomePage } from '../../render/pages/HomePage.js';
+import { MessagePage } from '../../render/pages/MessagePage.js';
+import { SignInPage, VerifyPage } from '../../render/pages/SignInPage.js';
+import { safeReturnPath, type Accounts } from '../../services/accounts.js';
+import type { Discussions } from '../../services/discussion.js';
+import type { Store } from '../../store/store.js';
+import { sendPage } from '../render.js';
+import { Cursor, Id, Sort } from '../schemas.js';
+import { clearSessionCookie, setSessionCookie } from '../session.js';
+
+const m = messages.pages;
+const SignInForm = Type.Object({ email: Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' }), returnTo: Type.Optional(Type.String({ maxLength: 2000 })) });
+
+/** Server-rendered pages: the front page, articles with their discussion, sign-in. */
+export async function pageRoutes(app: FastifyInstance, opts: { config: Config; accounts: Accounts; discussions: Discussions; store: Store }) {
+  const { config, accounts, discussions, store } = opts;
+  const deps = { config, accounts };
+  const secure = config.baseUrl.startsWith('https:');
+
+  app.get('/', async (req, reply) => {
+    const articles = await store.listArticles(50);
+    return sendPage(req, reply, deps, { title: config.PUBLICATION_NAME }, <HomePage articles={articles} timeZone={config.PUBLICATION_TIMEZONE} />);
+  });
+
+  app.get('/articles/:slug', {
+    schema: {
+      params: Type.Object({ slug: Type.String({ maxLength: 200 }) }),
+      querystring: Type.Object({ sort: Sort, cursor: Type.Optional(Cursor), comment: Type.Optional(Id) }),
+    },
+    handler: async (req, reply) => {
+      const article = await store.articleBySlug((req.params as { slug: string }).slug);
+      if (!article) {
+        return sendPage(req, reply, deps, { title: m.notFoundHeading, status: 404 }, <MessagePage heading={m.notFoundHeading}><p><a href="/">{m.backHome}</a></p></MessagePage>);
+      }
+      const q = req.query as { sort: SortOrder; cursor?: string; comment?: number };
+      const state = await discussions.state(article, req.actor, req.csrfToken, q.sort, q.cursor, q.comment ?? null);
+      return sendPage(
+        req,
+        reply,
+        deps,
+        { title: `${article.title} | ${config.PUBLICATION_NAME}`, description: article.standfirst, scripts: ['/static/widget.js'] },
+        <ArticlePage article={article} bodyHtml={renderArticleMarkdown(article.body)} timeZone={config.PUBLICATION_TIMEZONE} state={state} />,
+      );
+    },
+  });
+
+  app.get('/signin', async (req, reply) => {
+    const returnTo = safeReturnPath((req.query as { return?: string }).return);
+    return sendPage(req, reply, deps, { title: m.signInHeading }, <SignInPage returnTo={returnTo} />);
+  });
+
+  app.post('/signin', {
+    config: { rateLimit: { max: config.LOGIN_LIMIT_PER_HOUR, timeWindow: '1 hour' } },
+    handler: async (req, reply) => {
+      const form = req.body as Record<string, unknown> | undefined;
+      const returnTo = safeReturnPath(typeof form?.returnTo === 'string' ? form.returnTo : undefined);
+      if (!Value.Check(SignInForm, form)) {
+        return sendPage(req, reply, deps, { title: m.signInHeading, status: 400 }, <SignInPage returnTo={returnTo} error={messages.errors.validation} />);
+      }
+      await accounts.requestLogin(form.email, returnTo);
+      return sendPage(req, reply, deps, { title: m.signInHeading }, <MessagePage heading={m.signInHeading}><p role="status">{m.linkSent(form.email)}</p></MessagePage>);
+    },
+  });
+
+  // A GET only shows a button: mail scanners that open links must not spend the one-time token.
+  app.get('/auth/verify', async (req, reply) => {
+    const token = String((req.query as { token?: string }).token ?? '').slice(0, 100);
+    return sendPage(req, reply, deps, { title: m.verifyHeading }, <VerifyPage token={token} />);
+  });
+
+  app.post('/auth/verify', async (req, reply) => {
+    const token = (req.body as Record<string, unknown> | undefined)?.token;
+    try {
+      if (typeof token !== 'string' || token.length > 100) throw new AppError(400, 'login_link_invalid', messages.errors.login_link_invalid);
+      const s = await accounts.completeLogin(token);
+      setSessionCookie(reply, s.sessionToken, s.expiresAt, secure);
+      return reply.redirect(s.returnTo, 303);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      return sendPage(req, reply, deps, { title: m.linkInvalidHeading, status: 400 }, <MessagePage heading={m.linkInvalidHeading}><p>{err.message}</p><p><a href="/signin">{m.signIn}</a></p></MessagePage>);
+    }
+  });
+
+  app.post('/signout', async (req, reply) => {
+    if (req.sessionToken) await accounts.logout(req.sessionToken);
+    clearSessionCookie(reply, secure);
+    return reply.redirect('/', 303);
+  });
+
+  app.get('/subscribe', async (req, reply) => {
+    const back = safeReturnPath((req.query as { return?: string }).return);
+    const until = req.actor?.subscriberUntil?.toISOString().slice(0, 10) ?? null;
+    return sendPage(req, reply, deps, { title: m.subscribeHeading }, (
+      <MessagePage heading={m.subscribeHeading}>
+        <p>{req.actor?.subscriber ? m.subscriberStatus(until) : m.subscribeIntro(config.PUBLICATION_NAME)}</p>
+        <p><a href={back}>{m.backToArticle}</a></p>
+      </MessagePage>
+    ));
+  });
+}

@@ -1,0 +1,51 @@
+import type { Article, DiscussionState } from '../../domain/types.js';
+import { formatArticleDate } from '../../domain/time.js';
+import { Discussion } from '../../../web/widget/Discussion.js';
+
+export interface ArticlePageProps {
+  article: Article;
+  bodyHtml: string;
+  timeZone: string;
+  state: DiscussionState;
+}
+
+/** JSON inside a script element: `<` escaped so no string in it can close the element. */
+export function embedJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+export function ArticlePage({ article: a, bodyHtml, timeZone, state }: ArticlePageProps) {
+  return (
+    <>
+      <article class="article" aria-labelledby="article-title">
+        <header>
+          <h1 id="article-title">{a.title}</h1>
+          {a.standfirst ? <p class="standfirst">{a.standfirst}</p> : null}
+          {a.image ? (
+            <figure class="article-image">
+              <img src={a.image} alt="" width={1200} height={630} />
+              {a.imageCredit ? <figcaption>{a.imageCredit}</figcaption> : null}
+            </figure>
+          ) : a.imageCredit ? (
+            <p class="image-credit">{a.imageCredit}</p>
+          ) : null}
+          <p class="article-meta">
+            {a.author ? <span class="byline">{a.author}</span> : null}
+            <time datetime={a.publishedAt.toISOString()}>{formatArticleDate(a.publishedAt, timeZone)}</time>
+          </p>
+        </header>
+        <div class="article-body" dangerouslySetInnerHTML={{ __html: bodyHtml }} />
+        {a.authorBio || a.authorHandle ? (
+          <aside class="author-bio" aria-label={a.author || 'Author'}>
+            {a.authorBio ? <p>{a.authorBio}</p> : null}
+            {a.authorHandle ? <p class="author-handle">{a.authorHandle}</p> : null}
+          </aside>
+        ) : null}
+      </article>
+      <div id="parley-root" data-api="/api/v1">
+        <Discussion state={state} />
+      </div>
+      <script type="application/json" id="parley-state" dangerouslySetInnerHTML={{ __html: embedJson(state) }} />
+    </>
+  );
+}

@@ -1,0 +1,47 @@
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import type { Config } from './config.js';
+import { buildApp } from './http/app.js';
+import { logMailer, smtpMailer, type Mailer } from './mail/mailer.js';
+import { Accounts } from './services/accounts.js';
+import { systemClock, type Clock } from './services/clock.js';
+import { loadContent } from './services/content.js';
+import { Discussions } from './services/discussion.js';
+import { connect, type Connection } from './store/connect.js';
+import { migrate } from './store/migrate.js';
+import { Store } from './store/store.js';
+
+export interface Parley {
+  app: FastifyInstance;
+  store: Store;
+  accounts: Accounts;
+  discussions: Discussions;
+  mailer: Mailer;
+  close(): Promise<void>;
+}
+
+/** The composition root: opens the database, brings its schema up to date and wires the services. */
+export async function createParley(config: Config, opts: { clock?: Clock; mailer?: Mailer; loadContent?: boolean } = {}): Promise<Parley> {
+  const clock = opts.clock ?? systemClock;
+  const conn: Connection = connect(config.DATABASE_URL);
+  await migrate(conn);
+  const store = new Store(conn.db, conn.dialect);
+  const log = pino({ level: config.LOG_LEVEL });
+  const mailer = opts.mailer ?? (config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : logMailer(log));
+  const accounts = new Accounts(store, mailer, config, clock);
+  const discussions = new Discussions(store, accounts, config, clock);
+  if (opts.loadContent) await loadContent(config.CONTENT_DIR, store, clock);
+  const app = await buildApp({ config, store, accounts, discussions });
+  return {
+    app,
+    store,
+    accounts,
+    discussions,
+    mailer,
+    async close() {
+      await app.close();
+      mailer.close();
+      await conn.close();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import matter from 'gray-matter';
+import type { Article } from '../domain/types.js';
+import type { ArticleInput, Store } from '../store/store.js';
+import type { Clock } from './clock.js';
+
+const FrontMatter = Type.Object({
+  title: Type.String({ minLength: 1, maxLength: 300 }),
+  standfirst: Type.String({ maxLength: 1000, default: '' }),
+  author: Type.String({ maxLength: 200, default: '' }),
+  author_bio: Type.String({ maxLength: 2000, default: '' }),
+  author_handle: Type.String({ maxLength: 100, default: '' }),
+  image: Type.Optional(Type.String({ maxLength: 2000 })),
+  image_credit: Type.String({ maxLength: 500, default: '' }),
+  published_at: Type.Union([Type.String({ minLength: 10 }), Type.Date()]),
+  comments: Type.Union([Type.Literal('subscribers'), Type.Literal('members'), Type.Literal('closed')], { default: 'subscribers' }),
+  url: Type.Optional(Type.String({ maxLength: 2000 })),
+});
+
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** Parses one article file; the error names the file and the field so an editor can fix it. */
+export function parseArticle(file: string, source: string): ArticleInput {
+  const slug = basename(file, '.md');
+  if (!SLUG.test(slug)) throw new Error(`${file}: the file name must be a slug (lower-case words joined by hyphens)`);
+  const { data, content } = matter(source);
+  const fm = Value.Default(FrontMatter, structuredClone(data));
+  const err = Value.Errors(FrontMatter, fm).First();
+  if (err) throw new Error(`${file}: front matter ${err.path.slice(1) || '(root)'}: ${err.message}`);
+  const v = fm as typeof FrontMatter.static;
+  const publishedAt = v.published_at instanceof Date ? v.published_at : new Date(v.published_at);
+  if (Number.isNaN(publishedAt.getTime())) throw new Error(`${file}: front matter published_at is not a date`);
+  return {
+    slug,
+    url: v.url ?? null,
+    title: v.title,
+    standfirst: v.standfirst,
+    author: v.author,
+    authorBio: v.author_bio,
+    authorHandle: v.author_handle,
+    image: v.image ?? null,
+    imageCredit: v.image_credit,
+    publishedAt,
+    body: content.trim(),
+    commentPolicy: v.comments,
+  };
+}
+
+/** Loads every `*.md` of the content folder into the database; discussions are kept. */
+export async function loadContent(dir: string, store: Store, clock: Clock): Promise<Article[]> {
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.md')).sort();
+  const inputs = await Promise.all(files.map(async (f) => parseArticle(f, await readFile(join(dir, f), 'utf8'))));
+  const out: Article[] = [];
+  for (const a of inputs) out.push(await store.upsertArticle(a, clock.now()));
+  return out;
+}

@@ -1,0 +1,208 @@
+import type { Config } from '../config.js';
+import { normaliseBody } from '../domain/comment-body.js';
+import { commentView } from '../domain/comment-view.js';
+import { decodeReplyCursor, decodeThreadCursor, encodeReplyCursor, encodeThreadCursor } from '../domain/cursor.js';
+import { AppError, badRequest, forbidden, notFound, unauthorized } from '../domain/errors.js';
+import { participationBlock, voteBlock, canEdit, canDelete, type Actor } from '../domain/permissions.js';
+import type { Article, Comment, CommentView, DiscussionState, SortOrder, ThreadPage, ThreadView } from '../domain/types.js';
+import type { VoteValue } from '../domain/votes.js';
+import { messages } from '../messages.js';
+import { renderMarkdown } from '../render/markdown.js';
+import type { Store } from '../store/store.js';
+import type { Clock } from './clock.js';
+import type { Accounts } from './accounts.js';
+
+type Limits = Pick<Config, 'PAGE_SIZE' | 'REPLIES_PER_THREAD' | 'EDIT_WINDOW_MINUTES' | 'MAX_COMMENT_LENGTH' | 'INDENT_DEPTH'>;
+
+function blockError(reason: NonNullable<ReturnType<typeof voteBlock>>): AppError {
+  if (reason === 'signin') return unauthorized(messages.errors.signin);
+  return forbidden(reason, messages.errors[reason]);
+}
+
+const sortKey = (c: Comment, sort: SortOrder) => (sort === 'top' ? c.score : c.createdAt.getTime());
+
+/** Reading and writing an article's discussion: the use cases behind the API and the pages. */
+export class Discussions {
+  constructor(
+    private readonly store: Store,
+    private readonly accounts: Accounts,
+    private readonly limits: Limits,
+    private readonly clock: Clock,
+  ) {}
+
+  async article(id: number): Promise<Article> {
+    const a = await this.store.articleById(id);
+    if (!a) throw notFound('article_not_found', messages.errors.article_not_found);
+    return a;
+  }
+
+  private async comment(id: number): Promise<Comment> {
+    const c = await this.store.commentById(id);
+    if (!c || c.status === 'rejected') throw notFound('comment_not_found', messages.errors.comment_not_found);
+    return c;
+  }
+
+  private async views(list: readonly Comment[], actor: Actor | null): Promise<CommentView[]> {
+    const now = this.clock.now();
+    const votes = actor ? await this.store.votesOf(actor.user.id, list.map((c) => c.id)) : new Map<number, VoteValue>();
+    return list.map((c) => commentView(c, actor, votes.get(c.id) ?? 0, now, this.limits.EDIT_WINDOW_MINUTES));
+  }
+
+  /** Attaches each thread's first replies (up to the watermark) to its top-level comment. */
+  private async threads(roots: readonly Comment[], maxId: number, actor: Actor | null): Promise<ThreadView[]> {
+    const perThread = this.limits.REPLIES_PER_THREAD;
+    const withReplies = roots.filter((r) => r.replyCount > 0);
+    const replies = perThread === 0 ? [] : await this.store.replies(withReplies.map((r) => ({ rootId: r.id, maxId, after: null, limit: perThread })), actor?.user.id ?? null);
+    const views = await this.views([...roots, ...replies], actor);
+    const byId = new Map(views.map((v) => [v.id, v]));
+    return roots.map((root) => {
+      const mine = replies.filter((r) => r.rootId === root.id);
+      const last = mine.at(-1);
+      const more = Math.max(0, root.replyCount - mine.length);
+      return {
+        comment: byId.get(root.id)!,
+        replies: mine.map((r) => byId.get(r.id)!),
+        moreReplies: more,
+        repliesCursor: more > 0 ? encodeReplyCursor({ r: root.id, w: maxId, t: last ? last.createdAt.getTime() : 0, i: last?.id ?? 0 }) : null,
+      };
+    });
+  }
+
+  async page(articleId: number, sort: SortOrder, cursor: string | undefined, actor: Actor | null): Promise<ThreadPage> {
+    await this.article(articleId);
+    const c = cursor ? decodeThreadCursor(cursor, sort) : null;
+    const maxId = c ? c.w : await this.store.maxCommentId();
+    const limit = this.limits.PAGE_SIZE;
+    const rows = await this.store.topLevel({ articleId, sort, maxId, after: c ? { key: c.k, id: c.i } : null, limit: limit + 1, viewerId: actor?.user.id ?? null });
+    const roots = rows.slice(0, limit);
+    const last = roots.at(-1);
+    const nextCursor = rows.length > limit && last ? encodeThreadCursor({ s: sort, w: maxId, k: sortKey(last, sort), i: last.id }) : null;
+    return { sort, threads: await this.threads(roots, maxId, actor), nextCursor };
+  }
+
+  async moreReplies(rootId: number, cursor: string, actor: Actor | null): Promise<{ replies: CommentView[]; repliesCursor: string | null; moreReplies: number }> {
+    const c = decodeReplyCursor(cursor, rootId);
+    const root = await this.comment(rootId);
+    const limit = Math.max(this.limits.REPLIES_PER_THREAD, 1) * 4;
+    const rows = await this.store.replies([{ rootId, maxId: c.w, after: { time: c.t, id: c.i }, limit: limit + 1 }], actor?.user.id ?? null);
+    const shown = rows.slice(0, limit);
+    const last = shown.at(-1);
+    const hasMore = rows.length > limit && last;
+    return {
+      replies: await this.views(shown, actor),
+      repliesCursor: hasMore ? encodeReplyCursor({ r: rootId, w: c.w, t: last.createdAt.getTime(), i: last.id }) : null,
+      // An estimate from the thread's counter: replies posted after the watermark are in it too.
+      moreReplies: hasMore ? Math.max(1, root.replyCount - (await this.countBefore(rootId, c.w, last))) : 0,
+    };
+  }
+
+  private async countBefore(rootId: number, maxId: number, last: Comment): Promise<number> {
+    return this.store.countReplies(rootId, maxId, { time: last.createdAt.getTime(), id: last.id });
+  }
+
+  /** The thread holding a comment, with its replies up to that comment, for deep links. */
+  async threadOf(commentId: number, actor: Actor | null): Promise<ThreadView> {
+    const target = await this.comment(commentId);
+    if (target.status === 'pending' && target.authorId !== actor?.user.id) throw notFound('comment_not_found', messages.errors.comment_not_found);
+    const root = target.rootId === null ? target : await this.comment(target.rootId);
+    const maxId = await this.store.maxCommentId();
+    const needed = target.rootId === null ? 0 : await this.store.countReplies(root.id, maxId, { time: target.createdAt.getTime(), id: target.id }, true);
+    const limit = Math.max(this.limits.REPLIES_PER_THREAD, needed);
+    const replies = limit === 0 ? [] : await this.store.replies([{ rootId: root.id, maxId, after: null, limit }], actor?.user.id ?? null);
+    const views = await this.views([root, ...replies], actor);
+    const last = replies.at(-1);
+    const more = Math.max(0, root.replyCount - replies.length);
+    return {
+      comment: views[0]!,
+      replies: views.slice(1),
+      moreReplies: more,
+      repliesCursor: more > 0 ? encodeReplyCursor({ r: root.id, w: maxId, t: last ? last.createdAt.getTime() : 0, i: last?.id ?? 0 }) : null,
+    };
+  }
+
+  async post(actor: Actor | null, articleId: number, body: string, parentId: number | null): Promise<{ comment: CommentView; commentCount: number }> {
+    const article = await this.article(articleId);
+    const now = this.clock.now();
+    const block = participationBlock(actor, article.commentPolicy, now);
+    if (block) throw blockError(block);
+    const text = normaliseBody(body, this.limits.MAX_COMMENT_LENGTH);
+    let parent: Comment | null = null;
+    if (parentId !== null) {
+      parent = await this.store.commentById(parentId);
+      if (!parent) throw notFound('parent_not_found', messages.errors.parent_not_found);
+      if (parent.articleId !== articleId) throw badRequest('parent_not_in_article', messages.errors.parent_not_in_article);
+      if (parent.status !== 'visible') throw badRequest('parent_not_replyable', messages.errors.parent_not_replyable);
+    }
+    const html = renderMarkdown(text);
+    const id = await this.store.transaction((tx) =>
+      tx.insertComment({
+        articleId,
+        parentId: parent?.id ?? null,
+        rootId: parent ? (parent.rootId ?? parent.id) : null,
+        depth: parent ? parent.depth + 1 : 0,
+        authorId: actor!.user.id,
+        bodySrc: text,
+        bodyHtml: html,
+        status: 'visible',
+        createdAt: now,
+      }),
+    );
+    const [comment] = await this.views([(await this.store.commentById(id))!], actor);
+    return { comment: comment!, commentCount: (await this.article(articleId)).commentCount };
+  }
+
+  async edit(actor: Actor | null, commentId: number, body: string): Promise<{ comment: CommentView }> {
+    if (!actor) throw unauthorized(messages.errors.unauthenticated);
+    const c = await this.comment(commentId);
+    const now = this.clock.now();
+    if (!canEdit(actor, c, now, this.limits.EDIT_WINDOW_MINUTES)) throw forbidden('edit_forbidden', messages.errors.edit_forbidden);
+    const text = normaliseBody(body, this.limits.MAX_COMMENT_LENGTH);
+    if (text !== c.bodySrc) {
+      await this.store.transaction((tx) => tx.editComment(c.id, text, renderMarkdown(text), actor.user.id, now));
+    }
+    const [view] = await this.views([(await this.store.commentById(c.id))!], actor);
+    return { comment: view! };
+  }
+
+  async remove(actor: Actor | null, commentId: number): Promise<{ comment: CommentView; commentCount: number }> {
+    if (!actor) throw unauthorized(messages.errors.unauthenticated);
+    const c = await this.comment(commentId);
+    if (!canDelete(actor, c)) throw forbidden('delete_forbidden', messages.errors.delete_forbidden);
+    await this.store.transaction((tx) => tx.deleteComment(c, this.clock.now()));
+    const [view] = await this.views([(await this.store.commentById(c.id))!], actor);
+    return { comment: view!, commentCount: (await this.article(c.articleId)).commentCount };
+  }
+
+  async vote(actor: Actor | null, commentId: number, value: VoteValue): Promise<{ up: number; down: number; score: number; myVote: VoteValue }> {
+    const c = await this.comment(commentId);
+    const article = await this.article(c.articleId);
+    const block = voteBlock(actor, article, c, this.clock.now());
+    if (block) throw blockError(block);
+    const counts = await this.store.transaction((tx) => tx.setVote(c.id, actor!.user.id, value, this.clock.now()));
+    return { ...counts, myVote: value };
+  }
+
+  /** Everything the widget needs to draw the discussion, for SSR and for the embed. */
+  async state(article: Article, actor: Actor | null, csrfToken: string | null, sort: SortOrder, cursor: string | undefined, focusCommentId: number | null): Promise<DiscussionState> {
+    const now = this.clock.now();
+    let page = await this.page(article.id, sort, cursor, actor);
+    if (focusCommentId !== null) {
+      const focused = await this.threadOf(focusCommentId, actor).catch(() => null);
+      if (focused) {
+        page = { ...page, threads: [focused, ...page.threads.filter((t) => t.comment.id !== focused.comment.id)] };
+      }
+    }
+    const block = participationBlock(actor, article.commentPolicy, now);
+    return {
+      article: { id: article.id, slug: article.slug, title: article.title, policy: article.commentPolicy, commentCount: article.commentCount },
+      viewer: actor ? this.accounts.viewerInfo(actor) : null,
+      canParticipate: block === null,
+      blockedReason: block,
+      csrfToken,
+      page,
+      focusCommentId,
+      limits: { maxLength: this.limits.MAX_COMMENT_LENGTH, editWindowMinutes: this.limits.EDIT_WINDOW_MINUTES, indentDepth: this.limits.INDENT_DEPTH },
+      now: now.toISOString(),
+    };
+  }
+}

@@ -1,0 +1,29 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Connection, Dialect } from './connect.js';
+import * as core from './migrations/001_core.js';
+
+interface DialectMigration {
+  up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
+}
+
+/** Ordered list: append new migrations, never edit a released one. */
+const migrations: Record<string, DialectMigration> = {
+  '001_core': core,
+};
+
+class StaticProvider implements MigrationProvider {
+  constructor(private readonly dialect: Dialect) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return Object.fromEntries(
+      Object.entries(migrations).map(([name, m]) => [name, { up: (db: Kysely<unknown>) => m.up(db, this.dialect) }]),
+    );
+  }
+}
+
+/** Brings the schema up to date. Safe to run from several nodes at once (Kysely locks). */
+export async function migrate(conn: Connection): Promise<string[]> {
+  const migrator = new Migrator({ db: conn.db, provider: new StaticProvider(conn.dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,103 @@
+import type { Generated } from 'kysely';
+
+/** Table shapes as stored. Times are epoch milliseconds (UTC) and flags 0/1 in both dialects. */
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  display_name: string;
+  role: string;
+  created_at: number;
+  suspended_until: number | null;
+  banned: number;
+}
+
+export interface EntitlementsTable {
+  id: Generated<number>;
+  user_id: number;
+  source: string;
+  /** The source's own id (a Stripe subscription id, an SSO issuer); '' for manual grants. */
+  external_ref: string;
+  status: string;
+  current_period_end: number | null;
+  updated_at: number;
+}
+
+export interface ArticlesTable {
+  id: Generated<number>;
+  slug: string;
+  url: string | null;
+  title: string;
+  standfirst: string;
+  author: string;
+  author_bio: string;
+  author_handle: string;
+  image: string | null;
+  image_credit: string;
+  published_at: number;
+  body: string;
+  comment_policy: string;
+  comment_count: number;
+  updated_at: number;
+}
+
+export interface CommentsTable {
+  id: Generated<number>;
+  article_id: number;
+  parent_id: number | null;
+  root_id: number | null;
+  depth: number;
+  author_id: number;
+  body_src: string;
+  body_html: string;
+  status: string;
+  created_at: number;
+  edited_at: number | null;
+  edited_by: number | null;
+  score: number;
+  up: number;
+  down: number;
+  reply_count: number;
+}
+
+export interface CommentRevisionsTable {
+  id: Generated<number>;
+  comment_id: number;
+  body_src: string;
+  editor_id: number;
+  created_at: number;
+}
+
+export interface VotesTable {
+  comment_id: number;
+  user_id: number;
+  value: number;
+  created_at: number;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface LoginTokensTable {
+  token_hash: string;
+  email: string;
+  return_to: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  entitlements: EntitlementsTable;
+  articles: ArticlesTable;
+  comments: CommentsTable;
+  comment_revisions: CommentRevisionsTable;
+  votes: VotesTable;
+  sessions: SessionsTable;
+  login_tokens: LoginTokensTable;
+}

@@ -1,0 +1,422 @@
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import type { Article, Comment, CommentPolicy, Entitlement, EntitlementSource, EntitlementStatus, Role, SortOrder, User } from '../domain/types.js';
+import type { VoteValue } from '../domain/votes.js';
+import { voteDelta } from '../domain/votes.js';
+import type { Dialect } from './connect.js';
+import { toArticle, toComment, toEntitlement, toUser, type CommentRow } from './rows.js';
+import type { Database } from './schema.js';
+
+export interface ArticleInput {
+  slug: string;
+  url: string | null;
+  title: string;
+  standfirst: string;
+  author: string;
+  authorBio: string;
+  authorHandle: string;
+  image: string | null;
+  imageCredit: string;
+  publishedAt: Date;
+  body: string;
+  commentPolicy: CommentPolicy;
+}
+
+export interface NewComment {
+  articleId: number;
+  parentId: number | null;
+  rootId: number | null;
+  depth: number;
+  authorId: number;
+  bodySrc: string;
+  bodyHtml: string;
+  status: 'visible' | 'pending';
+  createdAt: Date;
+}
+
+export interface TopLevelQuery {
+  articleId: number;
+  sort: SortOrder;
+  /** Highest comment id included: the page's watermark. */
+  maxId: number;
+  /** Sort key and id of the last row already shown. */
+  after: { key: number; id: number } | null;
+  limit: number;
+  viewerId: number | null;
+}
+
+export interface RepliesQuery {
+  rootId: number;
+  maxId: number;
+  after: { time: number; id: number } | null;
+  limit: number;
+}
+
+export interface SessionRecord {
+  user: User;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+type CommentsEb = ExpressionBuilder<Database & { author: Database['users']; editor: Database['users']; parent: Database['comments']; parent_author: Database['users'] }, 'comments'>;
+
+/** Readers see visible comments and deleted placeholders; authors also see their own pending ones. */
+function shownTo(eb: CommentsEb, viewerId: number | null) {
+  const shown = eb('comments.status', 'in', ['visible', 'deleted']);
+  if (viewerId === null) return shown;
+  return eb.or([shown, eb.and([eb('comments.status', '=', 'pending'), eb('comments.author_id', '=', viewerId)])]);
+}
+
+/**
+ * The one storage interface. Kysely hides the dialect; the few places where SQLite and PostgreSQL
+ * differ are in migrations and `connect.ts`. A Store bound to a transaction comes from `transaction`.
+ */
+export class Store {
+  constructor(
+    readonly db: Kysely<Database>,
+    readonly dialect: Dialect,
+  ) {}
+
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return fn(this);
+    return this.db.transaction().execute((trx) => fn(new Store(trx, this.dialect)));
+  }
+
+  // ---- users -------------------------------------------------------------------------------
+
+  async userById(id: number): Promise<User | null> {
+    const r = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? toUser(r) : null;
+  }
+
+  async userByEmail(email: string): Promise<User | null> {
+    const r = await this.db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
+    return r ? toUser(r) : null;
+  }
+
+  /** Returns the user with this email, creating it if new; concurrent callers get the same row. */
+  async ensureUser(email: string, displayName: string, now: Date): Promise<User> {
+    await this.db
+      .insertInto('users')
+      .values({ email: email.toLowerCase(), display_name: displayName, role: 'reader', created_at: now.getTime(), banned: 0, suspended_until: null })
+      .onConflict((oc) => oc.column('email').doNothing())
+      .execute();
+    return (await this.userByEmail(email))!;
+  }
+
+  async setRole(userId: number, role: Role): Promise<void> {
+    await this.db.updateTable('users').set({ role }).where('id', '=', userId).execute();
+  }
+
+  async setDisplayName(userId: number, name: string): Promise<void> {
+    await this.db.updateTable('users').set({ display_name: name }).where('id', '=', userId).execute();
+  }
+
+  // ---- entitlements ------------------------------------------------------------------------
+
+  async entitlementsOf(userId: number): Promise<Entitlement[]> {
+    const rows = await this.db.selectFrom('entitlements').selectAll().where('user_id', '=', userId).execute();
+    return rows.map(toEntitlement);
+  }
+
+  async putEntitlement(e: { userId: number; source: EntitlementSource; externalRef: string; status: EntitlementStatus; currentPeriodEnd: Date | null; now: Date }): Promise<void> {
+    const values = { status: e.status, current_period_end: e.currentPeriodEnd?.getTime() ?? null, updated_at: e.now.getTime() };
+    await this.db
+      .insertInto('entitlements')
+      .values({ user_id: e.userId, source: e.source, external_ref: e.externalRef, ...values })
+      .onConflict((oc) => oc.columns(['user_id', 'source', 'external_ref']).doUpdateSet(values))
+      .execute();
+  }
+
+  // ---- sessions and sign-in tokens ---------------------------------------------------------
+
+  async createSession(idHash: string, userId: number, csrfToken: string, now: Date, expiresAt: Date): Promise<void> {
+    await this.db
+      .insertInto('sessions')
+      .values({ id_hash: idHash, user_id: userId, csrf_token: csrfToken, created_at: now.getTime(), expires_at: expiresAt.getTime() })
+      .execute();
+  }
+
+  async sessionByHash(idHash: string, now: Date): Promise<SessionRecord | null> {
+    const r = await this.db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .selectAll('users')
+      .select(['sessions.csrf_token', 'sessions.expires_at'])
+      .where('sessions.id_hash', '=', idHash)
+      .where('sessions.expires_at', '>', now.getTime())
+      .executeTakeFirst();
+    if (!r) return null;
+    return { user: toUser(r), csrfToken: r.csrf_token, expiresAt: new Date(Number(r.expires_at)) };
+  }
+
+  async deleteSession(idHash: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+  }
+
+  async createLoginToken(tokenHash: string, email: string, returnTo: string, now: Date, expiresAt: Date): Promise<void> {
+    await this.db
+      .insertInto('login_tokens')
+      .values({ token_hash: tokenHash, email: email.toLowerCase(), return_to: returnTo, created_at: now.getTime(), expires_at: expiresAt.getTime(), used_at: null })
+      .execute();
+  }
+
+  /** Marks a sign-in token used and returns it, once: a second click finds nothing. */
+  async consumeLoginToken(tokenHash: string, now: Date): Promise<{ email: string; returnTo: string } | null> {
+    const r = await this.db
+      .updateTable('login_tokens')
+      .set({ used_at: now.getTime() })
+      .where('token_hash', '=', tokenHash)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now.getTime())
+      .returning(['email', 'return_to'])
+      .executeTakeFirst();
+    return r ? { email: r.email, returnTo: r.return_to } : null;
+  }
+
+  // ---- articles ----------------------------------------------------------------------------
+
+  async upsertArticle(a: ArticleInput, now: Date): Promise<Article> {
+    const values = {
+      url: a.url,
+      title: a.title,
+      standfirst: a.standfirst,
+      author: a.author,
+      author_bio: a.authorBio,
+      author_handle: a.authorHandle,
+      image: a.image,
+      image_credit: a.imageCredit,
+      published_at: a.publishedAt.getTime(),
+      body: a.body,
+      comment_policy: a.commentPolicy,
+      updated_at: now.getTime(),
+    };
+    await this.db
+      .insertInto('articles')
+      .values({ slug: a.slug, comment_count: 0, ...values })
+      .onConflict((oc) => oc.column('slug').doUpdateSet(values))
+      .execute();
+    return (await this.articleBySlug(a.slug))!;
+  }
+
+  async articleBySlug(slug: string): Promise<Article | null> {
+    const r = await this.db.selectFrom('articles').selectAll().where('slug', '=', slug).executeTakeFirst();
+    return r ? toArticle(r) : null;
+  }
+
+  async articleById(id: number): Promise<Article | null> {
+    const r = await this.db.selectFrom('articles').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? toArticle(r) : null;
+  }
+
+  async listArticles(limit: number): Promise<Article[]> {
+    const rows = await this.db.selectFrom('articles').selectAll().orderBy('published_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    return rows.map(toArticle);
+  }
+
+  // ---- comments ----------------------------------------------------------------------------
+
+  private comments() {
+    return this.db
+      .selectFrom('comments')
+      .innerJoin('users as author', 'author.id', 'comments.author_id')
+      .leftJoin('users as editor', 'editor.id', 'comments.edited_by')
+      .leftJoin('comments as parent', 'parent.id', 'comments.parent_id')
+      .leftJoin('users as parent_author', 'parent_author.id', 'parent.author_id')
+      .selectAll('comments')
+      .select(['author.display_name as author_name', 'editor.display_name as editor_name'])
+      // A deleted parent names nobody, so `Reply to` must not name its author either.
+      .select(sql<string | null>`case when parent.status = 'deleted' then null else parent_author.display_name end`.as('reply_to_name'));
+  }
+
+  async commentById(id: number): Promise<Comment | null> {
+    const r = await this.comments().where('comments.id', '=', id).executeTakeFirst();
+    return r ? toComment(r as CommentRow) : null;
+  }
+
+  async commentsByIds(ids: readonly number[]): Promise<Comment[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.comments().where('comments.id', 'in', [...ids]).execute();
+    return rows.map((r) => toComment(r as CommentRow));
+  }
+
+  /** Inserts a comment with its first revision and moves the counters it affects. */
+  async insertComment(c: NewComment): Promise<number> {
+    const { id } = await this.db
+      .insertInto('comments')
+      .values({
+        article_id: c.articleId,
+        parent_id: c.parentId,
+        root_id: c.rootId,
+        depth: c.depth,
+        author_id: c.authorId,
+        body_src: c.bodySrc,
+        body_html: c.bodyHtml,
+        status: c.status,
+        created_at: c.createdAt.getTime(),
+        edited_at: null,
+        edited_by: null,
+        score: 0,
+        up: 0,
+        down: 0,
+        reply_count: 0,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await this.addRevision(Number(id), c.bodySrc, c.authorId, c.createdAt);
+    if (c.status === 'visible') await this.countVisible(c.articleId, c.rootId, 1);
+    return Number(id);
+  }
+
+  private async addRevision(commentId: number, bodySrc: string, editorId: number, at: Date): Promise<void> {
+    await this.db.insertInto('comment_revisions').values({ comment_id: commentId, body_src: bodySrc, editor_id: editorId, created_at: at.getTime() }).execute();
+  }
+
+  /** A thread's reply_count counts the rows readers see, so a deleted reply keeps its place. */
+  private async countVisible(articleId: number, rootId: number | null, delta: number): Promise<void> {
+    await this.db
+      .updateTable('articles')
+      .set((eb) => ({ comment_count: eb('comment_count', '+', delta) }))
+      .where('id', '=', articleId)
+      .execute();
+    if (rootId !== null && delta > 0) {
+      await this.db
+        .updateTable('comments')
+        .set((eb) => ({ reply_count: eb('reply_count', '+', delta) }))
+        .where('id', '=', rootId)
+        .execute();
+    }
+  }
+
+  async editComment(id: number, bodySrc: string, bodyHtml: string, editorId: number, now: Date): Promise<void> {
+    await this.db
+      .updateTable('comments')
+      .set({ body_src: bodySrc, body_html: bodyHtml, edited_at: now.getTime(), edited_by: editorId })
+      .where('id', '=', id)
+      .execute();
+    await this.addRevision(id, bodySrc, editorId, now);
+  }
+
+  async revisionsOf(commentId: number): Promise<{ bodySrc: string; editorId: number; createdAt: Date }[]> {
+    const rows = await this.db.selectFrom('comment_revisions').selectAll().where('comment_id', '=', commentId).orderBy('id').execute();
+    return rows.map((r) => ({ bodySrc: r.body_src, editorId: Number(r.editor_id), createdAt: new Date(Number(r.created_at)) }));
+  }
+
+  /** Leaves a placeholder: the words go, the row stays so its replies keep their place. */
+  async deleteComment(c: Comment, now: Date): Promise<void> {
+    await this.db
+      .updateTable('comments')
+      .set({ status: 'deleted', body_src: '', body_html: '', edited_at: now.getTime() })
+      .where('id', '=', c.id)
+      .execute();
+    if (c.status === 'visible') await this.countVisible(c.articleId, null, -1);
+  }
+
+  /** Highest comment id so far: the watermark that fixes a reader's pages. */
+  async maxCommentId(): Promise<number> {
+    const r = await this.db.selectFrom('comments').select((eb) => eb.fn.max('id').as('m')).executeTakeFirst();
+    return Number(r?.m ?? 0);
+  }
+
+  async topLevel(q: TopLevelQuery): Promise<Comment[]> {
+    let query = this.comments()
+      .where('comments.article_id', '=', q.articleId)
+      .where('comments.depth', '=', 0)
+      .where('comments.id', '<=', q.maxId)
+      .where((eb) => shownTo(eb, q.viewerId));
+    const a = q.after;
+    switch (q.sort) {
+      case 'top':
+        if (a) query = query.where(sql<boolean>`(comments.score, comments.id) < (${a.key}, ${a.id})`);
+        query = query.orderBy('comments.score', 'desc').orderBy('comments.id', 'desc');
+        break;
+      case 'newest':
+        if (a) query = query.where(sql<boolean>`(comments.created_at, comments.id) < (${a.key}, ${a.id})`);
+        query = query.orderBy('comments.created_at', 'desc').orderBy('comments.id', 'desc');
+        break;
+      case 'oldest':
+        if (a) query = query.where(sql<boolean>`(comments.created_at, comments.id) > (${a.key}, ${a.id})`);
+        query = query.orderBy('comments.created_at', 'asc').orderBy('comments.id', 'asc');
+        break;
+    }
+    const rows = await query.limit(q.limit).execute();
+    return rows.map((r) => toComment(r as CommentRow));
+  }
+
+  /**
+   * The next replies of several threads in one round trip: one index range scan per thread,
+   * joined with UNION ALL, so a page costs the same however long its threads are.
+   */
+  async replies(queries: readonly RepliesQuery[], viewerId: number | null): Promise<Comment[]> {
+    if (queries.length === 0) return [];
+    const one = (q: RepliesQuery) => {
+      let query = this.comments()
+        .where('comments.root_id', '=', q.rootId)
+        .where('comments.id', '<=', q.maxId)
+        .where((eb) => shownTo(eb, viewerId));
+      if (q.after) query = query.where(sql<boolean>`(comments.created_at, comments.id) > (${q.after.time}, ${q.after.id})`);
+      return query.orderBy('comments.created_at', 'asc').orderBy('comments.id', 'asc').limit(q.limit);
+    };
+    const [first, ...rest] = queries;
+    let union = this.db.selectFrom(one(first!).as('t0')).selectAll();
+    rest.forEach((q, n) => {
+      union = union.unionAll(this.db.selectFrom(one(q).as(`t${n + 1}`)).selectAll());
+    });
+    const rows = await union.execute();
+    return rows.map((r) => toComment(r as unknown as CommentRow));
+  }
+
+  /** Replies of a thread readers see, up to and including the one at `upTo` in time order. */
+  async countReplies(rootId: number, maxId: number, upTo: { time: number; id: number }, includePending = false): Promise<number> {
+    const r = await this.db
+      .selectFrom('comments')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('root_id', '=', rootId)
+      .where('id', '<=', maxId)
+      .where('status', 'in', includePending ? ['visible', 'deleted', 'pending'] : ['visible', 'deleted'])
+      .where(sql<boolean>`(created_at, id) <= (${upTo.time}, ${upTo.id})`)
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
+  // ---- votes -------------------------------------------------------------------------------
+
+  async voteOf(commentId: number, userId: number): Promise<VoteValue> {
+    const r = await this.db.selectFrom('votes').select('value').where('comment_id', '=', commentId).where('user_id', '=', userId).executeTakeFirst();
+    return (r?.value ?? 0) as VoteValue;
+  }
+
+  async votesOf(userId: number, commentIds: readonly number[]): Promise<Map<number, VoteValue>> {
+    if (commentIds.length === 0) return new Map();
+    const rows = await this.db.selectFrom('votes').select(['comment_id', 'value']).where('user_id', '=', userId).where('comment_id', 'in', [...commentIds]).execute();
+    return new Map(rows.map((r) => [Number(r.comment_id), r.value as VoteValue]));
+  }
+
+  /**
+   * Sets one reader's vote and moves the comment's counters by the difference, in the caller's
+   * transaction. The row lock taken by the counter update comes first, so two concurrent votes by
+   * the same reader serialise instead of both reading the old value.
+   */
+  async setVote(commentId: number, userId: number, value: VoteValue, now: Date): Promise<{ up: number; down: number; score: number }> {
+    await this.db.updateTable('comments').set((eb) => ({ score: eb('score', '+', 0) })).where('id', '=', commentId).execute();
+    const prev = await this.voteOf(commentId, userId);
+    if (prev !== value) {
+      if (value === 0) {
+        await this.db.deleteFrom('votes').where('comment_id', '=', commentId).where('user_id', '=', userId).execute();
+      } else {
+        await this.db
+          .insertInto('votes')
+          .values({ comment_id: commentId, user_id: userId, value, created_at: now.getTime() })
+          .onConflict((oc) => oc.columns(['comment_id', 'user_id']).doUpdateSet({ value, created_at: now.getTime() }))
+          .execute();
+      }
+      const d = voteDelta(prev, value);
+      await this.db
+        .updateTable('comments')
+        .set((eb) => ({ up: eb('up', '+', d.up), down: eb('down', '+', d.down), score: eb('score', '+', d.score) }))
+        .where('id', '=', commentId)
+        .execute();
+    }
+    const r = await this.db.selectFrom('comments').select(['up', 'down', 'score']).where('id', '=', commentId).executeTakeFirstOrThrow();
+    return { up: r.up, down: r.down, score: r.score };
+  }
+}

@@ -1,0 +1,73 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { loadConfig, type Config } from '../../src/config.js';
+import type { Mailer, OutgoingMail } from '../../src/mail/mailer.js';
+import { createParley, type Parley } from '../../src/server.js';
+import type { Clock } from '../../src/services/clock.js';
+import { freshDatabase, type TestDialect } from './databases.js';
+
+/** A clock tests can move forward. */
+export class TestClock implements Clock {
+  constructor(private t = Date.parse('2026-11-20T12:00:00Z')) {}
+  now() {
+    return new Date(this.t);
+  }
+  advance(ms: number) {
+    this.t += ms;
+  }
+}
+
+/** Keeps mails in memory for API tests; SMTP delivery itself is tested against a real server. */
+export class CaptureMailer implements Mailer {
+  sent: OutgoingMail[] = [];
+  async send(m: OutgoingMail) {
+    this.sent.push(m);
+    return { messageId: `m${this.sent.length}` };
+  }
+  close() {}
+  lastLink(): string {
+    const text = this.sent.at(-1)?.text ?? '';
+    const m = /https?:\/\/\S+\/auth\/verify\?token=([\w-]+)/.exec(text);
+    if (!m) throw new Error('no sign-in link in the last mail');
+    return m[1]!;
+  }
+}
+
+export interface TestParley extends Parley {
+  config: Config;
+  clock: TestClock;
+  mails: CaptureMailer;
+  /** Signs `email` in through the real magic-link flow; returns cookie and CSRF token. */
+  signIn(email: string): Promise<{ cookie: string; csrf: string }>;
+  dispose(): Promise<void>;
+}
+
+export async function startParley(dialect: TestDialect, env: Record<string, string> = {}): Promise<TestParley> {
+  const db = await freshDatabase(dialect);
+  const config = loadConfig({ LOG_LEVEL: 'silent', CONTENT_DIR: 'tests/fixtures/content', RATE_LIMIT_PER_MINUTE: '100000', POST_LIMIT_PER_MINUTE: '100000', LOGIN_LIMIT_PER_HOUR: '100000', ...env, DATABASE_URL: db.url });
+  const clock = new TestClock();
+  const mails = new CaptureMailer();
+  const parley = await createParley(config, { clock, mailer: mails, loadContent: true });
+  const signIn = async (email: string) => {
+    await parley.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email } });
+    const token = mails.lastLink();
+    const res = await parley.app.inject({ method: 'POST', url: '/auth/verify', payload: { token } });
+    const set = res.cookies.find((c) => c.name === 'parley_session');
+    if (!set) throw new Error(`sign-in failed: ${res.statusCode} ${res.body.slice(0, 200)}`);
+    const cookie = `parley_session=${set.value}`;
+    const session = (await parley.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie } })).json() as { csrfToken: string };
+    return { cookie, csrf: session.csrfToken };
+  };
+  return {
+    ...parley,
+    config,
+    clock,
+    mails,
+    signIn,
+    async dispose() {
+      await parley.close();
+      await db.drop();
+    },
+  };
+}
+
+export const json = (res: LightMyRequestResponse) => res.json() as Record<string, any>;
