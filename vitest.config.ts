@@ -9,5 +9,5 @@ export default defineConfig({
     maxWorkers: 2,
     minWorkers: 1,
   },
-  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
 });

@@ -337,7 +337,7 @@ export const demoDiscussion: DemoComment[] = [
   },
   {
     key: 'c60', parent: 'c59', author: 'helena', minutesAfterPublish: 2780, up: 7,
-    body: '“Nobody’s priority, and so everyone’s problem” — I wish I’d written that.',
+    body: '“Nobody’s priority — and so it is everyone’s problem.” I wish I’d written that.',
   },
 
   {

@@ -39,7 +39,7 @@ export async function seedDemo(parley: Parley): Promise<SeedReport> {
     return { summary: 'demo discussion already present', instructions };
   }
 
-  const span = Math.max(...demoDiscussion.map((c) => Math.max(c.minutesAfterPublish, c.editedAfterMinutes ?? 0)));
+  const span = Math.max(...demoDiscussion.map((c) => c.minutesAfterPublish + (c.editedAfterMinutes ?? 0)));
   const start = now.getTime() - (span + 45) * 60_000;
   const at = (minutes: number) => new Date(start + minutes * 60_000);
 
@@ -77,7 +77,7 @@ export async function seedDemo(parley: Parley): Promise<SeedReport> {
     }
     for (const c of ordered.filter((x: DemoComment) => x.editedBody)) {
       const id = ids.get(c.key)!;
-      await tx.editComment(id, c.editedBody!, renderMarkdown(c.editedBody!), people.get(c.author)!, at(c.editedAfterMinutes ?? c.minutesAfterPublish + 30));
+      await tx.editComment(id, c.editedBody!, renderMarkdown(c.editedBody!), people.get(c.author)!, at(c.minutesAfterPublish + (c.editedAfterMinutes ?? 30)));
     }
     for (const c of ordered.filter((x) => x.deleted)) {
       const row = await tx.commentById(ids.get(c.key)!);
