@@ -16,7 +16,7 @@ const ARTICLE_REL = 'noopener';
 // `&#106;avascript:` or `JaVaScRiPt:` have been folded away by the time this runs.
 // Requiring a host character after `//` rejects `http:///…` and bare `http://`.
 const COMMENT_URL = /^(?:https?:\/\/[^\s/?#\\]|mailto:[^\s])/i;
-const URL_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+const SCHEME_LIKE = /^[^/?#]*:/;
 const ARTICLE_SCHEME = /^(?:https?|mailto):/i;
 const LANGUAGE_CLASS = /^language-[\w+#.-]{1,32}$/;
 
@@ -24,13 +24,15 @@ function isCommentUrl(url: string): boolean {
   return COMMENT_URL.test(url.trim());
 }
 
-// Publishers legitimately link within their own site, so relative URLs stay; anything
-// carrying a scheme must still be one of the safe three. Protocol-relative URLs are
-// refused because sanitize-html would strip them anyway and a silent mismatch is worse.
+// Publishers legitimately link within their own site, so relative URLs stay. A colon
+// before the first / ? # reads as a scheme to at least some URL parsers (and RFC 3986
+// forbids it in relative references), so such URLs must use one of the safe three.
+// Protocol-relative URLs are refused because sanitize-html would strip them anyway and
+// a link that silently loses its href is worse than one left as text.
 function isArticleUrl(url: string): boolean {
   const u = url.trim();
   if (u.startsWith('//') || u.startsWith('\\')) return false;
-  return URL_SCHEME.test(u) ? ARTICLE_SCHEME.test(u) : true;
+  return SCHEME_LIKE.test(u) ? ARTICLE_SCHEME.test(u) : true;
 }
 
 function keepOnlyHref(token: Token): void {
@@ -95,8 +97,10 @@ const COMMENT_SANITIZE: sanitizeHtml.IOptions = {
     // Re-applied here so the rel policy holds even if markdown output ever changes, and
     // so a relative href (which sanitize-html would otherwise accept) is dropped.
     a: (_tag, attribs) => {
-      const href = attribs.href !== undefined && isCommentUrl(attribs.href) ? { href: attribs.href } : {};
-      return { tagName: 'a', attribs: { ...href, rel: COMMENT_REL } };
+      const out: sanitizeHtml.Attributes = {};
+      if (attribs.href !== undefined && isCommentUrl(attribs.href)) out.href = attribs.href;
+      out.rel = COMMENT_REL;
+      return { tagName: 'a', attribs: out };
     },
   },
 };

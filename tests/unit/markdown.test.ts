@@ -34,6 +34,8 @@ interface Policy {
   tags: Set<string>;
   attrs: Set<string>;
   images: boolean;
+  // Articles carry free text in alt/title values, where "onerror=" is just words.
+  freeTextAttrs: boolean;
   url: (value: string) => boolean;
 }
 
@@ -41,6 +43,7 @@ const commentPolicy: Policy = {
   tags: COMMENT_TAGS,
   attrs: COMMENT_ATTRS,
   images: false,
+  freeTextAttrs: false,
   url: (v) => /^(?:https?:\/\/|mailto:)/i.test(v),
 };
 // Articles may use site-relative links and images, but never another scheme.
@@ -48,6 +51,7 @@ const articlePolicy: Policy = {
   tags: ARTICLE_TAGS,
   attrs: ARTICLE_ATTRS,
   images: true,
+  freeTextAttrs: true,
   url: (v) => /^(?:https?|mailto):/i.test(v) || !/^(?:[^/?#]*:|\/\/)/.test(v),
 };
 
@@ -71,10 +75,13 @@ function problems(html: string, policy: Policy): string[] {
   if (!policy.images && /<img/i.test(html)) found.push('img element');
   const forbidden = FORBIDDEN_ELEMENTS.exec(html);
   if (forbidden) found.push(`forbidden element ${forbidden[0]}`);
-  if (/(?:href|src)\s*=\s*["']?\s*(?:javascript|data|vbscript):/i.test(html)) found.push('dangerous URL scheme');
+  // Only markup counts: a payload echoed as escaped text (`&lt;a href="javascript:…`) is
+  // exactly the desired outcome, so these checks look inside tags.
   for (const [tag, name, attrText] of html.matchAll(TAG)) {
+    if (/(?:href|src)\s*=\s*["']?\s*(?:javascript|data|vbscript):/i.test(tag)) found.push(`dangerous URL in ${tag}`);
     if (!policy.tags.has(name!.toLowerCase())) found.push(`unexpected tag ${tag}`);
-    if (/\son\w+\s*=/i.test(tag)) found.push(`event handler in ${tag}`);
+    const scanned = policy.freeTextAttrs ? tag.replace(/"[^"]*"|'[^']*'/g, '""') : tag;
+    if (/\son\w+\s*=/i.test(scanned)) found.push(`event handler in ${tag}`);
     for (const [, attr, quoted] of attrText!.matchAll(ATTR)) {
       if (!policy.attrs.has(attr!.toLowerCase())) found.push(`unexpected attribute ${attr} in ${tag}`);
       if (attr === 'href' || attr === 'src') {

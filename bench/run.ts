@@ -1,0 +1,95 @@
+/**
+ * Load benchmark: reading the first page under each sort, and posting comments, on a 100-comment
+ * and a 100,000-comment thread, on SQLite and PostgreSQL. Prints requests/s and p50/p99 latency.
+ *
+ *   npm run bench                      # both databases, 100 and 100,000 comments
+ *   BENCH_DB=sqlite BENCH_SIZES=100,1000 BENCH_SECONDS=5 npm run bench
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { hashToken } from '../src/services/accounts.js';
+import { connect } from '../src/store/connect.js';
+import { migrate } from '../src/store/migrate.js';
+import { Store } from '../src/store/store.js';
+import { freshDatabase } from '../tests/support/databases.js';
+import { generateThread } from './generate.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SIZES = (process.env.BENCH_SIZES ?? '100,100000').split(',').map(Number);
+const DBS = (process.env.BENCH_DB ?? 'sqlite,postgres').split(',') as ('sqlite' | 'postgres')[];
+const PORT = 3900;
+
+async function waitForServer(url: string) {
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server at ${url} did not start`);
+}
+
+async function load(title: string, opts: autocannon.Options) {
+  const r = await autocannon({ connections: 20, duration: SECONDS, ...opts });
+  const errors = r.non2xx + r.errors;
+  console.log(`${title.padEnd(44)} ${r.requests.average.toFixed(0).padStart(7)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms${errors ? `   (${errors} errors!)` : ''}`);
+}
+
+async function main() {
+  console.log(`Parley load benchmark: ${SECONDS}s per run, 20 connections, node ${process.version}, ${new Date().toISOString()}`);
+  for (const dialect of DBS) {
+    const db = dialect === 'sqlite' ? { url: join(mkdtempSync(join(tmpdir(), 'parley-bench-')), 'bench.db'), drop: async () => {} } : await freshDatabase('postgres');
+    const conn = connect(db.url);
+    await migrate(conn);
+    const store = new Store(conn.db, conn.dialect);
+    const now = new Date();
+    const authors: number[] = [];
+    for (let i = 0; i < 50; i++) authors.push((await store.ensureUser(`bench${i}@example.com`, `Bench ${i}`, now)).id);
+    const poster = await store.ensureUser('poster@example.com', 'Poster', now);
+    await store.putEntitlement({ userId: poster.id, source: 'manual', externalRef: '', status: 'active', currentPeriodEnd: null, now });
+    const token = randomBytes(32).toString('base64url');
+    const csrf = randomBytes(32).toString('base64url');
+    await store.createSession(hashToken(token), poster.id, csrf, now, new Date(Date.now() + 86400_000));
+    const threads = [];
+    for (const size of SIZES) {
+      const t0 = performance.now();
+      threads.push(await generateThread(store, `bench-${size}`, size, authors));
+      console.log(`[${dialect}] generated ${size.toLocaleString('en')} comments in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    }
+    await conn.close();
+
+    const server: ChildProcess = spawn(process.execPath, ['dist/src/cli.js', 'serve'], {
+      env: { ...process.env, DATABASE_URL: db.url, PORT: String(PORT), LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000', POST_LIMIT_PER_MINUTE: '100000000', CONTENT_DIR: 'content' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    try {
+      await waitForServer(`http://127.0.0.1:${PORT}/healthz`);
+      for (const t of threads) {
+        for (const sort of ['top', 'newest', 'oldest']) {
+          await load(`[${dialect}] ${t.comments.toLocaleString('en')} comments, GET first page ${sort}`, { url: `http://127.0.0.1:${PORT}/api/v1/articles/${t.articleId}/comments?sort=${sort}` });
+        }
+      }
+      const big = threads.at(-1)!;
+      let n = 0;
+      await load(`[${dialect}] ${big.comments.toLocaleString('en')} comments, POST comment`, {
+        url: `http://127.0.0.1:${PORT}/api/v1/articles/${big.articleId}/comments`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: `parley_session=${token}`, 'x-csrf-token': csrf },
+        setupClient: (client) => client.setBody(JSON.stringify({ body: `Load test comment ${n++} with *emphasis*.` })),
+      });
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((r) => server.once('exit', r));
+      await db.drop();
+    }
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
