@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { Config } from './config.js';
+import { inProcessBus, postgresBus, type EventBus } from './events/bus.js';
 import { buildApp } from './http/app.js';
 import { logMailer, smtpMailer, type Mailer } from './mail/mailer.js';
 import { Accounts } from './services/accounts.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { loadContent } from './services/content.js';
 import { Discussions } from './services/discussion.js';
+import { LiveHub } from './services/live.js';
 import { connect, type Connection } from './store/connect.js';
 import { migrate } from './store/migrate.js';
 import { Store } from './store/store.js';
@@ -17,6 +19,7 @@ export interface Parley {
   accounts: Accounts;
   discussions: Discussions;
   mailer: Mailer;
+  bus: EventBus;
   close(): Promise<void>;
 }
 
@@ -29,17 +32,22 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
   const log = pino({ level: config.LOG_LEVEL });
   const mailer = opts.mailer ?? (config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : logMailer(log));
   const accounts = new Accounts(store, mailer, config, clock);
-  const discussions = new Discussions(store, accounts, config, clock);
+  const bus = conn.dialect === 'postgres' ? postgresBus(config.DATABASE_URL, (err) => log.warn({ err }, 'event bus connection lost')) : inProcessBus();
+  const discussions = new Discussions({ store, accounts, limits: config, clock, bus });
   if (opts.loadContent) await loadContent(config.CONTENT_DIR, store, clock);
-  const app = await buildApp({ config, store, accounts, discussions });
+  const hub = new LiveHub(store, discussions, bus);
+  const app = await buildApp({ config, store, accounts, discussions, hub });
   return {
     app,
     store,
     accounts,
     discussions,
     mailer,
+    bus,
     async close() {
+      hub.close();
       await app.close();
+      await bus.close();
       mailer.close();
       await conn.close();
     },

@@ -11,11 +11,13 @@ import { messages } from '../messages.js';
 import { BUILT_PUBLIC_DIR, PUBLIC_DIR } from '../paths.js';
 import type { Accounts } from '../services/accounts.js';
 import type { Discussions } from '../services/discussion.js';
+import type { LiveHub } from '../services/live.js';
 import type { Store } from '../store/store.js';
 import { registerErrorHandling } from './errors.js';
 import { articleRoutes } from './routes/articles.js';
 import { authRoutes } from './routes/auth.js';
 import { commentRoutes } from './routes/comments.js';
+import { liveRoutes } from './routes/live.js';
 import { pageRoutes } from './routes/pages.js';
 import { ErrorBody } from './schemas.js';
 import { registerSession } from './session.js';
@@ -25,6 +27,7 @@ export interface AppDeps {
   store: Store;
   accounts: Accounts;
   discussions: Discussions;
+  hub: LiveHub;
 }
 
 /** Secrets that must never reach a log line. */
@@ -36,6 +39,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: { level: config.LOG_LEVEL, redact: REDACT },
     trustProxy: config.TRUST_PROXY,
     bodyLimit: 256 * 1024,
+    // Live event streams never go idle; shutting down must not wait for them.
+    forceCloseConnections: true,
     // Unknown fields are an error, not silently dropped, and defaults fill in omitted ones.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });
@@ -85,6 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(commentRoutes, { discussions: deps.discussions, config });
       await api.register(authRoutes, { accounts: deps.accounts, config });
       await api.register(articleRoutes, { store: deps.store, discussions: deps.discussions });
+      await api.register(liveRoutes, { hub: deps.hub, discussions: deps.discussions });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },

@@ -8,7 +8,8 @@ import type { Article, Comment, CommentView, DiscussionState, SortOrder, ThreadP
 import type { VoteValue } from '../domain/votes.js';
 import { messages } from '../messages.js';
 import { renderMarkdown } from '../render/markdown.js';
-import type { Store } from '../store/store.js';
+import type { DiscussionEventType, Store } from '../store/store.js';
+import type { EventBus } from '../events/bus.js';
 import type { Clock } from './clock.js';
 import type { Accounts } from './accounts.js';
 
@@ -21,14 +22,75 @@ function blockError(reason: NonNullable<ReturnType<typeof voteBlock>>): AppError
 
 const sortKey = (c: Comment, sort: SortOrder) => (sort === 'top' ? c.score : c.createdAt.getTime());
 
+/** What a posting rule sees of a new comment before it is stored. */
+export interface PostContext {
+  actor: Actor;
+  article: Article;
+  parent: Comment | null;
+  text: string;
+  now: Date;
+  store: Store;
+}
+
+/** A rule either holds the comment for moderation (with the reason shown to moderators) or refuses it. */
+export type PostVerdict = { hold: string } | { refuse: AppError };
+export type PostingRule = (ctx: PostContext) => Promise<PostVerdict | null>;
+
+/** Work that must commit together with a new comment, e.g. notification outbox rows. */
+export type CommentCreatedHook = (tx: Store, comment: Comment) => Promise<void>;
+
+export interface DiscussionDeps {
+  store: Store;
+  accounts: Accounts;
+  limits: Limits;
+  clock: Clock;
+  bus: EventBus;
+  rules?: PostingRule[];
+  onCreated?: CommentCreatedHook[];
+}
+
 /** Reading and writing an article's discussion: the use cases behind the API and the pages. */
 export class Discussions {
-  constructor(
-    private readonly store: Store,
-    private readonly accounts: Accounts,
-    private readonly limits: Limits,
-    private readonly clock: Clock,
-  ) {}
+  private readonly store: Store;
+  private readonly accounts: Accounts;
+  private readonly limits: Limits;
+  private readonly clock: Clock;
+  private readonly bus: EventBus;
+  private readonly rules: PostingRule[];
+  private readonly onCreated: CommentCreatedHook[];
+
+  constructor(deps: DiscussionDeps) {
+    this.store = deps.store;
+    this.accounts = deps.accounts;
+    this.limits = deps.limits;
+    this.clock = deps.clock;
+    this.bus = deps.bus;
+    this.rules = deps.rules ?? [];
+    this.onCreated = deps.onCreated ?? [];
+  }
+
+  /** Runs the posting rules in order; the first refusal wins, else the first hold. */
+  private async verdict(ctx: PostContext): Promise<{ status: 'visible' | 'pending'; holdReason: string | null }> {
+    let hold: string | null = null;
+    for (const rule of this.rules) {
+      const v = await rule(ctx);
+      if (!v) continue;
+      if ('refuse' in v) throw v.refuse;
+      hold ??= v.hold;
+    }
+    return { status: hold ? 'pending' : 'visible', holdReason: hold };
+  }
+
+  /** Runs a write and logs its event in one transaction, then wakes live readers on every node. */
+  private async write<T>(articleId: number, type: DiscussionEventType, fn: (tx: Store) => Promise<{ commentId: number; result: T }>): Promise<T> {
+    const { result, eventId } = await this.store.transaction(async (tx) => {
+      const out = await fn(tx);
+      return { result: out.result, eventId: await tx.appendEvent(articleId, type, out.commentId, this.clock.now()) };
+    });
+    // The write is committed: a failed wake-up only delays live readers, who also poll on reconnect.
+    await this.bus.publish({ articleId, eventId }).catch(() => {});
+    return result;
+  }
 
   async article(id: number): Promise<Article> {
     const a = await this.store.articleById(id);
@@ -133,9 +195,10 @@ export class Discussions {
       if (parent.articleId !== articleId) throw badRequest('parent_not_in_article', messages.errors.parent_not_in_article);
       if (parent.status !== 'visible') throw badRequest('parent_not_replyable', messages.errors.parent_not_replyable);
     }
+    const { status } = await this.verdict({ actor: actor!, article, parent, text, now, store: this.store });
     const html = renderMarkdown(text);
-    const id = await this.store.transaction((tx) =>
-      tx.insertComment({
+    const id = await this.write(articleId, 'comment.created', async (tx) => {
+      const commentId = await tx.insertComment({
         articleId,
         parentId: parent?.id ?? null,
         rootId: parent ? (parent.rootId ?? parent.id) : null,
@@ -143,10 +206,13 @@ export class Discussions {
         authorId: actor!.user.id,
         bodySrc: text,
         bodyHtml: html,
-        status: 'visible',
+        status,
         createdAt: now,
-      }),
-    );
+      });
+      const created = (await tx.commentById(commentId))!;
+      for (const hook of this.onCreated) await hook(tx, created);
+      return { commentId, result: commentId };
+    });
     const [comment] = await this.views([(await this.store.commentById(id))!], actor);
     return { comment: comment!, commentCount: (await this.article(articleId)).commentCount };
   }
@@ -158,7 +224,10 @@ export class Discussions {
     if (!canEdit(actor, c, now, this.limits.EDIT_WINDOW_MINUTES)) throw forbidden('edit_forbidden', messages.errors.edit_forbidden);
     const text = normaliseBody(body, this.limits.MAX_COMMENT_LENGTH);
     if (text !== c.bodySrc) {
-      await this.store.transaction((tx) => tx.editComment(c.id, text, renderMarkdown(text), actor.user.id, now));
+      await this.write(c.articleId, 'comment.edited', async (tx) => {
+        await tx.editComment(c.id, text, renderMarkdown(text), actor.user.id, now);
+        return { commentId: c.id, result: undefined };
+      });
     }
     const [view] = await this.views([(await this.store.commentById(c.id))!], actor);
     return { comment: view! };
@@ -168,7 +237,10 @@ export class Discussions {
     if (!actor) throw unauthorized(messages.errors.unauthenticated);
     const c = await this.comment(commentId);
     if (!canDelete(actor, c)) throw forbidden('delete_forbidden', messages.errors.delete_forbidden);
-    await this.store.transaction((tx) => tx.deleteComment(c, this.clock.now()));
+    await this.write(c.articleId, 'comment.deleted', async (tx) => {
+      await tx.deleteComment(c, this.clock.now());
+      return { commentId: c.id, result: undefined };
+    });
     const [view] = await this.views([(await this.store.commentById(c.id))!], actor);
     return { comment: view!, commentCount: (await this.article(c.articleId)).commentCount };
   }
@@ -178,8 +250,14 @@ export class Discussions {
     const article = await this.article(c.articleId);
     const block = voteBlock(actor, article, c, this.clock.now());
     if (block) throw blockError(block);
-    const counts = await this.store.transaction((tx) => tx.setVote(c.id, actor!.user.id, value, this.clock.now()));
+    const counts = await this.write(c.articleId, 'comment.voted', async (tx) => ({ commentId: c.id, result: await tx.setVote(c.id, actor!.user.id, value, this.clock.now()) }));
     return { ...counts, myVote: value };
+  }
+
+  /** Comments as an anonymous reader sees them (pending ones are left out), for live events. */
+  async publicViews(ids: readonly number[]): Promise<Map<number, CommentView>> {
+    const rows = (await this.store.commentsByIds(ids)).filter((c) => c.status === 'visible' || c.status === 'deleted');
+    return new Map((await this.views(rows, null)).map((v) => [v.id, v]));
   }
 
   /** Everything the widget needs to draw the discussion, for SSR and for the embed. */

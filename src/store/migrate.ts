@@ -1,6 +1,7 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Connection, Dialect } from './connect.js';
 import * as core from './migrations/001_core.js';
+import * as events from './migrations/002_events.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -9,6 +10,7 @@ interface DialectMigration {
 /** Ordered list: append new migrations, never edit a released one. */
 const migrations: Record<string, DialectMigration> = {
   '001_core': core,
+  '002_events': events,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -91,6 +91,14 @@ export interface LoginTokensTable {
   used_at: number | null;
 }
 
+export interface EventsTable {
+  id: Generated<number>;
+  article_id: number;
+  type: string;
+  comment_id: number;
+  created_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   entitlements: EntitlementsTable;
@@ -100,4 +108,5 @@ export interface Database {
   votes: VotesTable;
   sessions: SessionsTable;
   login_tokens: LoginTokensTable;
+  events: EventsTable;
 }

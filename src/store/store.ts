@@ -6,6 +6,8 @@ import type { Dialect } from './connect.js';
 import { toArticle, toComment, toEntitlement, toUser, type CommentRow } from './rows.js';
 import type { Database } from './schema.js';
 
+export type DiscussionEventType = 'comment.created' | 'comment.edited' | 'comment.deleted' | 'comment.voted';
+
 export interface ArticleInput {
   slug: string;
   url: string | null;
@@ -376,6 +378,28 @@ export class Store {
       .where(sql<boolean>`(created_at, id) <= (${upTo.time}, ${upTo.id})`)
       .executeTakeFirst();
     return Number(r?.n ?? 0);
+  }
+
+  // ---- discussion events --------------------------------------------------------------------
+
+  async appendEvent(articleId: number, type: DiscussionEventType, commentId: number, now: Date): Promise<number> {
+    const { id } = await this.db.insertInto('events').values({ article_id: articleId, type, comment_id: commentId, created_at: now.getTime() }).returning('id').executeTakeFirstOrThrow();
+    return Number(id);
+  }
+
+  async eventsSince(articleId: number, afterId: number, limit: number): Promise<{ id: number; type: DiscussionEventType; commentId: number }[]> {
+    const rows = await this.db.selectFrom('events').select(['id', 'type', 'comment_id']).where('article_id', '=', articleId).where('id', '>', afterId).orderBy('id').limit(limit).execute();
+    return rows.map((r) => ({ id: Number(r.id), type: r.type as DiscussionEventType, commentId: Number(r.comment_id) }));
+  }
+
+  async lastEventId(articleId: number): Promise<number> {
+    const r = await this.db.selectFrom('events').select((eb) => eb.fn.max('id').as('m')).where('article_id', '=', articleId).executeTakeFirst();
+    return Number(r?.m ?? 0);
+  }
+
+  /** Live clients only resume from recent events; older ones reload the page instead. */
+  async pruneEvents(before: Date): Promise<void> {
+    await this.db.deleteFrom('events').where('created_at', '<', before.getTime()).execute();
   }
 
   // ---- votes -------------------------------------------------------------------------------

@@ -1,0 +1,103 @@
+import type { CommentView } from '../domain/types.js';
+import type { EventBus, Wakeup } from '../events/bus.js';
+import type { DiscussionEventType, Store } from '../store/store.js';
+import type { Discussions } from './discussion.js';
+
+export interface LiveEvent {
+  id: number;
+  type: DiscussionEventType;
+  /** The comment as an anonymous reader sees it now; the widget adds the viewer's own rights. */
+  comment: CommentView;
+  commentCount: number;
+}
+
+export interface LiveListener {
+  lastId: number;
+  send(events: LiveEvent[]): void;
+  /** Too much was missed to replay: the client should reload the discussion. */
+  reset(): void;
+}
+
+const CATCH_UP_LIMIT = 500;
+
+/**
+ * Fans discussion events out to live listeners on this node. One wake-up costs one read of the
+ * events log per article, shared by all its listeners, however many there are.
+ */
+export class LiveHub {
+  private readonly byArticle = new Map<number, Set<LiveListener>>();
+  private readonly pending = new Map<number, Promise<void>>();
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly store: Store,
+    private readonly discussions: Discussions,
+    bus: EventBus,
+  ) {
+    this.unsubscribe = bus.subscribe((w) => this.wake(w));
+  }
+
+  get listenerCount(): number {
+    let n = 0;
+    for (const set of this.byArticle.values()) n += set.size;
+    return n;
+  }
+
+  /** Registers a listener and replays what it missed since `lastId` (0: start from now). */
+  async join(articleId: number, listener: LiveListener): Promise<() => void> {
+    if (listener.lastId === 0) listener.lastId = await this.store.lastEventId(articleId);
+    let set = this.byArticle.get(articleId);
+    if (!set) this.byArticle.set(articleId, (set = new Set()));
+    set.add(listener);
+    const missed = await this.store.eventsSince(articleId, listener.lastId, CATCH_UP_LIMIT + 1);
+    if (missed.length > CATCH_UP_LIMIT) listener.reset();
+    else if (missed.length > 0) this.deliver(articleId, await this.hydrate(articleId, missed), [listener]);
+    return () => {
+      set!.delete(listener);
+      if (set!.size === 0) this.byArticle.delete(articleId);
+    };
+  }
+
+  private wake(w: Wakeup): void {
+    if (!this.byArticle.has(w.articleId)) return;
+    // Wake-ups that arrive while a read is running fold into one follow-up read.
+    const prev = this.pending.get(w.articleId) ?? Promise.resolve();
+    const next = prev.then(() => this.flush(w.articleId)).catch(() => {});
+    this.pending.set(w.articleId, next);
+    void next.finally(() => {
+      if (this.pending.get(w.articleId) === next) this.pending.delete(w.articleId);
+    });
+  }
+
+  private async flush(articleId: number): Promise<void> {
+    const listeners = this.byArticle.get(articleId);
+    if (!listeners || listeners.size === 0) return;
+    const from = Math.min(...[...listeners].map((l) => l.lastId));
+    const events = await this.store.eventsSince(articleId, from, CATCH_UP_LIMIT);
+    if (events.length === 0) return;
+    this.deliver(articleId, await this.hydrate(articleId, events), [...listeners]);
+  }
+
+  private async hydrate(articleId: number, events: { id: number; type: DiscussionEventType; commentId: number }[]): Promise<LiveEvent[]> {
+    const views = await this.discussions.publicViews([...new Set(events.map((e) => e.commentId))]);
+    const count = (await this.store.articleById(articleId))?.commentCount ?? 0;
+    return events.flatMap((e) => {
+      const comment = views.get(e.commentId);
+      return comment ? [{ id: e.id, type: e.type, comment, commentCount: count }] : [];
+    });
+  }
+
+  private deliver(_articleId: number, events: LiveEvent[], listeners: LiveListener[]): void {
+    for (const l of listeners) {
+      const fresh = events.filter((e) => e.id > l.lastId);
+      if (fresh.length === 0) continue;
+      l.lastId = fresh.at(-1)!.id;
+      l.send(fresh);
+    }
+  }
+
+  close(): void {
+    this.unsubscribe();
+    this.byArticle.clear();
+  }
+}
