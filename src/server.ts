@@ -9,6 +9,8 @@ import { systemClock, type Clock } from './services/clock.js';
 import { loadContent } from './services/content.js';
 import { Discussions } from './services/discussion.js';
 import { LiveHub } from './services/live.js';
+import { Notifications } from './services/notifications.js';
+import { OutboxWorker } from './services/outbox-worker.js';
 import { connect, type Connection } from './store/connect.js';
 import { migrate } from './store/migrate.js';
 import { Store } from './store/store.js';
@@ -20,11 +22,13 @@ export interface Parley {
   discussions: Discussions;
   mailer: Mailer;
   bus: EventBus;
+  notifications: Notifications;
+  worker: OutboxWorker;
   close(): Promise<void>;
 }
 
 /** The composition root: opens the database, brings its schema up to date and wires the services. */
-export async function createParley(config: Config, opts: { clock?: Clock; mailer?: Mailer; loadContent?: boolean } = {}): Promise<Parley> {
+export async function createParley(config: Config, opts: { clock?: Clock; mailer?: Mailer; loadContent?: boolean; worker?: boolean } = {}): Promise<Parley> {
   const clock = opts.clock ?? systemClock;
   const conn: Connection = connect(config.DATABASE_URL);
   await migrate(conn);
@@ -33,10 +37,13 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
   const mailer = opts.mailer ?? (config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : logMailer(log));
   const accounts = new Accounts(store, mailer, config, clock);
   const bus = conn.dialect === 'postgres' ? postgresBus(config.DATABASE_URL, (err) => log.warn({ err }, 'event bus connection lost')) : inProcessBus();
-  const discussions = new Discussions({ store, accounts, limits: config, clock, bus });
+  const notifications = new Notifications(store, config, clock);
+  const discussions = new Discussions({ store, accounts, limits: config, clock, bus, onCreated: [notifications.onCommentCreated], followState: (actor, articleId) => notifications.state(actor, articleId) });
+  const worker = new OutboxWorker(store, mailer, notifications, config, clock, log);
+  if (opts.worker !== false) worker.start();
   if (opts.loadContent) await loadContent(config.CONTENT_DIR, store, clock);
   const hub = new LiveHub(store, discussions, bus);
-  const app = await buildApp({ config, store, accounts, discussions, hub });
+  const app = await buildApp({ config, store, accounts, discussions, hub, notifications });
   return {
     app,
     store,
@@ -44,7 +51,10 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
     discussions,
     mailer,
     bus,
+    notifications,
+    worker,
     async close() {
+      await worker.stop();
       hub.close();
       await app.close();
       await bus.close();

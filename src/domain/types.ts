@@ -116,10 +116,19 @@ export interface ViewerInfo {
   subscriberUntil: string | null;
 }
 
+/** The viewer's "Notify of" choices: this article's new comments, replies to their comments. */
+export interface FollowState {
+  article: boolean;
+  replies: boolean;
+  digest: 'instant' | 'daily';
+}
+
 /** What the widget needs to render an article's discussion; also embedded in the SSR page for hydration. */
 export interface DiscussionState {
   article: { id: number; slug: string; title: string; policy: CommentPolicy; commentCount: number };
   viewer: ViewerInfo | null;
+  /** null for guests, who may follow by email instead. */
+  follow: FollowState | null;
   /** Whether the server will accept a post, reply or vote from this viewer on this article. */
   canParticipate: boolean;
   /** Why not, as a messages key, when canParticipate is false. */

@@ -12,11 +12,13 @@ import { BUILT_PUBLIC_DIR, PUBLIC_DIR } from '../paths.js';
 import type { Accounts } from '../services/accounts.js';
 import type { Discussions } from '../services/discussion.js';
 import type { LiveHub } from '../services/live.js';
+import type { Notifications } from '../services/notifications.js';
 import type { Store } from '../store/store.js';
 import { registerErrorHandling } from './errors.js';
 import { articleRoutes } from './routes/articles.js';
 import { authRoutes } from './routes/auth.js';
 import { commentRoutes } from './routes/comments.js';
+import { followApiRoutes, followPageRoutes } from './routes/follows.js';
 import { liveRoutes } from './routes/live.js';
 import { pageRoutes } from './routes/pages.js';
 import { ErrorBody } from './schemas.js';
@@ -28,6 +30,7 @@ export interface AppDeps {
   accounts: Accounts;
   discussions: Discussions;
   hub: LiveHub;
+  notifications: Notifications;
 }
 
 /** Secrets that must never reach a log line. */
@@ -91,10 +94,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(authRoutes, { accounts: deps.accounts, config });
       await api.register(articleRoutes, { store: deps.store, discussions: deps.discussions });
       await api.register(liveRoutes, { hub: deps.hub, discussions: deps.discussions });
+      await api.register(followApiRoutes, { notifications: deps.notifications, config });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },
   );
   await app.register(pageRoutes, deps);
+  await app.register(followPageRoutes, { notifications: deps.notifications, config, accounts: deps.accounts });
   return app;
 }

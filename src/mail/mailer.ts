@@ -7,6 +7,8 @@ export interface OutgoingMail {
   text: string;
   html: string;
   headers?: Record<string, string>;
+  /** A stable Message-ID lets receivers drop a copy resent after a crash. */
+  messageId?: string;
 }
 
 export interface Mailer {
@@ -19,7 +21,7 @@ export function smtpMailer(url: string, from: string): Mailer {
   const transport = nodemailer.createTransport(url);
   return {
     async send(m) {
-      const info = await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers });
+      const info = await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers, messageId: m.messageId });
       return { messageId: String(info.messageId) };
     },
     close: () => transport.close(),

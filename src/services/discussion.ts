@@ -4,7 +4,7 @@ import { commentView } from '../domain/comment-view.js';
 import { decodeReplyCursor, decodeThreadCursor, encodeReplyCursor, encodeThreadCursor } from '../domain/cursor.js';
 import { AppError, badRequest, forbidden, notFound, unauthorized } from '../domain/errors.js';
 import { participationBlock, voteBlock, canEdit, canDelete, type Actor } from '../domain/permissions.js';
-import type { Article, Comment, CommentView, DiscussionState, SortOrder, ThreadPage, ThreadView } from '../domain/types.js';
+import type { Article, Comment, FollowState, CommentView, DiscussionState, SortOrder, ThreadPage, ThreadView } from '../domain/types.js';
 import type { VoteValue } from '../domain/votes.js';
 import { messages } from '../messages.js';
 import { renderMarkdown } from '../render/markdown.js';
@@ -47,6 +47,7 @@ export interface DiscussionDeps {
   bus: EventBus;
   rules?: PostingRule[];
   onCreated?: CommentCreatedHook[];
+  followState?: (actor: Actor | null, articleId: number) => Promise<FollowState | null>;
 }
 
 /** Reading and writing an article's discussion: the use cases behind the API and the pages. */
@@ -58,6 +59,7 @@ export class Discussions {
   private readonly bus: EventBus;
   private readonly rules: PostingRule[];
   private readonly onCreated: CommentCreatedHook[];
+  private readonly followState: NonNullable<DiscussionDeps['followState']>;
 
   constructor(deps: DiscussionDeps) {
     this.store = deps.store;
@@ -67,6 +69,7 @@ export class Discussions {
     this.bus = deps.bus;
     this.rules = deps.rules ?? [];
     this.onCreated = deps.onCreated ?? [];
+    this.followState = deps.followState ?? (async () => null);
   }
 
   /** Runs the posting rules in order; the first refusal wins, else the first hold. */
@@ -274,6 +277,7 @@ export class Discussions {
     return {
       article: { id: article.id, slug: article.slug, title: article.title, policy: article.commentPolicy, commentCount: article.commentCount },
       viewer: actor ? this.accounts.viewerInfo(actor) : null,
+      follow: await this.followState(actor, article.id),
       canParticipate: block === null,
       blockedReason: block,
       csrfToken,

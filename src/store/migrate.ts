@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import type { Connection, Dialect } from './connect.js';
 import * as core from './migrations/001_core.js';
 import * as events from './migrations/002_events.js';
+import * as notifications from './migrations/003_notifications.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -11,6 +12,7 @@ interface DialectMigration {
 const migrations: Record<string, DialectMigration> = {
   '001_core': core,
   '002_events': events,
+  '003_notifications': notifications,
 };
 
 class StaticProvider implements MigrationProvider {

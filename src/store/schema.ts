@@ -9,6 +9,9 @@ export interface UsersTable {
   created_at: number;
   suspended_until: number | null;
   banned: number;
+  notify_replies: Generated<number>;
+  digest: Generated<string>;
+  notify_token: string | null;
 }
 
 export interface EntitlementsTable {
@@ -99,6 +102,34 @@ export interface EventsTable {
   created_at: number;
 }
 
+export interface FollowsTable {
+  id: Generated<number>;
+  article_id: number;
+  email: string;
+  user_id: number | null;
+  confirmed: number;
+  token: string;
+  created_at: number;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  kind: string;
+  recipient: string;
+  user_id: number | null;
+  comment_id: number | null;
+  follow_id: number | null;
+  dedupe_key: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  claimed_until: number | null;
+  message_id: string | null;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   entitlements: EntitlementsTable;
@@ -109,4 +140,6 @@ export interface Database {
   sessions: SessionsTable;
   login_tokens: LoginTokensTable;
   events: EventsTable;
+  follows: FollowsTable;
+  outbox: OutboxTable;
 }

@@ -4,14 +4,35 @@ import { SMTPServer } from 'smtp-server';
 /** A real SMTP server on localhost that keeps what it receives, for delivery tests. */
 export class SmtpSink {
   readonly mails: ParsedMail[] = [];
+  /** Mails whose sender hung up before our "250 OK": the sender cannot know they arrived. */
+  readonly unacknowledged: ParsedMail[] = [];
+  /** Delay the answer to the next message, to let a test kill the sender mid-delivery. */
+  stallNextMs = 0;
+  /** Resolves when a stalled message has been received and is waiting for its answer. */
+  stalled: Promise<void> = new Promise(() => {});
+  private markStalled: () => void = () => {};
+  private closed = new Set<string>();
   private waiters: (() => void)[] = [];
   private server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
-    onData: (stream, _session, done) => {
+    onClose: (session) => {
+      this.closed.add(session.id);
+    },
+    onData: (stream, session, done) => {
+      const stall = this.stallNextMs;
+      this.stallNextMs = 0;
       simpleParser(stream)
-        .then((mail) => {
+        .then(async (mail) => {
+          if (stall) {
+            this.markStalled();
+            await new Promise((r) => setTimeout(r, stall));
+            if (this.closed.has(session.id)) {
+              this.unacknowledged.push(mail);
+              return done(new Error('sender went away'));
+            }
+          }
           this.mails.push(mail);
           this.waiters.splice(0).forEach((w) => w());
           done();
@@ -19,6 +40,11 @@ export class SmtpSink {
         .catch(done);
     },
   });
+
+  armStall(ms: number): void {
+    this.stallNextMs = ms;
+    this.stalled = new Promise((r) => (this.markStalled = r));
+  }
   port = 0;
 
   async start(): Promise<string> {

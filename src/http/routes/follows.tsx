@@ -1,0 +1,113 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../config.js';
+import { AppError } from '../../domain/errors.js';
+import { messages } from '../../messages.js';
+import { MessagePage } from '../../render/pages/MessagePage.js';
+import type { Accounts } from '../../services/accounts.js';
+import type { Notifications } from '../../services/notifications.js';
+import { sendPage } from '../render.js';
+import { errors, IdParams } from '../schemas.js';
+
+const n = messages.notify;
+const FollowState = Type.Object({ article: Type.Boolean(), replies: Type.Boolean(), digest: Type.Union([Type.Literal('instant'), Type.Literal('daily')]) });
+const Token = Type.String({ minLength: 10, maxLength: 100, pattern: '^[fu][A-Za-z0-9_-]+$' });
+
+/** "Notify of": follow API for the widget, and the pages mails link to. */
+export async function followApiRoutes(app: FastifyInstance, opts: { notifications: Notifications; config: Config }) {
+  const { notifications, config } = opts;
+
+  app.put('/articles/:id/follow', {
+    schema: {
+      summary: 'Follow or unfollow an article (signed in)',
+      params: IdParams,
+      body: Type.Object({ follow: Type.Boolean() }, { additionalProperties: false }),
+      response: { 200: FollowState, ...errors(400, 401, 404) },
+    },
+    handler: (req) => notifications.setFollow(req.actor, (req.params as { id: number }).id, (req.body as { follow: boolean }).follow),
+  });
+
+  app.post('/articles/:id/follow-by-email', {
+    config: { rateLimit: { max: config.LOGIN_LIMIT_PER_HOUR, timeWindow: '1 hour' } },
+    schema: {
+      summary: 'A guest follows an article by email; a confirmation mail is sent first (double opt-in)',
+      params: IdParams,
+      body: Type.Object({ email: Type.String({ format: 'email', maxLength: 254 }) }, { additionalProperties: false }),
+      response: { 202: Type.Object({ sent: Type.Boolean() }), ...errors(400, 404, 429) },
+    },
+    handler: async (req, reply) => {
+      await notifications.guestFollow((req.body as { email: string }).email, (req.params as { id: number }).id);
+      return reply.status(202).send({ sent: true });
+    },
+  });
+
+  app.put('/me/notifications', {
+    schema: {
+      summary: 'Reply notifications on or off, instant or daily digest',
+      body: Type.Object({ replies: Type.Optional(Type.Boolean()), digest: Type.Optional(Type.Union([Type.Literal('instant'), Type.Literal('daily')])) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ ok: Type.Boolean() }), ...errors(400, 401) },
+    },
+    handler: async (req) => {
+      await notifications.setPrefs(req.actor, req.body as { replies?: boolean; digest?: 'instant' | 'daily' });
+      return { ok: true };
+    },
+  });
+}
+
+export async function followPageRoutes(app: FastifyInstance, opts: { notifications: Notifications; config: Config; accounts: Accounts }) {
+  const { notifications } = opts;
+  const deps = { config: opts.config, accounts: opts.accounts };
+  const tokenOf = (v: unknown) => (typeof v === 'string' && v.length <= 100 ? v : '');
+  const invalid = (req: Parameters<typeof sendPage>[0], reply: Parameters<typeof sendPage>[1]) =>
+    sendPage(req, reply, deps, { title: n.unsubscribeHeading, status: 400 }, <MessagePage heading={n.unsubscribeHeading}><p>{n.invalidToken}</p></MessagePage>);
+
+  // GETs only show a button, so link scanners in mail systems change nothing.
+  app.get('/follow/confirm', async (req, reply) =>
+    sendPage(req, reply, deps, { title: n.confirmHeading }, (
+      <MessagePage heading={n.confirmHeading}>
+        <form method="post" action="/follow/confirm">
+          <input type="hidden" name="token" value={tokenOf((req.query as { token?: string }).token)} />
+          <button type="submit">{n.confirmButton}</button>
+        </form>
+      </MessagePage>
+    )),
+  );
+
+  app.post('/follow/confirm', async (req, reply) => {
+    try {
+      const title = await notifications.confirm(tokenOf((req.body as { token?: string } | undefined)?.token));
+      return sendPage(req, reply, deps, { title: n.confirmedHeading }, <MessagePage heading={n.confirmedHeading}><p>{n.confirmedText(title)}</p></MessagePage>);
+    } catch (err) {
+      if (err instanceof AppError) return invalid(req, reply);
+      throw err;
+    }
+  });
+
+  app.get('/unsubscribe', async (req, reply) =>
+    sendPage(req, reply, deps, { title: n.unsubscribeHeading }, (
+      <MessagePage heading={n.unsubscribeHeading}>
+        <form method="post" action={`/unsubscribe?token=${encodeURIComponent(tokenOf((req.query as { token?: string }).token))}`}>
+          <button type="submit">{n.unsubscribeButton}</button>
+        </form>
+      </MessagePage>
+    )),
+  );
+
+  // RFC 8058 one-click: the mail client POSTs `List-Unsubscribe=One-Click` to the URL from the
+  // header, with no cookies or Origin of ours, so this route is exempt from the CSRF guard; the
+  // unguessable token is the authority.
+  app.post('/unsubscribe', {
+    config: { csrfExempt: true },
+    schema: { querystring: Type.Object({ token: Token }) },
+    errorHandler: (err, req, reply) => (err.validation ? invalid(req, reply) : reply.send(err)),
+    handler: async (req, reply) => {
+      try {
+        await notifications.unsubscribe((req.query as { token: string }).token);
+      } catch (err) {
+        if (err instanceof AppError) return invalid(req, reply);
+        throw err;
+      }
+      return sendPage(req, reply, deps, { title: n.unsubscribedHeading }, <MessagePage heading={n.unsubscribedHeading}><p>{n.unsubscribedText}</p></MessagePage>);
+    },
+  });
+}

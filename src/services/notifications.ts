@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config.js';
+import { badRequest, notFound, unauthorized } from '../domain/errors.js';
+import { nextDigestAt, recipients, type Candidate } from '../domain/notify.js';
+import type { Actor } from '../domain/permissions.js';
+import { isSuspended } from '../domain/permissions.js';
+import type { Comment, FollowState } from '../domain/types.js';
+import { messages } from '../messages.js';
+import type { Store } from '../store/store.js';
+import type { Clock } from './clock.js';
+
+const token = (prefix: 'f' | 'u') => `${prefix}${randomBytes(24).toString('base64url')}`;
+
+
+/** "Notify of": following articles, reply notifications, and queuing their mails. */
+export class Notifications {
+  constructor(
+    private readonly store: Store,
+    private readonly config: Pick<Config, 'baseUrl' | 'DIGEST_HOUR_UTC'>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Runs inside the new comment's transaction, so its mails are queued if and only if it exists. */
+  readonly onCommentCreated = async (tx: Store, c: Comment): Promise<void> => {
+    if (c.status !== 'visible') return;
+    const now = this.clock.now();
+    const author = (await tx.userById(c.authorId))!;
+    const candidates: Candidate[] = [];
+    if (c.parentId !== null) {
+      const parent = await tx.commentById(c.parentId);
+      const parentAuthor = parent && parent.status === 'visible' ? await tx.userById(parent.authorId) : null;
+      if (parentAuthor) {
+        const prefs = await tx.notificationPrefs(parentAuthor.id);
+        if (prefs.replies) {
+          candidates.push({ email: parentAuthor.email, userId: parentAuthor.id, kind: 'reply', followId: null, suspended: isSuspended(parentAuthor, now), digest: prefs.digest });
+        }
+      }
+    }
+    for (const f of await tx.articleFollowers(c.articleId, now)) {
+      candidates.push({ email: f.email, userId: f.userId, kind: 'comment', followId: f.followId, suspended: f.suspended, digest: f.digest === 'daily' ? 'daily' : 'instant' });
+    }
+    for (const r of recipients(author.id, author.email, candidates)) {
+      const daily = r.digest === 'daily';
+      await tx.enqueueMail({
+        kind: daily ? `digest:${r.kind}` : r.kind,
+        recipient: r.email,
+        userId: r.userId,
+        commentId: c.id,
+        followId: r.followId,
+        dedupeKey: `c${c.id}:${r.email}`,
+        dueAt: daily ? nextDigestAt(now, this.config.DIGEST_HOUR_UTC) : now,
+        now,
+      });
+    }
+  };
+
+  async state(actor: Actor | null, articleId: number): Promise<FollowState | null> {
+    if (!actor) return null;
+    const [follow, prefs] = await Promise.all([this.store.followOf(articleId, actor.user.email), this.store.notificationPrefs(actor.user.id)]);
+    return { article: follow?.confirmed ?? false, replies: prefs.replies, digest: prefs.digest };
+  }
+
+  /** A signed-in reader's address is already proven, so their follow needs no confirmation. */
+  async setFollow(actor: Actor | null, articleId: number, on: boolean): Promise<FollowState> {
+    if (!actor) throw unauthorized(messages.errors.unauthenticated);
+    await this.requireArticle(articleId);
+    const now = this.clock.now();
+    if (on) await this.store.putFollow({ articleId, email: actor.user.email, userId: actor.user.id, confirmed: true, token: token('f'), now });
+    else {
+      const f = await this.store.followOf(articleId, actor.user.email);
+      if (f) await this.store.deleteFollow(f.id);
+    }
+    return (await this.state(actor, articleId))!;
+  }
+
+  async setPrefs(actor: Actor | null, p: { replies?: boolean; digest?: 'instant' | 'daily' }): Promise<void> {
+    if (!actor) throw unauthorized(messages.errors.unauthenticated);
+    await this.store.setNotificationPrefs(actor.user.id, p);
+  }
+
+  /**
+   * A guest follows by email with double opt-in: nothing but the confirmation is ever sent to an
+   * address until its owner clicks. The answer is the same whether or not it already follows.
+   */
+  async guestFollow(email: string, articleId: number): Promise<void> {
+    await this.requireArticle(articleId);
+    const now = this.clock.now();
+    await this.store.transaction(async (tx) => {
+      const f = await tx.putFollow({ articleId, email, userId: null, confirmed: false, token: token('f'), now });
+      if (f.confirmed) return;
+      await tx.enqueueMail({ kind: 'confirm', recipient: f.email, userId: null, commentId: null, followId: f.id, dedupeKey: `confirm${f.id}:${Math.floor(now.getTime() / 3600_000)}`, dueAt: now, now });
+    });
+  }
+
+  async confirm(tok: string): Promise<string> {
+    const f = tok.startsWith('f') ? await this.store.followByToken(tok) : null;
+    if (!f) throw badRequest('token_invalid', messages.notify.invalidToken);
+    await this.store.confirmFollow(f.id);
+    return (await this.requireArticle(f.articleId)).title;
+  }
+
+  /** One-click unsubscribe: works from the link alone, no sign-in. */
+  async unsubscribe(tok: string): Promise<void> {
+    if (tok.startsWith('f')) {
+      const f = await this.store.followByToken(tok);
+      if (!f) throw badRequest('token_invalid', messages.notify.invalidToken);
+      await this.store.deleteFollow(f.id);
+      return;
+    }
+    const user = tok.startsWith('u') ? await this.store.userByNotifyToken(tok) : null;
+    if (!user) throw badRequest('token_invalid', messages.notify.invalidToken);
+    await this.store.setNotificationPrefs(user.id, { replies: false });
+  }
+
+  /** The reader's reply-notification token, made on first use. */
+  async replyToken(userId: number): Promise<string> {
+    const prefs = await this.store.notificationPrefs(userId);
+    if (prefs.token) return prefs.token;
+    const t = token('u');
+    await this.store.setNotificationPrefs(userId, { token: t });
+    return t;
+  }
+
+  unsubscribeUrl(tok: string): string {
+    return `${this.config.baseUrl}/unsubscribe?token=${tok}`;
+  }
+
+  private async requireArticle(id: number) {
+    const a = await this.store.articleById(id);
+    if (!a) throw notFound('article_not_found', messages.errors.article_not_found);
+    return a;
+  }
+}

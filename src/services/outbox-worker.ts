@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../config.js';
+import { MAX_ATTEMPTS, retryDelayMs } from '../domain/notify.js';
+import { isSuspended } from '../domain/permissions.js';
+import type { Mailer, OutgoingMail } from '../mail/mailer.js';
+import { commentMail, confirmFollowMail, digestMail, type NotifiedComment } from '../mail/templates.js';
+import { plainTextExcerpt } from '../render/markdown.js';
+import type { OutboxRow, Store } from '../store/store.js';
+import type { Clock } from './clock.js';
+import type { Notifications } from './notifications.js';
+
+const BATCH = 20;
+
+/**
+ * Delivers queued mail. A row is leased before sending and marked sent after; a crash in between
+ * lets the lease lapse and the row is sent again with the same Message-ID, which is as close to
+ * exactly-once as SMTP allows. Failures back off exponentially and give up after MAX_ATTEMPTS.
+ */
+export class OutboxWorker {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly mailer: Mailer,
+    private readonly notifications: Notifications,
+    private readonly config: Pick<Config, 'baseUrl' | 'PUBLICATION_NAME' | 'OUTBOX_LEASE_SECONDS' | 'OUTBOX_POLL_MS'>,
+    private readonly clock: Clock,
+    private readonly log: Pick<FastifyBaseLogger, 'warn' | 'error'>,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    const tick = () => {
+      if (this.stopped) return;
+      void this.runOnce()
+        .catch((err: unknown) => this.log.error({ err }, 'outbox worker failed'))
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(tick, this.config.OUTBOX_POLL_MS);
+        });
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running?.catch(() => {});
+  }
+
+  /** Sends every due mail; returns how many rows it settled. Serialised within one process. */
+  runOnce(): Promise<number> {
+    const next = (this.running ?? Promise.resolve(0)).catch(() => 0).then(() => this.drain());
+    this.running = next;
+    return next;
+  }
+
+  private async drain(): Promise<number> {
+    let settled = 0;
+    for (;;) {
+      const leaseMs = this.config.OUTBOX_LEASE_SECONDS * 1000;
+      const rows = await this.store.transaction((tx) => tx.claimMail(this.clock.now(), leaseMs, BATCH));
+      if (rows.length === 0) return settled;
+      for (const group of await this.groups(rows, leaseMs)) {
+        if (this.stopped) return settled;
+        settled += await this.deliver(group);
+      }
+    }
+  }
+
+  /** One mail per row, except a reader's due digest items, which share one mail. */
+  private async groups(rows: OutboxRow[], leaseMs: number): Promise<OutboxRow[][]> {
+    const out: OutboxRow[][] = [];
+    const digests = new Map<string, OutboxRow[]>();
+    for (const r of rows) {
+      if (!r.kind.startsWith('digest:')) out.push([r]);
+      else digests.set(r.recipient, [...(digests.get(r.recipient) ?? []), r]);
+    }
+    for (const [recipient, items] of digests) {
+      const more = await this.store.transaction((tx) => tx.claimDigestSiblings(recipient, this.clock.now(), leaseMs));
+      out.push([...items, ...more]);
+    }
+    return out;
+  }
+
+  private async deliver(rows: OutboxRow[]): Promise<number> {
+    const first = rows[0]!;
+    const now = () => this.clock.now();
+    try {
+      const mail = await this.compose(rows);
+      if (!mail) {
+        for (const r of rows) await this.store.finishMail(r.id, { status: 'skipped', now: now() });
+        return rows.length;
+      }
+      const messageId = `<parley.${first.id}.${createHash('sha256').update(first.dedupe_key).digest('hex').slice(0, 16)}@${new URL(this.config.baseUrl).hostname}>`;
+      await this.mailer.send({ ...mail, messageId });
+      for (const r of rows) await this.store.finishMail(r.id, { status: 'sent', messageId, now: now() });
+    } catch (err) {
+      const attempts = first.attempts;
+      const failed = attempts >= MAX_ATTEMPTS;
+      this.log.warn({ err, outboxId: first.id, attempts }, failed ? 'mail failed for good' : 'mail failed, will retry');
+      for (const r of rows) {
+        await this.store.finishMail(r.id, { status: failed ? 'failed' : 'pending', error: (err as Error).message, retryAt: new Date(now().getTime() + retryDelayMs(attempts)), now: now() });
+      }
+    }
+    return rows.length;
+  }
+
+  /** Builds the mail from the current state: a comment deleted or hidden since is not sent. */
+  private async compose(rows: OutboxRow[]): Promise<OutgoingMail | null> {
+    const first = rows[0]!;
+    if (first.kind === 'confirm') {
+      const follow = first.follow_id === null ? null : await this.store.followById(first.follow_id);
+      if (!follow || follow.confirmed) return null;
+      const article = await this.store.articleById(follow.articleId);
+      return article ? confirmFollowMail(first.recipient, article.title, `${this.config.baseUrl}/follow/confirm?token=${follow.token}`) : null;
+    }
+    if (first.user_id !== null) {
+      const user = await this.store.userById(first.user_id);
+      if (!user || isSuspended(user, this.clock.now())) return null;
+    }
+    const items: (NotifiedComment & { kind: string; followId: number | null })[] = [];
+    for (const r of rows) {
+      const c = r.comment_id === null ? null : await this.store.commentById(r.comment_id);
+      const article = c ? await this.store.articleById(c.articleId) : null;
+      if (!c || !article || c.status !== 'visible') continue;
+      items.push({
+        id: c.id,
+        authorName: c.authorName,
+        bodyHtml: c.bodyHtml,
+        excerpt: plainTextExcerpt(c.bodySrc, 600),
+        articleTitle: article.title,
+        link: `${this.config.baseUrl}/articles/${article.slug}?comment=${c.id}#comment-${c.id}`,
+        kind: r.kind.replace('digest:', ''),
+        followId: r.follow_id,
+      });
+    }
+    if (items.length === 0) return null;
+    const item = items[0]!;
+    const unsubscribe = await this.unsubscribeToken(item.kind, item.followId, first.user_id);
+    if (!unsubscribe) return null;
+    const url = this.notifications.unsubscribeUrl(unsubscribe);
+    if (first.kind.startsWith('digest:')) return digestMail(first.recipient, items, url, this.config.PUBLICATION_NAME);
+    return commentMail(first.recipient, item.kind === 'reply' ? 'reply' : 'comment', item, url, this.config.PUBLICATION_NAME);
+  }
+
+  /** Article mails unsubscribe from that article; reply mails from reply notifications. */
+  private async unsubscribeToken(kind: string, followId: number | null, userId: number | null): Promise<string | null> {
+    if (kind === 'comment' && followId !== null) return (await this.store.followById(followId))?.token ?? null;
+    return userId === null ? null : this.notifications.replyToken(userId);
+  }
+}
