@@ -21,6 +21,7 @@ const Env = Type.Object({
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 300 }),
   POST_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 10 }),
   LOGIN_LIMIT_PER_HOUR: Type.Integer({ minimum: 1, default: 10 }),
+  LIVE_CONNECTS_PER_MINUTE: Type.Integer({ minimum: 1, default: 120 }),
   DIGEST_HOUR_UTC: Type.Integer({ minimum: 0, maximum: 23, default: 7 }),
   OUTBOX_LEASE_SECONDS: Type.Integer({ minimum: 5, maximum: 3600, default: 60 }),
   OUTBOX_POLL_MS: Type.Integer({ minimum: 50, maximum: 60000, default: 1000 }),

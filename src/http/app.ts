@@ -93,7 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(commentRoutes, { discussions: deps.discussions, config });
       await api.register(authRoutes, { accounts: deps.accounts, config });
       await api.register(articleRoutes, { store: deps.store, discussions: deps.discussions });
-      await api.register(liveRoutes, { hub: deps.hub, discussions: deps.discussions });
+      await api.register(liveRoutes, { hub: deps.hub, discussions: deps.discussions, config });
       await api.register(followApiRoutes, { notifications: deps.notifications, config });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../config.js';
 import type { Discussions } from '../../services/discussion.js';
 import type { LiveHub, LiveEvent } from '../../services/live.js';
 import { errors, IdParams } from '../schemas.js';
@@ -10,10 +11,10 @@ const HEARTBEAT_MS = 25_000;
  * Server-Sent Events for one article's discussion. A connection costs one socket and a timer:
  * nothing is computed for it until something happens under its article.
  */
-export async function liveRoutes(app: FastifyInstance, opts: { hub: LiveHub; discussions: Discussions }) {
-  const { hub, discussions } = opts;
+export async function liveRoutes(app: FastifyInstance, opts: { hub: LiveHub; discussions: Discussions; config: Config }) {
+  const { hub, discussions, config } = opts;
   app.get('/articles/:id/events', {
-    config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
+    config: { rateLimit: { max: config.LIVE_CONNECTS_PER_MINUTE, timeWindow: '1 minute' } },
     schema: {
       summary: 'Live discussion events (text/event-stream); resume with Last-Event-ID',
       params: IdParams,
