@@ -5,7 +5,6 @@
  *   npm run bench                      # both databases, 100 and 100,000 comments
  *   BENCH_DB=sqlite BENCH_SIZES=100,1000 BENCH_SECONDS=5 npm run bench
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,22 +15,12 @@ import { connect } from '../src/store/connect.js';
 import { migrate } from '../src/store/migrate.js';
 import { Store } from '../src/store/store.js';
 import { freshDatabase } from '../tests/support/databases.js';
+import { killHard, startServerProcess } from '../tests/support/process.js';
 import { generateThread } from './generate.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SIZES = (process.env.BENCH_SIZES ?? '100,100000').split(',').map(Number);
 const DBS = (process.env.BENCH_DB ?? 'sqlite,postgres').split(',') as ('sqlite' | 'postgres')[];
-const PORT = 3900;
-
-async function waitForServer(url: string) {
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server at ${url} did not start`);
-}
 
 async function load(title: string, opts: autocannon.Options) {
   const r = await autocannon({ connections: 20, duration: SECONDS, ...opts });
@@ -62,28 +51,24 @@ async function main() {
     }
     await conn.close();
 
-    const server: ChildProcess = spawn(process.execPath, ['dist/src/cli.js', 'serve'], {
-      env: { ...process.env, DATABASE_URL: db.url, PORT: String(PORT), LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000', POST_LIMIT_PER_MINUTE: '100000000', CONTENT_DIR: 'content' },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    const server = await startServerProcess({ DATABASE_URL: db.url, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000', POST_LIMIT_PER_MINUTE: '100000000', CONTENT_DIR: 'content' });
+    const base = server.url;
     try {
-      await waitForServer(`http://127.0.0.1:${PORT}/healthz`);
       for (const t of threads) {
         for (const sort of ['top', 'newest', 'oldest']) {
-          await load(`[${dialect}] ${t.comments.toLocaleString('en')} comments, GET first page ${sort}`, { url: `http://127.0.0.1:${PORT}/api/v1/articles/${t.articleId}/comments?sort=${sort}` });
+          await load(`[${dialect}] ${t.comments.toLocaleString('en')} comments, GET first page ${sort}`, { url: `${base}/api/v1/articles/${t.articleId}/comments?sort=${sort}` });
         }
       }
       const big = threads.at(-1)!;
       let n = 0;
       await load(`[${dialect}] ${big.comments.toLocaleString('en')} comments, POST comment`, {
-        url: `http://127.0.0.1:${PORT}/api/v1/articles/${big.articleId}/comments`,
+        url: `${base}/api/v1/articles/${big.articleId}/comments`,
         method: 'POST',
         headers: { 'content-type': 'application/json', cookie: `parley_session=${token}`, 'x-csrf-token': csrf },
         setupClient: (client) => client.setBody(JSON.stringify({ body: `Load test comment ${n++} with *emphasis*.` })),
       });
     } finally {
-      server.kill('SIGTERM');
-      await new Promise((r) => server.once('exit', r));
+      await killHard(server.child);
       await db.drop();
     }
   }

@@ -382,6 +382,20 @@ export class Store {
       return query.orderBy('comments.created_at', 'asc').orderBy('comments.id', 'asc').limit(q.limit);
     };
     const [first, ...rest] = queries;
+    const uniform = queries.every((q) => q.after === null && q.maxId === first!.maxId && q.limit === first!.limit);
+    if (this.dialect === 'postgres' && uniform && queries.length > 1) {
+      // One small plan however many threads: PostgreSQL plans a 20-way UNION slower than it runs it.
+      const inner = this.comments()
+        .where('comments.root_id', '=', sql.ref<number>('roots.id'))
+        .where('comments.id', '<=', first!.maxId)
+        .where((eb) => shownTo(eb, viewerId))
+        .orderBy('comments.created_at', 'asc')
+        .orderBy('comments.id', 'asc')
+        .limit(first!.limit);
+      const ids = queries.map((q) => q.rootId);
+      const { rows } = await sql<CommentRow>`select t.* from unnest(${ids}::bigint[]) as roots(id) cross join lateral (${inner}) as t`.execute(this.db);
+      return rows.map(toComment);
+    }
     let union = this.db.selectFrom(one(first!).as('t0')).selectAll();
     rest.forEach((q, n) => {
       union = union.unionAll(this.db.selectFrom(one(q).as(`t${n + 1}`)).selectAll());
