@@ -56,6 +56,7 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
     async close() {
       await worker.stop();
       hub.close();
+      discussions.close();
       await app.close();
       await bus.close();
       mailer.close();

@@ -11,6 +11,7 @@ import { renderMarkdown } from '../render/markdown.js';
 import type { DiscussionEventType, Store } from '../store/store.js';
 import type { EventBus } from '../events/bus.js';
 import type { Clock } from './clock.js';
+import { PageCache } from './page-cache.js';
 import type { Accounts } from './accounts.js';
 
 type Limits = Pick<Config, 'PAGE_SIZE' | 'REPLIES_PER_THREAD' | 'EDIT_WINDOW_MINUTES' | 'MAX_COMMENT_LENGTH' | 'INDENT_DEPTH'>;
@@ -60,6 +61,7 @@ export class Discussions {
   private readonly rules: PostingRule[];
   private readonly onCreated: CommentCreatedHook[];
   private readonly followState: NonNullable<DiscussionDeps['followState']>;
+  private readonly pages: PageCache<ThreadPage>;
 
   constructor(deps: DiscussionDeps) {
     this.store = deps.store;
@@ -70,6 +72,7 @@ export class Discussions {
     this.rules = deps.rules ?? [];
     this.onCreated = deps.onCreated ?? [];
     this.followState = deps.followState ?? (async () => null);
+    this.pages = new PageCache(deps.bus);
   }
 
   /** Runs the posting rules in order; the first refusal wins, else the first hold. */
@@ -134,6 +137,12 @@ export class Discussions {
   }
 
   async page(articleId: number, sort: SortOrder, cursor: string | undefined, actor: Actor | null): Promise<ThreadPage> {
+    // Signed-in readers see their votes, rights and pending comments, so only guests share pages.
+    if (actor === null) return this.pages.get(articleId, `${sort}:${cursor ?? ''}`, () => this.computePage(articleId, sort, cursor, null));
+    return this.computePage(articleId, sort, cursor, actor);
+  }
+
+  private async computePage(articleId: number, sort: SortOrder, cursor: string | undefined, actor: Actor | null): Promise<ThreadPage> {
     await this.article(articleId);
     const c = cursor ? decodeThreadCursor(cursor, sort) : null;
     const maxId = c ? c.w : await this.store.maxCommentId();
@@ -255,6 +264,10 @@ export class Discussions {
     if (block) throw blockError(block);
     const counts = await this.write(c.articleId, 'comment.voted', async (tx) => ({ commentId: c.id, result: await tx.setVote(c.id, actor!.user.id, value, this.clock.now()) }));
     return { ...counts, myVote: value };
+  }
+
+  close(): void {
+    this.pages.close();
   }
 
   /** Comments as an anonymous reader sees them (pending ones are left out), for live events. */

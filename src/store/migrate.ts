@@ -3,6 +3,7 @@ import type { Connection, Dialect } from './connect.js';
 import * as core from './migrations/001_core.js';
 import * as events from './migrations/002_events.js';
 import * as notifications from './migrations/003_notifications.js';
+import * as billing from './migrations/005_billing.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -13,6 +14,7 @@ const migrations: Record<string, DialectMigration> = {
   '001_core': core,
   '002_events': events,
   '003_notifications': notifications,
+  '005_billing': billing,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -23,6 +23,8 @@ export interface EntitlementsTable {
   status: string;
   current_period_end: number | null;
   updated_at: number;
+  /** The source's own clock (Stripe event `created`, ms) of this state; older updates are ignored. */
+  source_updated_at: Generated<number | null>;
 }
 
 export interface ArticlesTable {
@@ -130,6 +132,39 @@ export interface OutboxTable {
   sent_at: number | null;
 }
 
+export interface StripeEventsTable {
+  id: string;
+  type: string;
+  processed_at: number;
+}
+
+export interface StripeCustomersTable {
+  customer_id: string;
+  user_id: number;
+  created_at: number;
+}
+
+export interface ArticleReadsTable {
+  user_id: number;
+  article_id: number;
+  month: string;
+  created_at: number;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface EmailChangesTable {
+  token_hash: string;
+  user_id: number;
+  new_email: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   entitlements: EntitlementsTable;
@@ -142,4 +177,9 @@ export interface Database {
   events: EventsTable;
   follows: FollowsTable;
   outbox: OutboxTable;
+  stripe_events: StripeEventsTable;
+  stripe_customers: StripeCustomersTable;
+  article_reads: ArticleReadsTable;
+  settings: SettingsTable;
+  email_changes: EmailChangesTable;
 }

@@ -165,6 +165,13 @@ describe.each(DIALECTS)('discussion API on %s', (dialect) => {
     const page3 = json(await p.app.inject({ method: 'GET', url: `/api/v1/articles/${fresh}/comments?sort=newest&cursor=${page2.nextCursor}` }));
     expect(page3.threads.map((t: any) => t.comment.id)).toEqual([ids[0]]);
     expect(page3.nextCursor).toBeNull();
+    // Guests share a cached first page; every write under the article must refresh it.
+    const guestFirst = json(await p.app.inject({ method: 'GET', url: `/api/v1/articles/${fresh}/comments?sort=newest` }));
+    expect(guestFirst.threads[0].comment.bodyHtml).toContain('arrived later');
+    const latest = guestFirst.threads[0].comment.id;
+    await vote(sub2, latest, 1);
+    expect(json(await p.app.inject({ method: 'GET', url: `/api/v1/articles/${fresh}/comments?sort=newest` })).threads[0].comment.score).toBe(1);
+    await vote(sub2, latest, 0);
     const top = json(await p.app.inject({ method: 'GET', url: `/api/v1/articles/${fresh}/comments?sort=top` }));
     expect(top.threads[0].comment.id).toBe(ids[2]);
     const oldest = json(await p.app.inject({ method: 'GET', url: `/api/v1/articles/${fresh}/comments?sort=oldest` }));
