@@ -4,6 +4,7 @@ import * as core from './migrations/001_core.js';
 import * as events from './migrations/002_events.js';
 import * as notifications from './migrations/003_notifications.js';
 import * as billing from './migrations/005_billing.js';
+import * as anchors from './migrations/006_anchors.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -15,6 +16,7 @@ const migrations: Record<string, DialectMigration> = {
   '002_events': events,
   '003_notifications': notifications,
   '005_billing': billing,
+  '006_anchors': anchors,
 };
 
 class StaticProvider implements MigrationProvider {
@@ -28,7 +30,8 @@ class StaticProvider implements MigrationProvider {
 
 /** Brings the schema up to date. Safe to run from several nodes at once (Kysely locks). */
 export async function migrate(conn: Connection): Promise<string[]> {
-  const migrator = new Migrator({ db: conn.db, provider: new StaticProvider(conn.dialect) });
+  // Features land in parallel branches, so a database may have run 005 before 004 arrived.
+  const migrator = new Migrator({ db: conn.db, provider: new StaticProvider(conn.dialect), allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
