@@ -17,3 +17,6 @@ await build({
   logLevel: 'warning',
 });
 await copyFile('web/widget/widget.css', `${out}/widget.css`);
+// embed.js runs as a classic script on publishers' pages (it needs document.currentScript).
+await build({ entryPoints: ['web/embed/loader.ts'], bundle: true, format: 'iife', minify: true, target: 'es2018', outfile: `${out}/embed.js`, logLevel: 'warning' });
+await build({ entryPoints: ['web/embed/frame.ts'], bundle: true, format: 'esm', minify: true, target: 'es2020', outfile: `${out}/embed-frame.js`, logLevel: 'warning' });

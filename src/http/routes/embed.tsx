@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { renderToString } from 'preact-render-to-string';
+import type { Config } from '../../config.js';
+import type { SortOrder } from '../../domain/types.js';
+import { messages } from '../../messages.js';
+import { BUILT_PUBLIC_DIR } from '../../paths.js';
+import { EmbedFrame } from '../../render/pages/EmbedFrame.js';
+import { MessagePage } from '../../render/pages/MessagePage.js';
+import type { Discussions } from '../../services/discussion.js';
+import type { Store } from '../../store/store.js';
+import { sendPage } from '../render.js';
+import type { Accounts } from '../../services/accounts.js';
+import { Id, Sort } from '../schemas.js';
+
+const Color = Type.String({ pattern: '^#[0-9a-fA-F]{3,8}$' });
+const Theme = {
+  accent: Type.Optional(Color),
+  bg: Type.Optional(Color),
+  fg: Type.Optional(Color),
+  muted: Type.Optional(Color),
+  border: Type.Optional(Color),
+  font: Type.Optional(Type.String({ maxLength: 120, pattern: `^[A-Za-z0-9 ,'"-]+$` })),
+};
+type ThemeQuery = { [K in keyof typeof Theme]?: string };
+
+/** A publisher's own article id becomes a slug of ours; the hash keeps distinct ids distinct. */
+export function embedSlug(key: string): string {
+  const readable = key.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'article';
+  return `e-${readable}-${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
+}
+
+/** The page-level CSP with frame-ancestors opened to the publisher origins allowed to embed. */
+function frameCsp(origins: string[]): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "form-action 'self'",
+    `frame-ancestors ${origins.length ? origins.join(' ') : "'none'"}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+}
+
+/** The embed: `embed.js` for publishers' pages and the frame it loads. */
+export async function embedRoutes(app: FastifyInstance, opts: { config: Config; store: Store; discussions: Discussions; accounts: Accounts }) {
+  const { config, store, discussions } = opts;
+  const allowed = config.EMBED_ALLOWED_ORIGINS.split(',').filter(Boolean);
+  const deps = { config, accounts: opts.accounts };
+
+  app.get('/embed.js', async (_req, reply) => {
+    const js = await readFile(join(BUILT_PUBLIC_DIR, 'embed.js'), 'utf8');
+    return reply
+      .type('text/javascript; charset=utf-8')
+      .header('cache-control', 'public, max-age=300')
+      .header('access-control-allow-origin', '*')
+      .header('cross-origin-resource-policy', 'cross-origin')
+      .send(js);
+  });
+
+  app.get('/embed/theme.css', { schema: { querystring: Type.Object(Theme, { additionalProperties: false }) } }, async (req, reply) => {
+    const q = req.query as ThemeQuery;
+    const vars = Object.entries(q).map(([k, v]) => `--parley-${k}:${v}`);
+    return reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=86400').send(`:root{${vars.join(';')}}\n`);
+  });
+
+  app.get('/embed/frame', {
+    config: { rateLimit: { max: config.LIVE_CONNECTS_PER_MINUTE, timeWindow: '1 minute' } },
+    schema: {
+      querystring: Type.Object(
+        {
+          article: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:/-]+$' }),
+          url: Type.String({ minLength: 8, maxLength: 2000, pattern: '^https?://' }),
+          title: Type.String({ minLength: 1, maxLength: 300 }),
+          sort: Sort,
+          comment: Type.Optional(Id),
+          ...Theme,
+        },
+        { additionalProperties: false },
+      ),
+    },
+    handler: async (req, reply) => {
+      const q = req.query as { article: string; url: string; title: string; sort: SortOrder; comment?: number } & ThemeQuery;
+      let origin = '';
+      try {
+        origin = new URL(q.url).origin;
+      } catch {}
+      if (!allowed.includes(origin)) {
+        reply.header('content-security-policy', frameCsp([]));
+        return sendPage(req, reply, deps, { title: messages.embed.refusedHeading, status: 403 }, <MessagePage heading={messages.embed.refusedHeading}><p>{messages.embed.refusedText}</p></MessagePage>);
+      }
+      const slug = embedSlug(q.article);
+      // Registered on first load only: a later visitor cannot retitle the discussion by URL.
+      const article =
+        (await store.articleBySlug(slug)) ??
+        (await store.upsertArticle(
+          { slug, url: q.url, title: q.title, standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: new Date(), body: '', commentPolicy: config.EMBED_COMMENT_POLICY },
+          new Date(),
+        ));
+      const state = await discussions.state(article, req.actor, req.csrfToken, q.sort, undefined, q.comment ?? null);
+      const { article: _a, url: _u, title: _t, sort: _s, comment: _c, ...theme } = q;
+      const themeCss = Object.keys(theme).length ? `/embed/theme.css?${new URLSearchParams(theme as Record<string, string>)}` : null;
+      reply.removeHeader('x-frame-options');
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('content-security-policy', frameCsp(allowed))
+        .header('cache-control', 'private, no-cache')
+        .send(`<!doctype html>${renderToString(<EmbedFrame state={state} title={article.title} themeCss={themeCss} />)}`);
+    },
+  });
+}

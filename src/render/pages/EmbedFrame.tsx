@@ -1,0 +1,26 @@
+import type { DiscussionState } from '../../domain/types.js';
+import { DiscussionMount } from './DiscussionMount.js';
+
+/** The page inside the embed's iframe: the discussion alone, no site chrome. */
+export function EmbedFrame({ state, title, themeCss }: { state: DiscussionState; title: string; themeCss: string | null }) {
+  return (
+    <html lang="en" class="parley-embed">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light dark" />
+        <title>{title}</title>
+        <link rel="stylesheet" href="/static/widget.css" />
+        <link rel="stylesheet" href="/static/embed-frame.css" />
+        {themeCss ? <link rel="stylesheet" href={themeCss} /> : null}
+        <script type="module" src="/static/widget.js" />
+        <script type="module" src="/static/embed-frame.js" />
+      </head>
+      <body>
+        <main>
+          <DiscussionMount state={state} />
+        </main>
+      </body>
+    </html>
+  );
+}

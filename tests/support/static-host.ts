@@ -1,0 +1,15 @@
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+
+/** Serves one HTML page from its own origin, standing in for a publisher's site. */
+export async function servePage(file: string, replace: Record<string, string>, port = 0, hostName = '127.0.0.1'): Promise<{ url: string; close: () => Promise<void> }> {
+  let html = readFileSync(file, 'utf8');
+  for (const [k, v] of Object.entries(replace)) html = html.replaceAll(k, v);
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(html);
+  });
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  const bound = (server.address() as { port: number }).port;
+  return { url: `http://${hostName}:${bound}/`, close: () => new Promise((r) => server.close(() => r())) };
+}

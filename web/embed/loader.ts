@@ -1,0 +1,59 @@
+/**
+ * embed.js: the only script a publisher adds to their page. It stays tiny: it finds
+ * `<div data-parley-article>` elements and, once one nears the viewport, puts the discussion in an
+ * iframe from the Parley origin. The frame isolates Parley's styles from the host's (both ways)
+ * and keeps sessions and CSRF tokens out of the host page's reach.
+ */
+(() => {
+  const script = document.currentScript as HTMLScriptElement | null;
+  const origin = new URL(script?.src ?? '/', location.href).origin;
+  const THEME_KEYS = ['accent', 'bg', 'fg', 'muted', 'border', 'font'];
+
+  function mount(el: HTMLElement) {
+    if (el.dataset.parleyMounted) return;
+    el.dataset.parleyMounted = '1';
+    const q = new URLSearchParams({
+      article: el.dataset.parleyArticle ?? '',
+      url: el.dataset.parleyUrl || location.href.split('#')[0]!,
+      title: el.dataset.parleyTitle || document.title,
+    });
+    for (const k of THEME_KEYS) {
+      const v = el.dataset[`parley${k[0]!.toUpperCase()}${k.slice(1)}`];
+      if (v) q.set(k, v);
+    }
+    const m = /^#comment-(\d+)$/.exec(location.hash);
+    if (m) q.set('comment', m[1]!);
+    const frame = document.createElement('iframe');
+    frame.src = `${origin}/embed/frame?${q}`;
+    frame.title = el.dataset.parleyLabel || 'Comments';
+    frame.loading = 'lazy';
+    frame.style.cssText = 'width:100%;border:0;display:block;min-height:240px;color-scheme:normal';
+    el.appendChild(frame);
+    window.addEventListener('message', (e) => {
+      if (e.origin !== origin || e.source !== frame.contentWindow) return;
+      const d = e.data as { parley?: string; height?: number; hash?: string };
+      if (d.parley === 'height' && typeof d.height === 'number') frame.style.height = `${Math.ceil(d.height)}px`;
+      if (d.parley === 'navigate' && typeof d.hash === 'string' && /^#comment-\d+$/.test(d.hash)) history.replaceState(null, '', d.hash);
+    });
+  }
+
+  function start() {
+    const els = Array.from(document.querySelectorAll<HTMLElement>('[data-parley-article]'));
+    if (!('IntersectionObserver' in window)) return els.forEach(mount);
+    // Load only when the discussion is about to scroll into view: most readers never get there.
+    const io = new IntersectionObserver(
+      (entries) => {
+        for (const e of entries) {
+          if (!e.isIntersecting) continue;
+          io.unobserve(e.target);
+          mount(e.target as HTMLElement);
+        }
+      },
+      { rootMargin: '600px 0px' },
+    );
+    els.forEach((el) => (location.hash.startsWith('#comment-') ? mount(el) : io.observe(el)));
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();
