@@ -21,17 +21,58 @@ const Env = Type.Object({
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 300 }),
   POST_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 10 }),
   LOGIN_LIMIT_PER_HOUR: Type.Integer({ minimum: 1, default: 10 }),
+  EMBED_ALLOWED_ORIGINS: Type.String({ default: '', pattern: '^(https?://[^/,\\s]+)?(,https?://[^/,\\s]+)*$' }),
+  EMBED_COMMENT_POLICY: Type.Union([Type.Literal('subscribers'), Type.Literal('members'), Type.Literal('closed')], { default: 'subscribers' }),
   LIVE_CONNECTS_PER_MINUTE: Type.Integer({ minimum: 1, default: 120 }),
   DIGEST_HOUR_UTC: Type.Integer({ minimum: 0, maximum: 23, default: 7 }),
   OUTBOX_LEASE_SECONDS: Type.Integer({ minimum: 5, maximum: 3600, default: 60 }),
   OUTBOX_POLL_MS: Type.Integer({ minimum: 50, maximum: 60000, default: 1000 }),
   TRUST_PROXY: Type.Boolean({ default: false }),
+  // ---- paid subscriptions, SSO, metered reading (issue 3) ----
+  STRIPE_SECRET_KEY: Type.String({ default: '' }),
+  STRIPE_WEBHOOK_SECRET: Type.String({ default: '' }),
+  STRIPE_PRICE_MONTHLY: Type.String({ default: '' }),
+  STRIPE_PRICE_ANNUAL: Type.String({ default: '' }),
+  /** Another Stripe API origin (stripe-mock, a test double); empty means Stripe itself. */
+  STRIPE_API_URL: Type.String({ pattern: '^(https?://[^/]+)?$', default: '' }),
+  PAST_DUE_GRACE_DAYS: Type.Integer({ minimum: 0, maximum: 90, default: 7 }),
+  SSO_SECRET: Type.String({ default: '' }),
+  SSO_JWKS_URL: Type.String({ pattern: '^(https?://.+)?$', default: '' }),
+  SSO_ALG: Type.Union(['HS256', 'RS256', 'ES256', 'EdDSA'].map((l) => Type.Literal(l)), { default: 'HS256' }),
+  SSO_AUDIENCE: Type.String({ default: '' }),
+  SSO_ISSUER: Type.String({ default: '' }),
+  METER_FREE_ARTICLES: Type.Integer({ minimum: 0, maximum: 100, default: 3 }),
+  METER_CRAWLERS_FULL_TEXT: Type.Boolean({ default: false }),
+  SECRET_KEY: Type.String({ default: '' }),
+  // ---- moderation and abuse limits (issue 6) ----
+  REPORTS_TO_HIDE: Type.Integer({ minimum: 1, maximum: 1000, default: 3 }),
+  DUPLICATE_WINDOW_MINUTES: Type.Integer({ minimum: 0, maximum: 10080, default: 10 }),
+  NEW_ACCOUNT_HOURS: Type.Integer({ minimum: 0, maximum: 8760, default: 24 }),
+  NEW_ACCOUNT_SLOWDOWN_SECONDS: Type.Integer({ minimum: 0, maximum: 86400, default: 30 }),
+  VOTE_MIN_ACCOUNT_AGE_HOURS: Type.Integer({ minimum: 0, maximum: 8760, default: 24 }),
+  VOTE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 60 }),
+  REPORT_LIMIT_PER_HOUR: Type.Integer({ minimum: 1, default: 20 }),
+  LOGIN_LIMIT_PER_EMAIL_PER_HOUR: Type.Integer({ minimum: 1, default: 5 }),
+  IP_LIMIT_FACTOR: Type.Integer({ minimum: 1, maximum: 1000, default: 5 }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
 });
 
 export type Config = Static<typeof Env> & { baseUrl: string };
 
 export class ConfigError extends Error {}
+
+/** Rules that tie variables together. Secrets are named, never printed. */
+function relatedErrors(c: Static<typeof Env>): string[] {
+  const out: string[] = [];
+  if (c.SSO_SECRET && c.SSO_SECRET.length < 32) out.push('SSO_SECRET: must be at least 32 characters');
+  if (c.SECRET_KEY && c.SECRET_KEY.length < 32) out.push('SECRET_KEY: must be at least 32 characters');
+  if (c.SSO_JWKS_URL && c.SSO_ALG === 'HS256') out.push('SSO_ALG: set RS256, ES256 or EdDSA to verify against SSO_JWKS_URL');
+  if (c.SSO_SECRET && !c.SSO_JWKS_URL && c.SSO_ALG !== 'HS256') out.push(`SSO_ALG=${JSON.stringify(c.SSO_ALG)}: a shared SSO_SECRET needs HS256, or set SSO_JWKS_URL`);
+  if (c.SSO_SECRET && c.SSO_JWKS_URL) out.push('SSO_SECRET, SSO_JWKS_URL: set one of them, not both');
+  if (c.STRIPE_SECRET_KEY && !c.STRIPE_WEBHOOK_SECRET) out.push('STRIPE_WEBHOOK_SECRET: required with STRIPE_SECRET_KEY');
+  if (c.STRIPE_SECRET_KEY && !c.STRIPE_PRICE_MONTHLY && !c.STRIPE_PRICE_ANNUAL) out.push('STRIPE_PRICE_MONTHLY, STRIPE_PRICE_ANNUAL: set at least one with STRIPE_SECRET_KEY');
+  return out;
+}
 
 /** Reads and checks the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
@@ -47,6 +88,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${[...new Set(lines)].join('\n')}`);
   }
   const cfg = { ...(withDefaults as Static<typeof Env>), ...overrides };
+  const related = relatedErrors(cfg);
+  if (related.length > 0) throw new ConfigError(`Invalid configuration:\n${related.map((l) => `  ${l}`).join('\n')}`);
   const baseUrl = cfg.BASE_URL || `http://localhost:${cfg.PORT}`;
   return { ...cfg, baseUrl, ...(overrides.baseUrl ? { baseUrl: overrides.baseUrl } : {}) };
 }

@@ -5,6 +5,10 @@ import { inProcessBus, postgresBus, type EventBus } from './events/bus.js';
 import { buildApp } from './http/app.js';
 import { logMailer, smtpMailer, type Mailer } from './mail/mailer.js';
 import { Accounts } from './services/accounts.js';
+import { AccountSettings } from './services/account-settings.js';
+import { Billing } from './services/billing.js';
+import { Metering } from './services/metering.js';
+import { SingleSignOn } from './services/sso.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { loadContent } from './services/content.js';
 import { Discussions } from './services/discussion.js';
@@ -43,7 +47,11 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
   if (opts.worker !== false) worker.start();
   if (opts.loadContent) await loadContent(config.CONTENT_DIR, store, clock);
   const hub = new LiveHub(store, discussions, bus);
-  const app = await buildApp({ config, store, accounts, discussions, hub, notifications });
+  const billing = new Billing(store, accounts, config, clock, log);
+  const sso = new SingleSignOn(store, accounts, config, clock);
+  const metering = new Metering(store, config, clock);
+  const account = new AccountSettings({ store, accounts, mailer, bus, config, clock });
+  const app = await buildApp({ config, store, accounts, discussions, hub, notifications, billing, sso, metering, account });
   return {
     app,
     store,

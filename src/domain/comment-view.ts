@@ -27,5 +27,7 @@ export function commentView(c: Comment, actor: Actor | null, myVote: VoteValue, 
     replyCount: c.replyCount,
     canEdit: canEdit(actor, c, now, editWindowMinutes),
     canDelete: canDelete(actor, c),
+    pinned: c.pinned,
+    locked: c.locked,
   };
 }

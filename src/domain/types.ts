@@ -65,6 +65,14 @@ export interface Comment {
   down: number;
   /** For a top-level comment: rows in its thread that readers see (visible or deleted placeholders). */
   replyCount: number;
+  /** The 'top' sort key: score without the votes of accounts too young to count. */
+  rankScore: number;
+  /** Shown above the other top-level comments of its article. */
+  pinned: boolean;
+  /** On a top-level comment: no new replies in its thread. */
+  locked: boolean;
+  /** Why it was held for moderation or rejected (a rule's or moderator's reason), if it was. */
+  moderationReason: string | null;
 }
 
 /** A comment as the API and the widget see it: only what a reader may know, dates as ISO strings. */
@@ -90,6 +98,10 @@ export interface CommentView {
   replyCount: number;
   canEdit: boolean;
   canDelete: boolean;
+  /** Featured by a moderator: listed before the other top-level comments. */
+  pinned?: boolean;
+  /** A locked thread takes no new replies. */
+  locked?: boolean;
 }
 
 /** A top-level comment with the first replies of its thread, flat and in time order. */

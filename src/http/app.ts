@@ -10,17 +10,25 @@ import { AppError } from '../domain/errors.js';
 import { messages } from '../messages.js';
 import { BUILT_PUBLIC_DIR, PUBLIC_DIR } from '../paths.js';
 import type { Accounts } from '../services/accounts.js';
+import type { AccountSettings } from '../services/account-settings.js';
+import type { Billing } from '../services/billing.js';
+import type { Metering } from '../services/metering.js';
+import type { SingleSignOn } from '../services/sso.js';
 import type { Discussions } from '../services/discussion.js';
 import type { LiveHub } from '../services/live.js';
 import type { Notifications } from '../services/notifications.js';
 import type { Store } from '../store/store.js';
 import { registerErrorHandling } from './errors.js';
+import { accountApiRoutes, accountPageRoutes } from './routes/account.js';
 import { articleRoutes } from './routes/articles.js';
 import { authRoutes } from './routes/auth.js';
+import { billingApiRoutes, billingPageRoutes } from './routes/billing.js';
 import { commentRoutes } from './routes/comments.js';
+import { embedRoutes } from './routes/embed.js';
 import { followApiRoutes, followPageRoutes } from './routes/follows.js';
 import { liveRoutes } from './routes/live.js';
 import { pageRoutes } from './routes/pages.js';
+import { ssoApiRoutes, ssoPageRoutes } from './routes/sso.js';
 import { ErrorBody } from './schemas.js';
 import { registerSession } from './session.js';
 
@@ -31,6 +39,10 @@ export interface AppDeps {
   discussions: Discussions;
   hub: LiveHub;
   notifications: Notifications;
+  billing: Billing;
+  sso: SingleSignOn;
+  metering: Metering;
+  account: AccountSettings;
 }
 
 /** Secrets that must never reach a log line. */
@@ -95,11 +107,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(articleRoutes, { store: deps.store, discussions: deps.discussions });
       await api.register(liveRoutes, { hub: deps.hub, discussions: deps.discussions, config });
       await api.register(followApiRoutes, { notifications: deps.notifications, config });
+      await api.register(billingApiRoutes, { billing: deps.billing });
+      await api.register(ssoApiRoutes, { sso: deps.sso, accounts: deps.accounts, config });
+      await api.register(accountApiRoutes, { account: deps.account, billing: deps.billing, accounts: deps.accounts, config });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },
   );
   await app.register(pageRoutes, deps);
+  await app.register(billingPageRoutes, { billing: deps.billing, config, accounts: deps.accounts });
+  await app.register(ssoPageRoutes, { sso: deps.sso, accounts: deps.accounts, config });
+  await app.register(accountPageRoutes, { account: deps.account, billing: deps.billing, accounts: deps.accounts, config });
+  await app.register(embedRoutes, { config, store: deps.store, discussions: deps.discussions, accounts: deps.accounts });
   await app.register(followPageRoutes, { notifications: deps.notifications, config, accounts: deps.accounts });
   return app;
 }

@@ -34,6 +34,8 @@ export const CommentView = Type.Object({
   replyCount: Type.Integer(),
   canEdit: Type.Boolean(),
   canDelete: Type.Boolean(),
+  pinned: Type.Optional(Type.Boolean()),
+  locked: Type.Optional(Type.Boolean()),
 });
 
 export const ThreadView = Type.Object({

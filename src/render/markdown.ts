@@ -200,6 +200,26 @@ export function renderArticleMarkdown(src: string): string {
   return sanitizeHtml(articleMd.render(src), ARTICLE_SANITIZE);
 }
 
+/**
+ * The start of an article for readers past the meter: everything up to and including its
+ * `paragraphs`-th top-level paragraph. Cut on the token stream, so no element is left open and
+ * nothing after the cut reaches the page.
+ */
+export function renderArticleTeaser(src: string, paragraphs: number): string {
+  const env = {};
+  const tokens = articleMd.parse(src, env);
+  let seen = 0;
+  let end = tokens.length;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.level === 0 && t.type === 'paragraph_close' && t.tag === 'p' && ++seen >= paragraphs) {
+      end = i + 1;
+      break;
+    }
+  }
+  return sanitizeHtml(articleMd.renderer.render(tokens.slice(0, end), articleMd.options, env), ARTICLE_SANITIZE);
+}
+
 function collectText(tokens: readonly Token[], out: string[]): void {
   for (const token of tokens) {
     switch (token.type) {

@@ -39,15 +39,20 @@ export class Accounts {
   constructor(
     private readonly store: Store,
     private readonly mailer: Mailer,
-    private readonly config: Pick<Config, 'baseUrl' | 'PUBLICATION_NAME' | 'SESSION_DAYS'>,
+    private readonly config: Pick<Config, 'baseUrl' | 'PUBLICATION_NAME' | 'SESSION_DAYS' | 'PAST_DUE_GRACE_DAYS'>,
     private readonly clock: Clock,
   ) {}
+
+  /** How long a subscriber whose payment failed keeps access. */
+  get graceMs(): number {
+    return this.config.PAST_DUE_GRACE_DAYS * 86_400_000;
+  }
 
   async actorFor(user: User): Promise<Actor> {
     const list = await this.store.entitlementsOf(user.id);
     const now = this.clock.now();
-    const subscriber = isSubscriber(list, now);
-    return { user, subscriber, subscriberUntil: subscriber ? subscribedUntil(list, now) : null };
+    const subscriber = isSubscriber(list, now, this.graceMs);
+    return { user, subscriber, subscriberUntil: subscriber ? subscribedUntil(list, now, this.graceMs) : null };
   }
 
   viewerInfo(actor: Actor): ViewerInfo {
@@ -76,10 +81,16 @@ export class Accounts {
     const used = await this.store.consumeLoginToken(hashToken(token), now);
     if (!used) throw badRequest('login_link_invalid', messages.errors.login_link_invalid);
     const user = await this.store.ensureUser(used.email, nameFromEmail(used.email), now);
+    return { ...(await this.openSession(user)), returnTo: used.returnTo };
+  }
+
+  /** A new session for `user`, however they proved who they are; the raw token goes only into the cookie. */
+  async openSession(user: User): Promise<{ sessionToken: string; expiresAt: Date }> {
+    const now = this.clock.now();
     const sessionToken = newToken();
     const expiresAt = new Date(now.getTime() + this.config.SESSION_DAYS * 86_400_000);
     await this.store.createSession(hashToken(sessionToken), user.id, newToken(), now, expiresAt);
-    return { sessionToken, returnTo: used.returnTo, expiresAt };
+    return { sessionToken, expiresAt };
   }
 
   async session(sessionToken: string): Promise<SessionInfo | null> {

@@ -93,6 +93,8 @@ export class Discussions {
       const out = await fn(tx);
       return { result: out.result, eventId: await tx.appendEvent(articleId, type, out.commentId, this.clock.now()) };
     });
+    // This node forgets its cached guest pages at once; other nodes do when the wake-up reaches them.
+    this.pages.invalidate(articleId);
     // The write is committed: a failed wake-up only delays live readers, who also poll on reconnect.
     await this.bus.publish({ articleId, eventId }).catch(() => {});
     return result;
@@ -268,6 +270,11 @@ export class Discussions {
 
   close(): void {
     this.pages.close();
+  }
+
+  /** For writers outside this service (moderation) that change what guests see of an article. */
+  changed(articleId: number): void {
+    this.pages.invalidate(articleId);
   }
 
   /** Comments as an anonymous reader sees them (pending ones are left out), for live events. */

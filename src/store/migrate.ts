@@ -3,8 +3,10 @@ import type { Connection, Dialect } from './connect.js';
 import * as core from './migrations/001_core.js';
 import * as events from './migrations/002_events.js';
 import * as notifications from './migrations/003_notifications.js';
+import * as moderation from './migrations/004_moderation.js';
 import * as billing from './migrations/005_billing.js';
 import * as anchors from './migrations/006_anchors.js';
+import * as ssoTokens from './migrations/007_sso_tokens.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -15,8 +17,10 @@ const migrations: Record<string, DialectMigration> = {
   '001_core': core,
   '002_events': events,
   '003_notifications': notifications,
+  '004_moderation': moderation,
   '005_billing': billing,
   '006_anchors': anchors,
+  '007_sso_tokens': ssoTokens,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -39,7 +39,8 @@ export function toArticle(r: Selectable<ArticlesTable>): Article {
     imageCredit: r.image_credit,
     publishedAt: new Date(Number(r.published_at)),
     body: r.body,
-    commentPolicy: r.comment_policy as CommentPolicy,
+    // A moderator closing (or opening) a discussion wins over the article's own setting.
+    commentPolicy: (r.policy_override ?? r.comment_policy) as CommentPolicy,
     commentCount: Number(r.comment_count),
   };
 }
@@ -66,5 +67,9 @@ export function toComment(r: CommentRow): Comment {
     up: r.up,
     down: r.down,
     replyCount: r.reply_count,
+    rankScore: r.rank_score,
+    pinned: r.pinned === 1,
+    locked: r.locked === 1,
+    moderationReason: r.moderation_reason,
   };
 }

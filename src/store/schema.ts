@@ -43,6 +43,10 @@ export interface ArticlesTable {
   comment_policy: string;
   comment_count: number;
   updated_at: number;
+  /** A moderator's policy (e.g. 'closed'), which wins over comment_policy (004). */
+  policy_override: string | null;
+  /** Per-article pre-moderation overrides as JSON (004). */
+  moderation: string | null;
 }
 
 export interface CommentsTable {
@@ -62,6 +66,13 @@ export interface CommentsTable {
   up: number;
   down: number;
   reply_count: number;
+  // moderation (004)
+  moderation_reason: string | null;
+  moderated_at: number | null;
+  moderated_by: number | null;
+  pinned: Generated<number>;
+  locked: Generated<number>;
+  rank_score: Generated<number>;
 }
 
 export interface CommentRevisionsTable {
@@ -77,6 +88,8 @@ export interface VotesTable {
   user_id: number;
   value: number;
   created_at: number;
+  /** 1 when the vote counts towards rank_score (004). */
+  ranked: Generated<number>;
 }
 
 export interface SessionsTable {
@@ -156,6 +169,11 @@ export interface SettingsTable {
   value: string;
 }
 
+export interface SsoTokensUsedTable {
+  token_hash: string;
+  expires_at: number;
+}
+
 export interface EmailChangesTable {
   token_hash: string;
   user_id: number;
@@ -163,6 +181,28 @@ export interface EmailChangesTable {
   created_at: number;
   expires_at: number;
   used_at: number | null;
+}
+
+export interface ReportsTable {
+  id: Generated<number>;
+  comment_id: number;
+  reporter_id: number;
+  reason: string;
+  text: string;
+  created_at: number;
+  resolved_at: number | null;
+  resolved_by: number | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  actor_id: number | null;
+  action: string;
+  target_type: string;
+  target_id: number | null;
+  /** JSON object. */
+  details: string;
+  created_at: number;
 }
 
 export interface Database {
@@ -182,4 +222,7 @@ export interface Database {
   article_reads: ArticleReadsTable;
   settings: SettingsTable;
   email_changes: EmailChangesTable;
+  sso_tokens_used: SsoTokensUsedTable;
+  reports: ReportsTable;
+  audit_log: AuditLogTable;
 }

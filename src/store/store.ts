@@ -33,6 +33,8 @@ export interface NewComment {
   bodyHtml: string;
   status: 'visible' | 'pending';
   createdAt: Date;
+  /** Why a posting rule held it, when it is pending. */
+  moderationReason?: string | null;
 }
 
 export interface TopLevelQuery {
@@ -143,13 +145,24 @@ export class Store {
     return rows.map(toEntitlement);
   }
 
-  async putEntitlement(e: { userId: number; source: EntitlementSource; externalRef: string; status: EntitlementStatus; currentPeriodEnd: Date | null; now: Date }): Promise<void> {
-    const values = { status: e.status, current_period_end: e.currentPeriodEnd?.getTime() ?? null, updated_at: e.now.getTime() };
-    await this.db
+  /**
+   * Creates or replaces one entitlement. With `sourceUpdatedAt` (the source's own clock of this
+   * state) an update older than the stored state changes nothing; returns whether it was written.
+   */
+  async putEntitlement(e: { userId: number; source: EntitlementSource; externalRef: string; status: EntitlementStatus; currentPeriodEnd: Date | null; now: Date; sourceUpdatedAt?: Date }): Promise<boolean> {
+    const values = { status: e.status, current_period_end: e.currentPeriodEnd?.getTime() ?? null, updated_at: e.now.getTime(), source_updated_at: e.sourceUpdatedAt?.getTime() ?? null };
+    const written = await this.db
       .insertInto('entitlements')
       .values({ user_id: e.userId, source: e.source, external_ref: e.externalRef, ...values })
-      .onConflict((oc) => oc.columns(['user_id', 'source', 'external_ref']).doUpdateSet(values))
-      .execute();
+      .onConflict((oc) =>
+        oc
+          .columns(['user_id', 'source', 'external_ref'])
+          .doUpdateSet(values)
+          .where((eb) => eb.or([eb('entitlements.source_updated_at', 'is', null), eb(eb.ref('excluded.source_updated_at'), 'is', null), eb('entitlements.source_updated_at', '<=', eb.ref('excluded.source_updated_at'))])),
+      )
+      .returning('id')
+      .executeTakeFirst();
+    return written !== undefined;
   }
 
   // ---- sessions and sign-in tokens ---------------------------------------------------------
@@ -284,6 +297,7 @@ export class Store {
         up: 0,
         down: 0,
         reply_count: 0,
+        moderation_reason: c.moderationReason ?? null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -347,12 +361,14 @@ export class Store {
       .where('comments.article_id', '=', q.articleId)
       .where('comments.depth', '=', 0)
       .where('comments.id', '<=', q.maxId)
+      // Pinned comments come first on the first page (pinnedTopLevel), so the pages skip them.
+      .where(sql<boolean>`comments.pinned = 0`)
       .where((eb) => shownTo(eb, q.viewerId));
     const a = q.after;
     switch (q.sort) {
       case 'top':
-        if (a) query = query.where(sql<boolean>`(comments.score, comments.id) < (${a.key}, ${a.id})`);
-        query = query.orderBy('comments.score', 'desc').orderBy('comments.id', 'desc');
+        if (a) query = query.where(sql<boolean>`(comments.rank_score, comments.id) < (${a.key}, ${a.id})`);
+        query = query.orderBy('comments.rank_score', 'desc').orderBy('comments.id', 'desc');
         break;
       case 'newest':
         if (a) query = query.where(sql<boolean>`(comments.created_at, comments.id) < (${a.key}, ${a.id})`);
@@ -596,28 +612,208 @@ export class Store {
    * Sets one reader's vote and moves the comment's counters by the difference, in the caller's
    * transaction. The row lock taken by the counter update comes first, so two concurrent votes by
    * the same reader serialise instead of both reading the old value.
+   *
+   * `ranked` says whether this vote counts towards rank_score (the 'top' order); each vote row
+   * remembers whether it did, so changing or retracting it later undoes exactly what it added.
    */
-  async setVote(commentId: number, userId: number, value: VoteValue, now: Date): Promise<{ up: number; down: number; score: number }> {
+  async setVote(commentId: number, userId: number, value: VoteValue, now: Date, ranked = true): Promise<{ up: number; down: number; score: number }> {
     await this.db.updateTable('comments').set((eb) => ({ score: eb('score', '+', 0) })).where('id', '=', commentId).execute();
-    const prev = await this.voteOf(commentId, userId);
+    const old = await this.db.selectFrom('votes').select(['value', 'ranked']).where('comment_id', '=', commentId).where('user_id', '=', userId).executeTakeFirst();
+    const prev = (old?.value ?? 0) as VoteValue;
     if (prev !== value) {
+      const rank = ranked ? 1 : 0;
       if (value === 0) {
         await this.db.deleteFrom('votes').where('comment_id', '=', commentId).where('user_id', '=', userId).execute();
       } else {
         await this.db
           .insertInto('votes')
-          .values({ comment_id: commentId, user_id: userId, value, created_at: now.getTime() })
-          .onConflict((oc) => oc.columns(['comment_id', 'user_id']).doUpdateSet({ value, created_at: now.getTime() }))
+          .values({ comment_id: commentId, user_id: userId, value, created_at: now.getTime(), ranked: rank })
+          .onConflict((oc) => oc.columns(['comment_id', 'user_id']).doUpdateSet({ value, created_at: now.getTime(), ranked: rank }))
           .execute();
       }
       const d = voteDelta(prev, value);
+      const dRank = (value === 0 ? 0 : rank * value) - (old?.ranked === 1 ? prev : 0);
       await this.db
         .updateTable('comments')
-        .set((eb) => ({ up: eb('up', '+', d.up), down: eb('down', '+', d.down), score: eb('score', '+', d.score) }))
+        .set((eb) => ({ up: eb('up', '+', d.up), down: eb('down', '+', d.down), score: eb('score', '+', d.score), rank_score: eb('rank_score', '+', dRank) }))
         .where('id', '=', commentId)
         .execute();
     }
     const r = await this.db.selectFrom('comments').select(['up', 'down', 'score']).where('id', '=', commentId).executeTakeFirstOrThrow();
     return { up: r.up, down: r.down, score: r.score };
+  }
+
+  // ---- billing, metering, SSO and account self-service (issue 3) ------------------------------
+
+  /** Records a Stripe event id; false if it was seen before, so a replay changes nothing. */
+  async claimStripeEvent(id: string, type: string, now: Date): Promise<boolean> {
+    const r = await this.db
+      .insertInto('stripe_events')
+      .values({ id, type, processed_at: now.getTime() })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return r !== undefined;
+  }
+
+  async stripeEventSeen(id: string): Promise<boolean> {
+    return (await this.db.selectFrom('stripe_events').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+  }
+
+  async linkStripeCustomer(customerId: string, userId: number, now: Date): Promise<void> {
+    await this.db
+      .insertInto('stripe_customers')
+      .values({ customer_id: customerId, user_id: userId, created_at: now.getTime() })
+      .onConflict((oc) => oc.column('customer_id').doNothing())
+      .execute();
+  }
+
+  async userIdForStripeCustomer(customerId: string): Promise<number | null> {
+    const r = await this.db.selectFrom('stripe_customers').select('user_id').where('customer_id', '=', customerId).executeTakeFirst();
+    return r ? Number(r.user_id) : null;
+  }
+
+  /** The reader's most recent Stripe customer, for the billing portal and repeat checkouts. */
+  async stripeCustomerOf(userId: number): Promise<string | null> {
+    const r = await this.db.selectFrom('stripe_customers').select('customer_id').where('user_id', '=', userId).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+    return r?.customer_id ?? null;
+  }
+
+  /** A shared setting; the first node to start stores `initial`, and every node reads the same value. */
+  async settingOrInit(key: string, initial: string): Promise<string> {
+    await this.db.insertInto('settings').values({ key, value: initial }).onConflict((oc) => oc.column('key').doNothing()).execute();
+    const r = await this.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirstOrThrow();
+    return r.value;
+  }
+
+  async readsThisMonth(userId: number, month: string): Promise<number[]> {
+    const rows = await this.db.selectFrom('article_reads').select('article_id').where('user_id', '=', userId).where('month', '=', month).execute();
+    return rows.map((r) => Number(r.article_id));
+  }
+
+  async recordRead(userId: number, articleId: number, month: string, now: Date): Promise<void> {
+    await this.db
+      .insertInto('article_reads')
+      .values({ user_id: userId, article_id: articleId, month, created_at: now.getTime() })
+      .onConflict((oc) => oc.columns(['user_id', 'month', 'article_id']).doNothing())
+      .execute();
+  }
+
+  /** The user a publisher's SSO subject was first seen with. */
+  async userBySsoSubject(sub: string): Promise<User | null> {
+    const r = await this.db
+      .selectFrom('entitlements')
+      .innerJoin('users', 'users.id', 'entitlements.user_id')
+      .selectAll('users')
+      .where('entitlements.source', '=', 'sso')
+      .where('entitlements.external_ref', '=', sub)
+      .orderBy('entitlements.id')
+      .limit(1)
+      .executeTakeFirst();
+    return r ? toUser(r) : null;
+  }
+
+  /** Records a used SSO token; false if it was used before. Expired records are swept on the way. */
+  async useSsoToken(tokenHash: string, expiresAt: Date, now: Date): Promise<boolean> {
+    await this.db.deleteFrom('sso_tokens_used').where('expires_at', '<', now.getTime()).execute();
+    const r = await this.db
+      .insertInto('sso_tokens_used')
+      .values({ token_hash: tokenHash, expires_at: expiresAt.getTime() })
+      .onConflict((oc) => oc.column('token_hash').doNothing())
+      .returning('token_hash')
+      .executeTakeFirst();
+    return r !== undefined;
+  }
+
+  async deleteSessionsOf(userId: number): Promise<void> {
+    await this.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+  }
+
+  async setEmail(userId: number, email: string): Promise<void> {
+    await this.db.updateTable('users').set({ email: email.toLowerCase() }).where('id', '=', userId).execute();
+  }
+
+  async createEmailChange(tokenHash: string, userId: number, newEmail: string, now: Date, expiresAt: Date): Promise<void> {
+    await this.db
+      .insertInto('email_changes')
+      .values({ token_hash: tokenHash, user_id: userId, new_email: newEmail.toLowerCase(), created_at: now.getTime(), expires_at: expiresAt.getTime(), used_at: null })
+      .execute();
+  }
+
+  /** Marks an email-change token used and returns it, once. */
+  async consumeEmailChange(tokenHash: string, now: Date): Promise<{ userId: number; newEmail: string } | null> {
+    const r = await this.db
+      .updateTable('email_changes')
+      .set({ used_at: now.getTime() })
+      .where('token_hash', '=', tokenHash)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now.getTime())
+      .returning(['user_id', 'new_email'])
+      .executeTakeFirst();
+    return r ? { userId: Number(r.user_id), newEmail: r.new_email } : null;
+  }
+
+  /** Every comment the user wrote, in any status, oldest first. */
+  async commentsByAuthor(userId: number): Promise<Comment[]> {
+    const rows = await this.comments().where('comments.author_id', '=', userId).orderBy('comments.id').execute();
+    return rows.map((r) => toComment(r as CommentRow));
+  }
+
+  async revisionsOfMany(commentIds: readonly number[]): Promise<Map<number, { bodySrc: string; editorId: number; createdAt: Date }[]>> {
+    const out = new Map<number, { bodySrc: string; editorId: number; createdAt: Date }[]>();
+    if (commentIds.length === 0) return out;
+    const rows = await this.db.selectFrom('comment_revisions').selectAll().where('comment_id', 'in', [...commentIds]).orderBy('id').execute();
+    for (const r of rows) {
+      const list = out.get(Number(r.comment_id)) ?? [];
+      list.push({ bodySrc: r.body_src, editorId: Number(r.editor_id), createdAt: new Date(Number(r.created_at)) });
+      out.set(Number(r.comment_id), list);
+    }
+    return out;
+  }
+
+  /** Empties a comment readers never saw (pending or rejected) without turning it into a visible placeholder. */
+  async eraseHiddenComment(id: number): Promise<void> {
+    await this.db.updateTable('comments').set({ body_src: '', body_html: '', status: 'rejected' }).where('id', '=', id).where('status', 'in', ['pending', 'rejected']).execute();
+  }
+
+  async eraseRevisions(commentIds: readonly number[]): Promise<void> {
+    if (commentIds.length > 0) await this.db.deleteFrom('comment_revisions').where('comment_id', 'in', [...commentIds]).execute();
+  }
+
+  async votesByUser(userId: number): Promise<{ commentId: number; value: number; createdAt: Date }[]> {
+    const rows = await this.db.selectFrom('votes').selectAll().where('user_id', '=', userId).orderBy('comment_id').execute();
+    return rows.map((r) => ({ commentId: Number(r.comment_id), value: r.value, createdAt: new Date(Number(r.created_at)) }));
+  }
+
+  async followsOfUser(userId: number, email: string): Promise<(FollowRow & { createdAt: Date })[]> {
+    const rows = await this.db
+      .selectFrom('follows')
+      .selectAll()
+      .where((eb) => eb.or([eb('user_id', '=', userId), eb('email', '=', email.toLowerCase())]))
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({ ...toFollow(r), createdAt: new Date(Number(r.created_at)) }));
+  }
+
+  async readsOfUser(userId: number): Promise<{ articleId: number; month: string; createdAt: Date }[]> {
+    const rows = await this.db.selectFrom('article_reads').selectAll().where('user_id', '=', userId).orderBy('created_at').execute();
+    return rows.map((r) => ({ articleId: Number(r.article_id), month: r.month, createdAt: new Date(Number(r.created_at)) }));
+  }
+
+  /**
+   * Strips a user down to an anonymous row that their comments (and others' replies to them)
+   * can keep pointing at: no address, no sessions, subscriptions, follows or reading history.
+   */
+  async anonymiseUser(userId: number, displayName: string, placeholderEmail: string): Promise<void> {
+    const user = await this.userById(userId);
+    if (!user) return;
+    await this.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+    await this.db.deleteFrom('entitlements').where('user_id', '=', userId).execute();
+    await this.db.deleteFrom('follows').where((eb) => eb.or([eb('user_id', '=', userId), eb('email', '=', user.email)])).execute();
+    await this.db.deleteFrom('login_tokens').where('email', '=', user.email).execute();
+    await this.db.deleteFrom('article_reads').where('user_id', '=', userId).execute();
+    await this.db.deleteFrom('stripe_customers').where('user_id', '=', userId).execute();
+    await this.db.deleteFrom('email_changes').where('user_id', '=', userId).execute();
+    await this.db.updateTable('users').set({ display_name: displayName, email: placeholderEmail, role: 'reader', notify_token: null, notify_replies: 0 }).where('id', '=', userId).execute();
   }
 }

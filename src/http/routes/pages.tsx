@@ -5,13 +5,15 @@ import type { Config } from '../../config.js';
 import { AppError } from '../../domain/errors.js';
 import type { SortOrder } from '../../domain/types.js';
 import { messages } from '../../messages.js';
-import { renderArticleMarkdown } from '../../render/markdown.js';
+import { renderArticleMarkdown, renderArticleTeaser } from '../../render/markdown.js';
 import { ArticlePage } from '../../render/pages/ArticlePage.js';
 import { HomePage } from '../../render/pages/HomePage.js';
 import { MessagePage } from '../../render/pages/MessagePage.js';
 import { SignInPage, VerifyPage } from '../../render/pages/SignInPage.js';
 import { safeReturnPath, type Accounts } from '../../services/accounts.js';
 import type { Discussions } from '../../services/discussion.js';
+import type { Metering } from '../../services/metering.js';
+import { meterArticle } from '../meter.js';
 import type { Store } from '../../store/store.js';
 import { sendPage } from '../render.js';
 import { Cursor, Id, Sort } from '../schemas.js';
@@ -21,8 +23,8 @@ const m = messages.pages;
 const SignInForm = Type.Object({ email: Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' }), returnTo: Type.Optional(Type.String({ maxLength: 2000 })) });
 
 /** Server-rendered pages: the front page, articles with their discussion, sign-in. */
-export async function pageRoutes(app: FastifyInstance, opts: { config: Config; accounts: Accounts; discussions: Discussions; store: Store }) {
-  const { config, accounts, discussions, store } = opts;
+export async function pageRoutes(app: FastifyInstance, opts: { config: Config; accounts: Accounts; discussions: Discussions; store: Store; metering: Metering }) {
+  const { config, accounts, discussions, store, metering } = opts;
   const deps = { config, accounts };
   const secure = config.baseUrl.startsWith('https:');
 
@@ -43,12 +45,13 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
       }
       const q = req.query as { sort: SortOrder; cursor?: string; comment?: number };
       const state = await discussions.state(article, req.actor, req.csrfToken, q.sort, q.cursor, q.comment ?? null);
+      const truncated = await meterArticle(req, reply, metering, article, { secure, allowance: config.METER_FREE_ARTICLES });
       return sendPage(
         req,
         reply,
         deps,
         { title: `${article.title} | ${config.PUBLICATION_NAME}`, description: article.standfirst, scripts: ['/static/widget.js'] },
-        <ArticlePage article={article} bodyHtml={renderArticleMarkdown(article.body)} timeZone={config.PUBLICATION_TIMEZONE} state={state} />,
+        <ArticlePage article={article} bodyHtml={truncated ? renderArticleTeaser(article.body, 2) : renderArticleMarkdown(article.body)} timeZone={config.PUBLICATION_TIMEZONE} state={state} truncated={truncated} />,
       );
     },
   });
@@ -96,14 +99,5 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
     return reply.redirect('/', 303);
   });
 
-  app.get('/subscribe', async (req, reply) => {
-    const back = safeReturnPath((req.query as { return?: string }).return);
-    const until = req.actor?.subscriberUntil?.toISOString().slice(0, 10) ?? null;
-    return sendPage(req, reply, deps, { title: m.subscribeHeading }, (
-      <MessagePage heading={m.subscribeHeading}>
-        <p>{req.actor?.subscriber ? m.subscriberStatus(until) : m.subscribeIntro(config.PUBLICATION_NAME)}</p>
-        <p><a href={back}>{m.backToArticle}</a></p>
-      </MessagePage>
-    ));
-  });
+  // /subscribe lives with the rest of billing in routes/billing.tsx.
 }

@@ -1,12 +1,15 @@
 import type { Article, DiscussionState } from '../../domain/types.js';
 import { formatArticleDate } from '../../domain/time.js';
 import { Discussion } from '../../../web/widget/Discussion.js';
+import { Paywall, type PaywallInfo } from './Paywall.js';
 
 export interface ArticlePageProps {
   article: Article;
   bodyHtml: string;
   timeZone: string;
   state: DiscussionState;
+  /** Set when the meter cut the body short: `bodyHtml` is then only its start. */
+  truncated?: PaywallInfo | null;
 }
 
 /** JSON inside a script element: `<` escaped so no string in it can close the element. */
@@ -14,7 +17,7 @@ export function embedJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-export function ArticlePage({ article: a, bodyHtml, timeZone, state }: ArticlePageProps) {
+export function ArticlePage({ article: a, bodyHtml, timeZone, state, truncated }: ArticlePageProps) {
   return (
     <>
       <article class="article" aria-labelledby="article-title">
@@ -35,6 +38,7 @@ export function ArticlePage({ article: a, bodyHtml, timeZone, state }: ArticlePa
           </p>
         </header>
         <div class="article-body" dangerouslySetInnerHTML={{ __html: bodyHtml }} />
+        {truncated ? <Paywall {...truncated} /> : null}
         {a.authorBio || a.authorHandle ? (
           <aside class="author-bio" aria-label={a.author || 'Author'}>
             {a.authorBio ? <p>{a.authorBio}</p> : null}

@@ -1,0 +1,103 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../../config.js';
+import { AppError } from '../../domain/errors.js';
+import { messages } from '../../messages.js';
+import { SubscribePage } from '../../render/pages/SubscribePage.js';
+import { safeReturnPath, type Accounts } from '../../services/accounts.js';
+import { PLANS, type Billing, type Plan } from '../../services/billing.js';
+import { sendPage } from '../render.js';
+import { errors } from '../schemas.js';
+
+const PlanSchema = Type.Union(PLANS.map((p) => Type.Literal(p)));
+
+/** Checkout as JSON for the widget, and the Stripe webhook. */
+export async function billingApiRoutes(app: FastifyInstance, opts: { billing: Billing }) {
+  const { billing } = opts;
+
+  app.post('/billing/checkout', {
+    schema: {
+      summary: 'Start a Stripe Checkout Session for a plan (signed in); returns the URL to send the reader to',
+      body: Type.Object({ plan: PlanSchema, returnTo: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ url: Type.String() }), ...errors(400, 401, 409, 502, 503) },
+    },
+    handler: async (req) => {
+      const b = req.body as { plan: Plan; returnTo?: string };
+      return { url: await billing.checkout(req.actor, b.plan, b.returnTo) };
+    },
+  });
+
+  app.post('/billing/portal', {
+    schema: {
+      summary: 'Open the Stripe customer portal (signed in); returns its URL',
+      body: Type.Object({ returnTo: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ url: Type.String() }), ...errors(400, 401, 404, 502, 503) },
+    },
+    handler: async (req) => ({ url: await billing.portal(req.actor, (req.body as { returnTo?: string }).returnTo) }),
+  });
+
+  // Its own plugin, so that only this route keeps the body as raw bytes: the signature covers them exactly.
+  await app.register(async (hook) => {
+    hook.removeContentTypeParser('application/json');
+    hook.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: 1024 * 1024 }, (_req, body, done) => done(null, body));
+    hook.post('/billing/stripe/webhook', {
+      config: { csrfExempt: true },
+      schema: { summary: 'Stripe webhook endpoint (verified with the endpoint signing secret)', response: { 200: Type.Object({ received: Type.Boolean(), duplicate: Type.Optional(Type.Boolean()), ignored: Type.Optional(Type.Boolean()) }), ...errors(400, 503) } },
+      handler: async (req) => {
+        const sig = req.headers['stripe-signature'];
+        if (!Buffer.isBuffer(req.body)) throw new AppError(400, 'signature_invalid', messages.errors.signature_invalid);
+        return billing.handleWebhook(req.body, typeof sig === 'string' ? sig : undefined);
+      },
+    });
+  });
+}
+
+/** The subscribe page and its no-JavaScript forms. */
+export async function billingPageRoutes(app: FastifyInstance, opts: { billing: Billing; config: Config; accounts: Accounts }) {
+  const { billing, config } = opts;
+  const deps = { config, accounts: opts.accounts };
+  const field = (req: FastifyRequest, name: string) => {
+    const v = (req.body as Record<string, unknown> | undefined)?.[name];
+    return typeof v === 'string' ? v : undefined;
+  };
+
+  const page = async (req: FastifyRequest, reply: FastifyReply, returnTo: string, error?: { status: number; message: string }) =>
+    sendPage(req, reply, deps, { title: messages.billing.heading, status: error?.status }, (
+      <SubscribePage
+        publication={config.PUBLICATION_NAME}
+        timeZone={config.PUBLICATION_TIMEZONE}
+        returnTo={returnTo}
+        signedIn={req.actor !== null}
+        csrfToken={req.csrfToken}
+        state={req.actor ? await billing.state(req.actor) : null}
+        plans={billing.plans()}
+        error={error?.message}
+      />
+    ));
+
+  /** Runs a redirecting action; a failure the reader can act on re-renders the page with its message. */
+  const redirectOr = async (req: FastifyRequest, reply: FastifyReply, returnTo: string, action: () => Promise<string>) => {
+    try {
+      return reply.redirect(await action(), 303);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      return page(req, reply, returnTo, { status: err.status, message: err.message });
+    }
+  };
+
+  app.get('/subscribe', async (req, reply) => page(req, reply, safeReturnPath((req.query as { return?: string }).return)));
+
+  app.post('/subscribe/checkout', async (req, reply) => {
+    const returnTo = safeReturnPath(field(req, 'returnTo'));
+    if (!req.actor) return reply.redirect(`/signin?return=${encodeURIComponent(`/subscribe?return=${encodeURIComponent(returnTo)}`)}`, 303);
+    const plan = field(req, 'plan');
+    if (!PLANS.includes(plan as Plan)) return page(req, reply, returnTo, { status: 400, message: messages.errors.plan_unavailable });
+    return redirectOr(req, reply, returnTo, () => billing.checkout(req.actor, plan as Plan, returnTo));
+  });
+
+  app.post('/billing/portal', async (req, reply) => {
+    const returnTo = safeReturnPath(field(req, 'returnTo'));
+    if (!req.actor) return reply.redirect(`/signin?return=${encodeURIComponent(returnTo)}`, 303);
+    return redirectOr(req, reply, returnTo, () => billing.portal(req.actor, returnTo));
+  });
+}
