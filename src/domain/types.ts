@@ -145,6 +145,8 @@ export interface DiscussionState {
   canParticipate: boolean;
   /** Why not, as a messages key, when canParticipate is false. */
   blockedReason: 'signin' | 'subscribe' | 'closed' | 'suspended' | null;
+  /** The same, as a sentence for the reader (translated on the server). */
+  blockedMessage: string | null;
   csrfToken: string | null;
   page: ThreadPage;
   /** Thread the page was asked to show first (deep link), if any. */

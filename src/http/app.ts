@@ -16,10 +16,12 @@ import type { Metering } from '../services/metering.js';
 import type { SingleSignOn } from '../services/sso.js';
 import type { Discussions } from '../services/discussion.js';
 import type { LiveHub } from '../services/live.js';
+import type { Moderation } from '../services/moderation.js';
 import type { Notifications } from '../services/notifications.js';
 import type { Store } from '../store/store.js';
 import { registerErrorHandling } from './errors.js';
 import { accountApiRoutes, accountPageRoutes } from './routes/account.js';
+import { adminApiRoutes, adminPageRoutes, reportRoutes } from './routes/admin.js';
 import { articleRoutes } from './routes/articles.js';
 import { authRoutes } from './routes/auth.js';
 import { billingApiRoutes, billingPageRoutes } from './routes/billing.js';
@@ -43,6 +45,7 @@ export interface AppDeps {
   sso: SingleSignOn;
   metering: Metering;
   account: AccountSettings;
+  moderation: Moderation;
 }
 
 /** Secrets that must never reach a log line. */
@@ -78,6 +81,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     },
     strictTransportSecurity: config.baseUrl.startsWith('https:'),
+    // helmet's default `no-referrer` makes Chromium send `Origin: null` on our own form posts,
+    // which the CSRF origin check must refuse; this policy keeps the origin for same-site posts.
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
   });
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, { bodyLimit: 16 * 1024 });
@@ -110,6 +116,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(billingApiRoutes, { billing: deps.billing });
       await api.register(ssoApiRoutes, { sso: deps.sso, accounts: deps.accounts, config });
       await api.register(accountApiRoutes, { account: deps.account, billing: deps.billing, accounts: deps.accounts, config });
+      await api.register(reportRoutes, { moderation: deps.moderation, config });
+      await api.register(adminApiRoutes, { moderation: deps.moderation });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },
@@ -118,6 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(billingPageRoutes, { billing: deps.billing, config, accounts: deps.accounts });
   await app.register(ssoPageRoutes, { sso: deps.sso, accounts: deps.accounts, config });
   await app.register(accountPageRoutes, { account: deps.account, billing: deps.billing, accounts: deps.accounts, config });
+  await app.register(adminPageRoutes, { moderation: deps.moderation, accounts: deps.accounts, config });
   await app.register(embedRoutes, { config, store: deps.store, discussions: deps.discussions, accounts: deps.accounts });
   await app.register(followPageRoutes, { notifications: deps.notifications, config, accounts: deps.accounts });
   return app;

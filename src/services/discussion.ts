@@ -14,14 +14,15 @@ import type { Clock } from './clock.js';
 import { PageCache } from './page-cache.js';
 import type { Accounts } from './accounts.js';
 
-type Limits = Pick<Config, 'PAGE_SIZE' | 'REPLIES_PER_THREAD' | 'EDIT_WINDOW_MINUTES' | 'MAX_COMMENT_LENGTH' | 'INDENT_DEPTH'>;
+type Limits = Pick<Config, 'PAGE_SIZE' | 'REPLIES_PER_THREAD' | 'EDIT_WINDOW_MINUTES' | 'MAX_COMMENT_LENGTH' | 'INDENT_DEPTH'> & Partial<Pick<Config, 'VOTE_MIN_ACCOUNT_AGE_HOURS'>>;
 
 function blockError(reason: NonNullable<ReturnType<typeof voteBlock>>): AppError {
   if (reason === 'signin') return unauthorized(messages.errors.signin);
   return forbidden(reason, messages.errors[reason]);
 }
 
-const sortKey = (c: Comment, sort: SortOrder) => (sort === 'top' ? c.score : c.createdAt.getTime());
+// 'top' pages by rank_score, the score without votes from accounts too young to count.
+const sortKey = (c: Comment, sort: SortOrder) => (sort === 'top' ? c.rankScore : c.createdAt.getTime());
 
 /** What a posting rule sees of a new comment before it is stored. */
 export interface PostContext {
@@ -153,7 +154,9 @@ export class Discussions {
     const roots = rows.slice(0, limit);
     const last = roots.at(-1);
     const nextCursor = rows.length > limit && last ? encodeThreadCursor({ s: sort, w: maxId, k: sortKey(last, sort), i: last.id }) : null;
-    return { sort, threads: await this.threads(roots, maxId, actor), nextCursor };
+    // Pinned comments head the first page in every sort; the keyset pages leave them out.
+    const pinned = c ? [] : await this.store.pinnedTopLevel(articleId, maxId, actor?.user.id ?? null);
+    return { sort, threads: await this.threads([...pinned, ...roots], maxId, actor), nextCursor };
   }
 
   async moreReplies(rootId: number, cursor: string, actor: Actor | null): Promise<{ replies: CommentView[]; repliesCursor: string | null; moreReplies: number }> {
@@ -209,7 +212,7 @@ export class Discussions {
       if (parent.articleId !== articleId) throw badRequest('parent_not_in_article', messages.errors.parent_not_in_article);
       if (parent.status !== 'visible') throw badRequest('parent_not_replyable', messages.errors.parent_not_replyable);
     }
-    const { status } = await this.verdict({ actor: actor!, article, parent, text, now, store: this.store });
+    const { status, holdReason } = await this.verdict({ actor: actor!, article, parent, text, now, store: this.store });
     const html = renderMarkdown(text);
     const id = await this.write(articleId, 'comment.created', async (tx) => {
       const commentId = await tx.insertComment({
@@ -222,6 +225,7 @@ export class Discussions {
         bodyHtml: html,
         status,
         createdAt: now,
+        moderationReason: holdReason,
       });
       const created = (await tx.commentById(commentId))!;
       for (const hook of this.onCreated) await hook(tx, created);
@@ -262,9 +266,12 @@ export class Discussions {
   async vote(actor: Actor | null, commentId: number, value: VoteValue): Promise<{ up: number; down: number; score: number; myVote: VoteValue }> {
     const c = await this.comment(commentId);
     const article = await this.article(c.articleId);
-    const block = voteBlock(actor, article, c, this.clock.now());
+    const now = this.clock.now();
+    const block = voteBlock(actor, article, c, now);
     if (block) throw blockError(block);
-    const counts = await this.write(c.articleId, 'comment.voted', async (tx) => ({ commentId: c.id, result: await tx.setVote(c.id, actor!.user.id, value, this.clock.now()) }));
+    // Vote rings use fresh accounts: their votes show in the counts but do not move 'top'.
+    const ranked = now.getTime() - actor!.user.createdAt.getTime() >= (this.limits.VOTE_MIN_ACCOUNT_AGE_HOURS ?? 0) * 3_600_000;
+    const counts = await this.write(c.articleId, 'comment.voted', async (tx) => ({ commentId: c.id, result: await tx.setVote(c.id, actor!.user.id, value, now, ranked) }));
     return { ...counts, myVote: value };
   }
 
@@ -300,6 +307,7 @@ export class Discussions {
       follow: await this.followState(actor, article.id),
       canParticipate: block === null,
       blockedReason: block,
+      blockedMessage: block ? messages.errors[block] : null,
       csrfToken,
       page,
       focusCommentId,

@@ -42,13 +42,17 @@ export interface TestParley extends Parley {
   dispose(): Promise<void>;
 }
 
-export async function startParley(dialect: TestDialect, env: Record<string, string> = {}): Promise<TestParley> {
+/** A whole Parley on a fresh database; with `SMTP_URL` in `env` mail goes over real SMTP instead of `mails`. */
+export async function startParley(dialect: TestDialect, env: Record<string, string> = {}, opts: { clock?: TestClock } = {}): Promise<TestParley> {
   const db = await freshDatabase(dialect);
-  const config = loadConfig({ LOG_LEVEL: 'silent', CONTENT_DIR: 'tests/fixtures/content', RATE_LIMIT_PER_MINUTE: '100000', POST_LIMIT_PER_MINUTE: '100000', LOGIN_LIMIT_PER_HOUR: '100000', ...env, DATABASE_URL: db.url });
-  const clock = new TestClock();
+  const config = loadConfig({ LOG_LEVEL: 'silent', CONTENT_DIR: 'tests/fixtures/content', RATE_LIMIT_PER_MINUTE: '100000', POST_LIMIT_PER_MINUTE: '100000', LOGIN_LIMIT_PER_HOUR: '100000',
+    // Abuse limits are off unless a test turns them on (tests/api/moderation.test.ts does).
+    VOTE_LIMIT_PER_MINUTE: '100000', REPORT_LIMIT_PER_HOUR: '100000', LOGIN_LIMIT_PER_EMAIL_PER_HOUR: '100000', NEW_ACCOUNT_SLOWDOWN_SECONDS: '0',
+    ...env, DATABASE_URL: db.url });
+  const clock = opts.clock ?? new TestClock();
   const mails = new CaptureMailer();
   // The outbox worker runs only when a test calls `worker.runOnce()`, so mail timing is exact.
-  const parley = await createParley(config, { clock, mailer: mails, loadContent: true, worker: false });
+  const parley = await createParley(config, { clock, mailer: env.SMTP_URL ? undefined : mails, loadContent: true, worker: false });
   const signIn = async (email: string) => {
     await parley.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email } });
     const token = mails.lastLink();

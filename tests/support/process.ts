@@ -19,7 +19,8 @@ export async function startServerProcess(env: Record<string, string>): Promise<{
   let out = '';
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
     // Vitest puts Vite's BASE_URL ('/') into the environment; the server must get its own.
-    env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', BASE_URL: url, ...env, PORT: String(port) },
+    // New-account slowdown off: these tests post bursts from fresh accounts on purpose.
+    env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', BASE_URL: url, NEW_ACCOUNT_SLOWDOWN_SECONDS: '0', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d) => (out += d));

@@ -10,6 +10,7 @@ export function EmbedFrame({ state, title, themeCss }: { state: DiscussionState;
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light dark" />
         <title>{title}</title>
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/static/widget.css" />
         <link rel="stylesheet" href="/static/embed-frame.css" />
         {themeCss ? <link rel="stylesheet" href={themeCss} /> : null}

@@ -26,6 +26,7 @@ export function Layout(p: LayoutProps) {
         <meta name="color-scheme" content="light dark" />
         <title>{p.title}</title>
         {p.description ? <meta name="description" content={p.description} /> : null}
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/static/site.css" />
         <link rel="stylesheet" href="/static/widget.css" />
         {(p.scripts ?? []).map((src) => (

@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { expectAccessible, launchBrowser, watchConsole } from '../support/browser.js';
+import { freePort } from '../support/process.js';
+import { startParley, TestClock, type TestParley } from '../support/harness.js';
+import { SmtpSink, signInLink } from '../support/smtp-sink.js';
+
+describe('the discussion in a real browser', () => {
+  let p: TestParley;
+  let browser: Browser;
+  let base: string;
+  const sink = new SmtpSink();
+  let bobsComment: number;
+
+  beforeAll(async () => {
+    const smtp = await sink.start();
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    p = await startParley('sqlite', { SMTP_URL: smtp, BASE_URL: base }, { clock: new TestClock(Date.now()) });
+    await p.app.listen({ port, host: '127.0.0.1' });
+    const bob = await p.store.ensureUser('bob@example.com', 'Bob Builder', new Date());
+    await p.accounts.grant('ada@example.com', null);
+    await p.accounts.grant('bob@example.com', null);
+    const article = (await p.store.articleBySlug('open-thread'))!;
+    bobsComment = (await p.discussions.post(await p.accounts.actorFor(bob), article.id, 'Bob was here first, with **bold** words.', null)).comment.id;
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await p?.dispose();
+    await sink.stop();
+  });
+
+  /** Signs in through the real pages and a real mail, as a reader would. */
+  async function signIn(page: Page, email: string) {
+    page.setDefaultTimeout(10_000);
+    const since = sink.mails.length;
+    await page.goto(`${base}/articles/open-thread`);
+    await page.getByRole('link', { name: 'Sign in' }).first().click();
+    await page.getByLabel('Email address').fill(email);
+    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+    await page.getByText(/a link is on its way/).waitFor();
+    const link = signInLink(await sink.waitFor(email, since));
+    await page.goto(link);
+    await page.getByRole('button', { name: 'Sign me in' }).click();
+    await page.waitForURL(/\/articles\/open-thread/);
+  }
+
+  it('shows guests the discussion and the subscribe block, accessibly, with no script errors', async () => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    const problems = watchConsole(page);
+    await page.goto(`${base}/articles/open-thread`);
+    await expect.poll(() => page.getByRole('heading', { name: /\d+ Comments?/ }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('heading', { name: 'Join the discussion' }).isVisible()).toBe(true);
+    expect(await page.getByText('To join the discussion in the comments, become a paid subscriber.').isVisible()).toBe(true);
+    expect(await page.getByRole('link', { name: 'Subscribe' }).getAttribute('href')).toContain('/subscribe?return=');
+    expect(await page.locator(`#comment-${bobsComment}`).textContent()).toContain('Bob was here first');
+    await expectAccessible(page, 'article page as a guest');
+    expect(problems).toEqual([]);
+    await ctx.close();
+  });
+
+  it('keeps a signed-in non-subscriber out of posting and voting', async () => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await signIn(page, 'gus@example.com');
+    await page.getByRole('heading', { name: 'Join the discussion' }).waitFor();
+    expect(await page.getByLabel('Write a comment').count()).toBe(0);
+    // The vote button is aria-disabled but still reachable; pressing it explains why, from the server.
+    await page.locator(`#comment-${bobsComment}`).getByRole('button', { name: /Up vote/ }).focus();
+    await page.keyboard.press('Enter');
+    await page.locator(`#comment-${bobsComment}`).getByRole('alert').waitFor();
+    expect(await page.locator(`#comment-${bobsComment}`).getByRole('alert').textContent()).toMatch(/subscribers/);
+    await ctx.close();
+  });
+
+  it('lets a subscriber post, reply, quote, vote and edit without reloading', async () => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    const problems = watchConsole(page);
+    await signIn(page, 'ada@example.com');
+    await page.getByText('Signed in as Ada').first().waitFor();
+
+    await page.getByLabel('Write a comment').fill('A first comment from *Ada* 🎉');
+    await page.getByRole('button', { name: 'Post', exact: true }).click();
+    const mine = page.locator('article.parley-comment', { hasText: 'A first comment from Ada' });
+    await mine.waitFor();
+    expect(await mine.locator('em').textContent()).toBe('Ada');
+    expect(await page.getByRole('heading', { name: '2 Comments' }).count()).toBe(1);
+
+    const bob = page.locator(`#comment-${bobsComment}`);
+    await bob.getByRole('button', { name: 'Quote' }).click();
+    const replyBox = page.getByLabel('Your reply to Bob Builder');
+    await expect.poll(() => replyBox.inputValue()).toContain('> Bob was here first');
+    await replyBox.press('End');
+    await replyBox.pressSequentially('\nAgreed, Bob.');
+    await page.getByRole('button', { name: 'Post reply' }).click();
+    const reply = page.locator('article.parley-comment', { hasText: 'Agreed, Bob.' });
+    await reply.waitFor();
+    expect(await reply.textContent()).toContain('Reply to Bob Builder');
+    expect(await reply.locator('blockquote').count()).toBe(1);
+
+    const up = bob.getByRole('button', { name: /Up vote/ });
+    await up.click();
+    await expect.poll(() => up.getAttribute('aria-pressed')).toBe('true');
+    expect(await up.textContent()).toContain('1');
+    await up.click();
+    await expect.poll(() => up.getAttribute('aria-pressed')).toBe('false');
+
+    await mine.getByRole('button', { name: 'Edit' }).click();
+    const editBox = page.getByLabel('Edit your comment');
+    await editBox.fill('An edited comment from Ada');
+    await expectAccessible(page, 'article page while editing');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const edited = page.locator('article.parley-comment', { hasText: 'An edited comment from Ada' });
+    await edited.waitFor();
+    expect(await edited.textContent()).toMatch(/Last edited .* by Ada/);
+
+    // Keyboard only: Reply opens a box, Escape closes it and gives focus back to Reply.
+    await bob.getByRole('button', { name: 'Reply' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Reply');
+
+    await page.reload();
+    await page.locator('article.parley-comment', { hasText: 'An edited comment from Ada' }).waitFor();
+    expect(problems).toEqual([]);
+    await ctx.close();
+  });
+
+  it('is readable without JavaScript, on a phone, in dark mode', async () => {
+    const noJs = await browser.newContext({ javaScriptEnabled: false });
+    const page = await noJs.newPage();
+    await page.goto(`${base}/articles/open-thread?sort=oldest`);
+    expect(await page.locator(`#comment-${bobsComment}`).textContent()).toContain('Bob was here first');
+    expect(await page.getByRole('link', { name: 'Oldest' }).getAttribute('aria-current')).toBe('true');
+    await noJs.close();
+
+    const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, colorScheme: 'dark' });
+    const mobile = await phone.newPage();
+    await mobile.goto(`${base}/articles/open-thread`);
+    await mobile.getByRole('heading', { name: 'Join the discussion' }).waitFor();
+    const overflow = await mobile.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await expectAccessible(mobile, 'article page on a phone in dark mode');
+    await phone.close();
+  });
+});

@@ -1,0 +1,230 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { CommentView, DiscussionState, SortOrder, ThreadView } from '../../src/domain/types.js';
+import { widget as wm } from '../../src/messages/widget.js';
+import { createApi } from './api.js';
+import { useFocusAfterRender, WidgetContext, type Widget } from './context.js';
+import { Composer } from './Composer.js';
+import { JoinBlock } from './JoinBlock.js';
+import { followLive, type LiveMessage } from './live.js';
+import { addMoreReplies, addReply, appendThreads, commentIdFromHash, findComment, mapComment, prependThread, rootOf } from './model.js';
+import { Notify } from './Notify.js';
+import { SortTabs } from './SortTabs.js';
+import { Thread } from './Thread.js';
+
+const m = wm;
+
+/** Keeps what only this viewer knows (their vote, their rights) when a live update arrives. */
+const fromLive = (old: CommentView | undefined, next: CommentView, viewerId: number | null): CommentView => ({
+  ...next,
+  myVote: old?.myVote ?? 0,
+  canEdit: old ? old.canEdit && next.status !== 'deleted' : false,
+  canDelete: old ? old.canDelete && next.status !== 'deleted' : next.author?.id === viewerId,
+});
+
+export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionState; apiBase?: string }) {
+  const api = useMemo(() => createApi(apiBase, state.csrfToken), [apiBase, state.csrfToken]);
+  const [sort, setSort] = useState<SortOrder>(state.page.sort);
+  const [threads, setThreads] = useState<ThreadView[]>(state.page.threads);
+  const [nextCursor, setNextCursor] = useState<string | null>(state.page.nextCursor);
+  const [count, setCount] = useState(state.article.commentCount);
+  const [mounted, setMounted] = useState(false);
+  const [now, setNow] = useState(() => new Date(state.now));
+  const [highlight, setHighlight] = useState<number | null>(state.focusCommentId);
+  const [announcement, setAnnouncement] = useState('');
+  const [waiting, setWaiting] = useState(0);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const focusLater = useFocusAfterRender();
+  const threadsRef = useRef(threads);
+  threadsRef.current = threads;
+  const sortRef = useRef(sort);
+  sortRef.current = sort;
+  const viewerId = state.viewer?.id ?? null;
+  const path = typeof location === 'undefined' ? `/articles/${state.article.slug}` : location.pathname;
+
+  const announce = (text: string) => {
+    setAnnouncement('');
+    setTimeout(() => setAnnouncement(text), 50);
+  };
+
+  const loadFirst = async (s: SortOrder) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const page = await api.page(state.article.id, s);
+      setThreads(page.threads);
+      setNextCursor(page.nextCursor);
+      setWaiting(0);
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const onLive = (msg: LiveMessage) => {
+    if (msg.commentCount !== undefined) setCount(msg.commentCount);
+    if (msg.type === 'reset') return void loadFirst(sortRef.current);
+    const c = msg.comment;
+    if (!c) return;
+    const shown = findComment(threadsRef.current, c.id);
+    if (msg.type === 'comment.created') {
+      if (shown) return;
+      if (c.parentId !== null) {
+        if (threadsRef.current.some((t) => t.comment.id === rootOf(c))) setThreads((ts) => addReply(ts, fromLive(undefined, c, viewerId)));
+      } else if (sortRef.current === 'newest') {
+        setThreads((ts) => prependThread(ts, { comment: fromLive(undefined, c, viewerId), replies: [], repliesCursor: null, moreReplies: 0 }));
+        announce(m.live.arrived(1));
+      } else setWaiting((n) => n + 1);
+      return;
+    }
+    if (shown) setThreads((ts) => mapComment(ts, c.id, (old) => fromLive(old, c, viewerId)));
+  };
+
+  useEffect(() => {
+    setMounted(true);
+    setNow(new Date());
+    const tick = setInterval(() => setNow(new Date()), 30_000);
+    const id = commentIdFromHash(location.hash);
+    if (id !== null && !document.getElementById(`comment-${id}`)) {
+      api
+        .thread(id)
+        .then((t) => {
+          setThreads((ts) => prependThread(ts, t));
+          setHighlight(id);
+          focusLater(`comment-${id}`, true);
+          announce(m.announce.linked);
+        })
+        .catch(() => {});
+    } else if (id !== null || state.focusCommentId !== null) {
+      const target = id ?? state.focusCommentId!;
+      setHighlight(target);
+      document.getElementById(`comment-${target}`)?.scrollIntoView({ block: 'start' });
+    }
+    const stop = typeof EventSource === 'undefined' ? () => {} : followLive(`${apiBase}/articles/${state.article.id}/events`, onLive);
+    return () => {
+      clearInterval(tick);
+      stop();
+    };
+  }, []);
+
+  const widget: Widget = {
+    state,
+    api,
+    sort,
+    now,
+    mounted,
+    highlight,
+    announce,
+    async post(body, parentId) {
+      const res = await api.post(state.article.id, body, parentId);
+      setCount(res.commentCount);
+      const c = res.comment;
+      setThreads((ts) => (parentId === null ? prependThread(ts, { comment: c, replies: [], repliesCursor: null, moreReplies: 0 }) : addReply(ts, c)));
+      focusLater(`comment-${c.id}`);
+      announce(c.status === 'pending' ? m.announce.pending : parentId === null ? m.announce.posted : m.announce.replied);
+    },
+    async edit(id, body) {
+      const res = await api.edit(id, body);
+      setThreads((ts) => mapComment(ts, id, () => res.comment));
+      focusLater(`comment-${id}`);
+      announce(m.announce.edited);
+    },
+    async remove(id) {
+      const res = await api.remove(id);
+      setCount(res.commentCount);
+      setThreads((ts) => mapComment(ts, id, () => res.comment));
+      announce(m.announce.deleted);
+    },
+    async vote(c, value) {
+      const res = await api.vote(c.id, value);
+      setThreads((ts) => mapComment(ts, c.id, (old) => ({ ...old, up: res.up, down: res.down, score: res.score, myVote: res.myVote })));
+    },
+    async loadReplies(t) {
+      if (!t.repliesCursor) return;
+      try {
+        const page = await api.replies(t.comment.id, t.repliesCursor);
+        setThreads((ts) => addMoreReplies(ts, t.comment.id, page));
+        announce(m.announce.repliesLoaded(page.replies.length));
+      } catch (err) {
+        setError((err as Error).message);
+      }
+    },
+  };
+
+  const changeSort = (s: SortOrder) => {
+    setSort(s);
+    if (mounted) {
+      history.replaceState(null, '', `?sort=${s}#comments`);
+      void loadFirst(s).then(() => announce(m.announce.sorted(m.sorts[s])));
+    } else location.href = `?sort=${s}#comments`;
+  };
+
+  const loadMore = async () => {
+    if (!nextCursor) return;
+    setBusy(true);
+    try {
+      const page = await api.page(state.article.id, sort, nextCursor);
+      setThreads((ts) => appendThreads(ts, page.threads));
+      setNextCursor(page.nextCursor);
+      announce(m.announce.loaded(page.threads.length));
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <WidgetContext.Provider value={widget}>
+      <section id="comments" class="parley" aria-labelledby="parley-count">
+        <div class="parley-head">
+          <h2 id="parley-count">{m.commentsCount(count)}</h2>
+          <a class="parley-view-all" href={`?sort=${sort}#comments`}>
+            {m.viewAll}
+          </a>
+        </div>
+        {state.viewer ? <p class="parley-signed-in">{m.signedInAs(state.viewer.name)}</p> : null}
+        {state.canParticipate ? (
+          <Composer id="parley-new" label={m.composerLabel} submitLabel={m.post} busyLabel={m.posting} onSubmit={(body) => widget.post(body, null)} />
+        ) : (
+          <JoinBlock state={state} path={path} />
+        )}
+        <Notify />
+        <SortTabs sort={sort} onSort={changeSort} />
+        {waiting > 0 ? (
+          <p class="parley-waiting">
+            <button type="button" onClick={() => void loadFirst(sort)}>
+              {m.live.newComments(waiting)}
+            </button>
+          </p>
+        ) : null}
+        {error ? (
+          <p class="parley-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        {threads.length === 0 ? <p class="parley-empty">{m.noComments}</p> : null}
+        <ol class="parley-threads" aria-busy={busy ? 'true' : 'false'}>
+          {threads.map((t) => (
+            <Thread key={t.comment.id} thread={t} />
+          ))}
+        </ol>
+        {nextCursor ? (
+          <p class="parley-load-more">
+            {mounted ? (
+              <button type="button" onClick={loadMore} disabled={busy}>
+                {busy ? m.loading : m.loadMore}
+              </button>
+            ) : (
+              <a href={`?sort=${sort}&cursor=${encodeURIComponent(nextCursor)}#comments`}>{m.loadMore}</a>
+            )}
+          </p>
+        ) : null}
+        <p class="parley-sr" role="status" aria-live="polite">
+          {announcement}
+        </p>
+      </section>
+    </WidgetContext.Provider>
+  );
+}

@@ -1,0 +1,86 @@
+import { useState } from 'preact/hooks';
+import type { FollowState } from '../../src/domain/types.js';
+import { widget as wm } from '../../src/messages/widget.js';
+import { errorText, useWidget } from './context.js';
+
+const m = wm.notify;
+
+/** "Notify of": follow this article, replies to my comments; guests follow by email. */
+export function Notify() {
+  const w = useWidget();
+  const [follow, setFollow] = useState<FollowState | null>(w.state.follow);
+  const [email, setEmail] = useState('');
+  const [status, setStatus] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const run = async (fn: () => Promise<void>) => {
+    setError(null);
+    try {
+      await fn();
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+  if (!w.mounted) return null;
+  return (
+    <fieldset class="parley-notify">
+      <legend>{m.legend}</legend>
+      {follow ? (
+        <>
+          <label>
+            <input type="checkbox" checked={follow.article} onChange={(e) => run(async () => setFollow(await w.api.follow(w.state.article.id, (e.target as HTMLInputElement).checked)))} /> {m.article}
+          </label>
+          <label>
+            <input
+              type="checkbox"
+              checked={follow.replies}
+              onChange={(e) =>
+                run(async () => {
+                  const replies = (e.target as HTMLInputElement).checked;
+                  await w.api.prefs({ replies });
+                  setFollow({ ...follow, replies });
+                })
+              }
+            />{' '}
+            {m.replies}
+          </label>
+          <label>
+            <input
+              type="checkbox"
+              checked={follow.digest === 'daily'}
+              onChange={(e) =>
+                run(async () => {
+                  const digest = (e.target as HTMLInputElement).checked ? 'daily' : 'instant';
+                  await w.api.prefs({ digest });
+                  setFollow({ ...follow, digest });
+                })
+              }
+            />{' '}
+            {m.digest}
+          </label>
+        </>
+      ) : (
+        <form
+          class="parley-row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void run(async () => {
+              await w.api.followByEmail(w.state.article.id, email);
+              setStatus(m.checkMail(email));
+              setEmail('');
+            });
+          }}
+        >
+          <label for="parley-notify-email">{m.guestLabel}</label>
+          <input id="parley-notify-email" type="email" required autocomplete="email" placeholder={m.guestPlaceholder} value={email} onInput={(e) => setEmail((e.target as HTMLInputElement).value)} />
+          <button type="submit">{m.guestSubmit}</button>
+        </form>
+      )}
+      {status ? <p role="status">{status}</p> : null}
+      {error ? (
+        <p class="parley-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </fieldset>
+  );
+}

@@ -1,0 +1,28 @@
+import { SORT_ORDERS, type SortOrder } from '../../src/domain/types.js';
+import { widget as wm } from '../../src/messages/widget.js';
+
+const m = wm;
+
+/** Links first (they work without JavaScript), taken over by the widget once it runs. */
+export function SortTabs({ sort, onSort }: { sort: SortOrder; onSort(s: SortOrder): void }) {
+  return (
+    <nav class="parley-sorts" aria-label={m.sortLabel}>
+      <ul>
+        {SORT_ORDERS.map((s) => (
+          <li key={s}>
+            <a
+              href={`?sort=${s}#comments`}
+              aria-current={s === sort ? 'true' : undefined}
+              onClick={(e) => {
+                e.preventDefault();
+                onSort(s);
+              }}
+            >
+              {m.sorts[s]}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,78 @@
+/**
+ * The widget's client for the discussion API (`/api/v1`). Every failure becomes an ApiError
+ * whose message can be shown to the reader as is: the server's `{ error: { code, message } }`
+ * when there is one, a network message otherwise.
+ */
+import type { CommentView, FollowState, SortOrder, ThreadPage, ThreadView } from '../../src/domain/types.js';
+import { widget as wm } from '../../src/messages/widget.js';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface RepliesPage {
+  replies: CommentView[];
+  repliesCursor: string | null;
+  moreReplies: number;
+}
+
+export interface VoteResult {
+  up: number;
+  down: number;
+  score: number;
+  myVote: -1 | 0 | 1;
+}
+
+export type Api = ReturnType<typeof createApi>;
+
+export function createApi(base: string, csrfToken: string | null, fetcher: typeof fetch = (...a) => fetch(...a)) {
+  const root = base.replace(/\/+$/, '');
+
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (method !== 'GET') {
+      if (csrfToken) headers['x-csrf-token'] = csrfToken;
+      // Only with a body: Fastify answers 400 to an empty body declared as JSON (DELETE).
+      if (body !== undefined) headers['content-type'] = 'application/json';
+    }
+    let res: Response;
+    try {
+      res = await fetcher(root + path, {
+        method,
+        headers,
+        credentials: 'same-origin',
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      throw new ApiError(0, 'network', wm.networkError);
+    }
+    const data = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+    if (!res.ok) {
+      const e = data?.error;
+      throw new ApiError(res.status, e?.code ?? `http_${res.status}`, e?.message ?? wm.failed);
+    }
+    return data as T;
+  }
+
+  const q = encodeURIComponent;
+  return {
+    page: (articleId: number, sort: SortOrder, cursor?: string | null) =>
+      call<ThreadPage>('GET', `/articles/${articleId}/comments?sort=${sort}${cursor ? `&cursor=${q(cursor)}` : ''}`),
+    replies: (rootId: number, cursor: string) => call<RepliesPage>('GET', `/comments/${rootId}/replies?cursor=${q(cursor)}`),
+    thread: (commentId: number) => call<ThreadView>('GET', `/comments/${commentId}/thread`),
+    post: (articleId: number, body: string, parentId: number | null) =>
+      call<{ comment: CommentView; commentCount: number }>('POST', `/articles/${articleId}/comments`, parentId === null ? { body } : { body, parentId }),
+    edit: (id: number, body: string) => call<{ comment: CommentView }>('PATCH', `/comments/${id}`, { body }),
+    remove: (id: number) => call<{ comment: CommentView; commentCount: number }>('DELETE', `/comments/${id}`),
+    vote: (id: number, value: -1 | 0 | 1) => call<VoteResult>('PUT', `/comments/${id}/vote`, { value }),
+    follow: (articleId: number, follow: boolean) => call<FollowState>('PUT', `/articles/${articleId}/follow`, { follow }),
+    followByEmail: (articleId: number, email: string) => call<{ sent: boolean }>('POST', `/articles/${articleId}/follow-by-email`, { email }),
+    prefs: (p: { replies?: boolean; digest?: 'instant' | 'daily' }) => call<{ ok: boolean }>('PUT', '/me/notifications', p),
+  };
+}
