@@ -50,6 +50,7 @@ export const widget = {
   loadMore: 'Load more',
   loading: 'Loading…',
   noComments: 'No comments yet.',
+  dialogClose: 'Close',
   ownComment: 'You cannot vote on your own comment.',
   failed: 'Something went wrong on our side. Nothing you sent was lost; please try again.',
   networkError: 'The server could not be reached. Check your connection and try again.',

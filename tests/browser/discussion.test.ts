@@ -53,8 +53,8 @@ describe('the discussion in a real browser', () => {
     await page.goto(`${base}/articles/open-thread`);
     await expect.poll(() => page.getByRole('heading', { name: /\d+ Comments?/ }).isVisible()).toBe(true);
     await expect.poll(() => page.getByRole('heading', { name: 'Join the discussion' }).isVisible()).toBe(true);
-    expect(await page.getByText('To join the discussion in the comments, become a paid subscriber.').isVisible()).toBe(true);
-    expect(await page.getByRole('link', { name: 'Subscribe' }).getAttribute('href')).toContain('/subscribe?return=');
+    expect(await page.locator('.parley-join').getByText('To join the discussion in the comments, become a paid subscriber.').isVisible()).toBe(true);
+    expect(await page.locator('.parley-join').getByRole('link', { name: 'Subscribe' }).getAttribute('href')).toContain('/subscribe?return=');
     expect(await page.locator(`#comment-${bobsComment}`).textContent()).toContain('Bob was here first');
     await expectAccessible(page, 'article page as a guest');
     expect(problems).toEqual([]);
@@ -67,11 +67,26 @@ describe('the discussion in a real browser', () => {
     await signIn(page, 'gus@example.com');
     await page.getByRole('heading', { name: 'Join the discussion' }).waitFor();
     expect(await page.getByLabel('Write a comment').count()).toBe(0);
-    // The vote button is aria-disabled but still reachable; pressing it explains why, from the server.
-    await page.locator(`#comment-${bobsComment}`).getByRole('button', { name: /Up vote/ }).focus();
+    // Voting opens the subscribe prompt: a modal that traps focus, closes on Escape or Close,
+    // and hands focus back. (The server refuses such votes too: see the API tests.)
+    const up = page.locator(`#comment-${bobsComment}`).getByRole('button', { name: /Up vote/ });
+    await up.focus();
     await page.keyboard.press('Enter');
-    await page.locator(`#comment-${bobsComment}`).getByRole('alert').waitFor();
-    expect(await page.locator(`#comment-${bobsComment}`).getByRole('alert').textContent()).toMatch(/subscribers/);
+    const dialog = page.getByRole('dialog', { name: 'Join the discussion' });
+    await dialog.waitFor();
+    expect(await dialog.getByRole('link', { name: 'Subscribe' }).isVisible()).toBe(true);
+    await expectAccessible(page, 'subscribe dialog');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => !!document.activeElement?.closest('dialog'))).toBe(true);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await up.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.locator(`#comment-${bobsComment}`).getByRole('button', { name: 'Reply' }).click();
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'hidden' });
     await ctx.close();
   });
 

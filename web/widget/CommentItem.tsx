@@ -33,7 +33,9 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
     setMode('view');
     replyButton.current?.focus();
   };
-  const vote = async (value: -1 | 1) => {
+  const wantsIn = w.state.blockedReason === 'subscribe' || w.state.blockedReason === 'signin';
+  const vote = async (value: -1 | 1, e: Event) => {
+    if (wantsIn) return w.prompt(e.currentTarget as HTMLElement);
     setError(null);
     try {
       await w.vote(c, c.myVote === value ? 0 : value);
@@ -88,13 +90,18 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
       {deleted ? null : (
         <div class="parley-actions">
           <span class="parley-votes" role="group" aria-label={m.votes}>
-            <button type="button" aria-pressed={c.myVote === 1 ? 'true' : 'false'} aria-disabled={voteTitle ? 'true' : undefined} title={voteTitle} onClick={() => vote(1)}>
+            <button type="button" aria-pressed={c.myVote === 1 ? 'true' : 'false'} aria-disabled={voteTitle ? 'true' : undefined} title={voteTitle} onClick={(e) => vote(1, e)}>
               <span aria-hidden="true">▲</span> <span class="parley-sr">{m.upVote}</span> <span class="parley-n">{c.up}</span>
             </button>
-            <button type="button" aria-pressed={c.myVote === -1 ? 'true' : 'false'} aria-disabled={voteTitle ? 'true' : undefined} title={voteTitle} onClick={() => vote(-1)}>
+            <button type="button" aria-pressed={c.myVote === -1 ? 'true' : 'false'} aria-disabled={voteTitle ? 'true' : undefined} title={voteTitle} onClick={(e) => vote(-1, e)}>
               <span aria-hidden="true">▼</span> <span class="parley-sr">{m.downVote}</span> <span class="parley-n">{c.down}</span>
             </button>
           </span>
+          {wantsIn && c.status === 'visible' ? (
+            <button type="button" aria-haspopup="dialog" onClick={(e) => w.prompt(e.currentTarget as HTMLElement)}>
+              {m.reply}
+            </button>
+          ) : null}
           {w.state.canParticipate && c.status === 'visible' ? (
             <>
               <button type="button" ref={replyButton} aria-expanded={mode === 'reply' ? 'true' : 'false'} onClick={() => setMode(mode === 'reply' ? 'view' : 'reply')}>

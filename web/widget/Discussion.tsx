@@ -9,6 +9,7 @@ import { followLive, type LiveMessage } from './live.js';
 import { addMoreReplies, addReply, appendThreads, commentIdFromHash, findComment, mapComment, prependThread, rootOf } from './model.js';
 import { Notify } from './Notify.js';
 import { SortTabs } from './SortTabs.js';
+import { SubscribeDialog } from './SubscribeDialog.js';
 import { Thread } from './Thread.js';
 
 const m = wm;
@@ -34,6 +35,7 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
   const [waiting, setWaiting] = useState(0);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [dialogOpener, setDialogOpener] = useState<HTMLElement | null>(null);
   const focusLater = useFocusAfterRender();
   const threadsRef = useRef(threads);
   threadsRef.current = threads;
@@ -116,6 +118,7 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
     mounted,
     highlight,
     announce,
+    prompt: (opener) => setDialogOpener(opener),
     async post(body, parentId) {
       const res = await api.post(state.article.id, body, parentId);
       setCount(res.commentCount);
@@ -221,6 +224,7 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
             )}
           </p>
         ) : null}
+        {state.blockedReason === 'subscribe' || state.blockedReason === 'signin' ? <SubscribeDialog state={state} path={path} opener={dialogOpener} onClose={() => setDialogOpener(null)} /> : null}
         <p class="parley-sr" role="status" aria-live="polite">
           {announcement}
         </p>

@@ -21,6 +21,8 @@ export interface Widget {
   vote(c: CommentView, value: -1 | 0 | 1): Promise<void>;
   loadReplies(thread: ThreadView): Promise<void>;
   announce(message: string): void;
+  /** Opens the subscribe prompt; focus returns to `opener` when it closes. */
+  prompt(opener: HTMLElement): void;
 }
 
 export const WidgetContext = createContext<Widget | null>(null);
