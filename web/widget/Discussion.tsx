@@ -7,10 +7,9 @@ import { Composer } from './Composer.js';
 import { JoinBlock } from './JoinBlock.js';
 import { followLive, type LiveMessage } from './live.js';
 import { addMoreReplies, addReply, appendThreads, commentIdFromHash, findComment, mapComment, prependThread, rootOf } from './model.js';
-import { Notify } from './Notify.js';
 import { SortTabs } from './SortTabs.js';
-import { SubscribeDialog } from './SubscribeDialog.js';
 import { Thread } from './Thread.js';
+import { useLazy } from './lazy.js';
 
 const m = wm;
 
@@ -37,6 +36,8 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
   const [error, setError] = useState<string | null>(null);
   const [dialogOpener, setDialogOpener] = useState<HTMLElement | null>(null);
   const focusLater = useFocusAfterRender();
+  const notify = useLazy(() => import('./Notify.js'), mounted);
+  const dialog = useLazy(() => import('./SubscribeDialog.js'), dialogOpener !== null);
   const threadsRef = useRef(threads);
   threadsRef.current = threads;
   const sortRef = useRef(sort);
@@ -193,7 +194,7 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
         ) : (
           <JoinBlock state={state} path={path} />
         )}
-        <Notify />
+        {notify ? <notify.Notify /> : null}
         <SortTabs sort={sort} onSort={changeSort} />
         {waiting > 0 ? (
           <p class="parley-waiting">
@@ -224,7 +225,7 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
             )}
           </p>
         ) : null}
-        {state.blockedReason === 'subscribe' || state.blockedReason === 'signin' ? <SubscribeDialog state={state} path={path} opener={dialogOpener} onClose={() => setDialogOpener(null)} /> : null}
+        {dialog ? <dialog.SubscribeDialog state={state} path={path} opener={dialogOpener} onClose={() => setDialogOpener(null)} /> : null}
         <p class="parley-sr" role="status" aria-live="polite">
           {announcement}
         </p>
