@@ -73,7 +73,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
-        formAction: ["'self'"],
+        // Checkout and the customer portal are form posts answered by a redirect to Stripe,
+        // and browsers apply form-action to that redirect too.
+        formAction: ["'self'", 'https://checkout.stripe.com', 'https://billing.stripe.com'],
         frameAncestors: ["'self'"],
         objectSrc: ["'none'"],
         baseUri: ["'none'"],

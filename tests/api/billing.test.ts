@@ -271,7 +271,7 @@ describe.each(DIALECTS)('Stripe billing on %s', (dialect) => {
     const before = fake.calls.length;
     const res = await p.app.inject({ method: 'POST', url: '/api/v1/billing/checkout', headers, payload: { plan: 'annual', returnTo: '/articles/open-thread' } });
     expect(res.statusCode).toBe(200);
-    expect(json(res).url).toMatch(/^https:\/\/checkout\.stripe\.test\/c\/pay\/cs_test_/);
+    expect(json(res).url).toMatch(/^https:\/\/checkout\.stripe\.com\/c\/pay\/cs_test_/);
     const call = fake.calls.slice(before).find((c) => c.path === '/v1/checkout/sessions')!;
     expect(call.form).toMatchObject({
       mode: 'subscription',
@@ -296,7 +296,7 @@ describe.each(DIALECTS)('Stripe billing on %s', (dialect) => {
       payload: new URLSearchParams({ _csrf: who.csrf, plan: 'monthly', returnTo: '/articles/open-thread' }).toString(),
     });
     expect(form.statusCode).toBe(303);
-    expect(form.headers.location).toMatch(/^https:\/\/checkout\.stripe\.test\//);
+    expect(form.headers.location).toMatch(/^https:\/\/checkout\.stripe\.com\//);
     expect(fake.calls.at(-1)!.form['line_items[0][price]']).toBe('price_monthly_1');
 
     const anonForm = await p.app.inject({ method: 'POST', url: '/subscribe/checkout', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'plan=monthly&returnTo=%2Farticles%2Fopen-thread' });
@@ -325,7 +325,7 @@ describe.each(DIALECTS)('Stripe billing on %s', (dialect) => {
     const ann = await p.signIn('ann@example.com');
     const res = await p.app.inject({ method: 'POST', url: '/api/v1/billing/portal', headers: { cookie: ann.cookie, 'x-csrf-token': ann.csrf }, payload: { returnTo: '/account' } });
     expect(res.statusCode).toBe(200);
-    expect(json(res).url).toBe('https://billing.stripe.test/p/session/cus_ann');
+    expect(json(res).url).toBe('https://billing.stripe.com/p/session/cus_ann');
     expect(fake.calls.at(-1)!.form).toEqual({ customer: 'cus_ann', return_url: `${p.config.baseUrl}/account` });
 
     const form = await p.app.inject({
@@ -335,7 +335,7 @@ describe.each(DIALECTS)('Stripe billing on %s', (dialect) => {
       payload: new URLSearchParams({ _csrf: ann.csrf, returnTo: '/subscribe' }).toString(),
     });
     expect(form.statusCode).toBe(303);
-    expect(form.headers.location).toBe('https://billing.stripe.test/p/session/cus_ann');
+    expect(form.headers.location).toBe('https://billing.stripe.com/p/session/cus_ann');
   });
 
   it('says so when Stripe is not configured', async () => {

@@ -40,10 +40,10 @@ export class FakeStripe {
     if (!String(req.headers.authorization ?? '').startsWith('Bearer sk_test_')) return [401, { error: { type: 'invalid_request_error', message: 'bad key' } }];
     if (req.method === 'POST' && path === '/v1/checkout/sessions') {
       const id = `cs_test_${++this.n}`;
-      return [200, { id, object: 'checkout.session', mode: form.mode, url: `https://checkout.stripe.test/c/pay/${id}` }];
+      return [200, { id, object: 'checkout.session', mode: form.mode, url: `https://checkout.stripe.com/c/pay/${id}` }];
     }
     if (req.method === 'POST' && path === '/v1/billing_portal/sessions') {
-      return [200, { id: `bps_${++this.n}`, object: 'billing_portal.session', customer: form.customer, url: `https://billing.stripe.test/p/session/${form.customer}` }];
+      return [200, { id: `bps_${++this.n}`, object: 'billing_portal.session', customer: form.customer, url: `https://billing.stripe.com/p/session/${form.customer}` }];
     }
     const sub = /^\/v1\/subscriptions\/([\w-]+)$/.exec(path);
     if (req.method === 'GET' && sub) {
