@@ -1,22 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { loadPayloads } from '../support/xss.js';
 import { describe, it, expect } from 'vitest';
 import { plainTextExcerpt, renderArticleMarkdown, renderMarkdown } from '../../src/render/markdown.js';
 
 const REL = 'rel="nofollow ugc noopener"';
-
-// The fixture keeps one payload per line and stays plain text for diffs and grep, so
-// newlines and invisible/control characters are written as `\n` and `\u{hex}`.
-function loadPayloads(): string[] {
-  const raw = readFileSync(new URL('../fixtures/xss-payloads.txt', import.meta.url), 'utf8');
-  return raw
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) =>
-      line
-        .replace(/\\u\{([0-9a-f]+)\}/gi, (_m, hex: string) => String.fromCodePoint(parseInt(hex, 16)))
-        .replace(/\\n/g, '\n'),
-    );
-}
 
 const COMMENT_TAGS = new Set(['p', 'br', 'em', 'strong', 's', 'a', 'blockquote', 'ul', 'ol', 'li', 'code', 'pre']);
 const COMMENT_ATTRS = new Set(['href', 'rel', 'start', 'class']);
