@@ -145,6 +145,30 @@ describe('the discussion in a real browser', () => {
     await ctx.close();
   });
 
+  it("shows other readers' new comments, edits and votes live", async () => {
+    const watcherCtx = await browser.newContext();
+    const watcher = await watcherCtx.newPage();
+    await watcher.goto(`${base}/articles/open-thread?sort=newest`);
+    const top = await watcherCtx.newPage();
+    await top.goto(`${base}/articles/open-thread?sort=top`);
+    await watcher.waitForTimeout(500);
+    const article = (await p.store.articleBySlug('open-thread'))!;
+    const bob = (await p.store.userByEmail('bob@example.com'))!;
+    const actor = await p.accounts.actorFor(bob);
+    const posted = await p.discussions.post(actor, article.id, 'Breaking: *live* comment', null);
+    // Under Newest it appears at once; under other sorts a button offers it.
+    await watcher.locator(`#comment-${posted.comment.id}`).waitFor({ timeout: 10_000 });
+    await top.getByRole('button', { name: 'Show 1 new comment' }).waitFor({ timeout: 10_000 });
+    await p.discussions.edit(actor, posted.comment.id, 'Breaking: edited live');
+    await watcher.locator(`#comment-${posted.comment.id}`, { hasText: 'edited live' }).waitFor({ timeout: 10_000 });
+    const ada = await p.accounts.actorFor((await p.store.userByEmail('ada@example.com'))!);
+    await p.discussions.vote(ada, posted.comment.id, 1);
+    await expect.poll(() => watcher.locator(`#comment-${posted.comment.id}`).getByRole('button', { name: /Up vote/ }).textContent(), { timeout: 10_000 }).toContain('1');
+    await top.getByRole('button', { name: 'Show 1 new comment' }).click();
+    await top.locator(`#comment-${posted.comment.id}`).waitFor();
+    await watcherCtx.close();
+  });
+
   it('is readable without JavaScript, on a phone, in dark mode', async () => {
     const noJs = await browser.newContext({ javaScriptEnabled: false });
     const page = await noJs.newPage();
