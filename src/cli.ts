@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { seedDemo } from './demo/seed.js';
 import { createParley } from './server.js';
+import { nameFromEmail } from './services/accounts.js';
 import { connect } from './store/connect.js';
 import { migrate } from './store/migrate.js';
 
@@ -13,6 +14,7 @@ const USAGE = `Usage: parley <command>
   migrate                       bring the database schema up to date
   users grant EMAIL [--until YYYY-MM-DD]   make EMAIL a subscriber (manually)
   users revoke EMAIL            end EMAIL's manual subscription
+  users role EMAIL reader|moderator|admin   set EMAIL's role (creates the account if new)
 
 Configuration comes from environment variables; see README.md.`;
 
@@ -63,8 +65,9 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'users': {
       const { positionals, values } = parseArgs({ args: rest, allowPositionals: true, options: { until: { type: 'string' } } });
-      const [action, email] = positionals;
-      if (!email || !/^[^\s@]+@[^\s@]+$/.test(email)) throw new UsageError('users grant|revoke needs an email address');
+      const [action, email, role] = positionals;
+      if (!email || !/^[^\s@]+@[^\s@]+$/.test(email)) throw new UsageError('users grant|revoke|role needs an email address');
+      if (action === 'role' && role !== 'reader' && role !== 'moderator' && role !== 'admin') throw new UsageError('users role EMAIL needs a role: reader, moderator or admin');
       const until = values.until ? new Date(`${values.until}T23:59:59Z`) : null;
       if (until && Number.isNaN(until.getTime())) throw new UsageError('--until must be a date like 2027-01-31');
       const parley = await createParley({ ...config, LOG_LEVEL: 'warn' });
@@ -75,6 +78,9 @@ async function main(argv: string[]): Promise<void> {
         } else if (action === 'revoke') {
           await parley.accounts.revoke(email);
           process.stdout.write(`${email} is no longer a manual subscriber.\n`);
+        } else if (action === 'role') {
+          const user = await parley.moderation.setRoleByEmail(email, role as 'reader' | 'moderator' | 'admin', nameFromEmail(email));
+          process.stdout.write(`${user.email} is now ${user.role === 'admin' ? 'an' : 'a'} ${user.role}.\n`);
         } else throw new UsageError(`unknown users action: ${action ?? ''}`);
       } finally {
         await parley.close();

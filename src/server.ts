@@ -13,6 +13,8 @@ import { systemClock, type Clock } from './services/clock.js';
 import { loadContent } from './services/content.js';
 import { Discussions } from './services/discussion.js';
 import { LiveHub } from './services/live.js';
+import { Moderation } from './services/moderation.js';
+import { ModerationRules, postingRules } from './services/posting/index.js';
 import { Notifications } from './services/notifications.js';
 import { OutboxWorker } from './services/outbox-worker.js';
 import { connect, type Connection } from './store/connect.js';
@@ -24,6 +26,7 @@ export interface Parley {
   store: Store;
   accounts: Accounts;
   discussions: Discussions;
+  moderation: Moderation;
   mailer: Mailer;
   bus: EventBus;
   notifications: Notifications;
@@ -42,7 +45,9 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
   const accounts = new Accounts(store, mailer, config, clock);
   const bus = conn.dialect === 'postgres' ? postgresBus(config.DATABASE_URL, (err) => log.warn({ err }, 'event bus connection lost')) : inProcessBus();
   const notifications = new Notifications(store, config, clock);
-  const discussions = new Discussions({ store, accounts, limits: config, clock, bus, onCreated: [notifications.onCommentCreated], followState: (actor, articleId) => notifications.state(actor, articleId) });
+  const moderationRules = new ModerationRules(store);
+  const moderation = new Moderation({ store, config, clock, bus, rules: moderationRules, changed: (articleId) => discussions.changed(articleId) });
+  const discussions = new Discussions({ store, accounts, limits: config, clock, bus, rules: postingRules(config, moderationRules), onCreated: [notifications.onCommentCreated], followState: (actor, articleId) => notifications.state(actor, articleId) });
   const worker = new OutboxWorker(store, mailer, notifications, config, clock, log);
   if (opts.worker !== false) worker.start();
   if (opts.loadContent) await loadContent(config.CONTENT_DIR, store, clock);
@@ -51,12 +56,13 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
   const sso = new SingleSignOn(store, accounts, config, clock);
   const metering = new Metering(store, config, clock);
   const account = new AccountSettings({ store, accounts, mailer, bus, config, clock });
-  const app = await buildApp({ config, store, accounts, discussions, hub, notifications, billing, sso, metering, account });
+  const app = await buildApp({ config, store, accounts, discussions, hub, notifications, billing, sso, metering, account, moderation });
   return {
     app,
     store,
     accounts,
     discussions,
+    moderation,
     mailer,
     bus,
     notifications,

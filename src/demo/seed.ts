@@ -34,7 +34,10 @@ export async function seedDemo(parley: Parley): Promise<SeedReport> {
       `Sign in at ${baseUrl}/signin; with no SMTP_URL set, the sign-in link is printed in this log.`,
       `  as a subscriber:     reader@example.com`,
       `  as a non-subscriber: guest@example.com`,
+      `  as an administrator: editor@example.com (moderation at ${baseUrl}/admin)`,
     ].join('\n');
+  // Someone has to be able to open the moderation dashboard.
+  await parley.moderation.setRoleByEmail('editor@example.com', 'admin', 'The Editor');
   if (article.commentCount > 0 || (await store.topLevel({ articleId: article.id, sort: 'oldest', maxId: Number.MAX_SAFE_INTEGER, after: null, limit: 1, viewerId: null })).length > 0) {
     return { summary: 'demo discussion already present', instructions };
   }

@@ -65,6 +65,7 @@ export interface Comment {
   down: number;
   /** For a top-level comment: rows in its thread that readers see (visible or deleted placeholders). */
   replyCount: number;
+  anchor: PassageRef | null;
   /** The 'top' sort key: score without the votes of accounts too young to count. */
   rankScore: number;
   /** Shown above the other top-level comments of its article. */
@@ -73,6 +74,14 @@ export interface Comment {
   locked: boolean;
   /** Why it was held for moderation or rejected (a rule's or moderator's reason), if it was. */
   moderationReason: string | null;
+}
+
+/** The passage of the article a comment is about, where it currently is in the article's text. */
+export interface PassageRef {
+  exact: string;
+  start: number;
+  end: number;
+  status: 'anchored' | 'orphaned';
 }
 
 /** A comment as the API and the widget see it: only what a reader may know, dates as ISO strings. */
@@ -96,6 +105,7 @@ export interface CommentView {
   down: number;
   myVote: -1 | 0 | 1;
   replyCount: number;
+  anchor: PassageRef | null;
   canEdit: boolean;
   canDelete: boolean;
   /** Featured by a moderator: listed before the other top-level comments. */

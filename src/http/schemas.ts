@@ -32,6 +32,7 @@ export const CommentView = Type.Object({
   down: Type.Integer(),
   myVote: VoteValue,
   replyCount: Type.Integer(),
+  anchor: Nullable(Type.Object({ exact: Type.String(), start: Type.Integer(), end: Type.Integer(), status: Type.Union([Type.Literal('anchored'), Type.Literal('orphaned')]) })),
   canEdit: Type.Boolean(),
   canDelete: Type.Boolean(),
   pinned: Type.Optional(Type.Boolean()),

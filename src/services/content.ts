@@ -5,6 +5,7 @@ import { Value } from '@sinclair/typebox/value';
 import matter from 'gray-matter';
 import type { Article } from '../domain/types.js';
 import type { ArticleInput, Store } from '../store/store.js';
+import { reanchorArticle } from './anchors.js';
 import type { Clock } from './clock.js';
 
 const FrontMatter = Type.Object({
@@ -54,6 +55,12 @@ export async function loadContent(dir: string, store: Store, clock: Clock): Prom
   const files = (await readdir(dir)).filter((f) => f.endsWith('.md')).sort();
   const inputs = await Promise.all(files.map(async (f) => parseArticle(f, await readFile(join(dir, f), 'utf8'))));
   const out: Article[] = [];
-  for (const a of inputs) out.push(await store.upsertArticle(a, clock.now()));
+  for (const a of inputs) {
+    const before = await store.articleBySlug(a.slug);
+    const article = await store.upsertArticle(a, clock.now());
+    // Edited text moves passages: re-find each comment's words, or mark it orphaned.
+    if (before && before.body !== article.body) await reanchorArticle(store, article);
+    out.push(article);
+  }
   return out;
 }

@@ -12,6 +12,7 @@ import type { DiscussionEventType, Store } from '../store/store.js';
 import type { EventBus } from '../events/bus.js';
 import type { Clock } from './clock.js';
 import { PageCache } from './page-cache.js';
+import { placeAnchor } from './anchors.js';
 import type { Accounts } from './accounts.js';
 
 type Limits = Pick<Config, 'PAGE_SIZE' | 'REPLIES_PER_THREAD' | 'EDIT_WINDOW_MINUTES' | 'MAX_COMMENT_LENGTH' | 'INDENT_DEPTH'> & Partial<Pick<Config, 'VOTE_MIN_ACCOUNT_AGE_HOURS'>>;
@@ -199,7 +200,7 @@ export class Discussions {
     };
   }
 
-  async post(actor: Actor | null, articleId: number, body: string, parentId: number | null): Promise<{ comment: CommentView; commentCount: number }> {
+  async post(actor: Actor | null, articleId: number, body: string, parentId: number | null, passage: unknown = null): Promise<{ comment: CommentView; commentCount: number }> {
     const article = await this.article(articleId);
     const now = this.clock.now();
     const block = participationBlock(actor, article.commentPolicy, now);
@@ -212,6 +213,8 @@ export class Discussions {
       if (parent.articleId !== articleId) throw badRequest('parent_not_in_article', messages.errors.parent_not_in_article);
       if (parent.status !== 'visible') throw badRequest('parent_not_replyable', messages.errors.parent_not_replyable);
     }
+    if (passage !== null && parent) throw badRequest('anchor_on_reply', messages.errors.anchor_on_reply);
+    const placed = passage === null ? null : placeAnchor(article, passage);
     const { status, holdReason } = await this.verdict({ actor: actor!, article, parent, text, now, store: this.store });
     const html = renderMarkdown(text);
     const id = await this.write(articleId, 'comment.created', async (tx) => {
@@ -225,6 +228,7 @@ export class Discussions {
         bodyHtml: html,
         status,
         createdAt: now,
+        anchor: placed,
         moderationReason: holdReason,
       });
       const created = (await tx.commentById(commentId))!;
@@ -277,6 +281,12 @@ export class Discussions {
 
   close(): void {
     this.pages.close();
+  }
+
+  /** Passage comments in article order (orphans last), for the Inline Feedbacks list. */
+  async passages(articleId: number, actor: Actor | null): Promise<CommentView[]> {
+    await this.article(articleId);
+    return this.views(await this.store.passageComments(articleId, actor?.user.id ?? null, 500), actor);
   }
 
   /** For writers outside this service (moderation) that change what guests see of an article. */

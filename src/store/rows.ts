@@ -45,6 +45,13 @@ export function toArticle(r: Selectable<ArticlesTable>): Article {
   };
 }
 
+/** Only the quote and its current place: the full selectors stay in the database. */
+function toPassage(r: Selectable<CommentsTable>): Comment['anchor'] {
+  if (!r.anchor || r.anchor_status === null) return null;
+  const exact = (JSON.parse(r.anchor) as { quote: { exact: string } }).quote.exact;
+  return { exact, start: r.anchor_start ?? 0, end: r.anchor_end ?? 0, status: r.anchor_status === 'anchored' ? 'anchored' : 'orphaned' };
+}
+
 export type CommentRow = Selectable<CommentsTable> & { author_name: string; editor_name: string | null; reply_to_name: string | null };
 
 export function toComment(r: CommentRow): Comment {
@@ -67,6 +74,7 @@ export function toComment(r: CommentRow): Comment {
     up: r.up,
     down: r.down,
     replyCount: r.reply_count,
+    anchor: toPassage(r),
     rankScore: r.rank_score,
     pinned: r.pinned === 1,
     locked: r.locked === 1,

@@ -66,6 +66,11 @@ export interface CommentsTable {
   up: number;
   down: number;
   reply_count: number;
+  /** W3C selectors as posted (JSON), and where they point in the article's current text. */
+  anchor: string | null;
+  anchor_start: number | null;
+  anchor_end: number | null;
+  anchor_status: string | null;
   // moderation (004)
   moderation_reason: string | null;
   moderated_at: number | null;

@@ -1,6 +1,7 @@
 import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
 import type { Article, Comment, CommentPolicy, Entitlement, EntitlementSource, EntitlementStatus, Role, SortOrder, User } from '../domain/types.js';
 import type { VoteValue } from '../domain/votes.js';
+import type { Anchor } from '../domain/anchoring.js';
 import { voteDelta } from '../domain/votes.js';
 import type { Dialect } from './connect.js';
 import { toArticle, toComment, toEntitlement, toUser, type CommentRow } from './rows.js';
@@ -35,6 +36,8 @@ export interface NewComment {
   createdAt: Date;
   /** Why a posting rule held it, when it is pending. */
   moderationReason?: string | null;
+  /** Selectors as posted and where they were found in the article's text. */
+  anchor?: { selectors: Anchor; start: number; end: number } | null;
 }
 
 export interface TopLevelQuery {
@@ -77,6 +80,26 @@ const toFollow = (r: Selectable<FollowsTable>): FollowRow => ({
   confirmed: r.confirmed === 1,
   token: r.token,
 });
+
+export interface ReportRecord {
+  id: number;
+  commentId: number;
+  reporterId: number;
+  reporterName: string;
+  reason: string;
+  text: string;
+  createdAt: Date;
+}
+
+export interface AuditRecord {
+  id: number;
+  actor: { id: number; name: string; email: string } | null;
+  action: string;
+  targetType: string;
+  targetId: number | null;
+  details: Record<string, unknown>;
+  createdAt: Date;
+}
 
 export interface SessionRecord {
   user: User;
@@ -298,6 +321,10 @@ export class Store {
         down: 0,
         reply_count: 0,
         moderation_reason: c.moderationReason ?? null,
+        anchor: c.anchor ? JSON.stringify(c.anchor.selectors) : null,
+        anchor_start: c.anchor?.start ?? null,
+        anchor_end: c.anchor?.end ?? null,
+        anchor_status: c.anchor ? 'anchored' : null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -595,6 +622,36 @@ export class Store {
     return (await this.db.selectFrom('outbox').selectAll().orderBy('id').execute()).map(toOutbox);
   }
 
+  // ---- passage anchors -------------------------------------------------------------------------
+
+  async anchoredComments(articleId: number): Promise<{ id: number; anchor: string }[]> {
+    const rows = await this.db.selectFrom('comments').select(['id', 'anchor']).where('article_id', '=', articleId).where('anchor', 'is not', null).execute();
+    return rows.map((r) => ({ id: Number(r.id), anchor: r.anchor! }));
+  }
+
+  /** Records where a passage is now, or that it could not be found (null: orphaned). */
+  async setAnchorPlace(commentId: number, place: { start: number; end: number } | null): Promise<void> {
+    await this.db
+      .updateTable('comments')
+      .set(place ? { anchor_start: place.start, anchor_end: place.end, anchor_status: 'anchored' } : { anchor_status: 'orphaned' })
+      .where('id', '=', commentId)
+      .execute();
+  }
+
+  /** Passage comments in article order, orphans last, for the Inline Feedbacks list. */
+  async passageComments(articleId: number, viewerId: number | null, limit: number): Promise<Comment[]> {
+    const rows = await this.comments()
+      .where('comments.article_id', '=', articleId)
+      .where('comments.anchor_status', 'in', ['anchored', 'orphaned'])
+      .where((eb) => shownTo(eb, viewerId))
+      .orderBy('comments.anchor_status', 'asc')
+      .orderBy('comments.anchor_start', 'asc')
+      .orderBy('comments.id', 'asc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => toComment(r as CommentRow));
+  }
+
   // ---- votes -------------------------------------------------------------------------------
 
   async voteOf(commentId: number, userId: number): Promise<VoteValue> {
@@ -815,5 +872,304 @@ export class Store {
     await this.db.deleteFrom('stripe_customers').where('user_id', '=', userId).execute();
     await this.db.deleteFrom('email_changes').where('user_id', '=', userId).execute();
     await this.db.updateTable('users').set({ display_name: displayName, email: placeholderEmail, role: 'reader', notify_token: null, notify_replies: 0 }).where('id', '=', userId).execute();
+  }
+
+  // ---- moderation (issue 6) -----------------------------------------------------------------
+
+  async setting(key: string): Promise<string | null> {
+    const r = await this.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+    return r?.value ?? null;
+  }
+
+  async putSetting(key: string, value: string): Promise<void> {
+    await this.db
+      .insertInto('settings')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+      .execute();
+  }
+
+  async articleModeration(articleId: number): Promise<string | null> {
+    const r = await this.db.selectFrom('articles').select('moderation').where('id', '=', articleId).executeTakeFirst();
+    return r?.moderation ?? null;
+  }
+
+  async setArticleModeration(articleId: number, json: string | null): Promise<void> {
+    await this.db.updateTable('articles').set({ moderation: json }).where('id', '=', articleId).execute();
+  }
+
+  /** A moderator's comment policy for an article; null returns it to the article's own. */
+  async setPolicyOverride(articleId: number, policy: CommentPolicy | null): Promise<void> {
+    await this.db.updateTable('articles').set({ policy_override: policy }).where('id', '=', articleId).execute();
+  }
+
+  async articlesByIds(ids: readonly number[]): Promise<Article[]> {
+    if (ids.length === 0) return [];
+    return (await this.db.selectFrom('articles').selectAll().where('id', 'in', [...ids]).execute()).map(toArticle);
+  }
+
+  async usersByIds(ids: readonly number[]): Promise<User[]> {
+    if (ids.length === 0) return [];
+    return (await this.db.selectFrom('users').selectAll().where('id', 'in', [...ids]).execute()).map(toUser);
+  }
+
+  async staffUsers(): Promise<User[]> {
+    const rows = await this.db.selectFrom('users').selectAll().where('role', 'in', ['moderator', 'admin']).orderBy('role').orderBy('email').execute();
+    return rows.map(toUser);
+  }
+
+  async countAdmins(): Promise<number> {
+    const r = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('role', '=', 'admin').where('banned', '=', 0).executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
+  async setSuspension(userId: number, until: Date | null): Promise<void> {
+    await this.db.updateTable('users').set({ suspended_until: until?.getTime() ?? null }).where('id', '=', userId).execute();
+  }
+
+  async setBanned(userId: number, banned: boolean): Promise<void> {
+    await this.db.updateTable('users').set({ banned: banned ? 1 : 0 }).where('id', '=', userId).execute();
+  }
+
+  /** Records a reader's report; false if they already reported this comment. */
+  async addReport(r: { commentId: number; reporterId: number; reason: string; text: string; now: Date }): Promise<boolean> {
+    const row = await this.db
+      .insertInto('reports')
+      .values({ comment_id: r.commentId, reporter_id: r.reporterId, reason: r.reason, text: r.text, created_at: r.now.getTime(), resolved_at: null, resolved_by: null })
+      .onConflict((oc) => oc.columns(['comment_id', 'reporter_id']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Reports no moderator has dealt with yet: a comment approved after reports starts again from zero. */
+  async openReportCount(commentId: number): Promise<number> {
+    const r = await this.db
+      .selectFrom('reports')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('comment_id', '=', commentId)
+      .where('resolved_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
+  async resolveReports(commentIds: readonly number[], by: number | null, now: Date): Promise<void> {
+    if (commentIds.length === 0) return;
+    await this.db
+      .updateTable('reports')
+      .set({ resolved_at: now.getTime(), resolved_by: by })
+      .where('comment_id', 'in', [...commentIds])
+      .where('resolved_at', 'is', null)
+      .execute();
+  }
+
+  async openReportsFor(commentIds: readonly number[]): Promise<ReportRecord[]> {
+    if (commentIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('reports')
+      .innerJoin('users', 'users.id', 'reports.reporter_id')
+      .select(['reports.id', 'reports.comment_id', 'reports.reporter_id', 'users.display_name', 'reports.reason', 'reports.text', 'reports.created_at'])
+      .where('reports.comment_id', 'in', [...commentIds])
+      .where('reports.resolved_at', 'is', null)
+      .orderBy('reports.id')
+      .execute();
+    return rows.map((r) => ({ id: Number(r.id), commentId: Number(r.comment_id), reporterId: Number(r.reporter_id), reporterName: r.display_name, reason: r.reason, text: r.text, createdAt: new Date(Number(r.created_at)) }));
+  }
+
+  /**
+   * Moves the counters of a comment entering (+1) or leaving (-1) readers' view. Unlike a deleted
+   * placeholder, a held or rejected comment leaves no row behind, so its thread's reply_count
+   * moves too.
+   */
+  private async moveVisible(articleId: number, rootId: number | null, delta: 1 | -1): Promise<void> {
+    await this.db
+      .updateTable('articles')
+      .set((eb) => ({ comment_count: eb('comment_count', '+', delta) }))
+      .where('id', '=', articleId)
+      .execute();
+    if (rootId !== null) {
+      await this.db
+        .updateTable('comments')
+        .set((eb) => ({ reply_count: eb('reply_count', '+', delta) }))
+        .where('id', '=', rootId)
+        .execute();
+    }
+  }
+
+  /*
+   * Status changes are conditional updates: of two moderators acting on one comment at once,
+   * only the first changes anything, so counters move once.
+   */
+
+  /** Takes a visible comment out of view pending review; false if it was not visible. */
+  async holdComment(id: number, reason: string, now: Date): Promise<boolean> {
+    const r = await this.db
+      .updateTable('comments')
+      .set({ status: 'pending', moderation_reason: reason, moderated_at: now.getTime(), moderated_by: null })
+      .where('id', '=', id)
+      .where('status', '=', 'visible')
+      .returning(['article_id', 'root_id'])
+      .executeTakeFirst();
+    if (r) await this.moveVisible(Number(r.article_id), r.root_id === null ? null : Number(r.root_id), -1);
+    return r !== undefined;
+  }
+
+  /** Publishes a held or rejected comment; false if it was neither. */
+  async approveComment(id: number, by: number | null, now: Date): Promise<boolean> {
+    const r = await this.db
+      .updateTable('comments')
+      .set({ status: 'visible', moderation_reason: null, moderated_at: now.getTime(), moderated_by: by })
+      .where('id', '=', id)
+      .where('status', 'in', ['pending', 'rejected'])
+      .returning(['article_id', 'root_id'])
+      .executeTakeFirst();
+    if (r) await this.moveVisible(Number(r.article_id), r.root_id === null ? null : Number(r.root_id), 1);
+    return r !== undefined;
+  }
+
+  /** Rejects a visible or held comment; false if it was neither. */
+  async rejectComment(id: number, by: number | null, reason: string, now: Date): Promise<boolean> {
+    const set = { status: 'rejected', moderation_reason: reason, moderated_at: now.getTime(), moderated_by: by, pinned: 0 };
+    const wasVisible = await this.db.updateTable('comments').set(set).where('id', '=', id).where('status', '=', 'visible').returning(['article_id', 'root_id']).executeTakeFirst();
+    if (wasVisible) {
+      await this.moveVisible(Number(wasVisible.article_id), wasVisible.root_id === null ? null : Number(wasVisible.root_id), -1);
+      return true;
+    }
+    const wasPending = await this.db.updateTable('comments').set(set).where('id', '=', id).where('status', '=', 'pending').returning('id').executeTakeFirst();
+    return wasPending !== undefined;
+  }
+
+  async setPinned(id: number, pinned: boolean): Promise<void> {
+    await this.db.updateTable('comments').set({ pinned: pinned ? 1 : 0 }).where('id', '=', id).execute();
+  }
+
+  async setLocked(id: number, locked: boolean): Promise<void> {
+    await this.db.updateTable('comments').set({ locked: locked ? 1 : 0 }).where('id', '=', id).execute();
+  }
+
+  /** An article's pinned top-level comments, oldest pin first; `pinned = 1` is literal so the partial index applies. */
+  async pinnedTopLevel(articleId: number, maxId: number, viewerId: number | null): Promise<Comment[]> {
+    const rows = await this.comments()
+      .where('comments.article_id', '=', articleId)
+      .where(sql<boolean>`comments.pinned = 1`)
+      .where('comments.depth', '=', 0)
+      .where('comments.id', '<=', maxId)
+      .where((eb) => shownTo(eb, viewerId))
+      .orderBy('comments.id')
+      .limit(50)
+      .execute();
+    return rows.map((r) => toComment(r as CommentRow));
+  }
+
+  /** Held comments, oldest first: the order they were written in. */
+  async pendingQueue(afterId: number, limit: number): Promise<Comment[]> {
+    const rows = await this.comments().where('comments.status', '=', 'pending').where('comments.id', '>', afterId).orderBy('comments.id').limit(limit).execute();
+    return rows.map((r) => toComment(r as CommentRow));
+  }
+
+  /** Comments with reports no moderator has dealt with, whatever their status. */
+  async reportedQueue(afterId: number, limit: number): Promise<Comment[]> {
+    const open = this.db.selectFrom('reports').select('reports.comment_id').where('reports.resolved_at', 'is', null);
+    const rows = await this.comments()
+      .where('comments.id', 'in', open)
+      .where('comments.status', 'in', ['visible', 'pending'])
+      .where('comments.id', '>', afterId)
+      .orderBy('comments.id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => toComment(r as CommentRow));
+  }
+
+  /** Comments rejected since `since`, most recent first. */
+  async rejectedQueue(since: Date, beforeId: number | null, limit: number): Promise<Comment[]> {
+    let q = this.comments().where('comments.status', '=', 'rejected').where('comments.moderated_at', '>=', since.getTime());
+    if (beforeId !== null) q = q.where('comments.id', '<', beforeId);
+    const rows = await q.orderBy('comments.id', 'desc').limit(limit).execute();
+    return rows.map((r) => toComment(r as CommentRow));
+  }
+
+  async countByStatus(status: 'pending' | 'rejected', since?: Date): Promise<number> {
+    let q = this.db.selectFrom('comments').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', status);
+    if (since) q = q.where('moderated_at', '>=', since.getTime());
+    return Number((await q.executeTakeFirst())?.n ?? 0);
+  }
+
+  async countReported(): Promise<number> {
+    const r = await this.db
+      .selectFrom('reports')
+      .innerJoin('comments', 'comments.id', 'reports.comment_id')
+      .select(sql<number>`count(distinct reports.comment_id)`.as('n'))
+      .where('reports.resolved_at', 'is', null)
+      .where('comments.status', 'in', ['visible', 'pending'])
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
+  /** What a moderator wants to know of each author: how much they wrote and how much was rejected lately. */
+  async authorHistory(authorIds: readonly number[], rejectedSince: Date): Promise<Map<number, { comments: number; published: number; rejected: number }>> {
+    const out = new Map<number, { comments: number; published: number; rejected: number }>();
+    if (authorIds.length === 0) return out;
+    const rows = await this.db
+      .selectFrom('comments')
+      .select([
+        'author_id',
+        (eb) => eb.fn.countAll<number>().as('total'),
+        sql<number>`sum(case when status = 'visible' then 1 else 0 end)`.as('published'),
+        sql<number>`sum(case when status = 'rejected' and moderated_at >= ${rejectedSince.getTime()} then 1 else 0 end)`.as('rejected'),
+      ])
+      .where('author_id', 'in', [...authorIds])
+      .groupBy('author_id')
+      .execute();
+    for (const r of rows) out.set(Number(r.author_id), { comments: Number(r.total), published: Number(r.published ?? 0), rejected: Number(r.rejected ?? 0) });
+    return out;
+  }
+
+  /** How many of an author's comments are published, counting no further than `upTo`. */
+  async publishedCount(authorId: number, upTo: number): Promise<number> {
+    const rows = await this.db.selectFrom('comments').select('id').where('author_id', '=', authorId).where('status', '=', 'visible').limit(upTo).execute();
+    return rows.length;
+  }
+
+  async lastCommentAt(authorId: number): Promise<Date | null> {
+    const r = await this.db.selectFrom('comments').select((eb) => eb.fn.max('created_at').as('t')).where('author_id', '=', authorId).executeTakeFirst();
+    return r?.t === null || r?.t === undefined ? null : new Date(Number(r.t));
+  }
+
+  async hasRecentDuplicate(authorId: number, bodySrc: string, since: Date): Promise<boolean> {
+    const r = await this.db
+      .selectFrom('comments')
+      .select('id')
+      .where('author_id', '=', authorId)
+      .where('created_at', '>=', since.getTime())
+      .where('body_src', '=', bodySrc)
+      .limit(1)
+      .executeTakeFirst();
+    return r !== undefined;
+  }
+
+  async audit(e: { actorId: number | null; action: string; targetType: string; targetId: number | null; details: Record<string, unknown>; now: Date }): Promise<void> {
+    await this.db
+      .insertInto('audit_log')
+      .values({ actor_id: e.actorId, action: e.action, target_type: e.targetType, target_id: e.targetId, details: JSON.stringify(e.details), created_at: e.now.getTime() })
+      .execute();
+  }
+
+  /** The audit log, newest first, `limit` entries before `beforeId`. */
+  async auditLog(beforeId: number | null, limit: number): Promise<AuditRecord[]> {
+    let q = this.db
+      .selectFrom('audit_log')
+      .leftJoin('users', 'users.id', 'audit_log.actor_id')
+      .select(['audit_log.id', 'audit_log.actor_id', 'users.display_name', 'users.email', 'audit_log.action', 'audit_log.target_type', 'audit_log.target_id', 'audit_log.details', 'audit_log.created_at']);
+    if (beforeId !== null) q = q.where('audit_log.id', '<', beforeId);
+    const rows = await q.orderBy('audit_log.id', 'desc').limit(limit).execute();
+    return rows.map((r) => ({
+      id: Number(r.id),
+      actor: r.actor_id === null ? null : { id: Number(r.actor_id), name: r.display_name ?? '', email: r.email ?? '' },
+      action: r.action,
+      targetType: r.target_type,
+      targetId: r.target_id === null ? null : Number(r.target_id),
+      details: JSON.parse(r.details) as Record<string, unknown>,
+      createdAt: new Date(Number(r.created_at)),
+    }));
   }
 }

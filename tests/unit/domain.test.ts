@@ -15,7 +15,7 @@ const actor = (over: Partial<User> = {}, subscriber = true): Actor => ({ user: u
 const comment = (over: Partial<Comment> = {}): Comment => ({
   id: 10, articleId: 1, parentId: null, rootId: null, depth: 0, authorId: 1, authorName: 'A', bodySrc: 'x', bodyHtml: '<p>x</p>',
   status: 'visible', createdAt: now, editedAt: null, editedByName: null, replyToName: null, score: 0, up: 0, down: 0, replyCount: 0,
-  rankScore: 0, pinned: false, locked: false, moderationReason: null, ...over,
+  rankScore: 0, pinned: false, locked: false, moderationReason: null, anchor: null, ...over,
 });
 
 describe('threadRows', () => {

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
 import type { Accounts } from '../../services/accounts.js';
 import { clearSessionCookie } from '../session.js';
+import { signInMailLimit } from '../limits.js';
 import { errors } from '../schemas.js';
 
 const Viewer = Type.Object({
@@ -23,6 +24,8 @@ export async function authRoutes(app: FastifyInstance, opts: { accounts: Account
     config: {
       rateLimit: { max: config.LOGIN_LIMIT_PER_HOUR, timeWindow: '1 hour' },
     },
+    // Per address too, so nobody can fill a stranger's inbox from many machines.
+    preHandler: signInMailLimit(app, { max: config.LOGIN_LIMIT_PER_EMAIL_PER_HOUR, timeWindow: '1 hour' }),
     schema: {
       summary: 'Email a one-time sign-in link',
       body: Type.Object(

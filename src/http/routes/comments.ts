@@ -2,11 +2,21 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
 import type { Discussions } from '../../services/discussion.js';
+import { perIp, perReader } from '../limits.js';
 import { CommentView, Cursor, errors, Id, IdParams, Sort, ThreadPage, ThreadView, VoteValue } from '../schemas.js';
 
 const Body = (max: number) =>
   // The schema bounds the raw size; the service counts characters precisely and explains.
   Type.String({ maxLength: max * 4 + 1000 });
+
+/** W3C Web Annotation selectors for a passage of the article; the service checks them further. */
+const PassageSelectors = Type.Object(
+  {
+    quote: Type.Object({ type: Type.Literal('TextQuoteSelector'), exact: Type.String({ minLength: 1, maxLength: 1000 }), prefix: Type.String({ maxLength: 64 }), suffix: Type.String({ maxLength: 64 }) }, { additionalProperties: false }),
+    position: Type.Object({ type: Type.Literal('TextPositionSelector'), start: Type.Integer({ minimum: 0 }), end: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+  },
+  { additionalProperties: false },
+);
 
 /** The discussion API the widget uses: read pages and threads, post, edit, delete, vote. */
 export async function commentRoutes(app: FastifyInstance, opts: { discussions: Discussions; config: Config }) {
@@ -16,6 +26,10 @@ export async function commentRoutes(app: FastifyInstance, opts: { discussions: D
     timeWindow: '1 minute',
     keyGenerator: (req: { actor: { user: { id: number } } | null; ip: string }) => (req.actor ? `u${req.actor.user.id}` : `ip${req.ip}`),
   };
+  // Wider ceilings per IP beside the per-reader limits: one machine cycling through accounts.
+  const postIpLimit = perIp(app, 'post', { max: config.POST_LIMIT_PER_MINUTE * config.IP_LIMIT_FACTOR, timeWindow: '1 minute' });
+  const voteLimit = { max: config.VOTE_LIMIT_PER_MINUTE, timeWindow: '1 minute' };
+  const voteIpLimit = perIp(app, 'vote', { max: voteLimit.max * config.IP_LIMIT_FACTOR, timeWindow: voteLimit.timeWindow });
 
   app.get('/articles/:id/comments', {
     schema: {
@@ -28,6 +42,11 @@ export async function commentRoutes(app: FastifyInstance, opts: { discussions: D
       const q = req.query as { sort: 'top' | 'newest' | 'oldest'; cursor?: string };
       return d.page((req.params as { id: number }).id, q.sort, q.cursor, req.actor);
     },
+  });
+
+  app.get('/articles/:id/passages', {
+    schema: { summary: 'Comments on passages of the article, in article order (Inline Feedbacks)', params: IdParams, response: { 200: Type.Object({ comments: Type.Array(CommentView) }), ...errors(404) } },
+    handler: async (req) => ({ comments: await d.passages((req.params as { id: number }).id, req.actor) }),
   });
 
   app.get('/comments/:id/replies', {
@@ -47,15 +66,16 @@ export async function commentRoutes(app: FastifyInstance, opts: { discussions: D
 
   app.post('/articles/:id/comments', {
     config: { rateLimit: postLimit },
+    preHandler: postIpLimit,
     schema: {
       summary: 'Post a comment or a reply',
       params: IdParams,
-      body: Type.Object({ body: Body(config.MAX_COMMENT_LENGTH), parentId: Type.Optional(Type.Union([Id, Type.Null()])) }, { additionalProperties: false }),
-      response: { 201: Type.Object({ comment: CommentView, commentCount: Type.Integer() }), ...errors(400, 401, 403, 404, 429) },
+      body: Type.Object({ body: Body(config.MAX_COMMENT_LENGTH), parentId: Type.Optional(Type.Union([Id, Type.Null()])), anchor: Type.Optional(PassageSelectors) }, { additionalProperties: false }),
+      response: { 201: Type.Object({ comment: CommentView, commentCount: Type.Integer() }), ...errors(400, 401, 403, 404, 409, 429) },
     },
     handler: async (req, reply) => {
-      const b = req.body as { body: string; parentId?: number | null };
-      const out = await d.post(req.actor, (req.params as { id: number }).id, b.body, b.parentId ?? null);
+      const b = req.body as { body: string; parentId?: number | null; anchor?: unknown };
+      const out = await d.post(req.actor, (req.params as { id: number }).id, b.body, b.parentId ?? null, b.anchor ?? null);
       return reply.status(201).send(out);
     },
   });
@@ -81,11 +101,13 @@ export async function commentRoutes(app: FastifyInstance, opts: { discussions: D
   });
 
   app.put('/comments/:id/vote', {
+    config: { rateLimit: perReader(voteLimit) },
+    preHandler: voteIpLimit,
     schema: {
       summary: 'Set, change or retract (0) your vote',
       params: IdParams,
       body: Type.Object({ value: VoteValue }, { additionalProperties: false }),
-      response: { 200: Type.Object({ up: Type.Integer(), down: Type.Integer(), score: Type.Integer(), myVote: VoteValue }), ...errors(400, 401, 403, 404) },
+      response: { 200: Type.Object({ up: Type.Integer(), down: Type.Integer(), score: Type.Integer(), myVote: VoteValue }), ...errors(400, 401, 403, 404, 429) },
     },
     handler: (req) => d.vote(req.actor, (req.params as { id: number }).id, (req.body as { value: -1 | 0 | 1 }).value),
   });

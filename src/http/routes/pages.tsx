@@ -15,6 +15,7 @@ import type { Discussions } from '../../services/discussion.js';
 import type { Metering } from '../../services/metering.js';
 import { meterArticle } from '../meter.js';
 import type { Store } from '../../store/store.js';
+import { signInMailLimit } from '../limits.js';
 import { sendPage } from '../render.js';
 import { Cursor, Id, Sort } from '../schemas.js';
 import { clearSessionCookie, setSessionCookie } from '../session.js';
@@ -63,6 +64,8 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
 
   app.post('/signin', {
     config: { rateLimit: { max: config.LOGIN_LIMIT_PER_HOUR, timeWindow: '1 hour' } },
+    // Per address too, so nobody can fill a stranger's inbox from many machines.
+    preHandler: signInMailLimit(app, { max: config.LOGIN_LIMIT_PER_EMAIL_PER_HOUR, timeWindow: '1 hour' }),
     handler: async (req, reply) => {
       const form = req.body as Record<string, unknown> | undefined;
       const returnTo = safeReturnPath(typeof form?.returnTo === 'string' ? form.returnTo : undefined);

@@ -45,6 +45,7 @@ export function Layout(p: LayoutProps) {
             {p.viewer ? (
               <form method="post" action="/signout" class="signout">
                 <span class="signed-in-as">{m.signedInAs(p.viewer.name)}</span>
+                {p.viewer.role !== 'reader' ? <a href="/admin">{messages.moderation.navLink}</a> : null}
                 <a href="/account">{messages.account.link}</a>
                 <input type="hidden" name="_csrf" value={p.csrfToken ?? ''} />
                 <button type="submit" class="link-button">

@@ -1,0 +1,54 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../domain/errors.js';
+import { messages } from '../messages.js';
+
+/*
+ * Abuse limits. Each write that costs others attention (posting, voting, reporting, sign-in
+ * mails) is limited twice: per reader, which stops one account, and per IP address at a wider
+ * ceiling, which stops one machine cycling through accounts without locking out a household or
+ * an office behind one address. The per-reader limit is the route's own `config.rateLimit`; the
+ * others are preHandlers. Counters are per node (in memory), like the global limit.
+ */
+
+export interface Limit {
+  max: number;
+  timeWindow: string;
+}
+
+/** Keyed on the signed-in reader; guests, who can write nothing, fall back to their IP. */
+export const readerKey = (req: { actor: { user: { id: number } } | null; ip: string }) => (req.actor ? `u${req.actor.user.id}` : `ip${req.ip}`);
+
+export function perReader(limit: Limit) {
+  return { max: limit.max, timeWindow: limit.timeWindow, keyGenerator: readerKey };
+}
+
+export const tooMany = (seconds: number) => new AppError(429, 'rate_limited', messages.errors.rate_limited(seconds), { 'retry-after': String(seconds) });
+
+type Check = ReturnType<FastifyInstance['createRateLimit']>;
+// One counter per name and app, whichever routes use it: the API and the form sign-in share theirs.
+const counters = new WeakMap<object, Map<string, Check>>();
+
+/** A preHandler counting requests per `key` (none: not counted); 429 with Retry-After past `limit`. */
+export function keyedLimit(app: FastifyInstance, name: string, limit: Limit, key: (req: FastifyRequest) => string | null) {
+  let byName = counters.get(app.createRateLimit);
+  if (!byName) counters.set(app.createRateLimit, (byName = new Map()));
+  let check = byName.get(name);
+  if (!check) byName.set(name, (check = app.createRateLimit({ max: limit.max, timeWindow: limit.timeWindow, keyGenerator: (req) => `${name}:${key(req) ?? ''}` })));
+  return async (req: FastifyRequest): Promise<void> => {
+    if (key(req) === null) return;
+    const r = await check!(req);
+    if (!r.isAllowed && r.isExceeded) throw tooMany(Math.max(1, r.ttlInSeconds));
+  };
+}
+
+/** The address a sign-in mail would go to, from the JSON API or the form. */
+export function signInEmailKey(req: FastifyRequest): string | null {
+  const email = (req.body as Record<string, unknown> | undefined)?.email;
+  return typeof email === 'string' ? email.trim().toLowerCase() : null;
+}
+
+/** Sign-in mails per address, counted across the API and the sign-in form. */
+export const signInMailLimit = (app: FastifyInstance, limit: Limit) => keyedLimit(app, 'signin-email', limit, signInEmailKey);
+
+/** The wider per-IP ceiling beside a per-reader limit. */
+export const perIp = (app: FastifyInstance, name: string, limit: Limit) => keyedLimit(app, name, limit, (req) => req.ip);

@@ -1,0 +1,489 @@
+import type { Config } from '../config.js';
+import { normaliseBody } from '../domain/comment-body.js';
+import { badRequest, conflict, forbidden, notFound, unauthorized } from '../domain/errors.js';
+import { bannedWordsIn, isAdmin, isModerator, type ArticleModeration, type ModerationSettings, type ReportReason } from '../domain/moderation.js';
+import { isSuspended, type Actor } from '../domain/permissions.js';
+import type { Comment, CommentPolicy, Role, User } from '../domain/types.js';
+import type { EventBus } from '../events/bus.js';
+import { messages } from '../messages.js';
+import { renderMarkdown } from '../render/markdown.js';
+import type { AuditRecord, DiscussionEventType, Store } from '../store/store.js';
+import type { Clock } from './clock.js';
+import type { ModerationRules } from './posting/settings.js';
+
+export type QueueTab = 'pending' | 'reported' | 'rejected';
+export const QUEUE_TABS: readonly QueueTab[] = ['pending', 'reported', 'rejected'];
+
+/** How far back "recently rejected" and an author's "recent rejections" reach. */
+const RECENT_MS = 30 * 86_400_000;
+const QUEUE_PAGE = 50;
+const AUDIT_PAGE = 100;
+
+export interface QueueItem {
+  comment: {
+    id: number;
+    articleId: number;
+    parentId: number | null;
+    rootId: number | null;
+    depth: number;
+    status: Comment['status'];
+    bodyHtml: string;
+    bodySrc: string;
+    createdAt: string;
+    editedAt: string | null;
+    editedBy: string | null;
+    score: number;
+    up: number;
+    down: number;
+    pinned: boolean;
+    /** Whether the thread the comment is in takes no new replies. */
+    threadLocked: boolean;
+    reason: string | null;
+    /** Banned words found in it now, to show moderators what a rule saw. */
+    bannedWords: string[];
+  };
+  article: { id: number; slug: string; title: string; policy: CommentPolicy };
+  parent: { id: number; authorName: string; bodyHtml: string; status: Comment['status'] } | null;
+  reports: { reason: string; text: string; reporter: string; createdAt: string }[];
+  author: { id: number; name: string; role: Role; createdAt: string; suspendedUntil: string | null; banned: boolean; comments: number; published: number; rejectedRecently: number };
+}
+
+export interface QueuePage {
+  tab: QueueTab;
+  items: QueueItem[];
+  nextCursor: string | null;
+  counts: Record<QueueTab, number>;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: { id: number; name: string; email: string } | null;
+  action: string;
+  targetType: string;
+  targetId: number | null;
+  details: Record<string, unknown>;
+}
+
+export type BulkAction = 'approve' | 'reject';
+
+type Emit = (articleId: number, type: DiscussionEventType, commentId: number) => void;
+
+const excerpt = (s: string, n = 200) => (s.length > n ? `${s.slice(0, n)}…` : s);
+
+export interface ModerationDeps {
+  store: Store;
+  config: Pick<Config, 'REPORTS_TO_HIDE' | 'MAX_COMMENT_LENGTH'>;
+  clock: Clock;
+  bus: EventBus;
+  rules: ModerationRules;
+  /** Tells this node's discussion service that guests' cached pages of an article are stale. */
+  changed?: (articleId: number) => void;
+}
+
+/**
+ * The moderation use cases: reports, the queue, actions on comments, articles and accounts, roles
+ * and settings. Every action commits together with its audit-log entry and, when readers would see
+ * a difference, a discussion event that refreshes cached pages and live clients.
+ */
+export class Moderation {
+  private readonly store: Store;
+  private readonly config: ModerationDeps['config'];
+  private readonly clock: Clock;
+  private readonly bus: EventBus;
+  private readonly changed: (articleId: number) => void;
+  readonly rules: ModerationRules;
+
+  constructor(deps: ModerationDeps) {
+    this.store = deps.store;
+    this.config = deps.config;
+    this.clock = deps.clock;
+    this.bus = deps.bus;
+    this.rules = deps.rules;
+    this.changed = deps.changed ?? (() => {});
+  }
+
+  // ---- who may do what ------------------------------------------------------------------------
+
+  private moderator(actor: Actor | null): Actor {
+    if (!actor) throw unauthorized(messages.errors.unauthenticated);
+    if (!isModerator(actor.user)) throw forbidden('not_moderator', messages.errors.not_moderator);
+    return actor;
+  }
+
+  private admin(actor: Actor | null): Actor {
+    const a = this.moderator(actor);
+    if (!isAdmin(a.user)) throw forbidden('not_admin', messages.errors.not_admin);
+    return a;
+  }
+
+  /** Moderators act on readers; only admins act on staff, and nobody on themselves. */
+  private async targetUser(actor: Actor, userId: number): Promise<User> {
+    const user = await this.store.userById(userId);
+    if (!user) throw notFound('user_not_found', messages.errors.user_not_found);
+    if (user.id === actor.user.id) throw forbidden('self_action', messages.errors.self_action);
+    if (user.role !== 'reader' && !isAdmin(actor.user)) throw forbidden('not_admin', messages.errors.not_admin);
+    return user;
+  }
+
+  /** The article and author behind a comment, for dashboard actions that start from a queue item. */
+  async subjectOf(actor: Actor | null, commentId: number): Promise<{ articleId: number; authorId: number }> {
+    this.moderator(actor);
+    const c = await this.commentOr404(commentId);
+    return { articleId: c.articleId, authorId: c.authorId };
+  }
+
+  private async commentOr404(id: number): Promise<Comment> {
+    const c = await this.store.commentById(id);
+    if (!c) throw notFound('comment_not_found', messages.errors.comment_not_found);
+    return c;
+  }
+
+  /** One transaction for the change, its audit entries and its events; wake-ups after commit. */
+  private async commit<T>(fn: (tx: Store, emit: Emit, now: Date) => Promise<T>): Promise<T> {
+    const now = this.clock.now();
+    const wakes: { articleId: number; eventId: number }[] = [];
+    const result = await this.store.transaction(async (tx) => {
+      const events: [number, DiscussionEventType, number][] = [];
+      const out = await fn(tx, (a, t, c) => events.push([a, t, c]), now);
+      for (const [a, t, c] of events) wakes.push({ articleId: a, eventId: await tx.appendEvent(a, t, c, now) });
+      return out;
+    });
+    // This node at once; the others when the wake-up reaches them.
+    for (const a of new Set(wakes.map((w) => w.articleId))) this.changed(a);
+    for (const w of wakes) await this.bus.publish(w).catch(() => {});
+    return result;
+  }
+
+  // ---- reports --------------------------------------------------------------------------------
+
+  /** A reader flags a comment, once; enough open reports take it out of view until a moderator looks. */
+  async report(actor: Actor | null, commentId: number, reason: ReportReason, text: string): Promise<{ reported: true }> {
+    if (!actor) throw unauthorized(messages.errors.unauthenticated);
+    const now = this.clock.now();
+    if (isSuspended(actor.user, now)) throw forbidden('suspended', messages.errors.suspended);
+    const c = await this.store.commentById(commentId);
+    if (!c || c.status === 'rejected' || (c.status === 'pending' && c.authorId !== actor.user.id)) throw notFound('comment_not_found', messages.errors.comment_not_found);
+    if (c.authorId === actor.user.id) throw forbidden('report_own', messages.errors.report_own);
+    if (c.status !== 'visible') throw conflict('not_reportable', messages.errors.not_reportable);
+    await this.commit(async (tx, emit) => {
+      if (!(await tx.addReport({ commentId, reporterId: actor.user.id, reason, text: text.trim().slice(0, 1000), now }))) {
+        throw conflict('already_reported', messages.errors.already_reported);
+      }
+      const open = await tx.openReportCount(commentId);
+      if (open >= this.config.REPORTS_TO_HIDE && (await tx.holdComment(commentId, 'reports', now))) {
+        await tx.audit({ actorId: null, action: 'comment.auto_hide', targetType: 'comment', targetId: commentId, details: { reports: open }, now });
+        emit(c.articleId, 'comment.deleted', commentId);
+      }
+    });
+    return { reported: true };
+  }
+
+  // ---- the queue ------------------------------------------------------------------------------
+
+  async counts(actor: Actor | null): Promise<Record<QueueTab, number>> {
+    this.moderator(actor);
+    const since = new Date(this.clock.now().getTime() - RECENT_MS);
+    const [pending, reported, rejected] = await Promise.all([this.store.countByStatus('pending'), this.store.countReported(), this.store.countByStatus('rejected', since)]);
+    return { pending, reported, rejected };
+  }
+
+  async queue(actor: Actor | null, tab: QueueTab, cursor?: string): Promise<QueuePage> {
+    this.moderator(actor);
+    const after = cursor ? Number(cursor) : null;
+    if (after !== null && !Number.isSafeInteger(after)) throw badRequest('bad_cursor', messages.errors.bad_cursor);
+    const since = new Date(this.clock.now().getTime() - RECENT_MS);
+    const rows =
+      tab === 'pending'
+        ? await this.store.pendingQueue(after ?? 0, QUEUE_PAGE + 1)
+        : tab === 'reported'
+          ? await this.store.reportedQueue(after ?? 0, QUEUE_PAGE + 1)
+          : await this.store.rejectedQueue(since, after, QUEUE_PAGE + 1);
+    const page = rows.slice(0, QUEUE_PAGE);
+    return {
+      tab,
+      items: await this.items(page, since),
+      nextCursor: rows.length > QUEUE_PAGE ? String(page.at(-1)!.id) : null,
+      counts: await this.counts(actor),
+    };
+  }
+
+  /** Everything a moderator needs beside each comment, fetched in a few batched queries. */
+  private async items(list: Comment[], since: Date): Promise<QueueItem[]> {
+    const ids = list.map((c) => c.id);
+    const uniq = (xs: (number | null)[]) => [...new Set(xs.filter((x): x is number => x !== null))];
+    const [articles, related, reports, authors, history, settings] = await Promise.all([
+      this.store.articlesByIds(uniq(list.map((c) => c.articleId))),
+      this.store.commentsByIds(uniq([...list.map((c) => c.parentId), ...list.map((c) => c.rootId)])),
+      this.store.openReportsFor(ids),
+      this.store.usersByIds(uniq(list.map((c) => c.authorId))),
+      this.store.authorHistory(uniq(list.map((c) => c.authorId)), since),
+      this.rules.site(),
+    ]);
+    const article = new Map(articles.map((a) => [a.id, a]));
+    const byId = new Map(related.map((c) => [c.id, c]));
+    const user = new Map(authors.map((u) => [u.id, u]));
+    return list.map((c) => {
+      const a = article.get(c.articleId)!;
+      const parent = c.parentId === null ? null : (byId.get(c.parentId) ?? null);
+      const root = c.rootId === null ? c : byId.get(c.rootId);
+      const u = user.get(c.authorId)!;
+      const h = history.get(c.authorId) ?? { comments: 0, published: 0, rejected: 0 };
+      return {
+        comment: {
+          id: c.id,
+          articleId: c.articleId,
+          parentId: c.parentId,
+          rootId: c.rootId,
+          depth: c.depth,
+          status: c.status,
+          bodyHtml: c.bodyHtml,
+          bodySrc: c.bodySrc,
+          createdAt: c.createdAt.toISOString(),
+          editedAt: c.editedAt?.toISOString() ?? null,
+          editedBy: c.editedByName,
+          score: c.score,
+          up: c.up,
+          down: c.down,
+          pinned: c.pinned,
+          threadLocked: root?.locked ?? false,
+          reason: c.moderationReason,
+          bannedWords: bannedWordsIn(c.bodySrc, settings.bannedWords),
+        },
+        article: { id: a.id, slug: a.slug, title: a.title, policy: a.commentPolicy },
+        // A parent readers no longer see is still context for a moderator.
+        parent: parent ? { id: parent.id, authorName: parent.authorName, bodyHtml: parent.bodyHtml, status: parent.status } : null,
+        reports: reports.filter((r) => r.commentId === c.id).map((r) => ({ reason: r.reason, text: r.text, reporter: r.reporterName, createdAt: r.createdAt.toISOString() })),
+        author: {
+          id: u.id,
+          name: u.displayName,
+          role: u.role,
+          createdAt: u.createdAt.toISOString(),
+          suspendedUntil: u.suspendedUntil?.toISOString() ?? null,
+          banned: u.banned,
+          comments: h.comments,
+          published: h.published,
+          rejectedRecently: h.rejected,
+        },
+      };
+    });
+  }
+
+  // ---- actions on comments --------------------------------------------------------------------
+
+  /** Publishes held or rejected comments; returns the ids that changed. Reports on them are settled. */
+  async approve(actor: Actor | null, ids: readonly number[], bulk = false): Promise<{ done: number[] }> {
+    const a = this.moderator(actor);
+    const list = await this.store.commentsByIds(ids);
+    if (!bulk && list.length === 0) throw notFound('comment_not_found', messages.errors.comment_not_found);
+    const done = await this.commit(async (tx, emit, now) => {
+      const changed: number[] = [];
+      for (const c of list) {
+        const published = await tx.approveComment(c.id, a.user.id, now);
+        // Approving a visible comment is how a moderator dismisses reports against it.
+        if (!published && c.status !== 'visible') continue;
+        await tx.resolveReports([c.id], a.user.id, now);
+        await tx.audit({ actorId: a.user.id, action: 'comment.approve', targetType: 'comment', targetId: c.id, details: { from: c.status, ...(bulk ? { bulk: true } : {}) }, now });
+        if (published) emit(c.articleId, 'comment.created', c.id);
+        changed.push(c.id);
+      }
+      return changed;
+    });
+    return { done };
+  }
+
+  async reject(actor: Actor | null, ids: readonly number[], reason: string, bulk = false): Promise<{ done: number[] }> {
+    const a = this.moderator(actor);
+    const why = reason.trim().slice(0, 500) || 'rejected';
+    const list = await this.store.commentsByIds(ids);
+    if (!bulk && list.length === 0) throw notFound('comment_not_found', messages.errors.comment_not_found);
+    const done = await this.commit(async (tx, emit, now) => {
+      const changed: number[] = [];
+      for (const c of list) {
+        if (!(await tx.rejectComment(c.id, a.user.id, why, now))) continue;
+        await tx.resolveReports([c.id], a.user.id, now);
+        await tx.audit({ actorId: a.user.id, action: 'comment.reject', targetType: 'comment', targetId: c.id, details: { from: c.status, reason: why, ...(bulk ? { bulk: true } : {}) }, now });
+        emit(c.articleId, 'comment.deleted', c.id);
+        changed.push(c.id);
+      }
+      return changed;
+    });
+    return { done };
+  }
+
+  async bulk(actor: Actor | null, action: BulkAction, ids: readonly number[], reason = ''): Promise<{ done: number[] }> {
+    return action === 'approve' ? this.approve(actor, ids, true) : this.reject(actor, ids, reason, true);
+  }
+
+  /** A moderator's edit is a revision like any other, signed with their name (`Last edited by`). */
+  async edit(actor: Actor | null, id: number, body: string): Promise<{ id: number; bodyHtml: string }> {
+    const a = this.moderator(actor);
+    const c = await this.commentOr404(id);
+    if (c.status === 'deleted') throw conflict('not_editable', messages.errors.not_editable);
+    const text = normaliseBody(body, this.config.MAX_COMMENT_LENGTH);
+    const html = renderMarkdown(text);
+    if (text !== c.bodySrc) {
+      await this.commit(async (tx, emit, now) => {
+        await tx.editComment(c.id, text, html, a.user.id, now);
+        await tx.audit({ actorId: a.user.id, action: 'comment.edit', targetType: 'comment', targetId: c.id, details: { before: excerpt(c.bodySrc), after: excerpt(text) }, now });
+        emit(c.articleId, 'comment.edited', c.id);
+      });
+    }
+    return { id: c.id, bodyHtml: html };
+  }
+
+  async pin(actor: Actor | null, id: number, pinned: boolean): Promise<{ id: number; pinned: boolean }> {
+    const a = this.moderator(actor);
+    const c = await this.commentOr404(id);
+    if (c.depth !== 0) throw badRequest('pin_top_level', messages.errors.pin_top_level);
+    if (pinned && c.status !== 'visible') throw conflict('not_pinnable', messages.errors.not_pinnable);
+    await this.commit(async (tx, emit, now) => {
+      await tx.setPinned(c.id, pinned);
+      await tx.audit({ actorId: a.user.id, action: pinned ? 'comment.pin' : 'comment.unpin', targetType: 'comment', targetId: c.id, details: {}, now });
+      emit(c.articleId, 'comment.edited', c.id);
+    });
+    return { id: c.id, pinned };
+  }
+
+  /** Locks (or unlocks) the thread a comment belongs to, at its top-level comment. */
+  async lock(actor: Actor | null, id: number, locked: boolean): Promise<{ rootId: number; locked: boolean }> {
+    const a = this.moderator(actor);
+    const c = await this.commentOr404(id);
+    const rootId = c.rootId ?? c.id;
+    await this.commit(async (tx, emit, now) => {
+      await tx.setLocked(rootId, locked);
+      await tx.audit({ actorId: a.user.id, action: locked ? 'thread.lock' : 'thread.unlock', targetType: 'comment', targetId: rootId, details: {}, now });
+      emit(c.articleId, 'comment.edited', rootId);
+    });
+    return { rootId, locked };
+  }
+
+  // ---- articles -------------------------------------------------------------------------------
+
+  /** Closes (or reopens, with null) an article's comments; the article's own policy returns with null. */
+  async setArticlePolicy(actor: Actor | null, articleId: number, policy: CommentPolicy | null): Promise<{ articleId: number; policy: CommentPolicy }> {
+    const a = this.moderator(actor);
+    const article = await this.store.articleById(articleId);
+    if (!article) throw notFound('article_not_found', messages.errors.article_not_found);
+    await this.commit(async (tx, _emit, now) => {
+      await tx.setPolicyOverride(articleId, policy);
+      await tx.audit({ actorId: a.user.id, action: 'article.policy', targetType: 'article', targetId: articleId, details: { from: article.commentPolicy, to: policy }, now });
+    });
+    return { articleId, policy: (await this.store.articleById(articleId))!.commentPolicy };
+  }
+
+  async articleSettings(actor: Actor | null, articleId: number): Promise<ArticleModeration> {
+    this.admin(actor);
+    if (!(await this.store.articleById(articleId))) throw notFound('article_not_found', messages.errors.article_not_found);
+    return this.rules.article(articleId);
+  }
+
+  async saveArticleSettings(actor: Actor | null, articleId: number, next: ArticleModeration): Promise<ArticleModeration> {
+    const a = this.admin(actor);
+    if (!(await this.store.articleById(articleId))) throw notFound('article_not_found', messages.errors.article_not_found);
+    return this.commit(async (tx, _emit, now) => {
+      const saved = await this.rules.saveArticle(articleId, next, tx);
+      await tx.audit({ actorId: a.user.id, action: 'article.moderation', targetType: 'article', targetId: articleId, details: { ...saved }, now });
+      return saved;
+    });
+  }
+
+  // ---- accounts -------------------------------------------------------------------------------
+
+  async suspend(actor: Actor | null, userId: number, hours: number, reason: string): Promise<{ userId: number; suspendedUntil: string }> {
+    const a = this.moderator(actor);
+    const user = await this.targetUser(a, userId);
+    const until = new Date(this.clock.now().getTime() + hours * 3_600_000);
+    await this.commit(async (tx, _emit, now) => {
+      await tx.setSuspension(user.id, until);
+      await tx.audit({ actorId: a.user.id, action: 'user.suspend', targetType: 'user', targetId: user.id, details: { hours, until: until.toISOString(), reason: reason.trim().slice(0, 500) }, now });
+    });
+    return { userId: user.id, suspendedUntil: until.toISOString() };
+  }
+
+  async unsuspend(actor: Actor | null, userId: number): Promise<{ userId: number }> {
+    const a = this.moderator(actor);
+    const user = await this.targetUser(a, userId);
+    await this.commit(async (tx, _emit, now) => {
+      await tx.setSuspension(user.id, null);
+      await tx.audit({ actorId: a.user.id, action: 'user.unsuspend', targetType: 'user', targetId: user.id, details: {}, now });
+    });
+    return { userId: user.id };
+  }
+
+  async ban(actor: Actor | null, userId: number, banned: boolean, reason: string): Promise<{ userId: number; banned: boolean }> {
+    const a = this.moderator(actor);
+    const user = await this.targetUser(a, userId);
+    await this.commit(async (tx, _emit, now) => {
+      await tx.setBanned(user.id, banned);
+      await tx.audit({ actorId: a.user.id, action: banned ? 'user.ban' : 'user.unban', targetType: 'user', targetId: user.id, details: { reason: reason.trim().slice(0, 500) }, now });
+    });
+    return { userId: user.id, banned };
+  }
+
+  /** Admins change roles; the last admin cannot be demoted, so the site always has one. */
+  async setRole(actor: Actor | null, userId: number, role: Role): Promise<{ userId: number; role: Role }> {
+    const a = this.admin(actor);
+    const user = await this.store.userById(userId);
+    if (!user) throw notFound('user_not_found', messages.errors.user_not_found);
+    await this.changeRole(user, role, a.user.id);
+    return { userId: user.id, role };
+  }
+
+  /** From the command line, which needs no signed-in admin: it is how the first one is made. */
+  async setRoleByEmail(email: string, role: Role, displayName: string): Promise<User> {
+    const user = await this.store.ensureUser(email, displayName, this.clock.now());
+    await this.changeRole(user, role, null);
+    return (await this.store.userById(user.id))!;
+  }
+
+  private async changeRole(user: User, role: Role, actorId: number | null): Promise<void> {
+    if (user.role === role) return;
+    await this.commit(async (tx, _emit, now) => {
+      if (user.role === 'admin' && !user.banned && (await tx.countAdmins()) <= 1) throw conflict('last_admin', messages.errors.last_admin);
+      await tx.setRole(user.id, role);
+      await tx.audit({ actorId, action: 'user.role', targetType: 'user', targetId: user.id, details: { from: user.role, to: role }, now });
+    });
+  }
+
+  async staff(actor: Actor | null): Promise<User[]> {
+    this.admin(actor);
+    return this.store.staffUsers();
+  }
+
+  async userByEmail(actor: Actor | null, email: string): Promise<User> {
+    this.admin(actor);
+    const u = await this.store.userByEmail(email);
+    if (!u) throw notFound('user_not_found', messages.errors.user_not_found);
+    return u;
+  }
+
+  // ---- settings and the audit log (admins) ------------------------------------------------------
+
+  async settings(actor: Actor | null): Promise<ModerationSettings> {
+    this.admin(actor);
+    return this.rules.site();
+  }
+
+  async saveSettings(actor: Actor | null, next: ModerationSettings): Promise<ModerationSettings> {
+    const a = this.admin(actor);
+    const before = await this.rules.site();
+    return this.commit(async (tx, _emit, now) => {
+      const saved = await this.rules.saveSite(next, tx);
+      const changed = Object.fromEntries(Object.entries(saved).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(before[k as keyof ModerationSettings])));
+      await tx.audit({ actorId: a.user.id, action: 'settings.update', targetType: 'settings', targetId: null, details: changed, now });
+      return saved;
+    });
+  }
+
+  async auditLog(actor: Actor | null, cursor?: string): Promise<{ entries: AuditEntry[]; nextCursor: string | null }> {
+    this.admin(actor);
+    const before = cursor ? Number(cursor) : null;
+    if (before !== null && !Number.isSafeInteger(before)) throw badRequest('bad_cursor', messages.errors.bad_cursor);
+    const rows = await this.store.auditLog(before, AUDIT_PAGE + 1);
+    const page = rows.slice(0, AUDIT_PAGE);
+    return { entries: page.map(toEntry), nextCursor: rows.length > AUDIT_PAGE ? String(page.at(-1)!.id) : null };
+  }
+}
+
+const toEntry = (r: AuditRecord): AuditEntry => ({ id: r.id, at: r.createdAt.toISOString(), actor: r.actor, action: r.action, targetType: r.targetType, targetId: r.targetId, details: r.details });

@@ -1,0 +1,13 @@
+import type { Config } from '../../../config.js';
+import { conflict } from '../../../domain/errors.js';
+import { messages } from '../../../messages.js';
+import type { PostingRule } from '../../discussion.js';
+
+/** The same words from the same reader twice within the window: a double click or a flood. */
+export const duplicate =
+  (config: Pick<Config, 'DUPLICATE_WINDOW_MINUTES'>): PostingRule =>
+  async (ctx) => {
+    if (config.DUPLICATE_WINDOW_MINUTES <= 0) return null;
+    const since = new Date(ctx.now.getTime() - config.DUPLICATE_WINDOW_MINUTES * 60_000);
+    return (await ctx.store.hasRecentDuplicate(ctx.actor.user.id, ctx.text, since)) ? { refuse: conflict('duplicate_comment', messages.errors.duplicate_comment) } : null;
+  };

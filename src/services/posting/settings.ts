@@ -1,0 +1,69 @@
+import { DEFAULT_MODERATION, effectiveModeration, normaliseWordList, type ArticleModeration, type ModerationSettings } from '../../domain/moderation.js';
+import type { Store } from '../../store/store.js';
+
+/** The settings-table key of the site-wide pre-moderation rules. */
+export const MODERATION_KEY = 'moderation.rules';
+
+function parse<T extends object>(raw: string | null): Partial<T> {
+  if (!raw) return {};
+  try {
+    const v: unknown = JSON.parse(raw);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Partial<T>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Only known fields of the right type survive: the stored JSON is never trusted blindly. */
+function clean(v: Partial<ModerationSettings>): Partial<ModerationSettings> {
+  const out: Partial<ModerationSettings> = {};
+  if (typeof v.premoderateAll === 'boolean') out.premoderateAll = v.premoderateAll;
+  if (typeof v.premoderateLinks === 'boolean') out.premoderateLinks = v.premoderateLinks;
+  if (Number.isSafeInteger(v.newAccountComments) && v.newAccountComments! >= 0) out.newAccountComments = v.newAccountComments;
+  if (Array.isArray(v.bannedWords)) out.bannedWords = normaliseWordList(v.bannedWords.filter((w): w is string => typeof w === 'string'));
+  return out;
+}
+
+/**
+ * Reads the pre-moderation rules from the database on every use, so a change made on one node
+ * applies on all of them at once. A post reads them once, however many rules look.
+ */
+export class ModerationRules {
+  private readonly perPost = new WeakMap<object, Promise<ModerationSettings>>();
+
+  constructor(private readonly store: Store) {}
+
+  async site(): Promise<ModerationSettings> {
+    return { ...DEFAULT_MODERATION, ...clean(parse<ModerationSettings>(await this.store.setting(MODERATION_KEY))) };
+  }
+
+  async article(articleId: number): Promise<ArticleModeration> {
+    const { bannedWords: _ignored, ...own } = clean(parse<ModerationSettings>(await this.store.articleModeration(articleId)));
+    return own;
+  }
+
+  async forArticle(articleId: number): Promise<ModerationSettings> {
+    const [site, own] = await Promise.all([this.site(), this.article(articleId)]);
+    return effectiveModeration(site, own);
+  }
+
+  /** The rules for one post, read once and shared by every rule that looks at `ctx`. */
+  forPost(ctx: { article: { id: number } }): Promise<ModerationSettings> {
+    let p = this.perPost.get(ctx);
+    if (!p) this.perPost.set(ctx, (p = this.forArticle(ctx.article.id)));
+    return p;
+  }
+
+  /** Saves through `store`, which may be bound to the caller's transaction. */
+  async saveSite(next: ModerationSettings, store = this.store): Promise<ModerationSettings> {
+    const value = { ...DEFAULT_MODERATION, ...clean(next) };
+    await store.putSetting(MODERATION_KEY, JSON.stringify(value));
+    return value;
+  }
+
+  async saveArticle(articleId: number, next: ArticleModeration, store = this.store): Promise<ArticleModeration> {
+    const { bannedWords: _ignored, ...own } = clean(next);
+    await store.setArticleModeration(articleId, Object.keys(own).length ? JSON.stringify(own) : null);
+    return own;
+  }
+}
