@@ -3,6 +3,7 @@
  * Functions take the values they interpolate. Shared by the server (pages, API errors, mails)
  * and the browser widget.
  */
+import { importer } from './messages/importer.js';
 import { moderation } from './messages/moderation.js';
 import { widget } from './messages/widget.js';
 
@@ -199,6 +200,7 @@ export const messages = {
   },
   widget,
   moderation,
+  importer,
 } as const;
 
 export type Messages = typeof messages;

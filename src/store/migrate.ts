@@ -7,6 +7,7 @@ import * as moderation from './migrations/004_moderation.js';
 import * as billing from './migrations/005_billing.js';
 import * as anchors from './migrations/006_anchors.js';
 import * as ssoTokens from './migrations/007_sso_tokens.js';
+import * as imports from './migrations/008_import.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -21,6 +22,7 @@ const migrations: Record<string, DialectMigration> = {
   '005_billing': billing,
   '006_anchors': anchors,
   '007_sso_tokens': ssoTokens,
+  '008_import': imports,
 };
 
 class StaticProvider implements MigrationProvider {

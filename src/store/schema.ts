@@ -78,6 +78,9 @@ export interface CommentsTable {
   pinned: Generated<number>;
   locked: Generated<number>;
   rank_score: Generated<number>;
+  // import (008): where an imported comment came from and its id there; null for Parley's own
+  import_source: string | null;
+  import_id: string | null;
 }
 
 export interface CommentRevisionsTable {

@@ -5,25 +5,26 @@ import { createApi } from './api.js';
 import { useFocusAfterRender, WidgetContext, type Widget } from './context.js';
 import { Composer } from './Composer.js';
 import { JoinBlock } from './JoinBlock.js';
-import { followLive, type LiveMessage } from './live.js';
-import { addMoreReplies, addReply, appendThreads, commentIdFromHash, findComment, mapComment, prependThread, rootOf } from './model.js';
+import type { LiveMessage } from './live.js';
+import { addMoreReplies, addReply, appendThreads, commentIdFromHash, findComment, mapComment, prependThread, quoteMarkdown, rootOf } from './model.js';
 import { SortTabs } from './SortTabs.js';
 import { Thread } from './Thread.js';
+import { InlineList } from './InlineList.js';
+import { CommentItem } from './CommentItem.js';
+import type { Anchor } from '../../src/domain/anchoring.js';
 import { useLazy } from './lazy.js';
 
 const m = wm;
 
-/** Keeps what only this viewer knows (their vote, their rights) when a live update arrives. */
-const fromLive = (old: CommentView | undefined, next: CommentView, viewerId: number | null): CommentView => ({
-  ...next,
-  myVote: old?.myVote ?? 0,
-  canEdit: old ? old.canEdit && next.status !== 'deleted' : false,
-  canDelete: old ? old.canDelete && next.status !== 'deleted' : next.author?.id === viewerId,
-});
 
 export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionState; apiBase?: string }) {
   const api = useMemo(() => createApi(apiBase, state.csrfToken), [apiBase, state.csrfToken]);
   const [sort, setSort] = useState<SortOrder>(state.page.sort);
+  const [tab, setTab] = useState<SortOrder | 'inline'>(state.page.sort);
+  const [inlineList, setInlineList] = useState<CommentView[] | null>(null);
+  const [passage, setPassage] = useState<Anchor | null>(null);
+  const [mainInsert, setMainInsert] = useState<{ text: string; n: number } | null>(null);
+  const [hasArticle, setHasArticle] = useState(false);
   const [threads, setThreads] = useState<ThreadView[]>(state.page.threads);
   const [nextCursor, setNextCursor] = useState<string | null>(state.page.nextCursor);
   const [count, setCount] = useState(state.article.commentCount);
@@ -38,6 +39,7 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
   const focusLater = useFocusAfterRender();
   const notify = useLazy(() => import('./Notify.js'), mounted);
   const dialog = useLazy(() => import('./SubscribeDialog.js'), dialogOpener !== null);
+  const passages = useLazy(() => import('./passages.js'), hasArticle);
   const threadsRef = useRef(threads);
   threadsRef.current = threads;
   const sortRef = useRef(sort);
@@ -65,27 +67,50 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
     }
   };
 
-  const onLive = (msg: LiveMessage) => {
-    if (msg.commentCount !== undefined) setCount(msg.commentCount);
-    if (msg.type === 'reset') return void loadFirst(sortRef.current);
-    const c = msg.comment;
-    if (!c) return;
-    const shown = findComment(threadsRef.current, c.id);
-    if (msg.type === 'comment.created') {
-      if (shown) return;
-      if (c.parentId !== null) {
-        if (threadsRef.current.some((t) => t.comment.id === rootOf(c))) setThreads((ts) => addReply(ts, fromLive(undefined, c, viewerId)));
-      } else if (sortRef.current === 'newest') {
-        setThreads((ts) => prependThread(ts, { comment: fromLive(undefined, c, viewerId), replies: [], repliesCursor: null, moreReplies: 0 }));
-        announce(m.live.arrived(1));
-      } else setWaiting((n) => n + 1);
-      return;
-    }
-    if (shown) setThreads((ts) => mapComment(ts, c.id, (old) => fromLive(old, c, viewerId)));
+  const onLive = (msg: LiveMessage, apply: typeof import('./live.js').applyLive) =>
+    apply(msg, {
+      threads: threadsRef.current,
+      sort: sortRef.current,
+      viewerId,
+      setCount,
+      setThreads,
+      setWaiting,
+      reload: () => void loadFirst(sortRef.current),
+      arrived: () => announce(m.live.arrived(1)),
+      model: { findComment, addReply, prependThread, mapComment, rootOf },
+    });
+
+
+  const articleBody = () => (typeof document === 'undefined' ? null : document.querySelector('.article-body'));
+
+  const refreshPassages = async () => {
+    const root = articleBody();
+    if (root && passages) setInlineList(await passages.markPassages(root, api, state.article.id, m.passage.count, (start) => void openInline(start)));
+  };
+
+  const openInline = async (start?: number) => {
+    setTab('inline');
+    const { comments } = await api.passages(state.article.id);
+    setInlineList(comments);
+    const first = comments.find((c) => c.anchor?.start === start);
+    focusLater(first ? `comment-${first.id}` : 'parley-count', true);
   };
 
   useEffect(() => {
+    const root = articleBody();
+    if (!passages || !root) return;
+    void refreshPassages();
+    return passages.watchSelection(root, m.passage, (kind, a) => {
+      if (!state.canParticipate) return setDialogOpener(document.activeElement as HTMLElement);
+      if (kind === 'comment') setPassage(a);
+      else setMainInsert((prev) => ({ text: quoteMarkdown(a.quote.exact, state.article.title), n: (prev?.n ?? 0) + 1 }));
+      focusLater('parley-new', true);
+    });
+  }, [passages]);
+
+  useEffect(() => {
     setMounted(true);
+    setHasArticle(!!articleBody());
     setNow(new Date());
     const tick = setInterval(() => setNow(new Date()), 30_000);
     const id = commentIdFromHash(location.hash);
@@ -104,8 +129,16 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
       setHighlight(target);
       document.getElementById(`comment-${target}`)?.scrollIntoView({ block: 'start' });
     }
-    const stop = typeof EventSource === 'undefined' ? () => {} : followLive(`${apiBase}/articles/${state.article.id}/events`, onLive);
+    // Live updates are not needed to read the page: their code arrives after it is interactive.
+    let stop = () => {};
+    let gone = false;
+    if (typeof EventSource !== 'undefined') {
+      void import('./live.js').then(({ followLive, applyLive }) => {
+        if (!gone) stop = followLive(`${apiBase}/articles/${state.article.id}/events`, (msg) => onLive(msg, applyLive));
+      });
+    }
     return () => {
+      gone = true;
       clearInterval(tick);
       stop();
     };
@@ -121,7 +154,12 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
     announce,
     prompt: (opener) => setDialogOpener(opener),
     async post(body, parentId) {
-      const res = await api.post(state.article.id, body, parentId);
+      const about = parentId === null ? passage : null;
+      const res = await api.post(state.article.id, body, parentId, about);
+      if (about) {
+        setPassage(null);
+        void refreshPassages();
+      }
       setCount(res.commentCount);
       const c = res.comment;
       setThreads((ts) => (parentId === null ? prependThread(ts, { comment: c, replies: [], repliesCursor: null, moreReplies: 0 }) : addReply(ts, c)));
@@ -158,6 +196,7 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
 
   const changeSort = (s: SortOrder) => {
     setSort(s);
+    setTab(s);
     if (mounted) {
       history.replaceState(null, '', `?sort=${s}#comments`);
       void loadFirst(s).then(() => announce(m.announce.sorted(m.sorts[s])));
@@ -190,12 +229,23 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
         </div>
         {state.viewer ? <p class="parley-signed-in">{m.signedInAs(state.viewer.name)}</p> : null}
         {state.canParticipate ? (
-          <Composer id="parley-new" label={m.composerLabel} submitLabel={m.post} busyLabel={m.posting} onSubmit={(body) => widget.post(body, null)} />
+          <>
+            {passage ? (
+              <div class="parley-about">
+                <p>{m.passage.about}</p>
+                <blockquote class="parley-passage-quote">{passage.quote.exact}</blockquote>
+                <button type="button" onClick={() => setPassage(null)}>
+                  {m.passage.remove}
+                </button>
+              </div>
+            ) : null}
+            <Composer id="parley-new" label={m.composerLabel} submitLabel={m.post} busyLabel={m.posting} insert={mainInsert} onSubmit={(body) => widget.post(body, null)} />
+          </>
         ) : (
           <JoinBlock state={state} path={path} />
         )}
-        {notify ? <notify.Notify /> : null}
-        <SortTabs sort={sort} onSort={changeSort} />
+        {notify ? <notify.Notify w={widget} m={m.notify} /> : null}
+        <SortTabs sort={tab} onSort={changeSort} inline={hasArticle ? () => void openInline() : undefined} />
         {waiting > 0 ? (
           <p class="parley-waiting">
             <button type="button" onClick={() => void loadFirst(sort)}>
@@ -208,13 +258,14 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
             {error}
           </p>
         ) : null}
-        {threads.length === 0 ? <p class="parley-empty">{m.noComments}</p> : null}
-        <ol class="parley-threads" aria-busy={busy ? 'true' : 'false'}>
+        {tab === 'inline' ? <InlineList comments={inlineList ?? []} Item={CommentItem} wm={m} /> : null}
+        {tab !== 'inline' && threads.length === 0 ? <p class="parley-empty">{m.noComments}</p> : null}
+        <ol class="parley-threads" aria-busy={busy ? 'true' : 'false'} hidden={tab === 'inline'}>
           {threads.map((t) => (
             <Thread key={t.comment.id} thread={t} />
           ))}
         </ol>
-        {nextCursor ? (
+        {nextCursor && tab !== 'inline' ? (
           <p class="parley-load-more">
             {mounted ? (
               <button type="button" onClick={loadMore} disabled={busy}>
@@ -225,7 +276,7 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
             )}
           </p>
         ) : null}
-        {dialog ? <dialog.SubscribeDialog state={state} path={path} opener={dialogOpener} onClose={() => setDialogOpener(null)} /> : null}
+        {dialog ? <dialog.SubscribeDialog state={state} path={path} opener={dialogOpener} onClose={() => setDialogOpener(null)} wm={m} /> : null}
         <p class="parley-sr" role="status" aria-live="polite">
           {announcement}
         </p>

@@ -1,13 +1,12 @@
 import { useState } from 'preact/hooks';
 import type { FollowState } from '../../src/domain/types.js';
-import { widget as wm } from '../../src/messages/widget.js';
-import { errorText, useWidget } from './context.js';
-
-const m = wm.notify;
+import type { widget as Labels } from '../../src/messages/widget.js';
+import type { Widget } from './context.js';
 
 /** "Notify of": follow this article, replies to my comments; guests follow by email. */
-export function Notify() {
-  const w = useWidget();
+// Loaded on demand: it takes the widget and its strings as props rather than importing them, so
+// its chunk shares nothing but Preact with the first download.
+export function Notify({ w, m }: { w: Widget; m: (typeof Labels)['notify'] }) {
   const [follow, setFollow] = useState<FollowState | null>(w.state.follow);
   const [email, setEmail] = useState('');
   const [status, setStatus] = useState<string | null>(null);
@@ -17,7 +16,7 @@ export function Notify() {
     try {
       await fn();
     } catch (err) {
-      setError(errorText(err));
+      setError((err as Error).message);
     }
   };
   if (!w.mounted) return null;

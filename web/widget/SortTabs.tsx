@@ -4,7 +4,7 @@ import { widget as wm } from '../../src/messages/widget.js';
 const m = wm;
 
 /** Links first (they work without JavaScript), taken over by the widget once it runs. */
-export function SortTabs({ sort, onSort }: { sort: SortOrder; onSort(s: SortOrder): void }) {
+export function SortTabs({ sort, onSort, inline }: { sort: SortOrder | 'inline'; onSort(s: SortOrder): void; inline?: () => void }) {
   return (
     <nav class="parley-sorts" aria-label={m.sortLabel}>
       <ul>
@@ -22,6 +22,20 @@ export function SortTabs({ sort, onSort }: { sort: SortOrder; onSort(s: SortOrde
             </a>
           </li>
         ))}
+        {inline ? (
+          <li>
+            <a
+              href="#parley-inline"
+              aria-current={sort === 'inline' ? 'true' : undefined}
+              onClick={(e) => {
+                e.preventDefault();
+                inline();
+              }}
+            >
+              {m.inline}
+            </a>
+          </li>
+        ) : null}
       </ul>
     </nav>
   );

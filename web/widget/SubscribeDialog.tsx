@@ -1,12 +1,12 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { DiscussionState } from '../../src/domain/types.js';
-import { widget as wm } from '../../src/messages/widget.js';
+import type { widget as Labels } from '../../src/messages/widget.js';
 
 /**
  * The subscribe prompt for readers who tried to vote or reply. A native modal <dialog> traps
  * focus and closes on Escape; on close, focus goes back to what opened it.
  */
-export function SubscribeDialog({ state, path, opener, onClose }: { state: DiscussionState; path: string; opener: HTMLElement | null; onClose(): void }) {
+export function SubscribeDialog({ state, path, opener, onClose, wm }: { state: DiscussionState; path: string; opener: HTMLElement | null; onClose(): void; wm: typeof Labels }) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const d = ref.current;

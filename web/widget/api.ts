@@ -66,8 +66,9 @@ export function createApi(base: string, csrfToken: string | null, fetcher: typeo
       call<ThreadPage>('GET', `/articles/${articleId}/comments?sort=${sort}${cursor ? `&cursor=${q(cursor)}` : ''}`),
     replies: (rootId: number, cursor: string) => call<RepliesPage>('GET', `/comments/${rootId}/replies?cursor=${q(cursor)}`),
     thread: (commentId: number) => call<ThreadView>('GET', `/comments/${commentId}/thread`),
-    post: (articleId: number, body: string, parentId: number | null) =>
-      call<{ comment: CommentView; commentCount: number }>('POST', `/articles/${articleId}/comments`, parentId === null ? { body } : { body, parentId }),
+    post: (articleId: number, body: string, parentId: number | null, anchor?: unknown) =>
+      call<{ comment: CommentView; commentCount: number }>('POST', `/articles/${articleId}/comments`, { body, ...(parentId === null ? {} : { parentId }), ...(anchor ? { anchor } : {}) }),
+    passages: (articleId: number) => call<{ comments: CommentView[] }>('GET', `/articles/${articleId}/passages`),
     edit: (id: number, body: string) => call<{ comment: CommentView }>('PATCH', `/comments/${id}`, { body }),
     remove: (id: number) => call<{ comment: CommentView; commentCount: number }>('DELETE', `/comments/${id}`),
     vote: (id: number, value: -1 | 0 | 1) => call<VoteResult>('PUT', `/comments/${id}/vote`, { value }),

@@ -1,0 +1,51 @@
+/** What `parley import` and `parley export` print (issue 7). */
+export const importer = {
+  malformed: (line: number | null, reason: string) => (line === null ? `Nothing was imported: ${reason}` : `Nothing was imported: line ${line}: ${reason}`),
+  badEncoding: (encoding: string) => `the file has bytes that are not valid ${encoding}`,
+  unknownEncoding: (label: string) => `the file declares an encoding Parley does not know: ${label}`,
+  missing: (what: string, field: string) => `${what} has no ${field}`,
+  badDate: (what: string, value: string) => `${what} has a date Parley cannot read: "${value}"`,
+  notDisqus: (root: string) => `this is not a Disqus export (its root element is <${root}>, not <disqus>)`,
+  notWordPress: (root: string) => `this is not a WordPress export (its root element is <${root}>, not <rss>)`,
+  pendingReason: (source: string) => `Awaiting approval when imported from ${source}`,
+  deletedAuthor: '[deleted]',
+  progress: (percent: number, items: string, rate: string, eta: string) => `${percent}% · ${items} comments · ${rate}/s · ${eta} left`,
+  summary: (r: {
+    source: string;
+    comments: number;
+    pending: number;
+    placeholders: number;
+    duplicates: number;
+    orphans: number;
+    skipped: Record<string, number>;
+    articlesCreated: number;
+    articlesMatched: number;
+    usersCreated: number;
+    usersMatched: number;
+  }, seconds: number) => {
+    const n = (x: number) => x.toLocaleString('en');
+    const s = r.skipped;
+    return [
+      `Imported ${n(r.comments)} comments from ${r.source} in ${seconds.toFixed(1)} s${r.pending ? ` (${n(r.pending)} awaiting moderation)` : ''}.`,
+      `Articles: ${n(r.articlesCreated)} created, ${n(r.articlesMatched)} matched by URL. Authors: ${n(r.usersCreated)} created, ${n(r.usersMatched)} matched by email.`,
+      `Skipped: ${n(s.spam ?? 0)} spam, ${n(s.trash ?? 0)} trash, ${n(s.deleted ?? 0)} deleted, ${n(s.pingback ?? 0)} pingbacks, ${n(s.other ?? 0)} of other types, ${n(s.empty ?? 0)} empty, ${n(s.noThread ?? 0)} on unknown pages.`,
+      `Already imported (left as they were): ${n(r.duplicates)}. Deleted placeholders kept for their replies: ${n(r.placeholders)}. Replies whose parent was missing, kept as top-level: ${n(r.orphans)}.`,
+    ].join('\n');
+  },
+  // `parley import parley` and `parley export`
+  notEmpty: 'the database is not empty; restore an export into a new, empty database (set DATABASE_URL)',
+  notParleyExport: 'this is not a Parley export (its first line is not a Parley export header)',
+  newerExport: (names: string) => `the export comes from a newer Parley (schema ${names}); upgrade this one first`,
+  badJson: (reason: string) => `not a JSON object: ${reason}`,
+  unknownType: (type: string) => `unknown record type "${type}"`,
+  rejectedRow: (type: string, reason: string) => `the database refused this ${type}: ${reason}`,
+  restored: (counts: Record<string, number>, seconds: number) =>
+    `Restored ${Object.entries(counts)
+      .map(([t, c]) => `${c.toLocaleString('en')} ${t}${c === 1 ? '' : 's'}`)
+      .join(', ') || 'nothing'} in ${seconds.toFixed(1)} s.`,
+  exported: (counts: Record<string, number>, file: string, seconds: number) =>
+    `Exported ${Object.entries(counts)
+      .map(([t, c]) => `${c.toLocaleString('en')} ${t}${c === 1 ? '' : 's'}`)
+      .join(', ')} to ${file} in ${seconds.toFixed(1)} s.`,
+  unknownFormat: (format: string) => `unknown export format "${format}"; the one format is json`,
+} as const;

@@ -1,0 +1,438 @@
+import { createHash } from 'node:crypto';
+import type { Insertable, Kysely } from 'kysely';
+import { messages } from '../../messages.js';
+import { renderMarkdown } from '../../render/markdown.js';
+import * as bulk from '../../store/bulk.js';
+import type { CommentsTable, Database } from '../../store/schema.js';
+import { nameFromEmail } from '../accounts.js';
+import { htmlToMarkdown, htmlToText } from './html-to-markdown.js';
+
+export type ImportSource = 'disqus' | 'wordpress';
+export type SkipReason = 'spam' | 'trash' | 'deleted' | 'pingback' | 'other' | 'empty' | 'noThread';
+
+/** The page a comment was written under, as the other system knows it. */
+export interface ImportedThread {
+  /** The other system's id of the page, unique within one file. */
+  key: string;
+  url: string | null;
+  title: string;
+  publishedAt: Date | null;
+  /** The other system's own slug, when it has one (WordPress `post_name`). */
+  slug?: string | null;
+}
+
+export interface ImportedAuthor {
+  name: string;
+  email: string | null;
+  /** A stable handle (Disqus username) for authors without an email address. */
+  handle: string | null;
+}
+
+export interface ImportedComment {
+  sourceId: string;
+  parentSourceId: string | null;
+  thread: ImportedThread;
+  author: ImportedAuthor;
+  createdAt: Date;
+  html: string;
+  newlines: 'collapse' | 'keep';
+  status: 'visible' | 'pending';
+  votes?: { up: number; down: number } | null;
+  pinned?: boolean;
+  locked?: boolean;
+  editedAt?: Date | null;
+}
+
+/** What is kept of a comment that is not imported, in case replies to it are. */
+export interface SkippedComment {
+  sourceId: string;
+  parentSourceId: string | null;
+  thread: ImportedThread;
+  createdAt: Date;
+}
+
+export interface ImportReport {
+  source: string;
+  /** Comments written, visible or awaiting moderation. */
+  comments: number;
+  pending: number;
+  /** "Deleted" placeholders written so that replies to a skipped comment keep their place. */
+  placeholders: number;
+  /** Comments found already imported by an earlier run. */
+  duplicates: number;
+  /** Replies whose parent never appeared in the file, kept as top-level comments. */
+  orphans: number;
+  skipped: Record<SkipReason, number>;
+  articlesCreated: number;
+  articlesMatched: number;
+  usersCreated: number;
+  usersMatched: number;
+}
+
+type Placed = bulk.PlacedComment;
+
+/** A Map that forgets its least recently used entries: lookups stay fast, memory stays flat. */
+class Lru<K, V> {
+  private readonly m = new Map<K, V>();
+  constructor(private readonly max: number) {}
+  get(k: K): V | undefined {
+    const v = this.m.get(k);
+    if (v !== undefined) {
+      this.m.delete(k);
+      this.m.set(k, v);
+    }
+    return v;
+  }
+  set(k: K, v: V): void {
+    this.m.delete(k);
+    this.m.set(k, v);
+    if (this.m.size > this.max) this.m.delete(this.m.keys().next().value as K);
+  }
+}
+
+const EMAIL = /^[^\s@<>"',;]+@[^\s@<>"',;]+\.[^\s@<>"',;]+$/;
+const slugify = (s: string) =>
+  s
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80)
+    .replace(/-+$/, '');
+
+/** The last meaningful segment of a URL's path: `/2024/11/night-trains/` → `night-trains`. */
+export function slugFromUrl(url: string | null): string {
+  if (!url) return '';
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    return '';
+  }
+  const segments = path
+    .split('/')
+    .map((s) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s;
+      }
+    })
+    .map((s) => s.replace(/\.(?:html?|php|aspx?)$/i, ''))
+    .filter((s) => s && s !== 'index');
+  for (let i = segments.length - 1; i >= 0; i--) {
+    const slug = slugify(segments[i]!);
+    // A bare number (`/2024/11/`) names a date, not the article.
+    if (slug && !/^\d+$/.test(slug)) return slug;
+  }
+  return '';
+}
+
+/**
+ * Writes imported comments: finds or creates their articles (by URL) and authors (by email),
+ * keeps threads (a reply whose parent comes later in the file waits for it), remembers each
+ * comment's id in the other system so a second run adds nothing twice, and moves the counters.
+ * Runs inside the import's one transaction.
+ */
+export class ImportWriter {
+  readonly report: ImportReport;
+  /** Comments seen (written, skipped or already there), for progress. */
+  seen = 0;
+  private readonly placed = new Lru<string, Placed>(100_000);
+  private readonly users = new Lru<string, number>(50_000);
+  private readonly articles = new Map<string, number>();
+  private readonly waiting = new Map<string, ImportedComment[]>();
+  private readonly skippedPosts = new Map<string, SkippedComment>();
+  private readonly articleDelta = new Map<number, number>();
+  private readonly replyDelta = new Map<number, number>();
+  private deltas = 0;
+  private placeholderAuthor: number | null = null;
+  private checkExisting = false;
+
+  private constructor(
+    private readonly db: Kysely<Database>,
+    private readonly source: ImportSource,
+    private readonly now: Date,
+  ) {
+    this.report = {
+      source,
+      comments: 0,
+      pending: 0,
+      placeholders: 0,
+      duplicates: 0,
+      orphans: 0,
+      skipped: { spam: 0, trash: 0, deleted: 0, pingback: 0, other: 0, empty: 0, noThread: 0 },
+      articlesCreated: 0,
+      articlesMatched: 0,
+      usersCreated: 0,
+      usersMatched: 0,
+    };
+  }
+
+  static async open(db: Kysely<Database>, source: ImportSource, now: Date): Promise<ImportWriter> {
+    const w = new ImportWriter(db, source, now);
+    // Only a second run needs the look-up before each insert; a first run saves it.
+    w.checkExisting = await bulk.hasImported(db, source);
+    return w;
+  }
+
+  async add(c: ImportedComment): Promise<void> {
+    this.seen++;
+    await this.drain([c]);
+  }
+
+  /** A comment left out (spam, trash, deleted...): counted, and remembered in case replies to it come. */
+  async skip(s: SkippedComment, reason: SkipReason): Promise<void> {
+    this.seen++;
+    this.report.skipped[reason]++;
+    if (!this.skippedPosts.has(s.sourceId)) this.skippedPosts.set(s.sourceId, s);
+    await this.drain(this.release(s.sourceId));
+  }
+
+  /** Post that is neither imported nor a possible parent (its page is unknown). */
+  countOnly(reason: SkipReason): void {
+    this.seen++;
+    this.report.skipped[reason]++;
+  }
+
+  async finish(): Promise<ImportReport> {
+    // Replies whose parent never came: keep them, as top-level comments, with their own replies.
+    while (this.waiting.size > 0) {
+      const all = [...this.waiting.values()].flat();
+      const waitingIds = new Set(all.map((c) => c.sourceId));
+      let heads = all.filter((c) => !waitingIds.has(c.parentSourceId!));
+      if (heads.length === 0) heads = [all[0]!]; // a cycle of parents: break it anywhere
+      for (const h of heads) {
+        const list = this.waiting.get(h.parentSourceId!)!;
+        list.splice(list.indexOf(h), 1);
+        if (list.length === 0) this.waiting.delete(h.parentSourceId!);
+        this.report.orphans++;
+        await this.drain([{ ...h, parentSourceId: null }]);
+      }
+    }
+    await this.flushCounters();
+    return this.report;
+  }
+
+  private release(sourceId: string): ImportedComment[] {
+    const kids = this.waiting.get(sourceId);
+    if (!kids) return [];
+    this.waiting.delete(sourceId);
+    return kids;
+  }
+
+  private async drain(queue: ImportedComment[]): Promise<void> {
+    while (queue.length > 0) {
+      const c = queue.shift()!;
+      if ((await this.place(c)) !== 'deferred') queue.push(...this.release(c.sourceId));
+    }
+  }
+
+  private async find(sourceId: string): Promise<Placed | null> {
+    const hit = this.placed.get(sourceId);
+    if (hit) return hit;
+    const found = (await bulk.findImported(this.db, this.source, [sourceId])).get(sourceId) ?? null;
+    if (found) this.placed.set(sourceId, found);
+    return found;
+  }
+
+  private async parentOf(parentSourceId: string): Promise<Placed | null> {
+    const parent = await this.find(parentSourceId);
+    if (parent) return parent;
+    const skipped = this.skippedPosts.get(parentSourceId);
+    return skipped ? this.placeholder(skipped, new Set()) : null;
+  }
+
+  private async place(c: ImportedComment): Promise<'placed' | 'deferred' | 'duplicate' | 'skipped'> {
+    let parent: Placed | null = null;
+    if (c.parentSourceId !== null) {
+      parent = await this.parentOf(c.parentSourceId);
+      if (!parent) {
+        const list = this.waiting.get(c.parentSourceId);
+        if (list) list.push(c);
+        else this.waiting.set(c.parentSourceId, [c]);
+        return 'deferred';
+      }
+    }
+    if (this.checkExisting && (await this.find(c.sourceId))) {
+      this.report.duplicates++;
+      return 'duplicate';
+    }
+    const text = htmlToMarkdown(c.html, { newlines: c.newlines });
+    if (!text) {
+      this.report.skipped.empty++;
+      if (!this.skippedPosts.has(c.sourceId)) this.skippedPosts.set(c.sourceId, c);
+      return 'skipped';
+    }
+    const articleId = await this.article(c.thread, c.createdAt);
+    if (parent && parent.articleId !== articleId) {
+      // The other system filed the reply under another page than its parent: keep it on its own page.
+      parent = null;
+      this.report.orphans++;
+    }
+    const authorId = await this.user(c.author, c.createdAt);
+    const up = Math.max(0, c.votes?.up ?? 0);
+    const down = Math.max(0, c.votes?.down ?? 0);
+    const rootId = parent ? (parent.rootId ?? parent.id) : null;
+    const depth = parent ? parent.depth + 1 : 0;
+    const row: Insertable<CommentsTable> = {
+      article_id: articleId,
+      parent_id: parent?.id ?? null,
+      root_id: rootId,
+      depth,
+      author_id: authorId,
+      body_src: text,
+      body_html: renderMarkdown(text),
+      status: c.status,
+      created_at: c.createdAt.getTime(),
+      edited_at: c.editedAt?.getTime() ?? null,
+      edited_by: null,
+      score: up - down,
+      up,
+      down,
+      reply_count: 0,
+      // Votes cast elsewhere cannot be checked for vote rings; they count towards 'top' as cast.
+      rank_score: up - down,
+      pinned: c.pinned && !parent ? 1 : 0,
+      locked: c.locked ? 1 : 0,
+      moderation_reason: c.status === 'pending' ? messages.importer.pendingReason(this.source) : null,
+      import_source: this.source,
+      import_id: c.sourceId,
+    };
+    const id = await bulk.insertImportedComment(this.db, row);
+    if (id === null) {
+      // The same id twice in one file, or a run the first check did not expect.
+      this.checkExisting = true;
+      this.report.duplicates++;
+      await this.find(c.sourceId);
+      return 'duplicate';
+    }
+    await bulk.insertRevision(this.db, id, text, authorId, row.created_at);
+    this.placed.set(c.sourceId, { id, rootId, depth, articleId });
+    this.report.comments++;
+    if (c.status === 'pending') this.report.pending++;
+    else this.count(articleId, rootId);
+    if (this.deltas >= 50_000) await this.flushCounters();
+    return 'placed';
+  }
+
+  /** Writes a "deleted" comment in place of a skipped one that has replies. */
+  private async placeholder(s: SkippedComment, visiting: Set<string>): Promise<Placed> {
+    visiting.add(s.sourceId);
+    let parent: Placed | null = null;
+    if (s.parentSourceId !== null && !visiting.has(s.parentSourceId)) {
+      parent = await this.find(s.parentSourceId);
+      const skippedParent = parent ? undefined : this.skippedPosts.get(s.parentSourceId);
+      if (skippedParent) parent = await this.placeholder(skippedParent, visiting);
+    }
+    const articleId = await this.article(s.thread, s.createdAt);
+    if (parent && parent.articleId !== articleId) parent = null;
+    const rootId = parent ? (parent.rootId ?? parent.id) : null;
+    const depth = parent ? parent.depth + 1 : 0;
+    const id = await bulk.insertImportedComment(this.db, {
+      article_id: articleId,
+      parent_id: parent?.id ?? null,
+      root_id: rootId,
+      depth,
+      author_id: await this.deletedAuthor(),
+      body_src: '',
+      body_html: '',
+      status: 'deleted',
+      created_at: s.createdAt.getTime(),
+      edited_at: null,
+      edited_by: null,
+      score: 0,
+      up: 0,
+      down: 0,
+      reply_count: 0,
+      import_source: this.source,
+      import_id: s.sourceId,
+    });
+    if (id === null) return (await this.find(s.sourceId))!;
+    const placed = { id, rootId, depth, articleId };
+    this.placed.set(s.sourceId, placed);
+    this.report.placeholders++;
+    // A deleted reply keeps its place in its thread's count, as one deleted in Parley does.
+    if (rootId !== null) this.bump(this.replyDelta, rootId);
+    return placed;
+  }
+
+  private count(articleId: number, rootId: number | null): void {
+    this.bump(this.articleDelta, articleId);
+    if (rootId !== null) this.bump(this.replyDelta, rootId);
+  }
+
+  private bump(m: Map<number, number>, id: number): void {
+    m.set(id, (m.get(id) ?? 0) + 1);
+    this.deltas++;
+  }
+
+  /** Moves the counters by what was written since the last call; settled in batches so a huge import keeps few in memory. */
+  private async flushCounters(): Promise<void> {
+    await bulk.addToCounters(this.db, 'articles', 'comment_count', this.articleDelta);
+    await bulk.addToCounters(this.db, 'comments', 'reply_count', this.replyDelta);
+    this.articleDelta.clear();
+    this.replyDelta.clear();
+    this.deltas = 0;
+  }
+
+  private async article(t: ImportedThread, firstCommentAt: Date): Promise<number> {
+    const cached = this.articles.get(t.key);
+    if (cached !== undefined) return cached;
+    const url = t.url?.trim() || null;
+    let id: number | null = null;
+    if (url) id = await bulk.articleIdByUrl(this.db, url.endsWith('/') ? [url, url.slice(0, -1)] : [url, `${url}/`]);
+    const base = slugify(t.slug ?? '') || slugFromUrl(url) || slugify(htmlToText(t.title)) || 'imported';
+    if (id === null) {
+      // An article loaded from CONTENT_DIR without a URL is matched by its slug.
+      const same = await bulk.articleBySlug(this.db, base);
+      if (same && same.url === null) id = same.id;
+    }
+    if (id !== null) {
+      this.report.articlesMatched++;
+    } else {
+      let slug = base;
+      for (let n = 2; await bulk.articleBySlug(this.db, slug); n++) slug = `${base}-${n}`;
+      id = await bulk.insertArticle(this.db, {
+        slug,
+        url,
+        title: htmlToText(t.title) || url || slug,
+        publishedAt: (t.publishedAt ?? firstCommentAt).getTime(),
+        now: this.now.getTime(),
+      });
+      this.report.articlesCreated++;
+    }
+    this.articles.set(t.key, id);
+    return id;
+  }
+
+  /**
+   * The author's account, by email. New accounts can do nothing until their owner signs in by
+   * the emailed link, like anyone else. Authors without an address get one that cannot
+   * receive mail (`.invalid`), stable across runs.
+   */
+  private async user(a: ImportedAuthor, at: Date): Promise<number> {
+    const given = a.email?.trim().toLowerCase() ?? '';
+    const name = htmlToText(a.name).slice(0, 80);
+    const key = a.handle?.trim() || name || 'anonymous';
+    const email = EMAIL.test(given) ? given : `${slugify(key).slice(0, 40) || 'guest'}-${createHash('sha256').update(key).digest('hex').slice(0, 10)}@${this.source}.import.invalid`;
+    const cached = this.users.get(email);
+    if (cached !== undefined) return cached;
+    let id = await bulk.userIdByEmail(this.db, email);
+    if (id !== null) this.report.usersMatched++;
+    else {
+      id = await bulk.insertUser(this.db, { email, name: name || nameFromEmail(email), createdAt: at.getTime() });
+      this.report.usersCreated++;
+    }
+    this.users.set(email, id);
+    return id;
+  }
+
+  private async deletedAuthor(): Promise<number> {
+    if (this.placeholderAuthor !== null) return this.placeholderAuthor;
+    const email = `deleted@${this.source}.import.invalid`;
+    this.placeholderAuthor = (await bulk.userIdByEmail(this.db, email)) ?? (await bulk.insertUser(this.db, { email, name: messages.importer.deletedAuthor, createdAt: this.now.getTime() }));
+    return this.placeholderAuthor;
+  }
+}

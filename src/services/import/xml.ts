@@ -1,0 +1,130 @@
+import { createReadStream } from 'node:fs';
+import { SaxesParser } from 'saxes';
+import { messages } from '../../messages.js';
+
+/** A file that cannot be imported: where (1-based line, when known) and why. Nothing was written. */
+export class ImportError extends Error {
+  constructor(
+    readonly line: number | null,
+    readonly reason: string,
+  ) {
+    super(messages.importer.malformed(line, reason));
+    this.name = 'ImportError';
+  }
+}
+
+/** One element and everything inside it, as the importers need it: names as written (with prefix). */
+export interface XNode {
+  name: string;
+  attrs: Record<string, string>;
+  children: XNode[];
+  text: string;
+  line: number;
+}
+
+/** The part of a name after its namespace prefix: `dsq:id` → `id`. */
+export const local = (name: string) => name.slice(name.indexOf(':') + 1);
+
+export function child(n: XNode, name: string): XNode | undefined {
+  return n.children.find((c) => c.name === name);
+}
+
+export function childText(n: XNode, name: string): string {
+  return child(n, name)?.text.trim() ?? '';
+}
+
+export type XmlEvent = { kind: 'node'; path: readonly string[]; node: XNode } | { kind: 'open' | 'close'; path: readonly string[]; line: number };
+
+export interface XmlReadOptions {
+  /** Elements (by path of names from the root) delivered whole, with their subtree. */
+  capture(path: readonly string[]): boolean;
+  /** Elements whose opening and closing are reported (e.g. a WordPress `<item>`). */
+  boundary?(path: readonly string[]): boolean;
+  /** Bytes of the file read so far, for progress. */
+  onBytes?(bytes: number): void;
+}
+
+/**
+ * Streams an XML file as whole small elements, so a file of any size is read in constant memory.
+ * The text decoding follows the BOM or the XML declaration (UTF-8 by default); invalid bytes,
+ * like broken XML, stop the import with the line where they are.
+ */
+export async function* readXml(file: string, opts: XmlReadOptions): AsyncGenerator<XmlEvent> {
+  const parser = new SaxesParser({ xmlns: false, position: true });
+  const queue: XmlEvent[] = [];
+  const path: string[] = [];
+  // Elements being captured, innermost last; empty when outside any captured element.
+  const open: XNode[] = [];
+
+  parser.on('opentag', (tag) => {
+    path.push(tag.name);
+    const attrs: Record<string, string> = {};
+    for (const [k, v] of Object.entries(tag.attributes)) attrs[k] = typeof v === 'string' ? v : v.value;
+    if (open.length > 0 || opts.capture(path)) {
+      const node: XNode = { name: tag.name, attrs, children: [], text: '', line: parser.line };
+      open.at(-1)?.children.push(node);
+      open.push(node);
+    } else if (opts.boundary?.(path)) queue.push({ kind: 'open', path: [...path], line: parser.line });
+  });
+  parser.on('closetag', () => {
+    if (open.length > 0) {
+      const node = open.pop()!;
+      if (open.length === 0) queue.push({ kind: 'node', path: [...path], node });
+    } else if (opts.boundary?.(path)) queue.push({ kind: 'close', path: [...path], line: parser.line });
+    path.pop();
+  });
+  const onText = (t: string) => {
+    const cur = open.at(-1);
+    if (cur) cur.text += t;
+  };
+  parser.on('text', onText);
+  parser.on('cdata', onText);
+  parser.on('error', (err) => {
+    throw new ImportError(parser.line, err.message.replace(/^(?:[^:]*:)?\d+:\d+: /, ''));
+  });
+
+  let decoder: TextDecoder | null = null;
+  let bytes = 0;
+  const stream = createReadStream(file, { highWaterMark: 256 * 1024 });
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      decoder ??= decoderFor(chunk);
+      let textChunk: string;
+      try {
+        textChunk = decoder.decode(chunk, { stream: true });
+      } catch {
+        throw new ImportError(parser.line, messages.importer.badEncoding(decoder.encoding));
+      }
+      parser.write(textChunk);
+      opts.onBytes?.(bytes);
+      while (queue.length) yield queue.shift()!;
+    }
+    try {
+      if (decoder) parser.write(decoder.decode());
+    } catch {
+      throw new ImportError(parser.line, messages.importer.badEncoding(decoder!.encoding));
+    }
+    parser.close();
+    while (queue.length) yield queue.shift()!;
+  } finally {
+    stream.destroy();
+  }
+}
+
+/** The file's encoding from its byte-order mark or its `<?xml ... encoding="..."?>`. */
+function decoderFor(head: Buffer): TextDecoder {
+  let label = 'utf-8';
+  if (head[0] === 0xfe && head[1] === 0xff) label = 'utf-16be';
+  else if (head[0] === 0xff && head[1] === 0xfe) label = 'utf-16le';
+  else {
+    const decl = /^(?:\xEF\xBB\xBF)?\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head.subarray(0, 300).toString('latin1'));
+    if (decl) label = decl[1]!;
+  }
+  try {
+    // `fatal`: bytes that are not valid in the declared encoding stop the import instead of becoming �.
+    return new TextDecoder(label, { fatal: true });
+  } catch {
+    throw new ImportError(1, messages.importer.unknownEncoding(label));
+  }
+}

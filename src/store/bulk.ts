@@ -1,0 +1,163 @@
+import { sql, type Insertable, type Kysely } from 'kysely';
+import type { Dialect } from './connect.js';
+import type { CommentsTable, Database } from './schema.js';
+
+/*
+ * Bulk operations for import and export. They take the Kysely handle (usually a transaction)
+ * rather than a Store: they move many rows at a time and bypass the per-comment bookkeeping
+ * of the Store (events, outbox, page caches), which an import settles once at its end.
+ */
+
+// ---- import of other systems' comments --------------------------------------------------------
+
+export interface PlacedComment {
+  id: number;
+  rootId: number | null;
+  depth: number;
+  articleId: number;
+}
+
+export async function hasImported(db: Kysely<Database>, source: string): Promise<boolean> {
+  const r = await db.selectFrom('comments').select('id').where('import_source', '=', source).limit(1).executeTakeFirst();
+  return r !== undefined;
+}
+
+/** Comments already imported from `source`, by their id there. */
+export async function findImported(db: Kysely<Database>, source: string, ids: readonly string[]): Promise<Map<string, PlacedComment>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('comments')
+    .select(['id', 'root_id', 'depth', 'article_id', 'import_id'])
+    .where('import_source', '=', source)
+    .where('import_id', 'in', [...ids])
+    .execute();
+  return new Map(rows.map((r) => [r.import_id!, { id: Number(r.id), rootId: r.root_id === null ? null : Number(r.root_id), depth: r.depth, articleId: Number(r.article_id) }]));
+}
+
+/** Inserts an imported comment; null when one with the same source id is already there. */
+export async function insertImportedComment(db: Kysely<Database>, row: Insertable<CommentsTable>): Promise<number | null> {
+  const r = await db
+    .insertInto('comments')
+    .values(row)
+    .onConflict((oc) => oc.columns(['import_source', 'import_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return r ? Number(r.id) : null;
+}
+
+export async function insertRevision(db: Kysely<Database>, commentId: number, bodySrc: string, editorId: number, at: number): Promise<void> {
+  await db.insertInto('comment_revisions').values({ comment_id: commentId, body_src: bodySrc, editor_id: editorId, created_at: at }).execute();
+}
+
+export async function articleIdByUrl(db: Kysely<Database>, urls: readonly string[]): Promise<number | null> {
+  if (urls.length === 0) return null;
+  const r = await db.selectFrom('articles').select('id').where('url', 'in', [...urls]).orderBy('id').limit(1).executeTakeFirst();
+  return r ? Number(r.id) : null;
+}
+
+export async function articleBySlug(db: Kysely<Database>, slug: string): Promise<{ id: number; url: string | null } | null> {
+  const r = await db.selectFrom('articles').select(['id', 'url']).where('slug', '=', slug).executeTakeFirst();
+  return r ? { id: Number(r.id), url: r.url } : null;
+}
+
+export async function insertArticle(db: Kysely<Database>, a: { slug: string; url: string | null; title: string; publishedAt: number; now: number }): Promise<number> {
+  const r = await db
+    .insertInto('articles')
+    .values({
+      slug: a.slug,
+      url: a.url,
+      title: a.title,
+      standfirst: '',
+      author: '',
+      author_bio: '',
+      author_handle: '',
+      image: null,
+      image_credit: '',
+      published_at: a.publishedAt,
+      body: '',
+      comment_policy: 'subscribers',
+      comment_count: 0,
+      updated_at: a.now,
+      policy_override: null,
+      moderation: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(r.id);
+}
+
+export async function userIdByEmail(db: Kysely<Database>, email: string): Promise<number | null> {
+  const r = await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
+  return r ? Number(r.id) : null;
+}
+
+export async function insertUser(db: Kysely<Database>, u: { email: string; name: string; createdAt: number }): Promise<number> {
+  const r = await db
+    .insertInto('users')
+    .values({ email: u.email, display_name: u.name, role: 'reader', created_at: u.createdAt, suspended_until: null, banned: 0 })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(r.id);
+}
+
+/** Adds to counters by id, grouping equal deltas so a large import costs few statements. */
+export async function addToCounters(db: Kysely<Database>, table: 'articles' | 'comments', column: 'comment_count' | 'reply_count', deltas: ReadonlyMap<number, number>): Promise<void> {
+  const byDelta = new Map<number, number[]>();
+  for (const [id, d] of deltas) {
+    if (d === 0) continue;
+    const ids = byDelta.get(d);
+    if (ids) ids.push(id);
+    else byDelta.set(d, [id]);
+  }
+  for (const [d, ids] of byDelta) {
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      await sql`update ${sql.table(table)} set ${sql.ref(column)} = ${sql.ref(column)} + ${d} where id in (${sql.join(chunk)})`.execute(db);
+    }
+  }
+}
+
+// ---- whole-database export and restore --------------------------------------------------------
+
+export type ExportTable = keyof Database;
+
+/** One page of a table in key order, after `after` (the key of the last row of the previous page). */
+export async function pageOf(db: Kysely<Database>, table: ExportTable, key: readonly string[], after: readonly unknown[] | null, limit: number, where?: { column: string; notIn: string[] }): Promise<Record<string, unknown>[]> {
+  const cols = sql.join(key.map((k) => sql.ref(k)));
+  const conditions = [sql`1 = 1`];
+  if (after) conditions.push(key.length === 1 ? sql`${sql.ref(key[0]!)} > ${after[0]}` : sql`(${cols}) > (${sql.join(after.map((v) => sql`${v}`))})`);
+  if (where && where.notIn.length) conditions.push(sql`${sql.ref(where.column)} not in (${sql.join(where.notIn)})`);
+  const r = await sql<Record<string, unknown>>`select * from ${sql.table(table)} where ${sql.join(conditions, sql` and `)} order by ${cols} limit ${limit}`.execute(db);
+  return r.rows;
+}
+
+export async function appliedMigrations(db: Kysely<Database>): Promise<string[]> {
+  const r = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
+  return r.rows.map((x) => x.name);
+}
+
+export async function isEmpty(db: Kysely<Database>): Promise<boolean> {
+  for (const t of ['users', 'articles', 'comments'] as const) {
+    if (await db.selectFrom(t).select(sql`1`.as('x')).limit(1).executeTakeFirst()) return false;
+  }
+  return true;
+}
+
+export async function insertRows(db: Kysely<Database>, table: ExportTable, rows: readonly Record<string, unknown>[], upsertKey?: string): Promise<void> {
+  if (rows.length === 0) return;
+  // Kysely's builder types rows per table; restored rows were written by this same schema.
+  const q = db.insertInto(table).values(rows as never);
+  await (upsertKey ? q.onConflict((oc) => oc.column(upsertKey as never).doUpdateSet((eb) => ({ value: eb.ref('excluded.value' as never) }) as never)) : q).execute();
+}
+
+export async function setCommentRefs(db: Kysely<Database>, id: number, parentId: number | null, rootId: number | null): Promise<void> {
+  await db.updateTable('comments').set({ parent_id: parentId, root_id: rootId }).where('id', '=', id).execute();
+}
+
+/** After rows were inserted with their own ids, PostgreSQL's sequences must move past them. */
+export async function resetSequences(db: Kysely<Database>, dialect: Dialect, tables: readonly ExportTable[]): Promise<void> {
+  if (dialect !== 'postgres') return; // SQLite's AUTOINCREMENT follows explicit ids by itself.
+  for (const t of tables) {
+    await sql`select setval(pg_get_serial_sequence(${t}, 'id'), coalesce((select max(id) from ${sql.table(t)}), 1), (select max(id) from ${sql.table(t)}) is not null)`.execute(db);
+  }
+}

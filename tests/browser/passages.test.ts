@@ -1,0 +1,109 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { loadContent } from '../../src/services/content.js';
+import { expectAccessible, launchBrowser, watchConsole } from '../support/browser.js';
+import { freePort } from '../support/process.js';
+import { startParley, TestClock, type TestParley } from '../support/harness.js';
+
+/** Selects `phrase` inside the article body the way a reader dragging the mouse would. */
+async function selectInArticle(page: Page, phrase: string) {
+  await page.evaluate((text) => {
+    const body = document.querySelector('.article-body')!;
+    const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+    const nodes: { node: Text; from: number }[] = [];
+    let all = '';
+    for (let n = walker.nextNode() as Text | null; n; n = walker.nextNode() as Text | null) {
+      nodes.push({ node: n, from: all.length });
+      all += n.data;
+    }
+    const at = all.indexOf(text);
+    if (at < 0) throw new Error(`not in the article: ${text}`);
+    const locate = (i: number) => {
+      const hit = nodes.filter((x) => x.from <= i).at(-1)!;
+      return [hit.node, i - hit.from] as const;
+    };
+    const r = document.createRange();
+    r.setStart(...locate(at));
+    r.setEnd(...locate(at + text.length));
+    getSelection()!.removeAllRanges();
+    getSelection()!.addRange(r);
+  }, phrase);
+}
+
+describe('comments on passages of the article, in a real browser', () => {
+  let p: TestParley;
+  let browser: Browser;
+  let base: string;
+  let dir: string;
+  let cookie: { name: string; value: string; url: string };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'parley-passages-'));
+    writeFileSync(join(dir, 'open-thread.md'), readFileSync('tests/fixtures/content/open-thread.md', 'utf8'));
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    p = await startParley('sqlite', { BASE_URL: base, CONTENT_DIR: dir }, { clock: new TestClock(Date.now()) });
+    await p.app.listen({ port, host: '127.0.0.1' });
+    await p.accounts.grant('ada@example.com', null);
+    const s = await p.signIn('ada@example.com');
+    cookie = { name: 'parley_session', value: s.cookie.split('=')[1]!, url: base };
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await p?.dispose();
+  });
+
+  it('selects a passage, comments on it, sees it highlighted, and keeps the highlight through an edit', async () => {
+    const ctx = await browser.newContext();
+    await ctx.addCookies([cookie]);
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(10_000);
+    const problems = watchConsole(page);
+    await page.goto(`${base}/articles/open-thread`);
+    await page.getByLabel('Write a comment').waitFor();
+
+    // A click in the paragraph puts the keyboard's starting point there, as a mouse selection would.
+    await page.locator('.article-body p', { hasText: 'Second paragraph' }).click({ position: { x: 2, y: 4 } });
+    await selectInArticle(page, 'with emphasis');
+    const toolbar = page.getByRole('toolbar', { name: 'Selected passage' });
+    await toolbar.waitFor();
+    // The toolbar follows the selected paragraph in tab order, so Tab reaches it from the selection.
+    await page.keyboard.press('Tab');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Comment on this passage');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.parley-about blockquote').textContent()).toBe('with emphasis');
+    await page.getByLabel('Write a comment').fill('Why the emphasis here?');
+    await page.getByRole('button', { name: 'Post', exact: true }).click();
+    await page.locator('article.parley-comment', { hasText: 'Why the emphasis here?' }).waitFor();
+
+    const mark = page.locator('.article-body mark.parley-passage[role="button"]');
+    await mark.waitFor();
+    expect(await page.locator('.article-body mark.parley-passage').allTextContents()).toEqual(['with ', 'emphasis']);
+    expect(await mark.getAttribute('aria-label')).toBe('1 comment on this passage');
+    await expectAccessible(page, 'article with a highlighted passage');
+
+    // Quote from the article into the reply box.
+    await selectInArticle(page, 'First paragraph');
+    await toolbar.getByRole('button', { name: 'Quote' }).click();
+    await expect.poll(() => page.getByLabel('Write a comment').inputValue()).toContain('> First paragraph');
+
+    // Activating the highlight opens Inline Feedbacks on that comment.
+    await mark.click();
+    await expect.poll(() => page.getByRole('link', { name: 'Inline Feedbacks' }).getAttribute('aria-current')).toBe('true');
+    expect(await page.locator('#parley-inline').textContent()).toContain('Why the emphasis here?');
+
+    // The publisher edits the article: text added before the passage and the words moved.
+    const file = join(dir, 'open-thread.md');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('First paragraph of the test article.', 'A new opening sentence was added here.\n\nFirst paragraph of the test article.').replace('Second paragraph, with *emphasis*.', 'Second paragraph, now rewritten slightly, with *emphasis*.'));
+    await loadContent(dir, p.store, p.clock);
+    await page.reload();
+    await page.locator('.article-body mark.parley-passage').first().waitFor();
+    expect((await page.locator('.article-body mark.parley-passage').allTextContents()).join('')).toBe('with emphasis');
+    expect(problems).toEqual([]);
+    await ctx.close();
+  });
+});

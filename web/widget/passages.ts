@@ -1,0 +1,181 @@
+/**
+ * Passages of the article in the page: finds what the reader selected as W3C selectors,
+ * highlights passages that have comments, and offers a small toolbar for a selection. Offsets are
+ * in the article's normalised text (whitespace runs as one space, trimmed), as on the server.
+ * Loaded on demand, after the discussion is interactive.
+ */
+import { describeRange, type Anchor } from '../../src/domain/anchoring.js';
+import type { CommentView } from '../../src/domain/types.js';
+import type { Api } from './api.js';
+
+/** Loads the passage comments and marks each commented passage; returns the comments. */
+export async function markPassages(root: Element, api: Api, articleId: number, label: (n: number) => string, onOpen: (start: number) => void): Promise<CommentView[]> {
+  const { comments } = await api.passages(articleId);
+  const groups = new Map<string, { start: number; end: number; count: number; label: string }>();
+  for (const c of comments) {
+    if (c.anchor?.status !== 'anchored') continue;
+    const key = `${c.anchor.start}-${c.anchor.end}`;
+    const g = groups.get(key) ?? { start: c.anchor.start, end: c.anchor.end, count: 0, label: '' };
+    g.count++;
+    g.label = label(g.count);
+    groups.set(key, g);
+  }
+  highlight(root, [...groups.values()], onOpen);
+  return comments;
+}
+
+interface Point {
+  node: Text;
+  offset: number;
+}
+
+export interface TextMap {
+  text: string;
+  points: Point[];
+}
+
+/** The article's normalised text, with where each of its characters sits in the DOM. */
+export function mapText(root: Element): TextMap {
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+    acceptNode: (n) => (n.parentElement?.closest('[data-anchor-ignore], .parley-toolbar') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+  });
+  let text = '';
+  const points: Point[] = [];
+  let space: Point | null = null;
+  for (let n = walker.nextNode() as Text | null; n; n = walker.nextNode() as Text | null) {
+    const data = n.data;
+    for (let i = 0; i < data.length; i++) {
+      if (/\s/.test(data[i]!)) {
+        if (text.length && !space) space = { node: n, offset: i };
+        continue;
+      }
+      if (space) {
+        text += ' ';
+        points.push(space);
+        space = null;
+      }
+      text += data[i];
+      points.push({ node: n, offset: i });
+    }
+  }
+  return { text, points };
+}
+
+/** The selection inside `root` as selectors, or null when there is none there. */
+export function selectionAnchor(root: Element): Anchor | null {
+  const sel = getSelection();
+  if (!sel || sel.isCollapsed || sel.rangeCount === 0) return null;
+  const range = sel.getRangeAt(0);
+  if (!root.contains(range.commonAncestorContainer)) return null;
+  const { text, points } = mapText(root);
+  let start = -1;
+  let end = -1;
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!;
+    // A character is selected when both its edges lie within the range.
+    const where = range.comparePoint(p.node, p.offset);
+    if (where > 0) break;
+    if (where < 0 || range.comparePoint(p.node, p.offset + 1) !== 0) continue;
+    if (start < 0) start = i;
+    end = i + 1;
+  }
+  if (start < 0) return null;
+  while (text[start] === ' ' && start < end) start++;
+  while (text[end - 1] === ' ' && end > start) end--;
+  if (end <= start || end - start > 1000) return null;
+  return describeRange(text, start, end);
+}
+
+/** Wraps each commented passage in a <mark> the reader can click or press to read about it. */
+export function highlight(root: Element, passages: { start: number; end: number; count: number; label: string }[], onOpen: (start: number) => void): void {
+  for (const old of root.querySelectorAll('mark.parley-passage')) old.replaceWith(...old.childNodes);
+  root.normalize();
+  const { points } = mapText(root);
+  // Back to front, so wrapping one passage never moves the text of those still to do; overlaps
+  // with a passage already marked are left unmarked rather than nested.
+  let limit = Infinity;
+  for (const p of [...passages].sort((a, b) => b.start - a.start)) {
+    if (p.end > limit || p.end > points.length) continue;
+    limit = p.start;
+    const segments: { node: Text; from: number; to: number }[] = [];
+    for (let i = p.start; i < p.end; i++) {
+      const pt = points[i]!;
+      const last = segments.at(-1);
+      if (last && last.node === pt.node) last.to = pt.offset + 1;
+      else segments.push({ node: pt.node, from: pt.offset, to: pt.offset + 1 });
+    }
+    segments.reverse().forEach((s, k) => {
+      const r = document.createRange();
+      r.setStart(s.node, s.from);
+      r.setEnd(s.node, s.to);
+      const mark = document.createElement('mark');
+      mark.className = 'parley-passage';
+      // Only the first piece is a stop for the keyboard; the others are the same passage.
+      if (k === segments.length - 1) {
+        mark.tabIndex = 0;
+        mark.setAttribute('role', 'button');
+        mark.setAttribute('aria-label', p.label);
+        mark.dataset.count = String(p.count);
+      }
+      mark.addEventListener('click', () => onOpen(p.start));
+      mark.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          onOpen(p.start);
+        }
+      });
+      r.surroundContents(mark);
+    });
+  }
+}
+
+/**
+ * A small toolbar after the paragraph holding the selection: next in tab order for keyboard
+ * readers, placed by the selection for pointer readers.
+ */
+export function watchSelection(root: Element, labels: { toolbar: string; comment: string; quote: string }, act: (kind: 'comment' | 'quote', a: Anchor) => void): () => void {
+  const bar = document.createElement('div');
+  bar.className = 'parley-toolbar';
+  bar.setAttribute('role', 'toolbar');
+  bar.setAttribute('aria-label', labels.toolbar);
+  bar.hidden = true;
+  let current: Anchor | null = null;
+  for (const kind of ['comment', 'quote'] as const) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = labels[kind];
+    // Keep the selection alive while the pointer presses the button.
+    b.addEventListener('mousedown', (e) => e.preventDefault());
+    b.addEventListener('click', () => {
+      if (current) act(kind, current);
+      bar.hidden = true;
+    });
+    bar.appendChild(b);
+  }
+  const update = () => {
+    const a = selectionAnchor(root);
+    if (!a) {
+      if (!bar.contains(document.activeElement)) bar.hidden = true;
+      return;
+    }
+    current = a;
+    const range = getSelection()!.getRangeAt(0);
+    const block = (range.endContainer.nodeType === 1 ? (range.endContainer as Element) : range.endContainer.parentElement)?.closest('p, li, blockquote, h2, h3, h4') ?? root.lastElementChild;
+    if (block && bar.previousElementSibling !== block) block.after(bar);
+    const rect = range.getBoundingClientRect();
+    const host = root.getBoundingClientRect();
+    bar.style.top = `${rect.bottom - host.top + 6}px`;
+    bar.style.left = `${Math.max(0, Math.min(rect.left - host.left, host.width - 260))}px`;
+    bar.hidden = false;
+  };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const onChange = () => {
+    clearTimeout(timer);
+    timer = setTimeout(update, 120);
+  };
+  document.addEventListener('selectionchange', onChange);
+  return () => {
+    document.removeEventListener('selectionchange', onChange);
+    bar.remove();
+  };
+}
