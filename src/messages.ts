@@ -6,6 +6,7 @@
 import { importer } from './messages/importer.js';
 import { moderation } from './messages/moderation.js';
 import { widget } from './messages/widget.js';
+import { widgetExtras } from './messages/widget-extras.js';
 
 export const messages = {
   errors: {
@@ -198,7 +199,7 @@ export const messages = {
     deletedText: 'Your account is gone. Thank you for reading.',
     deletedUser: '[deleted user]',
   },
-  widget,
+  widget: { ...widget, ...widgetExtras },
   moderation,
   importer,
 } as const;

@@ -139,6 +139,11 @@ describe('the discussion in a real browser', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Reply');
 
+    await bob.getByRole('button', { name: 'Report' }).click();
+    await bob.getByRole('radio', { name: 'Spam' }).check();
+    await bob.getByRole('button', { name: 'Send report' }).click();
+    await bob.getByText('Thank you. The moderators will take a look.').waitFor();
+
     await page.reload();
     await page.locator('article.parley-comment', { hasText: 'An edited comment from Ada' }).waitFor();
     expect(problems).toEqual([]);

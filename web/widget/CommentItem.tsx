@@ -6,6 +6,7 @@ import { Composer } from './Composer.js';
 import { blockMessage, errorText, useWidget } from './context.js';
 import { quoteMarkdown } from './model.js';
 import { RelativeTime } from './RelativeTime.js';
+import { useLazy } from './lazy.js';
 
 const m = wm;
 
@@ -19,7 +20,9 @@ function selectionIn(el: HTMLElement | null): string {
 
 export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
   const w = useWidget();
-  const [mode, setMode] = useState<'view' | 'reply' | 'edit' | 'confirm-delete'>('view');
+  const [mode, setMode] = useState<'view' | 'reply' | 'edit' | 'confirm-delete' | 'report'>('view');
+  const [notice, setNotice] = useState<string | null>(null);
+  const report = useLazy(() => import('./ReportForm.js'), mode === 'report');
   const [insert, setInsert] = useState<{ text: string; n: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const body = useRef<HTMLDivElement>(null);
@@ -117,6 +120,11 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
               {m.edit}
             </button>
           ) : null}
+          {w.state.viewer && !mine && c.status === 'visible' && !notice ? (
+            <button type="button" aria-expanded={mode === 'report' ? 'true' : 'false'} onClick={() => setMode(mode === 'report' ? 'view' : 'report')}>
+              {m.reportOpen}
+            </button>
+          ) : null}
           {c.canDelete ? (
             mode === 'confirm-delete' ? (
               <span class="parley-confirm" role="group" aria-label={m.deleteConfirm}>
@@ -152,6 +160,17 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
           {error}
         </p>
       ) : null}
+      {mode === 'report' && report ? (
+        <report.ReportForm
+          id={c.id}
+          api={w.api}
+          onDone={(msg) => {
+            setMode('view');
+            setNotice(msg);
+          }}
+        />
+      ) : null}
+      {notice ? <p role="status">{notice}</p> : null}
       {mode === 'reply' ? (
         <Composer
           id={`reply-${c.id}`}

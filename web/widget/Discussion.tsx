@@ -244,7 +244,7 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
         ) : (
           <JoinBlock state={state} path={path} />
         )}
-        {notify ? <notify.Notify w={widget} m={m.notify} /> : null}
+        {notify ? <notify.Notify w={widget} /> : null}
         <SortTabs sort={tab} onSort={changeSort} inline={hasArticle ? () => void openInline() : undefined} />
         {waiting > 0 ? (
           <p class="parley-waiting">

@@ -1,12 +1,13 @@
 import { useState } from 'preact/hooks';
 import type { FollowState } from '../../src/domain/types.js';
-import type { widget as Labels } from '../../src/messages/widget.js';
+import { widgetExtras } from '../../src/messages/widget-extras.js';
 import type { Widget } from './context.js';
 
 /** "Notify of": follow this article, replies to my comments; guests follow by email. */
 // Loaded on demand: it takes the widget and its strings as props rather than importing them, so
 // its chunk shares nothing but Preact with the first download.
-export function Notify({ w, m }: { w: Widget; m: (typeof Labels)['notify'] }) {
+export function Notify({ w }: { w: Widget }) {
+  const m = widgetExtras.notify;
   const [follow, setFollow] = useState<FollowState | null>(w.state.follow);
   const [email, setEmail] = useState('');
   const [status, setStatus] = useState<string | null>(null);

@@ -68,6 +68,7 @@ export function createApi(base: string, csrfToken: string | null, fetcher: typeo
     thread: (commentId: number) => call<ThreadView>('GET', `/comments/${commentId}/thread`),
     post: (articleId: number, body: string, parentId: number | null, anchor?: unknown) =>
       call<{ comment: CommentView; commentCount: number }>('POST', `/articles/${articleId}/comments`, { body, ...(parentId === null ? {} : { parentId }), ...(anchor ? { anchor } : {}) }),
+    report: (id: number, reason: string, text: string) => call<{ reported: boolean }>('POST', `/comments/${id}/report`, { reason, ...(text.trim() ? { text } : {}) }),
     passages: (articleId: number) => call<{ comments: CommentView[] }>('GET', `/articles/${articleId}/passages`),
     edit: (id: number, body: string) => call<{ comment: CommentView }>('PATCH', `/comments/${id}`, { body }),
     remove: (id: number) => call<{ comment: CommentView; commentCount: number }>('DELETE', `/comments/${id}`),

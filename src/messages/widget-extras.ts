@@ -1,0 +1,25 @@
+/**
+ * Widget strings for parts loaded on demand (reporting, notification settings): in their own file
+ * so they travel with those parts, not in the first download. `src/messages.ts` merges them into
+ * `messages.widget` with the rest.
+ */
+export const widgetExtras = {
+  report: {
+    legend: 'Why should moderators look at this comment?',
+    reasons: { abuse: 'Abusive or hateful', spam: 'Spam', off_topic: 'Off topic', other: 'Something else' },
+    details: 'Details (optional)',
+    send: 'Send report',
+    cancel: 'Cancel',
+    thanks: 'Thank you. The moderators will take a look.',
+  },
+  notify: {
+    legend: 'Notify of',
+    article: 'new comments on this article',
+    replies: 'new replies to my comments',
+    digest: 'one daily email instead of one per comment',
+    guestLabel: 'Email me new comments (guest)',
+    guestPlaceholder: 'you@example.com',
+    guestSubmit: 'Notify me',
+    checkMail: (email: string) => `Check ${email}: confirm there and the notifications start.`,
+},
+} as const;
