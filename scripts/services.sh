@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Makes sure what the tests need is installed and running: Debian's chromium and PostgreSQL,
+# Makes sure what the tests need is installed and running: Debian's chromium, PostgreSQL and
+# redis-server (tests start their own Redis on a free port),
 # with a `parley` role the tests use. Idempotent; run as root (CI) or with sudo available.
 set -euo pipefail
 SUDO=""
@@ -8,6 +9,7 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 if ((${#need[@]})); then
   echo "services: installing ${need[*]}"
   $SUDO apt-get update -qq

@@ -23,6 +23,7 @@ const Env = Type.Object({
   LOGIN_LIMIT_PER_HOUR: Type.Integer({ minimum: 1, default: 10 }),
   EMBED_ALLOWED_ORIGINS: Type.String({ default: '', pattern: '^(https?://[^/,\\s]+)?(,https?://[^/,\\s]+)*$' }),
   EMBED_COMMENT_POLICY: Type.Union([Type.Literal('subscribers'), Type.Literal('members'), Type.Literal('closed')], { default: 'subscribers' }),
+  REDIS_URL: Type.String({ pattern: '^(rediss?://.+)?$', default: '' }),
   LIVE_CONNECTS_PER_MINUTE: Type.Integer({ minimum: 1, default: 120 }),
   DIGEST_HOUR_UTC: Type.Integer({ minimum: 0, maximum: 23, default: 7 }),
   OUTBOX_LEASE_SECONDS: Type.Integer({ minimum: 5, maximum: 3600, default: 60 }),

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { Config } from './config.js';
-import { inProcessBus, postgresBus, type EventBus } from './events/bus.js';
+import { Redis } from 'ioredis';
+import { inProcessBus, postgresBus, redisBus, type EventBus } from './events/bus.js';
 import { buildApp } from './http/app.js';
 import { logMailer, smtpMailer, type Mailer } from './mail/mailer.js';
 import { Accounts } from './services/accounts.js';
@@ -43,7 +44,11 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
   const log = pino({ level: config.LOG_LEVEL });
   const mailer = opts.mailer ?? (config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : logMailer(log));
   const accounts = new Accounts(store, mailer, config, clock);
-  const bus = conn.dialect === 'postgres' ? postgresBus(config.DATABASE_URL, (err) => log.warn({ err }, 'event bus connection lost')) : inProcessBus();
+  const busError = (err: Error) => log.warn({ err }, 'event bus connection lost');
+  const bus = config.REDIS_URL ? redisBus(config.REDIS_URL, busError) : conn.dialect === 'postgres' ? postgresBus(config.DATABASE_URL, busError) : inProcessBus();
+  // With Redis, rate-limit counters live there, so every node counts against the same limits.
+  const limitsRedis = config.REDIS_URL ? new Redis(config.REDIS_URL, { connectTimeout: 500, maxRetriesPerRequest: 1 }) : null;
+  limitsRedis?.on('error', (err) => log.warn({ err }, 'rate-limit store unavailable'));
   const notifications = new Notifications(store, config, clock);
   const moderationRules = new ModerationRules(store);
   const moderation = new Moderation({ store, config, clock, bus, rules: moderationRules, changed: (articleId) => discussions.changed(articleId) });
@@ -56,7 +61,7 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
   const sso = new SingleSignOn(store, accounts, config, clock);
   const metering = new Metering(store, config, clock);
   const account = new AccountSettings({ store, accounts, mailer, bus, config, clock });
-  const app = await buildApp({ config, store, accounts, discussions, hub, notifications, billing, sso, metering, account, moderation });
+  const app = await buildApp({ config, store, accounts, discussions, hub, notifications, billing, sso, metering, account, moderation, limitsRedis });
   return {
     app,
     store,
@@ -73,6 +78,7 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
       discussions.close();
       await app.close();
       await bus.close();
+      await limitsRedis?.quit().catch(() => {});
       mailer.close();
       await conn.close();
     },

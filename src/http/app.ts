@@ -5,6 +5,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import { AppError } from '../domain/errors.js';
 import { messages } from '../messages.js';
@@ -46,6 +47,8 @@ export interface AppDeps {
   metering: Metering;
   account: AccountSettings;
   moderation: Moderation;
+  /** Shared rate-limit counters for several nodes; in memory when null. */
+  limitsRedis?: Redis | null;
 }
 
 /** Secrets that must never reach a log line. */
@@ -95,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerSession(app, deps.accounts, config);
   await app.register(fastifyRateLimit, {
     global: true,
+    ...(deps.limitsRedis ? { redis: deps.limitsRedis, nameSpace: 'parley-rl:' } : {}),
     max: config.RATE_LIMIT_PER_MINUTE,
     timeWindow: '1 minute',
     // After the session hook, so limits can key on the signed-in reader rather than the IP.

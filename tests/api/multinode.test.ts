@@ -6,6 +6,7 @@ import { Store } from '../../src/store/store.js';
 import { freshDatabase, type TestDialect } from '../support/databases.js';
 import { killHard, startServerProcess } from '../support/process.js';
 import { SmtpSink } from '../support/smtp-sink.js';
+import { startRedis } from '../support/redis.js';
 
 /** Poster with a session and a follower of the article, written straight to the database. */
 async function prepare(url: string) {
@@ -164,6 +165,39 @@ describe('two app nodes on one PostgreSQL', () => {
     } finally {
       await killHard(second.child);
       await db.drop();
+    }
+  });
+});
+
+describe('two app nodes with REDIS_URL', () => {
+  it('fan events out through Redis and share rate-limit counters', async () => {
+    const redis = await startRedis();
+    const db = await freshDatabase('postgres');
+    const articleId = await prepare(db.url);
+    const env = { DATABASE_URL: db.url, CONTENT_DIR: 'tests/fixtures/content', REDIS_URL: redis.url, POST_LIMIT_PER_MINUTE: '4', IP_LIMIT_FACTOR: '1000' };
+    const a = await startServerProcess(env);
+    const b = await startServerProcess(env);
+    try {
+      const client = sse(`${b.url}/api/v1/articles/${articleId}/events`);
+      await client.ready;
+      await new Promise((r) => setTimeout(r, 200));
+      const id = await postComment(a.url, articleId, 'through redis');
+      await client.waitFor((e) => e.event === 'comment.created' && e.data.comment.id === id);
+      client.close();
+      // Four posts are allowed per reader per minute across all nodes: one is spent above.
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const base = i % 2 ? a.url : b.url;
+        const r = await fetch(`${base}/api/v1/articles/${articleId}/comments`, { method: 'POST', headers, body: JSON.stringify({ body: `limited ${i}` }) });
+        statuses.push(r.status);
+        if (r.status === 429) expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
+      }
+      expect(statuses).toEqual([201, 201, 201, 429]);
+    } finally {
+      await killHard(a.child);
+      await killHard(b.child);
+      await db.drop();
+      await redis.stop();
     }
   });
 });
