@@ -77,6 +77,7 @@ export const messages = {
     byline: (author: string) => `By ${author}`,
     skipToContent: 'Skip to content',
     skipToComments: 'Skip to comments',
+    answerQuestion: 'Answer in the comments',
     signIn: 'Sign in',
     signOut: 'Sign out',
     signedInAs: (name: string) => `Signed in as ${name}`,

@@ -1,6 +1,8 @@
 import MarkdownIt from 'markdown-it';
 import type { StateCore, StateInline, Token } from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
+import { messages } from '../messages.js';
+import { ANCHOR_IGNORE_ATTR } from './article-text.js';
 
 /*
  * Comment text goes through two independent walls: markdown-it with raw HTML off and a
@@ -197,7 +199,18 @@ const ARTICLE_SANITIZE: sanitizeHtml.IOptions = {
  * and tables, but not with raw HTML: the same sanitiser still runs with a wider list.
  */
 export function renderArticleMarkdown(src: string): string {
-  return sanitizeHtml(articleMd.render(src), ARTICLE_SANITIZE);
+  return withQuestions(sanitizeHtml(articleMd.render(src), ARTICLE_SANITIZE));
+}
+
+/**
+ * Inline questions: a paragraph written `:::feedback Do you agree?:::` becomes a prompt readers
+ * answer in place. Done on the sanitised output, so the question's text is already escaped; the
+ * prompt is page furniture, left out of the text passage anchors count.
+ */
+function withQuestions(html: string): string {
+  return html.replace(/<p>:::feedback\s+([\s\S]+?)\s*:::<\/p>/g, (_m, question: string) =>
+    `<aside class="parley-question" ${ANCHOR_IGNORE_ATTR}><p class="parley-question-text">${question}</p><a class="parley-question-answer" href="#comments">${messages.pages.answerQuestion}</a></aside>`,
+  );
 }
 
 /**
@@ -217,7 +230,7 @@ export function renderArticleTeaser(src: string, paragraphs: number): string {
       break;
     }
   }
-  return sanitizeHtml(articleMd.renderer.render(tokens.slice(0, end), articleMd.options, env), ARTICLE_SANITIZE);
+  return withQuestions(sanitizeHtml(articleMd.renderer.render(tokens.slice(0, end), articleMd.options, env), ARTICLE_SANITIZE));
 }
 
 function collectText(tokens: readonly Token[], out: string[]): void {

@@ -106,4 +106,29 @@ describe('comments on passages of the article, in a real browser', () => {
     expect(problems).toEqual([]);
     await ctx.close();
   });
+
+  it('turns an inline question in the article into a prompt whose answers are about the passage before it', async () => {
+    const file = join(dir, 'open-thread.md');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('Fourth paragraph, the end.', 'Fourth paragraph, the end.\n\n:::feedback Was this ending too abrupt?:::'));
+    await loadContent(dir, p.store, p.clock);
+    const ctx = await browser.newContext();
+    await ctx.addCookies([cookie]);
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${base}/articles/open-thread`);
+    const prompt = page.locator('aside.parley-question');
+    expect(await prompt.locator('.parley-question-text').textContent()).toBe('Was this ending too abrupt?');
+    await page.getByLabel('Write a comment').waitFor();
+    await page.locator('.article-body mark.parley-passage').first().waitFor();
+    await prompt.getByRole('link', { name: 'Answer in the comments' }).click();
+    await expect.poll(() => page.locator('.parley-about blockquote').textContent()).toBe('Fourth paragraph, the end.');
+    await expect.poll(() => page.getByLabel('Write a comment').inputValue()).toContain('> Was this ending too abrupt?');
+    await page.getByLabel('Write a comment').press('End');
+    await page.getByLabel('Write a comment').pressSequentially('No, it was just right.');
+    await page.getByRole('button', { name: 'Post', exact: true }).click();
+    await page.locator('article.parley-comment', { hasText: 'No, it was just right.' }).waitFor();
+    await expect.poll(() => page.locator('.article-body mark.parley-passage').allTextContents()).toContain('Fourth paragraph, the end.');
+    await expectAccessible(page, 'article with an inline question');
+    await ctx.close();
+  });
 });

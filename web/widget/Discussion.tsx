@@ -100,10 +100,11 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
     const root = articleBody();
     if (!passages || !root) return;
     void refreshPassages();
-    return passages.watchSelection(root, m.passage, (kind, a) => {
+    return passages.watchSelection(root, m.passage, (kind, a, question) => {
       if (!state.canParticipate) return setDialogOpener(document.activeElement as HTMLElement);
-      if (kind === 'comment') setPassage(a);
-      else setMainInsert((prev) => ({ text: quoteMarkdown(a.quote.exact, state.article.title), n: (prev?.n ?? 0) + 1 }));
+      if (kind !== 'quote') setPassage(a);
+      const text = kind === 'answer' ? `> ${question}\n\n` : kind === 'quote' ? quoteMarkdown(a.quote.exact, state.article.title) : null;
+      if (text) setMainInsert((prev) => ({ text, n: (prev?.n ?? 0) + 1 }));
       focusLater('parley-new', true);
     });
   }, [passages]);
@@ -194,13 +195,12 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
     },
   };
 
+  // Only reachable once hydrated: before that the tabs are plain links.
   const changeSort = (s: SortOrder) => {
     setSort(s);
     setTab(s);
-    if (mounted) {
-      history.replaceState(null, '', `?sort=${s}#comments`);
-      void loadFirst(s).then(() => announce(m.announce.sorted(m.sorts[s])));
-    } else location.href = `?sort=${s}#comments`;
+    history.replaceState(null, '', `?sort=${s}#comments`);
+    void loadFirst(s).then(() => announce(m.announce.sorted(m.sorts[s])));
   };
 
   const loadMore = async () => {

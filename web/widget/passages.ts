@@ -65,7 +65,11 @@ export function mapText(root: Element): TextMap {
 export function selectionAnchor(root: Element): Anchor | null {
   const sel = getSelection();
   if (!sel || sel.isCollapsed || sel.rangeCount === 0) return null;
-  const range = sel.getRangeAt(0);
+  return rangeAnchor(root, sel.getRangeAt(0));
+}
+
+/** A DOM range inside the article as selectors, or null when it holds no text there. */
+export function rangeAnchor(root: Element, range: Range): Anchor | null {
   if (!root.contains(range.commonAncestorContainer)) return null;
   const { text, points } = mapText(root);
   let start = -1;
@@ -82,7 +86,8 @@ export function selectionAnchor(root: Element): Anchor | null {
   if (start < 0) return null;
   while (text[start] === ' ' && start < end) start++;
   while (text[end - 1] === ' ' && end > start) end--;
-  if (end <= start || end - start > 1000) return null;
+  if (end <= start) return null;
+  end = Math.min(end, start + 1000);
   return describeRange(text, start, end);
 }
 
@@ -133,7 +138,20 @@ export function highlight(root: Element, passages: { start: number; end: number;
  * A small toolbar after the paragraph holding the selection: next in tab order for keyboard
  * readers, placed by the selection for pointer readers.
  */
-export function watchSelection(root: Element, labels: { toolbar: string; comment: string; quote: string }, act: (kind: 'comment' | 'quote', a: Anchor) => void): () => void {
+export function watchSelection(root: Element, labels: { toolbar: string; comment: string; quote: string }, act: (kind: 'comment' | 'quote' | 'answer', a: Anchor, question?: string) => void): () => void {
+  // Inline questions answer the paragraph just before them (up to the selector's length limit).
+  const onAnswer = (e: Event) => {
+    const link = (e.target as Element).closest('.parley-question-answer');
+    const aside = link?.closest('.parley-question');
+    const before = aside?.previousElementSibling;
+    if (!link || !aside || !before) return;
+    e.preventDefault();
+    const r = document.createRange();
+    r.selectNodeContents(before);
+    const a = rangeAnchor(root, r);
+    if (a) act('answer', a, aside.querySelector('.parley-question-text')?.textContent ?? '');
+  };
+  root.addEventListener('click', onAnswer);
   const bar = document.createElement('div');
   bar.className = 'parley-toolbar';
   bar.setAttribute('role', 'toolbar');
@@ -175,6 +193,7 @@ export function watchSelection(root: Element, labels: { toolbar: string; comment
   };
   document.addEventListener('selectionchange', onChange);
   return () => {
+    root.removeEventListener('click', onAnswer);
     document.removeEventListener('selectionchange', onChange);
     bar.remove();
   };
