@@ -3,18 +3,23 @@ import type { OutgoingMail } from './mailer.js';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function loginMail(to: string, link: string, publication: string): OutgoingMail {
-  const m = messages.mail;
+/** A mail whose point is one link: a sentence, a button, and a line for those who did not ask. */
+export function linkMail(to: string, subject: string, text: string, intro: string, link: string, button: string): OutgoingMail {
   return {
     to,
-    subject: m.loginSubject(publication),
-    text: m.loginText(link, publication),
+    subject,
+    text,
     html: `<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5">
-<p>${esc(m.loginHtmlIntro(publication))}</p>
-<p><a href="${esc(link)}" style="display:inline-block;padding:10px 18px;background:#1a4d8f;color:#fff;border-radius:6px;text-decoration:none">${esc(m.loginButton)}</a></p>
-<p style="color:#555">${esc(m.loginIgnore)}</p>
+<p>${esc(intro)}</p>
+<p><a href="${esc(link)}" style="display:inline-block;padding:10px 18px;background:#1a4d8f;color:#fff;border-radius:6px;text-decoration:none">${esc(button)}</a></p>
+<p style="color:#555">${esc(messages.mail.loginIgnore)}</p>
 </body></html>`,
   };
+}
+
+export function loginMail(to: string, link: string, publication: string): OutgoingMail {
+  const m = messages.mail;
+  return linkMail(to, m.loginSubject(publication), m.loginText(link, publication), m.loginHtmlIntro(publication), link, m.loginButton);
 }
 
 export interface NotifiedComment {

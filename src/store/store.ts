@@ -9,20 +9,8 @@ import type { Database, FollowsTable, OutboxTable } from './schema.js';
 
 export type DiscussionEventType = 'comment.created' | 'comment.edited' | 'comment.deleted' | 'comment.voted';
 
-export interface ArticleInput {
-  slug: string;
-  url: string | null;
-  title: string;
-  standfirst: string;
-  author: string;
-  authorBio: string;
-  authorHandle: string;
-  image: string | null;
-  imageCredit: string;
-  publishedAt: Date;
-  body: string;
-  commentPolicy: CommentPolicy;
-}
+/** An article as the content folder, the embed or an import describes it; the database adds the rest. */
+export type ArticleInput = Omit<Article, 'id' | 'commentCount'>;
 
 export interface NewComment {
   articleId: number;

@@ -4,7 +4,9 @@ import type { widget as Labels } from '../../src/messages/widget.js';
 
 /**
  * The subscribe prompt for readers who tried to vote or reply. A native modal <dialog> traps
- * focus and closes on Escape; on close, focus goes back to what opened it.
+ * focus and closes on Escape; on close, focus goes back to what opened it. Its text repeats
+ * JoinBlock's markup on purpose: importing JoinBlock would pull it out of the first download into a
+ * shared chunk and cost more bytes than these few lines.
  */
 export function SubscribeDialog({ state, path, opener, onClose, wm }: { state: DiscussionState; path: string; opener: HTMLElement | null; onClose(): void; wm: typeof Labels }) {
   const ref = useRef<HTMLDialogElement>(null);
