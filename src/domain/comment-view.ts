@@ -32,3 +32,17 @@ export function commentView(c: Comment, actor: Actor | null, myVote: VoteValue, 
     locked: c.locked,
   };
 }
+
+/**
+ * A view made for guests, adjusted for one signed-in reader: their vote and their rights. Lets
+ * signed-in readers share the guests' cached pages instead of recomputing them.
+ */
+export function personalView(v: CommentView, actor: Actor, myVote: VoteValue, now: Date, editWindowMinutes: number): CommentView {
+  const c = { authorId: v.author?.id ?? -1, createdAt: new Date(v.createdAt), status: v.status };
+  return {
+    ...v,
+    myVote: c.authorId === actor.user.id ? 0 : myVote,
+    canEdit: canEdit(actor, c, now, editWindowMinutes),
+    canDelete: canDelete(actor, c),
+  };
+}

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import { normaliseBody } from '../domain/comment-body.js';
-import { commentView } from '../domain/comment-view.js';
+import { commentView, personalView } from '../domain/comment-view.js';
+import { mergeReplies } from '../domain/tree.js';
 import { decodeReplyCursor, decodeThreadCursor, encodeReplyCursor, encodeThreadCursor } from '../domain/cursor.js';
 import { AppError, badRequest, forbidden, notFound, unauthorized } from '../domain/errors.js';
 import { participationBlock, voteBlock, canEdit, canDelete, type Actor } from '../domain/permissions.js';
@@ -141,9 +142,27 @@ export class Discussions {
   }
 
   async page(articleId: number, sort: SortOrder, cursor: string | undefined, actor: Actor | null): Promise<ThreadPage> {
-    // Signed-in readers see their votes, rights and pending comments, so only guests share pages.
-    if (actor === null) return this.pages.get(articleId, `${sort}:${cursor ?? ''}`, () => this.computePage(articleId, sort, cursor, null));
-    return this.computePage(articleId, sort, cursor, actor);
+    const shared = await this.pages.get(articleId, `${sort}:${cursor ?? ''}`, () => this.computePage(articleId, sort, cursor, null));
+    return actor ? this.personalise(shared, actor, articleId, cursor === undefined) : shared;
+  }
+
+  /**
+   * The guests' page as one signed-in reader sees it: their votes and rights, and their own
+   * comments awaiting moderation (which guests never see) in the threads shown, new ones first.
+   */
+  private async personalise(page: ThreadPage, actor: Actor, articleId: number, firstPage: boolean): Promise<ThreadPage> {
+    const own = await this.store.pendingBy(actor.user.id, articleId, 50);
+    const ownViews = await this.views(own, actor);
+    const ids = page.threads.flatMap((t) => [t.comment.id, ...t.replies.map((r) => r.id)]);
+    const votes = await this.store.votesOf(actor.user.id, ids);
+    const now = this.clock.now();
+    const mine = (v: CommentView) => personalView(v, actor, votes.get(v.id) ?? 0, now, this.limits.EDIT_WINDOW_MINUTES);
+    let threads = page.threads.map((t) => {
+      const replies = ownViews.filter((o) => o.rootId === t.comment.id);
+      return { ...t, comment: mine(t.comment), replies: replies.length ? mergeReplies(t.replies.map(mine), replies) : t.replies.map(mine) };
+    });
+    if (firstPage) threads = [...ownViews.filter((o) => o.rootId === null).map((comment) => ({ comment, replies: [], repliesCursor: null, moreReplies: 0 })), ...threads];
+    return { ...page, threads };
   }
 
   private async computePage(articleId: number, sort: SortOrder, cursor: string | undefined, actor: Actor | null): Promise<ThreadPage> {

@@ -610,6 +610,18 @@ export class Store {
     return (await this.db.selectFrom('outbox').selectAll().orderBy('id').execute()).map(toOutbox);
   }
 
+  /** A reader's own comments awaiting moderation under an article, newest first. */
+  async pendingBy(authorId: number, articleId: number, limit: number): Promise<Comment[]> {
+    const rows = await this.comments()
+      .where('comments.author_id', '=', authorId)
+      .where('comments.article_id', '=', articleId)
+      .where('comments.status', '=', 'pending')
+      .orderBy('comments.created_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => toComment(r as CommentRow));
+  }
+
   // ---- passage anchors -------------------------------------------------------------------------
 
   async anchoredComments(articleId: number): Promise<{ id: number; anchor: string }[]> {
