@@ -38,7 +38,8 @@ async function main() {
     const now = new Date();
     const authors: number[] = [];
     for (let i = 0; i < 50; i++) authors.push((await store.ensureUser(`bench${i}@example.com`, `Bench ${i}`, now)).id);
-    const poster = await store.ensureUser('poster@example.com', 'Poster', now);
+    // An established account: new accounts are slowed down by the posting rules.
+    const poster = await store.ensureUser('poster@example.com', 'Poster', new Date(Date.now() - 90 * 86400_000));
     await store.putEntitlement({ userId: poster.id, source: 'manual', externalRef: '', status: 'active', currentPeriodEnd: null, now });
     const token = randomBytes(32).toString('base64url');
     const csrf = randomBytes(32).toString('base64url');
@@ -66,11 +67,12 @@ async function main() {
       }
       const big = threads.at(-1)!;
       let n = 0;
+      // Every request a new text: the duplicate-comment rule would refuse repeats.
       await load(`[${dialect}] ${big.comments.toLocaleString('en')} comments, POST comment`, {
         url: `${base}/api/v1/articles/${big.articleId}/comments`,
         method: 'POST',
         headers: { 'content-type': 'application/json', cookie: `parley_session=${token}`, 'x-csrf-token': csrf },
-        setupClient: (client) => client.setBody(JSON.stringify({ body: `Load test comment ${n++} with *emphasis*.` })),
+        requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ body: `Load test comment ${n++} with *emphasis*.` }) }) }],
       });
     } finally {
       await killHard(server.child);
