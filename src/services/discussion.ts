@@ -24,6 +24,10 @@ function blockError(reason: NonNullable<ReturnType<typeof voteBlock>>): AppError
 }
 
 // 'top' pages by rank_score, the score without votes from accounts too young to count.
+/** Where the next replies of a thread start: after `last`, or from the thread's beginning. */
+const replyCursor = (rootId: number, maxId: number, last: Comment | undefined) =>
+  encodeReplyCursor({ r: rootId, w: maxId, t: last ? last.createdAt.getTime() : 0, i: last?.id ?? 0 });
+
 const sortKey = (c: Comment, sort: SortOrder) => (sort === 'top' ? c.rankScore : c.createdAt.getTime());
 
 /** What a posting rule sees of a new comment before it is stored. */
@@ -136,7 +140,7 @@ export class Discussions {
         comment: byId.get(root.id)!,
         replies: mine.map((r) => byId.get(r.id)!),
         moreReplies: more,
-        repliesCursor: more > 0 ? encodeReplyCursor({ r: root.id, w: maxId, t: last ? last.createdAt.getTime() : 0, i: last?.id ?? 0 }) : null,
+        repliesCursor: more > 0 ? replyCursor(root.id, maxId, last) : null,
       };
     });
   }
@@ -189,14 +193,10 @@ export class Discussions {
     const hasMore = rows.length > limit && last;
     return {
       replies: await this.views(shown, actor),
-      repliesCursor: hasMore ? encodeReplyCursor({ r: rootId, w: c.w, t: last.createdAt.getTime(), i: last.id }) : null,
+      repliesCursor: hasMore ? replyCursor(rootId, c.w, last) : null,
       // An estimate from the thread's counter: replies posted after the watermark are in it too.
-      moreReplies: hasMore ? Math.max(1, root.replyCount - (await this.countBefore(rootId, c.w, last))) : 0,
+      moreReplies: hasMore ? Math.max(1, root.replyCount - (await this.store.countReplies(rootId, c.w, { time: last.createdAt.getTime(), id: last.id }))) : 0,
     };
-  }
-
-  private async countBefore(rootId: number, maxId: number, last: Comment): Promise<number> {
-    return this.store.countReplies(rootId, maxId, { time: last.createdAt.getTime(), id: last.id });
   }
 
   /** The thread holding a comment, with its replies up to that comment, for deep links. */
@@ -215,7 +215,7 @@ export class Discussions {
       comment: views[0]!,
       replies: views.slice(1),
       moreReplies: more,
-      repliesCursor: more > 0 ? encodeReplyCursor({ r: root.id, w: maxId, t: last ? last.createdAt.getTime() : 0, i: last?.id ?? 0 }) : null,
+      repliesCursor: more > 0 ? replyCursor(root.id, maxId, last) : null,
     };
   }
 
