@@ -28,6 +28,9 @@ function blockError(reason: NonNullable<ReturnType<typeof voteBlock>>): AppError
 const replyCursor = (rootId: number, maxId: number, last: Comment | undefined) =>
   encodeReplyCursor({ r: rootId, w: maxId, t: last ? last.createdAt.getTime() : 0, i: last?.id ?? 0 });
 
+/** Replies shown at once when a link asks for a whole thread; the rest load by cursor. */
+const MAX_LINKED_REPLIES = 200;
+
 const sortKey = (c: Comment, sort: SortOrder) => (sort === 'top' ? c.rankScore : c.createdAt.getTime());
 
 /** What a posting rule sees of a new comment before it is stored. */
@@ -205,7 +208,8 @@ export class Discussions {
     if (target.status === 'pending' && target.authorId !== actor?.user.id) throw notFound('comment_not_found', messages.errors.comment_not_found);
     const root = target.rootId === null ? target : await this.comment(target.rootId);
     const maxId = await this.store.maxCommentId();
-    const needed = target.rootId === null ? 0 : await this.store.countReplies(root.id, maxId, { time: target.createdAt.getTime(), id: target.id }, true);
+    // A link to a top-level comment asks for its whole thread (the no-JS `Show K more replies`).
+    const needed = target.rootId === null ? Math.min(root.replyCount, MAX_LINKED_REPLIES) : await this.store.countReplies(root.id, maxId, { time: target.createdAt.getTime(), id: target.id }, true);
     const limit = Math.max(this.limits.REPLIES_PER_THREAD, needed);
     const replies = limit === 0 ? [] : await this.store.replies([{ rootId: root.id, maxId, after: null, limit }], actor?.user.id ?? null);
     const views = await this.views([root, ...replies], actor);

@@ -208,6 +208,9 @@ describe.each(DIALECTS)('discussion API on %s', (dialect) => {
     const deep = json(await p.app.inject({ method: 'GET', url: `/api/v1/comments/${replies[5]}/thread` }));
     expect(deep.comment.id).toBe(root.id);
     expect(deep.replies.map((r: any) => r.id)).toContain(replies[5]);
+    // Without JavaScript, `Show K more replies` links to the root: the page then shows the whole thread.
+    const whole = await p.app.inject({ method: 'GET', url: `/articles/open-thread?comment=${root.id}` });
+    for (const id of replies) expect(whole.body).toContain(`id="comment-${id}"`);
     const html = await p.app.inject({ method: 'GET', url: `/articles/open-thread?comment=${replies[5]}` });
     expect(html.statusCode).toBe(200);
     expect(html.body).toContain(`id="comment-${replies[5]}"`);

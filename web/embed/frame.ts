@@ -5,4 +5,3 @@
 const report = () => parent.postMessage({ parley: 'height', height: document.documentElement.scrollHeight }, '*');
 new ResizeObserver(report).observe(document.body);
 addEventListener('load', report);
-addEventListener('hashchange', () => parent.postMessage({ parley: 'navigate', hash: location.hash }, '*'));

@@ -31,9 +31,8 @@
     el.appendChild(frame);
     window.addEventListener('message', (e) => {
       if (e.origin !== origin || e.source !== frame.contentWindow) return;
-      const d = e.data as { parley?: string; height?: number; hash?: string };
+      const d = e.data as { parley?: string; height?: number };
       if (d.parley === 'height' && typeof d.height === 'number') frame.style.height = `${Math.ceil(d.height)}px`;
-      if (d.parley === 'navigate' && typeof d.hash === 'string' && /^#comment-\d+$/.test(d.hash)) history.replaceState(null, '', d.hash);
     });
   }
 

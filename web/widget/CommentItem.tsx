@@ -30,7 +30,8 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
   const deleted = c.status === 'deleted';
   const mine = w.state.viewer !== null && c.author?.id === w.state.viewer.id;
   const blocked = blockMessage(w.state);
-  const nameId = `comment-${c.id}-author`;
+  // A deleted comment is named by its placeholder, which says so once.
+  const nameId = `comment-${c.id}-${deleted ? 'gone' : 'author'}`;
 
   const closeComposer = () => {
     setMode('view');
@@ -57,8 +58,8 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
     <article id={`comment-${c.id}`} class={`parley-comment indent-${indent}${w.highlight === c.id ? ' parley-highlight' : ''}`} aria-labelledby={nameId} tabIndex={-1}>
       <header class="parley-meta">
         <Avatar name={c.author?.name ?? null} seed={String(c.author?.id ?? c.id)} />
-        <span id={nameId} class="parley-author">
-          {deleted ? m.deleted : c.author?.name}
+        <span id={deleted ? undefined : nameId} class="parley-author">
+          {c.author?.name}
         </span>
         <a class="parley-permalink" href={`?comment=${c.id}#comment-${c.id}`} aria-label={m.permalinkLabel}>
           <RelativeTime iso={c.createdAt} />
@@ -81,7 +82,9 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
           onCancel={() => setMode('view')}
         />
       ) : deleted ? (
-        <p class="parley-deleted">{m.deleted}</p>
+        <p id={nameId} class="parley-deleted">
+          {m.deleted}
+        </p>
       ) : (
         <div class="parley-body" ref={body} dangerouslySetInnerHTML={{ __html: c.bodyHtml }} />
       )}

@@ -14,6 +14,8 @@ export function SortTabs({ sort, onSort, inline }: { sort: SortOrder | 'inline';
               href={`?sort=${s}#comments`}
               aria-current={s === sort ? 'true' : undefined}
               onClick={(e) => {
+                // Modified clicks keep their meaning: a sort opened in a new tab.
+                if (e.ctrlKey || e.metaKey || e.shiftKey) return;
                 e.preventDefault();
                 onSort(s);
               }}

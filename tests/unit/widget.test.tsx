@@ -1,0 +1,235 @@
+import { renderToString } from 'preact-render-to-string';
+import { describe, expect, it } from 'vitest';
+import type { CommentView, DiscussionState, ThreadView, ViewerInfo } from '../../src/domain/types.js';
+import { messages } from '../../src/messages.js';
+import { Discussion } from '../../web/widget/Discussion.js';
+
+/** The server-rendered discussion, as a reader without JavaScript (or before hydration) gets it. */
+
+const NOW = '2024-11-12T17:00:00.000Z';
+const TWO_DAYS_AGO = '2024-11-10T17:00:00.000Z';
+const HOSTILE_NAME = '<img src=x onerror=alert(1)>';
+
+let nextId = 1;
+function comment(over: Partial<CommentView> & { name?: string | null } = {}): CommentView {
+  const id = over.id ?? nextId++;
+  const { name = 'Lancashire Lad', ...rest } = over;
+  return {
+    id,
+    parentId: null,
+    rootId: null,
+    depth: 0,
+    author: name === null ? null : { id: 100 + id, name },
+    replyTo: null,
+    bodyHtml: '<p>An incisive article.</p>',
+    bodySrc: 'An incisive article.',
+    status: 'visible',
+    createdAt: TWO_DAYS_AGO,
+    editedAt: null,
+    editedBy: null,
+    score: 3,
+    up: 4,
+    down: 1,
+    myVote: 0,
+    replyCount: 0,
+    canEdit: false,
+    canDelete: false,
+    anchor: null,
+    ...rest,
+  };
+}
+
+const reader: ViewerInfo = { id: 7, name: 'Martin M', email: 'martin@example.com', role: 'reader', subscriber: false, subscriberUntil: null };
+const subscriber: ViewerInfo = { ...reader, id: 8, name: 'Jon Hawksley', subscriber: true, subscriberUntil: '2025-11-01T00:00:00.000Z' };
+
+function threads(): ThreadView[] {
+  const root = comment({ id: 1, name: 'Carlos Danger', bodyHtml: '<p>It will be very interesting.</p>', replyCount: 4 });
+  const reply = comment({ id: 2, parentId: 1, rootId: 1, depth: 1, name: 'Jim Veenbaas', replyTo: 'Carlos Danger', bodyHtml: '<p>Very insightful comment.</p>' });
+  const edited = comment({ id: 3, parentId: 1, rootId: 1, depth: 1, name: 'El Uro', replyTo: 'Carlos Danger', editedAt: TWO_DAYS_AGO, editedBy: 'El Uro' });
+  const gone = comment({ id: 4, name: null, status: 'deleted', bodyHtml: '', bodySrc: null, replyCount: 1 });
+  const underGone = comment({ id: 5, parentId: 4, rootId: 4, depth: 1, name: 'Rasmus Fogh', replyTo: null, bodyHtml: '<p>Still here.</p>' });
+  const hostile = comment({
+    id: 6,
+    name: HOSTILE_NAME,
+    // What the server stores for a reader who typed a script tag: escaped once, as text.
+    bodySrc: '<script>alert(1)</script>',
+    bodyHtml: '<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>',
+  });
+  return [
+    { comment: root, replies: [reply, edited], repliesCursor: 'c1', moreReplies: 2 },
+    { comment: gone, replies: [underGone], repliesCursor: null, moreReplies: 0 },
+    { comment: hostile, replies: [], repliesCursor: null, moreReplies: 0 },
+  ];
+}
+
+function state(over: Partial<DiscussionState> = {}): DiscussionState {
+  return {
+    article: { id: 9, slug: 'what-trump-will-do', title: 'What Trump will do', policy: 'subscribers', commentCount: 69 },
+    viewer: null,
+    follow: null,
+    canParticipate: false,
+    blockedReason: 'signin',
+    blockedMessage: messages.errors.signin,
+    csrfToken: null,
+    page: { sort: 'top', threads: threads(), nextCursor: 'next-page' },
+    focusCommentId: null,
+    limits: { maxLength: 5000, editWindowMinutes: 60, indentDepth: 3 },
+    now: NOW,
+    ...over,
+  };
+}
+
+const render = (s: DiscussionState) => renderToString(<Discussion state={s} />);
+const m = messages.widget;
+
+describe('Discussion (server render)', () => {
+  it('is a labelled section headed by the comment count', () => {
+    const html = render(state());
+    expect(html).toMatch(/^<section id="comments"[^>]*aria-labelledby="parley-count"/);
+    expect(html).toMatch(/<h2 id="parley-count">69 Comments<\/h2>/);
+    expect(render(state({ article: { ...state().article, commentCount: 1 } }))).toContain('>1 Comment</h2>');
+  });
+
+  it('renders the sorts as links that work without JavaScript, the current one marked', () => {
+    const html = render(state({ page: { sort: 'newest', threads: threads(), nextCursor: null } }));
+    expect(html).toContain('<a href="?sort=top#comments">Most Voted</a>');
+    expect(html).toContain('<a href="?sort=newest#comments" aria-current="true">Newest</a>');
+    expect(html).toContain('<a href="?sort=oldest#comments">Oldest</a>');
+    expect(html.match(/aria-current=/g)).toHaveLength(1);
+    expect(html).toMatch(/<a[^>]*href="\?sort=newest#comments"[^>]*>View all comments<\/a>/);
+  });
+
+  it('shows each comment as an article with its author, time and permalink', () => {
+    const html = render(state());
+    expect(html).toMatch(/<article id="comment-1"[^>]*aria-labelledby="comment-1-author"/);
+    expect(html).toContain('<span id="comment-1-author" class="parley-author">Carlos Danger</span>');
+    expect(html).toContain(`<time datetime="${TWO_DAYS_AGO}"`);
+    // Relative to the server's clock in the state, so hydration sees the same text.
+    expect(html).toMatch(/<time datetime="[^"]+" title="[^"]+">2 days ago<\/time>/);
+    expect(html).toContain(`aria-label="${m.permalinkLabel}"`);
+    expect(html).toContain('href="?comment=1#comment-1"');
+    expect(html).toContain('<div class="parley-body"><p>It will be very interesting.</p></div>');
+  });
+
+  it('indents replies and names whom they answer', () => {
+    const html = render(state());
+    expect(html).toMatch(/<article id="comment-2" class="parley-comment indent-1"/);
+    expect(html).toContain('Reply to Carlos Danger');
+    // Replies come right after their parent, before the next thread.
+    expect(html.indexOf('id="comment-2"')).toBeGreaterThan(html.indexOf('id="comment-1"'));
+    expect(html.indexOf('id="comment-2"')).toBeLessThan(html.indexOf('id="comment-4"'));
+  });
+
+  it('says when and by whom a comment was last edited', () => {
+    const html = render(state());
+    expect(html).toMatch(/Last edited <time datetime="2024-11-10T17:00:00.000Z"[^>]*>2 days ago<\/time> by El Uro/);
+  });
+
+  it('keeps a placeholder for a deleted comment and still shows its replies', () => {
+    const html = render(state());
+    expect(html).toContain('<p id="comment-4-gone" class="parley-deleted">This comment was deleted</p>');
+    // Said once: the author slot stays empty rather than repeating it.
+    expect(html.split('This comment was deleted')).toHaveLength(2);
+    expect(html).toContain('id="comment-5"');
+    expect(html).toContain('Still here.');
+    const deleted = html.slice(html.indexOf('<article id="comment-4"'), html.indexOf('<article id="comment-5"'));
+    expect(deleted).not.toContain('Up vote');
+    expect(deleted).not.toContain('>Reply<');
+  });
+
+  it('marks comments awaiting moderation', () => {
+    const pending = comment({ id: 50, status: 'pending', name: 'Martin M' });
+    const html = render(state({ page: { sort: 'top', threads: [{ comment: pending, replies: [], repliesCursor: null, moreReplies: 0 }], nextCursor: null } }));
+    expect(html).toContain(`<span class="parley-badge">${m.pending}</span>`);
+  });
+
+  it('offers more replies and the next page as links before the script runs', () => {
+    const html = render(state());
+    expect(html).toContain('<a href="?comment=1#comment-1">Show 2 more replies</a>');
+    expect(html).toContain('<a href="?sort=top&amp;cursor=next-page#comments">Load more</a>');
+    expect(render(state({ page: { sort: 'top', threads: threads(), nextCursor: null } }))).not.toContain('Load more');
+  });
+
+  it('invites a signed-out reader to subscribe or sign in, with no composer', () => {
+    const html = render(state());
+    expect(html).toContain('<h3 id="parley-join-heading">Join the discussion</h3>');
+    expect(html).toContain('To join the discussion in the comments, become a paid subscriber.');
+    expect(html).toContain(m.joinBenefits);
+    expect(html).toContain(`href="/subscribe?return=${encodeURIComponent('/articles/what-trump-will-do')}"`);
+    expect(html).toContain(`href="/signin?return=${encodeURIComponent('/articles/what-trump-will-do#comments')}"`);
+    expect(html).not.toContain('<textarea');
+    expect(html).not.toContain('Signed in as');
+  });
+
+  it('invites a signed-in non-subscriber to subscribe, without a sign-in link', () => {
+    const html = render(state({ viewer: reader, blockedReason: 'subscribe', blockedMessage: messages.errors.subscribe, csrfToken: 'tok' }));
+    expect(html).toContain('Join the discussion');
+    expect(html).toContain('>Subscribe</a>');
+    expect(html).not.toContain('>Sign in</a>');
+    expect(html).toContain('Signed in as Martin M');
+    expect(html).not.toContain('<textarea');
+    // Votes and Reply stay visible; using them opens the subscribe prompt (needs the script).
+    expect(html).toContain('<span class="parley-sr">Up vote</span>');
+    expect(html).toContain('<button type="button" aria-haspopup="dialog">Reply</button>');
+  });
+
+  it('says when comments are closed', () => {
+    const html = render(state({ article: { ...state().article, policy: 'closed' }, blockedReason: 'closed', blockedMessage: messages.errors.closed }));
+    expect(html).toContain(m.closed);
+    expect(html).not.toContain('Join the discussion');
+    expect(html).not.toContain('<textarea');
+  });
+
+  it('gives a subscriber a labelled composer with a counter and a Markdown hint', () => {
+    const html = render(state({ viewer: subscriber, canParticipate: true, blockedReason: null, blockedMessage: null, csrfToken: 'tok' }));
+    expect(html).not.toContain('Join the discussion');
+    expect(html).toMatch(/<label for="parley-new"[^>]*>Write a comment<\/label>/);
+    expect(html).toMatch(/<textarea[^>]*id="parley-new"/);
+    expect(html).toContain('0 / 5,000');
+    expect(html).toContain('Markdown');
+    expect(html).toMatch(/<button type="submit"[^>]*>Post<\/button>/);
+    expect(html).toContain('Signed in as Jon Hawksley');
+  });
+
+  it('shows edit and delete only on comments the viewer may change', () => {
+    const mine = comment({ id: 60, name: 'Jon Hawksley', author: { id: subscriber.id, name: 'Jon Hawksley' }, canEdit: true, canDelete: true });
+    const theirs = comment({ id: 61, name: 'Kent Ausburn' });
+    const page = { sort: 'top' as const, threads: [mine, theirs].map((c) => ({ comment: c, replies: [], repliesCursor: null, moreReplies: 0 })), nextCursor: null };
+    const html = render(state({ viewer: subscriber, canParticipate: true, blockedReason: null, blockedMessage: null, csrfToken: 'tok', page }));
+    const first = html.slice(html.indexOf('<article id="comment-60"'), html.indexOf('<article id="comment-61"'));
+    const second = html.slice(html.indexOf('<article id="comment-61"'));
+    expect(first).toContain('>Edit<');
+    expect(first).toContain('>Delete<');
+    expect(first).toContain(`title="${m.ownComment}"`);
+    expect(second).not.toContain('>Edit<');
+    expect(second).not.toContain('>Delete<');
+    expect(second).toContain('>Reply<');
+    expect(second).toContain('>Quote<');
+  });
+
+  it('renders vote buttons with counts and pressed state', () => {
+    const voted = comment({ id: 70, up: 12, down: 2, myVote: 1 });
+    const page = { sort: 'top' as const, threads: [{ comment: voted, replies: [], repliesCursor: null, moreReplies: 0 }], nextCursor: null };
+    const html = render(state({ viewer: subscriber, canParticipate: true, blockedReason: null, blockedMessage: null, page }));
+    expect(html).toMatch(/<button type="button" aria-pressed="true"[^>]*>.*?Up vote.*?12.*?<\/button>/);
+    expect(html).toMatch(/<button type="button" aria-pressed="false"[^>]*>.*?Down vote.*?2.*?<\/button>/);
+  });
+
+  it('escapes names and other fields, and adds nothing executable to a body', () => {
+    const html = render(state());
+    expect(html).not.toContain(HOSTILE_NAME);
+    expect(html).toContain('&lt;img src=x onerror=alert(1)>');
+    // The body's escaped script text appears once, as text, and never as a tag.
+    expect(html).not.toMatch(/<script/i);
+    expect(html.split('&lt;script&gt;alert(1)&lt;/script&gt;')).toHaveLength(2);
+    expect(html).not.toMatch(/<img/i);
+  });
+
+  it('has an empty polite status region for announcements', () => {
+    expect(render(state())).toContain('<p class="parley-sr" role="status" aria-live="polite"></p>');
+  });
+
+  it('renders the same markup for the same state (hydration needs it)', () => {
+    expect(render(state())).toBe(render(state()));
+  });
+});
