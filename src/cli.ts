@@ -3,7 +3,9 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { seedDemo } from './demo/seed.js';
 import { createParley } from './server.js';
+import { messages } from './messages.js';
 import { nameFromEmail } from './services/accounts.js';
+import { exportCommand, importCommand, IMPORT_KINDS, type ImportKind } from './services/import/command.js';
 import { connect } from './store/connect.js';
 import { migrate } from './store/migrate.js';
 
@@ -15,6 +17,9 @@ const USAGE = `Usage: parley <command>
   users grant EMAIL [--until YYYY-MM-DD]   make EMAIL a subscriber (manually)
   users revoke EMAIL            end EMAIL's manual subscription
   users role EMAIL reader|moderator|admin   set EMAIL's role (creates the account if new)
+  import disqus|wordpress FILE.xml   import comments from a Disqus or WordPress (WXR) export
+  import parley FILE            restore a Parley export into an empty database
+  export --format json FILE     write every article, user, comment, vote and follow as NDJSON
 
 Configuration comes from environment variables; see README.md.`;
 
@@ -85,6 +90,19 @@ async function main(argv: string[]): Promise<void> {
       } finally {
         await parley.close();
       }
+      return;
+    }
+    case 'import': {
+      const [kind, file, ...extra] = parseArgs({ args: rest, allowPositionals: true, options: {} }).positionals;
+      if (!IMPORT_KINDS.includes(kind as ImportKind) || !file || extra.length) throw new UsageError('import needs a kind (disqus, wordpress or parley) and one file');
+      process.stdout.write(`${await importCommand(config.DATABASE_URL, kind as ImportKind, file)}\n`);
+      return;
+    }
+    case 'export': {
+      const { positionals, values } = parseArgs({ args: rest, allowPositionals: true, options: { format: { type: 'string', default: 'json' } } });
+      if (values.format !== 'json') throw new UsageError(messages.importer.unknownFormat(values.format ?? ''));
+      if (positionals.length !== 1) throw new UsageError('export needs one file to write');
+      process.stdout.write(`${await exportCommand(config.DATABASE_URL, positionals[0]!)}\n`);
       return;
     }
     default:

@@ -9,7 +9,8 @@ export const importer = {
   notWordPress: (root: string) => `this is not a WordPress export (its root element is <${root}>, not <rss>)`,
   pendingReason: (source: string) => `Awaiting approval when imported from ${source}`,
   deletedAuthor: '[deleted]',
-  progress: (percent: number, items: string, rate: string, eta: string) => `${percent}% · ${items} comments · ${rate}/s · ${eta} left`,
+  progress: (percent: number, items: string, unit: string, rate: string, eta: string) => `${percent}% · ${items} ${unit} · ${rate}/s · ${eta} left`,
+  units: { comments: 'comments', records: 'records' },
   summary: (r: {
     source: string;
     comments: number;

@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Kysely } from 'kysely';
+import { CompiledQuery, PostgresAdapter, sql, type Insertable, type Kysely } from 'kysely';
 import type { Dialect } from './connect.js';
 import type { CommentsTable, Database } from './schema.js';
 
@@ -22,31 +22,50 @@ export async function hasImported(db: Kysely<Database>, source: string): Promise
   return r !== undefined;
 }
 
-/** Comments already imported from `source`, by their id there. */
-export async function findImported(db: Kysely<Database>, source: string, ids: readonly string[]): Promise<Map<string, PlacedComment>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('comments')
-    .select(['id', 'root_id', 'depth', 'article_id', 'import_id'])
-    .where('import_source', '=', source)
-    .where('import_id', 'in', [...ids])
-    .execute();
-  return new Map(rows.map((r) => [r.import_id!, { id: Number(r.id), rootId: r.root_id === null ? null : Number(r.root_id), depth: r.depth, articleId: Number(r.article_id) }]));
+/*
+ * The statements an import runs once per comment are written out and sent as they are: building
+ * them with Kysely's query builder costs more time than SQLite takes to run them. The connection
+ * keeps each prepared statement by its text (see connect.ts).
+ */
+const COMMENT_COLUMNS = ['article_id', 'parent_id', 'root_id', 'depth', 'author_id', 'body_src', 'body_html', 'status', 'created_at', 'edited_at', 'edited_by', 'score', 'up', 'down', 'reply_count', 'rank_score', 'pinned', 'locked', 'moderation_reason', 'import_source', 'import_id'] as const;
+export type ImportedCommentRow = { [K in (typeof COMMENT_COLUMNS)[number]]-?: Exclude<Insertable<CommentsTable>[K], undefined> };
+
+const texts = new WeakMap<object, Map<string, string>>();
+/** `?` placeholders become `$1, $2...` on PostgreSQL; the result is cached per dialect. */
+function statement(db: Kysely<Database>, text: string): string {
+  const adapter = db.getExecutor().adapter;
+  let cache = texts.get(adapter);
+  if (!cache) texts.set(adapter, (cache = new Map()));
+  let out = cache.get(text);
+  if (out === undefined) {
+    let i = 0;
+    out = adapter instanceof PostgresAdapter ? text.replace(/\?/g, () => `$${++i}`) : text;
+    cache.set(text, out);
+  }
+  return out;
 }
 
+async function run<R>(db: Kysely<Database>, text: string, params: unknown[]): Promise<R[]> {
+  return (await db.executeQuery<R>(CompiledQuery.raw(statement(db, text), params))).rows;
+}
+
+const FIND_IMPORTED = 'select id, root_id, depth, article_id from comments where import_source = ? and import_id = ?';
+/** A comment already imported from `source`, by its id there. */
+export async function findImported(db: Kysely<Database>, source: string, id: string): Promise<PlacedComment | null> {
+  const [r] = await run<{ id: number; root_id: number | null; depth: number; article_id: number }>(db, FIND_IMPORTED, [source, id]);
+  return r ? { id: Number(r.id), rootId: r.root_id === null ? null : Number(r.root_id), depth: r.depth, articleId: Number(r.article_id) } : null;
+}
+
+const INSERT_COMMENT = `insert into comments (${COMMENT_COLUMNS.join(', ')}) values (${COMMENT_COLUMNS.map(() => '?').join(', ')}) on conflict (import_source, import_id) do nothing returning id`;
 /** Inserts an imported comment; null when one with the same source id is already there. */
-export async function insertImportedComment(db: Kysely<Database>, row: Insertable<CommentsTable>): Promise<number | null> {
-  const r = await db
-    .insertInto('comments')
-    .values(row)
-    .onConflict((oc) => oc.columns(['import_source', 'import_id']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
+export async function insertImportedComment(db: Kysely<Database>, row: ImportedCommentRow): Promise<number | null> {
+  const [r] = await run<{ id: number }>(db, INSERT_COMMENT, COMMENT_COLUMNS.map((c) => row[c]));
   return r ? Number(r.id) : null;
 }
 
+const INSERT_REVISION = 'insert into comment_revisions (comment_id, body_src, editor_id, created_at) values (?, ?, ?, ?)';
 export async function insertRevision(db: Kysely<Database>, commentId: number, bodySrc: string, editorId: number, at: number): Promise<void> {
-  await db.insertInto('comment_revisions').values({ comment_id: commentId, body_src: bodySrc, editor_id: editorId, created_at: at }).execute();
+  await run(db, INSERT_REVISION, [commentId, bodySrc, editorId, at]);
 }
 
 export async function articleIdByUrl(db: Kysely<Database>, urls: readonly string[]): Promise<number | null> {
@@ -86,18 +105,16 @@ export async function insertArticle(db: Kysely<Database>, a: { slug: string; url
   return Number(r.id);
 }
 
+const USER_BY_EMAIL = 'select id from users where email = ?';
 export async function userIdByEmail(db: Kysely<Database>, email: string): Promise<number | null> {
-  const r = await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
+  const [r] = await run<{ id: number }>(db, USER_BY_EMAIL, [email]);
   return r ? Number(r.id) : null;
 }
 
+const INSERT_USER = "insert into users (email, display_name, role, created_at, suspended_until, banned) values (?, ?, 'reader', ?, null, 0) returning id";
 export async function insertUser(db: Kysely<Database>, u: { email: string; name: string; createdAt: number }): Promise<number> {
-  const r = await db
-    .insertInto('users')
-    .values({ email: u.email, display_name: u.name, role: 'reader', created_at: u.createdAt, suspended_until: null, banned: 0 })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return Number(r.id);
+  const [r] = await run<{ id: number }>(db, INSERT_USER, [u.email, u.name, u.createdAt]);
+  return Number(r!.id);
 }
 
 /** Adds to counters by id, grouping equal deltas so a large import costs few statements. */

@@ -23,6 +23,7 @@ const BLOCK = new Set([
   'section', 'article', 'header', 'footer', 'aside', 'nav', 'main', 'figure', 'figcaption', 'dl', 'dt', 'dd', 'address', 'details', 'summary', 'form', 'fieldset', 'center',
 ]);
 const HEADING = /^h[1-6]$/;
+const LIST_START = /^(?:- |\d{1,9}\. )/;
 const LINKABLE = /^(?:https?:\/\/[^\s/?#\\]|mailto:[^\s])/i;
 
 /** Turns stored HTML into the Markdown subset comments use; '' when nothing readable is left. */
@@ -120,7 +121,9 @@ function list(el: DomElement, opts: HtmlToMarkdownOptions): string[] {
   const items: string[] = [];
   for (const child of el.children) {
     // Stray text or elements between <li>s still belong to the list's content.
-    const content = DomUtils.isTag(child) && child.name === 'li' ? blocks(child.children, opts).join('\n\n') : blocks([child], opts).join('\n\n');
+    const parts = DomUtils.isTag(child) && child.name === 'li' ? blocks(child.children, opts) : blocks([child], opts);
+    // A nested list right under the item's text keeps the list tight (no blank line, no <p>s).
+    const content = parts.reduce((acc, b, i) => (i === 0 ? b : `${acc}${LIST_START.test(b) ? '\n' : '\n\n'}${b}`), '');
     if (!content) continue;
     const marker = ordered ? `${n++}. ` : '- ';
     const pad = ' '.repeat(marker.length);

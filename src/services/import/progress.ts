@@ -27,18 +27,23 @@ function duration(seconds: number): string {
  * A bar redrawn in place on a terminal; elsewhere (a log, CI) a plain line every tenth of the
  * file or every 15 seconds, whichever comes first, so logs stay short and still show life.
  */
-export function progressBar(total: number, out: Out = process.stderr, now: () => number = () => Date.now()): Progress {
+export function progressBar(total: number, opts: { out?: Out; unit?: string; now?: () => number } = {}): Progress {
+  const out = opts.out ?? process.stderr;
+  const now = opts.now ?? (() => Date.now());
+  const unit = opts.unit ?? messages.importer.units.comments;
   const started = now();
   let lastDraw = 0;
   let lastTenth = -1;
   let lastLine = started;
   let drawn = false;
+  let last: { done: number; items: number } | null = null;
+  let printed: { done: number; items: number } | null = null;
   const line = (done: number, items: number) => {
     const secs = (now() - started) / 1000;
     const frac = total > 0 ? Math.min(1, done / total) : 0;
     const rate = secs > 0 ? items / secs : 0;
     const eta = frac > 0 ? (secs / frac) * (1 - frac) : NaN;
-    return { frac, text: messages.importer.progress(Math.floor(frac * 100), fmt(items), fmt(rate), duration(eta)) };
+    return { frac, text: messages.importer.progress(Math.floor(frac * 100), fmt(items), unit, fmt(rate), duration(eta)) };
   };
   return {
     update(done, items) {
@@ -56,14 +61,18 @@ export function progressBar(total: number, out: Out = process.stderr, now: () =>
       }
       const { frac, text } = line(done, items);
       const tenth = Math.floor(frac * 10);
+      last = { done, items };
       if (tenth > lastTenth || t - lastLine >= 15_000) {
         lastTenth = tenth;
         lastLine = t;
+        printed = last;
         out.write(`${text}\n`);
       }
     },
     finish() {
       if (drawn) out.write('\n');
+      // The closing state, unless the last line already showed it.
+      else if (last && (printed?.done !== last.done || printed.items !== last.items)) out.write(`${line(last.done, last.items).text}\n`);
     },
   };
 }

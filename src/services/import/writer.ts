@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { Insertable, Kysely } from 'kysely';
+import { stat } from 'node:fs/promises';
+import type { Kysely } from 'kysely';
 import { messages } from '../../messages.js';
 import { renderMarkdown } from '../../render/markdown.js';
 import * as bulk from '../../store/bulk.js';
-import type { CommentsTable, Database } from '../../store/schema.js';
+import type { Database } from '../../store/schema.js';
 import { nameFromEmail } from '../accounts.js';
 import { htmlToMarkdown, htmlToText } from './html-to-markdown.js';
+import { silentProgress, type Progress } from './progress.js';
 
 export type ImportSource = 'disqus' | 'wordpress';
 export type SkipReason = 'spam' | 'trash' | 'deleted' | 'pingback' | 'other' | 'empty' | 'noThread';
@@ -232,7 +234,7 @@ export class ImportWriter {
   private async find(sourceId: string): Promise<Placed | null> {
     const hit = this.placed.get(sourceId);
     if (hit) return hit;
-    const found = (await bulk.findImported(this.db, this.source, [sourceId])).get(sourceId) ?? null;
+    const found = await bulk.findImported(this.db, this.source, sourceId);
     if (found) this.placed.set(sourceId, found);
     return found;
   }
@@ -276,7 +278,7 @@ export class ImportWriter {
     const down = Math.max(0, c.votes?.down ?? 0);
     const rootId = parent ? (parent.rootId ?? parent.id) : null;
     const depth = parent ? parent.depth + 1 : 0;
-    const row: Insertable<CommentsTable> = {
+    const row: bulk.ImportedCommentRow = {
       article_id: articleId,
       parent_id: parent?.id ?? null,
       root_id: rootId,
@@ -295,7 +297,8 @@ export class ImportWriter {
       // Votes cast elsewhere cannot be checked for vote rings; they count towards 'top' as cast.
       rank_score: up - down,
       pinned: c.pinned && !parent ? 1 : 0,
-      locked: c.locked ? 1 : 0,
+      // Parley pins and locks whole threads, so only a top-level comment carries either.
+      locked: c.locked && !parent ? 1 : 0,
       moderation_reason: c.status === 'pending' ? messages.importer.pendingReason(this.source) : null,
       import_source: this.source,
       import_id: c.sourceId,
@@ -346,6 +349,10 @@ export class ImportWriter {
       up: 0,
       down: 0,
       reply_count: 0,
+      rank_score: 0,
+      pinned: 0,
+      locked: 0,
+      moderation_reason: null,
       import_source: this.source,
       import_id: s.sourceId,
     });
@@ -380,7 +387,8 @@ export class ImportWriter {
   private async article(t: ImportedThread, firstCommentAt: Date): Promise<number> {
     const cached = this.articles.get(t.key);
     if (cached !== undefined) return cached;
-    const url = t.url?.trim() || null;
+    // Only web addresses are kept: an export is input like any other.
+    const url = /^https?:\/\/\S+$/i.test(t.url?.trim() ?? '') ? t.url!.trim() : null;
     let id: number | null = null;
     if (url) id = await bulk.articleIdByUrl(this.db, url.endsWith('/') ? [url, url.slice(0, -1)] : [url, `${url}/`]);
     const base = slugify(t.slug ?? '') || slugFromUrl(url) || slugify(htmlToText(t.title)) || 'imported';
@@ -434,5 +442,32 @@ export class ImportWriter {
     const email = `deleted@${this.source}.import.invalid`;
     this.placeholderAuthor = (await bulk.userIdByEmail(this.db, email)) ?? (await bulk.insertUser(this.db, { email, name: messages.importer.deletedAuthor, createdAt: this.now.getTime() }));
     return this.placeholderAuthor;
+  }
+}
+
+export interface ImportOptions {
+  progress?: Progress;
+  /** The time recorded as the import's (new articles' `updated_at`); defaults to now. */
+  now?: Date;
+}
+
+/**
+ * Runs one import in one transaction: a file that turns out to be broken halfway leaves the
+ * database exactly as it was.
+ */
+export async function runImport(db: Kysely<Database>, source: ImportSource, file: string, opts: ImportOptions, body: (w: ImportWriter, onBytes: (bytes: number) => void) => Promise<void>): Promise<ImportReport> {
+  const progress = opts.progress ?? silentProgress;
+  const total = (await stat(file)).size;
+  const work = async (trx: Kysely<Database>) => {
+    const w = await ImportWriter.open(trx, source, opts.now ?? new Date());
+    await body(w, (bytes) => progress.update(bytes, w.seen));
+    const report = await w.finish();
+    progress.update(total, w.seen);
+    return report;
+  };
+  try {
+    return db.isTransaction ? await work(db) : await db.transaction().execute(work);
+  } finally {
+    progress.finish();
   }
 }

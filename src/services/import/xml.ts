@@ -33,7 +33,7 @@ export function childText(n: XNode, name: string): string {
   return child(n, name)?.text.trim() ?? '';
 }
 
-export type XmlEvent = { kind: 'node'; path: readonly string[]; node: XNode } | { kind: 'open' | 'close'; path: readonly string[]; line: number };
+export type XmlEvent = { kind: 'node'; path: readonly string[]; node: XNode } | { kind: 'open'; path: readonly string[]; line: number } | { kind: 'close'; path: readonly string[]; line: number };
 
 export interface XmlReadOptions {
   /** Elements (by path of names from the root) delivered whole, with their subtree. */
@@ -59,7 +59,7 @@ export async function* readXml(file: string, opts: XmlReadOptions): AsyncGenerat
   parser.on('opentag', (tag) => {
     path.push(tag.name);
     const attrs: Record<string, string> = {};
-    for (const [k, v] of Object.entries(tag.attributes)) attrs[k] = typeof v === 'string' ? v : v.value;
+    for (const [k, v] of Object.entries(tag.attributes)) attrs[k] = String(v);
     if (open.length > 0 || opts.capture(path)) {
       const node: XNode = { name: tag.name, attrs, children: [], text: '', line: parser.line };
       open.at(-1)?.children.push(node);
@@ -94,11 +94,11 @@ export async function* readXml(file: string, opts: XmlReadOptions): AsyncGenerat
       try {
         textChunk = decoder.decode(chunk, { stream: true });
       } catch {
-        throw new ImportError(parser.line, messages.importer.badEncoding(decoder.encoding));
+        throw new ImportError(parser.line + linesBeforeInvalid(chunk, decoder.encoding), messages.importer.badEncoding(decoder.encoding));
       }
       parser.write(textChunk);
-      opts.onBytes?.(bytes);
       while (queue.length) yield queue.shift()!;
+      opts.onBytes?.(bytes);
     }
     try {
       if (decoder) parser.write(decoder.decode());
@@ -110,6 +110,13 @@ export async function* readXml(file: string, opts: XmlReadOptions): AsyncGenerat
   } finally {
     stream.destroy();
   }
+}
+
+/** Line breaks in a chunk before its first undecodable byte (the parser has read up to the chunk). */
+function linesBeforeInvalid(chunk: Buffer, encoding: string): number {
+  const text = new TextDecoder(encoding).decode(chunk);
+  const bad = text.indexOf('\uFFFD');
+  return (bad < 0 ? text : text.slice(0, bad)).split('\n').length - 1;
 }
 
 /** The file's encoding from its byte-order mark or its `<?xml ... encoding="..."?>`. */
@@ -127,4 +134,25 @@ function decoderFor(head: Buffer): TextDecoder {
   } catch {
     throw new ImportError(1, messages.importer.unknownEncoding(label));
   }
+}
+
+/**
+ * A time as the exports write it: ISO 8601 (Disqus) or `YYYY-MM-DD HH:MM:SS` (WordPress), UTC
+ * unless an offset is given. Anything else stops the import at that line.
+ */
+export function parseTime(value: string, line: number, what: string): Date {
+  const v = value.trim();
+  let iso = v.replace(/^(\d{4}-\d\d-\d\d) /, '$1T');
+  if (!/(?:Z|[+-]\d\d:?\d\d)$/i.test(iso)) iso += 'Z';
+  const t = Date.parse(iso);
+  if (!/^\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?(?:Z|[+-]\d\d:?\d\d)?$/i.test(v) || Number.isNaN(t)) throw new ImportError(line, messages.importer.badDate(what, value));
+  return new Date(t);
+}
+
+/** The `dsq:id`-style id attribute of an element, whatever its namespace prefix. */
+export function idAttr(n: XNode): string {
+  const dsq = n.attrs['dsq:id'];
+  if (dsq !== undefined) return dsq.trim();
+  for (const k in n.attrs) if (local(k) === 'id') return n.attrs[k]!.trim();
+  return '';
 }
