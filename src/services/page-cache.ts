@@ -7,7 +7,7 @@ import type { EventBus } from '../events/bus.js';
  * event it received.
  */
 export class PageCache<T> {
-  private readonly entries = new Map<string, { articleId: number; value: T }>();
+  private readonly entries = new Map<string, { articleId: number; value: T; at: number }>();
   /** Bumped by each event, so a page computed across an event is not kept. */
   private readonly generation = new Map<number, number>();
   private readonly unsubscribe: () => void;
@@ -15,6 +15,8 @@ export class PageCache<T> {
   constructor(
     bus: EventBus,
     private readonly max = 2000,
+    // A ceiling on staleness for writes no event announces (an import run from the command line).
+    private readonly maxAgeMs = 60_000,
   ) {
     this.unsubscribe = bus.subscribe((w) => this.invalidate(w.articleId));
   }
@@ -22,7 +24,7 @@ export class PageCache<T> {
   async get(articleId: number, key: string, compute: () => Promise<T>): Promise<T> {
     const full = `${articleId}:${key}`;
     const hit = this.entries.get(full);
-    if (hit) {
+    if (hit && Date.now() - hit.at < this.maxAgeMs) {
       // Refresh recency: Map iteration order is insertion order, so this keeps LRU order.
       this.entries.delete(full);
       this.entries.set(full, hit);
@@ -31,7 +33,7 @@ export class PageCache<T> {
     const gen = this.generation.get(articleId) ?? 0;
     const value = await compute();
     if ((this.generation.get(articleId) ?? 0) === gen) {
-      this.entries.set(full, { articleId, value });
+      this.entries.set(full, { articleId, value, at: Date.now() });
       if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
     }
     return value;
