@@ -5,9 +5,10 @@ import type { Discussions } from './discussion.js';
 
 export interface LiveEvent {
   id: number;
-  type: DiscussionEventType;
+  /** `comment.hidden`: a comment readers could see left their view (moderation); drop it. */
+  type: DiscussionEventType | 'comment.hidden';
   /** The comment as an anonymous reader sees it now; the widget adds the viewer's own rights. */
-  comment: CommentView;
+  comment: CommentView | { id: number };
   commentCount: number;
 }
 
@@ -81,9 +82,11 @@ export class LiveHub {
   private async hydrate(articleId: number, events: { id: number; type: DiscussionEventType; commentId: number }[]): Promise<LiveEvent[]> {
     const views = await this.discussions.publicViews([...new Set(events.map((e) => e.commentId))]);
     const count = (await this.store.articleById(articleId))?.commentCount ?? 0;
-    return events.flatMap((e) => {
+    return events.flatMap((e): LiveEvent[] => {
       const comment = views.get(e.commentId);
-      return comment ? [{ id: e.id, type: e.type, comment, commentCount: count }] : [];
+      if (comment) return [{ id: e.id, type: e.type, comment, commentCount: count }];
+      // A new comment held for moderation was never shown: say nothing, not even its id.
+      return e.type === 'comment.created' ? [] : [{ id: e.id, type: 'comment.hidden', comment: { id: e.commentId }, commentCount: count }];
     });
   }
 

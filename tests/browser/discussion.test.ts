@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { hashToken } from '../../src/services/accounts.js';
 import { expectAccessible, launchBrowser, watchConsole } from '../support/browser.js';
 import { freePort } from '../support/process.js';
 import { startParley, TestClock, type TestParley } from '../support/harness.js';
@@ -171,6 +172,13 @@ describe('the discussion in a real browser', () => {
     await expect.poll(() => watcher.locator(`#comment-${posted.comment.id}`).getByRole('button', { name: /Up vote/ }).textContent(), { timeout: 10_000 }).toContain('1');
     await top.getByRole('button', { name: 'Show 1 new comment' }).click();
     await top.locator(`#comment-${posted.comment.id}`).waitFor();
+    // A moderator rejects it: open pages drop it without a reload.
+    const mod = await p.store.ensureUser('mod@example.com', 'Mod', new Date());
+    await p.store.setRole(mod.id, 'moderator');
+    await p.store.createSession(hashToken('mod-session'), mod.id, 'mod-csrf', new Date(), new Date(Date.now() + 3600_000));
+    const rejected = await p.app.inject({ method: 'POST', url: `/api/v1/admin/comments/${posted.comment.id}/reject`, headers: { cookie: 'parley_session=mod-session', 'x-csrf-token': 'mod-csrf' }, payload: { reason: 'test' } });
+    expect(rejected.statusCode).toBe(200);
+    await watcher.locator(`#comment-${posted.comment.id}`).waitFor({ state: 'detached', timeout: 10_000 });
     await watcherCtx.close();
   });
 

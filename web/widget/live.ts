@@ -2,7 +2,7 @@ import type { CommentView, SortOrder, ThreadView } from '../../src/domain/types.
 import type * as Model from './model.js';
 
 export interface LiveMessage {
-  type: 'comment.created' | 'comment.edited' | 'comment.deleted' | 'comment.voted' | 'reset';
+  type: 'comment.created' | 'comment.edited' | 'comment.deleted' | 'comment.voted' | 'comment.hidden' | 'reset';
   comment?: CommentView;
   commentCount?: number;
 }
@@ -17,7 +17,7 @@ export function followLive(url: string, onMessage: (m: LiveMessage) => void): ()
   let source: EventSource | null = null;
   let lastId = '';
   let hiddenTimer: ReturnType<typeof setTimeout> | null = null;
-  const types: LiveMessage['type'][] = ['comment.created', 'comment.edited', 'comment.deleted', 'comment.voted', 'reset'];
+  const types: LiveMessage['type'][] = ['comment.created', 'comment.edited', 'comment.deleted', 'comment.voted', 'comment.hidden', 'reset'];
 
   const open = () => {
     if (source) return;
@@ -83,6 +83,11 @@ export function applyLive(msg: LiveMessage, x: LiveContext): void {
   const c = msg.comment;
   if (!c) return;
   const shown = model.findComment(x.threads, c.id);
+  if (msg.type === 'comment.hidden') {
+    // Moderators hid it: it goes, with its thread when it was the thread's first comment.
+    x.setThreads((ts) => ts.filter((t) => t.comment.id !== c.id).map((t) => (t.replies.some((r) => r.id === c.id) ? { ...t, replies: t.replies.filter((r) => r.id !== c.id) } : t)));
+    return;
+  }
   if (msg.type === 'comment.created') {
     if (shown) return;
     if (c.parentId !== null) {
