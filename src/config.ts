@@ -42,6 +42,8 @@ const Env = Type.Object({
   SSO_ALG: Type.Union(['HS256', 'RS256', 'ES256', 'EdDSA'].map((l) => Type.Literal(l)), { default: 'HS256' }),
   SSO_AUDIENCE: Type.String({ default: '' }),
   SSO_ISSUER: Type.String({ default: '' }),
+  /** The publisher's sign-in page; `{return}` in it becomes the Parley path to hand the reader back to. */
+  SSO_LOGIN_URL: Type.String({ pattern: '^(https?://.+)?$', default: '' }),
   METER_FREE_ARTICLES: Type.Integer({ minimum: 0, maximum: 100, default: 3 }),
   METER_CRAWLERS_FULL_TEXT: Type.Boolean({ default: false }),
   SECRET_KEY: Type.String({ default: '' }),

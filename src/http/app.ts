@@ -21,6 +21,7 @@ import type { Moderation } from '../services/moderation.js';
 import type { Notifications } from '../services/notifications.js';
 import type { Store } from '../store/store.js';
 import { registerErrorHandling } from './errors.js';
+import { REDACTED_PATHS, serializeRequest } from './log-redaction.js';
 import { accountApiRoutes, accountPageRoutes } from './routes/account.js';
 import { adminApiRoutes, adminPageRoutes, reportRoutes } from './routes/admin.js';
 import { articleRoutes } from './routes/articles.js';
@@ -51,13 +52,12 @@ export interface AppDeps {
   limitsRedis?: Redis | null;
 }
 
-/** Secrets that must never reach a log line. */
-const REDACT = ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'req.headers.authorization', 'res.headers["set-cookie"]'];
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const app = Fastify({
-    logger: { level: config.LOG_LEVEL, redact: REDACT },
+    // Secrets never reach a log line: credential headers are redacted, and so are tokens in URLs.
+    logger: { level: config.LOG_LEVEL, redact: REDACTED_PATHS, serializers: { req: serializeRequest } },
     trustProxy: config.TRUST_PROXY,
     bodyLimit: 256 * 1024,
     // Live event streams never go idle; shutting down must not wait for them.
@@ -133,7 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(ssoPageRoutes, { sso: deps.sso, accounts: deps.accounts, config });
   await app.register(accountPageRoutes, { account: deps.account, billing: deps.billing, accounts: deps.accounts, config });
   await app.register(adminPageRoutes, { moderation: deps.moderation, accounts: deps.accounts, config });
-  await app.register(embedRoutes, { config, store: deps.store, discussions: deps.discussions, accounts: deps.accounts });
+  await app.register(embedRoutes, { config, store: deps.store, discussions: deps.discussions, accounts: deps.accounts, sso: deps.sso });
   await app.register(followPageRoutes, { notifications: deps.notifications, config, accounts: deps.accounts });
   return app;
 }

@@ -7,6 +7,13 @@ import { messages } from '../messages.js';
 import type { Accounts } from '../services/accounts.js';
 
 export const SESSION_COOKIE = 'parley_session';
+/**
+ * The session opened inside an embed frame on a publisher's page of another site. SameSite=Lax
+ * cookies are never sent to a cross-site frame, so this one is SameSite=None and Partitioned
+ * (CHIPS): the browser keeps it for this publisher's pages only, and it works where third-party
+ * cookies are blocked. Partitioned cookies must be Secure; browsers accept that on localhost too.
+ */
+export const EMBED_SESSION_COOKIE = 'parley_embed_session';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -40,7 +47,7 @@ export function registerSession(app: FastifyInstance, accounts: Accounts, config
   app.decorateRequest('sessionToken', null);
 
   app.addHook('preHandler', async (req: FastifyRequest) => {
-    const token = req.cookies[SESSION_COOKIE];
+    const token = req.cookies[SESSION_COOKIE] ?? req.cookies[EMBED_SESSION_COOKIE];
     if (token && token.length <= 100) {
       const s = await accounts.session(token);
       if (s) {
@@ -68,4 +75,15 @@ export function setSessionCookie(reply: FastifyReply, token: string, expiresAt: 
 
 export function clearSessionCookie(reply: FastifyReply, secure: boolean): void {
   reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure });
+  clearEmbedSessionCookie(reply);
+}
+
+const EMBED_COOKIE = { path: '/', httpOnly: true, sameSite: 'none', secure: true, partitioned: true } as const;
+
+export function setEmbedSessionCookie(reply: FastifyReply, token: string, expiresAt: Date): void {
+  reply.setCookie(EMBED_SESSION_COOKIE, token, { ...EMBED_COOKIE, expires: expiresAt });
+}
+
+export function clearEmbedSessionCookie(reply: FastifyReply): void {
+  reply.clearCookie(EMBED_SESSION_COOKIE, EMBED_COOKIE);
 }

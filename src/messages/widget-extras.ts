@@ -4,6 +4,13 @@
  * `messages.widget` with the rest.
  */
 export const widgetExtras = {
+  /** The passage tools laid over the article's text. */
+  passageTools: {
+    toolbar: 'Selected passage',
+    comment: 'Comment on this passage',
+    quote: 'Quote',
+    count: (n: number) => `${n} ${n === 1 ? 'comment' : 'comments'} on this passage`,
+  },
   report: {
     legend: 'Why should moderators look at this comment?',
     reasons: { abuse: 'Abusive or hateful', spam: 'Spam', off_topic: 'Off topic', other: 'Something else' },

@@ -1,3 +1,4 @@
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, watchConsole } from '../support/browser.js';
@@ -11,23 +12,41 @@ describe('embed on a publisher page of another origin', () => {
   let parleyUrl: string;
   let allowed: { url: string; close: () => Promise<void> };
   let refused: { url: string; close: () => Promise<void> };
+  let signedOn: { url: string; close: () => Promise<void> };
+  // Who is signed in on the publisher's own site, as its token endpoint sees it.
+  let publisherReader: { sub: string; email: string; name: string } | null = null;
 
   beforeAll(async () => {
     // The allowed host's port must be known before Parley starts, to put it in the allow-list.
     const hostPort = await freePort();
+    const ssoHostPort = await freePort();
     const port = await freePort();
     parleyUrl = `http://127.0.0.1:${port}`;
-    p = await startParley('sqlite', { EMBED_ALLOWED_ORIGINS: `http://localhost:${hostPort}`, BASE_URL: parleyUrl, EMBED_COMMENT_POLICY: 'members' });
+    const secret = 'the-publisher-and-parley-share-this-secret';
+    p = await startParley('sqlite', {
+      EMBED_ALLOWED_ORIGINS: `http://localhost:${hostPort},http://localhost:${ssoHostPort}`,
+      BASE_URL: parleyUrl,
+      EMBED_COMMENT_POLICY: 'members',
+      SSO_SECRET: secret,
+    });
     await p.app.listen({ port, host: '127.0.0.1' });
     // Same page from two origins: localhost:hostPort is allowed, 127.0.0.1:other is not.
     allowed = await servePage('examples/host.html', { PARLEY_ORIGIN: parleyUrl }, hostPort, 'localhost');
     refused = await servePage('examples/host.html', { PARLEY_ORIGIN: parleyUrl });
+    // A publisher with its own accounts: its page says where the frame gets a sign-on token.
+    const tokenEndpoint = async () => {
+      if (!publisherReader) return '';
+      const now = Math.floor(p.clock.now().getTime() / 1000);
+      return new SignJWT({ ...publisherReader, subscriber: true, aud: parleyUrl, iat: now, exp: now + 120 }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(secret));
+    };
+    signedOn = await servePage('examples/host.html', { PARLEY_ORIGIN: parleyUrl, '<div data-parley-article="host-article-1"': '<div data-parley-sso-url="/parley-token" data-parley-article="host-article-2"' }, ssoHostPort, 'localhost', { '/parley-token': tokenEndpoint });
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
     await allowed?.close();
     await refused?.close();
+    await signedOn?.close();
     await p?.dispose();
   });
 
@@ -65,5 +84,39 @@ describe('embed on a publisher page of another origin', () => {
     expect(res.status).toBe(403);
     expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     await page.close();
+  });
+
+  it("signs the publisher's reader in inside the frame on another site, and out again when they leave the publisher", async () => {
+    publisherReader = { sub: 'member-77', email: 'member77@publisher.example', name: 'Ines Member' };
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems = watchConsole(page);
+    await page.goto(signedOn.url);
+    await page.mouse.wheel(0, 5000);
+    const frame = page.frameLocator('iframe[title="Comments"]');
+    await frame.getByText('Signed in as Ines Member').waitFor({ timeout: 15_000 });
+    // The session cookie is partitioned: it lives under the publisher's site, not as a third-party cookie.
+    const cookie = (await context.cookies(parleyUrl)).find((c) => c.name === 'parley_embed_session');
+    expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'None', partitionKey: expect.stringContaining('localhost') });
+    // The token never stays in the frame's address.
+    const src = page.frames().find((f) => f.url().includes('/embed/frame'))!.url();
+    expect(src).not.toContain('sso=');
+    await frame.getByRole('textbox', { name: 'Write a comment' }).fill('Written on the publisher page, signed in by its own accounts.');
+    await frame.getByRole('button', { name: 'Post', exact: true }).click();
+    await frame.getByText('Written on the publisher page, signed in by its own accounts.').waitFor();
+    const user = await p.store.userByEmail('member77@publisher.example');
+    expect(user?.displayName).toBe('Ines Member');
+    const article = (await p.store.listArticles(100)).find((a) => a.url === signedOn.url)!;
+    const stored = await p.discussions.page(article.id, 'newest', undefined, null);
+    expect(stored.threads.map((t) => [t.comment.author?.name, t.comment.bodySrc])).toContainEqual(['Ines Member', 'Written on the publisher page, signed in by its own accounts.']);
+
+    // Signed out on the publisher's site: the next page view's frame is a guest's.
+    publisherReader = null;
+    await page.reload();
+    await page.mouse.wheel(0, 5000);
+    await frame.getByRole('heading', { name: 'Join the discussion' }).waitFor({ timeout: 15_000 });
+    expect(await frame.getByText('Signed in as Ines Member').count()).toBe(0);
+    expect(problems.filter((m) => !m.includes('favicon'))).toEqual([]);
+    await context.close();
   });
 });

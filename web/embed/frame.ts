@@ -5,3 +5,9 @@
 const report = () => parent.postMessage({ parley: 'height', height: document.documentElement.scrollHeight }, '*');
 new ResizeObserver(report).observe(document.body);
 addEventListener('load', report);
+// Signing in and subscribing (/signin, /subscribe) take the whole window: Stripe and the
+// publisher's sign-in page refuse to be framed, and the reader comes back to the host page.
+addEventListener('click', (e) => {
+  const a = (e.target as Element).closest?.('a[href^="/s"]');
+  if (a) a.setAttribute('target', '_top');
+}, true);

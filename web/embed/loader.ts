@@ -9,9 +9,19 @@
   const origin = new URL(script?.src ?? '/', location.href).origin;
   const THEME_KEYS = ['accent', 'bg', 'fg', 'muted', 'border', 'font'];
 
+  /**
+   * With the publisher's single sign-on, the frame opens with a fresh token for the reader signed
+   * in on the host page: fetched from `data-parley-sso-url` (the host's own endpoint, with the
+   * host's cookies) or given in `data-parley-sso`. An empty token means nobody is signed in there.
+   */
   function mount(el: HTMLElement) {
     if (el.dataset.parleyMounted) return;
     el.dataset.parleyMounted = '1';
+    const url = el.dataset.parleySsoUrl;
+    (url ? fetch(url, { credentials: 'include' }).then((r) => (r.ok ? r.text() : ''), () => '') : Promise.resolve(el.dataset.parleySso)).then((t) => open(el, t?.trim()));
+  }
+
+  function open(el: HTMLElement, sso: string | undefined) {
     const q = new URLSearchParams({
       article: el.dataset.parleyArticle ?? '',
       url: el.dataset.parleyUrl || location.href.split('#')[0]!,
@@ -23,6 +33,7 @@
     }
     const m = /^#comment-(\d+)$/.exec(location.hash);
     if (m) q.set('comment', m[1]!);
+    if (sso !== undefined) q.set('sso', sso);
     const frame = document.createElement('iframe');
     frame.src = `${origin}/embed/frame?${q}`;
     frame.title = el.dataset.parleyLabel || 'Comments';

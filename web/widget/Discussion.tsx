@@ -9,7 +9,6 @@ import type { LiveMessage } from './live.js';
 import { addMoreReplies, addReply, appendThreads, commentIdFromHash, findComment, mapComment, prependThread, quoteMarkdown, rootOf } from './model.js';
 import { SortTabs } from './SortTabs.js';
 import { Thread } from './Thread.js';
-import { InlineList } from './InlineList.js';
 import { CommentItem } from './CommentItem.js';
 import type { Anchor } from '../../src/domain/anchoring.js';
 import { useLazy } from './lazy.js';
@@ -22,6 +21,8 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
   const [sort, setSort] = useState<SortOrder>(state.page.sort);
   const [tab, setTab] = useState<SortOrder | 'inline'>(state.page.sort);
   const [inlineList, setInlineList] = useState<CommentView[] | null>(null);
+  // A new object each time the tab is opened, so the list moves focus again even to the same place.
+  const [inlineFocus, setInlineFocus] = useState({ id: 'parley-count' });
   const [passage, setPassage] = useState<Anchor | null>(null);
   const [mainInsert, setMainInsert] = useState<{ text: string; n: number } | null>(null);
   const [hasArticle, setHasArticle] = useState(false);
@@ -40,12 +41,15 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
   const notify = useLazy(() => import('./Notify.js'), mounted);
   const dialog = useLazy(() => import('./SubscribeDialog.js'), dialogOpener !== null);
   const passages = useLazy(() => import('./passages.js'), hasArticle);
+  const inline = useLazy(() => import('./InlineList.js'), tab === 'inline');
   const threadsRef = useRef(threads);
   threadsRef.current = threads;
   const sortRef = useRef(sort);
   sortRef.current = sort;
   const viewerId = state.viewer?.id ?? null;
-  const path = typeof location === 'undefined' ? `/articles/${state.article.slug}` : location.pathname;
+  // The article's own address, also inside the embed frame: Parley sends readers coming back to an
+  // embedded discussion on to the publisher's page.
+  const path = `/articles/${state.article.slug}`;
 
   const announce = (text: string) => {
     setAnnouncement('');
@@ -85,7 +89,7 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
 
   const refreshPassages = async () => {
     const root = articleBody();
-    if (root && passages) setInlineList(await passages.markPassages(root, api, state.article.id, m.passage.count, (start) => void openInline(start)));
+    if (root && passages) setInlineList(await passages.markPassages(root, api, state.article.id, (start) => void openInline(start)));
   };
 
   const openInline = async (start?: number) => {
@@ -93,14 +97,14 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
     const { comments } = await api.passages(state.article.id);
     setInlineList(comments);
     const first = comments.find((c) => c.anchor?.start === start);
-    focusLater(first ? `comment-${first.id}` : 'parley-count', true);
+    setInlineFocus({ id: first ? `comment-${first.id}` : 'parley-count' });
   };
 
   useEffect(() => {
     const root = articleBody();
     if (!passages || !root) return;
     void refreshPassages();
-    return passages.watchSelection(root, m.passage, (kind, a, question) => {
+    return passages.watchSelection(root, (kind, a, question) => {
       if (!state.canParticipate) return setDialogOpener(document.activeElement as HTMLElement);
       if (kind !== 'quote') setPassage(a);
       const text = kind === 'answer' ? `> ${question}\n\n` : kind === 'quote' ? quoteMarkdown(a.quote.exact, state.article.title) : null;
@@ -258,7 +262,7 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
             {error}
           </p>
         ) : null}
-        {tab === 'inline' ? <InlineList comments={inlineList ?? []} Item={CommentItem} wm={m} /> : null}
+        {tab === 'inline' && inline && inlineList ? <inline.InlineList comments={inlineList} focus={inlineFocus} Item={CommentItem} wm={m} /> : null}
         {tab !== 'inline' && threads.length === 0 ? <p class="parley-empty">{m.noComments}</p> : null}
         <ol class="parley-threads" aria-busy={busy ? 'true' : 'false'} hidden={tab === 'inline'}>
           {threads.map((t) => (

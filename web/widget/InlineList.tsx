@@ -1,11 +1,19 @@
 import type { ComponentType } from 'preact';
+import { useEffect } from 'preact/hooks';
 import type { CommentView } from '../../src/domain/types.js';
 import type { widget as Labels } from '../../src/messages/widget.js';
 
 /** The Inline Feedbacks tab: comments on passages, in article order, each under its passage. */
 // Loaded when the tab opens; the comment component and strings come as props so this chunk
 // shares nothing but Preact with the first download.
-export function InlineList({ comments, Item, wm }: { comments: CommentView[]; Item: ComponentType<{ c: CommentView; indent: number }>; wm: typeof Labels }) {
+export function InlineList({ comments, focus, Item, wm }: { comments: CommentView[]; focus: { id: string }; Item: ComponentType<{ c: CommentView; indent: number }>; wm: typeof Labels }) {
+  // The reader opened the tab from a passage (or the tab itself): take them to what they asked for,
+  // once this chunk has arrived and drawn it.
+  useEffect(() => {
+    const el = document.getElementById(focus.id);
+    el?.scrollIntoView({ block: 'start' });
+    el?.focus({ preventScroll: true });
+  }, [focus]);
   if (comments.length === 0) return <p class="parley-empty">{wm.passage.none}</p>;
   return (
     <ol class="parley-threads" id="parley-inline">

@@ -6,10 +6,13 @@
  */
 import { describeRange, type Anchor } from '../../src/domain/anchoring.js';
 import type { CommentView } from '../../src/domain/types.js';
+import { widgetExtras } from '../../src/messages/widget-extras.js';
 import type { Api } from './api.js';
 
+const labels = widgetExtras.passageTools;
+
 /** Loads the passage comments and marks each commented passage; returns the comments. */
-export async function markPassages(root: Element, api: Api, articleId: number, label: (n: number) => string, onOpen: (start: number) => void): Promise<CommentView[]> {
+export async function markPassages(root: Element, api: Api, articleId: number, onOpen: (start: number) => void): Promise<CommentView[]> {
   const { comments } = await api.passages(articleId);
   const groups = new Map<string, { start: number; end: number; count: number; label: string }>();
   for (const c of comments) {
@@ -17,7 +20,7 @@ export async function markPassages(root: Element, api: Api, articleId: number, l
     const key = `${c.anchor.start}-${c.anchor.end}`;
     const g = groups.get(key) ?? { start: c.anchor.start, end: c.anchor.end, count: 0, label: '' };
     g.count++;
-    g.label = label(g.count);
+    g.label = labels.count(g.count);
     groups.set(key, g);
   }
   highlight(root, [...groups.values()], onOpen);
@@ -138,7 +141,7 @@ export function highlight(root: Element, passages: { start: number; end: number;
  * A small toolbar after the paragraph holding the selection: next in tab order for keyboard
  * readers, placed by the selection for pointer readers.
  */
-export function watchSelection(root: Element, labels: { toolbar: string; comment: string; quote: string }, act: (kind: 'comment' | 'quote' | 'answer', a: Anchor, question?: string) => void): () => void {
+export function watchSelection(root: Element, act: (kind: 'comment' | 'quote' | 'answer', a: Anchor, question?: string) => void): () => void {
   // Inline questions answer the paragraph just before them (up to the selector's length limit).
   const onAnswer = (e: Event) => {
     const link = (e.target as Element).closest('.parley-question-answer');

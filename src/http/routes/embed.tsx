@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { renderToString } from 'preact-render-to-string';
 import type { Config } from '../../config.js';
 import type { SortOrder } from '../../domain/types.js';
@@ -12,7 +12,10 @@ import { EmbedFrame } from '../../render/pages/EmbedFrame.js';
 import { MessagePage } from '../../render/pages/MessagePage.js';
 import type { Discussions } from '../../services/discussion.js';
 import type { Store } from '../../store/store.js';
+import { AppError } from '../../domain/errors.js';
+import type { SingleSignOn } from '../../services/sso.js';
 import { sendPage } from '../render.js';
+import { clearEmbedSessionCookie, EMBED_SESSION_COOKIE, setEmbedSessionCookie } from '../session.js';
 import type { Accounts } from '../../services/accounts.js';
 import { Id, Sort } from '../schemas.js';
 
@@ -26,6 +29,15 @@ const Theme = {
   font: Type.Optional(Type.String({ maxLength: 120, pattern: `^[A-Za-z0-9 ,'"-]+$` })),
 };
 type ThemeQuery = { [K in keyof typeof Theme]?: string };
+
+/** Whether `url` is a page of a publisher origin allowed to embed the discussion. */
+export function allowedOrigin(url: string, allowed: string[]): boolean {
+  try {
+    return allowed.includes(new URL(url).origin);
+  } catch {
+    return false;
+  }
+}
 
 /** A publisher's own article id becomes a slug of ours; the hash keeps distinct ids distinct. */
 export function embedSlug(key: string): string {
@@ -49,10 +61,31 @@ function frameCsp(origins: string[]): string {
 }
 
 /** The embed: `embed.js` for publishers' pages and the frame it loads. */
-export async function embedRoutes(app: FastifyInstance, opts: { config: Config; store: Store; discussions: Discussions; accounts: Accounts }) {
-  const { config, store, discussions } = opts;
+export async function embedRoutes(app: FastifyInstance, opts: { config: Config; store: Store; discussions: Discussions; accounts: Accounts; sso: SingleSignOn }) {
+  const { config, store, discussions, accounts, sso } = opts;
   const allowed = config.EMBED_ALLOWED_ORIGINS.split(',').filter(Boolean);
   const deps = { config, accounts: opts.accounts };
+
+  /**
+   * The publisher's page is the authority on who reads it: a token replaces whatever embed session
+   * the frame had, and an empty one ends it. A bad token leaves the reader a guest; the reason is
+   * logged for the publisher's engineers, never shown inside their page.
+   */
+  async function signOnInFrame(req: FastifyRequest, reply: FastifyReply, token: string): Promise<void> {
+    const previous = req.cookies[EMBED_SESSION_COOKIE];
+    if (previous && previous.length <= 100) await accounts.logout(previous);
+    clearEmbedSessionCookie(reply);
+    // Only inside a frame (a header pages cannot forge): a top-level visit with someone else's
+    // token would otherwise sign this browser in as them (login CSRF).
+    if (!token || req.headers['sec-fetch-dest'] !== 'iframe') return;
+    try {
+      const s = await sso.signIn(token);
+      setEmbedSessionCookie(reply, s.sessionToken, s.expiresAt);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      req.log.warn({ code: err.code }, 'embed sign-on refused');
+    }
+  }
 
   app.get('/embed.js', async (_req, reply) => {
     const js = await readFile(join(BUILT_PUBLIC_DIR, 'embed.js'), 'utf8');
@@ -80,20 +113,25 @@ export async function embedRoutes(app: FastifyInstance, opts: { config: Config; 
           title: Type.String({ minLength: 1, maxLength: 300 }),
           sort: Sort,
           comment: Type.Optional(Id),
+          // The publisher's sign-on token for the reader on their page; empty when nobody is signed in there.
+          sso: Type.Optional(Type.String({ maxLength: 8192 })),
           ...Theme,
         },
         { additionalProperties: false },
       ),
     },
     handler: async (req, reply) => {
-      const q = req.query as { article: string; url: string; title: string; sort: SortOrder; comment?: number } & ThemeQuery;
-      let origin = '';
-      try {
-        origin = new URL(q.url).origin;
-      } catch {}
-      if (!allowed.includes(origin)) {
+      const q = req.query as { article: string; url: string; title: string; sort: SortOrder; comment?: number; sso?: string } & ThemeQuery;
+      if (!allowedOrigin(q.url, allowed)) {
         reply.header('content-security-policy', frameCsp([]));
         return sendPage(req, reply, deps, { title: messages.embed.refusedHeading, status: 403 }, <MessagePage heading={messages.embed.refusedHeading}><p>{messages.embed.refusedText}</p></MessagePage>);
+      }
+      if (q.sso !== undefined) {
+        await signOnInFrame(req, reply, q.sso);
+        // The token is spent: reload without it, so it never sits in the frame's address, its
+        // history or a return link built from it.
+        const { sso: _spent, ...rest } = q;
+        return reply.header('cache-control', 'no-store').redirect(`/embed/frame?${new URLSearchParams(Object.entries(rest).map(([k, v]) => [k, String(v)]))}`, 303);
       }
       const slug = embedSlug(q.article);
       // Registered on first load only: a later visitor cannot retitle the discussion by URL.
@@ -104,7 +142,7 @@ export async function embedRoutes(app: FastifyInstance, opts: { config: Config; 
           new Date(),
         ));
       const state = await discussions.state(article, req.actor, req.csrfToken, q.sort, undefined, q.comment ?? null);
-      const { article: _a, url: _u, title: _t, sort: _s, comment: _c, ...theme } = q;
+      const { article: _a, url: _u, title: _t, sort: _s, comment: _c, sso: _x, ...theme } = q;
       const themeCss = Object.keys(theme).length ? `/embed/theme.css?${new URLSearchParams(theme as Record<string, string>)}` : null;
       reply.removeHeader('x-frame-options');
       return reply

@@ -19,6 +19,7 @@ import { signInMailLimit } from '../limits.js';
 import { sendPage } from '../render.js';
 import { Cursor, Id, Sort } from '../schemas.js';
 import { clearSessionCookie, setSessionCookie } from '../session.js';
+import { allowedOrigin } from './embed.js';
 
 const m = messages.pages;
 const SignInForm = Type.Object({ email: Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' }), returnTo: Type.Optional(Type.String({ maxLength: 2000 })) });
@@ -28,6 +29,7 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
   const { config, accounts, discussions, store, metering } = opts;
   const deps = { config, accounts };
   const secure = config.baseUrl.startsWith('https:');
+  const embedOrigins = config.EMBED_ALLOWED_ORIGINS.split(',').filter(Boolean);
 
   app.get('/', async (req, reply) => {
     const articles = await store.listArticles(50);
@@ -45,6 +47,11 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
         return sendPage(req, reply, deps, { title: m.notFoundHeading, status: 404 }, <MessagePage heading={m.notFoundHeading}><p><a href="/">{m.backHome}</a></p></MessagePage>);
       }
       const q = req.query as { sort: SortOrder; cursor?: string; comment?: number };
+      // A discussion registered by the embed lives on the publisher's page: readers who land here
+      // (back from signing in or subscribing) go there.
+      if (article.url && allowedOrigin(article.url, embedOrigins)) {
+        return reply.redirect(`${article.url.split('#')[0]}${q.comment ? `#comment-${q.comment}` : '#comments'}`, 303);
+      }
       const state = await discussions.state(article, req.actor, req.csrfToken, q.sort, q.cursor, q.comment ?? null);
       const truncated = await meterArticle(req, reply, metering, article, { secure, allowance: config.METER_FREE_ARTICLES });
       return sendPage(
@@ -59,6 +66,9 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
 
   app.get('/signin', async (req, reply) => {
     const returnTo = safeReturnPath((req.query as { return?: string }).return);
+    // Publishers with their own accounts sign readers in there and hand them back through
+    // `/sso?token=…&return={return}` (README, Single sign-on).
+    if (config.SSO_LOGIN_URL) return reply.redirect(config.SSO_LOGIN_URL.replace('{return}', encodeURIComponent(returnTo)), 303);
     return sendPage(req, reply, deps, { title: m.signInHeading }, <SignInPage returnTo={returnTo} />);
   });
 
