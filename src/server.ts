@@ -15,7 +15,7 @@ import { loadContent } from './services/content.js';
 import { Discussions } from './services/discussion.js';
 import { LiveHub } from './services/live.js';
 import { Moderation } from './services/moderation.js';
-import { ModerationRules, postingRules } from './services/posting/index.js';
+import { editRules, ModerationRules, postingRules } from './services/posting/index.js';
 import { Notifications } from './services/notifications.js';
 import { OutboxWorker } from './services/outbox-worker.js';
 import { connect, type Connection } from './store/connect.js';
@@ -52,7 +52,7 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
   const notifications = new Notifications(store, config, clock);
   const moderationRules = new ModerationRules(store);
   const moderation = new Moderation({ store, config, clock, bus, rules: moderationRules, changed: (articleId) => discussions.changed(articleId) });
-  const discussions = new Discussions({ store, accounts, limits: config, clock, bus, rules: postingRules(config, moderationRules), onCreated: [notifications.onCommentCreated], followState: (actor, articleId) => notifications.state(actor, articleId) });
+  const discussions = new Discussions({ store, accounts, limits: config, clock, bus, rules: postingRules(config, moderationRules), editRules: editRules(moderationRules), onCreated: [notifications.onCommentCreated], followState: (actor, articleId) => notifications.state(actor, articleId) });
   const worker = new OutboxWorker(store, mailer, notifications, config, clock, log);
   if (opts.worker !== false) worker.start();
   if (opts.loadContent) await loadContent(config.CONTENT_DIR, store, clock);

@@ -57,6 +57,8 @@ export interface DiscussionDeps {
   clock: Clock;
   bus: EventBus;
   rules?: PostingRule[];
+  /** Rules run on an author's edit of a visible comment; a hold takes it back to the queue. */
+  editRules?: PostingRule[];
   onCreated?: CommentCreatedHook[];
   followState?: (actor: Actor | null, articleId: number) => Promise<FollowState | null>;
 }
@@ -69,6 +71,7 @@ export class Discussions {
   private readonly clock: Clock;
   private readonly bus: EventBus;
   private readonly rules: PostingRule[];
+  private readonly editRules: PostingRule[];
   private readonly onCreated: CommentCreatedHook[];
   private readonly followState: NonNullable<DiscussionDeps['followState']>;
   private readonly pages: PageCache<ThreadPage>;
@@ -80,15 +83,16 @@ export class Discussions {
     this.clock = deps.clock;
     this.bus = deps.bus;
     this.rules = deps.rules ?? [];
+    this.editRules = deps.editRules ?? [];
     this.onCreated = deps.onCreated ?? [];
     this.followState = deps.followState ?? (async () => null);
     this.pages = new PageCache(deps.bus);
   }
 
   /** Runs the posting rules in order; the first refusal wins, else the first hold. */
-  private async verdict(ctx: PostContext): Promise<{ status: 'visible' | 'pending'; holdReason: string | null }> {
+  private async verdict(ctx: PostContext, rules = this.rules): Promise<{ status: 'visible' | 'pending'; holdReason: string | null }> {
     let hold: string | null = null;
-    for (const rule of this.rules) {
+    for (const rule of rules) {
       const v = await rule(ctx);
       if (!v) continue;
       if ('refuse' in v) throw v.refuse;
@@ -269,8 +273,13 @@ export class Discussions {
     if (!canEdit(actor, c, now, this.limits.EDIT_WINDOW_MINUTES)) throw forbidden('edit_forbidden', messages.errors.edit_forbidden);
     const text = normaliseBody(body, this.limits.MAX_COMMENT_LENGTH);
     if (text !== c.bodySrc) {
+      // A held or rejected comment is already with the moderators; a visible one goes back to them
+      // if the new words would have held it. Live pages then drop it (`comment.hidden`).
+      const { holdReason } =
+        c.status === 'visible' ? await this.verdict({ actor, article: await this.article(c.articleId), parent: null, text, now, store: this.store }, this.editRules) : { holdReason: null };
       await this.write(c.articleId, 'comment.edited', async (tx) => {
         await tx.editComment(c.id, text, renderMarkdown(text), actor.user.id, now);
+        if (holdReason) await tx.holdComment(c.id, holdReason, now);
         return { commentId: c.id, result: undefined };
       });
     }

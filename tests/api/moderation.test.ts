@@ -338,6 +338,32 @@ describe.each(DIALECTS)('moderation on %s', (dialect) => {
       expect((await posted(cy, text('what an idiot'))).status).toBe('visible');
     });
 
+    it('judges an edit by the same word rules: a clean comment edited into a banned word or a link goes back to the queue', async () => {
+      await setSettings({ bannedWords: ['dummkopf'], premoderateLinks: true });
+      const c = await posted(cy, text('A perfectly civil remark'));
+      expect(c.status).toBe('visible');
+      const before = await count();
+      const edited = await api(cy, 'PATCH', `/comments/${c.id}`, { body: 'On second thought: Dummkopf!' });
+      expect(edited.statusCode, edited.body).toBe(200);
+      // The author sees it waiting; nobody else sees it; the count drops; moderators see why.
+      expect(json(edited).comment.status).toBe('pending');
+      expect(await publicView(c.id)).toBeNull();
+      expect(await count()).toBe(before - 1);
+      expect((await row(c.id)).moderationReason).toBe('banned_words');
+      expect((await queue(mod, 'pending')).items.some((i: any) => i.comment.id === c.id)).toBe(true);
+
+      const d = await posted(cy, text('No links in here'));
+      const linked = await api(cy, 'PATCH', `/comments/${d.id}`, { body: 'Buy at cheap-pills.com now' });
+      expect(json(linked).comment.status).toBe('pending');
+      expect((await row(d.id)).moderationReason).toBe('links');
+      // Edits that stay clean change nothing about the status.
+      const e = await posted(cy, text('First version'));
+      const fine = await api(cy, 'PATCH', `/comments/${e.id}`, { body: 'Second version, still civil' });
+      expect(json(fine).comment.status).toBe('visible');
+      expect(await publicView(e.id)).not.toBeNull();
+      await setSettings({});
+    });
+
     it('refuses the same comment from the same reader within the window', async () => {
       const body = text('Great article!');
       expect((await post(dan, body)).statusCode).toBe(201);

@@ -33,4 +33,13 @@ export function postingRules(config: Config, rules: ModerationRules): PostingRul
   ].map(exceptStaff);
 }
 
+/**
+ * The rules that judge words, run again when an author edits a visible comment: otherwise a clean
+ * comment could be edited into one they would have held. Thread state and pace rules judged the
+ * post itself and do not apply to an edit.
+ */
+export function editRules(rules: ModerationRules): PostingRule[] {
+  return [bannedWords(rules), links(rules)].map(exceptStaff);
+}
+
 export { ModerationRules } from './settings.js';
