@@ -199,4 +199,30 @@ describe('the discussion in a real browser', () => {
     await expectAccessible(mobile, 'article page on a phone in dark mode');
     await phone.close();
   });
+
+  it('loads more comments from the keyboard and keeps focus in the discussion on the last page', async () => {
+    const article = (await p.store.articleBySlug('members-thread'))!;
+    const bob = await p.accounts.actorFor((await p.store.userByEmail('bob@example.com'))!);
+    for (let i = 1; i <= 25; i++) {
+      // Past the new-account slowdown between posts.
+      p.clock.advance(60_000);
+      await p.discussions.post(bob, article.id, `Paged comment number ${i}`, null);
+    }
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await page.goto(`${base}/articles/members-thread?sort=oldest`);
+    const more = page.getByRole('button', { name: 'Load more' });
+    await more.waitFor();
+    const before = await page.locator('.parley-comment').count();
+    await more.focus();
+    await page.keyboard.press('Enter');
+    await page.getByText('Paged comment number 25').waitFor();
+    expect(await more.count()).toBe(0);
+    // Focus went to the first comment that arrived, not back to the top of the page.
+    const focusedIndex = await page.evaluate(() => [...document.querySelectorAll('.parley-comment')].findIndex((el) => el.contains(document.activeElement)));
+    expect(focusedIndex).toBe(before);
+    await expect.poll(() => page.locator('#comments [role="status"]').textContent()).toMatch(/more comments? loaded/);
+    await expectAccessible(page, 'second page loaded');
+    await ctx.close();
+  });
 });

@@ -214,6 +214,8 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
       const page = await api.page(state.article.id, sort, nextCursor);
       setThreads((ts) => appendThreads(ts, page.threads));
       setNextCursor(page.nextCursor);
+      // The button goes away on the last page: focus would fall to the page's start.
+      if (!page.nextCursor && page.threads[0]) focusLater(`comment-${page.threads[0].comment.id}`);
       announce(m.announce.loaded(page.threads.length));
     } catch (err) {
       setError((err as Error).message);
