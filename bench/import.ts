@@ -1,9 +1,9 @@
 /**
  * Import benchmark: writes a Disqus export of N comments to disk (streamed, so the generator
- * itself stays small), imports it into a new SQLite database, and prints comments/s and the
- * peak resident memory.
+ * itself stays small), imports it into a new SQLite (or, with --postgres, PostgreSQL) database,
+ * and prints comments/s and the peak resident memory.
  *
- *   npx tsx bench/import.ts [comments=1000000] [--keep]
+ *   npx tsx bench/import.ts [comments=1000000] [--postgres] [--keep]
  */
 import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { importDisqus } from '../src/services/import/disqus.js';
 import { progressBar } from '../src/services/import/progress.js';
 import { connect } from '../src/store/connect.js';
+import { freshDatabase } from '../tests/support/databases.js';
 import { migrate } from '../src/store/migrate.js';
 
 function rng(seed: number) {
@@ -101,6 +102,7 @@ async function generate(file: string, n: number): Promise<void> {
 const args = process.argv.slice(2);
 const n = Number(args.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
 const keep = args.includes('--keep');
+const postgres = args.includes('--postgres');
 const dir = mkdtempSync(join(tmpdir(), 'parley-import-bench-'));
 const file = join(dir, 'disqus.xml');
 const dbFile = join(dir, 'parley.db');
@@ -110,7 +112,8 @@ await generate(file, n);
 const size = statSync(file).size;
 process.stdout.write(`generated ${n.toLocaleString('en')} comments, ${(size / 1e6).toFixed(0)} MB, in ${((performance.now() - t) / 1000).toFixed(1)} s (peak RSS so far ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB)\n`);
 
-const conn = connect(dbFile);
+const db = postgres ? await freshDatabase('postgres') : { url: dbFile, drop: async () => {} };
+const conn = connect(db.url);
 await migrate(conn);
 t = performance.now();
 const report = await importDisqus(conn.db, file, { progress: progressBar(size) });
@@ -121,8 +124,11 @@ process.stdout.write(
   [
     `imported ${report.comments.toLocaleString('en')} comments (+${report.placeholders} placeholders; skipped ${report.skipped.spam} spam, ${report.skipped.deleted} deleted) into ${report.articlesCreated.toLocaleString('en')} articles by ${report.usersCreated.toLocaleString('en')} authors`,
     `time ${secs.toFixed(1)} s · ${Math.round(report.comments / secs).toLocaleString('en')} comments/s · ${(size / 1e6 / secs).toFixed(1)} MB/s of XML`,
-    `peak RSS ${rss.toFixed(0)} MB · database ${(statSync(dbFile).size / 1e6).toFixed(0)} MB`,
+    `peak RSS ${rss.toFixed(0)} MB${postgres ? ' · PostgreSQL' : ` · database ${(statSync(dbFile).size / 1e6).toFixed(0)} MB`}`,
   ].join('\n') + '\n',
 );
-if (keep) process.stdout.write(`kept ${dir}\n`);
-else rmSync(dir, { recursive: true, force: true });
+if (keep) process.stdout.write(`kept ${dir}${postgres ? ` and ${db.url}` : ''}\n`);
+else {
+  rmSync(dir, { recursive: true, force: true });
+  await db.drop();
+}

@@ -297,3 +297,27 @@ export function anchor(text: string, a: Anchor): AnchorResult {
   if (short && !inContext(best.fit)) return orphaned;
   return { status: 'anchored', start: best.c.start, end: best.c.end, method: 'fuzzy', score: best.score };
 }
+
+/** Commented passages as the article shows them: one highlight per run of overlapping passages. */
+export interface PassageMark {
+  start: number;
+  end: number;
+  /** Comments on every passage in the run. */
+  count: number;
+}
+
+/**
+ * Merges passages that overlap into one mark, so no commented passage goes unmarked because
+ * another covers part of it (marks cannot nest). Passages that only touch stay apart.
+ */
+export function passageMarks(passages: readonly { start: number; end: number }[]): PassageMark[] {
+  const out: PassageMark[] = [];
+  for (const p of [...passages].sort((a, b) => a.start - b.start || a.end - b.end)) {
+    const last = out.at(-1);
+    if (last && p.start < last.end) {
+      last.end = Math.max(last.end, p.end);
+      last.count++;
+    } else out.push({ start: p.start, end: p.end, count: 1 });
+  }
+  return out;
+}

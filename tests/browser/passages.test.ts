@@ -131,4 +131,47 @@ describe('comments on passages of the article, in a real browser', () => {
     await expectAccessible(page, 'article with an inline question');
     await ctx.close();
   });
+
+  it('marks overlapping passages as one highlight that counts and opens all their comments', async () => {
+    const ctx = await browser.newContext();
+    await ctx.addCookies([cookie]);
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${base}/articles/open-thread`);
+    await page.getByLabel('Write a comment').waitFor();
+    const toolbar = page.getByRole('toolbar', { name: 'Selected passage' });
+    for (const [phrase, words] of [
+      ['Third paragraph, for the meter', 'On the start of the third.'],
+      ['for the meter to cut', 'On the end of the third.'],
+    ] as const) {
+      // The passage tools arrive after the page is interactive: select again until they answer
+      // (each new selection restarts the toolbar's short debounce, hence the pause).
+      await expect
+        .poll(async () => {
+          await selectInArticle(page, phrase);
+          await page.waitForTimeout(250);
+          return toolbar.isVisible();
+        }, { timeout: 10_000 })
+        .toBe(true);
+      await toolbar.getByRole('button', { name: 'Comment on this passage' }).click();
+      await expect.poll(() => page.locator('.parley-about blockquote').textContent()).toBe(phrase);
+      await page.getByLabel('Write a comment').fill(words);
+      await page.getByRole('button', { name: 'Post', exact: true }).click();
+      await page.locator('article.parley-comment', { hasText: words }).waitFor();
+    }
+    await page.reload();
+    const third = page.locator('.article-body p', { hasText: 'Third paragraph' });
+    await third.locator('mark.parley-passage').first().waitFor();
+    expect((await third.locator('mark.parley-passage').allTextContents()).join('')).toBe('Third paragraph, for the meter to cut');
+    const mark = third.locator('mark.parley-passage[role="button"]');
+    expect(await mark.count()).toBe(1);
+    expect(await mark.getAttribute('aria-label')).toBe('2 comments on this passage');
+    await mark.press('Enter');
+    const list = page.locator('#parley-inline');
+    await expect.poll(() => list.textContent()).toContain('On the start of the third.');
+    expect(await list.textContent()).toContain('On the end of the third.');
+    // Focus went to the first comment on the passage, in the list that loaded on demand.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('.parley-comment')?.textContent ?? '')).toContain('On the start of the third.');
+    await ctx.close();
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { anchor, describeRange, MAX_CONTEXT, MAX_QUOTE, normaliseText, validateAnchor, type Anchor, type AnchorResult } from '../../src/domain/anchoring.js';
+import { anchor, describeRange, MAX_CONTEXT, MAX_QUOTE, normaliseText, passageMarks, validateAnchor, type Anchor, type AnchorResult } from '../../src/domain/anchoring.js';
 
 const ARTICLE = normaliseText(`
   At a quarter to ten on a wet Tuesday, the night train leaves the city the way a ship leaves harbour:
@@ -362,5 +362,27 @@ describe('normaliseText', () => {
 
   it('is idempotent', () => {
     expect(normaliseText(normaliseText(` ${ARTICLE}\n`))).toBe(ARTICLE);
+  });
+});
+
+describe('passage marks in the article', () => {
+  it('merges overlapping and identical passages into one mark counting all their comments', () => {
+    expect(passageMarks([{ start: 30, end: 80 }, { start: 10, end: 50 }, { start: 10, end: 50 }])).toEqual([{ start: 10, end: 80, count: 3 }]);
+  });
+  it('keeps passages apart that only touch or stand alone, in article order', () => {
+    expect(passageMarks([{ start: 50, end: 60 }, { start: 0, end: 20 }, { start: 20, end: 30 }])).toEqual([
+      { start: 0, end: 20, count: 1 },
+      { start: 20, end: 30, count: 1 },
+      { start: 50, end: 60, count: 1 },
+    ]);
+  });
+  it('lets a long passage swallow the ones inside it and those that overlap its end', () => {
+    expect(passageMarks([{ start: 0, end: 100 }, { start: 10, end: 20 }, { start: 90, end: 120 }, { start: 130, end: 140 }])).toEqual([
+      { start: 0, end: 120, count: 3 },
+      { start: 130, end: 140, count: 1 },
+    ]);
+  });
+  it('marks nothing when there is nothing', () => {
+    expect(passageMarks([])).toEqual([]);
   });
 });

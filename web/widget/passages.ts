@@ -4,7 +4,7 @@
  * in the article's normalised text (whitespace runs as one space, trimmed), as on the server.
  * Loaded on demand, after the discussion is interactive.
  */
-import { describeRange, type Anchor } from '../../src/domain/anchoring.js';
+import { describeRange, passageMarks, type Anchor } from '../../src/domain/anchoring.js';
 import type { CommentView } from '../../src/domain/types.js';
 import { widgetExtras } from '../../src/messages/widget-extras.js';
 import type { Api } from './api.js';
@@ -14,16 +14,8 @@ const labels = widgetExtras.passageTools;
 /** Loads the passage comments and marks each commented passage; returns the comments. */
 export async function markPassages(root: Element, api: Api, articleId: number, onOpen: (start: number) => void): Promise<CommentView[]> {
   const { comments } = await api.passages(articleId);
-  const groups = new Map<string, { start: number; end: number; count: number; label: string }>();
-  for (const c of comments) {
-    if (c.anchor?.status !== 'anchored') continue;
-    const key = `${c.anchor.start}-${c.anchor.end}`;
-    const g = groups.get(key) ?? { start: c.anchor.start, end: c.anchor.end, count: 0, label: '' };
-    g.count++;
-    g.label = labels.count(g.count);
-    groups.set(key, g);
-  }
-  highlight(root, [...groups.values()], onOpen);
+  const marks = passageMarks(comments.flatMap((c) => (c.anchor?.status === 'anchored' ? [c.anchor] : [])));
+  highlight(root, marks.map((m) => ({ ...m, label: labels.count(m.count) })), onOpen);
   return comments;
 }
 
@@ -99,12 +91,10 @@ export function highlight(root: Element, passages: { start: number; end: number;
   for (const old of root.querySelectorAll('mark.parley-passage')) old.replaceWith(...old.childNodes);
   root.normalize();
   const { points } = mapText(root);
-  // Back to front, so wrapping one passage never moves the text of those still to do; overlaps
-  // with a passage already marked are left unmarked rather than nested.
-  let limit = Infinity;
+  // Back to front, so wrapping one passage never moves the text of those still to do. Passages
+  // arrive merged (passageMarks), so none overlap.
   for (const p of [...passages].sort((a, b) => b.start - a.start)) {
-    if (p.end > limit || p.end > points.length) continue;
-    limit = p.start;
+    if (p.end > points.length) continue;
     const segments: { node: Text; from: number; to: number }[] = [];
     for (let i = p.start; i < p.end; i++) {
       const pt = points[i]!;
