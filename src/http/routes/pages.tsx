@@ -29,7 +29,8 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
   const { config, accounts, discussions, store, metering } = opts;
   const deps = { config, accounts };
   const secure = config.baseUrl.startsWith('https:');
-  const embedOrigins = config.EMBED_ALLOWED_ORIGINS.split(',').filter(Boolean);
+  // Never our own origin: an article whose URL is this page must not send readers round in a loop.
+  const embedOrigins = config.EMBED_ALLOWED_ORIGINS.split(',').filter((o) => o && o !== new URL(config.baseUrl).origin);
 
   app.get('/', async (req, reply) => {
     const articles = await store.listArticles(50);
