@@ -44,6 +44,8 @@ const Env = Type.Object({
   SSO_ISSUER: Type.String({ default: '' }),
   /** The publisher's sign-in page; `{return}` in it becomes the Parley path to hand the reader back to. */
   SSO_LOGIN_URL: Type.String({ pattern: '^(https?://.+)?$', default: '' }),
+  /** The publisher's own subscribe page, instead of Stripe Checkout; `{return}` as in SSO_LOGIN_URL. */
+  SUBSCRIBE_URL: Type.String({ pattern: '^(https?://.+)?$', default: '' }),
   METER_FREE_ARTICLES: Type.Integer({ minimum: 0, maximum: 100, default: 3 }),
   METER_CRAWLERS_FULL_TEXT: Type.Boolean({ default: false }),
   SECRET_KEY: Type.String({ default: '' }),

@@ -31,6 +31,7 @@ describe.each(DIALECTS)('embed frame with the publisher\'s single sign-on on %s'
       EMBED_ALLOWED_ORIGINS: HOST,
       EMBED_COMMENT_POLICY: 'subscribers',
       SSO_LOGIN_URL: `${HOST}/login?next={return}`,
+      SUBSCRIBE_URL: `${HOST}/join?from={return}`,
     });
   });
   afterAll(async () => {
@@ -107,5 +108,11 @@ describe.each(DIALECTS)('embed frame with the publisher\'s single sign-on on %s'
     const res = await p.app.inject({ method: 'GET', url: `/signin?return=${encodeURIComponent('/articles/open-thread#comments')}` });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe(`${HOST}/login?next=${encodeURIComponent('/articles/open-thread#comments')}`);
+  });
+
+  it("sends 'Subscribe' to the publisher's own subscribe page when they sell memberships themselves", async () => {
+    const res = await p.app.inject({ method: 'GET', url: `/subscribe?return=${encodeURIComponent('/articles/open-thread')}` });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe(`${HOST}/join?from=${encodeURIComponent('/articles/open-thread')}`);
   });
 });

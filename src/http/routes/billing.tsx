@@ -85,7 +85,12 @@ export async function billingPageRoutes(app: FastifyInstance, opts: { billing: B
     }
   };
 
-  app.get('/subscribe', async (req, reply) => page(req, reply, safeReturnPath((req.query as { return?: string }).return)));
+  app.get('/subscribe', async (req, reply) => {
+    const returnTo = safeReturnPath((req.query as { return?: string }).return);
+    // Publishers who sell memberships themselves (and sign readers on with SSO) take them there.
+    if (config.SUBSCRIBE_URL) return reply.redirect(config.SUBSCRIBE_URL.replace('{return}', encodeURIComponent(returnTo)), 303);
+    return page(req, reply, returnTo);
+  });
 
   app.post('/subscribe/checkout', async (req, reply) => {
     const returnTo = safeReturnPath(field(req, 'returnTo'));
