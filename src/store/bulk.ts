@@ -63,9 +63,12 @@ export async function insertImportedComment(db: Kysely<Database>, row: ImportedC
   return r ? Number(r.id) : null;
 }
 
-const INSERT_REVISION = 'insert into comment_revisions (comment_id, body_src, editor_id, created_at) values (?, ?, ?, ?)';
-export async function insertRevision(db: Kysely<Database>, commentId: number, bodySrc: string, editorId: number, at: number): Promise<void> {
-  await run(db, INSERT_REVISION, [commentId, bodySrc, editorId, at]);
+export type RevisionRow = readonly [commentId: number, bodySrc: string, editorId: number, at: number];
+/** First revisions of imported comments, many rows per statement: they need no id back. */
+export async function insertRevisions(db: Kysely<Database>, rows: readonly RevisionRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const values = rows.map(() => '(?, ?, ?, ?)').join(', ');
+  await run(db, `insert into comment_revisions (comment_id, body_src, editor_id, created_at) values ${values}`, rows.flat());
 }
 
 export async function articleIdByUrl(db: Kysely<Database>, urls: readonly string[]): Promise<number | null> {
@@ -111,10 +114,11 @@ export async function userIdByEmail(db: Kysely<Database>, email: string): Promis
   return r ? Number(r.id) : null;
 }
 
-const INSERT_USER = "insert into users (email, display_name, role, created_at, suspended_until, banned) values (?, ?, 'reader', ?, null, 0) returning id";
-export async function insertUser(db: Kysely<Database>, u: { email: string; name: string; createdAt: number }): Promise<number> {
+const INSERT_USER = "insert into users (email, display_name, role, created_at, suspended_until, banned) values (?, ?, 'reader', ?, null, 0) on conflict (email) do nothing returning id";
+/** A new user's id; null when the address already has an account (one round trip either way for new ones). */
+export async function insertUser(db: Kysely<Database>, u: { email: string; name: string; createdAt: number }): Promise<number | null> {
   const [r] = await run<{ id: number }>(db, INSERT_USER, [u.email, u.name, u.createdAt]);
-  return Number(r!.id);
+  return r ? Number(r.id) : null;
 }
 
 /** Adds to counters by id, grouping equal deltas so a large import costs few statements. */

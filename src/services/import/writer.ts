@@ -73,6 +73,9 @@ export interface ImportReport {
 
 type Placed = bulk.PlacedComment;
 
+/** First revisions wait and go in together: one statement for this many comments. */
+const REVISION_BATCH = 500;
+
 /** A Map that forgets its least recently used entries: lookups stay fast, memory stays flat. */
 class Lru<K, V> {
   private readonly m = new Map<K, V>();
@@ -149,6 +152,7 @@ export class ImportWriter {
   private readonly articleDelta = new Map<number, number>();
   private readonly replyDelta = new Map<number, number>();
   private deltas = 0;
+  private revisions: bulk.RevisionRow[] = [];
   private placeholderAuthor: number | null = null;
   private checkExisting = false;
 
@@ -214,7 +218,14 @@ export class ImportWriter {
       }
     }
     await this.flushCounters();
+    await this.flushRevisions();
     return this.report;
+  }
+
+  private async flushRevisions(): Promise<void> {
+    const rows = this.revisions;
+    this.revisions = [];
+    await bulk.insertRevisions(this.db, rows);
   }
 
   private release(sourceId: string): ImportedComment[] {
@@ -311,7 +322,8 @@ export class ImportWriter {
       await this.find(c.sourceId);
       return 'duplicate';
     }
-    await bulk.insertRevision(this.db, id, text, authorId, row.created_at);
+    this.revisions.push([id, text, authorId, row.created_at]);
+    if (this.revisions.length >= REVISION_BATCH) await this.flushRevisions();
     this.placed.set(c.sourceId, { id, rootId, depth, articleId });
     this.report.comments++;
     if (c.status === 'pending') this.report.pending++;
@@ -427,11 +439,11 @@ export class ImportWriter {
     const email = EMAIL.test(given) ? given : `${slugify(key).slice(0, 40) || 'guest'}-${createHash('sha256').update(key).digest('hex').slice(0, 10)}@${this.source}.import.invalid`;
     const cached = this.users.get(email);
     if (cached !== undefined) return cached;
-    let id = await bulk.userIdByEmail(this.db, email);
-    if (id !== null) this.report.usersMatched++;
+    let id = await bulk.insertUser(this.db, { email, name: name || nameFromEmail(email), createdAt: at.getTime() });
+    if (id !== null) this.report.usersCreated++;
     else {
-      id = await bulk.insertUser(this.db, { email, name: name || nameFromEmail(email), createdAt: at.getTime() });
-      this.report.usersCreated++;
+      id = (await bulk.userIdByEmail(this.db, email))!;
+      this.report.usersMatched++;
     }
     this.users.set(email, id);
     return id;
@@ -440,7 +452,7 @@ export class ImportWriter {
   private async deletedAuthor(): Promise<number> {
     if (this.placeholderAuthor !== null) return this.placeholderAuthor;
     const email = `deleted@${this.source}.import.invalid`;
-    this.placeholderAuthor = (await bulk.userIdByEmail(this.db, email)) ?? (await bulk.insertUser(this.db, { email, name: messages.importer.deletedAuthor, createdAt: this.now.getTime() }));
+    this.placeholderAuthor = (await bulk.insertUser(this.db, { email, name: messages.importer.deletedAuthor, createdAt: this.now.getTime() })) ?? (await bulk.userIdByEmail(this.db, email))!;
     return this.placeholderAuthor;
   }
 }
