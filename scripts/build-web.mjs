@@ -23,7 +23,7 @@ await build({
 });
 await copyFile('web/widget/widget.css', `${out}/widget.css`);
 // embed.js runs as a classic script on publishers' pages (it needs document.currentScript).
-await build({ entryPoints: ['web/embed/loader.ts'], bundle: true, format: 'iife', minify: true, target: 'es2018', outfile: `${out}/embed.js`, logLevel: 'warning' });
+await build({ entryPoints: ['web/embed/loader.ts'], bundle: true, format: 'iife', minify: true, target: 'es2020', outfile: `${out}/embed.js`, logLevel: 'warning' });
 await build({ entryPoints: ['web/embed/frame.ts'], bundle: true, format: 'esm', minify: true, target: 'es2020', outfile: `${out}/embed-frame.js`, logLevel: 'warning' });
 // The moderation dashboard's keyboard control and in-place actions (issue 6).
 await build({ entryPoints: ['web/admin/main.ts'], bundle: true, format: 'esm', minify: true, sourcemap: true, target: 'es2020', outfile: `${out}/admin.js`, logLevel: 'warning' });

@@ -65,6 +65,7 @@ export const widget = {
     replied: 'Your reply was posted.',
     pending: 'Your comment was posted and is awaiting moderation.',
     edited: 'Your changes were saved.',
+    editPending: 'Your changes were saved and are awaiting moderation.',
     deleted: 'The comment was deleted.',
     sorted: (label: string) => `Comments sorted by ${label}.`,
     loaded: (n: number) => `${n.toLocaleString('en')} more ${n === 1 ? 'comment' : 'comments'} loaded.`,

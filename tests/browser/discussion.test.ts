@@ -225,4 +225,23 @@ describe('the discussion in a real browser', () => {
     await expectAccessible(page, 'second page loaded');
     await ctx.close();
   });
+
+  it('follows a #comment link to a comment that is not on the page, without reloading', async () => {
+    const article = (await p.store.articleBySlug('members-thread'))!;
+    const last = (await p.discussions.page(article.id, 'newest', undefined, null)).threads[0]!.comment;
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await page.goto(`${base}/articles/members-thread?sort=oldest`);
+    await page.getByRole('button', { name: 'Load more' }).waitFor();
+    expect(await page.locator(`#comment-${last.id}`).count()).toBe(0);
+    const marker = await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+    await page.evaluate((id) => (location.hash = `#comment-${id}`), last.id);
+    const linked = page.locator(`#comment-${last.id}`);
+    await linked.waitFor();
+    await expect.poll(() => linked.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await linked.getAttribute('class')).toContain('parley-highlight');
+    // Same document: the page did not reload to get there.
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(marker);
+    await ctx.close();
+  });
 });

@@ -48,8 +48,7 @@
   }
 
   function start() {
-    const els = Array.from(document.querySelectorAll<HTMLElement>('[data-parley-article]'));
-    if (!('IntersectionObserver' in window)) return els.forEach(mount);
+    const els = document.querySelectorAll<HTMLElement>('[data-parley-article]');
     // Load only when the discussion is about to scroll into view: most readers never get there.
     const io = new IntersectionObserver(
       (entries) => {

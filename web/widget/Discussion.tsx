@@ -118,22 +118,25 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
     setHasArticle(!!articleBody());
     setNow(new Date());
     const tick = setInterval(() => setNow(new Date()), 30_000);
-    const id = commentIdFromHash(location.hash);
-    if (id !== null && !document.getElementById(`comment-${id}`)) {
+    // `#comment-ID`: on arrival, and whenever the address changes to one later (links in
+    // comments, notification links opened in this tab). Off-page comments are fetched with their thread.
+    const follow = (target: number | null) => {
+      const id = commentIdFromHash(location.hash) ?? target;
+      if (id === null) return;
+      setHighlight(id);
+      if (document.getElementById(`comment-${id}`)) return document.getElementById(`comment-${id}`)!.scrollIntoView({ block: 'start' });
       api
         .thread(id)
         .then((t) => {
           setThreads((ts) => prependThread(ts, t));
-          setHighlight(id);
           focusLater(`comment-${id}`, true);
           announce(m.announce.linked);
         })
         .catch(() => {});
-    } else if (id !== null || state.focusCommentId !== null) {
-      const target = id ?? state.focusCommentId!;
-      setHighlight(target);
-      document.getElementById(`comment-${target}`)?.scrollIntoView({ block: 'start' });
-    }
+    };
+    follow(state.focusCommentId);
+    const onHash = () => follow(null);
+    addEventListener('hashchange', onHash);
     // Live updates are not needed to read the page: their code arrives after it is interactive.
     let stop = () => {};
     let gone = false;
@@ -145,6 +148,7 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
     return () => {
       gone = true;
       clearInterval(tick);
+      removeEventListener('hashchange', onHash);
       stop();
     };
   }, []);
@@ -175,7 +179,7 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
       const res = await api.edit(id, body);
       setThreads((ts) => mapComment(ts, id, () => res.comment));
       focusLater(`comment-${id}`);
-      announce(m.announce.edited);
+      announce(res.comment.status === 'pending' ? m.announce.editPending : m.announce.edited);
     },
     async remove(id) {
       const res = await api.remove(id);
