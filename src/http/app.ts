@@ -52,7 +52,6 @@ export interface AppDeps {
   limitsRedis?: Redis | null;
 }
 
-
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const app = Fastify({

@@ -14,6 +14,7 @@ import type { Discussions } from '../../services/discussion.js';
 import type { Store } from '../../store/store.js';
 import { AppError } from '../../domain/errors.js';
 import type { SingleSignOn } from '../../services/sso.js';
+import { allowedOrigin, embedOrigins } from '../embed-origins.js';
 import { sendPage } from '../render.js';
 import { clearEmbedSessionCookie, EMBED_SESSION_COOKIE, setEmbedSessionCookie } from '../session.js';
 import type { Accounts } from '../../services/accounts.js';
@@ -29,15 +30,6 @@ const Theme = {
   font: Type.Optional(Type.String({ maxLength: 120, pattern: `^[A-Za-z0-9 ,'"-]+$` })),
 };
 type ThemeQuery = { [K in keyof typeof Theme]?: string };
-
-/** Whether `url` is a page of a publisher origin allowed to embed the discussion. */
-export function allowedOrigin(url: string, allowed: string[]): boolean {
-  try {
-    return allowed.includes(new URL(url).origin);
-  } catch {
-    return false;
-  }
-}
 
 /** A publisher's own article id becomes a slug of ours; the hash keeps distinct ids distinct. */
 export function embedSlug(key: string): string {
@@ -63,7 +55,7 @@ function frameCsp(origins: string[]): string {
 /** The embed: `embed.js` for publishers' pages and the frame it loads. */
 export async function embedRoutes(app: FastifyInstance, opts: { config: Config; store: Store; discussions: Discussions; accounts: Accounts; sso: SingleSignOn }) {
   const { config, store, discussions, accounts, sso } = opts;
-  const allowed = config.EMBED_ALLOWED_ORIGINS.split(',').filter(Boolean);
+  const allowed = embedOrigins(config);
   const deps = { config, accounts: opts.accounts };
 
   /**

@@ -19,7 +19,7 @@ import { signInMailLimit } from '../limits.js';
 import { sendPage } from '../render.js';
 import { Cursor, Id, Sort } from '../schemas.js';
 import { clearSessionCookie, setSessionCookie } from '../session.js';
-import { allowedOrigin } from './embed.js';
+import { allowedOrigin, embedOrigins } from '../embed-origins.js';
 
 const m = messages.pages;
 const SignInForm = Type.Object({ email: Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' }), returnTo: Type.Optional(Type.String({ maxLength: 2000 })) });
@@ -30,7 +30,7 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
   const deps = { config, accounts };
   const secure = config.baseUrl.startsWith('https:');
   // Never our own origin: an article whose URL is this page must not send readers round in a loop.
-  const embedOrigins = config.EMBED_ALLOWED_ORIGINS.split(',').filter((o) => o && o !== new URL(config.baseUrl).origin);
+  const publisherOrigins = embedOrigins(config).filter((o) => o !== new URL(config.baseUrl).origin);
 
   app.get('/', async (req, reply) => {
     const articles = await store.listArticles(50);
@@ -50,7 +50,7 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
       const q = req.query as { sort: SortOrder; cursor?: string; comment?: number };
       // A discussion registered by the embed lives on the publisher's page: readers who land here
       // (back from signing in or subscribing) go there.
-      if (article.url && allowedOrigin(article.url, embedOrigins)) {
+      if (article.url && allowedOrigin(article.url, publisherOrigins)) {
         return reply.redirect(`${article.url.split('#')[0]}${q.comment ? `#comment-${q.comment}` : '#comments'}`, 303);
       }
       const state = await discussions.state(article, req.actor, req.csrfToken, q.sort, q.cursor, q.comment ?? null);
