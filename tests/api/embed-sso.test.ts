@@ -78,6 +78,18 @@ describe.each(DIALECTS)('embed frame with the publisher\'s single sign-on on %s'
     expect((await session(next.value)).viewer).toBeNull();
   });
 
+  it("keeps the frame's session when the token names the reader already signed in", async () => {
+    const same = { sub: 'pub-same', email: 'same@publisher.example', name: 'Sam Same' };
+    const first = embedCookie(await p.app.inject({ method: 'GET', url: frameUrl(await token(same)), headers: inFrame }))!;
+    const again = await p.app.inject({ method: 'GET', url: frameUrl(await token({ ...same, name: 'Sam Renamed' })), headers: { ...inFrame, cookie: `parley_embed_session=${first.value}` } });
+    expect(again.statusCode).toBe(303);
+    // No new cookie, none cleared: other frames of the page keep working with theirs.
+    expect(again.cookies.find((c) => c.name === 'parley_embed_session')).toBeUndefined();
+    const viewer = (await session(first.value)).viewer;
+    // The token was still honoured: what the publisher says about the reader is brought up to date.
+    expect(viewer.name).toBe('Sam Renamed');
+  });
+
   it('leaves the reader a guest on a bad token, and outside a frame (no login CSRF by top-level link)', async () => {
     for (const bad of [await token({ aud: 'https://elsewhere.example' }), await token({ exp: secs() - 600, iat: secs() - 700 }), 'not.a.jwt.at-all']) {
       const res = await p.app.inject({ method: 'GET', url: frameUrl(bad), headers: inFrame });

@@ -59,24 +59,30 @@ export async function embedRoutes(app: FastifyInstance, opts: { config: Config; 
   const deps = { config, accounts: opts.accounts };
 
   /**
-   * The publisher's page is the authority on who reads it: a token replaces whatever embed session
-   * the frame had, and an empty one ends it. A bad token leaves the reader a guest; the reason is
-   * logged for the publisher's engineers, never shown inside their page.
+   * The publisher's page is the authority on who reads it: a token for another reader replaces the
+   * frame's session, a token for the same reader keeps it (other frames on the page hold its CSRF
+   * token), and an empty one ends it. A bad token leaves the reader a guest; the reason is logged
+   * for the publisher's engineers, never shown inside their page.
    */
   async function signOnInFrame(req: FastifyRequest, reply: FastifyReply, token: string): Promise<void> {
-    const previous = req.cookies[EMBED_SESSION_COOKIE];
-    if (previous && previous.length <= 100) await accounts.logout(previous);
-    clearEmbedSessionCookie(reply);
+    const raw = req.cookies[EMBED_SESSION_COOKIE];
+    const previous = raw && raw.length <= 100 ? raw : null;
     // Only inside a frame (a header pages cannot forge): a top-level visit with someone else's
     // token would otherwise sign this browser in as them (login CSRF).
-    if (!token || req.headers['sec-fetch-dest'] !== 'iframe') return;
-    try {
-      const s = await sso.signIn(token);
-      setEmbedSessionCookie(reply, s.sessionToken, s.expiresAt);
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-      req.log.warn({ code: err.code }, 'embed sign-on refused');
+    let next: Awaited<ReturnType<SingleSignOn['signIn']>> | null = null;
+    if (token && req.headers['sec-fetch-dest'] === 'iframe') {
+      try {
+        next = await sso.signIn(token);
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        req.log.warn({ code: err.code }, 'embed sign-on refused');
+      }
     }
+    const current = previous ? await accounts.session(previous) : null;
+    if (next && current?.actor.user.id === next.user.id) return accounts.logout(next.sessionToken);
+    if (previous) await accounts.logout(previous);
+    if (next) setEmbedSessionCookie(reply, next.sessionToken, next.expiresAt);
+    else clearEmbedSessionCookie(reply);
   }
 
   app.get('/embed.js', async (_req, reply) => {
