@@ -124,6 +124,11 @@ describe.each(DIALECTS)('Stripe billing on %s', (dialect) => {
     expect(page.body).toContain('You are a subscriber until');
     expect(page.body).toContain('Manage subscription');
     expect(page.body).not.toContain('Subscribe monthly');
+    // On the article: a quiet line, no call to action.
+    const article = (await p.app.inject({ method: 'GET', url: '/articles/open-thread', headers: { cookie: ann.cookie } })).body;
+    expect(article).toMatch(/<p class="subscription-state">You are a subscriber until [^<]+<\/p>/);
+    // Guests and readers without a subscription see the join block instead.
+    expect((await p.app.inject({ method: 'GET', url: '/articles/open-thread' })).body).not.toContain('subscription-state');
   });
 
   it('takes a replayed event id once, even when two copies arrive together', async () => {
@@ -207,6 +212,9 @@ describe.each(DIALECTS)('Stripe billing on %s', (dialect) => {
     expect((await actor('carl@example.com')).subscriber).toBe(true);
     const page = await p.app.inject({ method: 'GET', url: '/subscribe', headers: { cookie: carl.cookie } });
     expect(page.body).toContain('Your subscription is cancelled and ends on');
+    // The article page says so too, above the discussion, with the way to manage it.
+    const article = await p.app.inject({ method: 'GET', url: '/articles/open-thread', headers: { cookie: carl.cookie } });
+    expect(article.body).toMatch(/<p class="subscription-state attention">Your subscription is cancelled and ends on [^<]+ <a href="\/account">Manage subscription<\/a>/);
     const me = json(await p.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: carl.cookie } }));
     expect(me.subscription).toMatchObject({ kind: 'canceling', until: new Date(end * 1000).toISOString(), manageable: true });
 
@@ -235,6 +243,7 @@ describe.each(DIALECTS)('Stripe billing on %s', (dialect) => {
     const gina = await p.signIn('gina@example.com');
     const page = await p.app.inject({ method: 'GET', url: '/subscribe', headers: { cookie: gina.cookie } });
     expect(page.body).toContain('Your last payment failed. Update your card before');
+    expect((await p.app.inject({ method: 'GET', url: '/articles/open-thread', headers: { cookie: gina.cookie } })).body).toContain('<p class="subscription-state attention">Your last payment failed. Update your card before');
 
     p.clock.advance(3 * DAY * 1000);
     expect((await actor('gina@example.com')).subscriber).toBe(false);

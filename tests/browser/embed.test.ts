@@ -118,5 +118,6 @@ describe('embed on a publisher page of another origin', () => {
     expect(await frame.getByText('Signed in as Ines Member').count()).toBe(0);
     expect(problems.filter((m) => !m.includes('favicon'))).toEqual([]);
     await context.close();
-  });
+    // Two page views, each with a sign-on round trip and a frame: room for a busy two-core machine.
+  }, 60_000);
 });

@@ -185,6 +185,8 @@ export function watchSelection(root: Element, act: (kind: 'comment' | 'quote' | 
     timer = setTimeout(update, 120);
   };
   document.addEventListener('selectionchange', onChange);
+  // A reader quicker than this code's arrival may have selected words already.
+  onChange();
   return () => {
     root.removeEventListener('click', onAnswer);
     document.removeEventListener('selectionchange', onChange);

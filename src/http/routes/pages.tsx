@@ -20,13 +20,15 @@ import { sendPage } from '../render.js';
 import { Cursor, Id, Sort } from '../schemas.js';
 import { clearSessionCookie, setSessionCookie } from '../session.js';
 import { allowedOrigin, embedOrigins } from '../embed-origins.js';
+import { subscriptionSentence } from '../../render/pages/SubscribePage.js';
+import type { Billing } from '../../services/billing.js';
 
 const m = messages.pages;
 const SignInForm = Type.Object({ email: Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' }), returnTo: Type.Optional(Type.String({ maxLength: 2000 })) });
 
 /** Server-rendered pages: the front page, articles with their discussion, sign-in. */
-export async function pageRoutes(app: FastifyInstance, opts: { config: Config; accounts: Accounts; discussions: Discussions; store: Store; metering: Metering }) {
-  const { config, accounts, discussions, store, metering } = opts;
+export async function pageRoutes(app: FastifyInstance, opts: { config: Config; accounts: Accounts; discussions: Discussions; store: Store; metering: Metering; billing: Billing }) {
+  const { config, accounts, discussions, store, metering, billing } = opts;
   const deps = { config, accounts };
   const secure = config.baseUrl.startsWith('https:');
   // Never our own origin: an article whose URL is this page must not send readers round in a loop.
@@ -55,12 +57,15 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
       }
       const state = await discussions.state(article, req.actor, req.csrfToken, q.sort, q.cursor, q.comment ?? null);
       const truncated = await meterArticle(req, reply, metering, article, { secure, allowance: config.METER_FREE_ARTICLES });
+      // Signed-in subscribers see where their subscription stands (readers without one see the join block).
+      const sub = req.actor ? await billing.state(req.actor) : null;
+      const subscription = sub && sub.kind !== 'none' ? { text: subscriptionSentence(sub, config.PUBLICATION_TIMEZONE), attention: sub.kind !== 'active' } : null;
       return sendPage(
         req,
         reply,
         deps,
         { title: `${article.title} | ${config.PUBLICATION_NAME}`, description: article.standfirst, scripts: ['/static/widget.js'] },
-        <ArticlePage article={article} bodyHtml={truncated ? renderArticleTeaser(article.body, 2) : renderArticleMarkdown(article.body)} timeZone={config.PUBLICATION_TIMEZONE} state={state} truncated={truncated} />,
+        <ArticlePage article={article} bodyHtml={truncated ? renderArticleTeaser(article.body, 2) : renderArticleMarkdown(article.body)} timeZone={config.PUBLICATION_TIMEZONE} state={state} truncated={truncated} subscription={subscription} />,
       );
     },
   });

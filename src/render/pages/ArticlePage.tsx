@@ -1,6 +1,7 @@
 import type { Article, DiscussionState } from '../../domain/types.js';
 import { formatArticleDate } from '../../domain/time.js';
 import { Discussion } from '../../../web/widget/Discussion.js';
+import { messages } from '../../messages.js';
 import { Paywall, type PaywallInfo } from './Paywall.js';
 
 export interface ArticlePageProps {
@@ -10,6 +11,8 @@ export interface ArticlePageProps {
   state: DiscussionState;
   /** Set when the meter cut the body short: `bodyHtml` is then only its start. */
   truncated?: PaywallInfo | null;
+  /** Where a signed-in subscriber's subscription stands; `attention` when it is ending or unpaid. */
+  subscription?: { text: string; attention: boolean } | null;
 }
 
 /** JSON inside a script element: `<` escaped so no string in it can close the element. */
@@ -17,7 +20,7 @@ export function embedJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-export function ArticlePage({ article: a, bodyHtml, timeZone, state, truncated }: ArticlePageProps) {
+export function ArticlePage({ article: a, bodyHtml, timeZone, state, truncated, subscription }: ArticlePageProps) {
   return (
     <>
       <article class="article" aria-labelledby="article-title">
@@ -46,6 +49,12 @@ export function ArticlePage({ article: a, bodyHtml, timeZone, state, truncated }
           </aside>
         ) : null}
       </article>
+      {subscription ? (
+        <p class={subscription.attention ? 'subscription-state attention' : 'subscription-state'}>
+          {subscription.text}{' '}
+          {subscription.attention ? <a href="/account">{messages.billing.manage}</a> : null}
+        </p>
+      ) : null}
       <div id="parley-root" data-api="/api/v1">
         <Discussion state={state} />
       </div>
