@@ -89,6 +89,8 @@ export const messages = {
     linkInvalidHeading: 'That link did not work',
     notFoundHeading: 'Page not found',
     backHome: 'Back to the front page',
+    backToArticle: (title: string) => `Back to “${title}”`,
+    inlineLink: 'Read the comments on passages of this article (Inline Feedbacks)',
     footer: 'Discussions by Parley',
     verifyHeading: 'Finish signing in',
     verifyIntro: 'Press the button to sign in on this device.',

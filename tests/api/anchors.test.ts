@@ -45,6 +45,19 @@ describe.each(DIALECTS)('comments on passages on %s', (dialect) => {
     expect(list.comments.map((c: { bodySrc: string }) => c.bodySrc)).toEqual(['About the opening', 'About the emphasis']);
   });
 
+  it('serves the same list as a page for readers without JavaScript, linked from the article', async () => {
+    const article = await p.app.inject({ method: 'GET', url: '/articles/open-thread' });
+    expect(article.body).toContain('<noscript><p class="inline-link"><a href="/articles/open-thread/inline">');
+    const page = await p.app.inject({ method: 'GET', url: '/articles/open-thread/inline' });
+    expect(page.statusCode).toBe(200);
+    const opening = page.body.indexOf('About the opening');
+    const emphasis = page.body.indexOf('About the emphasis');
+    expect(opening).toBeGreaterThan(0);
+    expect(emphasis).toBeGreaterThan(opening);
+    expect(page.body).toContain('<blockquote class="parley-passage-quote">Second paragraph, with emphasis</blockquote>');
+    expect((await p.app.inject({ method: 'GET', url: '/articles/no-such-article/inline' })).statusCode).toBe(404);
+  });
+
   it('refuses malformed selectors, passages not in the article, and passages on replies', async () => {
     const good = await select('Third paragraph');
     const bad = [

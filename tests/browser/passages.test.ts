@@ -174,4 +174,28 @@ describe('comments on passages of the article, in a real browser', () => {
     await expect.poll(() => page.evaluate(() => document.activeElement?.closest('.parley-comment')?.textContent ?? '')).toContain('On the start of the third.');
     await ctx.close();
   });
+
+  it('lists the comments on passages without JavaScript too', async () => {
+    const ctx = await browser.newContext({ javaScriptEnabled: false });
+    const page = await ctx.newPage();
+    await page.goto(`${base}/articles/open-thread`);
+    await page.getByRole('link', { name: /comments on passages of this article/ }).click();
+    await page.getByRole('heading', { name: 'Inline Feedbacks' }).waitFor();
+    const items = page.locator('.parley-thread');
+    // In article order: the second paragraph's passage before the third's.
+    const texts = await items.allTextContents();
+    const emphasis = texts.findIndex((t) => t.includes('Why the emphasis here?'));
+    const third = texts.findIndex((t) => t.includes('On the start of the third.'));
+    expect(emphasis).toBeGreaterThanOrEqual(0);
+    expect(third).toBeGreaterThan(emphasis);
+    expect(texts[emphasis]).toContain('with emphasis');
+    const url = page.url();
+    await ctx.close();
+    // axe needs script of its own; the page itself has none.
+    const withJs = await browser.newContext();
+    const checked = await withJs.newPage();
+    await checked.goto(url);
+    await expectAccessible(checked, 'Inline Feedbacks page');
+    await withJs.close();
+  });
 });

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import { AppError } from '../../domain/errors.js';
 import type { SortOrder } from '../../domain/types.js';
@@ -21,6 +21,7 @@ import { Cursor, Id, Sort } from '../schemas.js';
 import { clearSessionCookie, setSessionCookie } from '../session.js';
 import { allowedOrigin, embedOrigins } from '../embed-origins.js';
 import { subscriptionSentence } from '../../render/pages/SubscribePage.js';
+import { InlinePage } from '../../render/pages/InlinePage.js';
 import type { Billing } from '../../services/billing.js';
 
 const m = messages.pages;
@@ -33,6 +34,9 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
   const secure = config.baseUrl.startsWith('https:');
   // Never our own origin: an article whose URL is this page must not send readers round in a loop.
   const publisherOrigins = embedOrigins(config).filter((o) => o !== new URL(config.baseUrl).origin);
+
+  const articleNotFound = (req: FastifyRequest, reply: FastifyReply) =>
+    sendPage(req, reply, deps, { title: m.notFoundHeading, status: 404 }, <MessagePage heading={m.notFoundHeading}><p><a href="/">{m.backHome}</a></p></MessagePage>);
 
   app.get('/', async (req, reply) => {
     const articles = await store.listArticles(50);
@@ -47,7 +51,7 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
     handler: async (req, reply) => {
       const article = await store.articleBySlug((req.params as { slug: string }).slug);
       if (!article) {
-        return sendPage(req, reply, deps, { title: m.notFoundHeading, status: 404 }, <MessagePage heading={m.notFoundHeading}><p><a href="/">{m.backHome}</a></p></MessagePage>);
+        return articleNotFound(req, reply);
       }
       const q = req.query as { sort: SortOrder; cursor?: string; comment?: number };
       // A discussion registered by the embed lives on the publisher's page: readers who land here
@@ -68,6 +72,15 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
         <ArticlePage article={article} bodyHtml={truncated ? renderArticleTeaser(article.body, 2) : renderArticleMarkdown(article.body)} timeZone={config.PUBLICATION_TIMEZONE} state={state} truncated={truncated} subscription={subscription} />,
       );
     },
+  });
+
+  app.get('/articles/:slug/inline', { schema: { params: Type.Object({ slug: Type.String({ maxLength: 200 }) }) } }, async (req, reply) => {
+    const article = await store.articleBySlug((req.params as { slug: string }).slug);
+    if (!article) {
+      return articleNotFound(req, reply);
+    }
+    const comments = await discussions.passages(article.id, req.actor);
+    return sendPage(req, reply, deps, { title: `${messages.widget.inline} | ${article.title}` }, <InlinePage article={article} comments={comments} timeZone={config.PUBLICATION_TIMEZONE} />);
   });
 
   app.get('/signin', async (req, reply) => {

@@ -55,6 +55,11 @@ export function ArticlePage({ article: a, bodyHtml, timeZone, state, truncated, 
           {subscription.attention ? <a href="/account">{messages.billing.manage}</a> : null}
         </p>
       ) : null}
+      <noscript>
+        <p class="inline-link">
+          <a href={`/articles/${a.slug}/inline`}>{messages.pages.inlineLink}</a>
+        </p>
+      </noscript>
       <div id="parley-root" data-api="/api/v1">
         <Discussion state={state} />
       </div>

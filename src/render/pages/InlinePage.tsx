@@ -1,0 +1,48 @@
+import { formatArticleDate } from '../../domain/time.js';
+import type { Article, CommentView } from '../../domain/types.js';
+import { messages } from '../../messages.js';
+import { Avatar } from '../../../web/widget/Avatar.js';
+
+const m = messages.pages;
+const w = messages.widget;
+
+/**
+ * Inline Feedbacks without JavaScript: the comments on passages of an article, in article order,
+ * each under the words it is about. With script the discussion's own tab shows the same list.
+ */
+export function InlinePage({ article, comments, timeZone }: { article: Article; comments: CommentView[]; timeZone: string }) {
+  return (
+    <section class="parley inline-page" aria-labelledby="inline-heading">
+      <p>
+        <a href={`/articles/${article.slug}`}>{m.backToArticle(article.title)}</a>
+      </p>
+      <h1 id="inline-heading">{w.inline}</h1>
+      {comments.length === 0 ? (
+        <p class="parley-empty">{w.passage.none}</p>
+      ) : (
+        <ol class="parley-threads">
+          {comments.map((c) => (
+            <li class="parley-thread" key={c.id}>
+              <blockquote class="parley-passage-quote">
+                {c.anchor?.exact}
+                {c.anchor?.status === 'orphaned' ? <span class="parley-badge">{w.passage.orphaned}</span> : null}
+              </blockquote>
+              <article id={`comment-${c.id}`} class="parley-comment" aria-labelledby={`comment-${c.id}-author`}>
+                <header class="parley-meta">
+                  <Avatar name={c.author?.name ?? null} seed={String(c.author?.id ?? c.id)} />
+                  <span id={`comment-${c.id}-author`} class="parley-author">
+                    {c.author?.name}
+                  </span>
+                  <a class="parley-permalink" href={`/articles/${article.slug}?comment=${c.id}#comment-${c.id}`}>
+                    <time datetime={c.createdAt}>{formatArticleDate(new Date(c.createdAt), timeZone)}</time>
+                  </a>
+                </header>
+                <div class="parley-body" dangerouslySetInnerHTML={{ __html: c.bodyHtml }} />
+              </article>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
