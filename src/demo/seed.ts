@@ -87,5 +87,27 @@ export async function seedDemo(parley: Parley): Promise<SeedReport> {
       await tx.deleteComment(row!, at(span));
     }
   });
-  return { summary: `demo discussion created: ${ordered.length} comments by ${demoPeople.length} people`, instructions };
+  await seedModerationQueue(parley, article.id, ids.get(REPORTED)!, at(-60 * 24 * 90));
+  return { summary: `demo discussion created: ${ordered.length} comments by ${demoPeople.length} people, 2 items for the moderators`, instructions };
+}
+
+/** The comment readers report as off-topic in the demo (it says so itself). */
+const REPORTED = 'c48';
+
+/**
+ * Work waiting in the moderators' queue, through the same rules and reports readers meet: a
+ * comment held by the banned-word list, and a comment reported twice (below the hiding threshold).
+ */
+async function seedModerationQueue(parley: Parley, articleId: number, reportedId: number, longAgo: Date): Promise<void> {
+  const { store, accounts, moderation, discussions } = parley;
+  const actor = async (email: string) => accounts.actorFor((await store.userByEmail(email))!);
+  const editor = await actor('editor@example.com');
+  const rules = await moderation.settings(editor);
+  await moderation.saveSettings(editor, { ...rules, bannedWords: [...new Set([...rules.bannedWords, 'clowns'])] });
+  await store.ensureUser('rex.ranter@example.com', 'Rex Ranter', longAgo);
+  await accounts.grant('rex.ranter@example.com', null);
+  await discussions.post(await actor('rex.ranter@example.com'), articleId, 'Only clowns pay for a bed on a train. Fly like an adult.', null);
+  for (const email of ['jon.marsh@example.com', 'pete.lindqvist@example.com']) {
+    await moderation.report(await actor(email), reportedId, 'off_topic', 'Nothing to do with the article.');
+  }
 }

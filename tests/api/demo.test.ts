@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ARTICLE, seedDemo, type SeedReport } from '../../src/demo/seed.js';
+import { DIALECTS } from '../support/databases.js';
+import { json, startParley, type TestParley } from '../support/harness.js';
+
+/** What `parley demo` (the README's run command) sets up, on each database. */
+describe.each(DIALECTS)('the demo publication on %s', (dialect) => {
+  let p: TestParley;
+  let report: SeedReport;
+  let articleId: number;
+
+  beforeAll(async () => {
+    p = await startParley(dialect, { CONTENT_DIR: 'content' });
+    report = await seedDemo(p);
+    articleId = (await p.store.articleBySlug(DEMO_ARTICLE))!.id;
+  });
+  afterAll(() => p?.dispose());
+
+  it('has several original articles on its front page', async () => {
+    const home = await p.app.inject({ method: 'GET', url: '/' });
+    expect(home.statusCode).toBe(200);
+    expect((await p.store.listArticles(100)).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('has a discussion of about 70 comments over several levels, with votes, edits and a deletion', async () => {
+    const page = await p.app.inject({ method: 'GET', url: `/articles/${DEMO_ARTICLE}?sort=oldest` });
+    expect(page.body).toContain('69 Comments');
+    expect(page.body).toContain('This comment was deleted');
+    expect(page.body).toMatch(/Last edited <time[^>]*>[^<]+<\/time> by /);
+    const all = [];
+    for (let cursor: string | null = null, first = true; first || cursor; first = false) {
+      const res = json(await p.app.inject({ method: 'GET', url: `/api/v1/articles/${articleId}/comments?sort=oldest${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}` }));
+      for (const t of res.threads) {
+        all.push(t.comment, ...t.replies);
+        for (let more = t.repliesCursor as string | null; more; ) {
+          const r = json(await p.app.inject({ method: 'GET', url: `/api/v1/comments/${t.comment.id}/replies?cursor=${encodeURIComponent(more)}` }));
+          all.push(...r.replies);
+          more = r.repliesCursor;
+        }
+      }
+      cursor = res.nextCursor;
+    }
+    expect(all.length).toBe(70);
+    expect(Math.max(...all.map((c) => c.depth))).toBeGreaterThanOrEqual(4);
+    expect(all.filter((c) => c.up + c.down > 0).length).toBeGreaterThan(30);
+    expect(all.filter((c) => c.editedAt).length).toBeGreaterThanOrEqual(2);
+    expect(all.filter((c) => c.status === 'deleted').length).toBe(1);
+  });
+
+  it('gives the moderators a held comment and a reported one to act on', async () => {
+    const editor = await p.signIn('editor@example.com');
+    const queue = async (tab: string) => json(await p.app.inject({ method: 'GET', url: `/api/v1/admin/queue?tab=${tab}`, headers: { cookie: editor.cookie } })).items;
+    const pending = await queue('pending');
+    expect(pending.map((i: any) => [i.comment.author?.name ?? i.author?.name, i.comment.reason])).toContainEqual(['Rex Ranter', 'banned_words']);
+    const reported = await queue('reported');
+    expect(reported).toHaveLength(1);
+    expect(reported[0].comment.bodySrc).toContain('Slightly off-topic');
+  });
+
+  it('says how to sign in as a subscriber and as a non-subscriber, and seeds only once', async () => {
+    const text = report.instructions('http://localhost:3000');
+    expect(text).toContain('reader@example.com');
+    expect(text).toContain('guest@example.com');
+    expect((await p.accounts.actorFor((await p.store.userByEmail('reader@example.com'))!)).subscriber).toBe(true);
+    expect((await p.accounts.actorFor((await p.store.userByEmail('guest@example.com'))!)).subscriber).toBe(false);
+    const again = await seedDemo(p);
+    expect(again.summary).toBe('demo discussion already present');
+    expect((await p.store.articleById(articleId))!.commentCount).toBe(69);
+  });
+});
