@@ -416,7 +416,10 @@ export class Moderation {
     const user = await this.targetUser(a, userId);
     await this.commit(async (tx, _emit, now) => {
       await tx.setBanned(user.id, banned);
-      await tx.audit({ actorId: a.user.id, action: banned ? 'user.ban' : 'user.unban', targetType: 'user', targetId: user.id, details: { reason: reason.trim().slice(0, 500) }, now });
+      // What a banned reader left waiting would only be rejected one by one: it goes at once.
+      const held = banned ? await tx.rejectHeldBy(user.id, a.user.id, 'author_banned', now) : [];
+      if (held.length) await tx.resolveReports(held, a.user.id, now);
+      await tx.audit({ actorId: a.user.id, action: banned ? 'user.ban' : 'user.unban', targetType: 'user', targetId: user.id, details: { reason: reason.trim().slice(0, 500), ...(held.length ? { rejectedHeld: held.length } : {}) }, now });
     });
     return { userId: user.id, banned };
   }

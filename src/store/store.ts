@@ -1039,6 +1039,18 @@ export class Store {
     return wasPending !== undefined;
   }
 
+  /** Rejects every held comment of one author (a ban clears them from the queue); their ids. */
+  async rejectHeldBy(authorId: number, by: number, reason: string, now: Date): Promise<number[]> {
+    const rows = await this.db
+      .updateTable('comments')
+      .set({ status: 'rejected', moderation_reason: reason, moderated_at: now.getTime(), moderated_by: by, pinned: 0 })
+      .where('author_id', '=', authorId)
+      .where('status', '=', 'pending')
+      .returning('id')
+      .execute();
+    return rows.map((r) => Number(r.id));
+  }
+
   async setPinned(id: number, pinned: boolean): Promise<void> {
     await this.db.updateTable('comments').set({ pinned: pinned ? 1 : 0 }).where('id', '=', id).execute();
   }

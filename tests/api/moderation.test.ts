@@ -598,8 +598,17 @@ describe.each(DIALECTS)('moderation on %s', (dialect) => {
       }
       p.clock.advance(24 * HOUR + 1000);
       expect((await post(dan, text('back again'))).statusCode).toBe(201);
+      const before = json(await api(admin, 'GET', '/admin/settings'));
+      await setSettings({ ...before, bannedWords: ['grumble'] });
+      const waiting = json(await post(dan, text('grumble, grumble'))).comment as { id: number; status: string };
+      expect(waiting.status).toBe('pending');
+      await setSettings(before);
 
       expect((await api(mod, 'PUT', `/admin/users/${ids.dan}/ban`, { banned: true, reason: 'repeat offender' })).statusCode).toBe(200);
+      // What the banned reader left waiting leaves the queue with the ban, and the audit says so.
+      expect(await row(waiting.id)).toMatchObject({ status: 'rejected', moderationReason: 'author_banned' });
+      expect((await queue(mod, 'pending')).items.some((i: any) => i.comment.author?.id === ids.dan)).toBe(false);
+      expect((await audit()).find((e) => e.action === 'user.ban' && e.targetId === ids.dan)?.details).toMatchObject({ reason: 'repeat offender', rejectedHeld: expect.any(Number) });
       // A ban has no end.
       p.clock.advance(10 * 24 * HOUR);
       expect(json(await post(dan, text('still here?'))).error.code).toBe('suspended');
