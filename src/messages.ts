@@ -123,6 +123,7 @@ export const messages = {
   embed: {
     refusedHeading: 'Comments unavailable here',
     refusedText: 'This site is not allowed to embed these discussions. Its publisher can add it in the Parley settings.',
+    frameHeading: (title: string) => `Discussion of “${title}”`,
   },
   mail: {
     loginSubject: (publication: string) => `Your sign-in link for ${publication}`,

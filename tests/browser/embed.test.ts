@@ -1,6 +1,7 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
 import { launchBrowser, watchConsole } from '../support/browser.js';
 import { freePort } from '../support/process.js';
 import { startParley, type TestParley } from '../support/harness.js';
@@ -63,12 +64,34 @@ describe('embed on a publisher page of another origin', () => {
     // The host's `* { color: ... !important }` cannot reach into the frame.
     const color = await frame.locator('#comments h2').first().evaluate((el) => getComputedStyle(el).color);
     expect(color).not.toBe('rgb(204, 0, 255)');
+    // The publisher's theme does reach it: data-parley-accent colours the frame's links.
+    expect(await frame.locator('.parley-view-all').evaluate((el) => getComputedStyle(el).color)).toBe('rgb(11, 95, 255)');
     const height = await page.locator('iframe').evaluate((f) => (f as HTMLIFrameElement).getBoundingClientRect().height);
     expect(height).toBeGreaterThan(100);
     const registered = await p.store.listArticles(100);
     expect(registered.some((a) => a.title === 'Our own article, on our own site' && a.url === allowed.url)).toBe(true);
     expect(problems.filter((m) => !m.includes('favicon'))).toEqual([]);
     await page.close();
+    // axe inside the frame, as it sits in the host page (whose own styles are not ours to judge), light and dark.
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const ctx = await browser.newContext({ colorScheme });
+      const host = await ctx.newPage();
+      await host.goto(allowed.url);
+      await host.mouse.wheel(0, 5000);
+      await host.frameLocator('iframe[title="Comments"]').getByRole('heading', { name: /Comments/ }).first().waitFor();
+      const result = await new AxeBuilder({ page: host }).include('iframe[title="Comments"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+      expect(result.violations.map((v) => `${v.id}: ${v.help} ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`), `axe in the embed (${colorScheme})`).toEqual([]);
+      // The host page is light only and says so (data-parley-scheme): a dark-mode reader still gets dark text on it.
+      expect(await host.frameLocator('iframe[title="Comments"]').locator('#comments h2').first().evaluate((el) => getComputedStyle(el).color)).toBe('rgb(27, 27, 26)');
+      await ctx.close();
+    }
+    // A host that does not say: a dark-mode reader's frame brings its own dark background for its light text.
+    const dark = await browser.newContext({ colorScheme: 'dark' });
+    const alone = await dark.newPage();
+    await alone.goto(`${parleyUrl}/embed/frame?article=host-article-1&url=${encodeURIComponent(allowed.url)}&title=t`);
+    expect(await alone.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe('rgb(22, 23, 26)');
+    expect(await alone.locator('#comments h2').first().evaluate((el) => getComputedStyle(el).color)).toBe('rgb(236, 235, 232)');
+    await dark.close();
   });
 
   it('refuses to render on an origin that is not allowed', async () => {

@@ -7,7 +7,7 @@
 (() => {
   const script = document.currentScript as HTMLScriptElement | null;
   const origin = new URL(script?.src ?? '/', location.href).origin;
-  const THEME_KEYS = ['accent', 'bg', 'fg', 'muted', 'border', 'font'];
+  const THEME_KEYS = ['accent', 'bg', 'fg', 'muted', 'border', 'font', 'scheme'];
 
   /**
    * With the publisher's single sign-on, the frame opens with a fresh token for the reader signed

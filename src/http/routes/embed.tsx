@@ -28,6 +28,8 @@ const Theme = {
   muted: Type.Optional(Color),
   border: Type.Optional(Color),
   font: Type.Optional(Type.String({ maxLength: 120, pattern: `^[A-Za-z0-9 ,'"-]+$` })),
+  // The host page's own colour scheme, when it has only one: the frame then keeps to it.
+  scheme: Type.Optional(Type.Union([Type.Literal('light'), Type.Literal('dark')])),
 };
 type ThemeQuery = { [K in keyof typeof Theme]?: string };
 
@@ -96,9 +98,11 @@ export async function embedRoutes(app: FastifyInstance, opts: { config: Config; 
   });
 
   app.get('/embed/theme.css', { schema: { querystring: Type.Object(Theme, { additionalProperties: false }) } }, async (req, reply) => {
-    const q = req.query as ThemeQuery;
+    const { scheme: _scheme, ...q } = req.query as ThemeQuery;
     const vars = Object.entries(q).map(([k, v]) => `--parley-${k}:${v}`);
-    return reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=86400').send(`:root{${vars.join(';')}}\n`);
+    // On .parley itself (after widget.css), or the widget's own defaults there would win.
+    const frameBg = q.bg ? `html.parley-embed{background:${q.bg}}` : '';
+    return reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=86400').send(`.parley{${vars.join(';')}}${frameBg}\n`);
   });
 
   app.get('/embed/frame', {
@@ -140,14 +144,14 @@ export async function embedRoutes(app: FastifyInstance, opts: { config: Config; 
           new Date(),
         ));
       const state = await discussions.state(article, req.actor, req.csrfToken, q.sort, undefined, q.comment ?? null);
-      const { article: _a, url: _u, title: _t, sort: _s, comment: _c, sso: _x, ...theme } = q;
+      const { article: _a, url: _u, title: _t, sort: _s, comment: _c, sso: _x, scheme, ...theme } = q;
       const themeCss = Object.keys(theme).length ? `/embed/theme.css?${new URLSearchParams(theme as Record<string, string>)}` : null;
       reply.removeHeader('x-frame-options');
       return reply
         .type('text/html; charset=utf-8')
         .header('content-security-policy', frameCsp(allowed))
         .header('cache-control', 'private, no-cache')
-        .send(`<!doctype html>${renderToString(<EmbedFrame state={state} title={article.title} themeCss={themeCss} />)}`);
+        .send(`<!doctype html>${renderToString(<EmbedFrame state={state} title={article.title} themeCss={themeCss} scheme={(scheme as 'light' | 'dark' | undefined) ?? null} />)}`);
     },
   });
 }

@@ -1,14 +1,15 @@
 import type { DiscussionState } from '../../domain/types.js';
+import { messages } from '../../messages.js';
 import { DiscussionMount } from './DiscussionMount.js';
 
 /** The page inside the embed's iframe: the discussion alone, no site chrome. */
-export function EmbedFrame({ state, title, themeCss }: { state: DiscussionState; title: string; themeCss: string | null }) {
+export function EmbedFrame({ state, title, themeCss, scheme }: { state: DiscussionState; title: string; themeCss: string | null; scheme: 'light' | 'dark' | null }) {
   return (
-    <html lang="en" class="parley-embed">
+    <html lang="en" class="parley-embed" data-scheme={scheme ?? undefined}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="color-scheme" content="light dark" />
+        <meta name="color-scheme" content={scheme ?? 'light dark'} />
         <title>{title}</title>
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/static/widget.css" />
@@ -19,6 +20,8 @@ export function EmbedFrame({ state, title, themeCss }: { state: DiscussionState;
       </head>
       <body>
         <main>
+          {/* The frame is a document of its own to screen readers: it needs its own title heading. */}
+          <h1 class="parley-sr">{messages.embed.frameHeading(title)}</h1>
           <DiscussionMount state={state} />
         </main>
       </body>
