@@ -166,6 +166,11 @@ describe('comments on passages of the article, in a real browser', () => {
     const mark = third.locator('mark.parley-passage[role="button"]');
     expect(await mark.count()).toBe(1);
     expect(await mark.getAttribute('aria-label')).toBe('2 comments on this passage');
+    // Marks sit in the article, outside the widget, and still follow the reader's dark setting.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await mark.evaluate((el) => getComputedStyle(el).borderBottomColor)).toBe('rgb(240, 163, 138)');
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(await mark.evaluate((el) => getComputedStyle(el).borderBottomColor)).toBe('rgb(138, 43, 18)');
     await mark.press('Enter');
     const list = page.locator('#parley-inline');
     await expect.poll(() => list.textContent()).toContain('On the start of the third.');
