@@ -244,4 +244,25 @@ describe('the discussion in a real browser', () => {
     expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(marker);
     await ctx.close();
   });
+
+  it('keeps what a reader typed before the page became interactive', async () => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await signIn(page, 'ada@example.com');
+    // A slow connection: the widget's script arrives a second after the page.
+    await page.route('**/static/widget.js', async (route) => {
+      await new Promise((r) => setTimeout(r, 1000));
+      await route.continue();
+    });
+    // Not waiting for the page's scripts (deferred module scripts hold back `load`): the reader types at once.
+    await page.goto(`${base}/articles/open-thread`, { waitUntil: 'commit' });
+    await page.getByLabel('Write a comment').fill('Typed while the page was still loading.');
+    expect(await page.getByText('Notify of').count()).toBe(0);
+    // Interactive once the lazily loaded parts appear.
+    await page.getByText('Notify of').first().waitFor({ timeout: 15_000 });
+    expect(await page.getByLabel('Write a comment').inputValue()).toBe('Typed while the page was still loading.');
+    await page.getByRole('button', { name: 'Post', exact: true }).click();
+    await page.locator('article.parley-comment', { hasText: 'Typed while the page was still loading.' }).waitFor();
+    await ctx.close();
+  });
 });

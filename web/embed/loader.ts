@@ -7,7 +7,8 @@
 (() => {
   const script = document.currentScript as HTMLScriptElement | null;
   const origin = new URL(script?.src ?? '/', location.href).origin;
-  const THEME_KEYS = ['accent', 'bg', 'fg', 'muted', 'border', 'font', 'scheme'];
+  // data-parley-accent and the rest, by their dataset names; the query takes them lower-cased.
+  const THEME_KEYS = ['Accent', 'Bg', 'Fg', 'Muted', 'Border', 'Font', 'Scheme'];
 
   /**
    * With the publisher's single sign-on, the frame opens with a fresh token for the reader signed
@@ -28,8 +29,8 @@
       title: el.dataset.parleyTitle || document.title,
     });
     for (const k of THEME_KEYS) {
-      const v = el.dataset[`parley${k[0]!.toUpperCase()}${k.slice(1)}`];
-      if (v) q.set(k, v);
+      const v = el.dataset[`parley${k}`];
+      if (v) q.set(k.toLowerCase(), v);
     }
     const m = /^#comment-(\d+)$/.exec(location.hash);
     if (m) q.set('comment', m[1]!);
@@ -37,10 +38,9 @@
     const frame = document.createElement('iframe');
     frame.src = `${origin}/embed/frame?${q}`;
     frame.title = el.dataset.parleyLabel || 'Comments';
-    frame.loading = 'lazy';
     frame.style.cssText = 'width:100%;border:0;display:block;min-height:240px;color-scheme:normal';
     el.appendChild(frame);
-    window.addEventListener('message', (e) => {
+    addEventListener('message', (e) => {
       if (e.origin !== origin || e.source !== frame.contentWindow) return;
       const d = e.data as { parley?: string; height?: number };
       if (d.parley === 'height' && typeof d.height === 'number') frame.style.height = `${Math.ceil(d.height)}px`;

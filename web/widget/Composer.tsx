@@ -23,11 +23,16 @@ export function Composer(p: ComposerProps) {
   const { state } = useWidget();
   const max = state.limits.maxLength;
   const [text, setText] = useState(p.initial ?? '');
+  // Words typed into the server-rendered box before the script arrived: hydration empties the
+  // box, so they are read first and put back once it is done.
+  // (Only the main box is server-rendered; reply and edit boxes start in the browser.)
+  const [early] = useState(() => (globalThis.document?.getElementById(p.id) as HTMLTextAreaElement | null)?.value);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const box = useRef<HTMLTextAreaElement>(null);
 
   useEffect(() => {
+    if (early) setText(early);
     if (p.autoFocus) box.current?.focus();
   }, []);
   useEffect(() => {
