@@ -8,6 +8,8 @@ export default defineConfig({
     // Suites open real databases and browsers; two cores run two at a time.
     maxWorkers: 2,
     minWorkers: 1,
+    // Browser tests poll for what a busy two-core machine may show a few seconds late.
+    expect: { poll: { timeout: 5000 } },
   },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
 });

@@ -219,9 +219,9 @@ describe('the discussion in a real browser', () => {
     await page.getByText('Paged comment number 25').waitFor();
     expect(await more.count()).toBe(0);
     // Focus went to the first comment that arrived, not back to the top of the page.
-    const focusedIndex = await page.evaluate(() => [...document.querySelectorAll('.parley-comment')].findIndex((el) => el.contains(document.activeElement)));
-    expect(focusedIndex).toBe(before);
-    await expect.poll(() => page.locator('#comments [role="status"]').textContent()).toMatch(/more comments? loaded/);
+    const focusedIndex = () => page.evaluate(() => [...document.querySelectorAll('.parley-comment')].findIndex((el) => el.contains(document.activeElement)));
+    await expect.poll(focusedIndex, { timeout: 5000 }).toBe(before);
+    await expect.poll(() => page.locator('#comments [role="status"]').textContent(), { timeout: 5000 }).toMatch(/more comments? loaded/);
     await expectAccessible(page, 'second page loaded');
     await ctx.close();
   });
