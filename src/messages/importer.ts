@@ -1,3 +1,5 @@
+import type { ImportReport } from '../services/import/writer.js';
+
 /** What `parley import` and `parley export` print (issue 7). */
 export const importer = {
   malformed: (line: number | null, reason: string) => (line === null ? `Nothing was imported: ${reason}` : `Nothing was imported: line ${line}: ${reason}`),
@@ -11,25 +13,13 @@ export const importer = {
   deletedAuthor: '[deleted]',
   progress: (percent: number, items: string, unit: string, rate: string, eta: string) => `${percent}% · ${items} ${unit} · ${rate}/s · ${eta} left`,
   units: { comments: 'comments', records: 'records' },
-  summary: (r: {
-    source: string;
-    comments: number;
-    pending: number;
-    placeholders: number;
-    duplicates: number;
-    orphans: number;
-    skipped: Record<string, number>;
-    articlesCreated: number;
-    articlesMatched: number;
-    usersCreated: number;
-    usersMatched: number;
-  }, seconds: number) => {
+  summary: (r: ImportReport, seconds: number) => {
     const n = (x: number) => x.toLocaleString('en');
     const s = r.skipped;
     return [
       `Imported ${n(r.comments)} comments from ${r.source} in ${seconds.toFixed(1)} s${r.pending ? ` (${n(r.pending)} awaiting moderation)` : ''}.`,
       `Articles: ${n(r.articlesCreated)} created, ${n(r.articlesMatched)} matched by URL. Authors: ${n(r.usersCreated)} created, ${n(r.usersMatched)} matched by email.`,
-      `Skipped: ${n(s.spam ?? 0)} spam, ${n(s.trash ?? 0)} trash, ${n(s.deleted ?? 0)} deleted, ${n(s.pingback ?? 0)} pingbacks, ${n(s.other ?? 0)} of other types, ${n(s.empty ?? 0)} empty, ${n(s.noThread ?? 0)} on unknown pages.`,
+      `Skipped: ${n(s.spam)} spam, ${n(s.trash)} trash, ${n(s.deleted)} deleted, ${n(s.pingback)} pingbacks, ${n(s.other)} of other types, ${n(s.empty)} empty, ${n(s.noThread)} on unknown pages.`,
       `Already imported (left as they were): ${n(r.duplicates)}. Deleted placeholders kept for their replies: ${n(r.placeholders)}. Replies whose parent was missing, kept as top-level: ${n(r.orphans)}.`,
     ].join('\n');
   },
