@@ -55,15 +55,8 @@ export interface QueuePage {
   counts: Record<QueueTab, number>;
 }
 
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actor: { id: number; name: string; email: string } | null;
-  action: string;
-  targetType: string;
-  targetId: number | null;
-  details: Record<string, unknown>;
-}
+/** An audit record as the API shows it: its time as an ISO string. */
+export type AuditEntry = Omit<AuditRecord, 'createdAt'> & { at: string };
 
 export type BulkAction = 'approve' | 'reject';
 
@@ -489,4 +482,4 @@ export class Moderation {
   }
 }
 
-const toEntry = (r: AuditRecord): AuditEntry => ({ id: r.id, at: r.createdAt.toISOString(), actor: r.actor, action: r.action, targetType: r.targetType, targetId: r.targetId, details: r.details });
+const toEntry = ({ createdAt, ...r }: AuditRecord): AuditEntry => ({ ...r, at: createdAt.toISOString() });
