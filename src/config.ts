@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { isIP } from 'node:net';
 
 /** Environment variables Parley reads, each with its default. Validated once at start. */
 const Env = Type.Object({
@@ -28,7 +29,18 @@ const Env = Type.Object({
   DIGEST_HOUR_UTC: Type.Integer({ minimum: 0, maximum: 23, default: 7 }),
   OUTBOX_LEASE_SECONDS: Type.Integer({ minimum: 5, maximum: 3600, default: 60 }),
   OUTBOX_POLL_MS: Type.Integer({ minimum: 50, maximum: 60000, default: 1000 }),
-  TRUST_PROXY: Type.Boolean({ default: false }),
+  /**
+   * Which `X-Forwarded-For` entries to believe: `false` (none, the default), a hop count such as
+   * `1`, or the proxies' own addresses/CIDRs (`10.0.0.2,10.1.0.0/16`). `true` means one hop: trusting
+   * every hop would key per-IP limits on whatever a client writes at the left of the header.
+   */
+  TRUST_PROXY: Type.String({ default: 'false', pattern: '^(true|false|[0-9]{1,2}|[0-9A-Za-z.:/]+( *, *[0-9A-Za-z.:/]+)*)$' }),
+  /** Confirmation mails (follow by email, email change) to one address per hour, whichever route asks. */
+  CONFIRM_MAILS_PER_ADDRESS_PER_HOUR: Type.Integer({ minimum: 1, default: 3 }),
+  /** Live event streams open at once from one IP address. */
+  LIVE_CONNECTIONS_PER_IP: Type.Integer({ minimum: 1, default: 20 }),
+  /** Time a client has to send a whole request, headers and body; slower ones are cut off (408). */
+  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600000, default: 30000 }),
   // ---- paid subscriptions, SSO, metered reading (issue 3) ----
   STRIPE_SECRET_KEY: Type.String({ default: '' }),
   STRIPE_WEBHOOK_SECRET: Type.String({ default: '' }),
@@ -66,6 +78,38 @@ export type Config = Static<typeof Env> & { baseUrl: string };
 
 export class ConfigError extends Error {}
 
+/** Variables whose values are secrets: an error names them, never shows them. */
+const SECRET_VARIABLES = new Set(['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'SSO_SECRET', 'SECRET_KEY']);
+
+/** `scheme://user:password@host` loses everything before the `@`: user names can be keys too. */
+export function hideCredentials(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/?#]*@/gi, '$1***@');
+}
+
+/** How a bad value appears in the error: secrets not at all, URLs without their credentials. */
+function shownValue(key: string, value: unknown): string {
+  if (value === undefined) return `${key} (not set)`;
+  if (SECRET_VARIABLES.has(key)) return `${key} (value not shown)`;
+  const text = String(value);
+  // A bad URL may be bad in its scheme or slashes and still hold a password before its last `@`.
+  if (key.endsWith('_URL') && text.includes('@')) {
+    const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? '';
+    return `${key}=${JSON.stringify(`${scheme}***@${text.slice(text.lastIndexOf('@') + 1)}`)}`;
+  }
+  return `${key}=${JSON.stringify(text)}`;
+}
+
+/** Address groups proxy-addr knows by name. */
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** The hop count or proxy addresses TRUST_PROXY names, as Fastify's `trustProxy` takes them (false: none). */
+export function trustedProxies(value: string): false | number | string[] {
+  if (value === 'false' || value === '0') return false;
+  if (value === 'true') return 1;
+  if (/^[0-9]+$/.test(value)) return Number(value);
+  return value.split(',').map((s) => s.trim());
+}
+
 /** Rules that tie variables together. Secrets are named, never printed. */
 function relatedErrors(c: Static<typeof Env>): string[] {
   const out: string[] = [];
@@ -74,6 +118,9 @@ function relatedErrors(c: Static<typeof Env>): string[] {
   if (c.SSO_JWKS_URL && c.SSO_ALG === 'HS256') out.push('SSO_ALG: set RS256, ES256 or EdDSA to verify against SSO_JWKS_URL');
   if (c.SSO_SECRET && !c.SSO_JWKS_URL && c.SSO_ALG !== 'HS256') out.push(`SSO_ALG=${JSON.stringify(c.SSO_ALG)}: a shared SSO_SECRET needs HS256, or set SSO_JWKS_URL`);
   if (c.SSO_SECRET && c.SSO_JWKS_URL) out.push('SSO_SECRET, SSO_JWKS_URL: set one of them, not both');
+  const proxies = trustedProxies(c.TRUST_PROXY);
+  const badProxy = Array.isArray(proxies) ? proxies.find((p) => !PROXY_NAMES.has(p) && isIP(p.replace(/\/[0-9]{1,3}$/, '')) === 0) : undefined;
+  if (badProxy !== undefined) out.push(`TRUST_PROXY: ${JSON.stringify(badProxy)} is not a hop count, an IP address or a CIDR range`);
   if (c.STRIPE_SECRET_KEY && !c.STRIPE_WEBHOOK_SECRET) out.push('STRIPE_WEBHOOK_SECRET: required with STRIPE_SECRET_KEY');
   if (c.STRIPE_SECRET_KEY && !c.STRIPE_PRICE_MONTHLY && !c.STRIPE_PRICE_ANNUAL) out.push('STRIPE_PRICE_MONTHLY, STRIPE_PRICE_ANNUAL: set at least one with STRIPE_SECRET_KEY');
   return out;
@@ -89,7 +136,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const withDefaults = Value.Default(Env, Value.Convert(Env, raw));
   const errors = [...Value.Errors(Env, withDefaults)];
   if (errors.length > 0) {
-    const lines = errors.map((e) => `  ${e.path.slice(1) || '(root)'}=${JSON.stringify(raw[e.path.slice(1)])}: ${e.message}`);
+    const lines = errors.map((e) => `  ${e.path.slice(1) ? shownValue(e.path.slice(1), raw[e.path.slice(1)]) : '(root)'}: ${e.message}`);
     throw new ConfigError(`Invalid configuration:\n${[...new Set(lines)].join('\n')}`);
   }
   const cfg = { ...(withDefaults as Static<typeof Env>), ...overrides };

@@ -6,7 +6,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { Config } from '../config.js';
+import { trustedProxies, type Config } from '../config.js';
 import { AppError } from '../domain/errors.js';
 import { messages } from '../messages.js';
 import { BUILT_PUBLIC_DIR, PUBLIC_DIR } from '../paths.js';
@@ -33,6 +33,7 @@ import { followApiRoutes, followPageRoutes } from './routes/follows.js';
 import { liveRoutes } from './routes/live.js';
 import { pageRoutes } from './routes/pages.js';
 import { ssoApiRoutes, ssoPageRoutes } from './routes/sso.js';
+import { proxyTrust } from './limits.js';
 import { ErrorBody } from './schemas.js';
 import { registerSession } from './session.js';
 
@@ -57,8 +58,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     // Secrets never reach a log line: credential headers are redacted, and so are tokens in URLs.
     logger: { level: config.LOG_LEVEL, redact: REDACTED_PATHS, serializers: { req: serializeRequest } },
-    trustProxy: config.TRUST_PROXY,
+    trustProxy: proxyTrust(trustedProxies(config.TRUST_PROXY)),
     bodyLimit: 256 * 1024,
+    // A request must arrive whole, headers and body, within REQUEST_TIMEOUT_MS (408 otherwise), or a
+    // client dripping bytes holds a socket for ever. Node applies this only until the request is in,
+    // so live event streams, which run long after it, are not cut. Node checks every
+    // connectionsCheckingInterval, so the cut comes at most half a timeout late.
+    requestTimeout: config.REQUEST_TIMEOUT_MS,
+    http: { headersTimeout: Math.min(60_000, config.REQUEST_TIMEOUT_MS), connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(config.REQUEST_TIMEOUT_MS / 2))) },
     // Live event streams never go idle; shutting down must not wait for them.
     forceCloseConnections: true,
     // Unknown fields are an error, not silently dropped, and defaults fill in omitted ones.

@@ -52,3 +52,13 @@ export const signInMailLimit = (app: FastifyInstance, limit: Limit) => keyedLimi
 
 /** The wider per-IP ceiling beside a per-reader limit. */
 export const perIp = (app: FastifyInstance, name: string, limit: Limit) => keyedLimit(app, name, limit, (req) => req.ip);
+
+/**
+ * Fastify's `trustProxy` for TRUST_PROXY. Fastify 5 ignores a bare hop count, so a count becomes a
+ * function: the `hops` addresses nearest the socket are proxies, and `req.ip` is the one before
+ * them, never the left-most `X-Forwarded-For` entry a client can write. Proxy addresses are the
+ * stricter choice (README): a count trusts whoever connects directly, if anyone can.
+ */
+export function proxyTrust(setting: false | number | string[]): false | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
+}
