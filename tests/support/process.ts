@@ -1,5 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+
+/** The built command line, as production runs it; `npm test` builds it first. */
+export const BUILT_CLI = 'dist/src/cli.js';
+
+export function builtCli(): string {
+  if (!existsSync(BUILT_CLI)) throw new Error(`${BUILT_CLI} is missing: run \`npm run build\` (npm test does) before the process tests`);
+  return BUILT_CLI;
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -12,12 +21,19 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Runs `parley serve` as its own process, as production does, and waits until it answers. */
-export async function startServerProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const port = await freePort();
+export interface ServerProcess {
+  child: ChildProcess;
+  url: string;
+  port: number;
+  output: () => string;
+}
+
+/** Runs the built `parley serve` as its own process, as production does, and waits until it answers. */
+export async function startServerProcess(env: Record<string, string>, opts: { port?: number; ready?: string } = {}): Promise<ServerProcess> {
+  const port = opts.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   let out = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+  const child = spawn(process.execPath, [builtCli(), 'serve'], {
     // Vitest puts Vite's BASE_URL ('/') into the environment; the server must get its own.
     // New-account slowdown off: these tests post bursts from fresh accounts on purpose.
     env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', BASE_URL: url, NEW_ACCOUNT_SLOWDOWN_SECONDS: '0', ...env, PORT: String(port) },
@@ -25,10 +41,11 @@ export async function startServerProcess(env: Record<string, string>): Promise<{
   });
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
-  for (let i = 0; i < 300; i++) {
+  // A busy two-core machine may take a while to start a process: up to 60 s.
+  for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${out}`);
     try {
-      if ((await fetch(`${url}/healthz`)).ok) return { child, url, output: () => out };
+      if ((await fetch(`${url}${opts.ready ?? '/healthz'}`)).ok) return { child, url, port, output: () => out };
     } catch {}
     await new Promise((r) => setTimeout(r, 100));
   }
