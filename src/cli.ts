@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, hideCredentials, loadConfig, type Config } from './config.js';
 import { seedDemo } from './demo/seed.js';
-import { createParley } from './server.js';
+import { createParley, tolerateFullStorage } from './server.js';
 import { messages } from './messages.js';
 import { nameFromEmail } from './services/accounts.js';
 import { exportCommand, importCommand, IMPORT_KINDS, type ImportKind } from './services/import/command.js';
@@ -28,9 +28,11 @@ class UsageError extends Error {}
 async function serve(config: Config, demo: boolean): Promise<void> {
   const parley = await createParley(config, { loadContent: true });
   if (demo) {
-    const report = await seedDemo(parley);
-    parley.app.log.info(report.summary);
-    process.stdout.write(`\n${report.instructions(config.baseUrl)}\n\n`);
+    const report = await seedDemo(parley).catch(tolerateFullStorage(parley.app.log, 'the demo was not set up'));
+    if (report) {
+      parley.app.log.info(report.summary);
+      process.stdout.write(`\n${report.instructions(config.baseUrl)}\n\n`);
+    }
   }
   const stop = async () => {
     await parley.close();
@@ -120,6 +122,7 @@ main(process.argv.slice(2)).catch((err: unknown) => {
     process.exit(64); // EX_USAGE
   }
   const e = err as { code?: string; message?: string };
-  process.stderr.write(`parley: ${e.code ? `[${e.code}] ` : ''}${e.message ?? String(err)}\n`);
+  // Driver errors can quote the connection URL they were given, password and all.
+  process.stderr.write(`parley: ${e.code ? `[${e.code}] ` : ''}${hideCredentials(e.message ?? String(err))}\n`);
   process.exit(1);
 });

@@ -19,6 +19,7 @@ import { editRules, ModerationRules, postingRules } from './services/posting/ind
 import { Notifications } from './services/notifications.js';
 import { OutboxWorker } from './services/outbox-worker.js';
 import { connect, type Connection } from './store/connect.js';
+import { storageFault } from './store/faults.js';
 import { migrate } from './store/migrate.js';
 import { Store } from './store/store.js';
 
@@ -33,6 +34,17 @@ export interface Parley {
   notifications: Notifications;
   worker: OutboxWorker;
   close(): Promise<void>;
+}
+
+/**
+ * For start-up writes a node can do without: on a full disk it logs the cause and starts anyway,
+ * serving reads and answering writes with 507 until space is freed. Any other error still stops it.
+ */
+export function tolerateFullStorage(log: Pick<pino.Logger, 'error'>, skipped: string): (err: unknown) => void {
+  return (err) => {
+    if (storageFault(err) !== 'full') throw err;
+    log.error({ err }, `storage full at start: ${skipped}; serving reads, writes fail until space is freed`);
+  };
 }
 
 /** The composition root: opens the database, brings its schema up to date and wires the services. */
@@ -55,7 +67,7 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
   const discussions = new Discussions({ store, accounts, limits: config, clock, bus, rules: postingRules(config, moderationRules), editRules: editRules(moderationRules), onCreated: [notifications.onCommentCreated], followState: (actor, articleId) => notifications.state(actor, articleId) });
   const worker = new OutboxWorker(store, mailer, notifications, config, clock, log);
   if (opts.worker !== false) worker.start();
-  if (opts.loadContent) await loadContent(config.CONTENT_DIR, store, clock);
+  if (opts.loadContent) await loadContent(config.CONTENT_DIR, store, clock).catch(tolerateFullStorage(log, 'the content folder was not loaded'));
   const hub = new LiveHub(store, discussions, bus);
   const billing = new Billing(store, accounts, config, clock, log);
   const sso = new SingleSignOn(store, accounts, config, clock);

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError } from '../domain/errors.js';
 import { messages } from '../messages.js';
+import { storageFault } from '../store/faults.js';
 
 const send = (code: string, message: string) => ({ error: { code, message } });
 
@@ -30,6 +31,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
       return reply.status(e.statusCode).send(send(e.code ? e.code.toLowerCase() : 'bad_request', e.message));
+    }
+    if (storageFault(err) === 'full') {
+      // 507: the request was fine and was not saved; the log names the real cause for the operator.
+      req.log.error({ err }, 'storage full: write refused');
+      return reply.status(507).send(send('storage_full', messages.errors.storage_full));
     }
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send(send('internal', messages.errors.internal));

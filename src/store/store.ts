@@ -7,6 +7,9 @@ import type { Dialect } from './connect.js';
 import { toArticle, toComment, toEntitlement, toUser, type CommentRow } from './rows.js';
 import type { Database, FollowsTable, OutboxTable } from './schema.js';
 
+/** The article columns the content folder owns; `upsertArticle` rewrites a row only if one differs. */
+const CONTENT_COLUMNS = ['url', 'title', 'standfirst', 'author', 'author_bio', 'author_handle', 'image', 'image_credit', 'published_at', 'body', 'comment_policy'] as const;
+
 export type DiscussionEventType = 'comment.created' | 'comment.edited' | 'comment.deleted' | 'comment.voted';
 
 /** An article as the content folder, the embed or an import describes it; the database adds the rest. */
@@ -114,9 +117,30 @@ export class Store {
     readonly dialect: Dialect,
   ) {}
 
-  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` in one transaction. On failure the caller gets the error that broke the transaction,
+   * never the rollback's: SQLite rolls back by itself on SQLITE_FULL (and some I/O errors), so the
+   * ROLLBACK that follows fails with "no transaction is active" and, thrown from Kysely's
+   * `transaction().execute`, used to hide the disk-full error behind it.
+   */
+  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return fn(this);
-    return this.db.transaction().execute((trx) => fn(new Store(trx, this.dialect)));
+    const trx = await this.db.startTransaction().execute();
+    try {
+      const result = await fn(new Store(trx, this.dialect));
+      await trx.commit().execute();
+      return result;
+    } catch (err) {
+      // The rollback releases the connection even when it fails. A rollback that finds nothing to
+      // roll back is the expected case above; any other rollback failure goes along with `err`.
+      if (!trx.isCommitted && !trx.isRolledBack) {
+        await trx.rollback().execute().catch((rollbackError: unknown) => {
+          if (/no transaction is active/.test(String(rollbackError))) return;
+          if (err !== null && typeof err === 'object' && Object.isExtensible(err)) Object.assign(err, { rollbackError: String(rollbackError) });
+        });
+      }
+      throw err;
+    }
   }
 
   // ---- users -------------------------------------------------------------------------------
@@ -239,11 +263,20 @@ export class Store {
       comment_policy: a.commentPolicy,
       updated_at: now.getTime(),
     };
-    await this.db
-      .insertInto('articles')
-      .values({ slug: a.slug, comment_count: 0, ...values })
-      .onConflict((oc) => oc.column('slug').doUpdateSet(values))
-      .execute();
+    // Unchanged articles are not rewritten: start-up loads the content folder every time and must
+    // not need to write, so a node on a full disk still starts and serves reads. An update that
+    // matches no row writes nothing; an INSERT ... ON CONFLICT would (SQLite's AUTOINCREMENT).
+    const existing = await this.db.selectFrom('articles').select('id').where('slug', '=', a.slug).executeTakeFirst();
+    if (existing) {
+      await this.db
+        .updateTable('articles')
+        .set(values)
+        .where('id', '=', existing.id)
+        .where((eb) => eb.or(CONTENT_COLUMNS.map((c) => eb(c, 'is distinct from', values[c]))))
+        .execute();
+    } else {
+      await this.db.insertInto('articles').values({ slug: a.slug, comment_count: 0, ...values }).onConflict((oc) => oc.column('slug').doUpdateSet(values)).execute();
+    }
     return (await this.articleBySlug(a.slug))!;
   }
 
