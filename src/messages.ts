@@ -68,6 +68,8 @@ export const messages = {
     not_pinnable: 'Only published comments can be pinned.',
     last_admin: 'This is the last administrator; make someone else an administrator first.',
     duplicate_comment: 'You just posted the same comment.',
+    idempotency_key_reused: 'This request reuses the key of an earlier, different request. Send it with a new key.',
+    request_in_progress: 'Your previous comment is still being saved. Please try again in a moment.',
     slow_down: (seconds: number) => `New accounts post a little slower: try again in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}.`,
     thread_locked: 'This thread is locked: it takes no new replies.',
   },

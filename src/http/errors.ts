@@ -1,9 +1,9 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { AppError } from '../domain/errors.js';
+import { AppError, type ErrorDetails } from '../domain/errors.js';
 import { messages } from '../messages.js';
 import { storageFault } from '../store/faults.js';
 
-const send = (code: string, message: string) => ({ error: { code, message } });
+const send = (code: string, message: string, details: ErrorDetails = {}) => ({ error: { ...details, code, message } });
 
 /**
  * One place that turns every failure into `{error:{code,message}}`: a reader never sees a stack
@@ -12,7 +12,7 @@ const send = (code: string, message: string) => ({ error: { code, message } });
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
     if (err instanceof AppError) {
-      return reply.status(err.status).headers(err.headers).send(send(err.code, err.message));
+      return reply.status(err.status).headers(err.headers).send(send(err.code, err.message, err.details));
     }
     const e = err as FastifyError;
     if (e.validation) {

@@ -2,7 +2,8 @@ import { Type, type TSchema } from '@sinclair/typebox';
 
 /** Shapes shared by several routes; each route keeps its own request schema beside its handler. */
 export const ErrorBody = Type.Object(
-  { error: Type.Object({ code: Type.String(), message: Type.String() }) },
+  // `commentId`: the comment an error is about (a duplicate names the one already posted).
+  { error: Type.Object({ code: Type.String(), message: Type.String(), commentId: Type.Optional(Type.Integer()) }) },
   { $id: 'ErrorBody', description: 'Every 4xx and 5xx answer' },
 );
 

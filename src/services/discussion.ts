@@ -15,6 +15,7 @@ import type { Clock } from './clock.js';
 import { PageCache } from './page-cache.js';
 import { placeAnchor } from './anchors.js';
 import type { Accounts } from './accounts.js';
+import { IDEMPOTENCY_TTL_MS, requestFingerprint } from './idempotency.js';
 
 type Limits = Pick<Config, 'PAGE_SIZE' | 'REPLIES_PER_THREAD' | 'EDIT_WINDOW_MINUTES' | 'MAX_COMMENT_LENGTH' | 'INDENT_DEPTH'> & Partial<Pick<Config, 'VOTE_MIN_ACCOUNT_AGE_HOURS'>>;
 
@@ -32,6 +33,25 @@ const replyCursor = (rootId: number, maxId: number, last: Comment | undefined) =
 const MAX_LINKED_REPLIES = 200;
 
 const sortKey = (c: Comment, sort: SortOrder) => (sort === 'top' ? c.rankScore : c.createdAt.getTime());
+
+/** What posting a comment answers (201). */
+export interface PostAnswer {
+  comment: CommentView;
+  commentCount: number;
+}
+
+/** Thrown out of a post's transaction (rolling it back) when the key's answer is already recorded. */
+class Replay extends Error {
+  constructor(readonly answer: PostAnswer & { replayed: true }) {
+    super('idempotent replay');
+  }
+}
+
+/**
+ * How long a post waits for the same author's post in progress (PostgreSQL) before answering
+ * 409 `request_in_progress`: far longer than a post takes, short enough for a client to retry.
+ */
+const AUTHOR_WAIT_MS = 5_000;
 
 /** What a posting rule sees of a new comment before it is stored. */
 export interface PostContext {
@@ -227,7 +247,19 @@ export class Discussions {
     };
   }
 
-  async post(actor: Actor | null, articleId: number, body: string, parentId: number | null, passage: unknown = null): Promise<{ comment: CommentView; commentCount: number }> {
+  /**
+   * Posts a comment or a reply. With an idempotency key (per reader), a retry of a post that was
+   * committed gets its first answer again (`replayed`), however many times it comes and whatever
+   * changed since; the same key with other contents is refused. The key is recorded in the
+   * comment's own transaction, so a committed comment whose answer was lost always has it.
+   */
+  async post(actor: Actor | null, articleId: number, body: string, parentId: number | null, passage: unknown = null, idempotencyKey: string | null = null): Promise<PostAnswer & { replayed?: true }> {
+    const keyed = actor && idempotencyKey ? { key: idempotencyKey, fingerprint: requestFingerprint('comment.post', { articleId, body, parentId, passage }) } : null;
+    // A retry is answered before anything is checked again: what it asked for was done.
+    if (keyed) {
+      const earlier = await this.earlierAnswer(this.store, actor!, keyed);
+      if (earlier) return earlier;
+    }
     const article = await this.article(articleId);
     const now = this.clock.now();
     const block = participationBlock(actor, article.commentPolicy, now);
@@ -242,28 +274,54 @@ export class Discussions {
     }
     if (passage !== null && parent) throw badRequest('anchor_on_reply', messages.errors.anchor_on_reply);
     const placed = passage === null ? null : placeAnchor(article, passage);
-    const { status, holdReason } = await this.verdict({ actor: actor!, article, parent, text, now, store: this.store });
     const html = renderMarkdown(text);
-    const id = await this.write(articleId, 'comment.created', async (tx) => {
-      const commentId = await tx.insertComment({
-        articleId,
-        parentId: parent?.id ?? null,
-        rootId: parent ? (parent.rootId ?? parent.id) : null,
-        depth: parent ? parent.depth + 1 : 0,
-        authorId: actor!.user.id,
-        bodySrc: text,
-        bodyHtml: html,
-        status,
-        createdAt: now,
-        anchor: placed,
-        moderationReason: holdReason,
+    try {
+      return await this.write(articleId, 'comment.created', async (tx) => {
+        // One author's posts go one at a time from here to the commit: the posting rules (the
+        // duplicate rule) and the key check see every earlier post of theirs, and none overtakes.
+        if (!(await tx.lockAuthorPosts(actor!.user.id, AUTHOR_WAIT_MS))) throw new AppError(409, 'request_in_progress', messages.errors.request_in_progress);
+        if (keyed) {
+          const earlier = await this.earlierAnswer(tx, actor!, keyed);
+          if (earlier) throw new Replay(earlier);
+        }
+        const { status, holdReason } = await this.verdict({ actor: actor!, article, parent, text, now, store: tx });
+        const commentId = await tx.insertComment({
+          articleId,
+          parentId: parent?.id ?? null,
+          rootId: parent ? (parent.rootId ?? parent.id) : null,
+          depth: parent ? parent.depth + 1 : 0,
+          authorId: actor!.user.id,
+          bodySrc: text,
+          bodyHtml: html,
+          status,
+          createdAt: now,
+          anchor: placed,
+          moderationReason: holdReason,
+        });
+        const created = (await tx.commentById(commentId))!;
+        for (const hook of this.onCreated) await hook(tx, created);
+        // The answer is made in the transaction, so the one recorded for the key is the one sent.
+        const answer: PostAnswer = {
+          comment: commentView(created, actor, 0, now, this.limits.EDIT_WINDOW_MINUTES),
+          commentCount: (await tx.articleById(articleId))!.commentCount,
+        };
+        if (keyed) await tx.saveIdempotentAnswer(actor!.user.id, keyed.key, { fingerprint: keyed.fingerprint, status: 201, response: JSON.stringify(answer) }, now);
+        return { commentId, result: answer };
       });
-      const created = (await tx.commentById(commentId))!;
-      for (const hook of this.onCreated) await hook(tx, created);
-      return { commentId, result: commentId };
-    });
-    const [comment] = await this.views([(await this.store.commentById(id))!], actor);
-    return { comment: comment!, commentCount: (await this.article(articleId)).commentCount };
+    } catch (err) {
+      // A post with the same key committed while this one waited for the author's turn.
+      if (err instanceof Replay) return err.answer;
+      throw err;
+    }
+  }
+
+  /** The answer recorded for this reader's key, or null if the key is new (or has expired). */
+  private async earlierAnswer(store: Store, actor: Actor, keyed: { key: string; fingerprint: string }): Promise<(PostAnswer & { replayed: true }) | null> {
+    const since = new Date(this.clock.now().getTime() - IDEMPOTENCY_TTL_MS);
+    const earlier = await store.idempotentAnswer(actor.user.id, keyed.key, since);
+    if (!earlier) return null;
+    if (earlier.fingerprint !== keyed.fingerprint) throw new AppError(422, 'idempotency_key_reused', messages.errors.idempotency_key_reused);
+    return { ...(JSON.parse(earlier.response) as PostAnswer), replayed: true };
   }
 
   async edit(actor: Actor | null, commentId: number, body: string): Promise<{ comment: CommentView }> {

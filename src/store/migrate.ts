@@ -8,6 +8,7 @@ import * as billing from './migrations/005_billing.js';
 import * as anchors from './migrations/006_anchors.js';
 import * as ssoTokens from './migrations/007_sso_tokens.js';
 import * as imports from './migrations/008_import.js';
+import * as idempotency from './migrations/010_idempotency.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -23,6 +24,7 @@ const migrations: Record<string, DialectMigration> = {
   '006_anchors': anchors,
   '007_sso_tokens': ssoTokens,
   '008_import': imports,
+  '010_idempotency': idempotency,
 };
 
 class StaticProvider implements MigrationProvider {

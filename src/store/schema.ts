@@ -153,6 +153,16 @@ export interface OutboxTable {
   sent_at: number | null;
 }
 
+/** Answers to writes sent with an Idempotency-Key (migration 010). */
+export interface IdempotencyKeysTable {
+  user_id: number;
+  key: string;
+  fingerprint: string;
+  status: number;
+  response: string;
+  created_at: number;
+}
+
 export interface StripeEventsTable {
   id: string;
   type: string;
@@ -226,6 +236,7 @@ export interface Database {
   follows: FollowsTable;
   outbox: OutboxTable;
   stripe_events: StripeEventsTable;
+  idempotency_keys: IdempotencyKeysTable;
   stripe_customers: StripeCustomersTable;
   article_reads: ArticleReadsTable;
   settings: SettingsTable;

@@ -18,6 +18,14 @@ const PassageSelectors = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * A client's name for one request it may send again (RFC draft "The Idempotency-Key HTTP Header
+ * Field"): a retry with the same key gets the first answer instead of doing it twice.
+ */
+const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' })),
+});
+
 /** The discussion API the widget uses: read pages and threads, post, edit, delete, vote. */
 export async function commentRoutes(app: FastifyInstance, opts: { discussions: Discussions; config: Config }) {
   const { discussions: d, config } = opts;
@@ -69,13 +77,17 @@ export async function commentRoutes(app: FastifyInstance, opts: { discussions: D
     preHandler: postIpLimit,
     schema: {
       summary: 'Post a comment or a reply',
+      description: 'With an `Idempotency-Key`, a retry gets the first answer again, with `Idempotent-Replayed: true`; the same key with another body is refused (422).',
       params: IdParams,
+      headers: IdempotencyHeaders,
       body: Type.Object({ body: Body(config.MAX_COMMENT_LENGTH), parentId: Type.Optional(Type.Union([Id, Type.Null()])), anchor: Type.Optional(PassageSelectors) }, { additionalProperties: false }),
-      response: { 201: Type.Object({ comment: CommentView, commentCount: Type.Integer() }), ...errors(400, 401, 403, 404, 409, 429) },
+      response: { 201: Type.Object({ comment: CommentView, commentCount: Type.Integer() }), ...errors(400, 401, 403, 404, 409, 422, 429) },
     },
     handler: async (req, reply) => {
       const b = req.body as { body: string; parentId?: number | null; anchor?: unknown };
-      const out = await d.post(req.actor, (req.params as { id: number }).id, b.body, b.parentId ?? null, b.anchor ?? null);
+      const key = (req.headers as { 'idempotency-key'?: string })['idempotency-key'] ?? null;
+      const { replayed, ...out } = await d.post(req.actor, (req.params as { id: number }).id, b.body, b.parentId ?? null, b.anchor ?? null, key);
+      if (replayed) reply.header('idempotent-replayed', 'true');
       return reply.status(201).send(out);
     },
   });

@@ -33,24 +33,28 @@ export class ModerationRules {
 
   constructor(private readonly store: Store) {}
 
-  async site(): Promise<ModerationSettings> {
-    return { ...DEFAULT_MODERATION, ...clean(parse<ModerationSettings>(await this.store.setting(MODERATION_KEY))) };
+  async site(store = this.store): Promise<ModerationSettings> {
+    return { ...DEFAULT_MODERATION, ...clean(parse<ModerationSettings>(await store.setting(MODERATION_KEY))) };
   }
 
-  async article(articleId: number): Promise<ArticleModeration> {
-    const { bannedWords: _ignored, ...own } = clean(parse<ModerationSettings>(await this.store.articleModeration(articleId)));
+  async article(articleId: number, store = this.store): Promise<ArticleModeration> {
+    const { bannedWords: _ignored, ...own } = clean(parse<ModerationSettings>(await store.articleModeration(articleId)));
     return own;
   }
 
-  async forArticle(articleId: number): Promise<ModerationSettings> {
-    const [site, own] = await Promise.all([this.site(), this.article(articleId)]);
+  async forArticle(articleId: number, store = this.store): Promise<ModerationSettings> {
+    const [site, own] = await Promise.all([this.site(store), this.article(articleId, store)]);
     return effectiveModeration(site, own);
   }
 
-  /** The rules for one post, read once and shared by every rule that looks at `ctx`. */
-  forPost(ctx: { article: { id: number } }): Promise<ModerationSettings> {
+  /**
+   * The rules for one post, read once and shared by every rule that looks at `ctx`. Read through
+   * the post's own store: posting runs its rules inside its transaction, and on PostgreSQL a
+   * second connection taken from the pool there could wait for ever behind posts that hold the rest.
+   */
+  forPost(ctx: { article: { id: number }; store?: Store }): Promise<ModerationSettings> {
     let p = this.perPost.get(ctx);
-    if (!p) this.perPost.set(ctx, (p = this.forArticle(ctx.article.id)));
+    if (!p) this.perPost.set(ctx, (p = this.forArticle(ctx.article.id, ctx.store)));
     return p;
   }
 
