@@ -16,13 +16,16 @@ const PORT = Number(process.env.PORT ?? 8080);
 async function currentMember(req) {
   const cookie = req.headers.cookie ?? '';
   if (!/(?:^|;\s*)demo_member=1(?:;|$)/.test(cookie)) return null;
-  return { id: 4711, email: 'reader@example.org', name: 'Rosa Reader', paidUntil: new Date(Date.now() + 30 * 86_400_000) };
+  return { id: 4711, email: 'reader@example.org', emailConfirmed: true, name: 'Rosa Reader', paidUntil: new Date(Date.now() + 30 * 86_400_000) };
 }
 
 export async function parleyToken(member) {
   const paid = member.paidUntil && member.paidUntil > new Date();
   return new SignJWT({
     email: member.email,
+    // Only if you have confirmed the reader owns the address: Parley may then join a reader's
+    // account that already has it to this member; unconfirmed, it refuses rather than guess.
+    email_verified: member.emailConfirmed === true,
     name: member.name,
     subscriber: Boolean(paid),
     ...(paid ? { subscriber_until: Math.floor(member.paidUntil.getTime() / 1000) } : {}),
@@ -32,7 +35,7 @@ export async function parleyToken(member) {
     .setAudience(AUDIENCE)
     .setIssuedAt()
     .setExpirationTime('2m')
-    // Each token works once: a random id keeps two issued within the same second apart.
+    // Required: Parley lets each token id in once, so every token needs a fresh one.
     .setJti(randomUUID())
     .sign(SECRET);
 }

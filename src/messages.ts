@@ -49,6 +49,9 @@ export const messages = {
     signature_invalid: 'The webhook signature does not match.',
     sso_disabled: 'Single sign-on is not set up on this site.',
     sso_invalid: 'The sign-on token is invalid or expired. Go back and try again.',
+    sso_jti_missing: 'The sign-on token has no token id (jti), so it could be used more than once. The site that sent you here must add one.',
+    sso_email_in_use: 'A Parley account already uses this email address and cannot be joined to this sign-on. Sign in with that address by email instead, or ask the site that sent you here for help.',
+    sso_cross_site: 'Signing in must be confirmed on this site. Open the sign-in link again and press the button.',
     display_name_invalid: 'Names are 1 to 60 characters, without line breaks.',
     same_email: 'That is already your email address.',
     email_taken: 'Another account uses that email address.',
@@ -167,6 +170,10 @@ export const messages = {
   },
   sso: {
     failedHeading: 'Signing in did not work',
+    confirmHeading: 'Finish signing in',
+    confirmAs: (name: string, email: string) => `You are about to sign in to the discussions as ${name} (${email}).`,
+    confirmHint: 'Only continue if you came here from your publisher’s site and this is you.',
+    confirmButton: 'Sign me in',
   },
   account: {
     heading: 'Your account',

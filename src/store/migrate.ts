@@ -8,6 +8,7 @@ import * as billing from './migrations/005_billing.js';
 import * as anchors from './migrations/006_anchors.js';
 import * as ssoTokens from './migrations/007_sso_tokens.js';
 import * as imports from './migrations/008_import.js';
+import * as ssoIdentities from './migrations/009_sso_identities.js';
 import * as idempotency from './migrations/010_idempotency.js';
 
 interface DialectMigration {
@@ -24,6 +25,7 @@ const migrations: Record<string, DialectMigration> = {
   '006_anchors': anchors,
   '007_sso_tokens': ssoTokens,
   '008_import': imports,
+  '009_sso_identities': ssoIdentities,
   '010_idempotency': idempotency,
 };
 

@@ -192,6 +192,13 @@ export interface SsoTokensUsedTable {
   expires_at: number;
 }
 
+export interface SsoIdentitiesTable {
+  issuer: string;
+  subject: string;
+  user_id: number;
+  created_at: number;
+}
+
 export interface EmailChangesTable {
   token_hash: string;
   user_id: number;
@@ -242,6 +249,7 @@ export interface Database {
   settings: SettingsTable;
   email_changes: EmailChangesTable;
   sso_tokens_used: SsoTokensUsedTable;
+  sso_identities: SsoIdentitiesTable;
   reports: ReportsTable;
   audit_log: AuditLogTable;
 }

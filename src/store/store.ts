@@ -799,7 +799,10 @@ export class Store {
       .execute();
   }
 
-  /** The user a publisher's SSO subject was first seen with. */
+  /**
+   * The user a publisher's SSO subject was seen with before sign-on kept identities (the subject
+   * was only noted on the entitlement then); users bound since are not found here.
+   */
   async userBySsoSubject(sub: string): Promise<User | null> {
     const r = await this.db
       .selectFrom('entitlements')
@@ -807,13 +810,48 @@ export class Store {
       .selectAll('users')
       .where('entitlements.source', '=', 'sso')
       .where('entitlements.external_ref', '=', sub)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('sso_identities').select('sso_identities.user_id').whereRef('sso_identities.user_id', '=', 'users.id'))))
       .orderBy('entitlements.id')
       .limit(1)
       .executeTakeFirst();
     return r ? toUser(r) : null;
   }
 
-  /** Records a used SSO token; false if it was used before. Expired records are swept on the way. */
+  /** The account a publisher's (issuer, subject) is bound to. */
+  async userBySsoIdentity(issuer: string, subject: string): Promise<User | null> {
+    const r = await this.db
+      .selectFrom('sso_identities')
+      .innerJoin('users', 'users.id', 'sso_identities.user_id')
+      .selectAll('users')
+      .where('sso_identities.issuer', '=', issuer)
+      .where('sso_identities.subject', '=', subject)
+      .executeTakeFirst();
+    return r ? toUser(r) : null;
+  }
+
+  /** Binds (issuer, subject) to a user; false if it was already bound (to anyone). */
+  async bindSsoIdentity(issuer: string, subject: string, userId: number, now: Date): Promise<boolean> {
+    const r = await this.db
+      .insertInto('sso_identities')
+      .values({ issuer, subject, user_id: userId, created_at: now.getTime() })
+      .onConflict((oc) => oc.columns(['issuer', 'subject']).doNothing())
+      .returning('user_id')
+      .executeTakeFirst();
+    return r !== undefined;
+  }
+
+  /** A new reader with this email, or null if the address is taken (never someone else's row). */
+  async createUser(email: string, displayName: string, now: Date): Promise<User | null> {
+    const r = await this.db
+      .insertInto('users')
+      .values({ email: email.toLowerCase(), display_name: displayName, role: 'reader', created_at: now.getTime(), banned: 0, suspended_until: null })
+      .onConflict((oc) => oc.column('email').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return r ? this.userById(Number(r.id)) : null;
+  }
+
+  /** Records a used SSO token id (a hash of issuer and jti); false if it was used before. Expired records are swept on the way. */
   async useSsoToken(tokenHash: string, expiresAt: Date, now: Date): Promise<boolean> {
     await this.db.deleteFrom('sso_tokens_used').where('expires_at', '<', now.getTime()).execute();
     const r = await this.db
@@ -914,6 +952,8 @@ export class Store {
     await this.db.deleteFrom('article_reads').where('user_id', '=', userId).execute();
     await this.db.deleteFrom('stripe_customers').where('user_id', '=', userId).execute();
     await this.db.deleteFrom('email_changes').where('user_id', '=', userId).execute();
+    // Or the publisher's next sign-on would bring the person back into the emptied account.
+    await this.db.deleteFrom('sso_identities').where('user_id', '=', userId).execute();
     await this.db.updateTable('users').set({ display_name: displayName, email: placeholderEmail, role: 'reader', notify_token: null, notify_replies: 0 }).where('id', '=', userId).execute();
   }
 

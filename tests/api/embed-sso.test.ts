@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SignJWT, type JWTPayload } from 'jose';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +17,7 @@ describe.each(DIALECTS)('embed frame with the publisher\'s single sign-on on %s'
 
   const secs = () => Math.floor(p.clock.now().getTime() / 1000);
   const token = (extra: JWTPayload = {}) =>
-    new SignJWT({ sub: `pub-${++sub}`, email: `member${sub}@publisher.example`, name: `Member ${sub}`, subscriber: true, aud: AUDIENCE, iat: secs() - 5, exp: secs() + 120, ...extra })
+    new SignJWT({ sub: `pub-${++sub}`, email: `member${sub}@publisher.example`, name: `Member ${sub}`, subscriber: true, aud: AUDIENCE, iat: secs() - 5, exp: secs() + 120, jti: randomUUID(), ...extra })
       .setProtectedHeader({ alg: 'HS256' })
       .sign(new TextEncoder().encode(SECRET));
   const frameUrl = (sso?: string) => `/embed/frame?${new URLSearchParams({ article: 'long-table', url: PAGE, title: 'The long table', ...(sso === undefined ? {} : { sso }) })}`;

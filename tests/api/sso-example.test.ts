@@ -50,7 +50,20 @@ describe("the README's single sign-on example", () => {
     expect(member.status).toBe(302);
     const toParley = member.headers.get('location')!;
     expect(toParley.startsWith(`${parley}/sso?token=`)).toBe(true);
-    const landed = await fetch(toParley, { redirect: 'manual' });
+    // Parley asks the reader to confirm; their browser posts the form from Parley's own page.
+    const page = await fetch(toParley, { redirect: 'manual' });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('set-cookie')).not.toMatch(/parley_session=/);
+    const html = await page.text();
+    expect(html).toContain('Rosa Reader (reader@example.org)');
+    const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)![1]!.replaceAll('&amp;', '&');
+    const formCookie = /parley_sso_form=([^;]+)/.exec(page.headers.get('set-cookie') ?? '')![1]!;
+    const landed = await fetch(`${parley}/sso`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { origin: parley, 'sec-fetch-site': 'same-origin', cookie: `parley_sso_form=${formCookie}` },
+      body: new URLSearchParams({ token: field('token'), return: field('return'), nonce: field('nonce') }),
+    });
     expect(landed.status).toBe(303);
     expect(landed.headers.get('location')).toBe('/articles/open-thread');
     const session = /parley_session=([^;]+)/.exec(landed.headers.get('set-cookie') ?? '')![1]!;

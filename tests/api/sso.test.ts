@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
@@ -18,9 +19,22 @@ describe.each(DIALECTS)('single sign-on on %s', (dialect) => {
   let jwksHits = 0;
 
   const secs = (p: TestParley) => Math.floor(p.clock.now().getTime() / 1000);
-  const claims = (p: TestParley, extra: JWTPayload = {}): JWTPayload => ({ sub: 'pub-1', email: 'member@publisher.example', name: 'Mara Member', subscriber: true, aud: AUDIENCE, iat: secs(p) - 5, exp: secs(p) + 120, ...extra });
+  const claims = (p: TestParley, extra: JWTPayload = {}): JWTPayload => ({ sub: 'pub-1', email: 'member@publisher.example', email_verified: true, name: 'Mara Member', subscriber: true, aud: AUDIENCE, iat: secs(p) - 5, exp: secs(p) + 120, jti: randomUUID(), ...extra });
   const hsToken = (p: TestParley, extra: JWTPayload = {}, alg = 'HS256', secret = SECRET) => new SignJWT(claims(p, extra)).setProtectedHeader({ alg }).sign(new TextEncoder().encode(secret));
-  const sso = (p: TestParley, token: string, back = '/articles/open-thread') => p.app.inject({ method: 'GET', url: `/sso?token=${encodeURIComponent(token)}&return=${encodeURIComponent(back)}` });
+  /** The publisher's redirect lands on a confirmation page; the reader presses its button (tests/security/sso.test.ts shows why). */
+  const sso = async (p: TestParley, token: string, back = '/articles/open-thread') => {
+    const page = await p.app.inject({ method: 'GET', url: `/sso?token=${encodeURIComponent(token)}&return=${encodeURIComponent(back)}` });
+    expect(page.cookies.find((c) => c.name === 'parley_session')).toBeUndefined();
+    const nonce = /name="nonce" value="([^"]+)"/.exec(page.body)?.[1];
+    const form = page.cookies.find((c) => c.name === 'parley_sso_form');
+    if (page.statusCode !== 200 || !nonce || !form) return page;
+    return p.app.inject({
+      method: 'POST',
+      url: '/sso',
+      headers: { origin: p.config.baseUrl, 'sec-fetch-site': 'same-origin', cookie: `parley_sso_form=${form.value}` },
+      payload: { token, return: back, nonce },
+    });
+  };
   const viewer = async (p: TestParley, res: Awaited<ReturnType<typeof sso>>) => {
     const set = res.cookies.find((c) => c.name === 'parley_session');
     if (!set) return null;
