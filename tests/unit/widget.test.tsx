@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { CommentView, DiscussionState, ThreadView, ViewerInfo } from '../../src/domain/types.js';
 import { messages } from '../../src/messages.js';
 import { Discussion } from '../../web/widget/Discussion.js';
+import { createApi } from '../../web/widget/api.js';
 
 /** The server-rendered discussion, as a reader without JavaScript (or before hydration) gets it. */
 
@@ -231,5 +232,46 @@ describe('Discussion (server render)', () => {
 
   it('renders the same markup for the same state (hydration needs it)', () => {
     expect(render(state())).toBe(render(state()));
+  });
+});
+
+describe('widget API client: one Idempotency-Key per comment', () => {
+  /** A server whose first answer is lost on the way back; records the key of every post. */
+  function flakyServer() {
+    const keys: (string | undefined)[] = [];
+    let lose = 0;
+    let status = 201;
+    const fetcher = (async (_url: string, init: RequestInit) => {
+      keys.push((init.headers as Record<string, string>)['idempotency-key']);
+      if (lose > 0) {
+        lose--;
+        throw new TypeError('Failed to fetch');
+      }
+      const body = status === 201 ? { comment: comment(), commentCount: 1 } : { error: { code: 'request_in_progress', message: 'wait' } };
+      return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+    }) as typeof fetch;
+    return { keys, fetcher, loseNext: (n = 1) => (lose = n), answer: (s: number) => (status = s) };
+  }
+
+  it('sends the same key when a comment is sent again after a failure, and a new one for the next comment', async () => {
+    const server = flakyServer();
+    const api = createApi('/api/v1', 'csrf', server.fetcher);
+    server.loseNext();
+    await expect(api.post(9, 'First words', null)).rejects.toMatchObject({ code: 'network' });
+    server.answer(409);
+    await expect(api.post(9, 'First words', null)).rejects.toMatchObject({ code: 'request_in_progress' });
+    server.answer(201);
+    await api.post(9, 'First words', null);
+    const [k1, k2, k3] = server.keys;
+    expect(k1).toMatch(/^[A-Za-z0-9_-]{8,128}$/);
+    expect([k2, k3]).toEqual([k1, k1]);
+    // Posted: the same words again are a new comment (the server's duplicate rule judges them).
+    await api.post(9, 'First words', null);
+    expect(server.keys[3]).not.toBe(k1);
+    // Other words, or the same words as a reply or about a passage, are other comments.
+    await api.post(9, 'Other words', null);
+    await api.post(9, 'First words', 1);
+    await api.post(9, 'First words', null, { quote: 'q' });
+    expect(new Set(server.keys.slice(3)).size).toBe(4);
   });
 });

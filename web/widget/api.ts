@@ -33,20 +33,26 @@ export type Api = ReturnType<typeof createApi>;
 
 export function createApi(base: string, csrfToken: string | null, fetcher: typeof fetch = (...a) => fetch(...a)) {
   const root = base.replace(/\/+$/, '');
+  // One Idempotency-Key per comment: the same each time the same comment is sent again after a
+  // failure (its first try may have been stored and only lost its answer), forgotten once it is
+  // posted, so the next comment gets a new one. Other words, another parent or passage: another key.
+  // A page not served over HTTPS has no `randomUUID`: its comments go without a key.
+  const keys: Record<string, string | undefined> = {};
 
-  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async function call<T>(method: string, path: string, body?: unknown, key?: string): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (method !== 'GET') {
       if (csrfToken) headers['x-csrf-token'] = csrfToken;
+      if (key) headers['idempotency-key'] = key;
       // Only with a body: Fastify answers 400 to an empty body declared as JSON (DELETE).
       if (body !== undefined) headers['content-type'] = 'application/json';
     }
     let res: Response;
     try {
+      // fetch's default credentials ('same-origin') send the session cookie, and only to Parley.
       res = await fetcher(root + path, {
         method,
         headers,
-        credentials: 'same-origin',
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch {
@@ -66,8 +72,14 @@ export function createApi(base: string, csrfToken: string | null, fetcher: typeo
       call<ThreadPage>('GET', `/articles/${articleId}/comments?sort=${sort}${cursor ? `&cursor=${q(cursor)}` : ''}`),
     replies: (rootId: number, cursor: string) => call<RepliesPage>('GET', `/comments/${rootId}/replies?cursor=${q(cursor)}`),
     thread: (commentId: number) => call<ThreadView>('GET', `/comments/${commentId}/thread`),
-    post: (articleId: number, body: string, parentId: number | null, anchor?: unknown) =>
-      call<{ comment: CommentView; commentCount: number }>('POST', `/articles/${articleId}/comments`, { body, ...(parentId === null ? {} : { parentId }), ...(anchor ? { anchor } : {}) }),
+    post: async (articleId: number, body: string, parentId: number | null, anchor?: unknown) => {
+      const payload = { body, ...(parentId === null ? {} : { parentId }), ...(anchor ? { anchor } : {}) };
+      // The widget posts to one article only: the words, parent and passage name the comment.
+      const request = JSON.stringify(payload);
+      const res = await call<{ comment: CommentView; commentCount: number }>('POST', `/articles/${articleId}/comments`, payload, (keys[request] ??= crypto.randomUUID?.()));
+      delete keys[request];
+      return res;
+    },
     report: (id: number, reason: string, text: string) => call<{ reported: boolean }>('POST', `/comments/${id}/report`, { reason, ...(text.trim() ? { text } : {}) }),
     passages: (articleId: number) => call<{ comments: CommentView[] }>('GET', `/articles/${articleId}/passages`),
     edit: (id: number, body: string) => call<{ comment: CommentView }>('PATCH', `/comments/${id}`, { body }),
