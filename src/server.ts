@@ -1,9 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { Config } from './config.js';
-import { Redis } from 'ioredis';
-import { inProcessBus, postgresBus, redisBus, type EventBus } from './events/bus.js';
+import { inProcessBus, postgresBus, type EventBus } from './events/bus.js';
+import { redisBus } from './events/redis-bus.js';
 import { buildApp } from './http/app.js';
+import { redisMetrics } from './http/metrics.js';
+import { fallbackRateLimitStore } from './http/rate-limit-store.js';
+import { RedisHealth, RedisLink } from './redis-link.js';
 import { logMailer, smtpMailer, type Mailer } from './mail/mailer.js';
 import { Accounts } from './services/accounts.js';
 import { AccountSettings } from './services/account-settings.js';
@@ -57,10 +60,12 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
   const mailer = opts.mailer ?? (config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : logMailer(log));
   const accounts = new Accounts(store, mailer, config, clock);
   const busError = (err: Error) => log.warn({ err }, 'event bus connection lost');
-  const bus = config.REDIS_URL ? redisBus(config.REDIS_URL, busError) : conn.dialect === 'postgres' ? postgresBus(config.DATABASE_URL, busError) : inProcessBus();
-  // With Redis, rate-limit counters live there, so every node counts against the same limits.
-  const limitsRedis = config.REDIS_URL ? new Redis(config.REDIS_URL, { connectTimeout: 500, maxRetriesPerRequest: 1 }) : null;
-  limitsRedis?.on('error', (err) => log.warn({ err }, 'rate-limit store unavailable'));
+  // With Redis, wake-ups and rate-limit counters go through it, so every node counts against the
+  // same limits. While it is away each node counts on its own and polls the events log instead.
+  const redisHealth = config.REDIS_URL ? new RedisHealth(log, redisMetrics()) : null;
+  const bus = redisHealth ? redisBus(config.REDIS_URL, redisHealth, log) : conn.dialect === 'postgres' ? postgresBus(config.DATABASE_URL, busError) : inProcessBus();
+  const limitsLink = redisHealth ? new RedisLink(config.REDIS_URL, 'limits', redisHealth, log) : null;
+  const rateLimitStore = limitsLink ? fallbackRateLimitStore(limitsLink, () => redisHealth!.fellBack('rate_limit')) : null;
   const notifications = new Notifications(store, config, clock);
   const moderationRules = new ModerationRules(store);
   const moderation = new Moderation({ store, config, clock, bus, rules: moderationRules, changed: (articleId) => discussions.changed(articleId) });
@@ -73,7 +78,7 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
   const sso = new SingleSignOn(store, accounts, config, clock);
   const metering = new Metering(store, config, clock);
   const account = new AccountSettings({ store, accounts, mailer, bus, config, clock });
-  const app = await buildApp({ config, store, accounts, discussions, hub, notifications, billing, sso, metering, account, moderation, limitsRedis });
+  const app = await buildApp({ config, store, accounts, discussions, hub, notifications, billing, sso, metering, account, moderation, rateLimitStore });
   return {
     app,
     store,
@@ -90,7 +95,7 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
       discussions.close();
       await app.close();
       await bus.close();
-      await limitsRedis?.quit().catch(() => {});
+      await limitsLink?.close();
       mailer.close();
       await conn.close();
     },

@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 
 /** "Something new happened under this article": readers then fetch the events log. */
@@ -11,6 +10,11 @@ export interface Wakeup {
 export interface EventBus {
   publish(w: Wakeup): Promise<void>;
   subscribe(fn: (w: Wakeup) => void): () => void;
+  /**
+   * False while wake-ups may not reach every node (the broker is unreachable): LiveHub then polls
+   * the events log. Absent: always true.
+   */
+  healthy?(): boolean;
   close(): Promise<void>;
 }
 
@@ -26,6 +30,7 @@ export function inProcessBus(): EventBus {
       em.on('wakeup', fn);
       return () => em.off('wakeup', fn);
     },
+    healthy: () => true,
     async close() {
       em.removeAllListeners();
     },
@@ -84,38 +89,3 @@ export function postgresBus(url: string, onError: (err: Error) => void = () => {
     },
   };
 }
-
-/**
- * Redis pub/sub when REDIS_URL is set: for deployments that already run Redis, or several nodes
- * on SQLite-free setups where PostgreSQL NOTIFY is not wanted. Like NOTIFY, a message only wakes
- * nodes up; the events log in the database stays the source of truth.
- */
-export function redisBus(url: string, onError: (err: Error) => void = () => {}): EventBus {
-  const local = inProcessBus();
-  const pub = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2 });
-  const sub = new Redis(url, { lazyConnect: false });
-  pub.on('error', onError);
-  sub.on('error', onError);
-  const ready = sub.subscribe(REDIS_CHANNEL);
-  sub.on('message', (_channel: string, payload: string) => {
-    try {
-      const w = JSON.parse(payload) as Wakeup;
-      if (Number.isSafeInteger(w.articleId) && Number.isSafeInteger(w.eventId)) void local.publish(w);
-    } catch {
-      // Not ours; ignore.
-    }
-  });
-  return {
-    async publish(w) {
-      await ready;
-      await pub.publish(REDIS_CHANNEL, JSON.stringify(w));
-    },
-    subscribe: (fn) => local.subscribe(fn),
-    async close() {
-      await Promise.allSettled([sub.quit(), pub.quit()]);
-      await local.close();
-    },
-  };
-}
-
-const REDIS_CHANNEL = 'parley:events';

@@ -1,11 +1,10 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
-import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyRateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import { trustedProxies, type Config } from '../config.js';
 import { AppError } from '../domain/errors.js';
 import { messages } from '../messages.js';
@@ -22,6 +21,7 @@ import type { Notifications } from '../services/notifications.js';
 import type { Store } from '../store/store.js';
 import { registerErrorHandling } from './errors.js';
 import { REDACTED_PATHS, serializeRequest } from './log-redaction.js';
+import { metricsRoutes } from './metrics.js';
 import { accountApiRoutes, accountPageRoutes } from './routes/account.js';
 import { adminApiRoutes, adminPageRoutes, reportRoutes } from './routes/admin.js';
 import { articleRoutes } from './routes/articles.js';
@@ -49,8 +49,8 @@ export interface AppDeps {
   metering: Metering;
   account: AccountSettings;
   moderation: Moderation;
-  /** Shared rate-limit counters for several nodes; in memory when null. */
-  limitsRedis?: Redis | null;
+  /** Rate-limit counters shared by several nodes (Redis); this node's own, in memory, when null. */
+  rateLimitStore?: FastifyRateLimitStoreCtor | null;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -104,7 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerSession(app, deps.accounts, config);
   await app.register(fastifyRateLimit, {
     global: true,
-    ...(deps.limitsRedis ? { redis: deps.limitsRedis, nameSpace: 'parley-rl:' } : {}),
+    ...(deps.rateLimitStore ? { store: deps.rateLimitStore } : {}),
     max: config.RATE_LIMIT_PER_MINUTE,
     timeWindow: '1 minute',
     // After the session hook, so limits can key on the signed-in reader rather than the IP.
@@ -117,6 +117,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await deps.store.maxCommentId();
     return { ok: true };
   });
+  await app.register(metricsRoutes);
 
   await app.register(
     async (api) => {

@@ -7,7 +7,9 @@ import { messages } from '../messages.js';
  * mails) is limited twice: per reader, which stops one account, and per IP address at a wider
  * ceiling, which stops one machine cycling through accounts without locking out a household or
  * an office behind one address. The per-reader limit is the route's own `config.rateLimit`; the
- * others are preHandlers. Counters are per node (in memory), like the global limit.
+ * others are preHandlers. All counters share the global limit's store: Redis when REDIS_URL is set,
+ * so every node counts against the same limits, and this node's memory otherwise or while Redis is
+ * unreachable (rate-limit-store.ts).
  */
 
 export interface Limit {

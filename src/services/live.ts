@@ -20,6 +20,8 @@ export interface LiveListener {
 }
 
 const CATCH_UP_LIMIT = 500;
+/** How often the events log is read for every watched article while the bus is not healthy. */
+const DEGRADED_POLL_MS = 1000;
 
 /**
  * Fans discussion events out to live listeners on this node. One wake-up costs one read of the
@@ -29,13 +31,32 @@ export class LiveHub {
   private readonly byArticle = new Map<number, Set<LiveListener>>();
   private readonly pending = new Map<number, Promise<void>>();
   private readonly unsubscribe: () => void;
+  private readonly poll: NodeJS.Timeout;
+  private degraded = false;
 
   constructor(
     private readonly store: Store,
     private readonly discussions: Discussions,
-    bus: EventBus,
+    private readonly bus: EventBus,
   ) {
     this.unsubscribe = bus.subscribe((w) => this.wake(w));
+    this.poll = setInterval(() => this.pollWhileDegraded(), DEGRADED_POLL_MS);
+    this.poll.unref();
+  }
+
+  /**
+   * While wake-ups cannot cross nodes, readers would silently fall behind: read the log for every
+   * watched article instead, and once more when the bus is back, for what happened between the
+   * last poll and the reconnect.
+   */
+  private pollWhileDegraded(): void {
+    const healthy = this.bus.healthy?.() ?? true;
+    if (healthy && !this.degraded) return;
+    const catchUp = healthy;
+    this.degraded = !healthy;
+    // Polls skip an article still being read, so they cannot pile up behind a slow database;
+    // the catch-up read queues behind it, as it must start after the bus is back.
+    for (const articleId of this.byArticle.keys()) if (catchUp || !this.pending.has(articleId)) this.wake({ articleId, eventId: 0 });
   }
 
   get listenerCount(): number {
@@ -100,6 +121,7 @@ export class LiveHub {
   }
 
   close(): void {
+    clearInterval(this.poll);
     this.unsubscribe();
     this.byArticle.clear();
   }

@@ -1,0 +1,155 @@
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+
+/** Longer than a healthy Redis ever takes, short enough that a request barely notices a hung one. */
+export const REDIS_COMMAND_TIMEOUT_MS = 250;
+/** How often a connection that stopped answering is asked again (PING) before it is used again. */
+const PROBE_MS = 1000;
+
+/**
+ * Every Redis connection Parley opens. Redis only speeds things up and shares counters between
+ * nodes; the database is the source of truth. So a command runs now or fails now: none waits in
+ * a queue while Redis is away, to run minutes later for a request whose client gave up long ago.
+ */
+export function redisConnection(url: string, name: string): Redis {
+  return new Redis(url, {
+    connectionName: `parley-${name}`,
+    // Sent while disconnected: fails at once rather than being queued until Redis returns.
+    enableOfflineQueue: false,
+    // In flight when the connection drops: fails rather than being sent again after reconnecting.
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    // A subscriber's RedisLink subscribes again itself, so it knows when it is listening again.
+    autoResubscribe: false,
+    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+    connectTimeout: 1000,
+    // Reconnect forever, backing off to one attempt a second.
+    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 5), 1000),
+  });
+}
+
+export type RedisUse = 'rate_limit' | 'publish';
+
+/** Where RedisHealth reports to: the metrics. */
+export interface RedisHealthHooks {
+  changed(up: boolean): void;
+  fellBack(use: RedisUse): void;
+}
+
+/**
+ * Whether this node can use Redis, from what each of its connections sees. Logs once when Redis
+ * goes away and once when it is back, however many connections and errors that outage involves.
+ */
+export class RedisHealth {
+  /** Per connection: usable, or not; absent while it first connects. */
+  private readonly links = new Map<string, boolean>();
+  private state: 'starting' | 'up' | 'down' = 'starting';
+
+  constructor(
+    private readonly log: Pick<Logger, 'warn' | 'info'>,
+    private readonly hooks: RedisHealthHooks = { changed: () => {}, fellBack: () => {} },
+  ) {}
+
+  get up(): boolean {
+    return this.state === 'up';
+  }
+
+  report(link: string, usable: boolean): void {
+    this.links.set(link, usable);
+    const values = [...this.links.values()];
+    const next = values.includes(false) ? 'down' : values.every(Boolean) ? 'up' : this.state;
+    if (next === this.state) return;
+    const before = this.state;
+    this.state = next;
+    this.hooks.changed(next === 'up');
+    if (next === 'down') this.log.warn('redis unavailable: using local rate limits and database polling');
+    else if (before === 'down') this.log.info('redis available again: shared rate limits and live wake-ups through redis');
+  }
+
+  fellBack(use: RedisUse): void {
+    this.hooks.fellBack(use);
+  }
+}
+
+/**
+ * One Redis connection and whether it can be used right now. Not usable while disconnected or
+ * reconnecting, and not after a command failed on a connection that looks open (a hung server):
+ * then it is probed with PING until it answers, and callers skip it at once meanwhile instead of
+ * each waiting out a timeout.
+ */
+export class RedisLink {
+  readonly client: Redis;
+  private prepared = false;
+  private suspect = false;
+  private probe: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(
+    url: string,
+    readonly name: string,
+    private readonly health: RedisHealth,
+    log: Pick<Logger, 'debug'>,
+    /** Run on every fresh connection before it counts as usable (a subscriber subscribes here). */
+    private readonly prepare: (client: Redis) => Promise<unknown> = async () => {},
+  ) {
+    this.client = redisConnection(url, name);
+    // Every failed reconnect attempt is an error event; RedisHealth logs the outage once instead.
+    this.client.on('error', (err) => log.debug({ err, redis: name }, 'redis connection error'));
+    this.client.on('ready', () => void this.connected());
+    this.client.on('close', () => {
+      this.prepared = false;
+      this.report();
+    });
+  }
+
+  get usable(): boolean {
+    return this.client.status === 'ready' && this.prepared && !this.suspect;
+  }
+
+  /** A command on this connection failed or timed out. */
+  failed(): void {
+    if (this.client.status !== 'ready' || this.suspect) return;
+    this.suspect = true;
+    this.report();
+    this.probe = setInterval(() => {
+      this.client.ping().then(
+        () => this.trusted(),
+        () => {},
+      );
+    }, PROBE_MS);
+    this.probe.unref();
+  }
+
+  async close(): Promise<void> {
+    // Shutting down is not an outage: nothing to log.
+    this.closed = true;
+    this.stopProbe();
+    await this.client.quit().catch(() => this.client.disconnect());
+  }
+
+  private async connected(): Promise<void> {
+    try {
+      await this.prepare(this.client);
+      this.prepared = true;
+      this.trusted();
+    } catch {
+      // Try again on a fresh connection.
+      this.client.disconnect(true);
+    }
+  }
+
+  private trusted(): void {
+    this.suspect = false;
+    this.stopProbe();
+    this.report();
+  }
+
+  private stopProbe(): void {
+    if (this.probe) clearInterval(this.probe);
+    this.probe = null;
+  }
+
+  private report(): void {
+    if (!this.closed) this.health.report(this.name, this.usable);
+  }
+}
