@@ -27,7 +27,7 @@ export function commentView(c: Comment, actor: Actor | null, myVote: VoteValue, 
     replyCount: c.replyCount,
     anchor: deleted ? null : c.anchor,
     canEdit: canEdit(actor, c, now, editWindowMinutes),
-    canDelete: canDelete(actor, c),
+    canDelete: canDelete(actor, c, now),
     pinned: c.pinned,
     locked: c.locked,
   };
@@ -43,6 +43,6 @@ export function personalView(v: CommentView, actor: Actor, myVote: VoteValue, no
     ...v,
     myVote: c.authorId === actor.user.id ? 0 : myVote,
     canEdit: canEdit(actor, c, now, editWindowMinutes),
-    canDelete: canDelete(actor, c),
+    canDelete: canDelete(actor, c, now),
   };
 }

@@ -1,6 +1,4 @@
-import type { User } from './types.js';
-
-/** Pure moderation rules: who may moderate, how text is matched, what settings look like. No I/O. */
+/** Pure moderation rules: how text is matched, what settings look like. No I/O. */
 
 export const REPORT_REASONS = ['abuse', 'spam', 'off_topic', 'other'] as const;
 export type ReportReason = (typeof REPORT_REASONS)[number];
@@ -8,8 +6,8 @@ export type ReportReason = (typeof REPORT_REASONS)[number];
 /** Why a comment waits in the queue; shown to moderators. */
 export type HoldReason = 'premoderate_all' | 'new_account' | 'links' | 'banned_words' | 'reports';
 
-export const isModerator = (u: User) => !u.banned && (u.role === 'moderator' || u.role === 'admin');
-export const isAdmin = (u: User) => !u.banned && u.role === 'admin';
+// Who may moderate is a permission like any other: domain/permissions.ts decides it.
+export { isAdmin, isModerator } from './permissions.js';
 
 /** Site-wide pre-moderation rules, editable by admins. */
 export interface ModerationSettings {

@@ -3,8 +3,8 @@ import { normaliseBody } from '../domain/comment-body.js';
 import { commentView, personalView } from '../domain/comment-view.js';
 import { mergeReplies } from '../domain/tree.js';
 import { decodeReplyCursor, decodeThreadCursor, encodeReplyCursor, encodeThreadCursor } from '../domain/cursor.js';
-import { AppError, badRequest, forbidden, notFound, unauthorized } from '../domain/errors.js';
-import { participationBlock, voteBlock, canEdit, canDelete, type Actor } from '../domain/permissions.js';
+import { AppError, badRequest, notFound } from '../domain/errors.js';
+import { deleteBlock, denialError, editBlock, enforce, participationBlock, voteBlock, type Actor } from '../domain/permissions.js';
 import type { Article, Comment, FollowState, CommentView, DiscussionState, SortOrder, ThreadPage, ThreadView } from '../domain/types.js';
 import type { VoteValue } from '../domain/votes.js';
 import { messages } from '../messages.js';
@@ -18,11 +18,6 @@ import type { Accounts } from './accounts.js';
 import { IDEMPOTENCY_TTL_MS, requestFingerprint } from './idempotency.js';
 
 type Limits = Pick<Config, 'PAGE_SIZE' | 'REPLIES_PER_THREAD' | 'EDIT_WINDOW_MINUTES' | 'MAX_COMMENT_LENGTH' | 'INDENT_DEPTH'> & Partial<Pick<Config, 'VOTE_MIN_ACCOUNT_AGE_HOURS'>>;
-
-function blockError(reason: NonNullable<ReturnType<typeof voteBlock>>): AppError {
-  if (reason === 'signin') return unauthorized(messages.errors.signin);
-  return forbidden(reason, messages.errors[reason]);
-}
 
 // 'top' pages by rank_score, the score without votes from accounts too young to count.
 /** Where the next replies of a thread start: after `last`, or from the thread's beginning. */
@@ -263,7 +258,7 @@ export class Discussions {
     const article = await this.article(articleId);
     const now = this.clock.now();
     const block = participationBlock(actor, article.commentPolicy, now);
-    if (block) throw blockError(block);
+    if (block) throw denialError(block);
     const text = normaliseBody(body, this.limits.MAX_COMMENT_LENGTH);
     let parent: Comment | null = null;
     if (parentId !== null) {
@@ -325,10 +320,10 @@ export class Discussions {
   }
 
   async edit(actor: Actor | null, commentId: number, body: string): Promise<{ comment: CommentView }> {
-    if (!actor) throw unauthorized(messages.errors.unauthenticated);
+    if (!actor) throw denialError('unauthenticated');
     const c = await this.comment(commentId);
     const now = this.clock.now();
-    if (!canEdit(actor, c, now, this.limits.EDIT_WINDOW_MINUTES)) throw forbidden('edit_forbidden', messages.errors.edit_forbidden);
+    enforce(editBlock(actor, c, now, this.limits.EDIT_WINDOW_MINUTES));
     const text = normaliseBody(body, this.limits.MAX_COMMENT_LENGTH);
     if (text !== c.bodySrc) {
       // A held or rejected comment is already with the moderators; a visible one goes back to them
@@ -346,9 +341,9 @@ export class Discussions {
   }
 
   async remove(actor: Actor | null, commentId: number): Promise<{ comment: CommentView; commentCount: number }> {
-    if (!actor) throw unauthorized(messages.errors.unauthenticated);
+    if (!actor) throw denialError('unauthenticated');
     const c = await this.comment(commentId);
-    if (!canDelete(actor, c)) throw forbidden('delete_forbidden', messages.errors.delete_forbidden);
+    enforce(deleteBlock(actor, c, this.clock.now()));
     await this.write(c.articleId, 'comment.deleted', async (tx) => {
       await tx.deleteComment(c, this.clock.now());
       return { commentId: c.id, result: undefined };
@@ -362,7 +357,7 @@ export class Discussions {
     const article = await this.article(c.articleId);
     const now = this.clock.now();
     const block = voteBlock(actor, article, c, now);
-    if (block) throw blockError(block);
+    if (block) throw denialError(block);
     // Vote rings use fresh accounts: their votes show in the counts but do not move 'top'.
     const ranked = now.getTime() - actor!.user.createdAt.getTime() >= (this.limits.VOTE_MIN_ACCOUNT_AGE_HOURS ?? 0) * 3_600_000;
     const counts = await this.write(c.articleId, 'comment.voted', async (tx) => ({ commentId: c.id, result: await tx.setVote(c.id, actor!.user.id, value, now, ranked) }));

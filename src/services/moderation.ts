@@ -1,8 +1,8 @@
 import type { Config } from '../config.js';
 import { normaliseBody } from '../domain/comment-body.js';
-import { badRequest, conflict, forbidden, notFound, unauthorized } from '../domain/errors.js';
-import { bannedWordsIn, isAdmin, isModerator, type ArticleModeration, type ModerationSettings, type ReportReason } from '../domain/moderation.js';
-import { isSuspended, type Actor } from '../domain/permissions.js';
+import { badRequest, conflict, notFound } from '../domain/errors.js';
+import { bannedWordsIn, type ArticleModeration, type ModerationSettings, type ReportReason } from '../domain/moderation.js';
+import { adminBlock, check, denialError, enforce, keepsAnAdmin, moderateBlock, reportBlock, roleChangeBlock, userActionBlock, type Actor, type Denial } from '../domain/permissions.js';
 import type { Comment, CommentPolicy, Role, User } from '../domain/types.js';
 import type { EventBus } from '../events/bus.js';
 import { messages } from '../messages.js';
@@ -98,24 +98,32 @@ export class Moderation {
 
   // ---- who may do what ------------------------------------------------------------------------
 
+  // The rules are domain/permissions.ts; these only apply them at the clock's time.
+
   private moderator(actor: Actor | null): Actor {
-    if (!actor) throw unauthorized(messages.errors.unauthenticated);
-    if (!isModerator(actor.user)) throw forbidden('not_moderator', messages.errors.not_moderator);
-    return actor;
+    enforce(moderateBlock(actor, this.clock.now()));
+    return actor!;
   }
 
   private admin(actor: Actor | null): Actor {
-    const a = this.moderator(actor);
-    if (!isAdmin(a.user)) throw forbidden('not_admin', messages.errors.not_admin);
-    return a;
+    enforce(adminBlock(actor, this.clock.now()));
+    return actor!;
   }
 
-  /** Moderators act on readers; only admins act on staff, and nobody on themselves. */
+  /** Why `actor` may not open a part of the dashboard, or null; the pages answer with their own status. */
+  access(actor: Actor | null, part: 'view_queue' | 'view_audit' | 'change_settings'): Denial | null {
+    return check(actor, part, {}, this.clock.now());
+  }
+
+  /** Whether `actor` may suspend or ban `target`; the dashboard shows those buttons only then. */
+  mayActOn(actor: Actor | null, target: Pick<User, 'id' | 'role'>): boolean {
+    return userActionBlock(actor, target, this.clock.now()) === null;
+  }
+
   private async targetUser(actor: Actor, userId: number): Promise<User> {
     const user = await this.store.userById(userId);
     if (!user) throw notFound('user_not_found', messages.errors.user_not_found);
-    if (user.id === actor.user.id) throw forbidden('self_action', messages.errors.self_action);
-    if (user.role !== 'reader' && !isAdmin(actor.user)) throw forbidden('not_admin', messages.errors.not_admin);
+    enforce(userActionBlock(actor, user, this.clock.now()));
     return user;
   }
 
@@ -152,13 +160,11 @@ export class Moderation {
 
   /** A reader flags a comment, once; enough open reports take it out of view until a moderator looks. */
   async report(actor: Actor | null, commentId: number, reason: ReportReason, text: string): Promise<{ reported: true }> {
-    if (!actor) throw unauthorized(messages.errors.unauthenticated);
-    const now = this.clock.now();
-    if (isSuspended(actor.user, now)) throw forbidden('suspended', messages.errors.suspended);
+    if (!actor) throw denialError('unauthenticated');
     const c = await this.store.commentById(commentId);
     if (!c || c.status === 'rejected' || (c.status === 'pending' && c.authorId !== actor.user.id)) throw notFound('comment_not_found', messages.errors.comment_not_found);
-    if (c.authorId === actor.user.id) throw forbidden('report_own', messages.errors.report_own);
-    if (c.status !== 'visible') throw conflict('not_reportable', messages.errors.not_reportable);
+    const now = this.clock.now();
+    enforce(reportBlock(actor, c, now));
     await this.commit(async (tx, emit) => {
       if (!(await tx.addReport({ commentId, reporterId: actor.user.id, reason, text: text.trim().slice(0, 1000), now }))) {
         throw conflict('already_reported', messages.errors.already_reported);
@@ -409,6 +415,8 @@ export class Moderation {
     const user = await this.targetUser(a, userId);
     await this.commit(async (tx, _emit, now) => {
       await tx.setBanned(user.id, banned);
+      // A ban ends every session of the account at once, not when each one expires.
+      if (banned) await tx.deleteSessionsOf(user.id);
       // What a banned reader left waiting would only be rejected one by one: it goes at once.
       const held = banned ? await tx.rejectHeldBy(user.id, a.user.id, 'author_banned', now) : [];
       if (held.length) await tx.resolveReports(held, a.user.id, now);
@@ -417,12 +425,12 @@ export class Moderation {
     return { userId: user.id, banned };
   }
 
-  /** Admins change roles; the last admin cannot be demoted, so the site always has one. */
+  /** Admins change roles (domain/permissions.ts: roleChangeBlock); the dashboard form comes here too. */
   async setRole(actor: Actor | null, userId: number, role: Role): Promise<{ userId: number; role: Role }> {
     const a = this.admin(actor);
     const user = await this.store.userById(userId);
     if (!user) throw notFound('user_not_found', messages.errors.user_not_found);
-    await this.changeRole(user, role, a.user.id);
+    await this.changeRole(user, role, a);
     return { userId: user.id, role };
   }
 
@@ -433,12 +441,14 @@ export class Moderation {
     return (await this.store.userById(user.id))!;
   }
 
-  private async changeRole(user: User, role: Role, actorId: number | null): Promise<void> {
-    if (user.role === role) return;
+  /** `actor` null: the command line, where only the rule that the site keeps an admin applies. */
+  private async changeRole(user: User, role: Role, actor: Actor | null): Promise<void> {
     await this.commit(async (tx, _emit, now) => {
-      if (user.role === 'admin' && !user.banned && (await tx.countAdmins()) <= 1) throw conflict('last_admin', messages.errors.last_admin);
+      const admins = await tx.countAdmins();
+      enforce(actor ? roleChangeBlock(actor, user, role, admins, now) : keepsAnAdmin(user, role, admins));
+      if (user.role === role) return;
       await tx.setRole(user.id, role);
-      await tx.audit({ actorId, action: 'user.role', targetType: 'user', targetId: user.id, details: { from: user.role, to: role }, now });
+      await tx.audit({ actorId: actor?.user.id ?? null, action: 'user.role', targetType: 'user', targetId: user.id, details: { from: user.role, to: role }, now });
     });
   }
 

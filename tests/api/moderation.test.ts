@@ -609,7 +609,9 @@ describe.each(DIALECTS)('moderation on %s', (dialect) => {
       expect(await row(waiting.id)).toMatchObject({ status: 'rejected', moderationReason: 'author_banned' });
       expect((await queue(mod, 'pending')).items.some((i: any) => i.comment.author?.id === ids.dan)).toBe(false);
       expect((await audit()).find((e) => e.action === 'user.ban' && e.targetId === ids.dan)?.details).toMatchObject({ reason: 'repeat offender', rejectedHeld: expect.any(Number) });
-      // A ban has no end.
+      // A ban ends the reader's sessions; signed in again, they read but may not write. It has no end.
+      expect((await post(dan, text('still signed in?'))).statusCode).toBe(401);
+      dan = await p.signIn('dan@example.com');
       p.clock.advance(10 * 24 * HOUR);
       expect(json(await post(dan, text('still here?'))).error.code).toBe('suspended');
       expect((await api(mod, 'PUT', `/admin/users/${ids.dan}/ban`, { banned: false })).statusCode).toBe(200);

@@ -90,8 +90,8 @@ describe('permissions', () => {
     expect(canEdit(actor({ id: 2 }), c, now, 90)).toBe(false);
     expect(canEdit(actor({ id: 2, role: 'moderator' }), c, now, 0)).toBe(true);
     expect(canEdit(actor(), { ...c, status: 'deleted' }, now, 90)).toBe(false);
-    expect(canDelete(actor({ id: 2 }), c)).toBe(false);
-    expect(canDelete(actor(), c)).toBe(true);
+    expect(canDelete(actor({ id: 2 }), c, now)).toBe(false);
+    expect(canDelete(actor(), c, now)).toBe(true);
   });
   it('refuses votes on your own or hidden comments', () => {
     expect(voteBlock(actor(), { commentPolicy: 'subscribers' }, comment(), now)).toBe('own_comment');

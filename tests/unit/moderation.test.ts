@@ -36,11 +36,11 @@ describe('moderation rules', () => {
   });
 
   it('knows who moderates: staff that are not banned', () => {
-    expect(isModerator(user({ role: 'moderator' }))).toBe(true);
-    expect(isModerator(user({ role: 'admin' }))).toBe(true);
-    expect(isModerator(user({ role: 'reader' }))).toBe(false);
-    expect(isModerator(user({ role: 'admin', banned: true }))).toBe(false);
-    expect(isAdmin(user({ role: 'moderator' }))).toBe(false);
-    expect(isAdmin(user({ role: 'admin' }))).toBe(true);
+    expect(isModerator(user({ role: 'moderator' }), new Date())).toBe(true);
+    expect(isModerator(user({ role: 'admin' }), new Date())).toBe(true);
+    expect(isModerator(user({ role: 'reader' }), new Date())).toBe(false);
+    expect(isModerator(user({ role: 'admin', banned: true }), new Date())).toBe(false);
+    expect(isAdmin(user({ role: 'moderator' }), new Date())).toBe(false);
+    expect(isAdmin(user({ role: 'admin' }), new Date())).toBe(true);
   });
 });

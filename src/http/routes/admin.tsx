@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
-import { AppError, badRequest, forbidden } from '../../domain/errors.js';
-import { isAdmin, isModerator, REPORT_REASONS, SUSPENSION_HOURS, type ModerationSettings, type ReportReason } from '../../domain/moderation.js';
-import type { Actor } from '../../domain/permissions.js';
+import { AppError, badRequest } from '../../domain/errors.js';
+import { REPORT_REASONS, SUSPENSION_HOURS, type ModerationSettings, type ReportReason } from '../../domain/moderation.js';
+import { denialError, type Actor } from '../../domain/permissions.js';
 import type { CommentPolicy, Role } from '../../domain/types.js';
 import { messages } from '../../messages.js';
 import { AuditPage } from '../../render/admin/AuditPage.js';
@@ -361,15 +361,16 @@ export async function adminPageRoutes(app: FastifyInstance, opts: { moderation: 
   const { moderation: mod, config } = opts;
   const deps = { config, accounts: opts.accounts };
 
-  /** Who may see a dashboard page; otherwise the answer has been sent. */
-  const gate = (req: FastifyRequest, reply: FastifyReply, admin = false): Actor | null => {
+  /** Who may see a dashboard page (the same rules as the API); otherwise the answer has been sent. */
+  const gate = (req: FastifyRequest, reply: FastifyReply, part: 'view_queue' | 'view_audit' | 'change_settings' = 'view_queue'): Actor | null => {
     if (!req.actor) {
       void reply.redirect(`/signin?return=${encodeURIComponent(req.url)}`, 303);
       return null;
     }
-    if (!isModerator(req.actor.user) || (admin && !isAdmin(req.actor.user))) {
-      const text = isModerator(req.actor.user) ? messages.errors.not_admin : messages.errors.not_moderator;
-      void sendPage(req, reply, deps, { title: m.heading, status: 403 }, <MessagePage heading={m.heading}><p role="alert">{text}</p></MessagePage>);
+    const denied = mod.access(req.actor, part);
+    if (denied) {
+      const err = denialError(denied);
+      void sendPage(req, reply, deps, { title: m.heading, status: err.status }, <MessagePage heading={m.heading}><p role="alert">{err.message}</p></MessagePage>);
       return null;
     }
     return req.actor;
@@ -384,7 +385,7 @@ export async function adminPageRoutes(app: FastifyInstance, opts: { moderation: 
       reply,
       deps,
       { title: `${m.tabs[tab]} | ${m.heading}`, scripts: ['/static/admin.js'], status: code },
-      <QueuePage page={page} csrf={req.csrfToken ?? ''} viewerId={actor.user.id} isAdmin={isAdmin(actor.user)} timeZone={config.PUBLICATION_TIMEZONE} now={new Date()} back={back} status={status} />,
+      <QueuePage page={page} csrf={req.csrfToken ?? ''} mayActOn={(u) => mod.mayActOn(actor, u)} isAdmin={mod.access(actor, 'change_settings') === null} timeZone={config.PUBLICATION_TIMEZONE} now={new Date()} back={back} status={status} />,
     );
   };
 
@@ -431,7 +432,7 @@ export async function adminPageRoutes(app: FastifyInstance, opts: { moderation: 
   app.get('/admin/audit', {
     schema: { hide: true, querystring: Type.Object({ cursor: Type.Optional(QueueCursor) }) },
     handler: async (req, reply) => {
-      const actor = gate(req, reply, true);
+      const actor = gate(req, reply, 'view_audit');
       if (!actor) return reply;
       const log = await mod.auditLog(actor, (req.query as { cursor?: string }).cursor);
       return sendPage(req, reply, deps, { title: `${m.audit.heading} | ${m.heading}` }, <AuditPage entries={log.entries} nextCursor={log.nextCursor} timeZone={config.PUBLICATION_TIMEZONE} />);
@@ -444,7 +445,7 @@ export async function adminPageRoutes(app: FastifyInstance, opts: { moderation: 
   app.get('/admin/settings', {
     schema: { hide: true, querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })) }) },
     handler: async (req, reply) => {
-      const actor = gate(req, reply, true);
+      const actor = gate(req, reply, 'change_settings');
       if (!actor) return reply;
       const done = (req.query as { done?: string }).done;
       const text = done ? doneText(done, 1) : null;
@@ -455,7 +456,7 @@ export async function adminPageRoutes(app: FastifyInstance, opts: { moderation: 
   app.post('/admin/settings', {
     schema: { hide: true },
     handler: async (req, reply) => {
-      const actor = gate(req, reply, true);
+      const actor = gate(req, reply, 'change_settings');
       if (!actor) return reply;
       const f = (req.body ?? {}) as Form;
       const n = Number(field(f, 'newAccountComments') || '0');
@@ -473,14 +474,13 @@ export async function adminPageRoutes(app: FastifyInstance, opts: { moderation: 
   app.post('/admin/roles', {
     schema: { hide: true },
     handler: async (req, reply) => {
-      const actor = gate(req, reply, true);
+      const actor = gate(req, reply, 'change_settings');
       if (!actor) return reply;
       const f = (req.body ?? {}) as Form;
       const role = field(f, 'role');
       try {
         if (!['reader', 'moderator', 'admin'].includes(role)) throw badRequest('validation', messages.errors.validation);
         const user = await mod.userByEmail(actor, field(f, 'email').trim());
-        if (user.id === actor.user.id && role !== 'admin') throw forbidden('self_action', messages.errors.self_action);
         await mod.setRole(actor, user.id, role as Role);
       } catch (err) {
         if (!(err instanceof AppError)) throw err;

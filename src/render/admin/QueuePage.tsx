@@ -9,7 +9,8 @@ const m = messages.moderation;
 export interface QueuePageProps {
   page: Page;
   csrf: string;
-  viewerId: number;
+  /** Whether the viewer may suspend or ban this author (domain/permissions.ts decides). */
+  mayActOn: (author: QueueItem['author']) => boolean;
   isAdmin: boolean;
   timeZone: string;
   now: Date;
@@ -34,7 +35,7 @@ function Toggle(p: { on: boolean; id: number; ops: [string, string]; labels: [st
 function Item({ item, p }: { item: QueueItem; p: QueuePageProps }) {
   const { comment: c, article: a, author: u, parent } = item;
   const days = Math.floor((p.now.getTime() - Date.parse(u.createdAt)) / 86_400_000);
-  const canActOnAuthor = u.id !== p.viewerId && (u.role === 'reader' || p.isAdmin);
+  const canActOnAuthor = p.mayActOn(u);
   const suspended = u.suspendedUntil !== null && Date.parse(u.suspendedUntil) > p.now.getTime();
   const head = `item-${c.id}-h`;
   const selectable = p.page.tab !== 'rejected' || c.status === 'rejected';

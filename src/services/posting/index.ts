@@ -1,5 +1,5 @@
 import type { Config } from '../../config.js';
-import { isModerator } from '../../domain/moderation.js';
+import { exemptFromPostingRules } from '../../domain/permissions.js';
 import type { PostingRule } from '../discussion.js';
 import { bannedWords } from './rules/bannedWords.js';
 import { duplicate } from './rules/duplicate.js';
@@ -14,7 +14,7 @@ import type { ModerationRules } from './settings.js';
 const exceptStaff =
   (rule: PostingRule): PostingRule =>
   (ctx) =>
-    isModerator(ctx.actor.user) ? Promise.resolve(null) : rule(ctx);
+    exemptFromPostingRules(ctx.actor, ctx.now) ? Promise.resolve(null) : rule(ctx);
 
 /**
  * The posting pipeline, in order: refusals first (cheap, and nothing is stored), then the rules
