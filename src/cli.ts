@@ -34,12 +34,29 @@ async function serve(config: Config, demo: boolean): Promise<void> {
       process.stdout.write(`\n${report.instructions(config.baseUrl)}\n\n`);
     }
   }
-  const stop = async () => {
-    await parley.close();
+  const log = parley.app.log;
+  // A last line of defence: a fault some code path forgot to handle is logged, and the node keeps
+  // serving the requests that do work, rather than every reader losing it at once.
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal, delayMs: config.SHUTDOWN_DELAY_MS, graceMs: config.SHUTDOWN_GRACE_MS }, 'draining');
+    parley.readiness.phase = 'draining';
+    // Load balancers see /readyz turn 503 and stop sending new readers before the port closes.
+    await new Promise((r) => setTimeout(r, config.SHUTDOWN_DELAY_MS));
+    try {
+      await parley.close();
+    } catch (err) {
+      log.error({ err }, 'shutdown did not finish cleanly');
+      process.exit(1);
+    }
+    log.info('stopped');
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
   await parley.app.listen({ port: config.PORT, host: config.HOST });
 }
 
@@ -97,7 +114,7 @@ async function main(argv: string[]): Promise<void> {
     case 'import': {
       const [kind, file, ...extra] = parseArgs({ args: rest, allowPositionals: true, options: {} }).positionals;
       if (!IMPORT_KINDS.includes(kind as ImportKind) || !file || extra.length) throw new UsageError('import needs a kind (disqus, wordpress or parley) and one file');
-      process.stdout.write(`${await importCommand(config.DATABASE_URL, kind as ImportKind, file)}\n`);
+      process.stdout.write(`${await importCommand(config.DATABASE_URL, kind as ImportKind, file, config.MAX_COMMENT_LENGTH)}\n`);
       return;
     }
     case 'export': {

@@ -11,6 +11,8 @@ export const importer = {
   notWordPress: (root: string) => `this is not a WordPress export (its root element is <${root}>, not <rss>)`,
   pendingReason: (source: string) => `Awaiting approval when imported from ${source}`,
   deletedAuthor: '[deleted]',
+  /** An imported comment's author whose name the export leaves empty or unusable. */
+  anonymousAuthor: 'Anonymous',
   progress: (percent: number, items: string, unit: string, rate: string, eta: string) => `${percent}% · ${items} ${unit} · ${rate}/s · ${eta} left`,
   units: { comments: 'comments', records: 'records' },
   summary: (r: ImportReport, seconds: number) => {
@@ -18,9 +20,10 @@ export const importer = {
     const s = r.skipped;
     return [
       `Imported ${n(r.comments)} comments from ${r.source} in ${seconds.toFixed(1)} s${r.pending ? ` (${n(r.pending)} awaiting moderation)` : ''}.`,
-      `Articles: ${n(r.articlesCreated)} created, ${n(r.articlesMatched)} matched by URL. Authors: ${n(r.usersCreated)} created, ${n(r.usersMatched)} matched by email.`,
+      `Articles: ${n(r.articlesCreated)} created, ${n(r.articlesMatched)} matched by URL. Imported authors (shown by their name there, not linked to any account): ${n(r.usersCreated)} new, ${n(r.usersMatched)} from an earlier import.`,
       `Skipped: ${n(s.spam)} spam, ${n(s.trash)} trash, ${n(s.deleted)} deleted, ${n(s.pingback)} pingbacks, ${n(s.other)} of other types, ${n(s.empty)} empty, ${n(s.noThread)} on unknown pages.`,
       `Already imported (left as they were): ${n(r.duplicates)}. Deleted placeholders kept for their replies: ${n(r.placeholders)}. Replies whose parent was missing, kept as top-level: ${n(r.orphans)}.`,
+      `Longer than the comment length limit, imported cut to it: ${n(r.truncated)}.`,
     ].join('\n');
   },
   // `parley import parley` and `parley export`

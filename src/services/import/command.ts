@@ -12,7 +12,7 @@ export const IMPORT_KINDS = ['disqus', 'wordpress', 'parley'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 /** `parley import KIND FILE`: brings the schema up to date, imports, and returns the summary to print. */
-export async function importCommand(databaseUrl: string, kind: ImportKind, file: string): Promise<string> {
+export async function importCommand(databaseUrl: string, kind: ImportKind, file: string, maxLength: number): Promise<string> {
   const size = (await stat(file)).size;
   const conn = connect(databaseUrl);
   const started = performance.now();
@@ -24,7 +24,8 @@ export async function importCommand(databaseUrl: string, kind: ImportKind, file:
       const r = await importParley(conn.db, conn.dialect, file, { progress });
       return messages.importer.restored(r.counts, secs());
     }
-    const report = kind === 'disqus' ? await importDisqus(conn.db, file, { progress }) : await importWordPress(conn.db, file, { progress });
+    const opts = { progress, maxLength };
+    const report = kind === 'disqus' ? await importDisqus(conn.db, file, opts) : await importWordPress(conn.db, file, opts);
     return messages.importer.summary(report, secs());
   } finally {
     await conn.close();

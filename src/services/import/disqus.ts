@@ -17,7 +17,7 @@ export async function importDisqus(db: Kysely<Database>, file: string, opts: Imp
     const threads = new Map<string, ImportedThread>();
     // Disqus's own import format names threads by their `<id>` (the site's identifier) instead.
     const threadsByIdent = new Map<string, ImportedThread>();
-    const events = readXml(file, { capture: (p) => p.length === 2, boundary: (p) => p.length === 1, onBytes });
+    const events = readXml(file, { capture: (p) => p.length === 2, boundary: (p) => p.length === 1, onBytes, maxText: w.maxText });
     for await (const ev of events) {
       if (ev.kind === 'open') {
         if (local(ev.path[0]!) !== 'disqus') throw new ImportError(ev.line, messages.importer.notDisqus(ev.path[0]!));
@@ -49,10 +49,12 @@ export async function importDisqus(db: Kysely<Database>, file: string, opts: Imp
         else if (isTrue(childText(n, 'isDeleted'))) await w.skip(skipped, 'deleted');
         else {
           const a = child(n, 'author');
+          const message = child(n, 'message');
           await w.add({
             ...skipped,
             author: { name: a ? childText(a, 'name') : '', email: a ? childText(a, 'email') || null : null, handle: a ? childText(a, 'username') || null : null },
-            html: child(n, 'message')?.text ?? '',
+            html: message?.text ?? '',
+            clipped: message?.clipped ?? false,
             newlines: 'collapse',
             status: childText(n, 'isApproved') === 'false' ? 'pending' : 'visible',
           });

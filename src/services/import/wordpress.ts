@@ -40,13 +40,14 @@ interface Item {
  */
 export async function importWordPress(db: Kysely<Database>, file: string, opts: ImportOptions = {}): Promise<ImportReport> {
   return runImport(db, 'wordpress', file, opts, async (w, onBytes) => {
-    // Comment ids are per site: the site's address keeps two blogs' comment 8 apart.
+    // The site's address keeps two blogs' comment 8 apart.
     let site = '';
     let item: Item | null = null;
     const events = readXml(file, {
       capture: (p) => (p.length === 3 && local(p[2]!) !== 'item') || (p.length === 4 && local(p[2]!) === 'item'),
       boundary: (p) => p.length === 1 || (p.length === 3 && local(p[2]!) === 'item'),
       onBytes,
+      maxText: w.maxText,
     });
     for await (const ev of events) {
       if (ev.kind === 'open') {
@@ -57,6 +58,8 @@ export async function importWordPress(db: Kysely<Database>, file: string, opts: 
       }
       if (ev.kind === 'close') {
         if (item) for (const c of item.pending) await comment(w, site, item, c);
+        // Nothing in a later item can answer this one's comments (their ids are the item's own).
+        await w.endScope();
         item = null;
         continue;
       }
@@ -103,11 +106,13 @@ function threadOf(item: Item): ImportedThread {
 async function comment(w: ImportWriter, site: string, item: Item, n: XNode): Promise<void> {
   const rawId = childText(n, 'wp:comment_id');
   if (!rawId) throw new ImportError(n.line, messages.importer.missing('a <wp:comment>', '<wp:comment_id>'));
-  const ref = (id: string) => (site ? `${site}/${id}` : id);
+  const thread = threadOf(item);
+  // A comment id is only sure to be unique within its item: exporters that number each post's
+  // comments from 1 exist, and a parent is always named within the same item.
+  const ref = (id: string) => `${site ? `${site}/` : ''}${thread.key}/${id}`;
   const parent = childText(n, 'wp:comment_parent');
   const gmt = childText(n, 'wp:comment_date_gmt');
   const date = gmt && !ZERO_DATE.test(gmt) ? gmt : childText(n, 'wp:comment_date');
-  const thread = threadOf(item);
   const skipped = { sourceId: ref(rawId), parentSourceId: parent && parent !== '0' ? ref(parent) : null, thread, createdAt: parseTime(date, n.line, `comment ${rawId}`) };
   const type = childText(n, 'wp:comment_type');
   const approved = childText(n, 'wp:comment_approved');
@@ -119,10 +124,12 @@ async function comment(w: ImportWriter, site: string, item: Item, n: XNode): Pro
   const meta = new Map<string, string>();
   for (const m of n.children) if (m.name === 'wp:commentmeta') meta.set(childText(m, 'wp:meta_key'), child(m, 'wp:meta_value')?.text.trim() ?? '');
   const edited = meta.get('wpdiscuz_last_edited_at') ?? '';
+  const content = child(n, 'wp:comment_content');
   const c: ImportedComment = {
     ...skipped,
     author: { name: childText(n, 'wp:comment_author'), email: childText(n, 'wp:comment_author_email') || null, handle: null },
-    html: child(n, 'wp:comment_content')?.text ?? '',
+    html: content?.text ?? '',
+    clipped: content?.clipped ?? false,
     newlines: 'keep',
     status: approved === '1' ? 'visible' : 'pending',
     votes: wpdiscuzVotes(meta),

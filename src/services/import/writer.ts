@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
+import { loadConfig } from '../../config.js';
 import { messages } from '../../messages.js';
 import { renderMarkdown } from '../../render/markdown.js';
 import * as bulk from '../../store/bulk.js';
 import type { Database } from '../../store/schema.js';
-import { nameFromEmail } from '../accounts.js';
+import { cleanDisplayName } from '../account-settings.js';
 import { htmlToMarkdown, htmlToText } from './html-to-markdown.js';
 import { silentProgress, type Progress } from './progress.js';
 
@@ -43,6 +44,8 @@ export interface ImportedComment {
   pinned?: boolean;
   locked?: boolean;
   editedAt?: Date | null;
+  /** The file's text of the comment was longer than the reader kept (see `ImportWriter.maxText`). */
+  clipped?: boolean;
 }
 
 /** What is kept of a comment that is not imported, in case replies to it are. */
@@ -64,9 +67,12 @@ export interface ImportReport {
   duplicates: number;
   /** Replies whose parent never appeared in the file, kept as top-level comments. */
   orphans: number;
+  /** Comments longer than MAX_COMMENT_LENGTH, imported cut to it. */
+  truncated: number;
   skipped: Record<SkipReason, number>;
   articlesCreated: number;
   articlesMatched: number;
+  /** Imported authors: new ones, and ones an earlier import of the same source made. */
   usersCreated: number;
   usersMatched: number;
 }
@@ -95,7 +101,29 @@ class Lru<K, V> {
   }
 }
 
-const EMAIL = /^[^\s@<>"',;]+@[^\s@<>"',;]+\.[^\s@<>"',;]+$/;
+/**
+ * The name an imported author is shown under: the other system's name, mended to the rules a
+ * reader's own display name follows (an export is not refused for a name, so what those rules
+ * would refuse is cut or replaced instead).
+ */
+export function importedAuthorName(raw: string): string {
+  const name = htmlToText(raw)
+    .normalize('NFC')
+    .replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (ch) => (ch === '\u200d' ? ch : ' '))
+    .replace(/\s+/g, ' ')
+    .trim();
+  try {
+    return cleanDisplayName([...name].slice(0, 60).join(''));
+  } catch {
+    return messages.importer.anonymousAuthor;
+  }
+}
+
+/** At most `max` characters as a reader counts them (code points), marked as cut with an ellipsis. */
+export function truncateBody(text: string, max: number): string {
+  return `${[...text].slice(0, max - 1).join('').trimEnd()}…`;
+}
+
 const slugify = (s: string) =>
   s
     .normalize('NFKD')
@@ -135,7 +163,7 @@ export function slugFromUrl(url: string | null): string {
 }
 
 /**
- * Writes imported comments: finds or creates their articles (by URL) and authors (by email),
+ * Writes imported comments: finds or creates their articles (by URL) and their imported authors,
  * keeps threads (a reply whose parent comes later in the file waits for it), remembers each
  * comment's id in the other system so a second run adds nothing twice, and moves the counters.
  * Runs inside the import's one transaction.
@@ -155,12 +183,19 @@ export class ImportWriter {
   private revisions: bulk.RevisionRow[] = [];
   private placeholderAuthor: number | null = null;
   private checkExisting = false;
+  /**
+   * Characters of a comment's HTML worth reading: far more than any comment within the limit
+   * needs (markup takes room), far less than an export can hold.
+   */
+  readonly maxText: number;
 
   private constructor(
     private readonly db: Kysely<Database>,
     private readonly source: ImportSource,
     private readonly now: Date,
+    private readonly maxLength: number,
   ) {
+    this.maxText = maxLength * 32 + 65_536;
     this.report = {
       source,
       comments: 0,
@@ -168,6 +203,7 @@ export class ImportWriter {
       placeholders: 0,
       duplicates: 0,
       orphans: 0,
+      truncated: 0,
       skipped: { spam: 0, trash: 0, deleted: 0, pingback: 0, other: 0, empty: 0, noThread: 0 },
       articlesCreated: 0,
       articlesMatched: 0,
@@ -176,8 +212,8 @@ export class ImportWriter {
     };
   }
 
-  static async open(db: Kysely<Database>, source: ImportSource, now: Date): Promise<ImportWriter> {
-    const w = new ImportWriter(db, source, now);
+  static async open(db: Kysely<Database>, source: ImportSource, now: Date, maxLength: number): Promise<ImportWriter> {
+    const w = new ImportWriter(db, source, now, maxLength);
     // Only a second run needs the look-up before each insert; a first run saves it.
     w.checkExisting = await bulk.hasImported(db, source);
     return w;
@@ -202,8 +238,24 @@ export class ImportWriter {
     this.report.skipped[reason]++;
   }
 
+  /**
+   * The end of a part of the file whose ids nothing after it can name (a WordPress item): its
+   * replies still waiting for a parent are settled, and what was kept for its replies is let go.
+   */
+  async endScope(): Promise<void> {
+    await this.settleWaiting();
+    this.skippedPosts.clear();
+  }
+
   async finish(): Promise<ImportReport> {
-    // Replies whose parent never came: keep them, as top-level comments, with their own replies.
+    await this.settleWaiting();
+    await this.flushCounters();
+    await this.flushRevisions();
+    return this.report;
+  }
+
+  /** Replies whose parent never came: kept, as top-level comments, with their own replies. */
+  private async settleWaiting(): Promise<void> {
     while (this.waiting.size > 0) {
       const all = [...this.waiting.values()].flat();
       const waitingIds = new Set(all.map((c) => c.sourceId));
@@ -217,9 +269,6 @@ export class ImportWriter {
         await this.drain([{ ...h, parentSourceId: null }]);
       }
     }
-    await this.flushCounters();
-    await this.flushRevisions();
-    return this.report;
   }
 
   private async flushRevisions(): Promise<void> {
@@ -272,11 +321,16 @@ export class ImportWriter {
       this.report.duplicates++;
       return 'duplicate';
     }
-    const text = htmlToMarkdown(c.html, { newlines: c.newlines });
+    let text = htmlToMarkdown(c.html, { newlines: c.newlines });
     if (!text) {
       this.report.skipped.empty++;
-      if (!this.skippedPosts.has(c.sourceId)) this.skippedPosts.set(c.sourceId, c);
+      if (!this.skippedPosts.has(c.sourceId)) this.skippedPosts.set(c.sourceId, { sourceId: c.sourceId, parentSourceId: c.parentSourceId, thread: c.thread, createdAt: c.createdAt });
       return 'skipped';
+    }
+    // Kept, but never longer than a reader may write here: a page must not carry one 50 MB comment.
+    if (c.clipped || [...text].length > this.maxLength) {
+      text = truncateBody(text, this.maxLength);
+      this.report.truncated++;
     }
     const articleId = await this.article(c.thread, c.createdAt);
     if (parent && parent.articleId !== articleId) {
@@ -428,18 +482,18 @@ export class ImportWriter {
   }
 
   /**
-   * The author's account, by email. New accounts can do nothing until their owner signs in by
-   * the emailed link, like anyone else. Authors without an address get one that cannot
-   * receive mail (`.invalid`), stable across runs.
+   * The imported author's own user: never an existing account, whatever address the file gives,
+   * since nothing proved that whoever wrote the comment owns it. It is shown under the name the
+   * file gives and cannot sign in (its address, under `.invalid`, receives no mail). The same
+   * name, address and handle from the same source make the same imported author, also across runs.
    */
   private async user(a: ImportedAuthor, at: Date): Promise<number> {
-    const given = a.email?.trim().toLowerCase() ?? '';
-    const name = htmlToText(a.name).slice(0, 80);
-    const key = a.handle?.trim() || name || 'anonymous';
-    const email = EMAIL.test(given) ? given : `${slugify(key).slice(0, 40) || 'guest'}-${createHash('sha256').update(key).digest('hex').slice(0, 10)}@${this.source}.import.invalid`;
+    const name = importedAuthorName(a.name);
+    const identity = JSON.stringify([this.source, a.email?.trim().toLowerCase() ?? '', a.handle?.trim() ?? '', name]);
+    const email = `${slugify(name).slice(0, 40) || 'guest'}-${createHash('sha256').update(identity).digest('hex').slice(0, 20)}@${this.source}.import.invalid`;
     const cached = this.users.get(email);
     if (cached !== undefined) return cached;
-    let id = await bulk.insertUser(this.db, { email, name: name || nameFromEmail(email), createdAt: at.getTime() });
+    let id = await bulk.insertUser(this.db, { email, name, createdAt: at.getTime() });
     if (id !== null) this.report.usersCreated++;
     else {
       id = (await bulk.userIdByEmail(this.db, email))!;
@@ -459,6 +513,8 @@ export class ImportWriter {
 
 export interface ImportOptions {
   progress?: Progress;
+  /** MAX_COMMENT_LENGTH: longer comments are imported cut to it; the configuration's default otherwise. */
+  maxLength?: number;
   /** The time recorded as the import's (new articles' `updated_at`); defaults to now. */
   now?: Date;
 }
@@ -471,7 +527,7 @@ export async function runImport(db: Kysely<Database>, source: ImportSource, file
   const progress = opts.progress ?? silentProgress;
   const total = (await stat(file)).size;
   const work = async (trx: Kysely<Database>) => {
-    const w = await ImportWriter.open(trx, source, opts.now ?? new Date());
+    const w = await ImportWriter.open(trx, source, opts.now ?? new Date(), opts.maxLength ?? loadConfig({}).MAX_COMMENT_LENGTH);
     await body(w, (bytes) => progress.update(bytes, w.seen));
     const report = await w.finish();
     progress.update(total, w.seen);

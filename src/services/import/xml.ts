@@ -20,6 +20,8 @@ export interface XNode {
   children: XNode[];
   text: string;
   line: number;
+  /** Its text was longer than the reader's `maxText` and was cut there. */
+  clipped?: boolean;
 }
 
 /** The part of a name after its namespace prefix: `dsq:id` → `id`. */
@@ -42,6 +44,8 @@ export interface XmlReadOptions {
   boundary?(path: readonly string[]): boolean;
   /** Bytes of the file read so far, for progress. */
   onBytes?(bytes: number): void;
+  /** Characters of text kept per captured element; the rest is dropped and the element marked `clipped`. */
+  maxText?: number;
 }
 
 /**
@@ -59,7 +63,7 @@ export async function* readXml(file: string, opts: XmlReadOptions): AsyncGenerat
   parser.on('opentag', (tag) => {
     path.push(tag.name);
     const attrs: Record<string, string> = {};
-    for (const [k, v] of Object.entries(tag.attributes)) attrs[k] = String(v);
+    for (const [k, v] of Object.entries(tag.attributes)) attrs[k] = detached(String(v));
     if (open.length > 0 || opts.capture(path)) {
       const node: XNode = { name: tag.name, attrs, children: [], text: '', line: parser.line };
       open.at(-1)?.children.push(node);
@@ -69,13 +73,22 @@ export async function* readXml(file: string, opts: XmlReadOptions): AsyncGenerat
   parser.on('closetag', () => {
     if (open.length > 0) {
       const node = open.pop()!;
+      node.text = detached(node.text);
       if (open.length === 0) queue.push({ kind: 'node', path: [...path], node });
     } else if (opts.boundary?.(path)) queue.push({ kind: 'close', path: [...path], line: parser.line });
     path.pop();
   });
+  const maxText = opts.maxText ?? Infinity;
   const onText = (t: string) => {
     const cur = open.at(-1);
-    if (cur) cur.text += t;
+    if (!cur) return;
+    const room = maxText - cur.text.length;
+    if (t.length <= room) cur.text += t;
+    else {
+      // One over-long element (a 50 MB comment) must not cost its size again in every copy made of it.
+      if (room > 0) cur.text += t.slice(0, /[\uD800-\uDBFF]/.test(t[room - 1]!) ? room - 1 : room);
+      cur.clipped = true;
+    }
   };
   parser.on('text', onText);
   parser.on('cdata', onText);
@@ -155,4 +168,12 @@ export function idAttr(n: XNode): string {
   if (dsq !== undefined) return dsq.trim();
   for (const k in n.attrs) if (local(k) === 'id') return n.attrs[k]!.trim();
   return '';
+}
+
+/**
+ * A copy of `s` that holds no reference to the chunk it was cut from: V8 keeps a whole 256 KB
+ * read chunk alive for as long as any slice of it lives, so a few kept titles would hold the file.
+ */
+function detached(s: string): string {
+  return s.length === 0 ? s : (' ' + s).slice(1);
 }
