@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -38,7 +39,7 @@ describe('embed on a publisher page of another origin', () => {
     const tokenEndpoint = async () => {
       if (!publisherReader) return '';
       const now = Math.floor(p.clock.now().getTime() / 1000);
-      return new SignJWT({ ...publisherReader, subscriber: true, aud: parleyUrl, iat: now, exp: now + 120 }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(secret));
+      return new SignJWT({ ...publisherReader, subscriber: true, aud: parleyUrl, iat: now, exp: now + 120, jti: randomUUID() }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(secret));
     };
     signedOn = await servePage('examples/host.html', { PARLEY_ORIGIN: parleyUrl, '<div data-parley-article="host-article-1"': '<div data-parley-sso-url="/parley-token" data-parley-article="host-article-2"' }, ssoHostPort, 'localhost', { '/parley-token': tokenEndpoint });
     browser = await launchBrowser();

@@ -69,6 +69,18 @@ describe.each(DIALECTS)('single sign-on security on %s', (dialect) => {
     expect(json(newcomer).viewer.id).not.toBe(rita.id);
   });
 
+  it('lets a deleted account go: the same subject later gets a new account, not the emptied one', async () => {
+    const claims = fresh();
+    const first = await api(await token({ ...claims, name: 'Gone Soon' }));
+    const cookie = `parley_session=${sessionCookie(first)!.value}`;
+    const del = await p.app.inject({ method: 'DELETE', url: '/api/v1/me', headers: { cookie, 'x-csrf-token': json(first).csrfToken }, payload: {} });
+    expect(del.statusCode).toBe(200);
+    const again = await api(await token({ ...claims, name: 'Back Again' }));
+    expect(again.statusCode).toBe(200);
+    expect(json(again).viewer.id).not.toBe(json(first).viewer.id);
+    expect((await p.store.userById(json(first).viewer.id))!.email).toMatch(/@deleted\.invalid$/);
+  });
+
   it('takes each token id once, however the token string is respelled, and refuses tokens without one', async () => {
     const t = await token(fresh());
     expect((await api(t)).statusCode).toBe(200);
@@ -105,6 +117,8 @@ describe.each(DIALECTS)('single sign-on security on %s', (dialect) => {
     const nonce = /name="nonce" value="([^"]+)"/.exec(landed.body)![1]!;
     const formCookie = landed.cookies.find((c) => c.name === 'parley_sso_form')!;
     expect(formCookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    // The token in the address never leaves as a Referer (and the form still posts a real Origin).
+    expect(landed.headers['referrer-policy']).toBe('strict-origin');
 
     // The attacker's own page posting the token (an auto-submitting form) is cross-site: refused.
     const form = { token: attackers, return: '/articles/open-thread' };

@@ -85,7 +85,9 @@ export async function ssoPageRoutes(app: FastifyInstance, opts: { sso: SingleSig
   app.get('/sso', { config: { rateLimit: { max: 60, timeWindow: '1 minute' } } }, async (req, reply) => {
     const q = req.query as { token?: unknown; return?: unknown };
     const back = safeReturnPath(typeof q.return === 'string' ? q.return : undefined);
-    reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
+    // The address holds the token, so no request from this page may carry it as a Referer; yet not
+    // `no-referrer`, under which Chromium posts the form with `Origin: null`, refused above.
+    reply.header('referrer-policy', 'strict-origin').header('cache-control', 'no-store');
     try {
       if (typeof q.token !== 'string' || q.token.length > 8192) throw new AppError(401, 'sso_invalid', messages.errors.sso_invalid);
       // Checked, not spent: the reader sees whom it names before anything happens.
