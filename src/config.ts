@@ -29,6 +29,10 @@ const Env = Type.Object({
   DIGEST_HOUR_UTC: Type.Integer({ minimum: 0, maximum: 23, default: 7 }),
   OUTBOX_LEASE_SECONDS: Type.Integer({ minimum: 5, maximum: 3600, default: 60 }),
   OUTBOX_POLL_MS: Type.Integer({ minimum: 50, maximum: 60000, default: 1000 }),
+  /** Live clients resume from events this recent; an older Last-Event-ID gets a reset (reload). */
+  EVENT_RETENTION_HOURS: Type.Integer({ minimum: 1, maximum: 87600, default: 72 }),
+  /** Sent, skipped and failed mails are kept this long for inspection; pending ones until they settle. */
+  OUTBOX_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 14 }),
   /**
    * Which `X-Forwarded-For` entries to believe: `false` (none, the default), a hop count such as
    * `1`, or the proxies' own addresses/CIDRs (`10.0.0.2,10.1.0.0/16`). `true` means one hop: trusting

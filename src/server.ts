@@ -21,6 +21,7 @@ import { Moderation } from './services/moderation.js';
 import { editRules, ModerationRules, postingRules } from './services/posting/index.js';
 import { Notifications } from './services/notifications.js';
 import { OutboxWorker } from './services/outbox-worker.js';
+import { Retention } from './services/retention.js';
 import { connect, type Connection } from './store/connect.js';
 import { storageFault } from './store/faults.js';
 import { migrate } from './store/migrate.js';
@@ -36,6 +37,7 @@ export interface Parley {
   bus: EventBus;
   notifications: Notifications;
   worker: OutboxWorker;
+  retention: Retention;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,8 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
   const discussions = new Discussions({ store, accounts, limits: config, clock, bus, rules: postingRules(config, moderationRules), editRules: editRules(moderationRules), onCreated: [notifications.onCommentCreated], followState: (actor, articleId) => notifications.state(actor, articleId) });
   const worker = new OutboxWorker(store, mailer, notifications, config, clock, log);
   if (opts.worker !== false) worker.start();
+  const retention = new Retention(store, config, clock, log);
+  if (opts.worker !== false) retention.start();
   if (opts.loadContent) await loadContent(config.CONTENT_DIR, store, clock).catch(tolerateFullStorage(log, 'the content folder was not loaded'));
   const hub = new LiveHub(store, discussions, bus);
   const billing = new Billing(store, accounts, config, clock, log);
@@ -89,6 +93,7 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
     bus,
     notifications,
     worker,
+    retention,
     async close() {
       await worker.stop();
       hub.close();
@@ -96,6 +101,7 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
       await app.close();
       await bus.close();
       await limitsLink?.close();
+      await retention.stop();
       mailer.close();
       await conn.close();
     },

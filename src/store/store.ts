@@ -10,6 +10,20 @@ import type { Database, FollowsTable, OutboxTable } from './schema.js';
 /** The article columns the content folder owns; `upsertArticle` rewrites a row only if one differs. */
 const CONTENT_COLUMNS = ['url', 'title', 'standfirst', 'author', 'author_bio', 'author_handle', 'image', 'image_credit', 'published_at', 'body', 'comment_policy'] as const;
 
+/** Outbox states a mail never leaves: only these may be deleted. */
+const SETTLED_MAIL = ['sent', 'skipped', 'failed'];
+
+/** Runs a bounded delete until it comes back short; other queries get the database in between. */
+async function inBatches(batch: number, deleteBatch: () => Promise<number>): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await deleteBatch();
+    total += n;
+    if (n < batch) return total;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 export type DiscussionEventType = 'comment.created' | 'comment.edited' | 'comment.deleted' | 'comment.voted';
 
 /** An article as the content folder, the embed or an import describes it; the database adds the rest. */
@@ -508,9 +522,37 @@ export class Store {
     return Number(r?.m ?? 0);
   }
 
-  /** Live clients only resume from recent events; older ones reload the page instead. */
-  async pruneEvents(before: Date): Promise<void> {
-    await this.db.deleteFrom('events').where('created_at', '<', before.getTime()).execute();
+  /**
+   * The id of the oldest event still kept for the article, or null when none is: a live client
+   * that resumes from before it missed events that retention deleted, and must reload instead.
+   */
+  async oldestEventId(articleId: number): Promise<number | null> {
+    const [first] = await this.eventsSince(articleId, 0, 1);
+    return first ? first.id : null;
+  }
+
+  /**
+   * Deletes events written before `before`, at most `batch` rows per statement, so a large
+   * backlog never holds the write lock for long; returns how many went.
+   */
+  async pruneEvents(before: Date, batch: number): Promise<number> {
+    const t = before.getTime();
+    const below = await this.firstIdSince('events', t);
+    return inBatches(batch, async () => {
+      let old = this.db.selectFrom('events').select('id').where('created_at', '<', t).orderBy('id').limit(batch);
+      if (below !== null) old = old.where('id', '<', below);
+      return Number((await this.db.deleteFrom('events').where('id', 'in', old).executeTakeFirst()).numDeletedRows);
+    });
+  }
+
+  /**
+   * Ids grow with time, so rows older than `t` sit below the first newer row's id: bounding the
+   * deletes by it keeps each batch a short walk of the primary key rather than a scan of every
+   * recent row, there being no index on `created_at`.
+   */
+  private async firstIdSince(table: 'events' | 'outbox', t: number): Promise<number | null> {
+    const r = await this.db.selectFrom(table).select('id').where('created_at', '>=', t).orderBy('id').limit(1).executeTakeFirst();
+    return r ? Number(r.id) : null;
   }
 
   // ---- follows and the mail outbox ------------------------------------------------------------
@@ -651,6 +693,20 @@ export class Store {
 
   async outboxRows(): Promise<OutboxRow[]> {
     return (await this.db.selectFrom('outbox').selectAll().orderBy('id').execute()).map(toOutbox);
+  }
+
+  /**
+   * Deletes settled mails (sent, skipped, failed) queued before `before`, in batches like
+   * `pruneEvents`. A pending mail stays whatever its age: it has not gone out yet.
+   */
+  async pruneOutbox(before: Date, batch: number): Promise<number> {
+    const t = before.getTime();
+    const below = await this.firstIdSince('outbox', t);
+    return inBatches(batch, async () => {
+      let old = this.db.selectFrom('outbox').select('id').where('status', 'in', SETTLED_MAIL).where('created_at', '<', t).orderBy('id').limit(batch);
+      if (below !== null) old = old.where('id', '<', below);
+      return Number((await this.db.deleteFrom('outbox').where('id', 'in', old).executeTakeFirst()).numDeletedRows);
+    });
   }
 
   /** A reader's own comments awaiting moderation under an article, newest first. */

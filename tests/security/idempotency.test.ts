@@ -150,6 +150,33 @@ describe.each(DIALECTS)('posting is idempotent on %s', (dialect) => {
     expect(left.map((r) => r.key)).toEqual(['day-old-key-0001']);
   });
 
+  // SQLite runs one transaction at a time, so there a post simply waits its turn.
+  it.runIf(dialect === 'postgres')("answers 409 request_in_progress, with Retry-After, when the author's earlier post holds on too long", async () => {
+    let release!: () => void;
+    let locked!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const isLocked = new Promise<void>((r) => (locked = r));
+    // An earlier post of Ada's, stuck inside its transaction.
+    const earlier = p.store.transaction(async (tx) => {
+      expect(await tx.lockAuthorPosts(adaId, 1000)).toBe(true);
+      locked();
+      await held;
+    });
+    await isLocked;
+    const body = words('Patience');
+    const waited = await post(ada, { body }, 'in-progress-key-01');
+    release();
+    await earlier;
+    expect(waited.statusCode, waited.body).toBe(409);
+    expect(json(waited).error.code).toBe('request_in_progress');
+    expect(waited.headers['retry-after']).toBe('1');
+    // Nothing was stored or recorded: the retry posts.
+    const retry = await post(ada, { body }, 'in-progress-key-01');
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBeUndefined();
+    expect(await stored(body)).toHaveLength(1);
+  });
+
   it('records nothing for a refused post: the retry is judged afresh', async () => {
     const body = words('Closed for now');
     const closedId = (await p.store.articleBySlug('closed-thread'))!.id;
