@@ -44,9 +44,10 @@ class Replay extends Error {
 
 /**
  * How long a post waits for the same author's post in progress (PostgreSQL) before answering
- * 409 `request_in_progress`: far longer than a post takes, short enough for a client to retry.
+ * 409 `request_in_progress`: far longer than a post takes, and shorter than the statement
+ * timeout (5 s by default, store/connect.ts), so the wait ends with this answer, not a 503.
  */
-const AUTHOR_WAIT_MS = 5_000;
+const AUTHOR_WAIT_MS = 3_000;
 
 /** What a posting rule sees of a new comment before it is stored. */
 export interface PostContext {
@@ -274,7 +275,7 @@ export class Discussions {
       return await this.write(articleId, 'comment.created', async (tx) => {
         // One author's posts go one at a time from here to the commit: the posting rules (the
         // duplicate rule) and the key check see every earlier post of theirs, and none overtakes.
-        if (!(await tx.lockAuthorPosts(actor!.user.id, AUTHOR_WAIT_MS))) throw new AppError(409, 'request_in_progress', messages.errors.request_in_progress);
+        if (!(await tx.lockAuthorPosts(actor!.user.id, AUTHOR_WAIT_MS))) throw new AppError(409, 'request_in_progress', messages.errors.request_in_progress, { 'retry-after': '1' });
         if (keyed) {
           const earlier = await this.earlierAnswer(tx, actor!, keyed);
           if (earlier) throw new Replay(earlier);
