@@ -25,7 +25,7 @@ export interface SsoClaims {
   sub: string;
   jti: string;
   email: string;
-  /** The publisher vouches that the reader controls `email` (`email_verified: true`). */
+  /** The publisher vouches that the reader controls `email`: `email_verified` is exactly `true` (anything else is no). */
   emailVerified: boolean;
   name: string | null;
   subscriber: boolean;
@@ -54,7 +54,6 @@ function claimsOf(p: JWTPayload): SsoClaims {
   const jti = text(p.jti, 200);
   if (!jti) throw new AppError(401, 'sso_jti_missing', messages.errors.sso_jti_missing);
   if (p.iss !== undefined && !text(p.iss, 500)) throw invalid();
-  if (p.email_verified !== undefined && typeof p.email_verified !== 'boolean') throw invalid();
   if (p.subscriber !== undefined && typeof p.subscriber !== 'boolean') throw invalid();
   const until = p.subscriber_until;
   if (until !== undefined && until !== null && (typeof until !== 'number' || !Number.isFinite(until))) throw invalid();
