@@ -64,3 +64,14 @@ export const perIp = (app: FastifyInstance, name: string, limit: Limit) => keyed
 export function proxyTrust(setting: false | number | string[]): false | string[] | ((address: string, hop: number) => boolean) {
   return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }
+
+/**
+ * Confirmation mails (follow by email, email change) per recipient address, counted across every
+ * route that sends one: without it, each route's own per-IP limit adds up to a stream of mails
+ * at a stranger's inbox.
+ */
+export function confirmMailLimit(app: FastifyInstance, perHour: number, from: 'anyone' | 'signed-in' = 'anyone') {
+  // Routes only a signed-in reader can use do not let a guest spend a stranger's allowance.
+  const key = from === 'anyone' ? signInEmailKey : (req: FastifyRequest) => (req.actor ? signInEmailKey(req) : null);
+  return keyedLimit(app, 'confirm-email', { max: perHour, timeWindow: '1 hour' }, key);
+}

@@ -1,3 +1,5 @@
+import { Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import Stripe from 'stripe';
 import type { Config } from '../config.js';
 import { entitlementFromSubscription, subscriptionState, type EntitlementState, type ProviderSubscription, type SubscriptionState } from '../domain/billing.js';
@@ -16,6 +18,14 @@ type BillingConfig = Pick<Config, 'baseUrl' | 'STRIPE_SECRET_KEY' | 'STRIPE_WEBH
 interface Log {
   warn(obj: object, msg: string): void;
 }
+
+/** What handling an event reads from it, whatever else it holds. */
+const SignedEvent = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 255 }),
+  type: Type.String({ minLength: 1, maxLength: 255 }),
+  created: Type.Integer({ minimum: 0 }),
+  data: Type.Object({ object: Type.Object({}) }),
+});
 
 /** Metadata key on Checkout Sessions and subscriptions naming the Parley user they belong to. */
 const USER_KEY = 'parley_user_id';
@@ -165,6 +175,9 @@ export class Billing {
     } catch {
       throw badRequest('signature_invalid', messages.errors.signature_invalid);
     }
+    // A valid signature says who sent the bytes, not that they are an event: `data: null` or a
+    // missing id must be a 400, not a crash reading them.
+    if (!Value.Check(SignedEvent, event)) throw badRequest('event_invalid', messages.errors.event_invalid);
     if (await this.store.stripeEventSeen(event.id)) return { received: true, duplicate: true };
     const change = await this.changeFor(event.type, obj(event.data.object) ?? {});
     if (!change) return { received: true, ignored: true };

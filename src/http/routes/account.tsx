@@ -9,6 +9,8 @@ import { MessagePage } from '../../render/pages/MessagePage.js';
 import type { Accounts } from '../../services/accounts.js';
 import type { AccountSettings } from '../../services/account-settings.js';
 import type { Billing } from '../../services/billing.js';
+import { formErrorPages } from '../form-errors.js';
+import { confirmMailLimit } from '../limits.js';
 import { sendPage } from '../render.js';
 import { errors } from '../schemas.js';
 import { clearSessionCookie } from '../session.js';
@@ -78,6 +80,7 @@ export async function accountApiRoutes(app: FastifyInstance, opts: Opts) {
 
   app.post('/me/email', {
     config: { rateLimit: { max: opts.config.LOGIN_LIMIT_PER_HOUR, timeWindow: '1 hour' } },
+    preHandler: confirmMailLimit(app, opts.config.CONFIRM_MAILS_PER_ADDRESS_PER_HOUR, 'signed-in'),
     schema: {
       summary: 'Ask to change the email address; a confirmation link goes to the new address',
       body: Type.Object({ email: Email }, { additionalProperties: false }),
@@ -133,6 +136,7 @@ export async function accountApiRoutes(app: FastifyInstance, opts: Opts) {
 export async function accountPageRoutes(app: FastifyInstance, opts: Opts) {
   const { account, billing, config } = opts;
   const deps = { config, accounts: opts.accounts };
+  formErrorPages(app, deps);
   const secure = config.baseUrl.startsWith('https:');
   const field = (req: FastifyRequest, name: string) => {
     const v = (req.body as Record<string, unknown> | undefined)?.[name];
@@ -170,7 +174,7 @@ export async function accountPageRoutes(app: FastifyInstance, opts: Opts) {
     }),
   );
 
-  app.post('/account/email', { config: { rateLimit: { max: config.LOGIN_LIMIT_PER_HOUR, timeWindow: '1 hour' } } }, async (req, reply) =>
+  app.post('/account/email', { config: { rateLimit: { max: config.LOGIN_LIMIT_PER_HOUR, timeWindow: '1 hour' } }, preHandler: confirmMailLimit(app, config.CONFIRM_MAILS_PER_ADDRESS_PER_HOUR, 'signed-in') }, async (req, reply) =>
     act(req, reply, async (actor) => {
       const email = (field(req, 'email') ?? '').trim();
       if (!/^[^\s@]{1,64}@[^\s@]{1,190}\.[^\s@]{1,60}$/.test(email)) throw new AppError(400, 'validation', messages.errors.validation);

@@ -4,6 +4,7 @@ import type { Config } from '../../config.js';
 import type { Accounts } from '../../services/accounts.js';
 import { clearSessionCookie } from '../session.js';
 import { signInMailLimit } from '../limits.js';
+import { returnLocation } from '../locations.js';
 import { errors } from '../schemas.js';
 
 const Viewer = Type.Object({
@@ -36,7 +37,8 @@ export async function authRoutes(app: FastifyInstance, opts: { accounts: Account
     },
     handler: async (req, reply) => {
       const b = req.body as { email: string; returnTo?: string };
-      await accounts.requestLogin(b.email, b.returnTo);
+      // Made header-safe now: it becomes the Location the sign-in link answers with.
+      await accounts.requestLogin(b.email, returnLocation(b.returnTo));
       return reply.status(202).send({ sent: true });
     },
   });

@@ -4,8 +4,10 @@ import type { Config } from '../../config.js';
 import { AppError } from '../../domain/errors.js';
 import { messages } from '../../messages.js';
 import { SubscribePage } from '../../render/pages/SubscribePage.js';
-import { safeReturnPath, type Accounts } from '../../services/accounts.js';
+import type { Accounts } from '../../services/accounts.js';
 import { PLANS, type Billing, type Plan } from '../../services/billing.js';
+import { formErrorPages } from '../form-errors.js';
+import { returnLocation } from '../locations.js';
 import { sendPage } from '../render.js';
 import { errors } from '../schemas.js';
 
@@ -56,6 +58,7 @@ export async function billingApiRoutes(app: FastifyInstance, opts: { billing: Bi
 export async function billingPageRoutes(app: FastifyInstance, opts: { billing: Billing; config: Config; accounts: Accounts }) {
   const { billing, config } = opts;
   const deps = { config, accounts: opts.accounts };
+  formErrorPages(app, deps);
   const field = (req: FastifyRequest, name: string) => {
     const v = (req.body as Record<string, unknown> | undefined)?.[name];
     return typeof v === 'string' ? v : undefined;
@@ -86,14 +89,14 @@ export async function billingPageRoutes(app: FastifyInstance, opts: { billing: B
   };
 
   app.get('/subscribe', async (req, reply) => {
-    const returnTo = safeReturnPath((req.query as { return?: string }).return);
+    const returnTo = returnLocation((req.query as { return?: string }).return);
     // Publishers who sell memberships themselves (and sign readers on with SSO) take them there.
     if (config.SUBSCRIBE_URL) return reply.redirect(config.SUBSCRIBE_URL.replace('{return}', encodeURIComponent(returnTo)), 303);
     return page(req, reply, returnTo);
   });
 
   app.post('/subscribe/checkout', async (req, reply) => {
-    const returnTo = safeReturnPath(field(req, 'returnTo'));
+    const returnTo = returnLocation(field(req, 'returnTo'));
     if (!req.actor) return reply.redirect(`/signin?return=${encodeURIComponent(`/subscribe?return=${encodeURIComponent(returnTo)}`)}`, 303);
     const plan = field(req, 'plan');
     if (!PLANS.includes(plan as Plan)) return page(req, reply, returnTo, { status: 400, message: messages.errors.plan_unavailable });
@@ -101,7 +104,7 @@ export async function billingPageRoutes(app: FastifyInstance, opts: { billing: B
   });
 
   app.post('/billing/portal', async (req, reply) => {
-    const returnTo = safeReturnPath(field(req, 'returnTo'));
+    const returnTo = returnLocation(field(req, 'returnTo'));
     if (!req.actor) return reply.redirect(`/signin?return=${encodeURIComponent(returnTo)}`, 303);
     return redirectOr(req, reply, returnTo, () => billing.portal(req.actor, returnTo));
   });

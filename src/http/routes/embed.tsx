@@ -111,7 +111,8 @@ export async function embedRoutes(app: FastifyInstance, opts: { config: Config; 
       querystring: Type.Object(
         {
           article: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:/-]+$' }),
-          url: Type.String({ minLength: 8, maxLength: 2000, pattern: '^https?://' }),
+          // No whitespace or control characters: the address ends up in a Location header (pages.tsx).
+          url: Type.String({ minLength: 8, maxLength: 2000, pattern: '^https?://[^\\s/?#\\u0000-\\u001f\\u007f-\\u009f]+([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f]*)?$' }),
           title: Type.String({ minLength: 1, maxLength: 300 }),
           sort: Sort,
           comment: Type.Optional(Id),
@@ -124,6 +125,8 @@ export async function embedRoutes(app: FastifyInstance, opts: { config: Config; 
     },
     handler: async (req, reply) => {
       const q = req.query as { article: string; url: string; title: string; sort: SortOrder; comment?: number; sso?: string } & ThemeQuery;
+      const pageUrl = URL.canParse(q.url) ? new URL(q.url).href : null;
+      if (!pageUrl) throw new AppError(400, 'validation', messages.errors.embed_url_invalid);
       if (!allowedOrigin(q.url, allowed)) {
         reply.header('content-security-policy', frameCsp([]));
         return sendPage(req, reply, deps, { title: messages.embed.refusedHeading, status: 403 }, <MessagePage heading={messages.embed.refusedHeading}><p>{messages.embed.refusedText}</p></MessagePage>);
@@ -140,7 +143,7 @@ export async function embedRoutes(app: FastifyInstance, opts: { config: Config; 
       const article =
         (await store.articleBySlug(slug)) ??
         (await store.upsertArticle(
-          { slug, url: q.url, title: q.title, standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: new Date(), body: '', commentPolicy: config.EMBED_COMMENT_POLICY },
+          { slug, url: pageUrl, title: q.title, standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: new Date(), body: '', commentPolicy: config.EMBED_COMMENT_POLICY },
           new Date(),
         ));
       const state = await discussions.state(article, req.actor, req.csrfToken, q.sort, undefined, q.comment ?? null);

@@ -6,6 +6,8 @@ import { messages } from '../../messages.js';
 import { MessagePage } from '../../render/pages/MessagePage.js';
 import type { Accounts } from '../../services/accounts.js';
 import type { Notifications } from '../../services/notifications.js';
+import { formErrorPages } from '../form-errors.js';
+import { confirmMailLimit } from '../limits.js';
 import { sendPage } from '../render.js';
 import { errors, IdParams } from '../schemas.js';
 
@@ -29,6 +31,7 @@ export async function followApiRoutes(app: FastifyInstance, opts: { notification
 
   app.post('/articles/:id/follow-by-email', {
     config: { rateLimit: { max: config.LOGIN_LIMIT_PER_HOUR, timeWindow: '1 hour' } },
+    preHandler: confirmMailLimit(app, config.CONFIRM_MAILS_PER_ADDRESS_PER_HOUR),
     schema: {
       summary: 'A guest follows an article by email; a confirmation mail is sent first (double opt-in)',
       params: IdParams,
@@ -57,6 +60,7 @@ export async function followApiRoutes(app: FastifyInstance, opts: { notification
 export async function followPageRoutes(app: FastifyInstance, opts: { notifications: Notifications; config: Config; accounts: Accounts }) {
   const { notifications } = opts;
   const deps = { config: opts.config, accounts: opts.accounts };
+  formErrorPages(app, deps);
   const tokenOf = (v: unknown) => (typeof v === 'string' && v.length <= 100 ? v : '');
   const invalid = (req: Parameters<typeof sendPage>[0], reply: Parameters<typeof sendPage>[1]) =>
     sendPage(req, reply, deps, { title: n.unsubscribeHeading, status: 400 }, <MessagePage heading={n.unsubscribeHeading}><p>{n.invalidToken}</p></MessagePage>);
@@ -67,6 +71,8 @@ export async function followPageRoutes(app: FastifyInstance, opts: { notificatio
       <MessagePage heading={n.confirmHeading}>
         <form method="post" action="/follow/confirm">
           <input type="hidden" name="token" value={tokenOf((req.query as { token?: string }).token)} />
+          {/* A signed-in reader's post must carry the session's CSRF token. */}
+          {req.csrfToken ? <input type="hidden" name="_csrf" value={req.csrfToken} /> : null}
           <button type="submit">{n.confirmButton}</button>
         </form>
       </MessagePage>

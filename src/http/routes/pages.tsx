@@ -10,12 +10,14 @@ import { ArticlePage } from '../../render/pages/ArticlePage.js';
 import { HomePage } from '../../render/pages/HomePage.js';
 import { MessagePage } from '../../render/pages/MessagePage.js';
 import { SignInPage, VerifyPage } from '../../render/pages/SignInPage.js';
-import { safeReturnPath, type Accounts } from '../../services/accounts.js';
+import type { Accounts } from '../../services/accounts.js';
 import type { Discussions } from '../../services/discussion.js';
 import type { Metering } from '../../services/metering.js';
 import { meterArticle } from '../meter.js';
 import type { Store } from '../../store/store.js';
+import { formErrorPages } from '../form-errors.js';
 import { signInMailLimit } from '../limits.js';
+import { headerSafe, returnLocation } from '../locations.js';
 import { sendPage } from '../render.js';
 import { Cursor, Id, Sort } from '../schemas.js';
 import { clearSessionCookie, setSessionCookie } from '../session.js';
@@ -34,6 +36,7 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
   const secure = config.baseUrl.startsWith('https:');
   // Never our own origin: an article whose URL is this page must not send readers round in a loop.
   const publisherOrigins = embedOrigins(config).filter((o) => o !== new URL(config.baseUrl).origin);
+  formErrorPages(app, deps);
 
   const articleNotFound = (req: FastifyRequest, reply: FastifyReply) =>
     sendPage(req, reply, deps, { title: m.notFoundHeading, status: 404 }, <MessagePage heading={m.notFoundHeading}><p><a href="/">{m.backHome}</a></p></MessagePage>);
@@ -56,8 +59,10 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
       const q = req.query as { sort: SortOrder; cursor?: string; comment?: number };
       // A discussion registered by the embed lives on the publisher's page: readers who land here
       // (back from signing in or subscribing) go there.
-      if (article.url && allowedOrigin(article.url, publisherOrigins)) {
-        return reply.redirect(`${article.url.split('#')[0]}${q.comment ? `#comment-${q.comment}` : '#comments'}`, 303);
+      // An address no header can hold (stored by an older embed or an import) shows the page here instead.
+      const publisherPage = article.url && allowedOrigin(article.url, publisherOrigins) ? headerSafe(article.url.split('#')[0]!) : null;
+      if (publisherPage) {
+        return reply.redirect(`${publisherPage}${q.comment ? `#comment-${q.comment}` : '#comments'}`, 303);
       }
       const state = await discussions.state(article, req.actor, req.csrfToken, q.sort, q.cursor, q.comment ?? null);
       const truncated = await meterArticle(req, reply, metering, article, { secure, allowance: config.METER_FREE_ARTICLES });
@@ -84,11 +89,11 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
   });
 
   app.get('/signin', async (req, reply) => {
-    const returnTo = safeReturnPath((req.query as { return?: string }).return);
+    const returnTo = returnLocation((req.query as { return?: string }).return);
     // Publishers with their own accounts sign readers in there and hand them back through
     // `/sso?token=…&return={return}` (README, Single sign-on).
     if (config.SSO_LOGIN_URL) return reply.redirect(config.SSO_LOGIN_URL.replace('{return}', encodeURIComponent(returnTo)), 303);
-    return sendPage(req, reply, deps, { title: m.signInHeading }, <SignInPage returnTo={returnTo} />);
+    return sendPage(req, reply, deps, { title: m.signInHeading }, <SignInPage returnTo={returnTo} csrfToken={req.csrfToken} />);
   });
 
   app.post('/signin', {
@@ -97,9 +102,9 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
     preHandler: signInMailLimit(app, { max: config.LOGIN_LIMIT_PER_EMAIL_PER_HOUR, timeWindow: '1 hour' }),
     handler: async (req, reply) => {
       const form = req.body as Record<string, unknown> | undefined;
-      const returnTo = safeReturnPath(typeof form?.returnTo === 'string' ? form.returnTo : undefined);
+      const returnTo = returnLocation(typeof form?.returnTo === 'string' ? form.returnTo : undefined);
       if (!Value.Check(SignInForm, form)) {
-        return sendPage(req, reply, deps, { title: m.signInHeading, status: 400 }, <SignInPage returnTo={returnTo} error={messages.errors.validation} />);
+        return sendPage(req, reply, deps, { title: m.signInHeading, status: 400 }, <SignInPage returnTo={returnTo} error={messages.errors.validation} csrfToken={req.csrfToken} />);
       }
       await accounts.requestLogin(form.email, returnTo);
       return sendPage(req, reply, deps, { title: m.signInHeading }, <MessagePage heading={m.signInHeading}><p role="status">{m.linkSent(form.email)}</p></MessagePage>);
@@ -109,7 +114,7 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
   // A GET only shows a button: mail scanners that open links must not spend the one-time token.
   app.get('/auth/verify', async (req, reply) => {
     const token = String((req.query as { token?: string }).token ?? '').slice(0, 100);
-    return sendPage(req, reply, deps, { title: m.verifyHeading }, <VerifyPage token={token} />);
+    return sendPage(req, reply, deps, { title: m.verifyHeading }, <VerifyPage token={token} csrfToken={req.csrfToken} />);
   });
 
   app.post('/auth/verify', async (req, reply) => {
@@ -118,7 +123,8 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
       if (typeof token !== 'string' || token.length > 100) throw new AppError(400, 'login_link_invalid', messages.errors.login_link_invalid);
       const s = await accounts.completeLogin(token);
       setSessionCookie(reply, s.sessionToken, s.expiresAt, secure);
-      return reply.redirect(s.returnTo, 303);
+      // Stored before return paths were made header-safe, a path could still break the redirect.
+      return reply.redirect(headerSafe(s.returnTo) ?? '/', 303);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       return sendPage(req, reply, deps, { title: m.linkInvalidHeading, status: 400 }, <MessagePage heading={m.linkInvalidHeading}><p>{err.message}</p><p><a href="/signin">{m.signIn}</a></p></MessagePage>);
