@@ -75,6 +75,15 @@ const Env = Type.Object({
   REPORT_LIMIT_PER_HOUR: Type.Integer({ minimum: 1, default: 20 }),
   LOGIN_LIMIT_PER_EMAIL_PER_HOUR: Type.Integer({ minimum: 1, default: 5 }),
   IP_LIMIT_FACTOR: Type.Integer({ minimum: 1, maximum: 1000, default: 5 }),
+  // ---- faults (issue 11) ----
+  DATABASE_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600000, default: 5000 }),
+  DATABASE_ACQUIRE_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 60000, default: 2000 }),
+  /** A request still unanswered after this gets 503; a backstop behind the database timeouts. */
+  RESPONSE_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600000, default: 15000 }),
+  /** On SIGTERM: how long in-flight requests may take to finish before connections are closed. */
+  SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, maximum: 600000, default: 10000 }),
+  /** On SIGTERM: how long /readyz says `draining` before the node stops accepting, for load balancers to notice. */
+  SHUTDOWN_DELAY_MS: Type.Integer({ minimum: 0, maximum: 600000, default: 0 }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
 });
 

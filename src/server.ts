@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { Config } from './config.js';
-import { inProcessBus, postgresBus, type EventBus } from './events/bus.js';
+import { inProcessBus, type EventBus } from './events/bus.js';
+import { postgresBus } from './events/postgres-bus.js';
 import { redisBus } from './events/redis-bus.js';
 import { buildApp } from './http/app.js';
+import { Readiness } from './http/readiness.js';
 import { redisMetrics } from './http/metrics.js';
 import { fallbackRateLimitStore } from './http/rate-limit-store.js';
 import { RedisHealth, RedisLink } from './redis-link.js';
@@ -38,6 +40,7 @@ export interface Parley {
   notifications: Notifications;
   worker: OutboxWorker;
   retention: Retention;
+  readiness: Readiness;
   close(): Promise<void>;
 }
 
@@ -55,10 +58,14 @@ export function tolerateFullStorage(log: Pick<pino.Logger, 'error'>, skipped: st
 /** The composition root: opens the database, brings its schema up to date and wires the services. */
 export async function createParley(config: Config, opts: { clock?: Clock; mailer?: Mailer; loadContent?: boolean; worker?: boolean } = {}): Promise<Parley> {
   const clock = opts.clock ?? systemClock;
-  const conn: Connection = connect(config.DATABASE_URL);
+  const log = pino({ level: config.LOG_LEVEL });
+  const conn: Connection = connect(config.DATABASE_URL, {
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    acquireTimeoutMs: config.DATABASE_ACQUIRE_TIMEOUT_MS,
+    onConnectionError: (err) => log.warn({ code: (err as { code?: string }).code, reason: err.message }, 'database connection lost; the pool will reconnect'),
+  });
   await migrate(conn);
   const store = new Store(conn.db, conn.dialect);
-  const log = pino({ level: config.LOG_LEVEL });
   const mailer = opts.mailer ?? (config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : logMailer(log));
   const accounts = new Accounts(store, mailer, config, clock);
   const busError = (err: Error) => log.warn({ err }, 'event bus connection lost');
@@ -82,7 +89,14 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
   const sso = new SingleSignOn(store, accounts, config, clock);
   const metering = new Metering(store, config, clock);
   const account = new AccountSettings({ store, accounts, mailer, bus, config, clock });
-  const app = await buildApp({ config, store, accounts, discussions, hub, notifications, billing, sso, metering, account, moderation, rateLimitStore });
+  const readiness = new Readiness();
+  readiness.addCheck('database', async () => {
+    await store.ping();
+    return 'ok';
+  });
+  readiness.addCheck('bus', () => ((bus.healthy?.() ?? true) ? 'ok' : 'reconnecting'));
+  const app = await buildApp({ config, store, accounts, discussions, hub, notifications, billing, sso, metering, account, moderation, rateLimitStore, readiness });
+  readiness.phase = 'ready';
   return {
     app,
     store,
@@ -94,11 +108,21 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
     notifications,
     worker,
     retention,
+    readiness,
+    /**
+     * Graceful: readiness says draining, the server stops accepting, live streams end with a
+     * reconnect hint, requests in flight finish (up to SHUTDOWN_GRACE_MS, then their connections
+     * are closed), and the outbox worker hands back mails it claimed but did not send.
+     */
     async close() {
-      await worker.stop();
+      readiness.phase = 'draining';
+      const stopWorker = worker.stop();
+      const cut = setTimeout(() => app.server.closeAllConnections(), config.SHUTDOWN_GRACE_MS);
+      await app.close();
+      clearTimeout(cut);
+      await stopWorker;
       hub.close();
       discussions.close();
-      await app.close();
       await bus.close();
       await limitsLink?.close();
       await retention.stop();

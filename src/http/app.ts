@@ -20,6 +20,9 @@ import type { Moderation } from '../services/moderation.js';
 import type { Notifications } from '../services/notifications.js';
 import type { Store } from '../store/store.js';
 import { registerErrorHandling } from './errors.js';
+import type { Readiness } from './readiness.js';
+import { registerResponseTimeout } from './response-timeout.js';
+import { healthRoutes } from './routes/health.js';
 import { REDACTED_PATHS, serializeRequest } from './log-redaction.js';
 import { metricsRoutes } from './metrics.js';
 import { accountApiRoutes, accountPageRoutes } from './routes/account.js';
@@ -49,6 +52,8 @@ export interface AppDeps {
   metering: Metering;
   account: AccountSettings;
   moderation: Moderation;
+  /** Starting, ready, draining or degraded: what /readyz answers. */
+  readiness: Readiness;
   /** Rate-limit counters shared by several nodes (Redis); this node's own, in memory, when null. */
   rateLimitStore?: FastifyRateLimitStoreCtor | null;
 }
@@ -66,13 +71,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // connectionsCheckingInterval, so the cut comes at most half a timeout late.
     requestTimeout: config.REQUEST_TIMEOUT_MS,
     http: { headersTimeout: Math.min(60_000, config.REQUEST_TIMEOUT_MS), connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(config.REQUEST_TIMEOUT_MS / 2))) },
-    // Live event streams never go idle; shutting down must not wait for them.
-    forceCloseConnections: true,
+    // Closing drops idle keep-alive connections and lets requests in flight finish; live event
+    // streams are ended by the shutdown itself (see src/shutdown.ts) with a reconnect hint.
+    forceCloseConnections: 'idle',
     // Unknown fields are an error, not silently dropped, and defaults fill in omitted ones.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });
   app.addSchema(ErrorBody);
   registerErrorHandling(app);
+  registerResponseTimeout(app, config.RESPONSE_TIMEOUT_MS);
 
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
@@ -113,10 +120,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(fastifyStatic, { root: [PUBLIC_DIR, BUILT_PUBLIC_DIR], prefix: '/static/', maxAge: '1h' });
 
-  app.get('/healthz', { config: { rateLimit: false } }, async () => {
-    await deps.store.maxCommentId();
-    return { ok: true };
-  });
+  await app.register(healthRoutes, { readiness: deps.readiness });
   await app.register(metricsRoutes);
 
   await app.register(

@@ -3,6 +3,9 @@ import { AppError, type ErrorDetails } from '../domain/errors.js';
 import { messages } from '../messages.js';
 import { storageFault } from '../store/faults.js';
 
+/** Long enough for a database restart or a pool reconnect, short enough that readers barely notice. */
+const DATABASE_RETRY_AFTER_SECONDS = 2;
+
 const send = (code: string, message: string, details: ErrorDetails = {}) => ({ error: { ...details, code, message } });
 
 /**
@@ -31,6 +34,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
       return reply.status(e.statusCode).send(send(e.code ? e.code.toLowerCase() : 'bad_request', e.message));
+    }
+    if (storageFault(err) === 'unavailable') {
+      // A database restart or a lost connection: nothing was saved, and a retry in a moment works.
+      req.log.warn({ code: (err as { code?: string }).code, reason: err.message }, 'database unavailable');
+      return reply.status(503).header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS)).send(send('database_unavailable', messages.errors.database_unavailable));
     }
     if (storageFault(err) === 'full') {
       // 507: the request was fine and was not saved; the log names the real cause for the operator.

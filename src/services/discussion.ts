@@ -120,13 +120,17 @@ export class Discussions {
   /** Runs a write and logs its event in one transaction, then wakes live readers on every node. */
   private async write<T>(articleId: number, type: DiscussionEventType, fn: (tx: Store) => Promise<{ commentId: number; result: T }>): Promise<T> {
     const { result, eventId } = await this.store.transaction(async (tx) => {
+      // Every change to a discussion takes its article's lock first, so two changes never wait
+      // on each other's rows in opposite orders, and event ids follow commit order.
+      await tx.lockArticle(articleId);
       const out = await fn(tx);
       return { result: out.result, eventId: await tx.appendEvent(articleId, type, out.commentId, this.clock.now()) };
     });
     // This node forgets its cached guest pages at once; other nodes do when the wake-up reaches them.
     this.pages.invalidate(articleId);
-    // The write is committed: a failed wake-up only delays live readers, who also poll on reconnect.
-    await this.bus.publish({ articleId, eventId }).catch(() => {});
+    // The write is committed and the answer need not wait for the wake-up: a lost one only
+    // delays live readers, whose hub also sweeps the events log on its own.
+    void this.bus.publish({ articleId, eventId }).catch(() => {});
     return result;
   }
 

@@ -147,6 +147,8 @@ export class Moderation {
     const result = await this.store.transaction(async (tx) => {
       const events: [number, DiscussionEventType, number][] = [];
       const out = await fn(tx, (a, t, c) => events.push([a, t, c]), now);
+      // Article order (stable within one article): two transactions lock article rows in the same order, never in a cycle.
+      events.sort((x, y) => x[0] - y[0]);
       for (const [a, t, c] of events) wakes.push({ articleId: a, eventId: await tx.appendEvent(a, t, c, now) });
       return out;
     });

@@ -63,10 +63,20 @@ export class OutboxWorker {
       const leaseMs = this.config.OUTBOX_LEASE_SECONDS * 1000;
       const rows = await this.store.transaction((tx) => tx.claimMail(this.clock.now(), leaseMs, BATCH));
       if (rows.length === 0) return settled;
-      for (const group of await this.groups(rows, leaseMs)) {
-        if (this.stopped) return settled;
-        settled += await this.deliver(group);
+      const groups = await this.groups(rows, leaseMs);
+      const leased = new Set(groups.flat().map((r) => r.id));
+      try {
+        for (const group of groups) {
+          if (this.stopped) break;
+          settled += await this.deliver(group);
+          for (const r of group) leased.delete(r.id);
+        }
+      } finally {
+        // Stopping mid-batch (a deploy): hand back what this node claimed but did not send, so
+        // another node sends it now instead of after the lease runs out.
+        if (leased.size > 0) await this.store.releaseMail([...leased]).catch((err: unknown) => this.log.warn({ err }, 'could not release leased mails'));
       }
+      if (this.stopped) return settled;
     }
   }
 

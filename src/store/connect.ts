@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type PostgresPool, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
+import { storageFault } from './faults.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -20,14 +21,21 @@ export function dialectOf(url: string): Dialect {
   return /^postgres(ql)?:\/\//.test(url) ? 'postgres' : 'sqlite';
 }
 
+export interface ConnectOptions {
+  poolSize?: number;
+  /** Longest a statement may run; PostgreSQL cancels it server-side, the client gives up a little later. */
+  statementTimeoutMs?: number;
+  /** Longest a request waits for a pooled connection or a new one to open. */
+  acquireTimeoutMs?: number;
+  /** Told of every lost connection; the pool replaces it on the next checkout. */
+  onConnectionError?: (err: Error) => void;
+}
+
 /** Opens the database named by `url`: `postgres://...` or a SQLite file path (`:memory:` too). */
-export function connect(url: string, opts: { poolSize?: number } = {}): Connection {
+export function connect(url: string, opts: ConnectOptions = {}): Connection {
   const dialect = dialectOf(url);
   if (dialect === 'postgres') {
-    const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
-    // An idle client losing its server (a database restart) must not crash the process.
-    pool.on('error', () => {});
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: resilientPool(url, opts) }) });
     return { db, dialect, close: () => db.destroy() };
   }
   const file = url.replace(/^sqlite:(\/\/)?/, '');
@@ -62,5 +70,61 @@ function withStatementCache(sqlite: SQLite.Database, max = 500): SqliteDatabase 
       }
       return stmt;
     },
+  };
+}
+
+/** Marks a pooled client whose connection broke or stalled, so it is destroyed, not reused. */
+const BROKEN = Symbol('parley.broken');
+type TrackedClient = pg.PoolClient & { [BROKEN]?: boolean };
+
+/**
+ * A pg pool that no database fault can take the process down with. pg removes the pool's error
+ * listener from a checked-out client, so a restart or `pg_terminate_backend` during a query
+ * emitted an 'error' nobody heard, and Node ended the process (57P01). Every client here has its
+ * own listener for its whole life; a client whose query failed on the connection (or timed out
+ * on a frozen server, leaving the wire mid-query) is destroyed on release instead of being
+ * handed to the next request; statements and checkouts are bounded so a request cannot hang.
+ */
+function resilientPool(url: string, opts: ConnectOptions): PostgresPool {
+  const statementMs = opts.statementTimeoutMs ?? 5000;
+  const onError = opts.onConnectionError ?? (() => {});
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize ?? 10,
+    connectionTimeoutMillis: opts.acquireTimeoutMs ?? 2000,
+    statement_timeout: statementMs,
+    // The server's timeout cannot fire on a frozen server; the client's can.
+    query_timeout: statementMs + 1000,
+    idle_in_transaction_session_timeout: statementMs * 2,
+    keepAlive: true,
+  });
+  pool.on('error', onError);
+  pool.on('connect', (client: TrackedClient) => {
+    client.on('error', (err) => {
+      client[BROKEN] = true;
+      onError(err);
+    });
+  });
+  return {
+    async connect() {
+      const client = (await pool.connect()) as TrackedClient;
+      const release = client.release;
+      const query = client.query;
+      const tracked = Object.create(client) as pg.PoolClient;
+      // Kysely calls query and release on what we hand it; the real client stays the pool's.
+      tracked.query = ((...args: Parameters<typeof query>) => {
+        const out = (query as (...a: unknown[]) => unknown).apply(client, args);
+        if (out instanceof Promise) {
+          return out.catch((err: unknown) => {
+            if (storageFault(err) === 'unavailable') client[BROKEN] = true;
+            throw err;
+          });
+        }
+        return out;
+      }) as typeof query;
+      tracked.release = (destroy?: boolean | Error) => release.call(client, destroy || client[BROKEN] ? true : undefined);
+      return tracked;
+    },
+    end: () => pool.end(),
   };
 }

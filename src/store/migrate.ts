@@ -10,6 +10,7 @@ import * as ssoTokens from './migrations/007_sso_tokens.js';
 import * as imports from './migrations/008_import.js';
 import * as ssoIdentities from './migrations/009_sso_identities.js';
 import * as idempotency from './migrations/010_idempotency.js';
+import * as eventSeq from './migrations/011_event_seq.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -27,6 +28,7 @@ const migrations: Record<string, DialectMigration> = {
   '008_import': imports,
   '009_sso_identities': ssoIdentities,
   '010_idempotency': idempotency,
+  '011_event_seq': eventSeq,
 };
 
 class StaticProvider implements MigrationProvider {

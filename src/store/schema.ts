@@ -47,6 +47,8 @@ export interface ArticlesTable {
   policy_override: string | null;
   /** Per-article pre-moderation overrides as JSON (004). */
   moderation: string | null;
+  /** The last event sequence number used for this article (011). */
+  event_seq: Generated<number>;
 }
 
 export interface CommentsTable {
@@ -123,6 +125,8 @@ export interface EventsTable {
   type: string;
   comment_id: number;
   created_at: number;
+  /** Position in its article's event log, assigned in commit order (011). */
+  seq: number;
 }
 
 export interface FollowsTable {

@@ -10,6 +10,9 @@ import type { Database, FollowsTable, OutboxTable } from './schema.js';
 /** The article columns the content folder owns; `upsertArticle` rewrites a row only if one differs. */
 const CONTENT_COLUMNS = ['url', 'title', 'standfirst', 'author', 'author_bio', 'author_handle', 'image', 'image_credit', 'published_at', 'body', 'comment_policy'] as const;
 
+/** Tries of a transaction PostgreSQL aborted as a deadlock or serialisation victim. */
+const TRANSACTION_ATTEMPTS = 4;
+
 /** Outbox states a mail never leaves: only these may be deleted. */
 const SETTLED_MAIL = ['sent', 'skipped', 'failed'];
 
@@ -149,6 +152,21 @@ export class Store {
    */
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return fn(this);
+    // PostgreSQL may abort one of two transactions that wait on each other (deadlock) or that
+    // cannot be serialised; nothing of it was applied, so running it again is safe and the
+    // reader never sees the collision.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once(fn);
+      } catch (err) {
+        const code = (err as { code?: unknown }).code;
+        if (attempt >= TRANSACTION_ATTEMPTS || (code !== '40P01' && code !== '40001')) throw err;
+        await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+      }
+    }
+  }
+
+  private async once<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     const trx = await this.db.startTransaction().execute();
     try {
       const result = await fn(new Store(trx, this.dialect));
@@ -507,19 +525,37 @@ export class Store {
 
   // ---- discussion events --------------------------------------------------------------------
 
+  /**
+   * Logs an event and returns its id, which is its place in the article's log. The UPDATE takes
+   * the article row's lock until commit, so events of one article commit in id order and a reader
+   * that has seen id n has seen everything before it (see migration 011). Call inside a transaction.
+   */
   async appendEvent(articleId: number, type: DiscussionEventType, commentId: number, now: Date): Promise<number> {
-    const { id } = await this.db.insertInto('events').values({ article_id: articleId, type, comment_id: commentId, created_at: now.getTime() }).returning('id').executeTakeFirstOrThrow();
-    return Number(id);
+    const { event_seq } = await this.db
+      .updateTable('articles')
+      .set((eb) => ({ event_seq: eb('event_seq', '+', 1) }))
+      .where('id', '=', articleId)
+      .returning('event_seq')
+      .executeTakeFirstOrThrow();
+    const seq = Number(event_seq);
+    await this.db.insertInto('events').values({ article_id: articleId, type, comment_id: commentId, created_at: now.getTime(), seq }).execute();
+    return seq;
+  }
+
+  /** Serialises changes to one article's discussion until commit; SQLite's single writer already does. */
+  async lockArticle(articleId: number): Promise<void> {
+    if (this.dialect !== 'postgres') return;
+    await this.db.selectFrom('articles').select('id').where('id', '=', articleId).forUpdate().execute();
   }
 
   async eventsSince(articleId: number, afterId: number, limit: number): Promise<{ id: number; type: DiscussionEventType; commentId: number }[]> {
-    const rows = await this.db.selectFrom('events').select(['id', 'type', 'comment_id']).where('article_id', '=', articleId).where('id', '>', afterId).orderBy('id').limit(limit).execute();
-    return rows.map((r) => ({ id: Number(r.id), type: r.type as DiscussionEventType, commentId: Number(r.comment_id) }));
+    const rows = await this.db.selectFrom('events').select(['seq', 'type', 'comment_id']).where('article_id', '=', articleId).where('seq', '>', afterId).orderBy('seq').limit(limit).execute();
+    return rows.map((r) => ({ id: Number(r.seq), type: r.type as DiscussionEventType, commentId: Number(r.comment_id) }));
   }
 
   async lastEventId(articleId: number): Promise<number> {
-    const r = await this.db.selectFrom('events').select((eb) => eb.fn.max('id').as('m')).where('article_id', '=', articleId).executeTakeFirst();
-    return Number(r?.m ?? 0);
+    const r = await this.db.selectFrom('articles').select('event_seq').where('id', '=', articleId).executeTakeFirst();
+    return Number(r?.event_seq ?? 0);
   }
 
   /**
@@ -673,6 +709,23 @@ export class Store {
       })
       .where('id', '=', id)
       .execute();
+  }
+
+  /** Gives back claimed mails that were not sent, as if never claimed. */
+  async releaseMail(ids: number[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db
+      .updateTable('outbox')
+      .set((eb) => ({ claimed_until: null, attempts: eb('attempts', '-', 1) }))
+      .where('id', 'in', ids)
+      .where('status', '=', 'pending')
+      .where('claimed_until', 'is not', null)
+      .execute();
+  }
+
+  /** A round trip to the database, for readiness checks. */
+  async ping(): Promise<void> {
+    await sql`SELECT 1`.execute(this.db);
   }
 
   /** Other due digest items of the same reader, folded into one mail with the claimed one. */
@@ -1010,6 +1063,8 @@ export class Store {
     await this.db.deleteFrom('email_changes').where('user_id', '=', userId).execute();
     // Or the publisher's next sign-on would bring the person back into the emptied account.
     await this.db.deleteFrom('sso_identities').where('user_id', '=', userId).execute();
+    // Recorded answers to keyed posts hold the words of the comments.
+    await this.db.deleteFrom('idempotency_keys').where('user_id', '=', userId).execute();
     await this.db.updateTable('users').set({ display_name: displayName, email: placeholderEmail, role: 'reader', notify_token: null, notify_replies: 0 }).where('id', '=', userId).execute();
   }
 

@@ -22,7 +22,7 @@ describe('PostgreSQL faults with two nodes', () => {
     const load = new LoadClient({ nodes: [a.url, b.url], articleId, writers, thinkMs: 200, readerHz: 10 });
     run.load = load;
     await load.start();
-    return { pgs, load, a, b };
+    return { pgs, load, a, b, articleId, writers };
   }
 
   it('survives a restart of the database: no crash, 503 during the blip, serving again within 2 s', async () => {
@@ -51,13 +51,19 @@ describe('PostgreSQL faults with two nodes', () => {
   }, 90_000);
 
   it('answers 503 within the timeouts while the database is frozen, and recovers when it thaws', async () => {
-    const { pgs, load, a } = await setUp({ DATABASE_STATEMENT_TIMEOUT_MS: '1000', REQUEST_TIMEOUT_MS: '3000' });
+    const { pgs, load, a, articleId, writers } = await setUp({ DATABASE_STATEMENT_TIMEOUT_MS: '1000', DATABASE_ACQUIRE_TIMEOUT_MS: '1000', RESPONSE_TIMEOUT_MS: '3000' });
     await sleep(1000);
     await pgs.freeze();
     let frozenAnswer: { status: number; ms: number; body: string; retryAfter: string | null };
     try {
       const t0 = Date.now();
-      const r = await fetch(`${a.url}/api/v1/articles/${load['o'].articleId}/comments?sort=oldest&probe=1`, { signal: AbortSignal.timeout(10_000) }).catch(() => null);
+      // A write: it cannot be answered from the page cache, so it must meet the frozen database.
+      const r = await fetch(`${a.url}/api/v1/articles/${articleId}/comments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: writers[0]!.cookie, 'x-csrf-token': writers[0]!.csrf },
+        body: JSON.stringify({ body: 'posted while the database is frozen' }),
+        signal: AbortSignal.timeout(10_000),
+      }).catch(() => null);
       frozenAnswer = { status: r?.status ?? 0, ms: Date.now() - t0, body: r ? await r.text() : '', retryAfter: r?.headers.get('retry-after') ?? null };
       await sleep(3000);
     } finally {
@@ -71,7 +77,9 @@ describe('PostgreSQL faults with two nodes', () => {
     expect(frozenAnswer.status).toBe(503);
     expect(frozenAnswer.ms).toBeLessThan(5000);
     expect(frozenAnswer.retryAfter).toMatch(/^\d+$/);
-    expect(JSON.parse(frozenAnswer.body).error.code).toBe('database_unavailable');
+    expect(['database_unavailable', 'timeout']).toContain(JSON.parse(frozenAnswer.body).error.code);
+    // The comment refused while frozen must not appear later either.
+    expect(report.duplicated).toBe(0);
   }, 90_000);
 
   it('reopens the LISTEN connection after a long outage and reports the bus in /readyz meanwhile', async () => {

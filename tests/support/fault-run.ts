@@ -19,6 +19,13 @@ export class FaultRun {
     return n;
   }
 
+  /** A node the test stopped on purpose (kill -9, SIGTERM): no longer expected to be alive. */
+  retire(node: ServerProcess): void {
+    const i = this.nodes.indexOf(node);
+    if (i >= 0) this.nodes.splice(i, 1);
+    this.extra.push(() => killHard(node.child));
+  }
+
   onCleanup(fn: () => Promise<void>): void {
     this.extra.push(fn);
   }

@@ -162,15 +162,17 @@ export class LoadClient {
   private async write(writer: Writer, a: Attempt): Promise<void> {
     this.attempts.push(a);
     const key = randomBytes(12).toString('base64url');
-    const node = this.o.nodes[(a.writer + this.attempts.length) % this.o.nodes.length]!;
+    const first = a.writer + this.attempts.length;
     const headers = { 'content-type': 'application/json', cookie: writer.cookie, 'x-csrf-token': writer.csrf, 'idempotency-key': key };
-    const req =
-      a.kind === 'comment'
-        ? { url: `${node}/api/v1/articles/${this.o.articleId}/comments`, method: 'POST', body: JSON.stringify({ body: a.body, parentId: a.parentId }) }
-        : { url: `${node}/api/v1/comments/${a.commentId}/vote`, method: 'PUT', body: JSON.stringify({ value: a.value }) };
     const giveUpAt = Date.now() + (this.o.giveUpMs ?? 20_000);
     for (let attempt = 0; ; attempt++) {
       if (attempt > 0) this.retried++;
+      // A retry goes to the next node, as a load balancer would send it.
+      const node = this.o.nodes[(first + attempt) % this.o.nodes.length]!;
+      const req =
+        a.kind === 'comment'
+          ? { url: `${node}/api/v1/articles/${this.o.articleId}/comments`, method: 'POST', body: JSON.stringify({ body: a.body, parentId: a.parentId }) }
+          : { url: `${node}/api/v1/comments/${a.commentId}/vote`, method: 'PUT', body: JSON.stringify({ value: a.value }) };
       let status: number | 'timeout' | 'network';
       let body: any = null;
       let retryAfter = 0;

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
@@ -8,6 +9,13 @@ import type { LiveHub, LiveEvent } from '../../services/live.js';
 import { errors, IdParams } from '../schemas.js';
 
 const HEARTBEAT_MS = 25_000;
+/** How soon a browser reconnects after the server ended its stream on purpose. */
+const RECONNECT_HINT_MS = 1000;
+
+function endWithRetry(res: ServerResponse): void {
+  if (res.writableEnded) return;
+  res.end(`retry: ${RECONNECT_HINT_MS}\n\n`);
+}
 
 /**
  * Server-Sent Events for one article's discussion. A connection costs one socket and a timer:
@@ -17,6 +25,13 @@ export async function liveRoutes(app: FastifyInstance, opts: { hub: LiveHub; dis
   const { hub, discussions, config } = opts;
   // Open streams per IP: the per-minute limit alone lets one machine pile up sockets for ever.
   const open = new Map<string, number>();
+  const streams = new Set<ServerResponse>();
+  // On shutdown each stream ends with a short retry hint, so browsers reconnect (to another node)
+  // at once and resume from their Last-Event-ID instead of seeing a reset connection.
+  app.addHook('preClose', async () => {
+    for (const res of streams) endWithRetry(res);
+    streams.clear();
+  });
   app.get('/articles/:id/events', {
     config: { rateLimit: { max: config.LIVE_CONNECTS_PER_MINUTE, timeWindow: '1 minute' } },
     schema: {
@@ -56,16 +71,26 @@ export async function liveRoutes(app: FastifyInstance, opts: { hub: LiveHub; dis
       const write = (events: LiveEvent[]) => {
         for (const e of events) res.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify({ comment: e.comment, commentCount: e.commentCount })}\n\n`);
       };
-      const leave = await hub.join(articleId, {
-        lastId: after,
-        send: write,
-        reset: () => res.write('event: reset\ndata: {}\n\n'),
-      });
+      let leave = () => {};
       const beat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+      streams.add(res);
       req.raw.on('close', () => {
         clearInterval(beat);
+        streams.delete(res);
         leave();
       });
+      try {
+        leave = await hub.join(articleId, {
+          lastId: after,
+          send: write,
+          reset: () => res.write('event: reset\ndata: {}\n\n'),
+        });
+      } catch (err) {
+        // The headers are out, so no error status can follow: end the stream and let the
+        // browser come back (with its Last-Event-ID) instead of hanging on a silent stream.
+        req.log.warn({ err }, 'live stream could not start; client will reconnect');
+        endWithRetry(res);
+      }
     },
   });
 }
