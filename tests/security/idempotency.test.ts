@@ -177,6 +177,16 @@ describe.each(DIALECTS)('posting is idempotent on %s', (dialect) => {
     expect(await stored(body)).toHaveLength(1);
   });
 
+  it("forgets a reader's recorded answers (they hold the words) when the account is deleted", async () => {
+    await p.accounts.grant('cat@example.com', null);
+    const cat = await p.signIn('cat@example.com');
+    const catId = (await p.store.userByEmail('cat@example.com'))!.id;
+    expect((await post(cat, { body: words('Soon gone') }, 'erased-key-00001')).statusCode).toBe(201);
+    const gone = await p.app.inject({ method: 'DELETE', url: '/api/v1/me', headers: { cookie: cat.cookie, 'x-csrf-token': cat.csrf }, payload: { eraseComments: true } });
+    expect(gone.statusCode, gone.body).toBeLessThan(300);
+    expect(await p.store.db.selectFrom('idempotency_keys').select('key').where('user_id', '=', catId).execute()).toHaveLength(0);
+  });
+
   it('records nothing for a refused post: the retry is judged afresh', async () => {
     const body = words('Closed for now');
     const closedId = (await p.store.articleBySlug('closed-thread'))!.id;
