@@ -52,6 +52,7 @@ function fill(file: string, leave = 0): void {
 describe.skipIf(!isRoot)('a full disk under SQLite (20 MB tmpfs)', () => {
   let dir = '';
   let mounted = false;
+  let content = '';
   const servers: Server[] = [];
 
   beforeAll(() => {
@@ -71,6 +72,7 @@ describe.skipIf(!isRoot)('a full disk under SQLite (20 MB tmpfs)', () => {
       }
     }
     if (dir) rmdirSync(dir);
+    if (content) rmSync(content, { recursive: true, force: true });
   });
 
   it('refuses writes with 507, loses no acknowledged comment, keeps serving reads, recovers, and starts on a full disk', async () => {
@@ -139,7 +141,7 @@ describe.skipIf(!isRoot)('a full disk under SQLite (20 MB tmpfs)', () => {
 
     // A node that starts on a full disk serves reads and refuses writes, even when the content
     // folder has an edited article it cannot store.
-    const content = mkdtempSync(join(tmpdir(), 'parley-content-'));
+    content = mkdtempSync(join(tmpdir(), 'parley-content-'));
     cpSync('tests/fixtures/content', content, { recursive: true });
     writeFileSync(join(content, 'open-thread.md'), readFileSync(join(content, 'open-thread.md'), 'utf8') + '\nAn edit made while the disk was full.\n');
     fill(filler);
@@ -158,6 +160,5 @@ describe.skipIf(!isRoot)('a full disk under SQLite (20 MB tmpfs)', () => {
     expect(((await res!.json()) as { error: { code: string } }).error.code).toBe('storage_full');
     expect(second.child.exitCode).toBeNull();
     expect(second.output()).toMatch(/storage full at start: the content folder was not loaded/);
-    rmSync(content, { recursive: true });
   }, 180_000);
 });
