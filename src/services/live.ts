@@ -22,6 +22,8 @@ export interface LiveListener {
 const CATCH_UP_LIMIT = 500;
 /** How often the events log is read for every watched article while the bus is not healthy. */
 const DEGRADED_POLL_MS = 1000;
+/** Every fifth poll tick (5 s) the log is read for every watched article, bus healthy or not. */
+const SWEEP_EVERY_TICKS = 5;
 
 /**
  * Fans discussion events out to live listeners on this node. One wake-up costs one read of the
@@ -33,6 +35,7 @@ export class LiveHub {
   private readonly unsubscribe: () => void;
   private readonly poll: NodeJS.Timeout;
   private degraded = false;
+  private ticks = 0;
 
   constructor(
     private readonly store: Store,
@@ -51,6 +54,9 @@ export class LiveHub {
    */
   private pollWhileDegraded(): void {
     const healthy = this.bus.healthy?.() ?? true;
+    // Even a healthy bus can lose a wake-up (a publish that failed after its commit); a slow
+    // sweep bounds how long any reader can stay behind.
+    if (++this.ticks % SWEEP_EVERY_TICKS === 0) for (const articleId of this.byArticle.keys()) if (!this.pending.has(articleId)) this.wake({ articleId, eventId: 0 });
     if (healthy && !this.degraded) return;
     const catchUp = healthy;
     this.degraded = !healthy;
@@ -67,17 +73,32 @@ export class LiveHub {
 
   /** Registers a listener and replays what it missed since `lastId` (0: start from now). */
   async join(articleId: number, listener: LiveListener): Promise<() => void> {
-    if (listener.lastId === 0) listener.lastId = await this.store.lastEventId(articleId);
+    const last = await this.store.lastEventId(articleId);
+    if (listener.lastId === 0) listener.lastId = last;
     let set = this.byArticle.get(articleId);
     if (!set) this.byArticle.set(articleId, (set = new Set()));
     set.add(listener);
-    const missed = await this.store.eventsSince(articleId, listener.lastId, CATCH_UP_LIMIT + 1);
-    if (missed.length > CATCH_UP_LIMIT) listener.reset();
-    else if (missed.length > 0) this.deliver(articleId, await this.hydrate(articleId, missed), [listener]);
-    return () => {
+    const leave = () => {
       set!.delete(listener);
-      if (set!.size === 0) this.byArticle.delete(articleId);
+      if (set!.size === 0 && this.byArticle.get(articleId) === set) this.byArticle.delete(articleId);
     };
+    try {
+      const missed = await this.store.eventsSince(articleId, listener.lastId, CATCH_UP_LIMIT + 1);
+      // Events the client has not seen were pruned (retention): replaying the rest would skip
+      // them silently, so the client reloads instead.
+      let gap = false;
+      if (listener.lastId < last && (missed.length === 0 || missed[0]!.id > listener.lastId + 1)) {
+        // Pruning removes the oldest events first: something after lastId went only if the oldest kept is beyond it.
+        const oldest = await this.store.oldestEventId(articleId);
+        gap = oldest === null || oldest > listener.lastId + 1;
+      }
+      if (missed.length > CATCH_UP_LIMIT || gap) listener.reset();
+      else if (missed.length > 0) this.deliver(articleId, await this.hydrate(articleId, missed), [listener]);
+    } catch (err) {
+      leave();
+      throw err;
+    }
+    return leave;
   }
 
   private wake(w: Wakeup): void {
