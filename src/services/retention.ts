@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
+import { IDEMPOTENCY_TTL_MS } from './idempotency.js';
 
 const HOUR_MS = 3600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -11,6 +12,7 @@ export const PRUNE_BATCH = 1000;
 export interface PruneReport {
   events: number;
   outbox: number;
+  idempotencyKeys: number;
 }
 
 /**
@@ -24,7 +26,7 @@ export class Retention {
   private stopped = false;
 
   constructor(
-    private readonly store: Pick<Store, 'pruneEvents' | 'pruneOutbox'>,
+    private readonly store: Pick<Store, 'pruneEvents' | 'pruneOutbox' | 'pruneIdempotencyKeys'>,
     private readonly config: Pick<Config, 'EVENT_RETENTION_HOURS' | 'OUTBOX_RETENTION_DAYS'>,
     private readonly clock: Clock,
     private readonly log: Pick<FastifyBaseLogger, 'info' | 'warn'>,
@@ -68,7 +70,9 @@ export class Retention {
     const now = this.clock.now().getTime();
     const events = await this.store.pruneEvents(new Date(now - this.config.EVENT_RETENTION_HOURS * HOUR_MS), this.batch);
     const outbox = await this.store.pruneOutbox(new Date(now - this.config.OUTBOX_RETENTION_DAYS * DAY_MS), this.batch);
-    if (events + outbox > 0) this.log.info({ events, outbox }, 'retention: pruned old events and settled mails');
-    return { events, outbox };
+    // A retry comes seconds or minutes after a lost answer; a day-old key will never be replayed.
+    const idempotencyKeys = await this.store.pruneIdempotencyKeys(new Date(now - IDEMPOTENCY_TTL_MS));
+    if (events + outbox + idempotencyKeys > 0) this.log.info({ events, outbox, idempotencyKeys }, 'retention: pruned old events, settled mails and spent idempotency keys');
+    return { events, outbox, idempotencyKeys };
   }
 }

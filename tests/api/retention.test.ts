@@ -76,7 +76,7 @@ describe.each(DIALECTS)('retention of events and mail on %s', (dialect) => {
     expect(left.some((r) => r.comment_id === third && r.status === 'sent')).toBe(true);
 
     // Nothing more to do: a second round deletes nothing.
-    expect(await p.retention.runOnce()).toEqual({ events: 0, outbox: 0 });
+    expect(await p.retention.runOnce()).toEqual({ events: 0, outbox: 0, idempotencyKeys: 0 });
   });
 
   it('works through a backlog in bounded batches', async () => {
