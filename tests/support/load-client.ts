@@ -192,7 +192,9 @@ export class LoadClient {
         this.ackTimes.push(this.lastAckAt);
         return;
       }
-      const transient = status === 'timeout' || status === 'network' || status === 503 || status === 429;
+      // 409 request_in_progress: the same key's first try is still running on some node.
+      const inProgress = status === 409 && body?.error?.code === 'request_in_progress';
+      const transient = status === 'timeout' || status === 'network' || status === 503 || status === 429 || inProgress;
       if (!transient) {
         this.failures.push(`${req.method} ${req.url} -> ${status} ${JSON.stringify(body)?.slice(0, 300)}`);
         return;
