@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 
 /** Longer than a healthy Redis ever takes, short enough that a request barely notices a hung one. */
 export const REDIS_COMMAND_TIMEOUT_MS = 250;
-/** How often a connection that stopped answering is asked again (PING) before it is used again. */
+/** How often a distrusted connection, or a subscriber's, is PINGed. */
 const PROBE_MS = 1000;
 
 /**
@@ -73,24 +73,29 @@ export class RedisHealth {
 
 /**
  * One Redis connection and whether it can be used right now. Not usable while disconnected or
- * reconnecting, and not after a command failed on a connection that looks open (a hung server):
- * then it is probed with PING until it answers, and callers skip it at once meanwhile instead of
- * each waiting out a timeout.
+ * reconnecting, nor after a command timed out on a connection that looks open (a hung server):
+ * then it is PINGed every second until it answers, and callers skip it at once meanwhile instead
+ * of each waiting out a timeout. A subscriber only listens, so it would never notice a hung
+ * server; with `heartbeat` it is PINGed every second all the time.
  */
 export class RedisLink {
   readonly client: Redis;
   private prepared = false;
   private suspect = false;
-  private probe: NodeJS.Timeout | null = null;
+  private pinging = false;
   private closed = false;
+  private readonly pinger: NodeJS.Timeout;
 
   constructor(
     url: string,
     readonly name: string,
     private readonly health: RedisHealth,
     log: Pick<Logger, 'debug'>,
-    /** Run on every fresh connection before it counts as usable (a subscriber subscribes here). */
-    private readonly prepare: (client: Redis) => Promise<unknown> = async () => {},
+    private readonly opts: {
+      /** Run on every fresh connection before it counts as usable (a subscriber subscribes here). */
+      prepare?: (client: Redis) => Promise<unknown>;
+      heartbeat?: boolean;
+    } = {},
   ) {
     this.client = redisConnection(url, name);
     // Every failed reconnect attempt is an error event; RedisHealth logs the outage once instead.
@@ -100,36 +105,56 @@ export class RedisLink {
       this.prepared = false;
       this.report();
     });
+    this.pinger = setInterval(() => this.ping(), PROBE_MS);
+    this.pinger.unref();
   }
 
   get usable(): boolean {
     return this.client.status === 'ready' && this.prepared && !this.suspect;
   }
 
-  /** A command on this connection failed or timed out. */
-  failed(): void {
-    if (this.client.status !== 'ready' || this.suspect) return;
-    this.suspect = true;
-    this.report();
-    this.probe = setInterval(() => {
-      this.client.ping().then(
-        () => this.trusted(),
-        () => {},
-      );
-    }, PROBE_MS);
-    this.probe.unref();
+  /** Runs a command on this connection, and stops using the connection if Redis did not answer. */
+  async run<T>(command: (client: Redis) => Promise<T>): Promise<T> {
+    const sentAt = performance.now();
+    try {
+      return await command(this.client);
+    } catch (err) {
+      // A timeout that fired well after its time says this process stalled (a blocked event loop
+      // runs the timer before it reads the reply), not that Redis did.
+      if (performance.now() - sentAt < 2 * REDIS_COMMAND_TIMEOUT_MS) this.distrust();
+      throw err;
+    }
   }
 
   async close(): Promise<void> {
     // Shutting down is not an outage: nothing to log.
     this.closed = true;
-    this.stopProbe();
+    clearInterval(this.pinger);
     await this.client.quit().catch(() => this.client.disconnect());
+  }
+
+  private distrust(): void {
+    // A closed connection reports itself; only one that looks open needs distrusting.
+    if (this.client.status !== 'ready' || this.suspect) return;
+    this.suspect = true;
+    this.report();
+  }
+
+  private ping(): void {
+    if (this.pinging || !this.prepared || this.client.status !== 'ready') return;
+    if (!this.suspect && !this.opts.heartbeat) return;
+    this.pinging = true;
+    this.run((c) => c.ping())
+      .then(
+        () => this.trusted(),
+        () => {},
+      )
+      .finally(() => (this.pinging = false));
   }
 
   private async connected(): Promise<void> {
     try {
-      await this.prepare(this.client);
+      await this.opts.prepare?.(this.client);
       this.prepared = true;
       this.trusted();
     } catch {
@@ -140,13 +165,7 @@ export class RedisLink {
 
   private trusted(): void {
     this.suspect = false;
-    this.stopProbe();
     this.report();
-  }
-
-  private stopProbe(): void {
-    if (this.probe) clearInterval(this.probe);
-    this.probe = null;
   }
 
   private report(): void {

@@ -14,7 +14,8 @@ const CHANNEL = 'parley:events';
 export function redisBus(url: string, health: RedisHealth, log: Pick<Logger, 'debug'>): EventBus {
   const local = inProcessBus();
   const pub = new RedisLink(url, 'publish', health, log);
-  const sub = new RedisLink(url, 'subscribe', health, log, (client) => client.subscribe(CHANNEL));
+  // A subscriber on a hung server hears nothing and cannot tell: the heartbeat finds out.
+  const sub = new RedisLink(url, 'subscribe', health, log, { prepare: (client) => client.subscribe(CHANNEL), heartbeat: true });
   sub.client.on('message', (_channel: string, payload: string) => {
     try {
       const w = JSON.parse(payload) as Wakeup;
@@ -27,11 +28,10 @@ export function redisBus(url: string, health: RedisHealth, log: Pick<Logger, 'de
     async publish(w) {
       if (pub.usable) {
         try {
-          await pub.client.publish(CHANNEL, JSON.stringify(w));
+          await pub.run((c) => c.publish(CHANNEL, JSON.stringify(w)));
           // Heard back through our own subscription, like every other node's.
           if (sub.usable) return;
         } catch {
-          pub.failed();
           health.fellBack('publish');
         }
       } else {

@@ -64,12 +64,9 @@ export function fallbackRateLimitStore(link: RedisLink, fellBack: () => void, na
         done(null, this.local.incr(key, timeWindow));
       };
       if (!link.usable) return locally();
-      redis.parleyRateLimit(this.prefix + key, timeWindow).then(
+      link.run(() => redis.parleyRateLimit(this.prefix + key, timeWindow)).then(
         ([current, ttl]) => done(null, { current, ttl }),
-        () => {
-          link.failed();
-          locally();
-        },
+        () => locally(),
       );
     }
 

@@ -9,6 +9,9 @@ export interface TestRedis {
   stop(): Promise<void>;
   /** Starts it again on the same port, empty, and waits until it accepts connections. */
   start(): Promise<void>;
+  /** SIGSTOP: connections stay open and nothing answers, as with a hung server. */
+  freeze(): void;
+  thaw(): void;
 }
 
 const accepts = (port: number) =>
@@ -42,8 +45,16 @@ export async function startRedis(): Promise<TestRedis> {
       if (!c || c.exitCode !== null || c.signalCode !== null) return Promise.resolve();
       return new Promise((resolve) => {
         c.once('exit', () => resolve());
+        // A frozen server would not act on SIGTERM until thawed.
+        c.kill('SIGCONT');
         c.kill('SIGTERM');
       });
+    },
+    freeze() {
+      child?.kill('SIGSTOP');
+    },
+    thaw() {
+      child?.kill('SIGCONT');
     },
   };
   await redis.start();
