@@ -182,3 +182,46 @@ export async function resetSequences(db: Kysely<Database>, dialect: Dialect, tab
     await sql`select setval(pg_get_serial_sequence(${t}, 'id'), coalesce((select max(id) from ${sql.table(t)}), 1), (select max(id) from ${sql.table(t)}) is not null)`.execute(db);
   }
 }
+
+// ---- scratch space for one import's pages (Disqus lists every page before any post) --------------
+
+export interface ScratchThread {
+  key: string;
+  ident: string | null;
+  url: string | null;
+  title: string;
+  publishedAt: number | null;
+}
+
+/*
+ * A temporary table: it lives on the import's own connection, inside its transaction, and is
+ * gone with it. An export of a large site names millions of pages; they wait here, not in memory.
+ */
+export async function openThreadScratch(db: Kysely<Database>): Promise<void> {
+  await run(db, 'create temporary table if not exists import_threads (seq integer not null, key text primary key, ident text, url text, title text not null, published_at bigint)', []);
+  await run(db, 'create index if not exists import_threads_ident on import_threads (ident, seq)', []);
+  await run(db, 'delete from import_threads', []);
+}
+
+export async function closeThreadScratch(db: Kysely<Database>): Promise<void> {
+  await run(db, 'drop table if exists import_threads', []);
+}
+
+/** Adds pages; a key seen again replaces the earlier page, as the file's later word wins. */
+export async function putScratchThreads(db: Kysely<Database>, rows: readonly (ScratchThread & { seq: number })[]): Promise<void> {
+  if (rows.length === 0) return;
+  const values = rows.map(() => '(?, ?, ?, ?, ?, ?)').join(', ');
+  await run(
+    db,
+    `insert into import_threads (seq, key, ident, url, title, published_at) values ${values} on conflict (key) do update set seq = excluded.seq, ident = excluded.ident, url = excluded.url, title = excluded.title, published_at = excluded.published_at`,
+    rows.flatMap((r) => [r.seq, r.key, r.ident, r.url, r.title, r.publishedAt]),
+  );
+}
+
+const SCRATCH_BY_KEY = 'select key, ident, url, title, published_at from import_threads where key = ?';
+const SCRATCH_BY_IDENT = 'select key, ident, url, title, published_at from import_threads where ident = ? order by seq desc limit 1';
+/** The page by its key in the file or, failing that, by its identifier on the site. */
+export async function scratchThread(db: Kysely<Database>, by: 'key' | 'ident', value: string): Promise<ScratchThread | null> {
+  const [r] = await run<{ key: string; ident: string | null; url: string | null; title: string; published_at: number | string | null }>(db, by === 'key' ? SCRATCH_BY_KEY : SCRATCH_BY_IDENT, [value]);
+  return r ? { key: r.key, ident: r.ident, url: r.url, title: r.title, publishedAt: r.published_at === null ? null : Number(r.published_at) } : null;
+}

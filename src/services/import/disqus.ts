@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
 import { messages } from '../../messages.js';
+import * as bulk from '../../store/bulk.js';
 import type { Database } from '../../store/schema.js';
 import { child, childText, idAttr, ImportError, local, parseTime, readXml, type XNode } from './xml.js';
-import { runImport, type ImportedThread, type ImportOptions, type ImportReport } from './writer.js';
+import { Lru, runImport, type ImportedThread, type ImportOptions, type ImportReport } from './writer.js';
 
 const isTrue = (v: string) => v === 'true' || v === '1';
 
@@ -13,10 +14,9 @@ const isTrue = (v: string) => v === 'true' || v === '1';
  * "deleted" placeholder holds its place in the thread.
  */
 export async function importDisqus(db: Kysely<Database>, file: string, opts: ImportOptions = {}): Promise<ImportReport> {
-  return runImport(db, 'disqus', file, opts, async (w, onBytes) => {
-    const threads = new Map<string, ImportedThread>();
-    // Disqus's own import format names threads by their `<id>` (the site's identifier) instead.
-    const threadsByIdent = new Map<string, ImportedThread>();
+  return runImport(db, 'disqus', file, opts, async (w, onBytes, trx) => {
+    const threads = new Threads(trx);
+    await threads.open();
     const events = readXml(file, { capture: (p) => p.length === 2, boundary: (p) => p.length === 1, onBytes, maxText: w.maxText });
     for await (const ev of events) {
       if (ev.kind === 'open') {
@@ -26,16 +26,12 @@ export async function importDisqus(db: Kysely<Database>, file: string, opts: Imp
       if (ev.kind !== 'node') continue;
       const n = ev.node;
       const name = local(n.name);
-      if (name === 'thread') {
-        const t = thread(n);
-        threads.set(t.key, t);
-        const ident = childText(n, 'id');
-        if (ident) threadsByIdent.set(ident, t);
-      } else if (name === 'post') {
+      if (name === 'thread') await threads.add(thread(n), childText(n, 'id') || null);
+      else if (name === 'post') {
         const id = idAttr(n) || childText(n, 'id');
         if (!id) throw new ImportError(n.line, messages.importer.missing('a <post>', 'id'));
         const threadRef = child(n, 'thread');
-        const t = threadRef ? (threads.get(idAttr(threadRef)) ?? threadsByIdent.get(threadRef.text.trim())) : undefined;
+        const t = threadRef ? await threads.find(idAttr(threadRef), threadRef.text.trim()) : null;
         if (!threadRef) throw new ImportError(n.line, messages.importer.missing(`post ${id}`, '<thread>'));
         const parentRef = child(n, 'parent');
         const parentSourceId = parentRef ? idAttr(parentRef) || parentRef.text.trim() || null : null;
@@ -61,7 +57,59 @@ export async function importDisqus(db: Kysely<Database>, file: string, opts: Imp
         }
       }
     }
+    await threads.close();
   });
+}
+
+/**
+ * The file's pages, kept in the import's scratch table with the recently used ones at hand: a
+ * large site's export lists far more pages than anyone commented on, all before the first post.
+ */
+class Threads {
+  private pending = new Map<string, bulk.ScratchThread & { seq: number }>();
+  private seq = 0;
+  private readonly byKey = new Lru<string, ImportedThread | null>(10_000);
+  private readonly byIdent = new Lru<string, ImportedThread | null>(10_000);
+
+  constructor(private readonly db: Kysely<Database>) {}
+
+  open(): Promise<void> {
+    return bulk.openThreadScratch(this.db);
+  }
+
+  async add(t: ImportedThread, ident: string | null): Promise<void> {
+    this.pending.delete(t.key);
+    this.byKey.delete(t.key);
+    if (ident) this.byIdent.delete(ident);
+    this.pending.set(t.key, { key: t.key, ident, url: t.url, title: t.title, publishedAt: t.publishedAt?.getTime() ?? null, seq: ++this.seq });
+    if (this.pending.size >= 500) await this.flush();
+  }
+
+  /** Disqus's own import format names a post's thread by its `<id>` (the site's identifier) instead. */
+  async find(key: string, ident: string): Promise<ImportedThread | null> {
+    await this.flush();
+    return (key ? await this.lookup(this.byKey, 'key', key) : null) ?? (ident ? await this.lookup(this.byIdent, 'ident', ident) : null);
+  }
+
+  async close(): Promise<void> {
+    await bulk.closeThreadScratch(this.db);
+  }
+
+  private async lookup(cache: Lru<string, ImportedThread | null>, by: 'key' | 'ident', value: string): Promise<ImportedThread | null> {
+    const hit = cache.get(value);
+    if (hit !== undefined) return hit;
+    const r = await bulk.scratchThread(this.db, by, value);
+    const t = r ? { key: r.key, url: r.url, title: r.title, publishedAt: r.publishedAt === null ? null : new Date(r.publishedAt) } : null;
+    cache.set(value, t);
+    return t;
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const rows = [...this.pending.values()];
+    this.pending = new Map();
+    await bulk.putScratchThreads(this.db, rows);
+  }
 }
 
 function thread(n: XNode): ImportedThread {

@@ -83,7 +83,7 @@ type Placed = bulk.PlacedComment;
 const REVISION_BATCH = 500;
 
 /** A Map that forgets its least recently used entries: lookups stay fast, memory stays flat. */
-class Lru<K, V> {
+export class Lru<K, V> {
   private readonly m = new Map<K, V>();
   constructor(private readonly max: number) {}
   get(k: K): V | undefined {
@@ -98,6 +98,9 @@ class Lru<K, V> {
     this.m.delete(k);
     this.m.set(k, v);
     if (this.m.size > this.max) this.m.delete(this.m.keys().next().value as K);
+  }
+  delete(k: K): void {
+    this.m.delete(k);
   }
 }
 
@@ -523,12 +526,18 @@ export interface ImportOptions {
  * Runs one import in one transaction: a file that turns out to be broken halfway leaves the
  * database exactly as it was.
  */
-export async function runImport(db: Kysely<Database>, source: ImportSource, file: string, opts: ImportOptions, body: (w: ImportWriter, onBytes: (bytes: number) => void) => Promise<void>): Promise<ImportReport> {
+export async function runImport(
+  db: Kysely<Database>,
+  source: ImportSource,
+  file: string,
+  opts: ImportOptions,
+  body: (w: ImportWriter, onBytes: (bytes: number) => void, trx: Kysely<Database>) => Promise<void>,
+): Promise<ImportReport> {
   const progress = opts.progress ?? silentProgress;
   const total = (await stat(file)).size;
   const work = async (trx: Kysely<Database>) => {
     const w = await ImportWriter.open(trx, source, opts.now ?? new Date(), opts.maxLength ?? loadConfig({}).MAX_COMMENT_LENGTH);
-    await body(w, (bytes) => progress.update(bytes, w.seen));
+    await body(w, (bytes) => progress.update(bytes, w.seen), trx);
     const report = await w.finish();
     progress.update(total, w.seen);
     return report;

@@ -1,0 +1,45 @@
+/**
+ * Run by tests/security/import.test.ts in a process of its own (with --expose-gc), so that what
+ * it measures is the import and nothing else:
+ *
+ *   node --expose-gc --import tsx tests/security/import-memory-child.ts wordpress|disqus FILE DATABASE_URL
+ *
+ * Prints one JSON line: the resident set before the import and at its peak, and the most live
+ * heap (after a full collection) seen at any tenth of the file.
+ */
+import { statSync } from 'node:fs';
+import { importDisqus } from '../../src/services/import/disqus.js';
+import type { Progress } from '../../src/services/import/progress.js';
+import { importWordPress } from '../../src/services/import/wordpress.js';
+import { connect } from '../../src/store/connect.js';
+import { migrate } from '../../src/store/migrate.js';
+
+const [kind, file, url] = process.argv.slice(2);
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc || !file || !url) throw new Error('usage: node --expose-gc --import tsx import-memory-child.ts wordpress|disqus FILE DATABASE_URL');
+
+const size = statSync(file).size;
+const conn = connect(url);
+await migrate(conn);
+gc();
+const rssBefore = process.memoryUsage().rss;
+const heapBefore = process.memoryUsage().heapUsed;
+let liveHeapMax = heapBefore;
+let tenth = 0;
+const progress: Progress = {
+  update(done) {
+    const t = Math.floor((done / size) * 10);
+    if (t <= tenth) return;
+    tenth = t;
+    gc();
+    liveHeapMax = Math.max(liveHeapMax, process.memoryUsage().heapUsed);
+  },
+  finish() {},
+};
+const started = performance.now();
+const report = kind === 'disqus' ? await importDisqus(conn.db, file, { progress }) : await importWordPress(conn.db, file, { progress });
+const seconds = (performance.now() - started) / 1000;
+await conn.close();
+process.stdout.write(
+  `${JSON.stringify({ size, rssBefore, peakRss: process.resourceUsage().maxRSS * 1024, heapBefore, liveHeapMax, seconds, comments: report.comments, skipped: report.skipped })}\n`,
+);
