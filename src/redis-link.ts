@@ -73,15 +73,17 @@ export class RedisHealth {
 
 /**
  * One Redis connection and whether it can be used right now. Not usable while disconnected or
- * reconnecting, nor after a command timed out on a connection that looks open (a hung server):
- * then it is PINGed every second until it answers, and callers skip it at once meanwhile instead
- * of each waiting out a timeout. A subscriber only listens, so it would never notice a hung
- * server; with `heartbeat` it is PINGed every second all the time.
+ * reconnecting, nor once commands time out on a connection that looks open (a hung server): then
+ * it is PINGed every second until it answers, and callers skip it at once meanwhile instead of
+ * each waiting out a timeout. A subscriber only listens, so it would never notice a hung server;
+ * with `heartbeat` it is PINGed every second all the time.
  */
 export class RedisLink {
   readonly client: Redis;
   private prepared = false;
   private suspect = false;
+  /** When a command last failed on a connection still trusted: one failure is not yet proof. */
+  private doubtSince: number | null = null;
   private pinging = false;
   private closed = false;
   private readonly pinger: NodeJS.Timeout;
@@ -103,6 +105,7 @@ export class RedisLink {
     this.client.on('ready', () => void this.connected());
     this.client.on('close', () => {
       this.prepared = false;
+      this.doubtSince = null;
       this.report();
     });
     this.pinger = setInterval(() => this.ping(), PROBE_MS);
@@ -113,15 +116,18 @@ export class RedisLink {
     return this.client.status === 'ready' && this.prepared && !this.suspect;
   }
 
-  /** Runs a command on this connection, and stops using the connection if Redis did not answer. */
+  /** Runs a command on this connection, and stops using the connection if Redis does not answer. */
   async run<T>(command: (client: Redis) => Promise<T>): Promise<T> {
     const sentAt = performance.now();
     try {
-      return await command(this.client);
+      const out = await command(this.client);
+      if (this.doubtSince !== null && sentAt > this.doubtSince) this.doubtSince = null;
+      return out;
     } catch (err) {
-      // A timeout that fired well after its time says this process stalled (a blocked event loop
-      // runs the timer before it reads the reply), not that Redis did.
-      if (performance.now() - sentAt < 2 * REDIS_COMMAND_TIMEOUT_MS) this.distrust();
+      // A timeout may be this process stalling: a blocked event loop runs every timer due before
+      // it reads the replies waiting for them. A command sent after that failing too is Redis.
+      if (this.doubtSince !== null && sentAt > this.doubtSince) this.distrust();
+      else this.doubtSince ??= performance.now();
       throw err;
     }
   }
@@ -135,6 +141,7 @@ export class RedisLink {
 
   private distrust(): void {
     // A closed connection reports itself; only one that looks open needs distrusting.
+    this.doubtSince = null;
     if (this.client.status !== 'ready' || this.suspect) return;
     this.suspect = true;
     this.report();
@@ -165,6 +172,7 @@ export class RedisLink {
 
   private trusted(): void {
     this.suspect = false;
+    this.doubtSince = null;
     this.report();
   }
 

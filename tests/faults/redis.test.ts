@@ -166,4 +166,35 @@ describe('Redis outage with two nodes', () => {
   it('degrades instead of failing while Redis is stopped: local rate limits, live readers fed by polling, nothing replayed late', () => outage('stopped'), 120_000);
 
   it('degrades the same way while Redis hangs, without each request waiting out a timeout', () => outage('frozen'), 120_000);
+
+  it('keeps rate limits while Redis is down, counted by the node, and counts in Redis again once it is back', async () => {
+    const redis = await startRedis();
+    run.onCleanup(() => redis.stop());
+    const db = await freshDatabase('postgres');
+    run.onCleanup(db.drop);
+    const { articleId } = await prepareLoad(db.url, 1);
+    const node = await run.node({ ...LOAD_ENV, RATE_LIMIT_PER_MINUTE: '20', DATABASE_URL: db.url, REDIS_URL: redis.url, CONTENT_DIR: 'tests/fixtures/content' });
+    expect(await timeUntilRedisUp([node.url], 1, 10_000)).toBeLessThan(10_000);
+    const burst = async (n: number) => {
+      const statuses: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const r = await fetch(`${node.url}/api/v1/articles/${articleId}/comments`);
+        await r.arrayBuffer();
+        statuses.push(r.status);
+      }
+      return statuses;
+    };
+
+    await redis.stop();
+    expect(await timeUntilRedisUp([node.url], 0, 5000)).toBeLessThan(5000);
+    const whileDown = await burst(25);
+    // Not skipped (no limit at all) and not failed (500): the node's own counters hold the limit.
+    expect(whileDown.filter((s) => s === 200)).toHaveLength(20);
+    expect(whileDown.filter((s) => s === 429)).toHaveLength(5);
+
+    // The restarted Redis is empty: fresh counters there, where the node's own are spent.
+    await redis.start();
+    expect(await timeUntilRedisUp([node.url], 1, 10_000)).toBeLessThan(10_000);
+    expect(await burst(5)).toEqual([200, 200, 200, 200, 200]);
+  }, 60_000);
 });
