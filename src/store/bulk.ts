@@ -225,3 +225,49 @@ export async function scratchThread(db: Kysely<Database>, by: 'key' | 'ident', v
   const [r] = await run<{ key: string; ident: string | null; url: string | null; title: string; published_at: number | string | null }>(db, by === 'key' ? SCRATCH_BY_KEY : SCRATCH_BY_IDENT, [value]);
   return r ? { key: r.key, ident: r.ident, url: r.url, title: r.title, publishedAt: r.published_at === null ? null : Number(r.published_at) } : null;
 }
+
+// ---- scratch space for comments an import left out, in case a reply to one comes later ------------
+
+export interface ScratchSkipped {
+  sourceId: string;
+  parentSourceId: string | null;
+  createdAt: number;
+  thread: { key: string; url: string | null; title: string; publishedAt: number | null; slug: string | null };
+}
+
+export async function openSkippedScratch(db: Kysely<Database>): Promise<void> {
+  await run(db, 'create temporary table if not exists import_skipped (source_id text primary key, parent_source_id text, created_at bigint not null, thread_key text not null, thread_url text, thread_title text not null, thread_published_at bigint, thread_slug text)', []);
+  await run(db, 'delete from import_skipped', []);
+}
+
+export async function clearSkippedScratch(db: Kysely<Database>): Promise<void> {
+  await run(db, 'delete from import_skipped', []);
+}
+
+export async function closeSkippedScratch(db: Kysely<Database>): Promise<void> {
+  await run(db, 'drop table if exists import_skipped', []);
+}
+
+/** The first comment left out under an id is the one kept, as with comments written. */
+export async function putScratchSkipped(db: Kysely<Database>, rows: readonly ScratchSkipped[]): Promise<void> {
+  if (rows.length === 0) return;
+  const values = rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+  await run(
+    db,
+    `insert into import_skipped (source_id, parent_source_id, created_at, thread_key, thread_url, thread_title, thread_published_at, thread_slug) values ${values} on conflict (source_id) do nothing`,
+    rows.flatMap((r) => [r.sourceId, r.parentSourceId, r.createdAt, r.thread.key, r.thread.url, r.thread.title, r.thread.publishedAt, r.thread.slug]),
+  );
+}
+
+const SCRATCH_SKIPPED = 'select source_id, parent_source_id, created_at, thread_key, thread_url, thread_title, thread_published_at, thread_slug from import_skipped where source_id = ?';
+export async function scratchSkipped(db: Kysely<Database>, sourceId: string): Promise<ScratchSkipped | null> {
+  type Row = { source_id: string; parent_source_id: string | null; created_at: number | string; thread_key: string; thread_url: string | null; thread_title: string; thread_published_at: number | string | null; thread_slug: string | null };
+  const [r] = await run<Row>(db, SCRATCH_SKIPPED, [sourceId]);
+  if (!r) return null;
+  return {
+    sourceId: r.source_id,
+    parentSourceId: r.parent_source_id,
+    createdAt: Number(r.created_at),
+    thread: { key: r.thread_key, url: r.thread_url, title: r.thread_title, publishedAt: r.thread_published_at === null ? null : Number(r.thread_published_at), slug: r.thread_slug },
+  };
+}

@@ -172,6 +172,23 @@ describe.each(DIALECTS)('import and export on %s', (dialect) => {
       expect(await snapshot(db, dialect)).toBe(before);
     });
 
+  it('keeps what it left out where memory does not fill, and still answers replies to it', async () => {
+    // More spam than the importer keeps at hand, then replies to the first and the last of it.
+    const spam = Array.from({ length: 1500 }, (_, i) => `<post dsq:id="s${i}"><message>Buy now ${i}</message><createdAt>2024-05-01T10:00:00Z</createdAt><isSpam>true</isSpam><author><email>spam@example.com</email><name>Spam</name></author><thread dsq:id="th-spam"/></post>`);
+    const reply = (id: string, parent: string) => `<post dsq:id="${id}"><message>Answering ${parent}</message><createdAt>2024-05-02T10:00:00Z</createdAt><author><name>Replier</name></author><thread dsq:id="th-spam"/><parent dsq:id="${parent}"/></post>`;
+    const xml = `<?xml version="1.0" encoding="utf-8"?>\n<disqus xmlns:dsq="http://disqus.com/disqus-internals"><thread dsq:id="th-spam"><link>https://news.example.com/spam-thread/</link><title>Spam</title></thread>\n${spam.join('\n')}\n${reply('r-first', 's0')}\n${reply('r-last', 's1499')}\n</disqus>\n`;
+    const spamFile = tmp('spam.xml');
+    writeFileSync(spamFile, xml);
+    const report = await importDisqus(db, spamFile, { now: p.clock.now() });
+    expect(report).toMatchObject({ comments: 2, placeholders: 2, orphans: 0, skipped: { spam: 1500 } });
+    for (const [id, parent] of [['r-first', 's0'], ['r-last', 's1499']]) {
+      const c = await byImportId(db, 'disqus', id!);
+      const placeholder = await byImportId(db, 'disqus', parent!);
+      expect(placeholder.status).toBe('deleted');
+      expect(Number(c.parent_id)).toBe(placeholder.id);
+    }
+  });
+
     it('reads a file in ISO-8859-1 as declared', async () => {
       const report = await importDisqus(db, `${FIXTURES}/disqus-latin1.xml`, { now: p.clock.now() });
       expect(report.comments).toBe(1);

@@ -66,8 +66,10 @@ export interface DisqusShape {
   threads: number;
   /** Bytes of each thread's own text (Disqus exports the page's description). */
   threadBytes: number;
-  /** Posts, spread over the first threads, every fifth answering the one before. */
+  /** Posts, spread over the threads, every fifth answering the one before. */
   posts: number;
+  /** Every n-th post is a comment to keep; the others are spam (exports of busy sites mostly are). */
+  keepEvery: number;
 }
 
 /** A Disqus export whose threads, as in real ones, far outnumber the pages anyone commented on. */
@@ -79,7 +81,7 @@ export async function writeDisqus(file: string, shape: DisqusShape): Promise<voi
     }
     for (let p = 1; p <= shape.posts; p++) {
       const parent = p % 5 === 0 ? `<parent dsq:id="p${p - 1}"/>` : '';
-      await write(`<post dsq:id="p${p}"><message><![CDATA[<p>${words(p, 300)}</p>]]></message><createdAt>2020-01-02T00:00:00Z</createdAt><isSpam>${p % 7 === 0}</isSpam><author><email>reader${p % 500}@example.com</email><name>Reader ${p % 500}</name></author><thread dsq:id="t${(p * 7919) % shape.threads + 1}"/>${parent}</post>\n`);
+      await write(`<post dsq:id="p${p}"><message><![CDATA[<p>${words(p, 300)}</p>]]></message><createdAt>2020-01-02T00:00:00Z</createdAt><isSpam>${p % shape.keepEvery !== 0}</isSpam><author><email>reader${p % 500}@example.com</email><name>Reader ${p % 500}</name></author><thread dsq:id="t${(p * 7919) % shape.threads + 1}"/>${parent}</post>\n`);
     }
     await write('</disqus>\n');
   });

@@ -9,6 +9,7 @@ import type { Database } from '../../store/schema.js';
 import { cleanDisplayName } from '../account-settings.js';
 import { htmlToMarkdown, htmlToText } from './html-to-markdown.js';
 import { silentProgress, type Progress } from './progress.js';
+import { SkippedComments } from './skipped.js';
 
 export type ImportSource = 'disqus' | 'wordpress';
 export type SkipReason = 'spam' | 'trash' | 'deleted' | 'pingback' | 'other' | 'empty' | 'noThread';
@@ -179,7 +180,7 @@ export class ImportWriter {
   private readonly users = new Lru<string, number>(50_000);
   private readonly articles = new Map<string, number>();
   private readonly waiting = new Map<string, ImportedComment[]>();
-  private readonly skippedPosts = new Map<string, SkippedComment>();
+  private readonly skippedPosts: SkippedComments;
   private readonly articleDelta = new Map<number, number>();
   private readonly replyDelta = new Map<number, number>();
   private deltas = 0;
@@ -199,6 +200,7 @@ export class ImportWriter {
     private readonly maxLength: number,
   ) {
     this.maxText = maxLength * 32 + 65_536;
+    this.skippedPosts = new SkippedComments(db);
     this.report = {
       source,
       comments: 0,
@@ -231,7 +233,7 @@ export class ImportWriter {
   async skip(s: SkippedComment, reason: SkipReason): Promise<void> {
     this.seen++;
     this.report.skipped[reason]++;
-    if (!this.skippedPosts.has(s.sourceId)) this.skippedPosts.set(s.sourceId, s);
+    await this.skippedPosts.add(s);
     await this.drain(this.release(s.sourceId));
   }
 
@@ -247,13 +249,14 @@ export class ImportWriter {
    */
   async endScope(): Promise<void> {
     await this.settleWaiting();
-    this.skippedPosts.clear();
+    await this.skippedPosts.clear();
   }
 
   async finish(): Promise<ImportReport> {
     await this.settleWaiting();
     await this.flushCounters();
     await this.flushRevisions();
+    await this.skippedPosts.close();
     return this.report;
   }
 
@@ -305,7 +308,7 @@ export class ImportWriter {
   private async parentOf(parentSourceId: string): Promise<Placed | null> {
     const parent = await this.find(parentSourceId);
     if (parent) return parent;
-    const skipped = this.skippedPosts.get(parentSourceId);
+    const skipped = await this.skippedPosts.get(parentSourceId);
     return skipped ? this.placeholder(skipped, new Set()) : null;
   }
 
@@ -327,7 +330,7 @@ export class ImportWriter {
     let text = htmlToMarkdown(c.html, { newlines: c.newlines });
     if (!text) {
       this.report.skipped.empty++;
-      if (!this.skippedPosts.has(c.sourceId)) this.skippedPosts.set(c.sourceId, { sourceId: c.sourceId, parentSourceId: c.parentSourceId, thread: c.thread, createdAt: c.createdAt });
+      await this.skippedPosts.add(c);
       return 'skipped';
     }
     // Kept, but never longer than a reader may write here: a page must not carry one 50 MB comment.
@@ -395,7 +398,7 @@ export class ImportWriter {
     let parent: Placed | null = null;
     if (s.parentSourceId !== null && !visiting.has(s.parentSourceId)) {
       parent = await this.find(s.parentSourceId);
-      const skippedParent = parent ? undefined : this.skippedPosts.get(s.parentSourceId);
+      const skippedParent = parent ? null : await this.skippedPosts.get(s.parentSourceId);
       if (skippedParent) parent = await this.placeholder(skippedParent, visiting);
     }
     const articleId = await this.article(s.thread, s.createdAt);
