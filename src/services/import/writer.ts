@@ -334,7 +334,7 @@ export class ImportWriter {
       return 'skipped';
     }
     // Kept, but never longer than a reader may write here: a page must not carry one 50 MB comment.
-    if (c.clipped || [...text].length > this.maxLength) {
+    if (c.clipped || (text.length > this.maxLength && [...text].length > this.maxLength)) {
       text = truncateBody(text, this.maxLength);
       this.report.truncated++;
     }
