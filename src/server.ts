@@ -93,8 +93,8 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
   readiness.addCheck('database', async () => {
     await store.ping();
     return 'ok';
-  });
-  readiness.addCheck('bus', () => ((bus.healthy?.() ?? true) ? 'ok' : 'reconnecting'));
+  }, { critical: true });
+  readiness.addCheck('bus', () => ((bus.healthy?.() ?? true) ? 'ok' : 'reconnecting'), { critical: false });
   const app = await buildApp({ config, store, accounts, discussions, hub, notifications, billing, sso, metering, account, moderation, rateLimitStore, readiness });
   readiness.phase = 'ready';
   return {

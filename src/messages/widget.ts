@@ -2,8 +2,11 @@
  * The discussion widget's strings: part of the one messages module (`src/messages.ts` re-exports
  * them as `messages.widget`), kept in their own file so the browser bundle carries only these.
  */
+/** Numbers in the page's language (one place, so a translation changes one line). */
+const num = (n: number) => n.toLocaleString('en');
+
 export const widget = {
-  commentsCount: (n: number) => `${n.toLocaleString('en')} ${n === 1 ? 'Comment' : 'Comments'}`,
+  commentsCount: (n: number) => `${num(n)} ${n === 1 ? 'Comment' : 'Comments'}`,
   sortLabel: 'Sort comments',
   sorts: { top: 'Most Voted', newest: 'Newest', oldest: 'Oldest' },
   inline: 'Inline Feedbacks',
@@ -27,8 +30,8 @@ export const widget = {
   replyLabel: (name: string) => `Your reply to ${name}`,
   editLabel: 'Edit your comment',
   markdownHint: 'Markdown works: *italic*, **bold**, [link](https://example.com), > quote, - list, `code`.',
-  counter: (used: number, max: number) => `${used.toLocaleString('en')} / ${max.toLocaleString('en')}`,
-  counterOver: (over: number) => `${over.toLocaleString('en')} ${over === 1 ? 'character' : 'characters'} too many`,
+  counter: (used: number, max: number) => `${num(used)} / ${num(max)}`,
+  counterOver: (over: number) => `${num(over)} ${over === 1 ? 'character' : 'characters'} too many`,
   post: 'Post',
   postReply: 'Post reply',
   posting: 'Posting…',
@@ -51,14 +54,14 @@ export const widget = {
   pending: 'Awaiting moderation',
   edited: (when: string, name: string | null) => (name ? `Last edited ${when} by ${name}` : `Last edited ${when}`),
   justNow: 'just now',
-  moreReplies: (k: number) => `Show ${k.toLocaleString('en')} more ${k === 1 ? 'reply' : 'replies'}`,
+  moreReplies: (k: number) => `Show ${num(k)} more ${k === 1 ? 'reply' : 'replies'}`,
   loadMore: 'Load more',
   loading: 'Loading…',
   noComments: 'No comments yet.',
   dialogClose: 'Close',
   reportOpen: 'Report',
   ownComment: 'You cannot vote on your own comment.',
-  failed: 'Something went wrong on our side. Nothing you sent was lost; please try again.',
+  failed: 'Something went wrong on our side. Please try again.',
   networkError: 'The server could not be reached. Check your connection and try again.',
   announce: {
     posted: 'Your comment was posted.',
@@ -68,12 +71,12 @@ export const widget = {
     editPending: 'Your changes were saved and are awaiting moderation.',
     deleted: 'The comment was deleted.',
     sorted: (label: string) => `Comments sorted by ${label}.`,
-    loaded: (n: number) => `${n.toLocaleString('en')} more ${n === 1 ? 'comment' : 'comments'} loaded.`,
-    repliesLoaded: (n: number) => `${n.toLocaleString('en')} more ${n === 1 ? 'reply' : 'replies'} loaded.`,
+    loaded: (n: number) => `${num(n)} more ${n === 1 ? 'comment' : 'comments'} loaded.`,
+    repliesLoaded: (n: number) => `${num(n)} more ${n === 1 ? 'reply' : 'replies'} loaded.`,
     linked: 'The linked comment is shown first.',
 },
   live: {
-    newComments: (n: number) => `Show ${n.toLocaleString('en')} new ${n === 1 ? 'comment' : 'comments'}`,
-    arrived: (n: number) => `${n.toLocaleString('en')} new ${n === 1 ? 'comment' : 'comments'} arrived.`,
+    newComments: (n: number) => `Show ${num(n)} new ${n === 1 ? 'comment' : 'comments'}`,
+    arrived: (n: number) => `${num(n)} new ${n === 1 ? 'comment' : 'comments'} arrived.`,
 },
 } as const;

@@ -13,7 +13,7 @@ export class PageCache<T> {
   private readonly unsubscribe: () => void;
 
   constructor(
-    bus: EventBus,
+    private readonly bus: EventBus,
     private readonly max = 2000,
     // A ceiling on staleness for writes no event announces (an import run from the command line).
     private readonly maxAgeMs = 60_000,
@@ -22,6 +22,12 @@ export class PageCache<T> {
   }
 
   async get(articleId: number, key: string, compute: () => Promise<T>): Promise<T> {
+    // While the bus is down, other nodes' writes announce nothing here: a cached page could be
+    // a minute behind, so pages are computed afresh until wake-ups flow again.
+    if (!(this.bus.healthy?.() ?? true)) {
+      this.entries.clear();
+      return compute();
+    }
     const full = `${articleId}:${key}`;
     const hit = this.entries.get(full);
     if (hit && Date.now() - hit.at < this.maxAgeMs) {

@@ -37,7 +37,8 @@ export function createApi(base: string, csrfToken: string | null, fetcher: typeo
   // failure (its first try may have been stored and only lost its answer), forgotten once it is
   // posted, so the next comment gets a new one. Other words, another parent or passage: another key.
   // A page not served over HTTPS has no `randomUUID`: its comments go without a key.
-  const keys: Record<string, string | undefined> = {};
+  let sent = '';
+  let key: string | undefined;
 
   async function call<T>(method: string, path: string, body?: unknown, key?: string): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -76,8 +77,10 @@ export function createApi(base: string, csrfToken: string | null, fetcher: typeo
       const payload = { body, ...(parentId === null ? {} : { parentId }), ...(anchor ? { anchor } : {}) };
       // The widget posts to one article only: the words, parent and passage name the comment.
       const request = JSON.stringify(payload);
-      const res = await call<{ comment: CommentView; commentCount: number }>('POST', `/articles/${articleId}/comments`, payload, (keys[request] ??= crypto.randomUUID?.()));
-      delete keys[request];
+      if (request !== sent) key = crypto.randomUUID?.();
+      sent = request;
+      const res = await call<{ comment: CommentView; commentCount: number }>('POST', `/articles/${articleId}/comments`, payload, key);
+      sent = '';
       return res;
     },
     report: (id: number, reason: string, text: string) => call<{ reported: boolean }>('POST', `/comments/${id}/report`, { reason, ...(text.trim() ? { text } : {}) }),

@@ -7,7 +7,7 @@ export async function healthRoutes(app: FastifyInstance, opts: { readiness: Read
   app.get('/readyz', { config: { rateLimit: false }, schema: { hide: true } }, async (_req, reply) => {
     const report = await opts.readiness.report();
     return reply
-      .status(report.status === 'ready' ? 200 : 503)
+      .status(report.serving ? 200 : 503)
       .header('cache-control', 'no-store')
       .send(report);
   });
