@@ -7,6 +7,7 @@ import { freshDatabase, type TestDialect } from '../support/databases.js';
 import { killHard, startServerProcess } from '../support/process.js';
 import { SmtpSink } from '../support/smtp-sink.js';
 import { startRedis } from '../support/redis.js';
+import { sseClient } from '../support/sse-client.js';
 
 /** Poster with a session and a follower of the article, written straight to the database. */
 async function prepare(url: string) {
@@ -32,42 +33,8 @@ async function postComment(base: string, articleId: number, body: string): Promi
   return ((await r.json()) as { comment: { id: number } }).comment.id;
 }
 
-/** A minimal SSE reader over fetch, as a browser's EventSource would see the stream. */
-function sse(url: string, lastEventId?: string) {
-  const events: { id: string; event: string; data: any }[] = [];
-  const ctrl = new AbortController();
-  const ready = fetch(url, { signal: ctrl.signal, headers: lastEventId ? { 'last-event-id': lastEventId } : {} }).then(async (res) => {
-    const reader = res.body!.getReader();
-    const dec = new TextDecoder();
-    let buf = '';
-    void (async () => {
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) return;
-          buf += dec.decode(value, { stream: true });
-          let i;
-          while ((i = buf.indexOf('\n\n')) >= 0) {
-            const block = buf.slice(0, i);
-            buf = buf.slice(i + 2);
-            const f = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
-            if (f.event) events.push({ id: f.id ?? '', event: f.event, data: JSON.parse(f.data ?? '{}') });
-          }
-        }
-      } catch {}
-    })();
-  });
-  const waitFor = async (pred: (e: { event: string; data: any }) => boolean, ms = 8000) => {
-    const end = Date.now() + ms;
-    while (Date.now() < end) {
-      const hit = events.find(pred);
-      if (hit) return hit;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`no matching event within ${ms} ms; got ${JSON.stringify(events.map((e) => e.event))}`);
-  };
-  return { events, ready, waitFor, close: () => ctrl.abort() };
-}
+/** A live reader as a browser's EventSource would be. */
+const sse = (url: string, lastEventId?: string) => sseClient(url, { lastEventId });
 
 async function until(pred: () => boolean, ms = 10_000) {
   const end = Date.now() + ms;
