@@ -1,4 +1,4 @@
-import type { ImportReport } from '../services/import/writer.js';
+import type { ImportReport } from '../domain/import-report.js';
 
 /** What `parley import` and `parley export` print (issue 7). */
 export const importer = {

@@ -1,7 +1,15 @@
 import type { Kysely } from 'kysely';
 import * as bulk from '../../store/bulk.js';
 import type { Database } from '../../store/schema.js';
-import type { SkippedComment } from './writer.js';
+import type { ImportedThread } from './records.js';
+
+/** What is kept of a comment that is not imported, in case replies to it are. */
+export interface SkippedComment {
+  sourceId: string;
+  parentSourceId: string | null;
+  thread: ImportedThread;
+  createdAt: Date;
+}
 
 /** Comments left out at hand before the rest move to the scratch table. */
 const AT_HAND = 1000;

@@ -9,74 +9,17 @@ import type { Database } from '../../store/schema.js';
 import { cleanDisplayName } from '../account-settings.js';
 import { htmlToMarkdown, htmlToText } from './html-to-markdown.js';
 import { silentProgress, type Progress } from './progress.js';
-import { SkippedComments } from './skipped.js';
+import type { ImportedAuthor, ImportedComment, ImportedThread } from './records.js';
+import { SkippedComments, type SkippedComment } from './skipped.js';
+import type { ImportReport, SkipReason } from '../../domain/import-report.js';
+
+// The importers' shared vocabulary, from where it is defined (kept out of this module so that
+// nothing it imports has to import it back).
+export type { ImportReport, SkipReason } from '../../domain/import-report.js';
+export type { ImportedAuthor, ImportedComment, ImportedThread } from './records.js';
+export type { SkippedComment } from './skipped.js';
 
 export type ImportSource = 'disqus' | 'wordpress';
-export type SkipReason = 'spam' | 'trash' | 'deleted' | 'pingback' | 'other' | 'empty' | 'noThread';
-
-/** The page a comment was written under, as the other system knows it. */
-export interface ImportedThread {
-  /** The other system's id of the page, unique within one file. */
-  key: string;
-  url: string | null;
-  title: string;
-  publishedAt: Date | null;
-  /** The other system's own slug, when it has one (WordPress `post_name`). */
-  slug?: string | null;
-}
-
-export interface ImportedAuthor {
-  name: string;
-  email: string | null;
-  /** A stable handle (Disqus username) for authors without an email address. */
-  handle: string | null;
-}
-
-export interface ImportedComment {
-  sourceId: string;
-  parentSourceId: string | null;
-  thread: ImportedThread;
-  author: ImportedAuthor;
-  createdAt: Date;
-  html: string;
-  newlines: 'collapse' | 'keep';
-  status: 'visible' | 'pending';
-  votes?: { up: number; down: number } | null;
-  pinned?: boolean;
-  locked?: boolean;
-  editedAt?: Date | null;
-  /** The file's text of the comment was longer than the reader kept (see `ImportWriter.maxText`). */
-  clipped?: boolean;
-}
-
-/** What is kept of a comment that is not imported, in case replies to it are. */
-export interface SkippedComment {
-  sourceId: string;
-  parentSourceId: string | null;
-  thread: ImportedThread;
-  createdAt: Date;
-}
-
-export interface ImportReport {
-  source: string;
-  /** Comments written, visible or awaiting moderation. */
-  comments: number;
-  pending: number;
-  /** "Deleted" placeholders written so that replies to a skipped comment keep their place. */
-  placeholders: number;
-  /** Comments found already imported by an earlier run. */
-  duplicates: number;
-  /** Replies whose parent never appeared in the file, kept as top-level comments. */
-  orphans: number;
-  /** Comments longer than MAX_COMMENT_LENGTH, imported cut to it. */
-  truncated: number;
-  skipped: Record<SkipReason, number>;
-  articlesCreated: number;
-  articlesMatched: number;
-  /** Imported authors: new ones, and ones an earlier import of the same source made. */
-  usersCreated: number;
-  usersMatched: number;
-}
 
 type Placed = bulk.PlacedComment;
 
