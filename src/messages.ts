@@ -5,6 +5,7 @@
  */
 import { importer } from './messages/importer.js';
 import { moderation } from './messages/moderation.js';
+import { operations } from './messages/operations.js';
 import { widget } from './messages/widget.js';
 import { widgetExtras } from './messages/widget-extras.js';
 
@@ -223,6 +224,7 @@ export const messages = {
   widget: { ...widget, ...widgetExtras },
   moderation,
   importer,
+  operations,
 } as const;
 
 export type Messages = typeof messages;
