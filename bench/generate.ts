@@ -22,14 +22,14 @@ export interface GeneratedThread {
  */
 export async function generateThread(store: Store, slug: string, n: number, authorIds: number[]): Promise<GeneratedThread> {
   const now = Date.now();
-  const article = await store.upsertArticle(
+  const article = await store.articles.upsert(
     { slug, url: null, title: `Benchmark thread of ${n} comments`, standfirst: '', author: 'Bench', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: new Date(now - 30 * 86400_000), body: 'Benchmark article.', commentPolicy: 'subscribers' },
     new Date(),
   );
   const rand = rng(n);
   const start = now - 20 * 86400_000;
   const step = Math.max(1, Math.floor((19 * 86400_000) / n));
-  const nextId = (await store.maxCommentId()) + 1;
+  const nextId = (await store.comments.maxId()) + 1;
   const replyCounts = new Map<number, number>();
   const roots: number[] = [];
   const depthOf = new Map<number, number>();

@@ -8,7 +8,7 @@ import { startParley } from '../tests/support/harness.js';
 import { generateThread } from './generate.js';
 const p = await startParley('sqlite');
 const authors: number[] = [];
-for (let i = 0; i < 50; i++) authors.push((await p.store.ensureUser(`b${i}@example.com`, `B ${i}`, new Date())).id);
+for (let i = 0; i < 50; i++) authors.push((await p.store.users.ensure(`b${i}@example.com`, `B ${i}`, new Date())).id);
 const t = await generateThread(p.store, 'big', 100000, authors);
 for (const sort of ['top', 'newest', 'oldest']) {
   const r = await p.app.inject({ method: 'GET', url: `/api/v1/articles/${t.articleId}/comments?sort=${sort}` });

@@ -37,13 +37,13 @@ async function main() {
     const store = new Store(conn.db, conn.dialect);
     const now = new Date();
     const authors: number[] = [];
-    for (let i = 0; i < 50; i++) authors.push((await store.ensureUser(`bench${i}@example.com`, `Bench ${i}`, now)).id);
+    for (let i = 0; i < 50; i++) authors.push((await store.users.ensure(`bench${i}@example.com`, `Bench ${i}`, now)).id);
     // An established account: new accounts are slowed down by the posting rules.
-    const poster = await store.ensureUser('poster@example.com', 'Poster', new Date(Date.now() - 90 * 86400_000));
-    await store.putEntitlement({ userId: poster.id, source: 'manual', externalRef: '', status: 'active', currentPeriodEnd: null, now });
+    const poster = await store.users.ensure('poster@example.com', 'Poster', new Date(Date.now() - 90 * 86400_000));
+    await store.billing.putEntitlement({ userId: poster.id, source: 'manual', externalRef: '', status: 'active', currentPeriodEnd: null, now });
     const token = randomBytes(32).toString('base64url');
     const csrf = randomBytes(32).toString('base64url');
-    await store.createSession(hashToken(token), poster.id, csrf, now, new Date(Date.now() + 86400_000));
+    await store.users.createSession(hashToken(token), poster.id, csrf, now, new Date(Date.now() + 86400_000));
     const threads = [];
     for (const size of SIZES) {
       const t0 = performance.now();

@@ -30,11 +30,11 @@ async function prepare(url: string) {
   await migrate(conn);
   const store = new Store(conn.db, conn.dialect);
   const now = new Date();
-  const article = await store.upsertArticle({ slug: 'sse-bench', url: null, title: 'SSE bench', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: now, body: 'x', commentPolicy: 'subscribers' }, now);
-  const user = await store.ensureUser('sse@example.com', 'SSE', now);
-  await store.putEntitlement({ userId: user.id, source: 'manual', externalRef: '', status: 'active', currentPeriodEnd: null, now });
+  const article = await store.articles.upsert({ slug: 'sse-bench', url: null, title: 'SSE bench', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: now, body: 'x', commentPolicy: 'subscribers' }, now);
+  const user = await store.users.ensure('sse@example.com', 'SSE', now);
+  await store.billing.putEntitlement({ userId: user.id, source: 'manual', externalRef: '', status: 'active', currentPeriodEnd: null, now });
   const token = randomBytes(24).toString('base64url');
-  await store.createSession(hashToken(token), user.id, 'sse-csrf', now, new Date(Date.now() + 3600_000));
+  await store.users.createSession(hashToken(token), user.id, 'sse-csrf', now, new Date(Date.now() + 3600_000));
   await conn.close();
   return { articleId: article.id, token };
 }

@@ -25,7 +25,7 @@ function pick<T>(list: readonly T[], n: number, seed: number): T[] {
  */
 export async function seedDemo(parley: Parley): Promise<SeedReport> {
   const { store, accounts } = parley;
-  const article = await store.articleBySlug(DEMO_ARTICLE);
+  const article = await store.articles.bySlug(DEMO_ARTICLE);
   if (!article) throw new Error(`the demo needs content/${DEMO_ARTICLE}.md in CONTENT_DIR`);
   const now = new Date();
   const instructions = (baseUrl: string) =>
@@ -38,7 +38,7 @@ export async function seedDemo(parley: Parley): Promise<SeedReport> {
     ].join('\n');
   // Someone has to be able to open the moderation dashboard.
   await parley.moderation.setRoleByEmail('editor@example.com', 'admin', 'The Editor');
-  if (article.commentCount > 0 || (await store.topLevel({ articleId: article.id, sort: 'oldest', maxId: Number.MAX_SAFE_INTEGER, after: null, limit: 1, viewerId: null })).length > 0) {
+  if (article.commentCount > 0 || (await store.comments.topLevel({ articleId: article.id, sort: 'oldest', maxId: Number.MAX_SAFE_INTEGER, after: null, limit: 1, viewerId: null })).length > 0) {
     return { summary: 'demo discussion already present', instructions };
   }
 
@@ -48,7 +48,7 @@ export async function seedDemo(parley: Parley): Promise<SeedReport> {
 
   const people = new Map<string, number>();
   for (const p of demoPeople) {
-    const user = await store.ensureUser(p.email, p.name, at(-60 * 24 * 90));
+    const user = await store.users.ensure(p.email, p.name, at(-60 * 24 * 90));
     people.set(p.key, user.id);
     if (p.subscriber) await accounts.grant(p.email, null);
   }
@@ -58,9 +58,9 @@ export async function seedDemo(parley: Parley): Promise<SeedReport> {
 
   await store.transaction(async (tx) => {
     for (const [n, c] of ordered.entries()) {
-      const parent = c.parent ? await tx.commentById(ids.get(c.parent)!) : null;
+      const parent = c.parent ? await tx.comments.byId(ids.get(c.parent)!) : null;
       const authorId = people.get(c.author)!;
-      const id = await tx.insertComment({
+      const id = await tx.comments.insert({
         articleId: article.id,
         parentId: parent?.id ?? null,
         rootId: parent ? (parent.rootId ?? parent.id) : null,
@@ -75,16 +75,16 @@ export async function seedDemo(parley: Parley): Promise<SeedReport> {
       const others = userIds.filter((u) => u !== authorId);
       const ups = pick(others, c.up ?? 0, n);
       const downs = pick(others.filter((u) => !ups.includes(u)), c.down ?? 0, n + 3);
-      for (const u of ups) await tx.setVote(id, u, 1, at(c.minutesAfterPublish + 5));
-      for (const u of downs) await tx.setVote(id, u, -1, at(c.minutesAfterPublish + 5));
+      for (const u of ups) await tx.votes.set(id, u, 1, at(c.minutesAfterPublish + 5));
+      for (const u of downs) await tx.votes.set(id, u, -1, at(c.minutesAfterPublish + 5));
     }
     for (const c of ordered.filter((x: DemoComment) => x.editedBody)) {
       const id = ids.get(c.key)!;
-      await tx.editComment(id, c.editedBody!, renderMarkdown(c.editedBody!), people.get(c.author)!, at(c.minutesAfterPublish + (c.editedAfterMinutes ?? 30)));
+      await tx.comments.edit(id, c.editedBody!, renderMarkdown(c.editedBody!), people.get(c.author)!, at(c.minutesAfterPublish + (c.editedAfterMinutes ?? 30)));
     }
     for (const c of ordered.filter((x) => x.deleted)) {
-      const row = await tx.commentById(ids.get(c.key)!);
-      await tx.deleteComment(row!, at(span));
+      const row = await tx.comments.byId(ids.get(c.key)!);
+      await tx.comments.delete(row!, at(span));
     }
   });
   await seedModerationQueue(parley, article.id, ids.get(REPORTED)!, at(-60 * 24 * 90));
@@ -100,11 +100,11 @@ const REPORTED = 'c48';
  */
 async function seedModerationQueue(parley: Parley, articleId: number, reportedId: number, longAgo: Date): Promise<void> {
   const { store, accounts, moderation, discussions } = parley;
-  const actor = async (email: string) => accounts.actorFor((await store.userByEmail(email))!);
+  const actor = async (email: string) => accounts.actorFor((await store.users.byEmail(email))!);
   const editor = await actor('editor@example.com');
   const rules = await moderation.settings(editor);
   await moderation.saveSettings(editor, { ...rules, bannedWords: [...new Set([...rules.bannedWords, 'clowns'])] });
-  await store.ensureUser('rex.ranter@example.com', 'Rex Ranter', longAgo);
+  await store.users.ensure('rex.ranter@example.com', 'Rex Ranter', longAgo);
   await accounts.grant('rex.ranter@example.com', null);
   await discussions.post(await actor('rex.ranter@example.com'), articleId, 'Only clowns pay for a bed on a train. Fly like an adult.', null);
   for (const email of ['jon.marsh@example.com', 'pete.lindqvist@example.com']) {

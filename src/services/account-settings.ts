@@ -66,7 +66,7 @@ export class AccountSettings {
   async rename(actor: Actor | null, raw: string): Promise<User> {
     const user = this.me(actor);
     const name = cleanDisplayName(raw);
-    await this.d.store.setDisplayName(user.id, name);
+    await this.d.store.users.setDisplayName(user.id, name);
     return { ...user, displayName: name };
   }
 
@@ -78,26 +78,26 @@ export class AccountSettings {
     // Whether another account has the address is only said when the link is used, by its owner.
     const token = randomBytes(32).toString('base64url');
     const now = this.d.clock.now();
-    await this.d.store.createEmailChange(hash(token), user.id, to, now, new Date(now.getTime() + EMAIL_CHANGE_MS));
+    await this.d.store.users.createEmailChange(hash(token), user.id, to, now, new Date(now.getTime() + EMAIL_CHANGE_MS));
     await this.d.mailer.send(emailChangeMail(to, `${this.d.config.baseUrl}/account/email/confirm?token=${token}`, this.d.config.PUBLICATION_NAME));
   }
 
   async confirmEmailChange(token: string): Promise<User> {
     const now = this.d.clock.now();
     return this.d.store.transaction(async (tx) => {
-      const change = await tx.consumeEmailChange(hash(token), now);
+      const change = await tx.users.consumeEmailChange(hash(token), now);
       if (!change) throw badRequest('email_link_invalid', messages.errors.email_link_invalid);
-      const other = await tx.userByEmail(change.newEmail);
+      const other = await tx.users.byEmail(change.newEmail);
       if (other && other.id !== change.userId) throw conflict('email_taken', messages.errors.email_taken);
-      await tx.setEmail(change.userId, change.newEmail);
-      const user = await tx.userById(change.userId);
+      await tx.users.setEmail(change.userId, change.newEmail);
+      const user = await tx.users.byId(change.userId);
       if (!user) throw badRequest('email_link_invalid', messages.errors.email_link_invalid);
       return user;
     });
   }
 
   async signOutEverywhere(actor: Actor | null): Promise<void> {
-    await this.d.store.deleteSessionsOf(this.me(actor).id);
+    await this.d.store.users.deleteSessionsOf(this.me(actor).id);
   }
 
   /**
@@ -108,25 +108,25 @@ export class AccountSettings {
   async deleteAccount(actor: Actor | null, eraseComments: boolean): Promise<void> {
     const user = this.me(actor);
     const now = this.d.clock.now();
-    const state = subscriptionState(await this.d.store.entitlementsOf(user.id).then((l) => l.filter((e) => e.source === 'stripe')), now, this.d.accounts.graceMs);
+    const state = subscriptionState(await this.d.store.billing.entitlementsOf(user.id).then((l) => l.filter((e) => e.source === 'stripe')), now, this.d.accounts.graceMs);
     // Deleting the account would not stop Stripe charging the card.
     if (state.kind === 'active' || state.kind === 'payment_failed') throw new AppError(409, 'subscription_active', messages.errors.subscription_active);
 
     const wakeups = await this.d.store.transaction(async (tx) => {
       const out: { articleId: number; eventId: number }[] = [];
       if (eraseComments) {
-        const mine = await tx.commentsByAuthor(user.id);
+        const mine = await tx.comments.byAuthor(user.id);
         for (const c of mine) {
           if (c.status === 'visible') {
-            await tx.deleteComment(c, now);
-            out.push({ articleId: c.articleId, eventId: await tx.appendEvent(c.articleId, 'comment.deleted', c.id, now) });
+            await tx.comments.delete(c, now);
+            out.push({ articleId: c.articleId, eventId: await tx.events.append(c.articleId, 'comment.deleted', c.id, now) });
           } else if (c.status !== 'deleted') {
-            await tx.eraseHiddenComment(c.id);
+            await tx.comments.eraseHidden(c.id);
           }
         }
-        await tx.eraseRevisions(mine.map((c) => c.id));
+        await tx.comments.eraseRevisions(mine.map((c) => c.id));
       }
-      await tx.anonymiseUser(user.id, messages.account.deletedUser, `deleted-${user.id}@deleted.invalid`);
+      await tx.users.anonymise(user.id, messages.account.deletedUser, `deleted-${user.id}@deleted.invalid`);
       return out;
     });
     for (const w of wakeups) await this.d.bus.publish(w).catch(() => {});
@@ -137,16 +137,16 @@ export class AccountSettings {
     const user = this.me(actor);
     const s = this.d.store;
     const [prefs, entitlements, comments, votes, follows, reads] = await Promise.all([
-      s.notificationPrefs(user.id),
-      s.entitlementsOf(user.id),
-      s.commentsByAuthor(user.id),
-      s.votesByUser(user.id),
-      s.followsOfUser(user.id, user.email),
-      s.readsOfUser(user.id),
+      s.notifications.prefs(user.id),
+      s.billing.entitlementsOf(user.id),
+      s.comments.byAuthor(user.id),
+      s.votes.byUser(user.id),
+      s.notifications.followsOfUser(user.id, user.email),
+      s.billing.readsOfUser(user.id),
     ]);
-    const revisions = await s.revisionsOfMany(comments.map((c) => c.id));
+    const revisions = await s.comments.revisionsOfMany(comments.map((c) => c.id));
     const articles = new Map<number, { slug: string; title: string } | null>();
-    for (const id of new Set(comments.map((c) => c.articleId))) articles.set(id, await s.articleById(id));
+    for (const id of new Set(comments.map((c) => c.articleId))) articles.set(id, await s.articles.byId(id));
     const iso = (d: Date | null) => d?.toISOString() ?? null;
     return {
       exportedAt: this.d.clock.now().toISOString(),

@@ -49,7 +49,7 @@ export class Accounts {
   }
 
   async actorFor(user: User): Promise<Actor> {
-    const list = await this.store.entitlementsOf(user.id);
+    const list = await this.store.billing.entitlementsOf(user.id);
     const now = this.clock.now();
     const subscriber = isSubscriber(list, now, this.graceMs);
     return { user, subscriber, subscriberUntil: subscriber ? subscribedUntil(list, now, this.graceMs) : null };
@@ -70,7 +70,7 @@ export class Accounts {
   async requestLogin(email: string, returnTo: string | undefined): Promise<void> {
     const token = newToken();
     const now = this.clock.now();
-    await this.store.createLoginToken(hashToken(token), email, safeReturnPath(returnTo), now, new Date(now.getTime() + LOGIN_TOKEN_MS));
+    await this.store.users.createLoginToken(hashToken(token), email, safeReturnPath(returnTo), now, new Date(now.getTime() + LOGIN_TOKEN_MS));
     const link = `${this.config.baseUrl}/auth/verify?token=${token}`;
     await this.mailer.send(loginMail(email, link, this.config.PUBLICATION_NAME));
   }
@@ -78,9 +78,9 @@ export class Accounts {
   /** Trades a sign-in link for a new session; the raw session token goes only into the cookie. */
   async completeLogin(token: string): Promise<{ sessionToken: string; returnTo: string; expiresAt: Date }> {
     const now = this.clock.now();
-    const used = await this.store.consumeLoginToken(hashToken(token), now);
+    const used = await this.store.users.consumeLoginToken(hashToken(token), now);
     if (!used) throw badRequest('login_link_invalid', messages.errors.login_link_invalid);
-    const user = await this.store.ensureUser(used.email, nameFromEmail(used.email), now);
+    const user = await this.store.users.ensure(used.email, nameFromEmail(used.email), now);
     return { ...(await this.openSession(user)), returnTo: used.returnTo };
   }
 
@@ -89,31 +89,31 @@ export class Accounts {
     const now = this.clock.now();
     const sessionToken = newToken();
     const expiresAt = new Date(now.getTime() + this.config.SESSION_DAYS * 86_400_000);
-    await this.store.createSession(hashToken(sessionToken), user.id, newToken(), now, expiresAt);
+    await this.store.users.createSession(hashToken(sessionToken), user.id, newToken(), now, expiresAt);
     return { sessionToken, expiresAt };
   }
 
   async session(sessionToken: string): Promise<SessionInfo | null> {
-    const s = await this.store.sessionByHash(hashToken(sessionToken), this.clock.now());
+    const s = await this.store.users.sessionByHash(hashToken(sessionToken), this.clock.now());
     if (!s) return null;
     return { actor: await this.actorFor(s.user), csrfToken: s.csrfToken };
   }
 
   async logout(sessionToken: string): Promise<void> {
-    await this.store.deleteSession(hashToken(sessionToken));
+    await this.store.users.deleteSession(hashToken(sessionToken));
   }
 
   /** Manual subscriber grant, e.g. for staff, press or gifts; open-ended without `until`. */
   async grant(email: string, until: Date | null): Promise<User> {
     const now = this.clock.now();
-    const user = await this.store.ensureUser(email, nameFromEmail(email), now);
-    await this.store.putEntitlement({ userId: user.id, source: 'manual', externalRef: '', status: 'active', currentPeriodEnd: until, now });
+    const user = await this.store.users.ensure(email, nameFromEmail(email), now);
+    await this.store.billing.putEntitlement({ userId: user.id, source: 'manual', externalRef: '', status: 'active', currentPeriodEnd: until, now });
     return user;
   }
 
   async revoke(email: string): Promise<void> {
-    const user = await this.store.userByEmail(email);
+    const user = await this.store.users.byEmail(email);
     if (!user) throw notFound('user_not_found', `No user with email ${email}.`);
-    await this.store.putEntitlement({ userId: user.id, source: 'manual', externalRef: '', status: 'revoked', currentPeriodEnd: null, now: this.clock.now() });
+    await this.store.billing.putEntitlement({ userId: user.id, source: 'manual', externalRef: '', status: 'revoked', currentPeriodEnd: null, now: this.clock.now() });
   }
 }

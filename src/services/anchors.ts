@@ -30,11 +30,11 @@ export async function reanchorArticle(store: Store, article: Article): Promise<{
   const text = anchorableText(article.body);
   let anchored = 0;
   let orphaned = 0;
-  for (const c of await store.anchoredComments(article.id)) {
+  for (const c of await store.comments.anchored(article.id)) {
     const r = anchor(text, JSON.parse(c.anchor) as Anchor);
     if (r.status === 'anchored') anchored++;
     else orphaned++;
-    await store.setAnchorPlace(c.id, r.status === 'anchored' ? { start: r.start, end: r.end } : null);
+    await store.comments.setAnchorPlace(c.id, r.status === 'anchored' ? { start: r.start, end: r.end } : null);
   }
   return { anchored, orphaned };
 }

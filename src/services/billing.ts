@@ -110,8 +110,8 @@ export class Billing {
   }
 
   async state(actor: Actor): Promise<SubscriptionState & { manageable: boolean }> {
-    const list = await this.store.entitlementsOf(actor.user.id);
-    const manageable = this.enabled && (await this.store.stripeCustomerOf(actor.user.id)) !== null;
+    const list = await this.store.billing.entitlementsOf(actor.user.id);
+    const manageable = this.enabled && (await this.store.billing.stripeCustomerOf(actor.user.id)) !== null;
     return { ...subscriptionState(list, this.clock.now(), this.accounts.graceMs), manageable };
   }
 
@@ -123,7 +123,7 @@ export class Billing {
     if (!price) throw badRequest('plan_unavailable', messages.errors.plan_unavailable);
     if ((await this.state(actor)).kind === 'active') throw conflict('already_subscribed', messages.errors.already_subscribed);
     const back = `${this.config.baseUrl}${safeReturnPath(returnTo)}`;
-    const customer = await this.store.stripeCustomerOf(actor.user.id);
+    const customer = await this.store.billing.stripeCustomerOf(actor.user.id);
     const userId = String(actor.user.id);
     const session = await this.call(() =>
       stripe.checkout.sessions.create({
@@ -146,7 +146,7 @@ export class Billing {
   async portal(actor: Actor | null, returnTo: string | undefined): Promise<string> {
     const stripe = this.client();
     if (!actor) throw unauthorized(messages.errors.unauthenticated);
-    const customer = await this.store.stripeCustomerOf(actor.user.id);
+    const customer = await this.store.billing.stripeCustomerOf(actor.user.id);
     if (!customer) throw notFound('no_billing_account', messages.errors.no_billing_account);
     const session = await this.call(() => stripe.billingPortal.sessions.create({ customer, return_url: `${this.config.baseUrl}${safeReturnPath(returnTo)}` }));
     return session.url;
@@ -178,25 +178,25 @@ export class Billing {
     // A valid signature says who sent the bytes, not that they are an event: `data: null` or a
     // missing id must be a 400, not a crash reading them.
     if (!Value.Check(SignedEvent, event)) throw badRequest('event_invalid', messages.errors.event_invalid);
-    if (await this.store.stripeEventSeen(event.id)) return { received: true, duplicate: true };
+    if (await this.store.billing.stripeEventSeen(event.id)) return { received: true, duplicate: true };
     const change = await this.changeFor(event.type, obj(event.data.object) ?? {});
     if (!change) return { received: true, ignored: true };
 
     const now = this.clock.now();
     const at = new Date(event.created * 1000);
     const applied = await this.store.transaction(async (tx) => {
-      if (!(await tx.claimStripeEvent(event.id, event.type, now))) return false;
-      let userId = change.userId !== null && (await tx.userById(change.userId)) ? change.userId : null;
+      if (!(await tx.billing.claimStripeEvent(event.id, event.type, now))) return false;
+      let userId = change.userId !== null && (await tx.users.byId(change.userId)) ? change.userId : null;
       if (change.customerId) {
-        if (userId !== null) await tx.linkStripeCustomer(change.customerId, userId, now);
-        else userId = await tx.userIdForStripeCustomer(change.customerId);
+        if (userId !== null) await tx.billing.linkStripeCustomer(change.customerId, userId, now);
+        else userId = await tx.billing.userIdForStripeCustomer(change.customerId);
       }
       if (userId === null) {
         this.log.warn({ eventId: event.id, type: event.type }, 'stripe event names no known user; ignored');
         return true;
       }
       if (change.subscriptionId && change.state) {
-        await tx.putEntitlement({ userId, source: 'stripe', externalRef: change.subscriptionId, ...change.state, now, sourceUpdatedAt: at });
+        await tx.billing.putEntitlement({ userId, source: 'stripe', externalRef: change.subscriptionId, ...change.state, now, sourceUpdatedAt: at });
       }
       return true;
     });

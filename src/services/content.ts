@@ -56,8 +56,8 @@ export async function loadContent(dir: string, store: Store, clock: Clock): Prom
   const inputs = await Promise.all(files.map(async (f) => parseArticle(f, await readFile(join(dir, f), 'utf8'))));
   const out: Article[] = [];
   for (const a of inputs) {
-    const before = await store.articleBySlug(a.slug);
-    const article = await store.upsertArticle(a, clock.now());
+    const before = await store.articles.bySlug(a.slug);
+    const article = await store.articles.upsert(a, clock.now());
     // Edited text moves passages: re-find each comment's words, or mark it orphaned.
     if (before && before.body !== article.body) await reanchorArticle(store, article);
     out.push(article);

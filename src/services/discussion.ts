@@ -122,9 +122,9 @@ export class Discussions {
     const { result, eventId } = await this.store.transaction(async (tx) => {
       // Every change to a discussion takes its article's lock first, so two changes never wait
       // on each other's rows in opposite orders, and event ids follow commit order.
-      await tx.lockArticle(articleId);
+      await tx.articles.lock(articleId);
       const out = await fn(tx);
-      return { result: out.result, eventId: await tx.appendEvent(articleId, type, out.commentId, this.clock.now()) };
+      return { result: out.result, eventId: await tx.events.append(articleId, type, out.commentId, this.clock.now()) };
     });
     // This node forgets its cached guest pages at once; other nodes do when the wake-up reaches them.
     this.pages.invalidate(articleId);
@@ -135,20 +135,20 @@ export class Discussions {
   }
 
   async article(id: number): Promise<Article> {
-    const a = await this.store.articleById(id);
+    const a = await this.store.articles.byId(id);
     if (!a) throw notFound('article_not_found', messages.errors.article_not_found);
     return a;
   }
 
   private async comment(id: number): Promise<Comment> {
-    const c = await this.store.commentById(id);
+    const c = await this.store.comments.byId(id);
     if (!c || c.status === 'rejected') throw notFound('comment_not_found', messages.errors.comment_not_found);
     return c;
   }
 
   private async views(list: readonly Comment[], actor: Actor | null): Promise<CommentView[]> {
     const now = this.clock.now();
-    const votes = actor ? await this.store.votesOf(actor.user.id, list.map((c) => c.id)) : new Map<number, VoteValue>();
+    const votes = actor ? await this.store.votes.ofMany(actor.user.id, list.map((c) => c.id)) : new Map<number, VoteValue>();
     return list.map((c) => commentView(c, actor, votes.get(c.id) ?? 0, now, this.limits.EDIT_WINDOW_MINUTES));
   }
 
@@ -156,7 +156,7 @@ export class Discussions {
   private async threads(roots: readonly Comment[], maxId: number, actor: Actor | null): Promise<ThreadView[]> {
     const perThread = this.limits.REPLIES_PER_THREAD;
     const withReplies = roots.filter((r) => r.replyCount > 0);
-    const replies = perThread === 0 ? [] : await this.store.replies(withReplies.map((r) => ({ rootId: r.id, maxId, after: null, limit: perThread })), actor?.user.id ?? null);
+    const replies = perThread === 0 ? [] : await this.store.comments.replies(withReplies.map((r) => ({ rootId: r.id, maxId, after: null, limit: perThread })), actor?.user.id ?? null);
     const views = await this.views([...roots, ...replies], actor);
     const byId = new Map(views.map((v) => [v.id, v]));
     return roots.map((root) => {
@@ -182,10 +182,10 @@ export class Discussions {
    * comments awaiting moderation (which guests never see) in the threads shown, new ones first.
    */
   private async personalise(page: ThreadPage, actor: Actor, articleId: number, firstPage: boolean): Promise<ThreadPage> {
-    const own = await this.store.pendingBy(actor.user.id, articleId, 50);
+    const own = await this.store.comments.pendingBy(actor.user.id, articleId, 50);
     const ownViews = await this.views(own, actor);
     const ids = page.threads.flatMap((t) => [t.comment.id, ...t.replies.map((r) => r.id)]);
-    const votes = await this.store.votesOf(actor.user.id, ids);
+    const votes = await this.store.votes.ofMany(actor.user.id, ids);
     const now = this.clock.now();
     const mine = (v: CommentView) => personalView(v, actor, votes.get(v.id) ?? 0, now, this.limits.EDIT_WINDOW_MINUTES);
     let threads = page.threads.map((t) => {
@@ -199,14 +199,14 @@ export class Discussions {
   private async computePage(articleId: number, sort: SortOrder, cursor: string | undefined, actor: Actor | null): Promise<ThreadPage> {
     await this.article(articleId);
     const c = cursor ? decodeThreadCursor(cursor, sort) : null;
-    const maxId = c ? c.w : await this.store.maxCommentId();
+    const maxId = c ? c.w : await this.store.comments.maxId();
     const limit = this.limits.PAGE_SIZE;
-    const rows = await this.store.topLevel({ articleId, sort, maxId, after: c ? { key: c.k, id: c.i } : null, limit: limit + 1, viewerId: actor?.user.id ?? null });
+    const rows = await this.store.comments.topLevel({ articleId, sort, maxId, after: c ? { key: c.k, id: c.i } : null, limit: limit + 1, viewerId: actor?.user.id ?? null });
     const roots = rows.slice(0, limit);
     const last = roots.at(-1);
     const nextCursor = rows.length > limit && last ? encodeThreadCursor({ s: sort, w: maxId, k: sortKey(last, sort), i: last.id }) : null;
     // Pinned comments head the first page in every sort; the keyset pages leave them out.
-    const pinned = c ? [] : await this.store.pinnedTopLevel(articleId, maxId, actor?.user.id ?? null);
+    const pinned = c ? [] : await this.store.comments.pinnedTopLevel(articleId, maxId, actor?.user.id ?? null);
     return { sort, threads: await this.threads([...pinned, ...roots], maxId, actor), nextCursor };
   }
 
@@ -214,7 +214,7 @@ export class Discussions {
     const c = decodeReplyCursor(cursor, rootId);
     const root = await this.comment(rootId);
     const limit = Math.max(this.limits.REPLIES_PER_THREAD, 1) * 4;
-    const rows = await this.store.replies([{ rootId, maxId: c.w, after: { time: c.t, id: c.i }, limit: limit + 1 }], actor?.user.id ?? null);
+    const rows = await this.store.comments.replies([{ rootId, maxId: c.w, after: { time: c.t, id: c.i }, limit: limit + 1 }], actor?.user.id ?? null);
     const shown = rows.slice(0, limit);
     const last = shown.at(-1);
     const hasMore = rows.length > limit && last;
@@ -222,7 +222,7 @@ export class Discussions {
       replies: await this.views(shown, actor),
       repliesCursor: hasMore ? replyCursor(rootId, c.w, last) : null,
       // An estimate from the thread's counter: replies posted after the watermark are in it too.
-      moreReplies: hasMore ? Math.max(1, root.replyCount - (await this.store.countReplies(rootId, c.w, { time: last.createdAt.getTime(), id: last.id }))) : 0,
+      moreReplies: hasMore ? Math.max(1, root.replyCount - (await this.store.comments.countReplies(rootId, c.w, { time: last.createdAt.getTime(), id: last.id }))) : 0,
     };
   }
 
@@ -231,11 +231,11 @@ export class Discussions {
     const target = await this.comment(commentId);
     if (target.status === 'pending' && target.authorId !== actor?.user.id) throw notFound('comment_not_found', messages.errors.comment_not_found);
     const root = target.rootId === null ? target : await this.comment(target.rootId);
-    const maxId = await this.store.maxCommentId();
+    const maxId = await this.store.comments.maxId();
     // A link to a top-level comment asks for its whole thread (the no-JS `Show K more replies`).
-    const needed = target.rootId === null ? Math.min(root.replyCount, MAX_LINKED_REPLIES) : await this.store.countReplies(root.id, maxId, { time: target.createdAt.getTime(), id: target.id }, true);
+    const needed = target.rootId === null ? Math.min(root.replyCount, MAX_LINKED_REPLIES) : await this.store.comments.countReplies(root.id, maxId, { time: target.createdAt.getTime(), id: target.id }, true);
     const limit = Math.max(this.limits.REPLIES_PER_THREAD, needed);
-    const replies = limit === 0 ? [] : await this.store.replies([{ rootId: root.id, maxId, after: null, limit }], actor?.user.id ?? null);
+    const replies = limit === 0 ? [] : await this.store.comments.replies([{ rootId: root.id, maxId, after: null, limit }], actor?.user.id ?? null);
     const views = await this.views([root, ...replies], actor);
     const last = replies.at(-1);
     const more = Math.max(0, root.replyCount - replies.length);
@@ -267,7 +267,7 @@ export class Discussions {
     const text = normaliseBody(body, this.limits.MAX_COMMENT_LENGTH);
     let parent: Comment | null = null;
     if (parentId !== null) {
-      parent = await this.store.commentById(parentId);
+      parent = await this.store.comments.byId(parentId);
       if (!parent) throw notFound('parent_not_found', messages.errors.parent_not_found);
       if (parent.articleId !== articleId) throw badRequest('parent_not_in_article', messages.errors.parent_not_in_article);
       if (parent.status !== 'visible') throw badRequest('parent_not_replyable', messages.errors.parent_not_replyable);
@@ -279,13 +279,13 @@ export class Discussions {
       return await this.write(articleId, 'comment.created', async (tx) => {
         // One author's posts go one at a time from here to the commit: the posting rules (the
         // duplicate rule) and the key check see every earlier post of theirs, and none overtakes.
-        if (!(await tx.lockAuthorPosts(actor!.user.id, AUTHOR_WAIT_MS))) throw new AppError(409, 'request_in_progress', messages.errors.request_in_progress, { 'retry-after': '1' });
+        if (!(await tx.idempotency.lockAuthorPosts(actor!.user.id, AUTHOR_WAIT_MS))) throw new AppError(409, 'request_in_progress', messages.errors.request_in_progress, { 'retry-after': '1' });
         if (keyed) {
           const earlier = await this.earlierAnswer(tx, actor!, keyed);
           if (earlier) throw new Replay(earlier);
         }
         const { status, holdReason } = await this.verdict({ actor: actor!, article, parent, text, now, store: tx });
-        const commentId = await tx.insertComment({
+        const commentId = await tx.comments.insert({
           articleId,
           parentId: parent?.id ?? null,
           rootId: parent ? (parent.rootId ?? parent.id) : null,
@@ -298,14 +298,14 @@ export class Discussions {
           anchor: placed,
           moderationReason: holdReason,
         });
-        const created = (await tx.commentById(commentId))!;
+        const created = (await tx.comments.byId(commentId))!;
         for (const hook of this.onCreated) await hook(tx, created);
         // The answer is made in the transaction, so the one recorded for the key is the one sent.
         const answer: PostAnswer = {
           comment: commentView(created, actor, 0, now, this.limits.EDIT_WINDOW_MINUTES),
-          commentCount: (await tx.articleById(articleId))!.commentCount,
+          commentCount: (await tx.articles.byId(articleId))!.commentCount,
         };
-        if (keyed) await tx.saveIdempotentAnswer(actor!.user.id, keyed.key, { fingerprint: keyed.fingerprint, status: 201, response: JSON.stringify(answer) }, now);
+        if (keyed) await tx.idempotency.saveAnswer(actor!.user.id, keyed.key, { fingerprint: keyed.fingerprint, status: 201, response: JSON.stringify(answer) }, now);
         return { commentId, result: answer };
       });
     } catch (err) {
@@ -318,7 +318,7 @@ export class Discussions {
   /** The answer recorded for this reader's key, or null if the key is new (or has expired). */
   private async earlierAnswer(store: Store, actor: Actor, keyed: { key: string; fingerprint: string }): Promise<(PostAnswer & { replayed: true }) | null> {
     const since = new Date(this.clock.now().getTime() - IDEMPOTENCY_TTL_MS);
-    const earlier = await store.idempotentAnswer(actor.user.id, keyed.key, since);
+    const earlier = await store.idempotency.answer(actor.user.id, keyed.key, since);
     if (!earlier) return null;
     if (earlier.fingerprint !== keyed.fingerprint) throw new AppError(422, 'idempotency_key_reused', messages.errors.idempotency_key_reused);
     return { ...(JSON.parse(earlier.response) as PostAnswer), replayed: true };
@@ -336,12 +336,12 @@ export class Discussions {
       const { holdReason } =
         c.status === 'visible' ? await this.verdict({ actor, article: await this.article(c.articleId), parent: null, text, now, store: this.store }, this.editRules) : { holdReason: null };
       await this.write(c.articleId, 'comment.edited', async (tx) => {
-        await tx.editComment(c.id, text, renderMarkdown(text), actor.user.id, now);
-        if (holdReason) await tx.holdComment(c.id, holdReason, now);
+        await tx.comments.edit(c.id, text, renderMarkdown(text), actor.user.id, now);
+        if (holdReason) await tx.comments.hold(c.id, holdReason, now);
         return { commentId: c.id, result: undefined };
       });
     }
-    const [view] = await this.views([(await this.store.commentById(c.id))!], actor);
+    const [view] = await this.views([(await this.store.comments.byId(c.id))!], actor);
     return { comment: view! };
   }
 
@@ -350,10 +350,10 @@ export class Discussions {
     const c = await this.comment(commentId);
     enforce(deleteBlock(actor, c, this.clock.now()));
     await this.write(c.articleId, 'comment.deleted', async (tx) => {
-      await tx.deleteComment(c, this.clock.now());
+      await tx.comments.delete(c, this.clock.now());
       return { commentId: c.id, result: undefined };
     });
-    const [view] = await this.views([(await this.store.commentById(c.id))!], actor);
+    const [view] = await this.views([(await this.store.comments.byId(c.id))!], actor);
     return { comment: view!, commentCount: (await this.article(c.articleId)).commentCount };
   }
 
@@ -365,7 +365,7 @@ export class Discussions {
     if (block) throw denialError(block);
     // Vote rings use fresh accounts: their votes show in the counts but do not move 'top'.
     const ranked = now.getTime() - actor!.user.createdAt.getTime() >= (this.limits.VOTE_MIN_ACCOUNT_AGE_HOURS ?? 0) * 3_600_000;
-    const counts = await this.write(c.articleId, 'comment.voted', async (tx) => ({ commentId: c.id, result: await tx.setVote(c.id, actor!.user.id, value, now, ranked) }));
+    const counts = await this.write(c.articleId, 'comment.voted', async (tx) => ({ commentId: c.id, result: await tx.votes.set(c.id, actor!.user.id, value, now, ranked) }));
     return { ...counts, myVote: value };
   }
 
@@ -376,7 +376,7 @@ export class Discussions {
   /** Passage comments in article order (orphans last), for the Inline Feedbacks list. */
   async passages(articleId: number, actor: Actor | null): Promise<CommentView[]> {
     await this.article(articleId);
-    return this.views(await this.store.passageComments(articleId, actor?.user.id ?? null, 500), actor);
+    return this.views(await this.store.comments.passages(articleId, actor?.user.id ?? null, 500), actor);
   }
 
   /** For writers outside this service (moderation) that change what guests see of an article. */
@@ -386,7 +386,7 @@ export class Discussions {
 
   /** Comments as an anonymous reader sees them (pending ones are left out), for live events. */
   async publicViews(ids: readonly number[]): Promise<Map<number, CommentView>> {
-    const rows = (await this.store.commentsByIds(ids)).filter((c) => c.status === 'visible' || c.status === 'deleted');
+    const rows = (await this.store.comments.byIds(ids)).filter((c) => c.status === 'visible' || c.status === 'deleted');
     return new Map((await this.views(rows, null)).map((v) => [v.id, v]));
   }
 

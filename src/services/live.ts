@@ -73,7 +73,7 @@ export class LiveHub {
 
   /** Registers a listener and replays what it missed since `lastId` (0: start from now). */
   async join(articleId: number, listener: LiveListener): Promise<() => void> {
-    const last = await this.store.lastEventId(articleId);
+    const last = await this.store.events.lastId(articleId);
     if (listener.lastId === 0) listener.lastId = last;
     let set = this.byArticle.get(articleId);
     if (!set) this.byArticle.set(articleId, (set = new Set()));
@@ -83,13 +83,13 @@ export class LiveHub {
       if (set!.size === 0 && this.byArticle.get(articleId) === set) this.byArticle.delete(articleId);
     };
     try {
-      const missed = await this.store.eventsSince(articleId, listener.lastId, CATCH_UP_LIMIT + 1);
+      const missed = await this.store.events.since(articleId, listener.lastId, CATCH_UP_LIMIT + 1);
       // Events the client has not seen were pruned (retention): replaying the rest would skip
       // them silently, so the client reloads instead.
       let gap = false;
       if (listener.lastId < last && (missed.length === 0 || missed[0]!.id > listener.lastId + 1)) {
         // Pruning removes the oldest events first: something after lastId went only if the oldest kept is beyond it.
-        const oldest = await this.store.oldestEventId(articleId);
+        const oldest = await this.store.events.oldestId(articleId);
         gap = oldest === null || oldest > listener.lastId + 1;
       }
       if (missed.length > CATCH_UP_LIMIT || gap) listener.reset();
@@ -116,14 +116,14 @@ export class LiveHub {
     const listeners = this.byArticle.get(articleId);
     if (!listeners || listeners.size === 0) return;
     const from = Math.min(...[...listeners].map((l) => l.lastId));
-    const events = await this.store.eventsSince(articleId, from, CATCH_UP_LIMIT);
+    const events = await this.store.events.since(articleId, from, CATCH_UP_LIMIT);
     if (events.length === 0) return;
     this.deliver(articleId, await this.hydrate(articleId, events), [...listeners]);
   }
 
   private async hydrate(articleId: number, events: { id: number; type: DiscussionEventType; commentId: number }[]): Promise<LiveEvent[]> {
     const views = await this.discussions.publicViews([...new Set(events.map((e) => e.commentId))]);
-    const count = (await this.store.articleById(articleId))?.commentCount ?? 0;
+    const count = (await this.store.articles.byId(articleId))?.commentCount ?? 0;
     return events.flatMap((e): LiveEvent[] => {
       const comment = views.get(e.commentId);
       if (comment) return [{ id: e.id, type: e.type, comment, commentCount: count }];

@@ -33,7 +33,7 @@ export class Metering {
   secret(): Promise<Buffer> {
     this.secretKey ??= this.config.SECRET_KEY
       ? Promise.resolve(Buffer.from(this.config.SECRET_KEY))
-      : this.store.settingOrInit('secret_key', randomBytes(32).toString('base64url')).then((v) => Buffer.from(v));
+      : this.store.settings.getOrInit('secret_key', randomBytes(32).toString('base64url')).then((v) => Buffer.from(v));
     return this.secretKey;
   }
 
@@ -66,9 +66,9 @@ export class Metering {
     if (quick.reason === 'subscriber' || quick.reason === 'crawler') return { decision: quick, cookie: null };
 
     if (actor) {
-      const read = await this.store.readsThisMonth(actor.user.id, month);
+      const read = await this.store.billing.readsThisMonth(actor.user.id, month);
       const decision = meterDecision({ ...base, readThisMonth: read.length, alreadyCounted: read.includes(article.id) });
-      if (decision.count) await this.store.recordRead(actor.user.id, article.id, month, now);
+      if (decision.count) await this.store.billing.recordRead(actor.user.id, article.id, month, now);
       return { decision, cookie: null };
     }
     const read = await this.readCookie(cookie, month);

@@ -121,7 +121,7 @@ export class Moderation {
   }
 
   private async targetUser(actor: Actor, userId: number): Promise<User> {
-    const user = await this.store.userById(userId);
+    const user = await this.store.users.byId(userId);
     if (!user) throw notFound('user_not_found', messages.errors.user_not_found);
     enforce(userActionBlock(actor, user, this.clock.now()));
     return user;
@@ -135,7 +135,7 @@ export class Moderation {
   }
 
   private async commentOr404(id: number): Promise<Comment> {
-    const c = await this.store.commentById(id);
+    const c = await this.store.comments.byId(id);
     if (!c) throw notFound('comment_not_found', messages.errors.comment_not_found);
     return c;
   }
@@ -149,7 +149,7 @@ export class Moderation {
       const out = await fn(tx, (a, t, c) => events.push([a, t, c]), now);
       // Article order (stable within one article): two transactions lock article rows in the same order, never in a cycle.
       events.sort((x, y) => x[0] - y[0]);
-      for (const [a, t, c] of events) wakes.push({ articleId: a, eventId: await tx.appendEvent(a, t, c, now) });
+      for (const [a, t, c] of events) wakes.push({ articleId: a, eventId: await tx.events.append(a, t, c, now) });
       return out;
     });
     // This node at once; the others when the wake-up reaches them.
@@ -163,17 +163,17 @@ export class Moderation {
   /** A reader flags a comment, once; enough open reports take it out of view until a moderator looks. */
   async report(actor: Actor | null, commentId: number, reason: ReportReason, text: string): Promise<{ reported: true }> {
     if (!actor) throw denialError('unauthenticated');
-    const c = await this.store.commentById(commentId);
+    const c = await this.store.comments.byId(commentId);
     if (!c || c.status === 'rejected' || (c.status === 'pending' && c.authorId !== actor.user.id)) throw notFound('comment_not_found', messages.errors.comment_not_found);
     const now = this.clock.now();
     enforce(reportBlock(actor, c, now));
     await this.commit(async (tx, emit) => {
-      if (!(await tx.addReport({ commentId, reporterId: actor.user.id, reason, text: text.trim().slice(0, 1000), now }))) {
+      if (!(await tx.moderation.addReport({ commentId, reporterId: actor.user.id, reason, text: text.trim().slice(0, 1000), now }))) {
         throw conflict('already_reported', messages.errors.already_reported);
       }
-      const open = await tx.openReportCount(commentId);
-      if (open >= this.config.REPORTS_TO_HIDE && (await tx.holdComment(commentId, 'reports', now))) {
-        await tx.audit({ actorId: null, action: 'comment.auto_hide', targetType: 'comment', targetId: commentId, details: { reports: open }, now });
+      const open = await tx.moderation.openReportCount(commentId);
+      if (open >= this.config.REPORTS_TO_HIDE && (await tx.comments.hold(commentId, 'reports', now))) {
+        await tx.moderation.audit({ actorId: null, action: 'comment.auto_hide', targetType: 'comment', targetId: commentId, details: { reports: open }, now });
         emit(c.articleId, 'comment.deleted', commentId);
       }
     });
@@ -185,7 +185,7 @@ export class Moderation {
   async counts(actor: Actor | null): Promise<Record<QueueTab, number>> {
     this.moderator(actor);
     const since = new Date(this.clock.now().getTime() - RECENT_MS);
-    const [pending, reported, rejected] = await Promise.all([this.store.countByStatus('pending'), this.store.countReported(), this.store.countByStatus('rejected', since)]);
+    const [pending, reported, rejected] = await Promise.all([this.store.moderation.countByStatus('pending'), this.store.moderation.countReported(), this.store.moderation.countByStatus('rejected', since)]);
     return { pending, reported, rejected };
   }
 
@@ -196,10 +196,10 @@ export class Moderation {
     const since = new Date(this.clock.now().getTime() - RECENT_MS);
     const rows =
       tab === 'pending'
-        ? await this.store.pendingQueue(after ?? 0, QUEUE_PAGE + 1)
+        ? await this.store.moderation.pendingQueue(after ?? 0, QUEUE_PAGE + 1)
         : tab === 'reported'
-          ? await this.store.reportedQueue(after ?? 0, QUEUE_PAGE + 1)
-          : await this.store.rejectedQueue(since, after, QUEUE_PAGE + 1);
+          ? await this.store.moderation.reportedQueue(after ?? 0, QUEUE_PAGE + 1)
+          : await this.store.moderation.rejectedQueue(since, after, QUEUE_PAGE + 1);
     const page = rows.slice(0, QUEUE_PAGE);
     return {
       tab,
@@ -214,11 +214,11 @@ export class Moderation {
     const ids = list.map((c) => c.id);
     const uniq = (xs: (number | null)[]) => [...new Set(xs.filter((x): x is number => x !== null))];
     const [articles, related, reports, authors, history, settings] = await Promise.all([
-      this.store.articlesByIds(uniq(list.map((c) => c.articleId))),
-      this.store.commentsByIds(uniq([...list.map((c) => c.parentId), ...list.map((c) => c.rootId)])),
-      this.store.openReportsFor(ids),
-      this.store.usersByIds(uniq(list.map((c) => c.authorId))),
-      this.store.authorHistory(uniq(list.map((c) => c.authorId)), since),
+      this.store.articles.byIds(uniq(list.map((c) => c.articleId))),
+      this.store.comments.byIds(uniq([...list.map((c) => c.parentId), ...list.map((c) => c.rootId)])),
+      this.store.moderation.openReportsFor(ids),
+      this.store.users.byIds(uniq(list.map((c) => c.authorId))),
+      this.store.moderation.authorHistory(uniq(list.map((c) => c.authorId)), since),
       this.rules.site(),
     ]);
     const article = new Map(articles.map((a) => [a.id, a]));
@@ -275,16 +275,16 @@ export class Moderation {
   /** Publishes held or rejected comments; returns the ids that changed. Reports on them are settled. */
   async approve(actor: Actor | null, ids: readonly number[], bulk = false): Promise<{ done: number[] }> {
     const a = this.moderator(actor);
-    const list = await this.store.commentsByIds(ids);
+    const list = await this.store.comments.byIds(ids);
     if (!bulk && list.length === 0) throw notFound('comment_not_found', messages.errors.comment_not_found);
     const done = await this.commit(async (tx, emit, now) => {
       const changed: number[] = [];
       for (const c of list) {
-        const published = await tx.approveComment(c.id, a.user.id, now);
+        const published = await tx.comments.approve(c.id, a.user.id, now);
         // Approving a visible comment is how a moderator dismisses reports against it.
         if (!published && c.status !== 'visible') continue;
-        await tx.resolveReports([c.id], a.user.id, now);
-        await tx.audit({ actorId: a.user.id, action: 'comment.approve', targetType: 'comment', targetId: c.id, details: { from: c.status, ...(bulk ? { bulk: true } : {}) }, now });
+        await tx.moderation.resolveReports([c.id], a.user.id, now);
+        await tx.moderation.audit({ actorId: a.user.id, action: 'comment.approve', targetType: 'comment', targetId: c.id, details: { from: c.status, ...(bulk ? { bulk: true } : {}) }, now });
         if (published) emit(c.articleId, 'comment.created', c.id);
         changed.push(c.id);
       }
@@ -296,14 +296,14 @@ export class Moderation {
   async reject(actor: Actor | null, ids: readonly number[], reason: string, bulk = false): Promise<{ done: number[] }> {
     const a = this.moderator(actor);
     const why = reason.trim().slice(0, 500) || 'rejected';
-    const list = await this.store.commentsByIds(ids);
+    const list = await this.store.comments.byIds(ids);
     if (!bulk && list.length === 0) throw notFound('comment_not_found', messages.errors.comment_not_found);
     const done = await this.commit(async (tx, emit, now) => {
       const changed: number[] = [];
       for (const c of list) {
-        if (!(await tx.rejectComment(c.id, a.user.id, why, now))) continue;
-        await tx.resolveReports([c.id], a.user.id, now);
-        await tx.audit({ actorId: a.user.id, action: 'comment.reject', targetType: 'comment', targetId: c.id, details: { from: c.status, reason: why, ...(bulk ? { bulk: true } : {}) }, now });
+        if (!(await tx.comments.reject(c.id, a.user.id, why, now))) continue;
+        await tx.moderation.resolveReports([c.id], a.user.id, now);
+        await tx.moderation.audit({ actorId: a.user.id, action: 'comment.reject', targetType: 'comment', targetId: c.id, details: { from: c.status, reason: why, ...(bulk ? { bulk: true } : {}) }, now });
         emit(c.articleId, 'comment.deleted', c.id);
         changed.push(c.id);
       }
@@ -325,8 +325,8 @@ export class Moderation {
     const html = renderMarkdown(text);
     if (text !== c.bodySrc) {
       await this.commit(async (tx, emit, now) => {
-        await tx.editComment(c.id, text, html, a.user.id, now);
-        await tx.audit({ actorId: a.user.id, action: 'comment.edit', targetType: 'comment', targetId: c.id, details: { before: excerpt(c.bodySrc), after: excerpt(text) }, now });
+        await tx.comments.edit(c.id, text, html, a.user.id, now);
+        await tx.moderation.audit({ actorId: a.user.id, action: 'comment.edit', targetType: 'comment', targetId: c.id, details: { before: excerpt(c.bodySrc), after: excerpt(text) }, now });
         emit(c.articleId, 'comment.edited', c.id);
       });
     }
@@ -339,8 +339,8 @@ export class Moderation {
     if (c.depth !== 0) throw badRequest('pin_top_level', messages.errors.pin_top_level);
     if (pinned && c.status !== 'visible') throw conflict('not_pinnable', messages.errors.not_pinnable);
     await this.commit(async (tx, emit, now) => {
-      await tx.setPinned(c.id, pinned);
-      await tx.audit({ actorId: a.user.id, action: pinned ? 'comment.pin' : 'comment.unpin', targetType: 'comment', targetId: c.id, details: {}, now });
+      await tx.comments.setPinned(c.id, pinned);
+      await tx.moderation.audit({ actorId: a.user.id, action: pinned ? 'comment.pin' : 'comment.unpin', targetType: 'comment', targetId: c.id, details: {}, now });
       emit(c.articleId, 'comment.edited', c.id);
     });
     return { id: c.id, pinned };
@@ -352,8 +352,8 @@ export class Moderation {
     const c = await this.commentOr404(id);
     const rootId = c.rootId ?? c.id;
     await this.commit(async (tx, emit, now) => {
-      await tx.setLocked(rootId, locked);
-      await tx.audit({ actorId: a.user.id, action: locked ? 'thread.lock' : 'thread.unlock', targetType: 'comment', targetId: rootId, details: {}, now });
+      await tx.comments.setLocked(rootId, locked);
+      await tx.moderation.audit({ actorId: a.user.id, action: locked ? 'thread.lock' : 'thread.unlock', targetType: 'comment', targetId: rootId, details: {}, now });
       emit(c.articleId, 'comment.edited', rootId);
     });
     return { rootId, locked };
@@ -364,27 +364,27 @@ export class Moderation {
   /** Closes (or reopens, with null) an article's comments; the article's own policy returns with null. */
   async setArticlePolicy(actor: Actor | null, articleId: number, policy: CommentPolicy | null): Promise<{ articleId: number; policy: CommentPolicy }> {
     const a = this.moderator(actor);
-    const article = await this.store.articleById(articleId);
+    const article = await this.store.articles.byId(articleId);
     if (!article) throw notFound('article_not_found', messages.errors.article_not_found);
     await this.commit(async (tx, _emit, now) => {
-      await tx.setPolicyOverride(articleId, policy);
-      await tx.audit({ actorId: a.user.id, action: 'article.policy', targetType: 'article', targetId: articleId, details: { from: article.commentPolicy, to: policy }, now });
+      await tx.articles.setPolicyOverride(articleId, policy);
+      await tx.moderation.audit({ actorId: a.user.id, action: 'article.policy', targetType: 'article', targetId: articleId, details: { from: article.commentPolicy, to: policy }, now });
     });
-    return { articleId, policy: (await this.store.articleById(articleId))!.commentPolicy };
+    return { articleId, policy: (await this.store.articles.byId(articleId))!.commentPolicy };
   }
 
   async articleSettings(actor: Actor | null, articleId: number): Promise<ArticleModeration> {
     this.admin(actor);
-    if (!(await this.store.articleById(articleId))) throw notFound('article_not_found', messages.errors.article_not_found);
+    if (!(await this.store.articles.byId(articleId))) throw notFound('article_not_found', messages.errors.article_not_found);
     return this.rules.article(articleId);
   }
 
   async saveArticleSettings(actor: Actor | null, articleId: number, next: ArticleModeration): Promise<ArticleModeration> {
     const a = this.admin(actor);
-    if (!(await this.store.articleById(articleId))) throw notFound('article_not_found', messages.errors.article_not_found);
+    if (!(await this.store.articles.byId(articleId))) throw notFound('article_not_found', messages.errors.article_not_found);
     return this.commit(async (tx, _emit, now) => {
       const saved = await this.rules.saveArticle(articleId, next, tx);
-      await tx.audit({ actorId: a.user.id, action: 'article.moderation', targetType: 'article', targetId: articleId, details: { ...saved }, now });
+      await tx.moderation.audit({ actorId: a.user.id, action: 'article.moderation', targetType: 'article', targetId: articleId, details: { ...saved }, now });
       return saved;
     });
   }
@@ -396,8 +396,8 @@ export class Moderation {
     const user = await this.targetUser(a, userId);
     const until = new Date(this.clock.now().getTime() + hours * 3_600_000);
     await this.commit(async (tx, _emit, now) => {
-      await tx.setSuspension(user.id, until);
-      await tx.audit({ actorId: a.user.id, action: 'user.suspend', targetType: 'user', targetId: user.id, details: { hours, until: until.toISOString(), reason: reason.trim().slice(0, 500) }, now });
+      await tx.users.setSuspension(user.id, until);
+      await tx.moderation.audit({ actorId: a.user.id, action: 'user.suspend', targetType: 'user', targetId: user.id, details: { hours, until: until.toISOString(), reason: reason.trim().slice(0, 500) }, now });
     });
     return { userId: user.id, suspendedUntil: until.toISOString() };
   }
@@ -406,8 +406,8 @@ export class Moderation {
     const a = this.moderator(actor);
     const user = await this.targetUser(a, userId);
     await this.commit(async (tx, _emit, now) => {
-      await tx.setSuspension(user.id, null);
-      await tx.audit({ actorId: a.user.id, action: 'user.unsuspend', targetType: 'user', targetId: user.id, details: {}, now });
+      await tx.users.setSuspension(user.id, null);
+      await tx.moderation.audit({ actorId: a.user.id, action: 'user.unsuspend', targetType: 'user', targetId: user.id, details: {}, now });
     });
     return { userId: user.id };
   }
@@ -416,13 +416,13 @@ export class Moderation {
     const a = this.moderator(actor);
     const user = await this.targetUser(a, userId);
     await this.commit(async (tx, _emit, now) => {
-      await tx.setBanned(user.id, banned);
+      await tx.users.setBanned(user.id, banned);
       // A ban ends every session of the account at once, not when each one expires.
-      if (banned) await tx.deleteSessionsOf(user.id);
+      if (banned) await tx.users.deleteSessionsOf(user.id);
       // What a banned reader left waiting would only be rejected one by one: it goes at once.
-      const held = banned ? await tx.rejectHeldBy(user.id, a.user.id, 'author_banned', now) : [];
-      if (held.length) await tx.resolveReports(held, a.user.id, now);
-      await tx.audit({ actorId: a.user.id, action: banned ? 'user.ban' : 'user.unban', targetType: 'user', targetId: user.id, details: { reason: reason.trim().slice(0, 500), ...(held.length ? { rejectedHeld: held.length } : {}) }, now });
+      const held = banned ? await tx.comments.rejectHeldBy(user.id, a.user.id, 'author_banned', now) : [];
+      if (held.length) await tx.moderation.resolveReports(held, a.user.id, now);
+      await tx.moderation.audit({ actorId: a.user.id, action: banned ? 'user.ban' : 'user.unban', targetType: 'user', targetId: user.id, details: { reason: reason.trim().slice(0, 500), ...(held.length ? { rejectedHeld: held.length } : {}) }, now });
     });
     return { userId: user.id, banned };
   }
@@ -430,7 +430,7 @@ export class Moderation {
   /** Admins change roles (domain/permissions.ts: roleChangeBlock); the dashboard form comes here too. */
   async setRole(actor: Actor | null, userId: number, role: Role): Promise<{ userId: number; role: Role }> {
     const a = this.admin(actor);
-    const user = await this.store.userById(userId);
+    const user = await this.store.users.byId(userId);
     if (!user) throw notFound('user_not_found', messages.errors.user_not_found);
     await this.changeRole(user, role, a);
     return { userId: user.id, role };
@@ -438,30 +438,30 @@ export class Moderation {
 
   /** From the command line, which needs no signed-in admin: it is how the first one is made. */
   async setRoleByEmail(email: string, role: Role, displayName: string): Promise<User> {
-    const user = await this.store.ensureUser(email, displayName, this.clock.now());
+    const user = await this.store.users.ensure(email, displayName, this.clock.now());
     await this.changeRole(user, role, null);
-    return (await this.store.userById(user.id))!;
+    return (await this.store.users.byId(user.id))!;
   }
 
   /** `actor` null: the command line, where only the rule that the site keeps an admin applies. */
   private async changeRole(user: User, role: Role, actor: Actor | null): Promise<void> {
     await this.commit(async (tx, _emit, now) => {
-      const admins = await tx.countAdmins();
+      const admins = await tx.users.countAdmins();
       enforce(actor ? roleChangeBlock(actor, user, role, admins, now) : keepsAnAdmin(user, role, admins));
       if (user.role === role) return;
-      await tx.setRole(user.id, role);
-      await tx.audit({ actorId: actor?.user.id ?? null, action: 'user.role', targetType: 'user', targetId: user.id, details: { from: user.role, to: role }, now });
+      await tx.users.setRole(user.id, role);
+      await tx.moderation.audit({ actorId: actor?.user.id ?? null, action: 'user.role', targetType: 'user', targetId: user.id, details: { from: user.role, to: role }, now });
     });
   }
 
   async staff(actor: Actor | null): Promise<User[]> {
     this.admin(actor);
-    return this.store.staffUsers();
+    return this.store.users.staff();
   }
 
   async userByEmail(actor: Actor | null, email: string): Promise<User> {
     this.admin(actor);
-    const u = await this.store.userByEmail(email);
+    const u = await this.store.users.byEmail(email);
     if (!u) throw notFound('user_not_found', messages.errors.user_not_found);
     return u;
   }
@@ -479,7 +479,7 @@ export class Moderation {
     return this.commit(async (tx, _emit, now) => {
       const saved = await this.rules.saveSite(next, tx);
       const changed = Object.fromEntries(Object.entries(saved).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(before[k as keyof ModerationSettings])));
-      await tx.audit({ actorId: a.user.id, action: 'settings.update', targetType: 'settings', targetId: null, details: changed, now });
+      await tx.moderation.audit({ actorId: a.user.id, action: 'settings.update', targetType: 'settings', targetId: null, details: changed, now });
       return saved;
     });
   }
@@ -488,7 +488,7 @@ export class Moderation {
     this.admin(actor);
     const before = cursor ? Number(cursor) : null;
     if (before !== null && !Number.isSafeInteger(before)) throw badRequest('bad_cursor', messages.errors.bad_cursor);
-    const rows = await this.store.auditLog(before, AUDIT_PAGE + 1);
+    const rows = await this.store.moderation.auditLog(before, AUDIT_PAGE + 1);
     const page = rows.slice(0, AUDIT_PAGE);
     return { entries: page.map(toEntry), nextCursor: rows.length > AUDIT_PAGE ? String(page.at(-1)!.id) : null };
   }

@@ -24,24 +24,24 @@ export class Notifications {
   readonly onCommentCreated = async (tx: Store, c: Comment): Promise<void> => {
     if (c.status !== 'visible') return;
     const now = this.clock.now();
-    const author = (await tx.userById(c.authorId))!;
+    const author = (await tx.users.byId(c.authorId))!;
     const candidates: Candidate[] = [];
     if (c.parentId !== null) {
-      const parent = await tx.commentById(c.parentId);
-      const parentAuthor = parent && parent.status === 'visible' ? await tx.userById(parent.authorId) : null;
+      const parent = await tx.comments.byId(c.parentId);
+      const parentAuthor = parent && parent.status === 'visible' ? await tx.users.byId(parent.authorId) : null;
       if (parentAuthor) {
-        const prefs = await tx.notificationPrefs(parentAuthor.id);
+        const prefs = await tx.notifications.prefs(parentAuthor.id);
         if (prefs.replies) {
           candidates.push({ email: parentAuthor.email, userId: parentAuthor.id, kind: 'reply', followId: null, suspended: isSuspended(parentAuthor, now), digest: prefs.digest });
         }
       }
     }
-    for (const f of await tx.articleFollowers(c.articleId, now)) {
+    for (const f of await tx.notifications.articleFollowers(c.articleId, now)) {
       candidates.push({ email: f.email, userId: f.userId, kind: 'comment', followId: f.followId, suspended: f.suspended, digest: f.digest === 'daily' ? 'daily' : 'instant' });
     }
     for (const r of recipients(author.id, author.email, candidates)) {
       const daily = r.digest === 'daily';
-      await tx.enqueueMail({
+      await tx.notifications.enqueueMail({
         kind: daily ? `digest:${r.kind}` : r.kind,
         recipient: r.email,
         userId: r.userId,
@@ -56,7 +56,7 @@ export class Notifications {
 
   async state(actor: Actor | null, articleId: number): Promise<FollowState | null> {
     if (!actor) return null;
-    const [follow, prefs] = await Promise.all([this.store.followOf(articleId, actor.user.email), this.store.notificationPrefs(actor.user.id)]);
+    const [follow, prefs] = await Promise.all([this.store.notifications.followOf(articleId, actor.user.email), this.store.notifications.prefs(actor.user.id)]);
     return { article: follow?.confirmed ?? false, replies: prefs.replies, digest: prefs.digest };
   }
 
@@ -65,17 +65,17 @@ export class Notifications {
     if (!actor) throw unauthorized(messages.errors.unauthenticated);
     await this.requireArticle(articleId);
     const now = this.clock.now();
-    if (on) await this.store.putFollow({ articleId, email: actor.user.email, userId: actor.user.id, confirmed: true, token: token('f'), now });
+    if (on) await this.store.notifications.putFollow({ articleId, email: actor.user.email, userId: actor.user.id, confirmed: true, token: token('f'), now });
     else {
-      const f = await this.store.followOf(articleId, actor.user.email);
-      if (f) await this.store.deleteFollow(f.id);
+      const f = await this.store.notifications.followOf(articleId, actor.user.email);
+      if (f) await this.store.notifications.deleteFollow(f.id);
     }
     return (await this.state(actor, articleId))!;
   }
 
   async setPrefs(actor: Actor | null, p: { replies?: boolean; digest?: 'instant' | 'daily' }): Promise<void> {
     if (!actor) throw unauthorized(messages.errors.unauthenticated);
-    await this.store.setNotificationPrefs(actor.user.id, p);
+    await this.store.notifications.setPrefs(actor.user.id, p);
   }
 
   /**
@@ -86,38 +86,38 @@ export class Notifications {
     await this.requireArticle(articleId);
     const now = this.clock.now();
     await this.store.transaction(async (tx) => {
-      const f = await tx.putFollow({ articleId, email, userId: null, confirmed: false, token: token('f'), now });
+      const f = await tx.notifications.putFollow({ articleId, email, userId: null, confirmed: false, token: token('f'), now });
       if (f.confirmed) return;
-      await tx.enqueueMail({ kind: 'confirm', recipient: f.email, userId: null, commentId: null, followId: f.id, dedupeKey: `confirm${f.id}:${Math.floor(now.getTime() / 3600_000)}`, dueAt: now, now });
+      await tx.notifications.enqueueMail({ kind: 'confirm', recipient: f.email, userId: null, commentId: null, followId: f.id, dedupeKey: `confirm${f.id}:${Math.floor(now.getTime() / 3600_000)}`, dueAt: now, now });
     });
   }
 
   async confirm(tok: string): Promise<string> {
-    const f = tok.startsWith('f') ? await this.store.followByToken(tok) : null;
+    const f = tok.startsWith('f') ? await this.store.notifications.followByToken(tok) : null;
     if (!f) throw badRequest('token_invalid', messages.notify.invalidToken);
-    await this.store.confirmFollow(f.id);
+    await this.store.notifications.confirmFollow(f.id);
     return (await this.requireArticle(f.articleId)).title;
   }
 
   /** One-click unsubscribe: works from the link alone, no sign-in. */
   async unsubscribe(tok: string): Promise<void> {
     if (tok.startsWith('f')) {
-      const f = await this.store.followByToken(tok);
+      const f = await this.store.notifications.followByToken(tok);
       if (!f) throw badRequest('token_invalid', messages.notify.invalidToken);
-      await this.store.deleteFollow(f.id);
+      await this.store.notifications.deleteFollow(f.id);
       return;
     }
-    const user = tok.startsWith('u') ? await this.store.userByNotifyToken(tok) : null;
+    const user = tok.startsWith('u') ? await this.store.notifications.userByNotifyToken(tok) : null;
     if (!user) throw badRequest('token_invalid', messages.notify.invalidToken);
-    await this.store.setNotificationPrefs(user.id, { replies: false });
+    await this.store.notifications.setPrefs(user.id, { replies: false });
   }
 
   /** The reader's reply-notification token, made on first use. */
   async replyToken(userId: number): Promise<string> {
-    const prefs = await this.store.notificationPrefs(userId);
+    const prefs = await this.store.notifications.prefs(userId);
     if (prefs.token) return prefs.token;
     const t = token('u');
-    await this.store.setNotificationPrefs(userId, { token: t });
+    await this.store.notifications.setPrefs(userId, { token: t });
     return t;
   }
 
@@ -126,7 +126,7 @@ export class Notifications {
   }
 
   private async requireArticle(id: number) {
-    const a = await this.store.articleById(id);
+    const a = await this.store.articles.byId(id);
     if (!a) throw notFound('article_not_found', messages.errors.article_not_found);
     return a;
   }

@@ -61,7 +61,7 @@ export class OutboxWorker {
     let settled = 0;
     for (;;) {
       const leaseMs = this.config.OUTBOX_LEASE_SECONDS * 1000;
-      const rows = await this.store.transaction((tx) => tx.claimMail(this.clock.now(), leaseMs, BATCH));
+      const rows = await this.store.transaction((tx) => tx.notifications.claimMail(this.clock.now(), leaseMs, BATCH));
       if (rows.length === 0) return settled;
       const groups = await this.groups(rows, leaseMs);
       const leased = new Set(groups.flat().map((r) => r.id));
@@ -74,7 +74,7 @@ export class OutboxWorker {
       } finally {
         // Stopping mid-batch (a deploy): hand back what this node claimed but did not send, so
         // another node sends it now instead of after the lease runs out.
-        if (leased.size > 0) await this.store.releaseMail([...leased]).catch((err: unknown) => this.log.warn({ err }, 'could not release leased mails'));
+        if (leased.size > 0) await this.store.notifications.releaseMail([...leased]).catch((err: unknown) => this.log.warn({ err }, 'could not release leased mails'));
       }
       if (this.stopped) return settled;
     }
@@ -89,7 +89,7 @@ export class OutboxWorker {
       else digests.set(r.recipient, [...(digests.get(r.recipient) ?? []), r]);
     }
     for (const [recipient, items] of digests) {
-      const more = await this.store.transaction((tx) => tx.claimDigestSiblings(recipient, this.clock.now(), leaseMs));
+      const more = await this.store.transaction((tx) => tx.notifications.claimDigestSiblings(recipient, this.clock.now(), leaseMs));
       out.push([...items, ...more]);
     }
     return out;
@@ -101,18 +101,18 @@ export class OutboxWorker {
     try {
       const mail = await this.compose(rows);
       if (!mail) {
-        for (const r of rows) await this.store.finishMail(r.id, { status: 'skipped', now: now() });
+        for (const r of rows) await this.store.notifications.finishMail(r.id, { status: 'skipped', now: now() });
         return rows.length;
       }
       const messageId = `<parley.${first.id}.${createHash('sha256').update(first.dedupe_key).digest('hex').slice(0, 16)}@${new URL(this.config.baseUrl).hostname}>`;
       await this.mailer.send({ ...mail, messageId });
-      for (const r of rows) await this.store.finishMail(r.id, { status: 'sent', messageId, now: now() });
+      for (const r of rows) await this.store.notifications.finishMail(r.id, { status: 'sent', messageId, now: now() });
     } catch (err) {
       const attempts = first.attempts;
       const failed = attempts >= MAX_ATTEMPTS;
       this.log.warn({ err, outboxId: first.id, attempts }, failed ? 'mail failed for good' : 'mail failed, will retry');
       for (const r of rows) {
-        await this.store.finishMail(r.id, { status: failed ? 'failed' : 'pending', error: (err as Error).message, retryAt: new Date(now().getTime() + retryDelayMs(attempts)), now: now() });
+        await this.store.notifications.finishMail(r.id, { status: failed ? 'failed' : 'pending', error: (err as Error).message, retryAt: new Date(now().getTime() + retryDelayMs(attempts)), now: now() });
       }
     }
     return rows.length;
@@ -122,19 +122,19 @@ export class OutboxWorker {
   private async compose(rows: OutboxRow[]): Promise<OutgoingMail | null> {
     const first = rows[0]!;
     if (first.kind === 'confirm') {
-      const follow = first.follow_id === null ? null : await this.store.followById(first.follow_id);
+      const follow = first.follow_id === null ? null : await this.store.notifications.followById(first.follow_id);
       if (!follow || follow.confirmed) return null;
-      const article = await this.store.articleById(follow.articleId);
+      const article = await this.store.articles.byId(follow.articleId);
       return article ? confirmFollowMail(first.recipient, article.title, `${this.config.baseUrl}/follow/confirm?token=${follow.token}`) : null;
     }
     if (first.user_id !== null) {
-      const user = await this.store.userById(first.user_id);
+      const user = await this.store.users.byId(first.user_id);
       if (!user || isSuspended(user, this.clock.now())) return null;
     }
     const items: (NotifiedComment & { kind: string; followId: number | null })[] = [];
     for (const r of rows) {
-      const c = r.comment_id === null ? null : await this.store.commentById(r.comment_id);
-      const article = c ? await this.store.articleById(c.articleId) : null;
+      const c = r.comment_id === null ? null : await this.store.comments.byId(r.comment_id);
+      const article = c ? await this.store.articles.byId(c.articleId) : null;
       if (!c || !article || c.status !== 'visible') continue;
       items.push({
         id: c.id,
@@ -158,7 +158,7 @@ export class OutboxWorker {
 
   /** Article mails unsubscribe from that article; reply mails from reply notifications. */
   private async unsubscribeToken(kind: string, followId: number | null, userId: number | null): Promise<string | null> {
-    if (kind === 'comment' && followId !== null) return (await this.store.followById(followId))?.token ?? null;
+    if (kind === 'comment' && followId !== null) return (await this.store.notifications.followById(followId))?.token ?? null;
     return userId === null ? null : this.notifications.replyToken(userId);
   }
 }

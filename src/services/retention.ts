@@ -26,7 +26,7 @@ export class Retention {
   private stopped = false;
 
   constructor(
-    private readonly store: Pick<Store, 'pruneEvents' | 'pruneOutbox' | 'pruneIdempotencyKeys'>,
+    private readonly store: Pick<Store, 'events' | 'notifications' | 'idempotency'>,
     private readonly config: Pick<Config, 'EVENT_RETENTION_HOURS' | 'OUTBOX_RETENTION_DAYS'>,
     private readonly clock: Clock,
     private readonly log: Pick<FastifyBaseLogger, 'info' | 'warn'>,
@@ -68,10 +68,10 @@ export class Retention {
 
   private async prune(): Promise<PruneReport> {
     const now = this.clock.now().getTime();
-    const events = await this.store.pruneEvents(new Date(now - this.config.EVENT_RETENTION_HOURS * HOUR_MS), this.batch);
-    const outbox = await this.store.pruneOutbox(new Date(now - this.config.OUTBOX_RETENTION_DAYS * DAY_MS), this.batch);
+    const events = await this.store.events.prune(new Date(now - this.config.EVENT_RETENTION_HOURS * HOUR_MS), this.batch);
+    const outbox = await this.store.notifications.pruneOutbox(new Date(now - this.config.OUTBOX_RETENTION_DAYS * DAY_MS), this.batch);
     // A retry comes seconds or minutes after a lost answer; a day-old key will never be replayed.
-    const idempotencyKeys = await this.store.pruneIdempotencyKeys(new Date(now - IDEMPOTENCY_TTL_MS));
+    const idempotencyKeys = await this.store.idempotency.prune(new Date(now - IDEMPOTENCY_TTL_MS));
     if (events + outbox + idempotencyKeys > 0) this.log.info({ events, outbox, idempotencyKeys }, 'retention: pruned old events, settled mails and spent idempotency keys');
     return { events, outbox, idempotencyKeys };
   }

@@ -128,17 +128,17 @@ export class SingleSignOn {
       const used = createHash('sha256').update(JSON.stringify([c.issuer, c.jti])).digest('base64url');
       // Kept until no clock could still accept the token, then swept.
       const keepUntil = new Date(now.getTime() + (MAX_AGE_S + 2 * CLOCK_SKEW_S) * 1000);
-      if (!(await tx.useSsoToken(used, keepUntil, now))) throw invalid();
+      if (!(await tx.users.useSsoToken(used, keepUntil, now))) throw invalid();
       const u = await this.accountFor(tx, c, now);
       if (!isStaff(u)) {
         // Staff accounts are Parley's own to name and address; sign-on only lets their holder in.
-        if (c.emailVerified && u.email !== c.email && !(await tx.userByEmail(c.email))) await tx.setEmail(u.id, c.email);
-        if (c.name && c.name !== u.displayName) await tx.setDisplayName(u.id, c.name);
+        if (c.emailVerified && u.email !== c.email && !(await tx.users.byEmail(c.email))) await tx.users.setEmail(u.id, c.email);
+        if (c.name && c.name !== u.displayName) await tx.users.setDisplayName(u.id, c.name);
       }
       // Without an end date the grant lasts as long as the session it comes with; the next sign-on renews it.
       const until = c.subscriberUntil ?? new Date(now.getTime() + this.config.SESSION_DAYS * 86_400_000);
-      await tx.putEntitlement({ userId: u.id, source: 'sso', externalRef: c.sub, status: c.subscriber ? 'active' : 'revoked', currentPeriodEnd: c.subscriber ? until : null, now });
-      return (await tx.userById(u.id))!;
+      await tx.billing.putEntitlement({ userId: u.id, source: 'sso', externalRef: c.sub, status: c.subscriber ? 'active' : 'revoked', currentPeriodEnd: c.subscriber ? until : null, now });
+      return (await tx.users.byId(u.id))!;
     });
     return { user, ...(await this.accounts.openSession(user)) };
   }
@@ -150,23 +150,23 @@ export class SingleSignOn {
    * Parley account (an administrator's, say) that already has it.
    */
   private async accountFor(tx: Store, c: SsoClaims, now: Date): Promise<User> {
-    const bound = await tx.userBySsoIdentity(c.issuer, c.sub);
+    const bound = await tx.users.bySsoIdentity(c.issuer, c.sub);
     if (bound) return bound;
     // Readers signed on before identities were kept (issue 3) are known by their entitlement.
-    const legacy = await tx.userBySsoSubject(c.sub);
-    const owner = legacy && !isStaff(legacy) ? legacy : await tx.userByEmail(c.email);
+    const legacy = await tx.users.bySsoSubject(c.sub);
+    const owner = legacy && !isStaff(legacy) ? legacy : await tx.users.byEmail(c.email);
     let u: User | null;
     if (owner) {
       if (owner !== legacy && (!c.emailVerified || isStaff(owner))) throw new AppError(409, 'sso_email_in_use', messages.errors.sso_email_in_use);
       u = owner;
     } else {
-      u = await tx.createUser(c.email, c.name ?? nameFromEmail(c.email), now);
+      u = await tx.users.create(c.email, c.name ?? nameFromEmail(c.email), now);
       // Taken since the look-up above: the same refusal as if it had been taken before.
       if (!u) throw new AppError(409, 'sso_email_in_use', messages.errors.sso_email_in_use);
     }
-    if (await tx.bindSsoIdentity(c.issuer, c.sub, u.id, now)) return u;
+    if (await tx.users.bindSsoIdentity(c.issuer, c.sub, u.id, now)) return u;
     // A concurrent first sign-on of the same reader bound it first: theirs stands.
-    const winner = await tx.userBySsoIdentity(c.issuer, c.sub);
+    const winner = await tx.users.bySsoIdentity(c.issuer, c.sub);
     if (!winner) throw invalid();
     return winner;
   }

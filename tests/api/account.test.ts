@@ -28,7 +28,7 @@ describe.each(DIALECTS)('account self-service on %s', (dialect) => {
 
   beforeAll(async () => {
     p = await startParley(dialect);
-    articleId = (await p.store.articleBySlug('open-thread'))!.id;
+    articleId = (await p.store.articles.bySlug('open-thread'))!.id;
   });
   afterAll(() => p?.dispose());
 
@@ -148,10 +148,10 @@ describe.each(DIALECTS)('account self-service on %s', (dialect) => {
     expect(kept.bodyHtml).toContain('Words that stay');
     expect(commentIn(t, reply.id)).toMatchObject({ replyTo: '[deleted user]' });
 
-    expect(await p.store.userByEmail('leaver@example.com')).toBeNull();
-    expect((await p.store.userById(id))!.email).not.toContain('leaver');
-    expect(await p.store.entitlementsOf(id)).toEqual([]);
-    expect(await p.store.followOf(articleId, 'leaver@example.com')).toBeNull();
+    expect(await p.store.users.byEmail('leaver@example.com')).toBeNull();
+    expect((await p.store.users.byId(id))!.email).not.toContain('leaver');
+    expect(await p.store.billing.entitlementsOf(id)).toEqual([]);
+    expect(await p.store.notifications.followOf(articleId, 'leaver@example.com')).toBeNull();
     // The address is free again: signing in with it makes a new, empty account.
     const back = await p.signIn('leaver@example.com');
     expect((await viewerOf(back)).id).not.toBe(id);
@@ -165,7 +165,7 @@ describe.each(DIALECTS)('account self-service on %s', (dialect) => {
     const mine = await post(eraser, 'Words to erase');
     expect((await api(eraser, 'PATCH', `/api/v1/comments/${mine.id}`, { body: 'Edited words to erase' })).statusCode).toBe(200);
     const reply = await post(witness, 'Reply to an erased comment', mine.id);
-    const countBefore = (await p.store.articleById(articleId))!.commentCount;
+    const countBefore = (await p.store.articles.byId(articleId))!.commentCount;
 
     const res = await api(eraser, 'DELETE', '/api/v1/me', { eraseComments: true });
     expect(res.statusCode).toBe(200);
@@ -174,17 +174,17 @@ describe.each(DIALECTS)('account self-service on %s', (dialect) => {
     const t = await thread(mine.id);
     expect(commentIn(t, mine.id)).toMatchObject({ status: 'deleted', author: null, bodyHtml: '' });
     expect(commentIn(t, reply.id)).toMatchObject({ status: 'visible', replyTo: null });
-    expect(await p.store.revisionsOf(mine.id)).toEqual([]);
-    const stored = (await p.store.commentById(mine.id))!;
+    expect(await p.store.comments.revisionsOf(mine.id)).toEqual([]);
+    const stored = (await p.store.comments.byId(mine.id))!;
     expect(stored.bodySrc).toBe('');
-    expect((await p.store.articleById(articleId))!.commentCount).toBe(countBefore - 1);
+    expect((await p.store.articles.byId(articleId))!.commentCount).toBe(countBefore - 1);
     expect(JSON.stringify(await p.store.db.selectFrom('comment_revisions').selectAll().execute())).not.toContain('to erase');
   });
 
   it('will not delete an account that Stripe is still charging', async () => {
     const payer = await p.signIn('payer@example.com');
     const id = (await viewerOf(payer)).id;
-    await p.store.putEntitlement({ userId: id, source: 'stripe', externalRef: 'sub_payer', status: 'active', currentPeriodEnd: new Date(p.clock.now().getTime() + 86_400_000), now: p.clock.now() });
+    await p.store.billing.putEntitlement({ userId: id, source: 'stripe', externalRef: 'sub_payer', status: 'active', currentPeriodEnd: new Date(p.clock.now().getTime() + 86_400_000), now: p.clock.now() });
     const res = await api(payer, 'DELETE', '/api/v1/me', {});
     expect(res.statusCode).toBe(409);
     expect(json(res).error.code).toBe('subscription_active');

@@ -16,7 +16,7 @@ describe.each(DIALECTS)('comments on passages on %s', (dialect) => {
   const file = () => join(dir, 'open-thread.md');
 
   const select = async (phrase: string) => {
-    const text = anchorableText((await p.store.articleById(articleId))!.body);
+    const text = anchorableText((await p.store.articles.byId(articleId))!.body);
     const at = text.indexOf(phrase);
     expect(at, `"${phrase}" in the article`).toBeGreaterThanOrEqual(0);
     return describeRange(text, at, at + phrase.length);
@@ -29,7 +29,7 @@ describe.each(DIALECTS)('comments on passages on %s', (dialect) => {
     dir = mkdtempSync(join(tmpdir(), 'parley-content-'));
     writeFileSync(file(), readFileSync('tests/fixtures/content/open-thread.md', 'utf8'));
     p = await startParley(dialect, { CONTENT_DIR: dir });
-    articleId = (await p.store.articleBySlug('open-thread'))!.id;
+    articleId = (await p.store.articles.bySlug('open-thread'))!.id;
     await p.accounts.grant('ada@example.com', null);
     ada = await p.signIn('ada@example.com');
   });
@@ -82,11 +82,11 @@ describe.each(DIALECTS)('comments on passages on %s', (dialect) => {
     const src = readFileSync(file(), 'utf8');
     writeFileSync(file(), src.replace('First paragraph of the test article.', 'A brand new opening paragraph, added later.\n\nFirst paragraph of the test article.').replace('Third paragraph, for the meter to cut.', 'A rewritten third paragraph.'));
     await loadContent(dir, p.store, p.clock);
-    const text = (await import('../../src/services/anchors.js')).anchorableText((await p.store.articleById(articleId))!.body);
-    const moved = (await p.store.commentById(fourth.id))!.anchor!;
+    const text = (await import('../../src/services/anchors.js')).anchorableText((await p.store.articles.byId(articleId))!.body);
+    const moved = (await p.store.comments.byId(fourth.id))!.anchor!;
     expect(moved.status).toBe('anchored');
     expect(text.slice(moved.start, moved.end)).toBe('Fourth paragraph, the end.');
-    expect((await p.store.commentById(third.id))!.anchor).toMatchObject({ status: 'orphaned', exact: 'for the meter to cut' });
+    expect((await p.store.comments.byId(third.id))!.anchor).toMatchObject({ status: 'orphaned', exact: 'for the meter to cut' });
     const list = json(await p.app.inject({ method: 'GET', url: `/api/v1/articles/${articleId}/passages` }));
     expect(list.comments.at(-1).id).toBe(third.id);
   });

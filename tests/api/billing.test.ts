@@ -15,9 +15,9 @@ describe.each(DIALECTS)('Stripe billing on %s', (dialect) => {
   let n = 0;
 
   const nowS = () => Math.floor(p.clock.now().getTime() / 1000);
-  const userId = async (email: string) => (await p.store.ensureUser(email, email.split('@')[0]!, p.clock.now())).id;
-  const actor = async (email: string) => p.accounts.actorFor((await p.store.userByEmail(email))!);
-  const stripeRows = async (email: string) => (await p.store.entitlementsOf((await p.store.userByEmail(email))!.id)).filter((e) => e.source === 'stripe');
+  const userId = async (email: string) => (await p.store.users.ensure(email, email.split('@')[0]!, p.clock.now())).id;
+  const actor = async (email: string) => p.accounts.actorFor((await p.store.users.byEmail(email))!);
+  const stripeRows = async (email: string) => (await p.store.billing.entitlementsOf((await p.store.users.byEmail(email))!.id)).filter((e) => e.source === 'stripe');
 
   function subscription(id: string, o: { customer: string; userId?: number; status?: string; start: number; end: number; cancelAtPeriodEnd?: boolean; endedAt?: number }) {
     return {
@@ -63,7 +63,7 @@ describe.each(DIALECTS)('Stripe billing on %s', (dialect) => {
       STRIPE_API_URL: api,
       PAST_DUE_GRACE_DAYS: '3',
     });
-    articleId = (await p.store.articleBySlug('open-thread'))!.id;
+    articleId = (await p.store.articles.bySlug('open-thread'))!.id;
   });
   afterAll(async () => {
     await p?.dispose();
@@ -117,7 +117,7 @@ describe.each(DIALECTS)('Stripe billing on %s', (dialect) => {
     const a = await actor('ann@example.com');
     expect(a.subscriber).toBe(true);
     expect(a.subscriberUntil?.getTime()).toBe((start + 30 * DAY) * 1000);
-    expect(await p.store.stripeCustomerOf(uid)).toBe('cus_ann');
+    expect(await p.store.billing.stripeCustomerOf(uid)).toBe('cus_ann');
     expect((await post()).statusCode).toBe(201);
 
     const page = await p.app.inject({ method: 'GET', url: '/subscribe?return=/articles/open-thread', headers: { cookie: ann.cookie } });
@@ -181,7 +181,7 @@ describe.each(DIALECTS)('Stripe billing on %s', (dialect) => {
     const start = nowS();
     await deliver(event('customer.subscription.created', subscription('sub_early', { customer: 'cus_early', userId: uid, start, end: start + 365 * DAY }), start));
     expect((await actor('early@example.com')).subscriber).toBe(true);
-    expect(await p.store.stripeCustomerOf(uid)).toBe('cus_early');
+    expect(await p.store.billing.stripeCustomerOf(uid)).toBe('cus_early');
     // invoice.payment_failed without metadata finds the reader through the linked customer.
     const res = await deliver(event('invoice.payment_failed', { id: 'in_early', object: 'invoice', customer: 'cus_early', billing_reason: 'subscription_cycle', period_end: start + 365 * DAY, parent: { type: 'subscription_details', subscription_details: { subscription: 'sub_early', metadata: {} } } }, start + 365 * DAY));
     expect(res.statusCode).toBe(200);

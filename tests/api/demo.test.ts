@@ -12,14 +12,14 @@ describe.each(DIALECTS)('the demo publication on %s', (dialect) => {
   beforeAll(async () => {
     p = await startParley(dialect, { CONTENT_DIR: 'content' });
     report = await seedDemo(p);
-    articleId = (await p.store.articleBySlug(DEMO_ARTICLE))!.id;
+    articleId = (await p.store.articles.bySlug(DEMO_ARTICLE))!.id;
   });
   afterAll(() => p?.dispose());
 
   it('has several original articles on its front page', async () => {
     const home = await p.app.inject({ method: 'GET', url: '/' });
     expect(home.statusCode).toBe(200);
-    expect((await p.store.listArticles(100)).length).toBeGreaterThanOrEqual(3);
+    expect((await p.store.articles.list(100)).length).toBeGreaterThanOrEqual(3);
   });
 
   it('has a discussion of about 70 comments over several levels, with votes, edits and a deletion', async () => {
@@ -61,10 +61,10 @@ describe.each(DIALECTS)('the demo publication on %s', (dialect) => {
     const text = report.instructions('http://localhost:3000');
     expect(text).toContain('reader@example.com');
     expect(text).toContain('guest@example.com');
-    expect((await p.accounts.actorFor((await p.store.userByEmail('reader@example.com'))!)).subscriber).toBe(true);
-    expect((await p.accounts.actorFor((await p.store.userByEmail('guest@example.com'))!)).subscriber).toBe(false);
+    expect((await p.accounts.actorFor((await p.store.users.byEmail('reader@example.com'))!)).subscriber).toBe(true);
+    expect((await p.accounts.actorFor((await p.store.users.byEmail('guest@example.com'))!)).subscriber).toBe(false);
     const again = await seedDemo(p);
     expect(again.summary).toBe('demo discussion already present');
-    expect((await p.store.articleById(articleId))!.commentCount).toBe(69);
+    expect((await p.store.articles.byId(articleId))!.commentCount).toBe(69);
   });
 });

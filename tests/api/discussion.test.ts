@@ -19,9 +19,9 @@ describe.each(DIALECTS)('discussion API on %s', (dialect) => {
 
   beforeAll(async () => {
     p = await startParley(dialect, { PAGE_SIZE: '3', REPLIES_PER_THREAD: '2' });
-    articleId = (await p.store.articleBySlug('open-thread'))!.id;
-    membersId = (await p.store.articleBySlug('members-thread'))!.id;
-    closedId = (await p.store.articleBySlug('closed-thread'))!.id;
+    articleId = (await p.store.articles.bySlug('open-thread'))!.id;
+    membersId = (await p.store.articles.bySlug('members-thread'))!.id;
+    closedId = (await p.store.articles.bySlug('closed-thread'))!.id;
     await p.accounts.grant('ada@example.com', null);
     await p.accounts.grant('bob@example.com', new Date('2027-01-01'));
     sub = await p.signIn('ada@example.com');
@@ -73,7 +73,7 @@ describe.each(DIALECTS)('discussion API on %s', (dialect) => {
     expect(json(own).error.code).toBe('own_comment');
     const both = await Promise.all([vote(sub2, c.id, 1), vote(sub2, c.id, 1), vote(sub2, c.id, 1)]);
     expect(both.every((r) => r.statusCode === 200)).toBe(true);
-    expect((await p.store.commentById(c.id))!.score).toBe(1);
+    expect((await p.store.comments.byId(c.id))!.score).toBe(1);
   });
 
   it('lets authors edit within the window, keeps every revision, and shows who edited', async () => {
@@ -84,7 +84,7 @@ describe.each(DIALECTS)('discussion API on %s', (dialect) => {
     const ok = await p.app.inject({ method: 'PATCH', url: `/api/v1/comments/${c.id}`, headers: as(sub), payload: { body: 'second words' } });
     expect(ok.statusCode).toBe(200);
     expect(json(ok).comment).toMatchObject({ editedBy: 'Ada', bodySrc: 'second words' });
-    expect((await p.store.revisionsOf(c.id)).map((r) => r.bodySrc)).toEqual(['first words', 'second words']);
+    expect((await p.store.comments.revisionsOf(c.id)).map((r) => r.bodySrc)).toEqual(['first words', 'second words']);
     p.clock.advance(25 * 3600_000);
     const late = await p.app.inject({ method: 'PATCH', url: `/api/v1/comments/${c.id}`, headers: as(sub), payload: { body: 'third words' } });
     expect(late.statusCode).toBe(403);
@@ -93,7 +93,7 @@ describe.each(DIALECTS)('discussion API on %s', (dialect) => {
   it('leaves a placeholder with its replies when an author deletes', async () => {
     const parent = json(await post(sub, { body: 'to be deleted' })).comment;
     const child = json(await post(sub2, { body: 'child', parentId: parent.id })).comment;
-    const before = (await p.store.articleById(articleId))!.commentCount;
+    const before = (await p.store.articles.byId(articleId))!.commentCount;
     expect((await p.app.inject({ method: 'DELETE', url: `/api/v1/comments/${parent.id}`, headers: as(sub2) })).statusCode).toBe(403);
     const del = await p.app.inject({ method: 'DELETE', url: `/api/v1/comments/${parent.id}`, headers: as(sub) });
     expect(del.statusCode).toBe(200);
@@ -147,7 +147,7 @@ describe.each(DIALECTS)('discussion API on %s', (dialect) => {
   });
 
   it('pages top-level comments by cursor without shifting when new ones arrive', async () => {
-    const fresh = (await p.store.upsertArticle({ slug: 'paging', url: null, title: 'Paging', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: new Date(), body: 'x', commentPolicy: 'subscribers' }, new Date())).id;
+    const fresh = (await p.store.articles.upsert({ slug: 'paging', url: null, title: 'Paging', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: new Date(), body: 'x', commentPolicy: 'subscribers' }, new Date())).id;
     const ids: number[] = [];
     for (let i = 0; i < 7; i++) {
       p.clock.advance(1000);

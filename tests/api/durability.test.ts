@@ -13,9 +13,9 @@ async function prepare(url: string) {
   await migrate(conn);
   const store = new Store(conn.db, conn.dialect);
   const now = new Date();
-  const user = await store.ensureUser('crash@example.com', 'Crash Tester', now);
-  await store.putEntitlement({ userId: user.id, source: 'manual', externalRef: '', status: 'active', currentPeriodEnd: null, now });
-  await store.createSession(hashToken('crash-session-token'), user.id, 'crash-csrf', now, new Date(Date.now() + 3600_000));
+  const user = await store.users.ensure('crash@example.com', 'Crash Tester', now);
+  await store.billing.putEntitlement({ userId: user.id, source: 'manual', externalRef: '', status: 'active', currentPeriodEnd: null, now });
+  await store.users.createSession(hashToken('crash-session-token'), user.id, 'crash-csrf', now, new Date(Date.now() + 3600_000));
   await conn.close();
 }
 

@@ -107,7 +107,7 @@ describe.each(DIALECTS)('embed frame with the publisher\'s single sign-on on %s'
 
   it('sends readers coming back to an embedded discussion on to the publisher page', async () => {
     await p.app.inject({ method: 'GET', url: frameUrl(), headers: inFrame });
-    const article = (await p.store.listArticles(100)).find((a) => a.url === PAGE)!;
+    const article = (await p.store.articles.list(100)).find((a) => a.url === PAGE)!;
     const back = await p.app.inject({ method: 'GET', url: `/articles/${article.slug}` });
     expect(back.statusCode).toBe(303);
     expect(back.headers.location).toBe(`${PAGE}#comments`);

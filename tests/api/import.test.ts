@@ -65,7 +65,7 @@ describe.each(DIALECTS)('import and export on %s', (dialect) => {
     p = await startParley(dialect);
     db = p.store.db;
     existingArticleId = (
-      await p.store.upsertArticle(
+      await p.store.articles.upsert(
         { slug: 'existing-story', url: 'https://news.example.com/existing-story', title: 'Existing', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: new Date('2024-10-01T00:00:00Z'), body: 'Body.', commentPolicy: 'subscribers' },
         p.clock.now(),
       )
@@ -90,10 +90,10 @@ describe.each(DIALECTS)('import and export on %s', (dialect) => {
       });
 
       // Articles: matched by URL, or created with a slug from the URL's path; pages nobody commented on are not created.
-      const created = (await p.store.articleBySlug('night-trains-are-back'))!;
+      const created = (await p.store.articles.bySlug('night-trains-are-back'))!;
       expect(created).toMatchObject({ url: 'https://news.example.com/2024/11/night-trains-are-back/', title: 'Night trains & sleepers are back', commentPolicy: 'subscribers' });
       expect(created.publishedAt.toISOString()).toBe('2024-11-10T17:00:00.000Z');
-      expect(await p.store.articleBySlug('no-comments-here')).toBeNull();
+      expect(await p.store.articles.bySlug('no-comments-here')).toBeNull();
       expect((await byImportId(db, 'disqus', '5009')).article_id).toBe(existingArticleId);
 
       // The tree: 5001 ← 5002 ← 5003 ← 5012, all in 5001's thread, with their own times.
@@ -133,9 +133,9 @@ describe.each(DIALECTS)('import and export on %s', (dialect) => {
       const authorOf = async (c: { author_id: number }) => db.selectFrom('users').selectAll().where('id', '=', Number(c.author_id)).executeTakeFirstOrThrow();
       expect(await authorOf(c1)).toMatchObject({ display_name: 'Ada 🚂 Lovelace', email: expect.stringMatching(/^ada-lovelace-[0-9a-f]{20}@disqus\.import\.invalid$/) });
       expect((await authorOf(c3)).display_name).toBe('Ada Lovelace');
-      expect(await p.store.userByEmail('ada@example.com')).toBeNull();
+      expect(await p.store.users.byEmail('ada@example.com')).toBeNull();
       const member = await authorOf(await byImportId(db, 'disqus', '5009'));
-      expect(member.id).not.toBe((await p.store.userByEmail('member@example.com'))!.id);
+      expect(member.id).not.toBe((await p.store.users.byEmail('member@example.com'))!.id);
       expect(member.display_name).toBe('Existing Member');
       expect(Number((await byImportId(db, 'disqus', '5006')).author_id)).toBe(Number(c2.author_id));
       const dave = await authorOf(await byImportId(db, 'disqus', '5008'));
@@ -143,12 +143,12 @@ describe.each(DIALECTS)('import and export on %s', (dialect) => {
       expect(dave.display_name).toBe('Dave');
 
       await expectCountersRight(db);
-      expect((await p.store.articleById(created.id))!.commentCount).toBe(7);
-      expect((await p.store.commentById(c1.id))!.replyCount).toBe(3);
+      expect((await p.store.articles.byId(created.id))!.commentCount).toBe(7);
+      expect((await p.store.comments.byId(c1.id))!.replyCount).toBe(3);
     });
 
     it('shows the imported discussion as readers see any other', async () => {
-      const article = (await p.store.articleBySlug('night-trains-are-back'))!;
+      const article = (await p.store.articles.bySlug('night-trains-are-back'))!;
       const page = await p.discussions.page(article.id, 'oldest', undefined, null);
       const first = page.threads[0]!;
       expect(first.comment.bodyHtml).toContain('👋🏽');
@@ -195,7 +195,7 @@ describe.each(DIALECTS)('import and export on %s', (dialect) => {
       const c = await byImportId(db, 'disqus', '6001');
       expect(c.body_src).toBe('Déjà vu at the café, £5 a cup ± tips.');
       expect((await db.selectFrom('users').select('display_name').where('id', '=', Number(c.author_id)).executeTakeFirstOrThrow()).display_name).toBe('José Muñoz');
-      expect((await p.store.articleBySlug('cafe-culture'))!.title).toBe('Café culture » naïve');
+      expect((await p.store.articles.bySlug('cafe-culture'))!.title).toBe('Café culture » naïve');
     });
 
     it('stops a malformed file at its line, with the reason, and leaves the database as it was', async () => {
@@ -205,7 +205,7 @@ describe.each(DIALECTS)('import and export on %s', (dialect) => {
       expect((err as ImportError).line).toBe(26);
       expect((err as ImportError).message).toMatch(/line 26: .*close tag/i);
       expect(await snapshot(db, dialect)).toBe(before);
-      expect(await p.store.userByEmail('first@example.com')).toBeNull();
+      expect(await p.store.users.byEmail('first@example.com')).toBeNull();
     });
 
     it('refuses invalid bytes, unreadable dates and files of another kind, each at its line', async () => {
@@ -236,12 +236,12 @@ describe.each(DIALECTS)('import and export on %s', (dialect) => {
       const report = await importWordPress(db, `${FIXTURES}/wordpress.xml`, { now: p.clock.now() });
       expect(report).toMatchObject({ comments: 7, pending: 1, placeholders: 1, duplicates: 0, orphans: 0, truncated: 0, skipped: { spam: 1, trash: 1, pingback: 1, deleted: 0, other: 0 }, articlesCreated: 2 });
 
-      const article = (await p.store.articleBySlug('bridges-we-regret'))!;
+      const article = (await p.store.articles.bySlug('bridges-we-regret'))!;
       expect(article).toMatchObject({ url: 'https://blog.example.com/2023/03/bridges/', title: 'Bridges we should not have built' });
       expect(article.publishedAt.toISOString()).toBe('2023-03-01T09:00:00.000Z');
-      expect(await p.store.articleBySlug('picture')).toBeNull();
+      expect(await p.store.articles.bySlug('picture')).toBeNull();
       // A page whose GMT date is zero falls back on its local date.
-      expect((await p.store.articleBySlug('about-us'))!.publishedAt.toISOString()).toBe('2022-01-01T00:00:00.000Z');
+      expect((await p.store.articles.bySlug('about-us'))!.publishedAt.toISOString()).toBe('2022-01-01T00:00:00.000Z');
       expect(new Date(Number((await byImportId(db, 'wordpress', 'blog.example.com/12/30')).created_at)).toISOString()).toBe('2022-02-02T12:00:00.000Z');
 
       const sticky = await byImportId(db, 'wordpress', 'blog.example.com/10/21');
@@ -270,11 +270,11 @@ describe.each(DIALECTS)('import and export on %s', (dialect) => {
       expect(Number((await byImportId(db, 'wordpress', 'blog.example.com/10/26')).author_id)).toBe(Number(sticky.author_id));
 
       // The held comment waits in the moderators' queue.
-      const pending = await p.store.pendingQueue(0, 50);
+      const pending = await p.store.moderation.pendingQueue(0, 50);
       expect(pending.map((c) => c.bodySrc)).toContain('Waiting for a moderator.');
 
       await expectCountersRight(db);
-      expect((await p.store.articleById(article.id))!.commentCount).toBe(5);
+      expect((await p.store.articles.byId(article.id))!.commentCount).toBe(5);
     });
 
     it('adds nothing when the same file is imported again', async () => {
@@ -289,7 +289,7 @@ describe.each(DIALECTS)('import and export on %s', (dialect) => {
     it('round-trips everything without loss into an empty database', async () => {
       // Activity through the real services: posts, replies, edits (revisions), votes, a deletion,
       // follows, a report, a pinned thread, a held comment, a manual grant and the moderation log.
-      const article = (await p.store.articleBySlug('open-thread'))!;
+      const article = (await p.store.articles.bySlug('open-thread'))!;
       const [ada, bob, mod] = await Promise.all([p.accounts.grant('ada@example.com', null), p.accounts.grant('bob@example.com', new Date('2027-06-01')), p.moderation.setRoleByEmail('mod@example.com', 'moderator', 'Mo')]);
       const [asAda, asBob, asMod] = await Promise.all([ada, bob, mod].map((u) => p.accounts.actorFor(u!)));
       p.clock.advance(48 * 3_600_000); // old enough for votes to rank
@@ -339,9 +339,9 @@ describe.each(DIALECTS)('import and export on %s', (dialect) => {
         const store = new Store(conn.db, conn.dialect);
         const maxUser = Math.max(...lines.filter((l) => l.type === 'user').map((l) => Number(l.id)));
         const maxComment = Math.max(...lines.filter((l) => l.type === 'comment').map((l) => Number(l.id)));
-        const newcomer = await store.ensureUser('newcomer@example.com', 'New', new Date());
+        const newcomer = await store.users.ensure('newcomer@example.com', 'New', new Date());
         expect(newcomer.id).toBe(maxUser + 1);
-        const id = await store.insertComment({ articleId: article.id, parentId: null, rootId: null, depth: 0, authorId: newcomer.id, bodySrc: 'after restore', bodyHtml: '<p>after restore</p>', status: 'visible', createdAt: new Date() });
+        const id = await store.comments.insert({ articleId: article.id, parentId: null, rootId: null, depth: 0, authorId: newcomer.id, bodySrc: 'after restore', bodyHtml: '<p>after restore</p>', status: 'visible', createdAt: new Date() });
         expect(id).toBe(maxComment + 1);
       } finally {
         await conn.close();

@@ -11,7 +11,7 @@ describe.each(DIALECTS)('live readers resuming on %s', (dialect) => {
 
   it('resume from their Last-Event-ID, and are told to reload when the events after it were pruned', async () => {
     p = await startParley(dialect);
-    const articleId = (await p.store.articleBySlug('open-thread'))!.id;
+    const articleId = (await p.store.articles.bySlug('open-thread'))!.id;
     await p.accounts.grant('ada@example.com', null);
     const ada = await p.signIn('ada@example.com');
     const post = async (body: string) => {
@@ -21,11 +21,11 @@ describe.each(DIALECTS)('live readers resuming on %s', (dialect) => {
     };
     await post('first, soon pruned');
     await post('second, soon pruned');
-    const lastOld = await p.store.lastEventId(articleId);
+    const lastOld = await p.store.events.lastId(articleId);
     p.clock.advance(100 * HOUR);
     const kept = await post('third, kept');
     await p.retention.runOnce();
-    expect(await p.store.oldestEventId(articleId)).toBe(lastOld + 1);
+    expect(await p.store.events.oldestId(articleId)).toBe(lastOld + 1);
 
     const url = await p.app.listen({ port: 0, host: '127.0.0.1' });
     const stream = `${url}/api/v1/articles/${articleId}/events`;

@@ -11,7 +11,7 @@ describe.each(DIALECTS)('metered reading on %s', (dialect) => {
 
   async function addArticles(target: TestParley) {
     for (const slug of SLUGS) {
-      await target.store.upsertArticle(
+      await target.store.articles.upsert(
         {
           slug,
           url: null,
@@ -81,7 +81,7 @@ describe.each(DIALECTS)('metered reading on %s', (dialect) => {
     const jar = new Map<string, string>();
     for (const slug of SLUGS.slice(0, 3)) await read(p, slug, { jar });
     const signed = jar.get('parley_meter')!;
-    const articleD = (await p.store.articleBySlug('meter-d'))!.id;
+    const articleD = (await p.store.articles.bySlug('meter-d'))!.id;
     // Claiming that meter-d was already read (a free re-read) needs a signature nobody else has.
     const [v, month, ids, sig] = signed.split('.');
     const forged = `${v}.${month}.${ids}-${articleD}.${sig}`;
@@ -106,8 +106,8 @@ describe.each(DIALECTS)('metered reading on %s', (dialect) => {
     // Signed in already: the prompt offers Subscribe, not Sign in.
     expect(cut.res.body).not.toContain('Already a subscriber?');
     expect(cut.res.cookies.find((c) => c.name === 'parley_meter')).toBeUndefined();
-    const user = (await p.store.userByEmail('counted@example.com'))!;
-    expect((await p.store.readsOfUser(user.id)).map((r) => r.month)).toEqual(['2026-12', '2026-12', '2026-12']);
+    const user = (await p.store.users.byEmail('counted@example.com'))!;
+    expect((await p.store.billing.readsOfUser(user.id)).map((r) => r.month)).toEqual(['2026-12', '2026-12', '2026-12']);
     expect((await read(p, 'meter-c', { cookie: phone.cookie })).full).toBe(true);
   });
 
@@ -115,11 +115,11 @@ describe.each(DIALECTS)('metered reading on %s', (dialect) => {
     await p.accounts.grant('paid@example.com', null);
     const paid = await p.signIn('paid@example.com');
     for (const slug of SLUGS) expect((await read(p, slug, { cookie: paid.cookie })).full).toBe(true);
-    const mod = await p.store.ensureUser('mod@example.com', 'Mod', p.clock.now());
-    await p.store.setRole(mod.id, 'moderator');
+    const mod = await p.store.users.ensure('mod@example.com', 'Mod', p.clock.now());
+    await p.store.users.setRole(mod.id, 'moderator');
     const modSession = await p.signIn('mod@example.com');
     for (const slug of SLUGS) expect((await read(p, slug, { cookie: modSession.cookie })).full).toBe(true);
-    expect(await p.store.readsOfUser((await p.store.userByEmail('paid@example.com'))!.id)).toEqual([]);
+    expect(await p.store.billing.readsOfUser((await p.store.users.byEmail('paid@example.com'))!.id)).toEqual([]);
   });
 
   it('gives crawlers the start only, unless the publisher opts in', async () => {
@@ -153,7 +153,7 @@ describe.each(DIALECTS)('metered reading on %s', (dialect) => {
     // Another node: its own Metering over the same database, with no SECRET_KEY configured.
     const otherNode = new Metering(p.store, p.config, p.clock);
     const month = jar.get('parley_meter')!.split('.')[1]!;
-    expect(await otherNode.readCookie(jar.get('parley_meter'), month)).toEqual([(await p.store.articleBySlug('meter-a'))!.id]);
+    expect(await otherNode.readCookie(jar.get('parley_meter'), month)).toEqual([(await p.store.articles.bySlug('meter-a'))!.id]);
     // With a configured SECRET_KEY the same cookie is not accepted: the key really is what signs it.
     const configured = new Metering(p.store, { ...p.config, SECRET_KEY: 'x'.repeat(40) }, p.clock);
     expect(await configured.readCookie(jar.get('parley_meter'), month)).toEqual([]);

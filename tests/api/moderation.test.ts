@@ -36,8 +36,8 @@ describe.each(DIALECTS)('moderation on %s', (dialect) => {
     return json(res).comment as { id: number; status: string };
   };
   const report = (who: Who, id: number, reason = 'abuse', extra: object = {}) => api(who, 'POST', `/comments/${id}/report`, { reason, ...extra });
-  const count = async (articleId = open) => (await p.store.articleById(articleId))!.commentCount;
-  const row = async (id: number) => (await p.store.commentById(id))!;
+  const count = async (articleId = open) => (await p.store.articles.byId(articleId))!.commentCount;
+  const row = async (id: number) => (await p.store.comments.byId(id))!;
   /** The comment as an anonymous reader's first page shows it (newest first), or null. */
   const publicView = async (id: number, articleId = open) => {
     const page = json(await p.app.inject({ method: 'GET', url: `/api/v1/articles/${articleId}/comments?sort=newest` }));
@@ -54,8 +54,8 @@ describe.each(DIALECTS)('moderation on %s', (dialect) => {
 
   beforeAll(async () => {
     p = await startParley(dialect, { REPORTS_TO_HIDE: '3', NEW_ACCOUNT_SLOWDOWN_SECONDS: '30', NEW_ACCOUNT_HOURS: '24', DUPLICATE_WINDOW_MINUTES: '10', VOTE_MIN_ACCOUNT_AGE_HOURS: '24', PAGE_SIZE: '3' });
-    open = (await p.store.articleBySlug('open-thread'))!.id;
-    members = (await p.store.articleBySlug('members-thread'))!.id;
+    open = (await p.store.articles.bySlug('open-thread'))!.id;
+    members = (await p.store.articles.bySlug('members-thread'))!.id;
     for (const e of ['root', 'mia', 'ada', 'bob', 'cy', 'dan', 'eve']) await p.accounts.grant(`${e}@example.com`, null);
     await p.moderation.setRoleByEmail('root@example.com', 'admin', 'Root');
     await p.moderation.setRoleByEmail('mia@example.com', 'moderator', 'Mia');
@@ -63,7 +63,7 @@ describe.each(DIALECTS)('moderation on %s', (dialect) => {
     for (const e of ['root', 'mia', 'ada', 'bob', 'cy', 'dan', 'eve']) who.push(await p.signIn(`${e}@example.com`));
     [admin, mod, ada, bob, cy, dan, eve] = who as [Who, Who, Who, Who, Who, Who, Who];
     ids = {};
-    for (const e of ['root', 'mia', 'ada', 'bob', 'cy', 'dan', 'eve']) ids[e] = (await p.store.userByEmail(`${e}@example.com`))!.id;
+    for (const e of ['root', 'mia', 'ada', 'bob', 'cy', 'dan', 'eve']) ids[e] = (await p.store.users.byEmail(`${e}@example.com`))!.id;
     // These accounts are established: new-account rules apply only to accounts made later.
     p.clock.advance(25 * HOUR);
   });
@@ -100,9 +100,9 @@ describe.each(DIALECTS)('moderation on %s', (dialect) => {
       // Nothing happened.
       expect((await row(c.id)).status).toBe('visible');
       expect((await row(c.id)).pinned).toBe(false);
-      expect((await p.store.userById(ids.bob!))!.role).toBe('reader');
-      expect((await p.store.userById(ids.bob!))!.banned).toBe(false);
-      expect((await p.store.articleById(open))!.commentPolicy).toBe('subscribers');
+      expect((await p.store.users.byId(ids.bob!))!.role).toBe('reader');
+      expect((await p.store.users.byId(ids.bob!))!.banned).toBe(false);
+      expect((await p.store.articles.byId(open))!.commentPolicy).toBe('subscribers');
 
       for (const url of ['/admin', '/admin/audit', '/admin/settings']) {
         const page = await p.app.inject({ method: 'GET', url, headers: { cookie: bob.cookie } });
@@ -145,8 +145,8 @@ describe.each(DIALECTS)('moderation on %s', (dialect) => {
         expect(res.statusCode, `${method} ${url} as a moderator`).toBe(403);
         expect(json(res).error.code).toBe('not_admin');
       }
-      expect((await p.store.userById(ids.bob!))!.role).toBe('reader');
-      expect((await p.store.userById(ids.mia!))!.role).toBe('moderator');
+      expect((await p.store.users.byId(ids.bob!))!.role).toBe('reader');
+      expect((await p.store.users.byId(ids.mia!))!.role).toBe('moderator');
       for (const url of ['/admin/audit', '/admin/settings']) {
         const page = await p.app.inject({ method: 'GET', url, headers: { cookie: mod.cookie } });
         expect(page.statusCode).toBe(403);
@@ -155,13 +155,13 @@ describe.each(DIALECTS)('moderation on %s', (dialect) => {
       // Moderators act on readers only, and nobody on themselves.
       expect(json(await api(mod, 'PUT', `/admin/users/${ids.root}/ban`, { banned: true })).error.code).toBe('not_admin');
       expect(json(await api(mod, 'POST', `/admin/users/${ids.mia}/suspend`, { hours: 24 })).error.code).toBe('self_action');
-      expect((await p.store.userById(ids.root!))!.banned).toBe(false);
+      expect((await p.store.users.byId(ids.root!))!.banned).toBe(false);
     });
 
     it('lets admins change roles, but never remove the last admin', async () => {
       const res = await api(admin, 'PUT', `/admin/users/${ids.eve}/role`, { role: 'moderator' });
       expect(res.statusCode).toBe(200);
-      expect((await p.store.userById(ids.eve!))!.role).toBe('moderator');
+      expect((await p.store.users.byId(ids.eve!))!.role).toBe('moderator');
       // The role applies to the running session at once.
       expect((await api(eve, 'GET', '/admin/queue')).statusCode).toBe(200);
       expect((await api(admin, 'PUT', `/admin/users/${ids.eve}/role`, { role: 'reader' })).statusCode).toBe(200);
@@ -169,7 +169,7 @@ describe.each(DIALECTS)('moderation on %s', (dialect) => {
       const last = await api(admin, 'PUT', `/admin/users/${ids.root}/role`, { role: 'moderator' });
       expect(last.statusCode).toBe(409);
       expect(json(last).error.code).toBe('last_admin');
-      expect((await p.store.userById(ids.root!))!.role).toBe('admin');
+      expect((await p.store.users.byId(ids.root!))!.role).toBe('admin');
       expect((await api(admin, 'PUT', `/admin/users/${ids.eve}/role`, { role: 'owner' })).statusCode).toBe(400);
     });
 
@@ -178,7 +178,7 @@ describe.each(DIALECTS)('moderation on %s', (dialect) => {
       const env = { ...process.env, DATABASE_URL: p.config.DATABASE_URL, LOG_LEVEL: 'silent', CONTENT_DIR: 'tests/fixtures/content', BASE_URL: '' };
       const out = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'users', 'role', 'Newmod@Example.com', 'moderator'], { env });
       expect(out.stdout).toContain('newmod@example.com is now a moderator.');
-      expect((await p.store.userByEmail('newmod@example.com'))!.role).toBe('moderator');
+      expect((await p.store.users.byEmail('newmod@example.com'))!.role).toBe('moderator');
       const bad = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'users', 'role', 'newmod@example.com', 'king'], { env }).catch((e: { code: number; stderr: string }) => e);
       expect((bad as { code: number }).code).toBe(64);
       expect((bad as { stderr: string }).stderr).toContain('reader, moderator or admin');
@@ -417,7 +417,7 @@ describe.each(DIALECTS)('moderation on %s', (dialect) => {
       expect(item.parent).toMatchObject({ id: parent.id, authorName: 'Mia', status: 'visible' });
       expect(item.comment.bodyHtml).toContain('<em>held</em>');
       expect(item.comment.reason).toBe('premoderate_all');
-      const history = await p.store.authorHistory([ids.ada!], new Date(0));
+      const history = await p.store.moderation.authorHistory([ids.ada!], new Date(0));
       expect(item.author).toMatchObject({ id: ids.ada, name: 'Ada', comments: history.get(ids.ada!)!.comments, banned: false, role: 'reader' });
       expect(item.author.comments).toBeGreaterThan(3);
       expect(Date.parse(item.author.createdAt)).toBeLessThan(p.clock.now().getTime() - 24 * HOUR);
@@ -428,7 +428,7 @@ describe.each(DIALECTS)('moderation on %s', (dialect) => {
       const a = await posted(ada, text('to approve'), { parentId: root.id });
       const r = await posted(bob, text('to reject'), { parentId: root.id });
       const before = await count();
-      expect(before).toBe((await p.store.articleById(open))!.commentCount);
+      expect(before).toBe((await p.store.articles.byId(open))!.commentCount);
       expect((await row(root.id)).replyCount).toBe(0);
 
       const both = await Promise.all([api(mod, 'POST', `/admin/comments/${a.id}/approve`), api(admin, 'POST', `/admin/comments/${a.id}/approve`)]);
@@ -521,12 +521,12 @@ describe.each(DIALECTS)('moderation on %s', (dialect) => {
       expect(json(res).bodyHtml).toContain('[removed]');
       const view = await publicView(c.id);
       expect(view).toMatchObject({ editedBy: 'Mia', bodySrc: 'This has a typo fixed and [removed]' });
-      expect((await p.store.revisionsOf(c.id)).map((r) => r.editorId)).toEqual([ids.ada, ids.mia]);
+      expect((await p.store.comments.revisionsOf(c.id)).map((r) => r.editorId)).toEqual([ids.ada, ids.mia]);
       expect((await api(mod, 'PATCH', `/admin/comments/${c.id}`, { body: '   ' })).statusCode).toBe(400);
     });
 
     it('pins a top-level comment first on every sort, on the first page only, without duplicates', async () => {
-      const art = (await p.store.upsertArticle({ slug: 'pins', url: null, title: 'Pins', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: new Date(), body: 'x', commentPolicy: 'subscribers' }, new Date())).id;
+      const art = (await p.store.articles.upsert({ slug: 'pins', url: null, title: 'Pins', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: new Date(), body: 'x', commentPolicy: 'subscribers' }, new Date())).id;
       const list: number[] = [];
       for (let i = 0; i < 7; i++) {
         p.clock.advance(1000);
@@ -581,9 +581,9 @@ describe.each(DIALECTS)('moderation on %s', (dialect) => {
       expect(closed.statusCode).toBe(403);
       expect(json(closed).error.code).toBe('closed');
       await loadContent(p.config.CONTENT_DIR, p.store, p.clock);
-      expect((await p.store.articleById(members))!.commentPolicy).toBe('closed');
+      expect((await p.store.articles.byId(members))!.commentPolicy).toBe('closed');
       expect((await api(mod, 'PUT', `/admin/articles/${members}/policy`, { policy: null })).statusCode).toBe(200);
-      expect((await p.store.articleById(members))!.commentPolicy).toBe('members');
+      expect((await p.store.articles.byId(members))!.commentPolicy).toBe('members');
       expect((await post(ada, text('open again'), { article: members })).statusCode).toBe(201);
     });
 
@@ -623,7 +623,7 @@ describe.each(DIALECTS)('moderation on %s', (dialect) => {
   });
 
   it('blunts vote rings: young accounts show in the counts but do not move the top order', async () => {
-    const art = (await p.store.upsertArticle({ slug: 'ring', url: null, title: 'Ring', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: new Date(), body: 'x', commentPolicy: 'members' }, new Date())).id;
+    const art = (await p.store.articles.upsert({ slug: 'ring', url: null, title: 'Ring', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: new Date(), body: 'x', commentPolicy: 'members' }, new Date())).id;
     const honest = await posted(ada, text('a thoughtful comment'), { article: art });
     const shill = await posted(bob, text('buy my thing'), { article: art });
     const ring: Who[] = [];
@@ -690,7 +690,7 @@ describe.each(DIALECTS)('abuse limits on %s', (dialect) => {
 
   beforeAll(async () => {
     p = await startParley(dialect, { POST_LIMIT_PER_MINUTE: '3', VOTE_LIMIT_PER_MINUTE: '3', REPORT_LIMIT_PER_HOUR: '2', LOGIN_LIMIT_PER_EMAIL_PER_HOUR: '2', IP_LIMIT_FACTOR: '2', DUPLICATE_WINDOW_MINUTES: '0' });
-    open = (await p.store.articleBySlug('open-thread'))!.id;
+    open = (await p.store.articles.bySlug('open-thread'))!.id;
     readers = [];
     for (let i = 0; i < 5; i++) {
       await p.accounts.grant(`r${i}@example.com`, null);

@@ -15,12 +15,12 @@ async function prepare(url: string) {
   await migrate(conn);
   const store = new Store(conn.db, conn.dialect);
   const now = new Date();
-  const article = await store.upsertArticle({ slug: 'multi', url: null, title: 'Multi-node', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: now, body: 'x', commentPolicy: 'subscribers' }, now);
-  const poster = await store.ensureUser('poster@example.com', 'Poster', now);
-  await store.putEntitlement({ userId: poster.id, source: 'manual', externalRef: '', status: 'active', currentPeriodEnd: null, now });
-  await store.createSession(hashToken('multi-session'), poster.id, 'multi-csrf', now, new Date(Date.now() + 3600_000));
-  const follower = await store.ensureUser('follower@example.com', 'Follower', now);
-  await store.putFollow({ articleId: article.id, email: follower.email, userId: follower.id, confirmed: true, token: 'fmultitoken123', now });
+  const article = await store.articles.upsert({ slug: 'multi', url: null, title: 'Multi-node', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: now, body: 'x', commentPolicy: 'subscribers' }, now);
+  const poster = await store.users.ensure('poster@example.com', 'Poster', now);
+  await store.billing.putEntitlement({ userId: poster.id, source: 'manual', externalRef: '', status: 'active', currentPeriodEnd: null, now });
+  await store.users.createSession(hashToken('multi-session'), poster.id, 'multi-csrf', now, new Date(Date.now() + 3600_000));
+  const follower = await store.users.ensure('follower@example.com', 'Follower', now);
+  await store.notifications.putFollow({ articleId: article.id, email: follower.email, userId: follower.id, confirmed: true, token: 'fmultitoken123', now });
   await conn.close();
   return article.id;
 }

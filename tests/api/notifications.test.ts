@@ -15,7 +15,7 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
 
   beforeAll(async () => {
     p = await startParley(dialect);
-    articleId = (await p.store.articleBySlug('open-thread'))!.id;
+    articleId = (await p.store.articles.bySlug('open-thread'))!.id;
     for (const e of ['ada@example.com', 'bob@example.com', 'cy@example.com']) await p.accounts.grant(e, null);
     ada = await p.signIn('ada@example.com');
     bob = await p.signIn('bob@example.com');
@@ -50,7 +50,7 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
     await p.app.inject({ method: 'DELETE', url: `/api/v1/comments/${c.id}`, headers: as(bob) });
     await p.worker.runOnce();
     expect(mailsTo('ada@example.com')).toHaveLength(before);
-    const ada0 = (await p.store.userByEmail('ada@example.com'))!;
+    const ada0 = (await p.store.users.byEmail('ada@example.com'))!;
     await p.store.db.updateTable('users').set({ suspended_until: p.clock.now().getTime() + 86400_000 }).where('id', '=', ada0.id).execute();
     await post(cy, 'while Ada is suspended');
     await p.worker.runOnce();
@@ -108,7 +108,7 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
     };
     const c = await post(bob, 'flaky smtp');
     await p.worker.runOnce();
-    const row = () => p.store.outboxRows().then((rows) => rows.find((r) => r.comment_id === c.id && r.recipient === 'cy@example.com')!);
+    const row = () => p.store.notifications.outboxRows().then((rows) => rows.find((r) => r.comment_id === c.id && r.recipient === 'cy@example.com')!);
     expect(await row()).toMatchObject({ status: 'pending', attempts: 1 });
     await p.worker.runOnce();
     expect((await row()).attempts).toBe(1);

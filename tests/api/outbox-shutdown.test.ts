@@ -32,7 +32,7 @@ describe.each(DIALECTS)('outbox worker stopping mid-batch on %s', (dialect) => {
 
   it('hands back the mails it claimed but did not send, so another node sends them without waiting out the lease', async () => {
     p = await startParley(dialect);
-    const article = (await p.store.articleBySlug('open-thread'))!;
+    const article = (await p.store.articles.bySlug('open-thread'))!;
     for (const who of ['ann', 'bob', 'cy']) {
       const r = await p.app.inject({ method: 'POST', url: `/api/v1/articles/${article.id}/follow-by-email`, payload: { email: `${who}@example.com` } });
       expect(r.statusCode).toBe(202);

@@ -20,12 +20,12 @@ describe.each(DIALECTS)('retention of events and mail on %s', (dialect) => {
     expect(res.statusCode).toBe(201);
     return (json(res).comment as { id: number }).id;
   };
-  const events = async () => (await p.store.eventsSince(articleId, 0, 10_000)).map((e) => e.commentId);
-  const mail = async (kind: string) => (await p.store.outboxRows()).filter((r) => r.kind === kind || r.kind.startsWith(`${kind}:`));
+  const events = async () => (await p.store.events.since(articleId, 0, 10_000)).map((e) => e.commentId);
+  const mail = async (kind: string) => (await p.store.notifications.outboxRows()).filter((r) => r.kind === kind || r.kind.startsWith(`${kind}:`));
 
   beforeAll(async () => {
     p = await startParley(dialect);
-    articleId = (await p.store.articleBySlug('open-thread'))!.id;
+    articleId = (await p.store.articles.bySlug('open-thread'))!.id;
     for (const e of ['ada@example.com', 'bob@example.com']) await p.accounts.grant(e, null);
     ada = await p.signIn('ada@example.com');
     bob = await p.signIn('bob@example.com');
@@ -42,11 +42,11 @@ describe.each(DIALECTS)('retention of events and mail on %s', (dialect) => {
     // one still waiting for its day.
     const first = await post(bob, 'The first word');
     await p.worker.runOnce();
-    await p.store.enqueueMail({ kind: 'test-failed', recipient: 'gone@example.com', userId: null, commentId: null, followId: null, dedupeKey: 'test-failed', dueAt: start, now: start });
+    await p.store.notifications.enqueueMail({ kind: 'test-failed', recipient: 'gone@example.com', userId: null, commentId: null, followId: null, dedupeKey: 'test-failed', dueAt: start, now: start });
     const failed = (await mail('test-failed'))[0]!;
-    await p.store.finishMail(failed.id, { status: 'failed', error: '550 no such mailbox', now: start });
-    await p.store.enqueueMail({ kind: 'test-later', recipient: 'later@example.com', userId: null, commentId: null, followId: null, dedupeKey: 'test-later', dueAt: new Date(start.getTime() + 60 * DAY), now: start });
-    const firstMails = (await p.store.outboxRows()).filter((r) => r.comment_id === first);
+    await p.store.notifications.finishMail(failed.id, { status: 'failed', error: '550 no such mailbox', now: start });
+    await p.store.notifications.enqueueMail({ kind: 'test-later', recipient: 'later@example.com', userId: null, commentId: null, followId: null, dedupeKey: 'test-later', dueAt: new Date(start.getTime() + 60 * DAY), now: start });
+    const firstMails = (await p.store.notifications.outboxRows()).filter((r) => r.comment_id === first);
     expect(firstMails.length).toBeGreaterThan(0);
     expect(firstMails.every((r) => r.status === 'sent')).toBe(true);
     expect(await events()).toContain(first);
@@ -58,8 +58,8 @@ describe.each(DIALECTS)('retention of events and mail on %s', (dialect) => {
     expect(await p.retention.runOnce()).toMatchObject({ outbox: 0 });
     expect(await events()).not.toContain(first);
     expect(await events()).toContain(second);
-    expect(await p.store.oldestEventId(articleId)).toBe((await p.store.eventsSince(articleId, 0, 1))[0]!.id);
-    expect((await p.store.outboxRows()).filter((r) => r.comment_id === first)).toHaveLength(firstMails.length);
+    expect(await p.store.events.oldestId(articleId)).toBe((await p.store.events.since(articleId, 0, 1))[0]!.id);
+    expect((await p.store.notifications.outboxRows()).filter((r) => r.comment_id === first)).toHaveLength(firstMails.length);
 
     // Fifteen days from the start: day-0 mails go, except the one not sent yet.
     p.clock.advance(15 * DAY - 73 * HOUR);
@@ -68,7 +68,7 @@ describe.each(DIALECTS)('retention of events and mail on %s', (dialect) => {
     const report = await p.retention.runOnce();
     expect(report.outbox).toBe(firstMails.length + 1);
     expect(await events()).toEqual([third]);
-    const left = await p.store.outboxRows();
+    const left = await p.store.notifications.outboxRows();
     expect(left.filter((r) => r.comment_id === first)).toHaveLength(0);
     expect(await mail('test-failed')).toHaveLength(0);
     expect(await mail('test-later')).toMatchObject([{ status: 'pending' }]);
@@ -104,13 +104,13 @@ describe.each(DIALECTS)('retention of events and mail on %s', (dialect) => {
     expect(deleted.reduce((a, b) => a + b, 0)).toBe(report.events + report.outbox);
     expect(report.events).toBeGreaterThanOrEqual(12);
     expect(await events()).toEqual([recent]);
-    expect(await p.store.oldestEventId(articleId)).toBe((await p.store.eventsSince(articleId, 0, 1))[0]!.id);
+    expect(await p.store.events.oldestId(articleId)).toBe((await p.store.events.since(articleId, 0, 1))[0]!.id);
   });
 
   it('keeps an article with no events left answering oldestEventId with null', async () => {
     p.clock.advance(73 * HOUR);
     await p.retention.runOnce();
     expect(await events()).toEqual([]);
-    expect(await p.store.oldestEventId(articleId)).toBeNull();
+    expect(await p.store.events.oldestId(articleId)).toBeNull();
   });
 });

@@ -78,7 +78,7 @@ describe.each(DIALECTS)('single sign-on on %s', (dialect) => {
 
     // The session is a real one: the reader may now post under a subscribers-only article.
     const session = json(await hs.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie: `parley_session=${cookie.value}` } }));
-    const articleId = (await hs.store.articleBySlug('open-thread'))!.id;
+    const articleId = (await hs.store.articles.bySlug('open-thread'))!.id;
     const post = await hs.app.inject({ method: 'POST', url: `/api/v1/articles/${articleId}/comments`, headers: { cookie: `parley_session=${cookie.value}`, 'x-csrf-token': session.csrfToken }, payload: { body: 'Signed on from the publisher' } });
     expect(post.statusCode).toBe(201);
   });
@@ -98,7 +98,7 @@ describe.each(DIALECTS)('single sign-on on %s', (dialect) => {
 
     const moved = await viewer(hs, await sso(hs, await hsToken(hs, { sub: 'pub-77', email: 'eve.new@publisher.example', name: 'Eve Existing', subscriber: false })));
     expect(moved).toMatchObject({ id: before.id, email: 'eve.new@publisher.example', subscriber: false });
-    const rows = (await hs.store.entitlementsOf(before.id)).filter((e) => e.source === 'sso');
+    const rows = (await hs.store.billing.entitlementsOf(before.id)).filter((e) => e.source === 'sso');
     expect(rows).toEqual([expect.objectContaining({ status: 'revoked' })]);
   });
 

@@ -37,7 +37,7 @@ describe('the moderation dashboard in a real browser', () => {
     base = `http://127.0.0.1:${port}`;
     p = await startParley('sqlite', { BASE_URL: base }, { clock: new TestClock(Date.now()) });
     await p.app.listen({ port, host: '127.0.0.1' });
-    articleId = (await p.store.articleBySlug('open-thread'))!.id;
+    articleId = (await p.store.articles.bySlug('open-thread'))!.id;
     await p.moderation.setRoleByEmail('mia@example.com', 'moderator', 'Mia');
     await p.accounts.grant('ada@example.com', null);
     reader = await p.signIn('ada@example.com');
@@ -51,7 +51,7 @@ describe('the moderation dashboard in a real browser', () => {
 
   it('lets a moderator clear the queue from the keyboard, accessibly, without script errors', async () => {
     const held = [await hold('First held comment'), await hold('Second, with **bold** words'), await hold('Third: an insult to reject')];
-    const before = (await p.store.articleById(articleId))!.commentCount;
+    const before = (await p.store.articles.byId(articleId))!.commentCount;
     const { ctx, page } = await signedIn('mia@example.com');
     const problems = watchConsole(page);
     await page.goto(`${base}/admin`);
@@ -85,10 +85,10 @@ describe('the moderation dashboard in a real browser', () => {
     await expect.poll(() => page.locator('#admin-status').textContent()).toBe('1 comment rejected.');
 
     // The server agrees: two published and counted, one rejected with the reason given.
-    expect((await p.store.commentById(held[0]!))!.status).toBe('visible');
-    expect((await p.store.commentById(held[1]!))!.status).toBe('visible');
-    expect(await p.store.commentById(held[2]!)).toMatchObject({ status: 'rejected', moderationReason: 'Insults a reader' });
-    expect((await p.store.articleById(articleId))!.commentCount).toBe(before + 2);
+    expect((await p.store.comments.byId(held[0]!))!.status).toBe('visible');
+    expect((await p.store.comments.byId(held[1]!))!.status).toBe('visible');
+    expect(await p.store.comments.byId(held[2]!)).toMatchObject({ status: 'rejected', moderationReason: 'Insults a reader' });
+    expect((await p.store.articles.byId(articleId))!.commentCount).toBe(before + 2);
     await expectAccessible(page, 'the emptied queue');
     expect(problems).toEqual([]);
     await ctx.close();
@@ -107,7 +107,7 @@ describe('the moderation dashboard in a real browser', () => {
     await page.keyboard.press('a');
     await expect.poll(() => page.locator('#admin-status').textContent()).toBe('2 comments approved.');
     await expect.poll(() => page.locator('article.item').count()).toBe(1);
-    for (const id of held.slice(0, 2)) expect((await p.store.commentById(id))!.status).toBe('visible');
+    for (const id of held.slice(0, 2)) expect((await p.store.comments.byId(id))!.status).toBe('visible');
 
     // e opens the editor on the remaining comment; the edit is signed by the moderator.
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe(`item-${held[2]}`);
@@ -117,11 +117,11 @@ describe('the moderation dashboard in a real browser', () => {
     await page.keyboard.type('Kept, and *edited*');
     await page.getByRole('button', { name: 'Save edit' }).click();
     await expect.poll(() => page.locator(`#item-${held[2]} .item-body em`).textContent()).toBe('edited');
-    const edited = (await p.store.commentById(held[2]!))!;
+    const edited = (await p.store.comments.byId(held[2]!))!;
     expect(edited.editedByName).toBe('Mia');
     await page.keyboard.press('a');
     await expect.poll(() => page.getByText('Nothing is waiting for review.').isVisible()).toBe(true);
-    expect((await p.store.commentById(held[2]!))!.status).toBe('visible');
+    expect((await p.store.comments.byId(held[2]!))!.status).toBe('visible');
     expect(problems).toEqual([]);
     await ctx.close();
 
@@ -135,7 +135,7 @@ describe('the moderation dashboard in a real browser', () => {
     await again.page.keyboard.press('j');
     await again.page.keyboard.press('p');
     await expect.poll(() => again.page.locator('#admin-status').textContent()).toBe('Pinned.');
-    expect((await p.store.commentById(held[2]!))!.pinned).toBe(true);
+    expect((await p.store.comments.byId(held[2]!))!.pinned).toBe(true);
     expect(await again.page.locator(`#item-${held[2]} button[value="unpin:${held[2]}"]`).count()).toBe(1);
     await expectAccessible(again.page, 'the reported queue');
     await again.ctx.close();

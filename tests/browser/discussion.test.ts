@@ -19,10 +19,10 @@ describe('the discussion in a real browser', () => {
     base = `http://127.0.0.1:${port}`;
     p = await startParley('sqlite', { SMTP_URL: smtp, BASE_URL: base }, { clock: new TestClock(Date.now()) });
     await p.app.listen({ port, host: '127.0.0.1' });
-    const bob = await p.store.ensureUser('bob@example.com', 'Bob Builder', new Date());
+    const bob = await p.store.users.ensure('bob@example.com', 'Bob Builder', new Date());
     await p.accounts.grant('ada@example.com', null);
     await p.accounts.grant('bob@example.com', null);
-    const article = (await p.store.articleBySlug('open-thread'))!;
+    const article = (await p.store.articles.bySlug('open-thread'))!;
     bobsComment = (await p.discussions.post(await p.accounts.actorFor(bob), article.id, 'Bob was here first, with **bold** words.', null)).comment.id;
     browser = await launchBrowser();
   });
@@ -158,8 +158,8 @@ describe('the discussion in a real browser', () => {
     const top = await watcherCtx.newPage();
     await top.goto(`${base}/articles/open-thread?sort=top`);
     await watcher.waitForTimeout(500);
-    const article = (await p.store.articleBySlug('open-thread'))!;
-    const bob = (await p.store.userByEmail('bob@example.com'))!;
+    const article = (await p.store.articles.bySlug('open-thread'))!;
+    const bob = (await p.store.users.byEmail('bob@example.com'))!;
     const actor = await p.accounts.actorFor(bob);
     const posted = await p.discussions.post(actor, article.id, 'Breaking: *live* comment', null);
     // Under Newest it appears at once; under other sorts a button offers it.
@@ -167,15 +167,15 @@ describe('the discussion in a real browser', () => {
     await top.getByRole('button', { name: 'Show 1 new comment' }).waitFor({ timeout: 10_000 });
     await p.discussions.edit(actor, posted.comment.id, 'Breaking: edited live');
     await watcher.locator(`#comment-${posted.comment.id}`, { hasText: 'edited live' }).waitFor({ timeout: 10_000 });
-    const ada = await p.accounts.actorFor((await p.store.userByEmail('ada@example.com'))!);
+    const ada = await p.accounts.actorFor((await p.store.users.byEmail('ada@example.com'))!);
     await p.discussions.vote(ada, posted.comment.id, 1);
     await expect.poll(() => watcher.locator(`#comment-${posted.comment.id}`).getByRole('button', { name: /Up vote/ }).textContent(), { timeout: 10_000 }).toContain('1');
     await top.getByRole('button', { name: 'Show 1 new comment' }).click();
     await top.locator(`#comment-${posted.comment.id}`).waitFor();
     // A moderator rejects it: open pages drop it without a reload.
-    const mod = await p.store.ensureUser('mod@example.com', 'Mod', new Date());
-    await p.store.setRole(mod.id, 'moderator');
-    await p.store.createSession(hashToken('mod-session'), mod.id, 'mod-csrf', new Date(), new Date(Date.now() + 3600_000));
+    const mod = await p.store.users.ensure('mod@example.com', 'Mod', new Date());
+    await p.store.users.setRole(mod.id, 'moderator');
+    await p.store.users.createSession(hashToken('mod-session'), mod.id, 'mod-csrf', new Date(), new Date(Date.now() + 3600_000));
     const rejected = await p.app.inject({ method: 'POST', url: `/api/v1/admin/comments/${posted.comment.id}/reject`, headers: { cookie: 'parley_session=mod-session', 'x-csrf-token': 'mod-csrf' }, payload: { reason: 'test' } });
     expect(rejected.statusCode).toBe(200);
     await watcher.locator(`#comment-${posted.comment.id}`).waitFor({ state: 'detached', timeout: 10_000 });
@@ -201,8 +201,8 @@ describe('the discussion in a real browser', () => {
   });
 
   it('loads more comments from the keyboard and keeps focus in the discussion on the last page', async () => {
-    const article = (await p.store.articleBySlug('members-thread'))!;
-    const bob = await p.accounts.actorFor((await p.store.userByEmail('bob@example.com'))!);
+    const article = (await p.store.articles.bySlug('members-thread'))!;
+    const bob = await p.accounts.actorFor((await p.store.users.byEmail('bob@example.com'))!);
     for (let i = 1; i <= 25; i++) {
       // Past the new-account slowdown between posts.
       p.clock.advance(60_000);
@@ -227,7 +227,7 @@ describe('the discussion in a real browser', () => {
   });
 
   it('follows a #comment link to a comment that is not on the page, without reloading', async () => {
-    const article = (await p.store.articleBySlug('members-thread'))!;
+    const article = (await p.store.articles.bySlug('members-thread'))!;
     const last = (await p.discussions.page(article.id, 'newest', undefined, null)).threads[0]!.comment;
     const ctx = await browser.newContext();
     const page = await ctx.newPage();

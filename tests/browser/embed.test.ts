@@ -69,7 +69,7 @@ describe('embed on a publisher page of another origin', () => {
     expect(await frame.locator('.parley-view-all').evaluate((el) => getComputedStyle(el).color)).toBe('rgb(11, 95, 255)');
     const height = await page.locator('iframe').evaluate((f) => (f as HTMLIFrameElement).getBoundingClientRect().height);
     expect(height).toBeGreaterThan(100);
-    const registered = await p.store.listArticles(100);
+    const registered = await p.store.articles.list(100);
     expect(registered.some((a) => a.title === 'Our own article, on our own site' && a.url === allowed.url)).toBe(true);
     expect(problems.filter((m) => !m.includes('favicon'))).toEqual([]);
     await page.close();
@@ -128,9 +128,9 @@ describe('embed on a publisher page of another origin', () => {
     await frame.getByRole('textbox', { name: 'Write a comment' }).fill('Written on the publisher page, signed in by its own accounts.');
     await frame.getByRole('button', { name: 'Post', exact: true }).click();
     await frame.getByText('Written on the publisher page, signed in by its own accounts.').waitFor();
-    const user = await p.store.userByEmail('member77@publisher.example');
+    const user = await p.store.users.byEmail('member77@publisher.example');
     expect(user?.displayName).toBe('Ines Member');
-    const article = (await p.store.listArticles(100)).find((a) => a.url === signedOn.url)!;
+    const article = (await p.store.articles.list(100)).find((a) => a.url === signedOn.url)!;
     const stored = await p.discussions.page(article.id, 'newest', undefined, null);
     expect(stored.threads.map((t) => [t.comment.author?.name, t.comment.bodySrc])).toContainEqual(['Ines Member', 'Written on the publisher page, signed in by its own accounts.']);
 

@@ -66,7 +66,7 @@ describe('from paywall to posting, in a real browser', () => {
     const call = fake.calls.slice(checkout).find((c) => c.path === '/v1/checkout/sessions')!;
     expect(call.form['line_items[0][price]']).toBe('price_m');
     expect(call.form.success_url).toContain('/articles/open-thread');
-    const user = (await p.store.userByEmail('payer@example.com'))!;
+    const user = (await p.store.users.byEmail('payer@example.com'))!;
     const now = Math.floor(Date.now() / 1000);
     const payload = JSON.stringify({
       id: 'evt_browser_1',

@@ -18,7 +18,7 @@ describe('XSS corpus rendered in Chromium', () => {
     base = `http://127.0.0.1:${port}`;
     p = await startParley('sqlite', { BASE_URL: base, PAGE_SIZE: '100', REPLIES_PER_THREAD: '0', REPORTS_TO_HIDE: '1000', REPORT_LIMIT_PER_HOUR: '100000' }, { clock: new TestClock(Date.now()) });
     await p.app.listen({ port, host: '127.0.0.1' });
-    articleId = (await p.store.articleBySlug('open-thread'))!.id;
+    articleId = (await p.store.articles.bySlug('open-thread'))!.id;
     // Every payload goes in through the real API, as a comment body and as an author's name.
     const people: { headers: Record<string, string>; comment: number }[] = [];
     for (const [i, payload] of payloads.entries()) {
@@ -45,8 +45,8 @@ describe('XSS corpus rendered in Chromium', () => {
   });
 
   it(`runs none of ${payloads.length} payloads as report reasons on the moderation dashboard`, async () => {
-    const mod = await p.store.ensureUser('mod@example.com', 'Mod', new Date());
-    await p.store.setRole(mod.id, 'moderator');
+    const mod = await p.store.users.ensure('mod@example.com', 'Mod', new Date());
+    await p.store.users.setRole(mod.id, 'moderator');
     const s = await p.signIn('mod@example.com');
     const ctx = await browser.newContext();
     await ctx.addCookies([{ name: 'parley_session', value: s.cookie.split('=')[1]!, url: base }]);

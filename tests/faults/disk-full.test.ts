@@ -22,9 +22,9 @@ async function prepare(url: string): Promise<void> {
   await migrate(conn);
   const store = new Store(conn.db, conn.dialect);
   const now = new Date();
-  const user = await store.ensureUser('full@example.com', 'Disk Filler', now);
-  await store.putEntitlement({ userId: user.id, source: 'manual', externalRef: '', status: 'active', currentPeriodEnd: null, now });
-  await store.createSession(hashToken('full-session-token'), user.id, 'full-csrf', now, new Date(Date.now() + 3600_000));
+  const user = await store.users.ensure('full@example.com', 'Disk Filler', now);
+  await store.billing.putEntitlement({ userId: user.id, source: 'manual', externalRef: '', status: 'active', currentPeriodEnd: null, now });
+  await store.users.createSession(hashToken('full-session-token'), user.id, 'full-csrf', now, new Date(Date.now() + 3600_000));
   await conn.close();
 }
 

@@ -88,7 +88,7 @@ describe.each(DIALECTS)('HTTP hardening on %s', (dialect) => {
       STRIPE_WEBHOOK_SECRET: WHSEC,
       STRIPE_PRICE_MONTHLY: 'price_monthly_security',
     });
-    articleId = (await p.store.articleBySlug('open-thread'))!.id;
+    articleId = (await p.store.articles.bySlug('open-thread'))!.id;
     reader = await p.signIn('reader@example.com');
   });
   afterAll(() => p?.dispose());
@@ -174,12 +174,12 @@ describe.each(DIALECTS)('HTTP hardening on %s', (dialect) => {
         expect(res.statusCode, JSON.stringify(url)).toBe(400);
         expect(json(res).error.code).toBe('validation');
       }
-      expect(await p.store.articleBySlug(embedSlug('bad-url'))).toBeNull();
+      expect(await p.store.articles.bySlug(embedSlug('bad-url'))).toBeNull();
     });
 
     it('keep an article page working when an already stored embed URL cannot go into a header', async () => {
       const article = (slug: string, url: string) =>
-        p.store.upsertArticle({ slug, url, title: 'Stored', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: new Date(), body: 'Body', commentPolicy: 'subscribers' }, new Date());
+        p.store.articles.upsert({ slug, url, title: 'Stored', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: new Date(), body: 'Body', commentPolicy: 'subscribers' }, new Date());
       await article('stored-wide', `${PUBLISHER}/a\u3000b`);
       await article('stored-crlf', `${PUBLISHER}/a\r\nb`);
       const wide = await p.app.inject({ method: 'GET', url: '/articles/stored-wide' });
@@ -247,7 +247,7 @@ describe('sockets a client holds open', () => {
     p = await startParley('sqlite', { LIVE_CONNECTIONS_PER_IP: '2', REQUEST_TIMEOUT_MS: String(TIMEOUT) });
     await p.app.listen({ host: '127.0.0.1', port: 0 });
     port = (p.app.server.address() as AddressInfo).port;
-    articleId = (await p.store.articleBySlug('open-thread'))!.id;
+    articleId = (await p.store.articles.bySlug('open-thread'))!.id;
   });
   afterAll(() => p?.dispose());
 

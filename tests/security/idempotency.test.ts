@@ -31,12 +31,12 @@ describe.each(DIALECTS)('posting is idempotent on %s', (dialect) => {
 
   beforeAll(async () => {
     p = await startParley(dialect, { DUPLICATE_WINDOW_MINUTES: '10' });
-    articleId = (await p.store.articleBySlug('open-thread'))!.id;
+    articleId = (await p.store.articles.bySlug('open-thread'))!.id;
     await p.accounts.grant('ada@example.com', null);
     await p.accounts.grant('bob@example.com', null);
     ada = await p.signIn('ada@example.com');
     bob = await p.signIn('bob@example.com');
-    adaId = (await p.store.userByEmail('ada@example.com'))!.id;
+    adaId = (await p.store.users.byEmail('ada@example.com'))!.id;
   });
   afterAll(() => p?.dispose());
 
@@ -64,7 +64,7 @@ describe.each(DIALECTS)('posting is idempotent on %s', (dialect) => {
     expect(r2.headers['idempotent-replayed']).toBe('true');
     expect(r2.body).toBe(r1.body);
     expect(await stored(reply.body)).toHaveLength(1);
-    expect((await p.store.commentById(json(first).comment.id))!.replyCount).toBe(1);
+    expect((await p.store.comments.byId(json(first).comment.id))!.replyCount).toBe(1);
   });
 
   it('stores one of ten identical posts sent at once without a key; the nine others name it', async () => {
@@ -144,7 +144,7 @@ describe.each(DIALECTS)('posting is idempotent on %s', (dialect) => {
     expect(json(next).comment.id).not.toBe(json(first).comment.id);
     // The second answer replaced the expired one.
     expect((await post(ada, { body }, 'day-old-key-0001')).body).toBe(next.body);
-    const pruned = await p.store.pruneIdempotencyKeys(new Date(p.clock.now().getTime() - 24 * 3_600_000));
+    const pruned = await p.store.idempotency.prune(new Date(p.clock.now().getTime() - 24 * 3_600_000));
     expect(pruned).toBeGreaterThan(0);
     const left = await p.store.db.selectFrom('idempotency_keys').select('key').where('user_id', '=', adaId).execute();
     expect(left.map((r) => r.key)).toEqual(['day-old-key-0001']);
@@ -158,7 +158,7 @@ describe.each(DIALECTS)('posting is idempotent on %s', (dialect) => {
     const isLocked = new Promise<void>((r) => (locked = r));
     // An earlier post of Ada's, stuck inside its transaction.
     const earlier = p.store.transaction(async (tx) => {
-      expect(await tx.lockAuthorPosts(adaId, 1000)).toBe(true);
+      expect(await tx.idempotency.lockAuthorPosts(adaId, 1000)).toBe(true);
       locked();
       await held;
     });
@@ -180,7 +180,7 @@ describe.each(DIALECTS)('posting is idempotent on %s', (dialect) => {
   it("forgets a reader's recorded answers (they hold the words) when the account is deleted", async () => {
     await p.accounts.grant('cat@example.com', null);
     const cat = await p.signIn('cat@example.com');
-    const catId = (await p.store.userByEmail('cat@example.com'))!.id;
+    const catId = (await p.store.users.byEmail('cat@example.com'))!.id;
     expect((await post(cat, { body: words('Soon gone') }, 'erased-key-00001')).statusCode).toBe(201);
     const gone = await p.app.inject({ method: 'DELETE', url: '/api/v1/me', headers: { cookie: cat.cookie, 'x-csrf-token': cat.csrf }, payload: { eraseComments: true } });
     expect(gone.statusCode, gone.body).toBeLessThan(300);
@@ -189,7 +189,7 @@ describe.each(DIALECTS)('posting is idempotent on %s', (dialect) => {
 
   it('records nothing for a refused post: the retry is judged afresh', async () => {
     const body = words('Closed for now');
-    const closedId = (await p.store.articleBySlug('closed-thread'))!.id;
+    const closedId = (await p.store.articles.bySlug('closed-thread'))!.id;
     const refused = await p.app.inject({ method: 'POST', url: `/api/v1/articles/${closedId}/comments`, headers: { cookie: ada.cookie, 'x-csrf-token': ada.csrf, 'idempotency-key': 'refused-key-0001' }, payload: { body } });
     expect(refused.statusCode).toBe(403);
     expect(await p.store.db.selectFrom('idempotency_keys').select('key').where('key', '=', 'refused-key-0001').execute()).toHaveLength(0);

@@ -80,7 +80,7 @@ describe.each(DIALECTS)('importers on %s', (dialect) => {
   afterAll(() => p?.dispose());
 
   it('never publishes an imported comment as the existing account whose email it carries', async () => {
-    const admin = (await p.store.userByEmail('admin@example.com'))!;
+    const admin = (await p.store.users.byEmail('admin@example.com'))!;
     const wp = await importWordPress(db, file('guest.xml', wxr(7, 'guest-post', [{ id: 71, author: 'Mallory', email: 'ADMIN@example.com', html: 'Official statement: the site is closing.' }])));
     const dq = await importDisqus(db, file('guest-disqus.xml', disqus('guest-thread', [{ id: 'm1', name: 'Mallory D', email: 'admin@example.com', html: 'Another official statement.' }])));
 
@@ -92,14 +92,14 @@ describe.each(DIALECTS)('importers on %s', (dialect) => {
       expect(author).toMatchObject({ display_name: name, role: 'reader' });
       expect(author.email).toMatch(new RegExp(`@${source}\\.import\\.invalid$`));
       // Readers see the exported name, not the editor's.
-      const article = (await p.store.articleById(Number(c.article_id)))!;
+      const article = (await p.store.articles.byId(Number(c.article_id)))!;
       const page = json(await p.app.inject({ method: 'GET', url: `/api/v1/articles/${article.id}/comments?sort=oldest` }));
       expect(page.threads.map((t: { comment: { author: { id: number; name: string } } }) => t.comment.author)).toEqual([{ id: author.id, name }]);
     }
     expect([wp.usersMatched, dq.usersMatched]).toEqual([0, 0]);
     expect((await comment(db, 'wordpress', 'guest.example.com/7/71')).author_id).toBe((await commentSaying(db, 'wordpress', 'Official statement: the site is closing.')).author_id);
     // The editor's own account is as it was: same name, no comments.
-    expect((await p.store.userByEmail('admin@example.com'))!.displayName).toBe('The Editor');
+    expect((await p.store.users.byEmail('admin@example.com'))!.displayName).toBe('The Editor');
     expect(await db.selectFrom('comments').select('id').where('author_id', '=', admin.id).execute()).toEqual([]);
 
     // Signing in with the address the file gave reaches the editor's account, which has none of them.
@@ -109,7 +109,7 @@ describe.each(DIALECTS)('importers on %s', (dialect) => {
   });
 
   it("shows each comment under the author name the export gives, cleaned by the display-name rules", async () => {
-    const member = (await p.store.userByEmail('member@example.com'))!;
+    const member = (await p.store.users.byEmail('member@example.com'))!;
     const long = 'Ω'.repeat(100);
     const report = await importWordPress(
       db,
@@ -131,7 +131,7 @@ describe.each(DIALECTS)('importers on %s', (dialect) => {
     for (const n of names) expect(cleanDisplayName(n)).toBe(n);
     const c1 = await commentSaying(db, 'wordpress', bodies[0]!);
     expect(Number(c1.author_id)).not.toBe(member.id);
-    expect((await p.store.userByEmail('member@example.com'))!.displayName).toBe(member.displayName);
+    expect((await p.store.users.byEmail('member@example.com'))!.displayName).toBe(member.displayName);
     expect(report.comments).toBe(5);
   });
 
@@ -174,8 +174,8 @@ describe.each(DIALECTS)('importers on %s', (dialect) => {
   it('keeps WXR comments whose ids repeat in another item, each under its own parent', async () => {
     const report = await importWordPress(db, 'tests/fixtures/import/wordpress-repeated-ids.xml');
     expect(report).toMatchObject({ comments: 5, duplicates: 0, orphans: 0, articlesCreated: 2 });
-    const first = (await p.store.articleBySlug('first-post'))!;
-    const second = (await p.store.articleBySlug('second-post'))!;
+    const first = (await p.store.articles.bySlug('first-post'))!;
+    const second = (await p.store.articles.bySlug('second-post'))!;
     const at = (post: number, id: number) => comment(db, 'wordpress', `repeat.example.com/${post}/${id}`);
     const [a1, a2, b1, b2, b3] = await Promise.all([at(100, 1), at(100, 2), at(200, 1), at(200, 2), at(200, 3)]);
     expect([a1, a2].map((c) => Number(c.article_id))).toEqual([first.id, first.id]);
@@ -185,8 +185,8 @@ describe.each(DIALECTS)('importers on %s', (dialect) => {
     expect(Number(a2.parent_id)).toBe(a1.id);
     expect(Number(b2.parent_id)).toBe(b1.id);
     expect([Number(b3.parent_id), Number(b3.root_id), b3.depth]).toEqual([b2.id, b1.id, 2]);
-    expect((await p.store.articleById(second.id))!.commentCount).toBe(3);
-    expect((await p.store.commentById(b1.id))!.replyCount).toBe(2);
+    expect((await p.store.articles.byId(second.id))!.commentCount).toBe(3);
+    expect((await p.store.comments.byId(b1.id))!.replyCount).toBe(2);
 
     // A second run finds every one of them already there.
     expect(await importWordPress(db, 'tests/fixtures/import/wordpress-repeated-ids.xml')).toMatchObject({ comments: 0, duplicates: 5 });

@@ -32,7 +32,7 @@ describe.each(DIALECTS)('permissions over HTTP on %s', (dialect) => {
     expect(res.statusCode, res.body).toBe(201);
     return json(res).comment.id as number;
   };
-  const row = async (id: number) => (await p.store.commentById(id))!;
+  const row = async (id: number) => (await p.store.comments.byId(id))!;
   const viewer = async (w: Who) => json(await api(w, 'GET', '/session')).viewer as { id: number } | null;
   const page = (w: Who, url: string) => p.app.inject({ method: 'GET', url, headers: { cookie: w.cookie } });
   const form = (w: Who, url: string, fields: Record<string, string>) =>
@@ -55,13 +55,13 @@ describe.each(DIALECTS)('permissions over HTTP on %s', (dialect) => {
   const untouched = async (c: number) => {
     expect(await row(c)).toMatchObject({ status: 'visible', pinned: false, locked: false });
     expect((await row(c)).bodySrc).not.toBe('hijacked');
-    expect((await p.store.userById(ids.ada!))!).toMatchObject({ banned: false, suspendedUntil: null });
-    expect((await p.store.articleById(article))!.commentPolicy).toBe('subscribers');
+    expect((await p.store.users.byId(ids.ada!))!).toMatchObject({ banned: false, suspendedUntil: null });
+    expect((await p.store.articles.byId(article))!.commentPolicy).toBe('subscribers');
   };
 
   beforeAll(async () => {
     p = await startParley(dialect);
-    article = (await p.store.articleBySlug('open-thread'))!.id;
+    article = (await p.store.articles.bySlug('open-thread'))!.id;
     const subscribers = ['root', 'deputy', 'mia', 'rogue', 'sleepy', 'ada', 'sue', 'ben'];
     for (const n of subscribers) await p.accounts.grant(`${n}@example.com`, null);
     await p.moderation.setRoleByEmail('root@example.com', 'admin', 'Root');
@@ -70,7 +70,7 @@ describe.each(DIALECTS)('permissions over HTTP on %s', (dialect) => {
     // nia is a member: signed in, no subscription.
     for (const n of [...subscribers, 'nia']) {
       who[n] = await p.signIn(`${n}@example.com`);
-      ids[n] = (await p.store.userByEmail(`${n}@example.com`))!.id;
+      ids[n] = (await p.store.users.byEmail(`${n}@example.com`))!.id;
     }
   });
   afterAll(() => p?.dispose());
@@ -136,7 +136,7 @@ describe.each(DIALECTS)('permissions over HTTP on %s', (dialect) => {
 
     // Signed in again, still a moderator by role, they read but have no power at all.
     const again = await p.signIn('rogue@example.com');
-    expect((await p.store.userById(ids.rogue!))!.role).toBe('moderator');
+    expect((await p.store.users.byId(ids.rogue!))!.role).toBe('moderator');
     expect(await answer(api(again, 'DELETE', `/comments/${c}`))).toBe('403 suspended');
     expect(await answer(api(again, 'PATCH', `/comments/${c}`, { body: 'hijacked' }))).toBe('403 suspended');
     for (const [method, url, payload] of staffCalls(c)) expect(await answer(api(again, method, url, payload)), `${method} ${url}`).toBe('403 suspended');
@@ -186,7 +186,7 @@ describe.each(DIALECTS)('permissions over HTTP on %s', (dialect) => {
     expect(await answer(api(who.root!, 'PUT', `/admin/users/${ids.root}/ban`, { banned: true }))).toBe('403 self_action');
     expect(await answer(api(who.root!, 'POST', `/admin/users/${ids.root}/suspend`, { hours: 24 }))).toBe('403 self_action');
     expect(await answer(api(who.mia!, 'PUT', `/admin/users/${ids.deputy}/ban`, { banned: true }))).toBe('403 not_admin');
-    for (const n of ['mia', 'root', 'deputy']) expect((await p.store.userById(ids[n]!))!).toMatchObject({ banned: false, suspendedUntil: null });
+    for (const n of ['mia', 'root', 'deputy']) expect((await p.store.users.byId(ids[n]!))!).toMatchObject({ banned: false, suspendedUntil: null });
   });
 
   it('applies one role rule to the API and the dashboard: no self-demotion, no moderator changes roles, one admin stays', async () => {
@@ -197,20 +197,20 @@ describe.each(DIALECTS)('permissions over HTTP on %s', (dialect) => {
     const viaForm = await form(root, '/admin/roles', { email: 'root@example.com', role: 'reader' });
     expect(viaForm.statusCode).toBe(403);
     expect(viaForm.body).toContain('You cannot do that to your own account.');
-    expect((await p.store.userById(ids.root!))!.role).toBe('admin');
+    expect((await p.store.users.byId(ids.root!))!.role).toBe('admin');
     // Setting one's own role to what it is changes nothing and is no error.
     expect(await answer(api(root, 'PUT', `/admin/users/${ids.root}/role`, { role: 'admin' }))).toBe('200 ok');
 
     expect(await answer(api(who.mia!, 'PUT', `/admin/users/${ids.nia}/role`, { role: 'moderator' }))).toBe('403 not_admin');
     expect(await answer(api(who.mia!, 'PUT', `/admin/users/${ids.mia}/role`, { role: 'admin' }))).toBe('403 not_admin');
     expect((await form(who.mia!, '/admin/roles', { email: 'mia@example.com', role: 'admin' })).statusCode).toBe(403);
-    expect((await p.store.userById(ids.mia!))!.role).toBe('moderator');
-    expect((await p.store.userById(ids.nia!))!.role).toBe('reader');
+    expect((await p.store.users.byId(ids.mia!))!.role).toBe('moderator');
+    expect((await p.store.users.byId(ids.nia!))!.role).toBe('reader');
 
     // Another admin may demote one; the last one left cannot be.
     expect(await answer(api(root, 'PUT', `/admin/users/${ids.deputy}/role`, { role: 'moderator' }))).toBe('200 ok');
     expect(await answer(api(who.deputy!, 'GET', '/admin/audit'))).toBe('403 not_admin');
     expect(await answer(api(root, 'PUT', `/admin/users/${ids.root}/role`, { role: 'reader' }))).toBe('409 last_admin');
-    expect((await p.store.userById(ids.root!))!.role).toBe('admin');
+    expect((await p.store.users.byId(ids.root!))!.role).toBe('admin');
   });
 });

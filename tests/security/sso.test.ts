@@ -39,15 +39,15 @@ describe.each(DIALECTS)('single sign-on security on %s', (dialect) => {
     expect(takeover.statusCode).toBe(409);
     expect(json(takeover).error.code).toBe('sso_email_in_use');
     expect(sessionCookie(takeover)).toBeUndefined();
-    expect(await p.store.userById(admin.id)).toMatchObject({ email: 'editor@example.com', displayName: 'Eddie Editor', role: 'admin' });
+    expect(await p.store.users.byId(admin.id)).toMatchObject({ email: 'editor@example.com', displayName: 'Eddie Editor', role: 'admin' });
 
     // A reader's address, but the publisher does not vouch for it: refused, nothing changed.
     await p.signIn('rita@publisher.example');
-    const rita = (await p.store.userByEmail('rita@publisher.example'))!;
+    const rita = (await p.store.users.byEmail('rita@publisher.example'))!;
     const unverified = await api(await token({ sub: 'pub-rita', email: 'rita@publisher.example', name: 'Not Rita' }));
     expect(unverified.statusCode).toBe(409);
     expect(json(unverified).error.code).toBe('sso_email_in_use');
-    expect((await p.store.userById(rita.id))!.displayName).toBe(rita.displayName);
+    expect((await p.store.users.byId(rita.id))!.displayName).toBe(rita.displayName);
 
     // Vouched for, and a reader's: linked to that account.
     const linked = await api(await token({ sub: 'pub-rita', email: 'rita@publisher.example', email_verified: true, name: 'Rita Reader' }));
@@ -58,10 +58,10 @@ describe.each(DIALECTS)('single sign-on security on %s', (dialect) => {
     const moved = await api(await token({ sub: 'pub-rita', email: 'rita.new@publisher.example', email_verified: true, name: 'Rita Reader' }));
     expect(json(moved).viewer).toMatchObject({ id: rita.id, email: 'rita.new@publisher.example' });
     // ...and once she is staff, sign-on still lets her in but never renames or re-addresses her.
-    await p.store.setRole(rita.id, 'moderator');
+    await p.store.users.setRole(rita.id, 'moderator');
     const staff = await api(await token({ sub: 'pub-rita', email: 'rita.third@publisher.example', email_verified: true, name: 'Renamed Rita' }));
     expect(staff.statusCode).toBe(200);
-    expect(await p.store.userById(rita.id)).toMatchObject({ email: 'rita.new@publisher.example', displayName: 'Rita Reader', role: 'moderator' });
+    expect(await p.store.users.byId(rita.id)).toMatchObject({ email: 'rita.new@publisher.example', displayName: 'Rita Reader', role: 'moderator' });
 
     // A free address makes a new account, verified or not.
     const newcomer = await api(await token({ sub: 'pub-new', email: 'newcomer@publisher.example', name: 'New Comer' }));
@@ -78,7 +78,7 @@ describe.each(DIALECTS)('single sign-on security on %s', (dialect) => {
     const again = await api(await token({ ...claims, name: 'Back Again' }));
     expect(again.statusCode).toBe(200);
     expect(json(again).viewer.id).not.toBe(json(first).viewer.id);
-    expect((await p.store.userById(json(first).viewer.id))!.email).toMatch(/@deleted\.invalid$/);
+    expect((await p.store.users.byId(json(first).viewer.id))!.email).toMatch(/@deleted\.invalid$/);
   });
 
   it('takes each token id once, however the token string is respelled, and refuses tokens without one', async () => {

@@ -23,7 +23,7 @@ describe('event ids follow commit order on postgres', () => {
     conn = connect(db.url);
     await migrate(conn);
     store = new Store(conn.db, conn.dialect);
-    articleId = (await store.upsertArticle({ slug: 'order', url: null, title: 'T', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: now, body: 'b', commentPolicy: 'subscribers' }, now)).id;
+    articleId = (await store.articles.upsert({ slug: 'order', url: null, title: 'T', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: now, body: 'b', commentPolicy: 'subscribers' }, now)).id;
   });
   afterAll(async () => {
     await conn?.close();
@@ -36,19 +36,19 @@ describe('event ids follow commit order on postgres', () => {
     let firstAppended!: () => void;
     const appended = new Promise<void>((r) => (firstAppended = r));
     const first = store.transaction(async (tx) => {
-      const id = await tx.appendEvent(articleId, 'comment.created', 101, now);
+      const id = await tx.events.append(articleId, 'comment.created', 101, now);
       firstAppended();
       await held;
       return id;
     });
     await appended;
-    const second = store.transaction((tx) => tx.appendEvent(articleId, 'comment.created', 102, now));
+    const second = store.transaction((tx) => tx.events.append(articleId, 'comment.created', 102, now));
     await new Promise((r) => setTimeout(r, 300));
     // What a live reader would read now: nothing, rather than the later event alone.
-    expect(await store.eventsSince(articleId, 0, 10)).toEqual([]);
+    expect(await store.events.since(articleId, 0, 10)).toEqual([]);
     release();
     const [a, b] = await Promise.all([first, second]);
     expect(b).toBeGreaterThan(a);
-    expect((await store.eventsSince(articleId, 0, 10)).map((e) => e.commentId)).toEqual([101, 102]);
+    expect((await store.events.since(articleId, 0, 10)).map((e) => e.commentId)).toEqual([101, 102]);
   });
 });

@@ -28,14 +28,14 @@ export async function prepareLoad(url: string, writers: number): Promise<{ artic
     await migrate(conn);
     const store = new Store(conn.db, conn.dialect);
     const now = new Date();
-    const article = await store.upsertArticle({ slug: `load-${randomBytes(3).toString('hex')}`, url: null, title: 'Under load', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: now, body: 'Load.', commentPolicy: 'subscribers' }, now);
+    const article = await store.articles.upsert({ slug: `load-${randomBytes(3).toString('hex')}`, url: null, title: 'Under load', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: now, body: 'Load.', commentPolicy: 'subscribers' }, now);
     const out: Writer[] = [];
     for (let i = 0; i < writers; i++) {
-      const user = await store.ensureUser(`writer${i}@example.com`, `Writer ${i}`, now);
-      await store.putEntitlement({ userId: user.id, source: 'manual', externalRef: '', status: 'active', currentPeriodEnd: null, now });
+      const user = await store.users.ensure(`writer${i}@example.com`, `Writer ${i}`, now);
+      await store.billing.putEntitlement({ userId: user.id, source: 'manual', externalRef: '', status: 'active', currentPeriodEnd: null, now });
       const token = `load-session-${i}-${randomBytes(6).toString('hex')}`;
       const csrf = `load-csrf-${i}`;
-      await store.createSession(hashToken(token), user.id, csrf, now, new Date(Date.now() + 24 * 3600_000));
+      await store.users.createSession(hashToken(token), user.id, csrf, now, new Date(Date.now() + 24 * 3600_000));
       out.push({ userId: user.id, cookie: `parley_session=${token}`, csrf });
     }
     return { articleId: article.id, writers: out };

@@ -73,21 +73,21 @@ describe('Store.transaction on a full SQLite database', () => {
       await migrate(conn);
       const store = new Store(conn.db, conn.dialect);
       const now = new Date();
-      await store.ensureUser('first@example.com', 'First', now);
+      await store.users.ensure('first@example.com', 'First', now);
       const pages = Number((await sql<{ page_count: number }>`PRAGMA page_count`.execute(conn.db)).rows[0]!.page_count);
       await sql.raw(`PRAGMA max_page_count = ${pages}`).execute(conn.db);
       const err = await store
         .transaction(async (tx) => {
-          for (let i = 0; i < 200; i++) await tx.ensureUser(`u${i}@example.com`, 'x'.repeat(2000), now);
+          for (let i = 0; i < 200; i++) await tx.users.ensure(`u${i}@example.com`, 'x'.repeat(2000), now);
         })
         .then(() => null, (e: unknown) => e);
       expect(err).toMatchObject({ code: 'SQLITE_FULL' });
       expect(storageFault(err)).toBe('full');
       // The connection came back: reads work, and writes do once there is room.
-      expect(await store.userByEmail('u0@example.com')).toBeNull();
+      expect(await store.users.byEmail('u0@example.com')).toBeNull();
       await sql.raw(`PRAGMA max_page_count = ${pages * 100}`).execute(conn.db);
-      await store.transaction((tx) => tx.ensureUser('later@example.com', 'Later', now));
-      expect(await store.userByEmail('later@example.com')).not.toBeNull();
+      await store.transaction((tx) => tx.users.ensure('later@example.com', 'Later', now));
+      expect(await store.users.byEmail('later@example.com')).not.toBeNull();
     } finally {
       await conn.close();
       await db.drop();

@@ -21,7 +21,7 @@ export async function articleRoutes(app: FastifyInstance, opts: { store: Store; 
       },
     },
     handler: async () => ({
-      articles: (await store.listArticles(100)).map((a) => ({ ...a, publishedAt: a.publishedAt.toISOString() })),
+      articles: (await store.articles.list(100)).map((a) => ({ ...a, publishedAt: a.publishedAt.toISOString() })),
     }),
   });
 

@@ -141,8 +141,8 @@ export async function embedRoutes(app: FastifyInstance, opts: { config: Config; 
       const slug = embedSlug(q.article);
       // Registered on first load only: a later visitor cannot retitle the discussion by URL.
       const article =
-        (await store.articleBySlug(slug)) ??
-        (await store.upsertArticle(
+        (await store.articles.bySlug(slug)) ??
+        (await store.articles.upsert(
           { slug, url: pageUrl, title: q.title, standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: new Date(), body: '', commentPolicy: config.EMBED_COMMENT_POLICY },
           new Date(),
         ));

@@ -42,7 +42,7 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
     sendPage(req, reply, deps, { title: m.notFoundHeading, status: 404 }, <MessagePage heading={m.notFoundHeading}><p><a href="/">{m.backHome}</a></p></MessagePage>);
 
   app.get('/', async (req, reply) => {
-    const articles = await store.listArticles(50);
+    const articles = await store.articles.list(50);
     return sendPage(req, reply, deps, { title: config.PUBLICATION_NAME }, <HomePage articles={articles} timeZone={config.PUBLICATION_TIMEZONE} />);
   });
 
@@ -52,7 +52,7 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
       querystring: Type.Object({ sort: Sort, cursor: Type.Optional(Cursor), comment: Type.Optional(Id) }),
     },
     handler: async (req, reply) => {
-      const article = await store.articleBySlug((req.params as { slug: string }).slug);
+      const article = await store.articles.bySlug((req.params as { slug: string }).slug);
       if (!article) {
         return articleNotFound(req, reply);
       }
@@ -80,7 +80,7 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
   });
 
   app.get('/articles/:slug/inline', { schema: { params: Type.Object({ slug: Type.String({ maxLength: 200 }) }) } }, async (req, reply) => {
-    const article = await store.articleBySlug((req.params as { slug: string }).slug);
+    const article = await store.articles.bySlug((req.params as { slug: string }).slug);
     if (!article) {
       return articleNotFound(req, reply);
     }

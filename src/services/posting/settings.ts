@@ -34,11 +34,11 @@ export class ModerationRules {
   constructor(private readonly store: Store) {}
 
   async site(store = this.store): Promise<ModerationSettings> {
-    return { ...DEFAULT_MODERATION, ...clean(parse<ModerationSettings>(await store.setting(MODERATION_KEY))) };
+    return { ...DEFAULT_MODERATION, ...clean(parse<ModerationSettings>(await store.settings.get(MODERATION_KEY))) };
   }
 
   async article(articleId: number, store = this.store): Promise<ArticleModeration> {
-    const { bannedWords: _ignored, ...own } = clean(parse<ModerationSettings>(await store.articleModeration(articleId)));
+    const { bannedWords: _ignored, ...own } = clean(parse<ModerationSettings>(await store.moderation.articleSettings(articleId)));
     return own;
   }
 
@@ -61,13 +61,13 @@ export class ModerationRules {
   /** Saves through `store`, which may be bound to the caller's transaction. */
   async saveSite(next: ModerationSettings, store = this.store): Promise<ModerationSettings> {
     const value = { ...DEFAULT_MODERATION, ...clean(next) };
-    await store.putSetting(MODERATION_KEY, JSON.stringify(value));
+    await store.settings.put(MODERATION_KEY, JSON.stringify(value));
     return value;
   }
 
   async saveArticle(articleId: number, next: ArticleModeration, store = this.store): Promise<ArticleModeration> {
     const { bannedWords: _ignored, ...own } = clean(next);
-    await store.setArticleModeration(articleId, Object.keys(own).length ? JSON.stringify(own) : null);
+    await store.moderation.setArticleSettings(articleId, Object.keys(own).length ? JSON.stringify(own) : null);
     return own;
   }
 }

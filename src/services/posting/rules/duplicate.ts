@@ -13,6 +13,6 @@ export const duplicate =
   async (ctx) => {
     if (config.DUPLICATE_WINDOW_MINUTES <= 0) return null;
     const since = new Date(ctx.now.getTime() - config.DUPLICATE_WINDOW_MINUTES * 60_000);
-    const commentId = await ctx.store.recentDuplicate(ctx.actor.user.id, ctx.text, since);
+    const commentId = await ctx.store.comments.recentDuplicate(ctx.actor.user.id, ctx.text, since);
     return commentId === null ? null : { refuse: conflict('duplicate_comment', messages.errors.duplicate_comment, { commentId }) };
   };

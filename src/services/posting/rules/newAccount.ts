@@ -7,5 +7,5 @@ export const newAccount =
   async (ctx) => {
     const n = (await rules.forPost(ctx)).newAccountComments;
     if (n <= 0) return null;
-    return (await ctx.store.publishedCount(ctx.actor.user.id, n)) < n ? { hold: 'new_account' } : null;
+    return (await ctx.store.comments.publishedCount(ctx.actor.user.id, n)) < n ? { hold: 'new_account' } : null;
   };

@@ -9,7 +9,7 @@ export const newAccountSlowdown =
   async (ctx) => {
     const gap = config.NEW_ACCOUNT_SLOWDOWN_SECONDS * 1000;
     if (gap <= 0 || ctx.now.getTime() - ctx.actor.user.createdAt.getTime() >= config.NEW_ACCOUNT_HOURS * 3_600_000) return null;
-    const last = await ctx.store.lastCommentAt(ctx.actor.user.id);
+    const last = await ctx.store.comments.lastCommentAt(ctx.actor.user.id);
     const wait = last ? last.getTime() + gap - ctx.now.getTime() : 0;
     if (wait <= 0) return null;
     const seconds = Math.ceil(wait / 1000);

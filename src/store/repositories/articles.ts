@@ -1,0 +1,75 @@
+import type { Article, CommentPolicy } from '../../domain/types.js';
+import { toArticle } from '../rows.js';
+import { Repository } from './repository.js';
+
+/** The article columns the content folder owns; `upsert` rewrites a row only if one differs. */
+const CONTENT_COLUMNS = ['url', 'title', 'standfirst', 'author', 'author_bio', 'author_handle', 'image', 'image_credit', 'published_at', 'body', 'comment_policy'] as const;
+
+/** An article as the content folder, the embed or an import describes it; the database adds the rest. */
+export type ArticleInput = Omit<Article, 'id' | 'commentCount'>;
+
+/** Articles: what the content folder says of them, their policy, and the lock on their discussion. */
+export class ArticlesRepository extends Repository {
+
+  async upsert(a: ArticleInput, now: Date): Promise<Article> {
+    const values = {
+      url: a.url,
+      title: a.title,
+      standfirst: a.standfirst,
+      author: a.author,
+      author_bio: a.authorBio,
+      author_handle: a.authorHandle,
+      image: a.image,
+      image_credit: a.imageCredit,
+      published_at: a.publishedAt.getTime(),
+      body: a.body,
+      comment_policy: a.commentPolicy,
+      updated_at: now.getTime(),
+    };
+    // Unchanged articles are not rewritten: start-up loads the content folder every time and must
+    // not need to write, so a node on a full disk still starts and serves reads. An update that
+    // matches no row writes nothing; an INSERT ... ON CONFLICT would (SQLite's AUTOINCREMENT).
+    const existing = await this.db.selectFrom('articles').select('id').where('slug', '=', a.slug).executeTakeFirst();
+    if (existing) {
+      await this.db
+        .updateTable('articles')
+        .set(values)
+        .where('id', '=', existing.id)
+        .where((eb) => eb.or(CONTENT_COLUMNS.map((c) => eb(c, 'is distinct from', values[c]))))
+        .execute();
+    } else {
+      await this.db.insertInto('articles').values({ slug: a.slug, comment_count: 0, ...values }).onConflict((oc) => oc.column('slug').doUpdateSet(values)).execute();
+    }
+    return (await this.bySlug(a.slug))!;
+  }
+
+  async bySlug(slug: string): Promise<Article | null> {
+    const r = await this.db.selectFrom('articles').selectAll().where('slug', '=', slug).executeTakeFirst();
+    return r ? toArticle(r) : null;
+  }
+
+  async byId(id: number): Promise<Article | null> {
+    const r = await this.db.selectFrom('articles').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? toArticle(r) : null;
+  }
+
+  async list(limit: number): Promise<Article[]> {
+    const rows = await this.db.selectFrom('articles').selectAll().orderBy('published_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    return rows.map(toArticle);
+  }
+
+  /** Serialises changes to one article's discussion until commit; SQLite's single writer already does. */
+  async lock(articleId: number): Promise<void> {
+    if (this.dialect !== 'postgres') return;
+    await this.db.selectFrom('articles').select('id').where('id', '=', articleId).forUpdate().execute();
+  }
+
+  /** A moderator's comment policy for an article; null returns it to the article's own. */
+  async setPolicyOverride(articleId: number, policy: CommentPolicy | null): Promise<void> {
+    await this.db.updateTable('articles').set({ policy_override: policy }).where('id', '=', articleId).execute();
+  }
+
+  async byIds(ids: readonly number[]): Promise<Article[]> {
+    if (ids.length === 0) return [];
+    return (await this.db.selectFrom('articles').selectAll().where('id', 'in', [...ids]).execute()).map(toArticle);
+  }}

@@ -1,0 +1,25 @@
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+
+/** A comment row with the names readers see beside it: author, editor and the author replied to. */
+export function selectComments(db: Kysely<Database>) {
+  return db
+    .selectFrom('comments')
+    .innerJoin('users as author', 'author.id', 'comments.author_id')
+    .leftJoin('users as editor', 'editor.id', 'comments.edited_by')
+    .leftJoin('comments as parent', 'parent.id', 'comments.parent_id')
+    .leftJoin('users as parent_author', 'parent_author.id', 'parent.author_id')
+    .selectAll('comments')
+    .select(['author.display_name as author_name', 'editor.display_name as editor_name'])
+    // A deleted parent names nobody, so `Reply to` must not name its author either.
+    .select(sql<string | null>`case when parent.status = 'deleted' then null else parent_author.display_name end`.as('reply_to_name'));
+}
+
+type CommentsEb = ExpressionBuilder<Database & { author: Database['users']; editor: Database['users']; parent: Database['comments']; parent_author: Database['users'] }, 'comments'>;
+
+/** Readers see visible comments and deleted placeholders; authors also see their own pending ones. */
+export function shownTo(eb: CommentsEb, viewerId: number | null) {
+  const shown = eb('comments.status', 'in', ['visible', 'deleted']);
+  if (viewerId === null) return shown;
+  return eb.or([shown, eb.and([eb('comments.status', '=', 'pending'), eb('comments.author_id', '=', viewerId)])]);
+}

@@ -1,0 +1,407 @@
+import { sql } from 'kysely';
+import type { Anchor } from '../../domain/anchoring.js';
+import type { Comment, SortOrder } from '../../domain/types.js';
+import { toComment, type CommentRow } from '../rows.js';
+import { selectComments, shownTo } from './comment-select.js';
+import { Repository } from './repository.js';
+
+export interface NewComment {
+  articleId: number;
+  parentId: number | null;
+  rootId: number | null;
+  depth: number;
+  authorId: number;
+  bodySrc: string;
+  bodyHtml: string;
+  status: 'visible' | 'pending';
+  createdAt: Date;
+  /** Why a posting rule held it, when it is pending. */
+  moderationReason?: string | null;
+  /** Selectors as posted and where they were found in the article's text. */
+  anchor?: { selectors: Anchor; start: number; end: number } | null;
+}
+
+export interface TopLevelQuery {
+  articleId: number;
+  sort: SortOrder;
+  /** Highest comment id included: the page's watermark. */
+  maxId: number;
+  /** Sort key and id of the last row already shown. */
+  after: { key: number; id: number } | null;
+  limit: number;
+  viewerId: number | null;
+}
+
+export interface RepliesQuery {
+  rootId: number;
+  maxId: number;
+  after: { time: number; id: number } | null;
+  limit: number;
+}
+
+/**
+ * Comments, their revisions and passage anchors, and every status change with the counters it
+ * moves (the article's comment_count, the thread's reply_count). Reads for the posting rules
+ * (an author's pace, duplicates) are here too.
+ */
+export class CommentsRepository extends Repository {
+
+  async byId(id: number): Promise<Comment | null> {
+    const r = await selectComments(this.db).where('comments.id', '=', id).executeTakeFirst();
+    return r ? toComment(r as CommentRow) : null;
+  }
+
+  async byIds(ids: readonly number[]): Promise<Comment[]> {
+    if (ids.length === 0) return [];
+    const rows = await selectComments(this.db).where('comments.id', 'in', [...ids]).execute();
+    return rows.map((r) => toComment(r as CommentRow));
+  }
+
+  /** Inserts a comment with its first revision and moves the counters it affects. */
+  async insert(c: NewComment): Promise<number> {
+    const { id } = await this.db
+      .insertInto('comments')
+      .values({
+        article_id: c.articleId,
+        parent_id: c.parentId,
+        root_id: c.rootId,
+        depth: c.depth,
+        author_id: c.authorId,
+        body_src: c.bodySrc,
+        body_html: c.bodyHtml,
+        status: c.status,
+        created_at: c.createdAt.getTime(),
+        edited_at: null,
+        edited_by: null,
+        score: 0,
+        up: 0,
+        down: 0,
+        reply_count: 0,
+        moderation_reason: c.moderationReason ?? null,
+        anchor: c.anchor ? JSON.stringify(c.anchor.selectors) : null,
+        anchor_start: c.anchor?.start ?? null,
+        anchor_end: c.anchor?.end ?? null,
+        anchor_status: c.anchor ? 'anchored' : null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await this.addRevision(Number(id), c.bodySrc, c.authorId, c.createdAt);
+    if (c.status === 'visible') await this.countVisible(c.articleId, c.rootId, 1);
+    return Number(id);
+  }
+
+  private async addRevision(commentId: number, bodySrc: string, editorId: number, at: Date): Promise<void> {
+    await this.db.insertInto('comment_revisions').values({ comment_id: commentId, body_src: bodySrc, editor_id: editorId, created_at: at.getTime() }).execute();
+  }
+
+  /** A thread's reply_count counts the rows readers see, so a deleted reply keeps its place. */
+  private async countVisible(articleId: number, rootId: number | null, delta: number): Promise<void> {
+    await this.db
+      .updateTable('articles')
+      .set((eb) => ({ comment_count: eb('comment_count', '+', delta) }))
+      .where('id', '=', articleId)
+      .execute();
+    if (rootId !== null && delta > 0) {
+      await this.db
+        .updateTable('comments')
+        .set((eb) => ({ reply_count: eb('reply_count', '+', delta) }))
+        .where('id', '=', rootId)
+        .execute();
+    }
+  }
+
+  async edit(id: number, bodySrc: string, bodyHtml: string, editorId: number, now: Date): Promise<void> {
+    await this.db
+      .updateTable('comments')
+      .set({ body_src: bodySrc, body_html: bodyHtml, edited_at: now.getTime(), edited_by: editorId })
+      .where('id', '=', id)
+      .execute();
+    await this.addRevision(id, bodySrc, editorId, now);
+  }
+
+  async revisionsOf(commentId: number): Promise<{ bodySrc: string; editorId: number; createdAt: Date }[]> {
+    const rows = await this.db.selectFrom('comment_revisions').selectAll().where('comment_id', '=', commentId).orderBy('id').execute();
+    return rows.map((r) => ({ bodySrc: r.body_src, editorId: Number(r.editor_id), createdAt: new Date(Number(r.created_at)) }));
+  }
+
+  /** Leaves a placeholder: the words go, the row stays so its replies keep their place. */
+  async delete(c: Comment, now: Date): Promise<void> {
+    await this.db
+      .updateTable('comments')
+      .set({ status: 'deleted', body_src: '', body_html: '', edited_at: now.getTime() })
+      .where('id', '=', c.id)
+      .execute();
+    if (c.status === 'visible') await this.countVisible(c.articleId, null, -1);
+  }
+
+  /** Highest comment id so far: the watermark that fixes a reader's pages. */
+  async maxId(): Promise<number> {
+    const r = await this.db.selectFrom('comments').select((eb) => eb.fn.max('id').as('m')).executeTakeFirst();
+    return Number(r?.m ?? 0);
+  }
+
+  async topLevel(q: TopLevelQuery): Promise<Comment[]> {
+    let query = selectComments(this.db)
+      .where('comments.article_id', '=', q.articleId)
+      .where('comments.depth', '=', 0)
+      .where('comments.id', '<=', q.maxId)
+      // Pinned comments come first on the first page (pinnedTopLevel), so the pages skip them.
+      .where(sql<boolean>`comments.pinned = 0`)
+      .where((eb) => shownTo(eb, q.viewerId));
+    const a = q.after;
+    switch (q.sort) {
+      case 'top':
+        if (a) query = query.where(sql<boolean>`(comments.rank_score, comments.id) < (${a.key}, ${a.id})`);
+        query = query.orderBy('comments.rank_score', 'desc').orderBy('comments.id', 'desc');
+        break;
+      case 'newest':
+        if (a) query = query.where(sql<boolean>`(comments.created_at, comments.id) < (${a.key}, ${a.id})`);
+        query = query.orderBy('comments.created_at', 'desc').orderBy('comments.id', 'desc');
+        break;
+      case 'oldest':
+        if (a) query = query.where(sql<boolean>`(comments.created_at, comments.id) > (${a.key}, ${a.id})`);
+        query = query.orderBy('comments.created_at', 'asc').orderBy('comments.id', 'asc');
+        break;
+    }
+    const rows = await query.limit(q.limit).execute();
+    return rows.map((r) => toComment(r as CommentRow));
+  }
+
+  /**
+   * The next replies of several threads in one round trip: one index range scan per thread,
+   * joined with UNION ALL, so a page costs the same however long its threads are.
+   */
+  async replies(queries: readonly RepliesQuery[], viewerId: number | null): Promise<Comment[]> {
+    if (queries.length === 0) return [];
+    const one = (q: RepliesQuery) => {
+      let query = selectComments(this.db)
+        .where('comments.root_id', '=', q.rootId)
+        .where('comments.id', '<=', q.maxId)
+        .where((eb) => shownTo(eb, viewerId));
+      if (q.after) query = query.where(sql<boolean>`(comments.created_at, comments.id) > (${q.after.time}, ${q.after.id})`);
+      return query.orderBy('comments.created_at', 'asc').orderBy('comments.id', 'asc').limit(q.limit);
+    };
+    const [first, ...rest] = queries;
+    const uniform = queries.every((q) => q.after === null && q.maxId === first!.maxId && q.limit === first!.limit);
+    if (this.dialect === 'postgres' && uniform && queries.length > 1) {
+      // One small plan however many threads: PostgreSQL plans a 20-way UNION slower than it runs it.
+      const inner = selectComments(this.db)
+        .where('comments.root_id', '=', sql.ref<number>('roots.id'))
+        .where('comments.id', '<=', first!.maxId)
+        .where((eb) => shownTo(eb, viewerId))
+        .orderBy('comments.created_at', 'asc')
+        .orderBy('comments.id', 'asc')
+        .limit(first!.limit);
+      const ids = queries.map((q) => q.rootId);
+      const { rows } = await sql<CommentRow>`select t.* from unnest(${ids}::bigint[]) as roots(id) cross join lateral (${inner}) as t`.execute(this.db);
+      return rows.map(toComment);
+    }
+    let union = this.db.selectFrom(one(first!).as('t0')).selectAll();
+    rest.forEach((q, n) => {
+      union = union.unionAll(this.db.selectFrom(one(q).as(`t${n + 1}`)).selectAll());
+    });
+    const rows = await union.execute();
+    return rows.map((r) => toComment(r as unknown as CommentRow));
+  }
+
+  /** Replies of a thread readers see, up to and including the one at `upTo` in time order. */
+  async countReplies(rootId: number, maxId: number, upTo: { time: number; id: number }, includePending = false): Promise<number> {
+    const r = await this.db
+      .selectFrom('comments')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('root_id', '=', rootId)
+      .where('id', '<=', maxId)
+      .where('status', 'in', includePending ? ['visible', 'deleted', 'pending'] : ['visible', 'deleted'])
+      .where(sql<boolean>`(created_at, id) <= (${upTo.time}, ${upTo.id})`)
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
+  /** A reader's own comments awaiting moderation under an article, newest first. */
+  async pendingBy(authorId: number, articleId: number, limit: number): Promise<Comment[]> {
+    const rows = await selectComments(this.db)
+      .where('comments.author_id', '=', authorId)
+      .where('comments.article_id', '=', articleId)
+      .where('comments.status', '=', 'pending')
+      .orderBy('comments.created_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => toComment(r as CommentRow));
+  }
+
+  async anchored(articleId: number): Promise<{ id: number; anchor: string }[]> {
+    const rows = await this.db.selectFrom('comments').select(['id', 'anchor']).where('article_id', '=', articleId).where('anchor', 'is not', null).execute();
+    return rows.map((r) => ({ id: Number(r.id), anchor: r.anchor! }));
+  }
+
+  /** Records where a passage is now, or that it could not be found (null: orphaned). */
+  async setAnchorPlace(commentId: number, place: { start: number; end: number } | null): Promise<void> {
+    await this.db
+      .updateTable('comments')
+      .set(place ? { anchor_start: place.start, anchor_end: place.end, anchor_status: 'anchored' } : { anchor_status: 'orphaned' })
+      .where('id', '=', commentId)
+      .execute();
+  }
+
+  /** Passage comments in article order, orphans last, for the Inline Feedbacks list. */
+  async passages(articleId: number, viewerId: number | null, limit: number): Promise<Comment[]> {
+    const rows = await selectComments(this.db)
+      .where('comments.article_id', '=', articleId)
+      .where('comments.anchor_status', 'in', ['anchored', 'orphaned'])
+      .where((eb) => shownTo(eb, viewerId))
+      .orderBy('comments.anchor_status', 'asc')
+      .orderBy('comments.anchor_start', 'asc')
+      .orderBy('comments.id', 'asc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => toComment(r as CommentRow));
+  }
+
+  /** Every comment the user wrote, in any status, oldest first. */
+  async byAuthor(userId: number): Promise<Comment[]> {
+    const rows = await selectComments(this.db).where('comments.author_id', '=', userId).orderBy('comments.id').execute();
+    return rows.map((r) => toComment(r as CommentRow));
+  }
+
+  async revisionsOfMany(commentIds: readonly number[]): Promise<Map<number, { bodySrc: string; editorId: number; createdAt: Date }[]>> {
+    const out = new Map<number, { bodySrc: string; editorId: number; createdAt: Date }[]>();
+    if (commentIds.length === 0) return out;
+    const rows = await this.db.selectFrom('comment_revisions').selectAll().where('comment_id', 'in', [...commentIds]).orderBy('id').execute();
+    for (const r of rows) {
+      const list = out.get(Number(r.comment_id)) ?? [];
+      list.push({ bodySrc: r.body_src, editorId: Number(r.editor_id), createdAt: new Date(Number(r.created_at)) });
+      out.set(Number(r.comment_id), list);
+    }
+    return out;
+  }
+
+  /** Empties a comment readers never saw (pending or rejected) without turning it into a visible placeholder. */
+  async eraseHidden(id: number): Promise<void> {
+    await this.db.updateTable('comments').set({ body_src: '', body_html: '', status: 'rejected' }).where('id', '=', id).where('status', 'in', ['pending', 'rejected']).execute();
+  }
+
+  async eraseRevisions(commentIds: readonly number[]): Promise<void> {
+    if (commentIds.length > 0) await this.db.deleteFrom('comment_revisions').where('comment_id', 'in', [...commentIds]).execute();
+  }
+
+  /**
+   * Moves the counters of a comment entering (+1) or leaving (-1) readers' view. Unlike a deleted
+   * placeholder, a held or rejected comment leaves no row behind, so its thread's reply_count
+   * moves too.
+   */
+  private async moveVisible(articleId: number, rootId: number | null, delta: 1 | -1): Promise<void> {
+    await this.db
+      .updateTable('articles')
+      .set((eb) => ({ comment_count: eb('comment_count', '+', delta) }))
+      .where('id', '=', articleId)
+      .execute();
+    if (rootId !== null) {
+      await this.db
+        .updateTable('comments')
+        .set((eb) => ({ reply_count: eb('reply_count', '+', delta) }))
+        .where('id', '=', rootId)
+        .execute();
+    }
+  }
+
+  /*
+   * Status changes are conditional updates: of two moderators acting on one comment at once,
+   * only the first changes anything, so counters move once.
+   */
+
+  /** Takes a visible comment out of view pending review; false if it was not visible. */
+  async hold(id: number, reason: string, now: Date): Promise<boolean> {
+    const r = await this.db
+      .updateTable('comments')
+      .set({ status: 'pending', moderation_reason: reason, moderated_at: now.getTime(), moderated_by: null })
+      .where('id', '=', id)
+      .where('status', '=', 'visible')
+      .returning(['article_id', 'root_id'])
+      .executeTakeFirst();
+    if (r) await this.moveVisible(Number(r.article_id), r.root_id === null ? null : Number(r.root_id), -1);
+    return r !== undefined;
+  }
+
+  /** Publishes a held or rejected comment; false if it was neither. */
+  async approve(id: number, by: number | null, now: Date): Promise<boolean> {
+    const r = await this.db
+      .updateTable('comments')
+      .set({ status: 'visible', moderation_reason: null, moderated_at: now.getTime(), moderated_by: by })
+      .where('id', '=', id)
+      .where('status', 'in', ['pending', 'rejected'])
+      .returning(['article_id', 'root_id'])
+      .executeTakeFirst();
+    if (r) await this.moveVisible(Number(r.article_id), r.root_id === null ? null : Number(r.root_id), 1);
+    return r !== undefined;
+  }
+
+  /** Rejects a visible or held comment; false if it was neither. */
+  async reject(id: number, by: number | null, reason: string, now: Date): Promise<boolean> {
+    const set = { status: 'rejected', moderation_reason: reason, moderated_at: now.getTime(), moderated_by: by, pinned: 0 };
+    const wasVisible = await this.db.updateTable('comments').set(set).where('id', '=', id).where('status', '=', 'visible').returning(['article_id', 'root_id']).executeTakeFirst();
+    if (wasVisible) {
+      await this.moveVisible(Number(wasVisible.article_id), wasVisible.root_id === null ? null : Number(wasVisible.root_id), -1);
+      return true;
+    }
+    const wasPending = await this.db.updateTable('comments').set(set).where('id', '=', id).where('status', '=', 'pending').returning('id').executeTakeFirst();
+    return wasPending !== undefined;
+  }
+
+  /** Rejects every held comment of one author (a ban clears them from the queue); their ids. */
+  async rejectHeldBy(authorId: number, by: number, reason: string, now: Date): Promise<number[]> {
+    const rows = await this.db
+      .updateTable('comments')
+      .set({ status: 'rejected', moderation_reason: reason, moderated_at: now.getTime(), moderated_by: by, pinned: 0 })
+      .where('author_id', '=', authorId)
+      .where('status', '=', 'pending')
+      .returning('id')
+      .execute();
+    return rows.map((r) => Number(r.id));
+  }
+
+  async setPinned(id: number, pinned: boolean): Promise<void> {
+    await this.db.updateTable('comments').set({ pinned: pinned ? 1 : 0 }).where('id', '=', id).execute();
+  }
+
+  async setLocked(id: number, locked: boolean): Promise<void> {
+    await this.db.updateTable('comments').set({ locked: locked ? 1 : 0 }).where('id', '=', id).execute();
+  }
+
+  /** An article's pinned top-level comments, oldest pin first; `pinned = 1` is literal so the partial index applies. */
+  async pinnedTopLevel(articleId: number, maxId: number, viewerId: number | null): Promise<Comment[]> {
+    const rows = await selectComments(this.db)
+      .where('comments.article_id', '=', articleId)
+      .where(sql<boolean>`comments.pinned = 1`)
+      .where('comments.depth', '=', 0)
+      .where('comments.id', '<=', maxId)
+      .where((eb) => shownTo(eb, viewerId))
+      .orderBy('comments.id')
+      .limit(50)
+      .execute();
+    return rows.map((r) => toComment(r as CommentRow));
+  }
+
+  /** How many of an author's comments are published, counting no further than `upTo`. */
+  async publishedCount(authorId: number, upTo: number): Promise<number> {
+    const rows = await this.db.selectFrom('comments').select('id').where('author_id', '=', authorId).where('status', '=', 'visible').limit(upTo).execute();
+    return rows.length;
+  }
+
+  async lastCommentAt(authorId: number): Promise<Date | null> {
+    const r = await this.db.selectFrom('comments').select((eb) => eb.fn.max('created_at').as('t')).where('author_id', '=', authorId).executeTakeFirst();
+    return r?.t === null || r?.t === undefined ? null : new Date(Number(r.t));
+  }
+
+  /** The id of a comment by this author with exactly these words since `since`, if any. */
+  async recentDuplicate(authorId: number, bodySrc: string, since: Date): Promise<number | null> {
+    const r = await this.db
+      .selectFrom('comments')
+      .select('id')
+      .where('author_id', '=', authorId)
+      .where('created_at', '>=', since.getTime())
+      .where('body_src', '=', bodySrc)
+      .orderBy('id', 'asc')
+      .limit(1)
+      .executeTakeFirst();
+    return r === undefined ? null : Number(r.id);
+  }}

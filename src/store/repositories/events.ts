@@ -1,0 +1,57 @@
+import { firstIdSince, inBatches } from './batches.js';
+import { Repository } from './repository.js';
+
+export type DiscussionEventType = 'comment.created' | 'comment.edited' | 'comment.deleted' | 'comment.voted';
+
+/** Each article's discussion log, which live readers follow and resume from. */
+export class EventsRepository extends Repository {
+
+  /**
+   * Logs an event and returns its id, which is its place in the article's log. The UPDATE takes
+   * the article row's lock until commit, so events of one article commit in id order and a reader
+   * that has seen id n has seen everything before it (see migration 011). Call inside a transaction.
+   */
+  async append(articleId: number, type: DiscussionEventType, commentId: number, now: Date): Promise<number> {
+    const { event_seq } = await this.db
+      .updateTable('articles')
+      .set((eb) => ({ event_seq: eb('event_seq', '+', 1) }))
+      .where('id', '=', articleId)
+      .returning('event_seq')
+      .executeTakeFirstOrThrow();
+    const seq = Number(event_seq);
+    await this.db.insertInto('events').values({ article_id: articleId, type, comment_id: commentId, created_at: now.getTime(), seq }).execute();
+    return seq;
+  }
+
+  async since(articleId: number, afterId: number, limit: number): Promise<{ id: number; type: DiscussionEventType; commentId: number }[]> {
+    const rows = await this.db.selectFrom('events').select(['seq', 'type', 'comment_id']).where('article_id', '=', articleId).where('seq', '>', afterId).orderBy('seq').limit(limit).execute();
+    return rows.map((r) => ({ id: Number(r.seq), type: r.type as DiscussionEventType, commentId: Number(r.comment_id) }));
+  }
+
+  async lastId(articleId: number): Promise<number> {
+    const r = await this.db.selectFrom('articles').select('event_seq').where('id', '=', articleId).executeTakeFirst();
+    return Number(r?.event_seq ?? 0);
+  }
+
+  /**
+   * The id of the oldest event still kept for the article, or null when none is: a live client
+   * that resumes from before it missed events that retention deleted, and must reload instead.
+   */
+  async oldestId(articleId: number): Promise<number | null> {
+    const [first] = await this.since(articleId, 0, 1);
+    return first ? first.id : null;
+  }
+
+  /**
+   * Deletes events written before `before`, at most `batch` rows per statement, so a large
+   * backlog never holds the write lock for long; returns how many went.
+   */
+  async prune(before: Date, batch: number): Promise<number> {
+    const t = before.getTime();
+    const below = await firstIdSince(this.db, 'events', t);
+    return inBatches(batch, async () => {
+      let old = this.db.selectFrom('events').select('id').where('created_at', '<', t).orderBy('id').limit(batch);
+      if (below !== null) old = old.where('id', '<', below);
+      return Number((await this.db.deleteFrom('events').where('id', 'in', old).executeTakeFirst()).numDeletedRows);
+    });
+  }}
