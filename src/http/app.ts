@@ -2,7 +2,6 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
-import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { trustedProxies, type Config } from '../config.js';
@@ -19,6 +18,7 @@ import type { LiveHub } from '../services/live.js';
 import type { Moderation } from '../services/moderation.js';
 import type { Notifications } from '../services/notifications.js';
 import type { Store } from '../store/store.js';
+import { registerCompression } from './compression.js';
 import { registerErrorHandling } from './errors.js';
 import type { Readiness } from './readiness.js';
 import { registerResponseTimeout } from './response-timeout.js';
@@ -31,6 +31,7 @@ import { articleRoutes } from './routes/articles.js';
 import { authRoutes } from './routes/auth.js';
 import { billingApiRoutes, billingPageRoutes } from './routes/billing.js';
 import { commentRoutes } from './routes/comments.js';
+import { commentSourceRoutes } from './routes/comment-source.js';
 import { embedRoutes } from './routes/embed.js';
 import { followApiRoutes, followPageRoutes } from './routes/follows.js';
 import { liveRoutes } from './routes/live.js';
@@ -39,6 +40,7 @@ import { ssoApiRoutes, ssoPageRoutes } from './routes/sso.js';
 import { proxyTrust } from './limits.js';
 import { ErrorBody } from './schemas.js';
 import { registerSession } from './session.js';
+import { staticAssets } from './static-assets.js';
 
 export interface AppDeps {
   config: Config;
@@ -118,7 +120,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     hook: 'preHandler',
     errorResponseBuilder: (_req, ctx) => new AppError(429, 'rate_limited', messages.errors.rate_limited(Math.ceil(ctx.ttl / 1000))),
   });
-  await app.register(fastifyStatic, { root: [PUBLIC_DIR, BUILT_PUBLIC_DIR], prefix: '/static/', maxAge: '1h' });
+  // Answers go out compressed when the reader accepts it; static files and cached pages carry theirs ready-made.
+  registerCompression(app);
+  await app.register(staticAssets, { dirs: [PUBLIC_DIR, BUILT_PUBLIC_DIR] });
 
   await app.register(healthRoutes, { readiness: deps.readiness });
   await app.register(metricsRoutes);
@@ -126,6 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(
     async (api) => {
       await api.register(commentRoutes, { discussions: deps.discussions, config });
+      await api.register(commentSourceRoutes, { store: deps.store });
       await api.register(authRoutes, { accounts: deps.accounts, config });
       await api.register(articleRoutes, { store: deps.store, discussions: deps.discussions });
       await api.register(liveRoutes, { hub: deps.hub, discussions: deps.discussions, config });

@@ -91,6 +91,7 @@ export class Discussions {
   private readonly onCreated: CommentCreatedHook[];
   private readonly followState: NonNullable<DiscussionDeps['followState']>;
   private readonly pages: PageCache<ThreadPage>;
+  private readonly derived: PageCache<unknown>[] = [];
 
   constructor(deps: DiscussionDeps) {
     this.store = deps.store;
@@ -127,7 +128,7 @@ export class Discussions {
       return { result: out.result, eventId: await tx.events.append(articleId, type, out.commentId, this.clock.now()) };
     });
     // This node forgets its cached guest pages at once; other nodes do when the wake-up reaches them.
-    this.pages.invalidate(articleId);
+    this.forget(articleId);
     // The write is committed and the answer need not wait for the wake-up: a lost one only
     // delays live readers, whose hub also sweeps the events log on its own.
     void this.bus.publish({ articleId, eventId }).catch(() => {});
@@ -371,6 +372,22 @@ export class Discussions {
 
   close(): void {
     this.pages.close();
+    for (const c of this.derived) c.close();
+  }
+
+  /**
+   * A cache of something made from an article's guest page (its rendered HTML), dropped with the
+   * guests' page on this node's own writes at once and on every event the bus brings.
+   */
+  derivedCache<T>(): PageCache<T> {
+    const cache = new PageCache<T>(this.bus);
+    this.derived.push(cache as PageCache<unknown>);
+    return cache;
+  }
+
+  private forget(articleId: number): void {
+    this.pages.invalidate(articleId);
+    for (const c of this.derived) c.invalidate(articleId);
   }
 
   /** Passage comments in article order (orphans last), for the Inline Feedbacks list. */
@@ -381,7 +398,7 @@ export class Discussions {
 
   /** For writers outside this service (moderation) that change what guests see of an article. */
   changed(articleId: number): void {
-    this.pages.invalidate(articleId);
+    this.forget(articleId);
   }
 
   /** Comments as an anonymous reader sees them (pending ones are left out), for live events. */

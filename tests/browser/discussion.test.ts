@@ -250,7 +250,8 @@ describe('the discussion in a real browser', () => {
     const page = await ctx.newPage();
     await signIn(page, 'ada@example.com');
     // A slow connection: the widget's script arrives a second after the page.
-    await page.route('**/static/widget.js', async (route) => {
+    // Matched by path: pages link the script with its content hash (`?v=`).
+    await page.route((url) => url.pathname === '/static/widget.js', async (route) => {
       await new Promise((r) => setTimeout(r, 1000));
       await route.continue();
     });

@@ -48,7 +48,7 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
     }
   };
   const quote = () => {
-    const text = selectionIn(body.current) || c.bodySrc || body.current?.textContent || '';
+    const text = selectionIn(body.current) || c.bodySrc || body.current?.innerText || '';
     setMode('reply');
     setInsert({ text: quoteMarkdown(text, c.author?.name ?? ''), n: (insert?.n ?? 0) + 1 });
   };
@@ -119,7 +119,18 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
             </>
           ) : null}
           {c.canEdit && mode !== 'edit' ? (
-            <button type="button" onClick={() => setMode('edit')}>
+            <button
+              type="button"
+              onClick={() =>
+                w.api.source(c.id).then(
+                  (s) => {
+                    c.bodySrc = s.body;
+                    setMode('edit');
+                  },
+                  (e) => setError(errorText(e)),
+                )
+              }
+            >
               {m.edit}
             </button>
           ) : null}

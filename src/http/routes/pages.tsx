@@ -3,7 +3,8 @@ import { Value } from '@sinclair/typebox/value';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import { AppError } from '../../domain/errors.js';
-import type { SortOrder } from '../../domain/types.js';
+import type { DiscussionState, SortOrder } from '../../domain/types.js';
+import type { PaywallInfo } from '../../render/pages/Paywall.js';
 import { messages } from '../../messages.js';
 import { renderArticleMarkdown, renderArticleTeaser } from '../../render/markdown.js';
 import { ArticlePage } from '../../render/pages/ArticlePage.js';
@@ -18,7 +19,9 @@ import type { Store } from '../../store/store.js';
 import { formErrorPages } from '../form-errors.js';
 import { signInMailLimit } from '../limits.js';
 import { headerSafe, returnLocation } from '../locations.js';
-import { sendPage } from '../render.js';
+import { renderPage, sendPage } from '../render.js';
+import { EncodedBody, sendEncoded } from '../compression.js';
+import { asset } from '../../render/assets.js';
 import { Cursor, Id, Sort } from '../schemas.js';
 import { clearSessionCookie, setSessionCookie } from '../session.js';
 import { allowedOrigin, embedOrigins } from '../embed-origins.js';
@@ -37,6 +40,9 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
   // Never our own origin: an article whose URL is this page must not send readers round in a loop.
   const publisherOrigins = embedOrigins(config).filter((o) => o !== new URL(config.baseUrl).origin);
   formErrorPages(app, deps);
+  // Guests' article pages, whole and cut by the meter, per sort: rendered and compressed once per
+  // change of the article's discussion (or per minute), shared by every guest.
+  const guestPages = discussions.derivedCache<EncodedBody>();
 
   const articleNotFound = (req: FastifyRequest, reply: FastifyReply) =>
     sendPage(req, reply, deps, { title: m.notFoundHeading, status: 404 }, <MessagePage heading={m.notFoundHeading}><p><a href="/">{m.backHome}</a></p></MessagePage>);
@@ -64,18 +70,28 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
       if (publisherPage) {
         return reply.redirect(`${publisherPage}${q.comment ? `#comment-${q.comment}` : '#comments'}`, 303);
       }
+      const page = (state: DiscussionState, truncated: PaywallInfo | null, subscription: { text: string; attention: boolean } | null) => (
+        <ArticlePage article={article} bodyHtml={truncated ? renderArticleTeaser(article.body, 2) : renderArticleMarkdown(article.body)} timeZone={config.PUBLICATION_TIMEZONE} state={state} truncated={truncated} subscription={subscription} />
+      );
+      const opts = { title: `${article.title} | ${config.PUBLICATION_NAME}`, description: article.standfirst, scripts: [asset('widget.js')] };
+      if (!req.actor && q.cursor === undefined && q.comment === undefined) {
+        // A guest's page is one of two per sort, whole or cut: the meter (a signed cookie, no
+        // database) picks which, and only its cookie is this reader's own.
+        const truncated = await meterArticle(req, reply, metering, article, { secure, allowance: config.METER_FREE_ARTICLES });
+        const returnPath = `/articles/${encodeURIComponent(article.slug)}${(req.query as { sort?: string }).sort ? `?sort=${q.sort}` : ''}`;
+        const body = await guestPages.get(article.id, `${q.sort}:${returnPath}:${truncated ? 'cut' : 'whole'}`, async () => {
+          const state = await discussions.state(article, null, null, q.sort, undefined, null);
+          return new EncodedBody(Buffer.from(renderPage(req, deps, { ...opts, returnPath }, page(state, truncated, null))), 'text/html; charset=utf-8');
+        });
+        reply.header('cache-control', 'private, no-cache');
+        return sendEncoded(req, reply, body);
+      }
       const state = await discussions.state(article, req.actor, req.csrfToken, q.sort, q.cursor, q.comment ?? null);
       const truncated = await meterArticle(req, reply, metering, article, { secure, allowance: config.METER_FREE_ARTICLES });
       // Signed-in subscribers see where their subscription stands (readers without one see the join block).
       const sub = req.actor ? await billing.state(req.actor) : null;
       const subscription = sub && sub.kind !== 'none' ? { text: subscriptionSentence(sub, config.PUBLICATION_TIMEZONE), attention: sub.kind !== 'active' } : null;
-      return sendPage(
-        req,
-        reply,
-        deps,
-        { title: `${article.title} | ${config.PUBLICATION_NAME}`, description: article.standfirst, scripts: ['/static/widget.js'] },
-        <ArticlePage article={article} bodyHtml={truncated ? renderArticleTeaser(article.body, 2) : renderArticleMarkdown(article.body)} timeZone={config.PUBLICATION_TIMEZONE} state={state} truncated={truncated} subscription={subscription} />,
-      );
+      return sendPage(req, reply, deps, opts, page(state, truncated, subscription));
     },
   });
 

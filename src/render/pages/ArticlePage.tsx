@@ -1,6 +1,6 @@
 import type { Article, DiscussionState } from '../../domain/types.js';
 import { formatArticleDate } from '../../domain/time.js';
-import { Discussion } from '../../../web/widget/Discussion.js';
+import { DiscussionMount } from './DiscussionMount.js';
 import { messages } from '../../messages.js';
 import { Paywall, type PaywallInfo } from './Paywall.js';
 
@@ -13,11 +13,6 @@ export interface ArticlePageProps {
   truncated?: PaywallInfo | null;
   /** Where a signed-in subscriber's subscription stands; `attention` when it is ending or unpaid. */
   subscription?: { text: string; attention: boolean } | null;
-}
-
-/** JSON inside a script element: `<` escaped so no string in it can close the element. */
-export function embedJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
 export function ArticlePage({ article: a, bodyHtml, timeZone, state, truncated, subscription }: ArticlePageProps) {
@@ -60,10 +55,7 @@ export function ArticlePage({ article: a, bodyHtml, timeZone, state, truncated, 
           <a href={`/articles/${a.slug}/inline`}>{messages.pages.inlineLink}</a>
         </p>
       </noscript>
-      <div id="parley-root" data-api="/api/v1">
-        <Discussion state={state} />
-      </div>
-      <script type="application/json" id="parley-state" dangerouslySetInnerHTML={{ __html: embedJson(state) }} />
+      <DiscussionMount state={state} />
     </>
   );
 }

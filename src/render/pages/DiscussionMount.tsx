@@ -1,9 +1,20 @@
-import type { DiscussionState } from '../../domain/types.js';
+import type { CommentView, DiscussionState } from '../../domain/types.js';
 import { Discussion } from '../../../web/widget/Discussion.js';
 
 /** JSON inside a script element: `<` escaped so no string in it can close the element. */
 export function embedJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+const withoutBody = ({ bodyHtml: _html, bodySrc: _src, ...rest }: CommentView) => rest;
+
+/**
+ * The state the widget hydrates from, without the comments' bodies: each body is in the markup
+ * already, where the widget reads it back, and an author's editable source is fetched when
+ * they open the editor. Each body ships once.
+ */
+export function hydrationState(state: DiscussionState) {
+  return { ...state, page: { ...state.page, threads: state.page.threads.map((t) => ({ ...t, comment: withoutBody(t.comment), replies: t.replies.map(withoutBody) })) } };
 }
 
 /** The server-rendered discussion and the state the browser widget hydrates it from. */
@@ -13,7 +24,7 @@ export function DiscussionMount({ state }: { state: DiscussionState }) {
       <div id="parley-root" data-api="/api/v1">
         <Discussion state={state} />
       </div>
-      <script type="application/json" id="parley-state" dangerouslySetInnerHTML={{ __html: embedJson(state) }} />
+      <script type="application/json" id="parley-state" dangerouslySetInnerHTML={{ __html: embedJson(hydrationState(state)) }} />
     </>
   );
 }

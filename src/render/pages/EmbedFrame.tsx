@@ -1,5 +1,6 @@
 import type { DiscussionState } from '../../domain/types.js';
 import { messages } from '../../messages.js';
+import { asset } from '../assets.js';
 import { DiscussionMount } from './DiscussionMount.js';
 
 /** The page inside the embed's iframe: the discussion alone, no site chrome. */
@@ -11,12 +12,12 @@ export function EmbedFrame({ state, title, themeCss, scheme }: { state: Discussi
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content={scheme ?? 'light dark'} />
         <title>{title}</title>
-        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
-        <link rel="stylesheet" href="/static/widget.css" />
-        <link rel="stylesheet" href="/static/embed-frame.css" />
+        <link rel="icon" href={asset('favicon.svg')} type="image/svg+xml" />
+        <link rel="stylesheet" href={asset('widget.css')} />
+        <link rel="stylesheet" href={asset('embed-frame.css')} />
         {themeCss ? <link rel="stylesheet" href={themeCss} /> : null}
-        <script type="module" src="/static/widget.js" />
-        <script type="module" src="/static/embed-frame.js" />
+        <script type="module" src={asset('widget.js')} />
+        <script type="module" src={asset('embed-frame.js')} />
       </head>
       <body>
         <main>

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { ViewerInfo } from '../../domain/types.js';
 import { messages } from '../../messages.js';
+import { asset } from '../assets.js';
 
 export interface LayoutProps {
   title: string;
@@ -26,9 +27,9 @@ export function Layout(p: LayoutProps) {
         <meta name="color-scheme" content="light dark" />
         <title>{p.title}</title>
         {p.description ? <meta name="description" content={p.description} /> : null}
-        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
-        <link rel="stylesheet" href="/static/site.css" />
-        <link rel="stylesheet" href="/static/widget.css" />
+        <link rel="icon" href={asset('favicon.svg')} type="image/svg+xml" />
+        <link rel="stylesheet" href={asset('site.css')} />
+        <link rel="stylesheet" href={asset('widget.css')} />
         {(p.scripts ?? []).map((src) => (
           <script type="module" src={src} key={src} />
         ))}

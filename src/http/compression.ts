@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+export type Encoding = 'br' | 'gzip';
+
+/**
+ * The coding to send for an Accept-Encoding header: brotli or gzip, whichever the client ranks
+ * higher (brotli on a tie: it is smaller), or null for the body as is. `q=0` refuses a coding;
+ * `*` stands for every coding the header does not name.
+ */
+export function preferredEncoding(header: string | string[] | undefined): Encoding | null {
+  if (!header) return null;
+  const q = new Map<string, number>();
+  for (const part of String(header).split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    if (!name) continue;
+    let weight = 1;
+    for (const p of params) {
+      const m = /^\s*q\s*=\s*([0-9.]+)\s*$/.exec(p);
+      if (m) weight = Number(m[1]);
+    }
+    if (Number.isFinite(weight)) q.set(name, weight);
+  }
+  const star = q.get('*');
+  const br = q.get('br') ?? star ?? 0;
+  const gzip = q.get('gzip') ?? q.get('x-gzip') ?? star ?? 0;
+  if (br <= 0 && gzip <= 0) return null;
+  return br >= gzip ? 'br' : 'gzip';
+}
+
+/** Adds `value` to the reply's Vary header unless it is there already. */
+export function addVary(reply: FastifyReply, value: string): void {
+  const prev = reply.getHeader('vary');
+  const list = prev === undefined ? [] : String(prev).split(',').map((s) => s.trim()).filter(Boolean);
+  if (list.includes('*') || list.some((v) => v.toLowerCase() === value.toLowerCase())) return;
+  reply.header('vary', [...list, value].join(', '));
+}
+
+/** How hard to compress: bodies compressed once and sent many times can afford more than a single answer. */
+export type Effort = 'once' | 'cached' | 'fast';
+const BROTLI_QUALITY: Record<Effort, number> = { once: 11, cached: 6, fast: 4 };
+const GZIP_LEVEL: Record<Effort, number> = { once: 9, cached: 6, fast: 5 };
+
+export function compress(raw: Buffer, enc: Encoding, effort: Effort): Buffer {
+  return enc === 'br'
+    ? brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY[effort], [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } })
+    : gzipSync(raw, { level: GZIP_LEVEL[effort] });
+}
+
+/** A strong validator for a body: a hash of its bytes. */
+export function etagOf(raw: Buffer | string): string {
+  return `"${createHash('sha1').update(raw).digest('base64url')}"`;
+}
+
+/** Whether If-None-Match names this body, in any of its codings (`"h"`, `"h-br"`, `"h-gzip"`, or W/ of them). */
+export function notModified(req: FastifyRequest, etag: string): boolean {
+  const header = req.headers['if-none-match'];
+  if (!header) return false;
+  const base = etag.slice(1, -1);
+  return header.split(',').some((t) => {
+    const tag = t.trim().replace(/^W\//, '');
+    return tag === '*' || tag === etag || tag === `"${base}-br"` || tag === `"${base}-gzip"`;
+  });
+}
+
+/**
+ * A body sent many times (a static file, a cached guest page): its hash and its compressed forms
+ * are computed once, the first time a reader asks for each, and kept with it.
+ */
+export class EncodedBody {
+  readonly etag: string;
+  private readonly variants: Partial<Record<Encoding, Buffer>> = {};
+
+  constructor(
+    readonly raw: Buffer,
+    readonly type: string,
+    private readonly effort: Effort = 'cached',
+  ) {
+    this.etag = etagOf(raw);
+  }
+
+  /** The body in `enc`, or null when compressing does not pay (tiny bodies, images). */
+  variant(enc: Encoding): Buffer | null {
+    if (this.raw.length < COMPRESS_MIN_BYTES || !compressible(this.type)) return null;
+    return (this.variants[enc] ??= compress(this.raw, enc, this.effort));
+  }
+}
+
+/** Below this, compressing saves less than it costs. */
+export const COMPRESS_MIN_BYTES = 1024;
+
+export const compressible = (type: string) => /^(text\/|application\/(json|javascript|xml|manifest\+json)|image\/svg\+xml)/i.test(type);
+
+/**
+ * Sends a prepared body: 304 when the reader holds it already, else its best coding for this
+ * reader, already made. Headers set before (cookies, Cache-Control) go out with either answer.
+ */
+export function sendEncoded(req: FastifyRequest, reply: FastifyReply, body: EncodedBody, status = 200) {
+  const enc = preferredEncoding(req.headers['accept-encoding']);
+  const data = enc ? body.variant(enc) : null;
+  if (compressible(body.type)) addVary(reply, 'Accept-Encoding');
+  const etag = data ? `"${body.etag.slice(1, -1)}-${enc}"` : body.etag;
+  reply.header('etag', etag);
+  if (status === 200 && notModified(req, body.etag)) return reply.status(304).send();
+  reply.status(status).type(body.type);
+  if (data) reply.header('content-encoding', enc!);
+  return reply.send(data ?? body.raw);
+}
+
+/**
+ * Compresses other answers (JSON, pages not kept in a cache) on the way out, quickly: each is
+ * made for one request. Streams (live events) and bodies already encoded are left alone.
+ */
+export function registerCompression(app: FastifyInstance): void {
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (reply.statusCode === 204 || reply.statusCode === 304 || req.method === 'HEAD') return payload;
+    const type = String(reply.getHeader('content-type') ?? '');
+    if (!compressible(type) || reply.hasHeader('content-encoding')) return payload;
+    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
+    addVary(reply, 'Accept-Encoding');
+    const raw = typeof payload === 'string' ? Buffer.from(payload) : payload;
+    if (raw.length < COMPRESS_MIN_BYTES) return payload;
+    const enc = preferredEncoding(req.headers['accept-encoding']);
+    if (!enc) return payload;
+    reply.header('content-encoding', enc);
+    reply.removeHeader('content-length');
+    // Each coding is its own representation, so a strong validator names the coding too.
+    const etag = reply.getHeader('etag');
+    if (typeof etag === 'string' && etag.startsWith('"')) reply.header('etag', `"${etag.slice(1, -1)}-${enc}"`);
+    return compress(raw, enc, 'fast');
+  });
+}

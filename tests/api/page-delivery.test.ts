@@ -1,0 +1,205 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ARTICLE, seedDemo } from '../../src/demo/seed.js';
+import { preferredEncoding } from '../../src/http/compression.js';
+import { inProcessBus } from '../../src/events/bus.js';
+import { PageCache } from '../../src/services/page-cache.js';
+import { DIALECTS } from '../support/databases.js';
+import { json, startParley, type TestParley } from '../support/harness.js';
+
+/** The body as the reader's browser sees it once decoded. */
+function decoded(res: LightMyRequestResponse): string {
+  const enc = res.headers['content-encoding'];
+  const raw = res.rawPayload;
+  return (enc === 'br' ? brotliDecompressSync(raw) : enc === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
+}
+
+const stateOf = (html: string) => JSON.parse(/<script type="application\/json" id="parley-state">(.*?)<\/script>/s.exec(html)![1]!);
+const occurrences = (hay: string, needle: string) => hay.split(needle).length - 1;
+
+describe('Accept-Encoding negotiation', () => {
+  it('follows the q-values, prefers brotli on a tie and honours refusals', () => {
+    expect(preferredEncoding('br, gzip')).toBe('br');
+    expect(preferredEncoding('gzip, deflate, br')).toBe('br');
+    expect(preferredEncoding('gzip;q=1, br;q=0.5')).toBe('gzip');
+    expect(preferredEncoding('br;q=0, gzip')).toBe('gzip');
+    expect(preferredEncoding('gzip;q=0, *')).toBe('br');
+    expect(preferredEncoding('*;q=0')).toBeNull();
+    expect(preferredEncoding('identity')).toBeNull();
+    expect(preferredEncoding(undefined)).toBeNull();
+  });
+});
+
+describe('the page cache shares one computation', () => {
+  it('runs one computation for concurrent readers, and a fresh one for readers who arrive after an event', async () => {
+    const bus = inProcessBus();
+    const cache = new PageCache<number>(bus);
+    let runs = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const compute = async () => {
+      const n = ++runs;
+      await gate;
+      return n;
+    };
+    const first = [cache.get(1, 'k', compute), cache.get(1, 'k', compute), cache.get(1, 'k', compute)];
+    // An event while the first computation runs: its result may miss what the event announced.
+    cache.invalidate(1);
+    const later = cache.get(1, 'k', compute);
+    release();
+    expect(await Promise.all(first)).toEqual([1, 1, 1]);
+    expect(await later).toBe(2);
+    expect(runs).toBe(2);
+    // The second one, started after the event, is kept.
+    expect(await cache.get(1, 'k', compute)).toBe(2);
+    cache.close();
+  });
+});
+
+describe.each(DIALECTS)('page delivery on %s', (dialect) => {
+  let p: TestParley;
+  let articleId: number;
+  const page = (url: string, headers: Record<string, string> = {}) => p.app.inject({ method: 'GET', url, headers });
+
+  beforeAll(async () => {
+    // One free article a month makes metered-out guests easy to make.
+    p = await startParley(dialect, { CONTENT_DIR: 'content', METER_FREE_ARTICLES: '1' });
+    await seedDemo(p);
+    articleId = (await p.store.articles.bySlug(DEMO_ARTICLE))!.id;
+  });
+  afterAll(() => p?.dispose());
+
+  it('compresses pages, JSON and static files with brotli or gzip, decoding to the same body', async () => {
+    const reader = await p.signIn('reader@example.com');
+    const urls: [string, Record<string, string>][] = [
+      [`/articles/${DEMO_ARTICLE}`, {}], // a guest's page, from the cache
+      [`/articles/${DEMO_ARTICLE}`, { cookie: reader.cookie }], // a signed-in reader's page, made for them
+      [`/api/v1/articles/${articleId}/comments?sort=oldest`, {}],
+      ['/static/site.css', {}],
+    ];
+    for (const [url, headers] of urls) {
+      const plain = await page(url, headers);
+      expect(plain.statusCode).toBe(200);
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(String(plain.headers.vary)).toMatch(/Accept-Encoding/i);
+      // Signed-in pages carry the reader's own CSRF token and the time: compared without them.
+      const same = (s: string) => s.replace(/"now":"[^"]+"/, '');
+      for (const [accept, enc] of [['br, gzip', 'br'], ['gzip, deflate', 'gzip'], ['gzip;q=1, br;q=0.5', 'gzip']] as const) {
+        const res = await page(url, { ...headers, 'accept-encoding': accept });
+        expect(res.headers['content-encoding']).toBe(enc);
+        expect(String(res.headers.vary)).toMatch(/Accept-Encoding/i);
+        expect(res.rawPayload.length).toBeLessThan(plain.rawPayload.length);
+        expect(same(decoded(res))).toBe(same(plain.body));
+      }
+    }
+  });
+
+  it('answers 304 to a matching If-None-Match on pages and assets, in any coding', async () => {
+    const reader = await p.signIn('reader@example.com');
+    for (const [url, headers] of [
+      [`/articles/${DEMO_ARTICLE}?sort=newest`, {}],
+      [`/articles/${DEMO_ARTICLE}?sort=newest`, { cookie: reader.cookie }],
+      ['/static/site.css', {}],
+    ] as [string, Record<string, string>][]) {
+      for (const accept of ['', 'br, gzip']) {
+        const h = accept ? { ...headers, 'accept-encoding': accept } : headers;
+        const first = await page(url, h);
+        const etag = first.headers.etag as string;
+        expect(etag).toMatch(/^"[^"]+"$/);
+        const again = await page(url, { ...h, 'if-none-match': etag });
+        expect(again.statusCode).toBe(304);
+        expect(again.rawPayload.length).toBe(0);
+        // A tag for something else gets the body.
+        expect((await page(url, { ...h, 'if-none-match': '"something-else"' })).statusCode).toBe(200);
+      }
+    }
+  });
+
+  it('links fingerprinted assets, served immutable; pages are revalidated', async () => {
+    const res = await page(`/articles/${DEMO_ARTICLE}`);
+    expect(res.headers['cache-control']).toMatch(/no-cache/);
+    const css = /href="(\/static\/site\.css\?v=([\w-]+))"/.exec(res.body);
+    expect(css).not.toBeNull();
+    const asset = await page(css![1]!);
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    // Another build's hash, or none: the same file, but not kept for a year under that address.
+    for (const url of ['/static/site.css', '/static/site.css?v=not-this-one']) {
+      const other = await page(url);
+      expect(other.statusCode).toBe(200);
+      expect(other.headers['cache-control']).not.toMatch(/immutable/);
+      expect(other.body).toBe(asset.body);
+    }
+    expect((await page('/static/no-such-file.css')).statusCode).toBe(404);
+  });
+
+  it('caches the whole and the cut page apart: a metered-out guest never gets the whole text, a guest with free reads never the cut', async () => {
+    const slugs = (await p.store.articles.list(10)).map((a) => a.slug).filter((s) => s !== DEMO_ARTICLE);
+    expect(slugs.length).toBeGreaterThanOrEqual(3);
+    const [a, b, c] = slugs as [string, string, string];
+    const cut = (res: LightMyRequestResponse) => res.body.includes('id="paywall-heading"');
+    // A guest spends their one free article on `a`.
+    const first = await page(`/articles/${a}`);
+    expect(cut(first)).toBe(false);
+    const meter = first.cookies.find((k) => k.name === 'parley_meter')!;
+    const spent = { cookie: `parley_meter=${meter.value}` };
+    // A fresh guest puts `b` whole in the cache; the spent guest must still get it cut.
+    expect(cut(await page(`/articles/${b}`))).toBe(false);
+    expect(cut(await page(`/articles/${b}`, spent))).toBe(true);
+    // The spent guest puts `c` cut in the cache; a fresh guest must still get it whole.
+    const cutC = await page(`/articles/${c}`, spent);
+    expect(cut(cutC)).toBe(true);
+    const wholeC = await page(`/articles/${c}`);
+    expect(cut(wholeC)).toBe(false);
+    // Both served from the cache: the same bytes for every guest in the same case.
+    expect((await page(`/articles/${c}`, spent)).headers.etag).toBe(cutC.headers.etag);
+    expect((await page(`/articles/${c}`)).headers.etag).toBe(wholeC.headers.etag);
+    // The article they already read stays whole for the spent guest.
+    expect(cut(await page(`/articles/${a}`, spent))).toBe(false);
+  });
+
+  it('ships each comment body once: in the markup, not again in the state', async () => {
+    const api = json(await page(`/api/v1/articles/${articleId}/comments?sort=oldest`));
+    const comments = api.threads.flatMap((t: any) => [t.comment, ...t.replies]).filter((c: any) => c.status === 'visible');
+    expect(comments.length).toBeGreaterThan(30);
+    const reader = await p.signIn('reader@example.com');
+    for (const headers of [{}, { cookie: reader.cookie }] as Record<string, string>[]) {
+      const res = await page(`/articles/${DEMO_ARTICLE}?sort=oldest`, headers);
+      const state = stateOf(res.body);
+      const inState = state.page.threads.flatMap((t: any) => [t.comment, ...t.replies]);
+      expect(inState.length).toBe(comments.length + 1); // and the deleted one
+      for (const c of inState) {
+        expect(c).not.toHaveProperty('bodyHtml');
+        expect(c).not.toHaveProperty('bodySrc');
+      }
+      for (const c of comments) expect(occurrences(res.body, c.bodyHtml), `comment ${c.id}`).toBe(1);
+    }
+  });
+
+  it("gives a comment's source to its author alone, for the editor", async () => {
+    const author = await p.signIn('pete.lindqvist@example.com');
+    const posted = json(await p.app.inject({ method: 'POST', url: `/api/v1/articles/${articleId}/comments`, headers: { cookie: author.cookie, 'x-csrf-token': author.csrf }, payload: { body: 'Some *source* text.' } }));
+    const id = posted.comment.id;
+    const mine = await page(`/api/v1/comments/${id}/source`, { cookie: author.cookie });
+    expect(mine.statusCode).toBe(200);
+    expect(mine.json()).toEqual({ body: 'Some *source* text.' });
+    const other = await p.signIn('reader@example.com');
+    expect((await page(`/api/v1/comments/${id}/source`, { cookie: other.cookie })).statusCode).toBe(404);
+    expect((await page(`/api/v1/comments/${id}/source`)).statusCode).toBe(401);
+  });
+
+  it("drops the guests' cached page on the article's next event", async () => {
+    // Oldest first: the test clock is earlier than the demo's comments, so the new one leads.
+    const before = await page(`/articles/${DEMO_ARTICLE}?sort=oldest`);
+    const count = Number(/(\d+) Comments/.exec(before.body)![1]);
+    const author = await p.signIn('jon.marsh@example.com');
+    const res = await p.app.inject({ method: 'POST', url: `/api/v1/articles/${articleId}/comments`, headers: { cookie: author.cookie, 'x-csrf-token': author.csrf }, payload: { body: 'A word just after the cache was filled.' } });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().comment.status).toBe('visible');
+    const after = await page(`/articles/${DEMO_ARTICLE}?sort=oldest`, { 'if-none-match': before.headers.etag as string });
+    expect(after.statusCode).toBe(200);
+    expect(after.body).toContain(`${count + 1} Comments`);
+    expect(after.body).toContain('A word just after the cache was filled.');
+  });
+});
