@@ -46,7 +46,7 @@ export interface AccountExport {
 }
 
 interface Deps {
-  store: Store;
+  store: Pick<Store, 'users' | 'articles' | 'comments' | 'votes' | 'events' | 'notifications' | 'billing' | 'transaction'>;
   accounts: Accounts;
   mailer: Mailer;
   bus: EventBus;

@@ -37,7 +37,7 @@ export interface SessionInfo {
 /** Sign-in by emailed link, sessions, and who counts as a subscriber. */
 export class Accounts {
   constructor(
-    private readonly store: Store,
+    private readonly store: Pick<Store, 'users' | 'billing'>,
     private readonly mailer: Mailer,
     private readonly config: Pick<Config, 'baseUrl' | 'PUBLICATION_NAME' | 'SESSION_DAYS' | 'PAST_DUE_GRACE_DAYS'>,
     private readonly clock: Clock,

@@ -26,7 +26,7 @@ export function placeAnchor(article: Article, selectors: unknown): { selectors: 
 }
 
 /** After an article's text changed: moves each passage comment to where its words are now. */
-export async function reanchorArticle(store: Store, article: Article): Promise<{ anchored: number; orphaned: number }> {
+export async function reanchorArticle(store: Pick<Store, 'comments'>, article: Article): Promise<{ anchored: number; orphaned: number }> {
   const text = anchorableText(article.body);
   let anchored = 0;
   let orphaned = 0;

@@ -82,7 +82,7 @@ export class Billing {
   private readonly stripe: Stripe | null;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: Pick<Store, 'users' | 'billing' | 'transaction'>,
     private readonly accounts: Accounts,
     private readonly config: BillingConfig,
     private readonly clock: Clock,

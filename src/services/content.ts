@@ -51,7 +51,7 @@ export function parseArticle(file: string, source: string): ArticleInput {
 }
 
 /** Loads every `*.md` of the content folder into the database; discussions are kept. */
-export async function loadContent(dir: string, store: Store, clock: Clock): Promise<Article[]> {
+export async function loadContent(dir: string, store: Pick<Store, 'articles' | 'comments'>, clock: Clock): Promise<Article[]> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.md')).sort();
   const inputs = await Promise.all(files.map(async (f) => parseArticle(f, await readFile(join(dir, f), 'utf8'))));
   const out: Article[] = [];

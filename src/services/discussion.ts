@@ -16,6 +16,7 @@ import { PageCache } from './page-cache.js';
 import { placeAnchor } from './anchors.js';
 import type { Accounts } from './accounts.js';
 import { IDEMPOTENCY_TTL_MS, requestFingerprint } from './idempotency.js';
+import type { PostingReads } from './posting/port.js';
 
 type Limits = Pick<Config, 'PAGE_SIZE' | 'REPLIES_PER_THREAD' | 'EDIT_WINDOW_MINUTES' | 'MAX_COMMENT_LENGTH' | 'INDENT_DEPTH'> & Partial<Pick<Config, 'VOTE_MIN_ACCOUNT_AGE_HOURS'>>;
 
@@ -56,7 +57,8 @@ export interface PostContext {
   parent: Comment | null;
   text: string;
   now: Date;
-  store: Store;
+  /** Read-only: a rule judges a post, and what the post writes is the discussion's to do. */
+  store: PostingReads;
 }
 
 /** A rule either holds the comment for moderation (with the reason shown to moderators) or refuses it. */
@@ -66,8 +68,11 @@ export type PostingRule = (ctx: PostContext) => Promise<PostVerdict | null>;
 /** Work that must commit together with a new comment, e.g. notification outbox rows. */
 export type CommentCreatedHook = (tx: Store, comment: Comment) => Promise<void>;
 
+/** The repositories a discussion reads and writes; posting rules see only `PostingReads`. */
+type DiscussionStore = Pick<Store, 'articles' | 'comments' | 'votes' | 'events' | 'idempotency' | 'transaction'> & PostingReads;
+
 export interface DiscussionDeps {
-  store: Store;
+  store: DiscussionStore;
   accounts: Accounts;
   limits: Limits;
   clock: Clock;
@@ -81,7 +86,7 @@ export interface DiscussionDeps {
 
 /** Reading and writing an article's discussion: the use cases behind the API and the pages. */
 export class Discussions {
-  private readonly store: Store;
+  private readonly store: DiscussionStore;
   private readonly accounts: Accounts;
   private readonly limits: Limits;
   private readonly clock: Clock;
@@ -317,7 +322,7 @@ export class Discussions {
   }
 
   /** The answer recorded for this reader's key, or null if the key is new (or has expired). */
-  private async earlierAnswer(store: Store, actor: Actor, keyed: { key: string; fingerprint: string }): Promise<(PostAnswer & { replayed: true }) | null> {
+  private async earlierAnswer(store: Pick<Store, 'idempotency'>, actor: Actor, keyed: { key: string; fingerprint: string }): Promise<(PostAnswer & { replayed: true }) | null> {
     const since = new Date(this.clock.now().getTime() - IDEMPOTENCY_TTL_MS);
     const earlier = await store.idempotency.answer(actor.user.id, keyed.key, since);
     if (!earlier) return null;

@@ -38,7 +38,7 @@ export class LiveHub {
   private ticks = 0;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: Pick<Store, 'articles' | 'events'>,
     private readonly discussions: Discussions,
     private readonly bus: EventBus,
   ) {

@@ -24,7 +24,7 @@ export class Metering {
   private secretKey: Promise<Buffer> | null = null;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: Pick<Store, 'billing' | 'settings'>,
     private readonly config: MeterConfig,
     private readonly clock: Clock,
   ) {}

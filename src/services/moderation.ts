@@ -64,8 +64,11 @@ type Emit = (articleId: number, type: DiscussionEventType, commentId: number) =>
 
 const excerpt = (s: string, n = 200) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
+/** What moderation reads and changes: comment status and queues, accounts, articles' rules, the event log. */
+type ModerationStore = Pick<Store, 'users' | 'articles' | 'comments' | 'moderation' | 'events' | 'transaction'>;
+
 export interface ModerationDeps {
-  store: Store;
+  store: ModerationStore;
   config: Pick<Config, 'REPORTS_TO_HIDE' | 'MAX_COMMENT_LENGTH'>;
   clock: Clock;
   bus: EventBus;
@@ -80,7 +83,7 @@ export interface ModerationDeps {
  * a difference, a discussion event that refreshes cached pages and live clients.
  */
 export class Moderation {
-  private readonly store: Store;
+  private readonly store: ModerationStore;
   private readonly config: ModerationDeps['config'];
   private readonly clock: Clock;
   private readonly bus: EventBus;

@@ -15,7 +15,7 @@ const token = (prefix: 'f' | 'u') => `${prefix}${randomBytes(24).toString('base6
 /** "Notify of": following articles, reply notifications, and queuing their mails. */
 export class Notifications {
   constructor(
-    private readonly store: Store,
+    private readonly store: Pick<Store, 'users' | 'articles' | 'comments' | 'notifications' | 'transaction'>,
     private readonly config: Pick<Config, 'baseUrl' | 'DIGEST_HOUR_UTC'>,
     private readonly clock: Clock,
   ) {}

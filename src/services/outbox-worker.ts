@@ -23,7 +23,7 @@ export class OutboxWorker {
   private stopped = false;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: Pick<Store, 'users' | 'articles' | 'comments' | 'notifications' | 'transaction'>,
     private readonly mailer: Mailer,
     private readonly notifications: Notifications,
     private readonly config: Pick<Config, 'baseUrl' | 'PUBLICATION_NAME' | 'OUTBOX_LEASE_SECONDS' | 'OUTBOX_POLL_MS'>,

@@ -78,7 +78,7 @@ export class SingleSignOn {
   private readonly key: Uint8Array | JWTVerifyGetKey | null;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: Pick<Store, 'users' | 'billing' | 'transaction'>,
     private readonly accounts: Accounts,
     private readonly config: SsoConfig,
     private readonly clock: Clock,

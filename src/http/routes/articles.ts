@@ -6,7 +6,7 @@ import type { Store } from '../../store/store.js';
 import { Cursor, errors, Id, IdParams, Sort } from '../schemas.js';
 
 /** Articles as JSON, and a discussion's whole initial state for clients that render it themselves. */
-export async function articleRoutes(app: FastifyInstance, opts: { store: Store; discussions: Discussions }) {
+export async function articleRoutes(app: FastifyInstance, opts: { store: Pick<Store, 'articles'>; discussions: Discussions }) {
   const { store, discussions } = opts;
 
   app.get('/articles', {

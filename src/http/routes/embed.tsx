@@ -55,7 +55,7 @@ function frameCsp(origins: string[]): string {
 }
 
 /** The embed: `embed.js` for publishers' pages and the frame it loads. */
-export async function embedRoutes(app: FastifyInstance, opts: { config: Config; store: Store; discussions: Discussions; accounts: Accounts; sso: SingleSignOn }) {
+export async function embedRoutes(app: FastifyInstance, opts: { config: Config; store: Pick<Store, 'articles'>; discussions: Discussions; accounts: Accounts; sso: SingleSignOn }) {
   const { config, store, discussions, accounts, sso } = opts;
   const allowed = embedOrigins(config);
   const deps = { config, accounts: opts.accounts };

@@ -33,7 +33,7 @@ const m = messages.pages;
 const SignInForm = Type.Object({ email: Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' }), returnTo: Type.Optional(Type.String({ maxLength: 2000 })) });
 
 /** Server-rendered pages: the front page, articles with their discussion, sign-in. */
-export async function pageRoutes(app: FastifyInstance, opts: { config: Config; accounts: Accounts; discussions: Discussions; store: Store; metering: Metering; billing: Billing }) {
+export async function pageRoutes(app: FastifyInstance, opts: { config: Config; accounts: Accounts; discussions: Discussions; store: Pick<Store, 'articles'>; metering: Metering; billing: Billing }) {
   const { config, accounts, discussions, store, metering, billing } = opts;
   const deps = { config, accounts };
   const secure = config.baseUrl.startsWith('https:');

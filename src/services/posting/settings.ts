@@ -1,5 +1,6 @@
 import { DEFAULT_MODERATION, effectiveModeration, normaliseWordList, type ArticleModeration, type ModerationSettings } from '../../domain/moderation.js';
 import type { Store } from '../../store/store.js';
+import type { ModerationRulesReads } from './port.js';
 
 /** The settings-table key of the site-wide pre-moderation rules. */
 export const MODERATION_KEY = 'moderation.rules';
@@ -31,18 +32,18 @@ function clean(v: Partial<ModerationSettings>): Partial<ModerationSettings> {
 export class ModerationRules {
   private readonly perPost = new WeakMap<object, Promise<ModerationSettings>>();
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Pick<Store, 'settings' | 'moderation'>) {}
 
-  async site(store = this.store): Promise<ModerationSettings> {
+  async site(store: ModerationRulesReads = this.store): Promise<ModerationSettings> {
     return { ...DEFAULT_MODERATION, ...clean(parse<ModerationSettings>(await store.settings.get(MODERATION_KEY))) };
   }
 
-  async article(articleId: number, store = this.store): Promise<ArticleModeration> {
+  async article(articleId: number, store: ModerationRulesReads = this.store): Promise<ArticleModeration> {
     const { bannedWords: _ignored, ...own } = clean(parse<ModerationSettings>(await store.moderation.articleSettings(articleId)));
     return own;
   }
 
-  async forArticle(articleId: number, store = this.store): Promise<ModerationSettings> {
+  async forArticle(articleId: number, store: ModerationRulesReads = this.store): Promise<ModerationSettings> {
     const [site, own] = await Promise.all([this.site(store), this.article(articleId, store)]);
     return effectiveModeration(site, own);
   }
@@ -52,20 +53,20 @@ export class ModerationRules {
    * the post's own store: posting runs its rules inside its transaction, and on PostgreSQL a
    * second connection taken from the pool there could wait for ever behind posts that hold the rest.
    */
-  forPost(ctx: { article: { id: number }; store?: Store }): Promise<ModerationSettings> {
+  forPost(ctx: { article: { id: number }; store?: ModerationRulesReads }): Promise<ModerationSettings> {
     let p = this.perPost.get(ctx);
     if (!p) this.perPost.set(ctx, (p = this.forArticle(ctx.article.id, ctx.store)));
     return p;
   }
 
   /** Saves through `store`, which may be bound to the caller's transaction. */
-  async saveSite(next: ModerationSettings, store = this.store): Promise<ModerationSettings> {
+  async saveSite(next: ModerationSettings, store: Pick<Store, 'settings'> = this.store): Promise<ModerationSettings> {
     const value = { ...DEFAULT_MODERATION, ...clean(next) };
     await store.settings.put(MODERATION_KEY, JSON.stringify(value));
     return value;
   }
 
-  async saveArticle(articleId: number, next: ArticleModeration, store = this.store): Promise<ArticleModeration> {
+  async saveArticle(articleId: number, next: ArticleModeration, store: Pick<Store, 'moderation'> = this.store): Promise<ArticleModeration> {
     const { bannedWords: _ignored, ...own } = clean(next);
     await store.moderation.setArticleSettings(articleId, Object.keys(own).length ? JSON.stringify(own) : null);
     return own;
