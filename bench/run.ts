@@ -1,84 +1,165 @@
 /**
- * Load benchmark: reading the first page under each sort, and posting comments, on a 100-comment
- * and a 100,000-comment thread, on SQLite and PostgreSQL. Prints requests/s and p50/p99 latency.
+ * Load benchmark, printed as one table: the server-rendered article page and the JSON API's first
+ * page, for guests and a signed-in subscriber, on the 70-comment demo thread and generated
+ * threads (100,000 comments by default), under each sort, on SQLite and PostgreSQL; the bytes a
+ * page weighs raw and as a browser gets it (`accept-encoding: br, gzip`, which every load
+ * request sends too); and comment posts. The server runs pinned to one core, this client
+ * (autocannon) to the other, so neither steals the other's CPU.
  *
- *   npm run bench                      # both databases, 100 and 100,000 comments
- *   BENCH_DB=sqlite BENCH_SIZES=100,1000 BENCH_SECONDS=5 npm run bench
+ *   npm run bench                                          # both databases, 70 and 100,000 comments
+ *   BENCH_DB=sqlite BENCH_SIZES=100000,1000000 BENCH_SECONDS=5 npm run bench
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { loadConfig } from '../src/config.js';
+import { DEMO_ARTICLE, seedDemo } from '../src/demo/seed.js';
+import { createParley } from '../src/server.js';
 import { hashToken } from '../src/services/accounts.js';
-import { connect } from '../src/store/connect.js';
-import { migrate } from '../src/store/migrate.js';
-import { Store } from '../src/store/store.js';
 import { freshDatabase } from '../tests/support/databases.js';
 import { killHard, startServerProcess } from '../tests/support/process.js';
 import { generateThread } from './generate.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const SIZES = (process.env.BENCH_SIZES ?? '100,100000').split(',').map(Number);
+const SIZES = (process.env.BENCH_SIZES ?? '100000').split(',').filter(Boolean).map(Number);
 const DBS = (process.env.BENCH_DB ?? 'sqlite,postgres').split(',') as ('sqlite' | 'postgres')[];
+const SORTS = ['top', 'newest', 'oldest'] as const;
+const BROWSER = { 'accept-encoding': 'br, gzip' };
 
-async function load(title: string, opts: autocannon.Options) {
+interface Row {
+  db: string;
+  thread: string;
+  sort: string;
+  reader: string;
+  what: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  raw?: number;
+  sent?: number;
+}
+const rows: Row[] = [];
+
+/** Pins a process (all its threads) to one core; says so when it cannot. */
+function pin(pid: number, core: number): boolean {
+  if (cpus().length < 2) return false;
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One request's body size on the wire, undecoded (fetch would decode it). */
+function wireBytes(url: string, headers: Record<string, string>): Promise<{ status: number; bytes: number; encoding: string }> {
+  return new Promise((resolve, reject) => {
+    request(url, { headers }, (res) => {
+      let bytes = 0;
+      res.on('data', (c: Buffer) => (bytes += c.length));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, encoding: String(res.headers['content-encoding'] ?? 'identity') }));
+      res.on('error', reject);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+async function load(row: Omit<Row, 'rps' | 'p50' | 'p99' | 'errors'>, opts: autocannon.Options) {
   const r = await autocannon({ connections: 20, duration: SECONDS, ...opts });
-  const errors = r.non2xx + r.errors;
-  console.log(`${title.padEnd(58)} ${r.requests.average.toFixed(0).padStart(7)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms${errors ? `   (${errors} errors!)` : ''}`);
+  const out: Row = { ...row, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.non2xx + r.errors + r.timeouts };
+  rows.push(out);
+  process.stderr.write(`  ${row.db} ${row.thread} ${row.sort} ${row.reader} ${row.what}: ${out.rps.toFixed(0)} req/s\n`);
 }
 
 async function main() {
-  console.log(`Parley load benchmark: ${SECONDS}s per run, 20 connections, node ${process.version}, ${new Date().toISOString()}`);
+  const pinned = pin(process.pid, 0);
+  const started = new Date().toISOString();
   for (const dialect of DBS) {
     const db = dialect === 'sqlite' ? { url: join(mkdtempSync(join(tmpdir(), 'parley-bench-')), 'bench.db'), drop: async () => {} } : await freshDatabase('postgres');
-    const conn = connect(db.url);
-    await migrate(conn);
-    const store = new Store(conn.db, conn.dialect);
+    // The demo publication (README's `parley demo`): its article is the realistic 70-comment page.
+    const seeder = await createParley(loadConfig({ ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'warn', CONTENT_DIR: 'content' }), { loadContent: true, worker: false });
+    await seedDemo(seeder);
+    const store = seeder.store;
+    const demo = (await store.articles.bySlug(DEMO_ARTICLE))!;
     const now = new Date();
     const authors: number[] = [];
     for (let i = 0; i < 50; i++) authors.push((await store.users.ensure(`bench${i}@example.com`, `Bench ${i}`, now)).id);
-    // An established account: new accounts are slowed down by the posting rules.
+    // An established subscriber: new accounts are slowed down by the posting rules.
     const poster = await store.users.ensure('poster@example.com', 'Poster', new Date(Date.now() - 90 * 86400_000));
     await store.billing.putEntitlement({ userId: poster.id, source: 'manual', externalRef: '', status: 'active', currentPeriodEnd: null, now });
     const token = randomBytes(32).toString('base64url');
     const csrf = randomBytes(32).toString('base64url');
     await store.users.createSession(hashToken(token), poster.id, csrf, now, new Date(Date.now() + 86400_000));
-    const threads = [];
+    const threads = [{ slug: demo.slug, articleId: demo.id, label: `${demo.commentCount} (demo)` }];
     for (const size of SIZES) {
       const t0 = performance.now();
-      threads.push(await generateThread(store, `bench-${size}`, size, authors));
-      console.log(`[${dialect}] generated ${size.toLocaleString('en')} comments in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      const t = await generateThread(store, `bench-${size}`, size, authors);
+      threads.push({ slug: `bench-${size}`, articleId: t.articleId, label: size.toLocaleString('en') });
+      process.stderr.write(`[${dialect}] generated ${size.toLocaleString('en')} comments in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
     }
-    await conn.close();
+    await seeder.close();
 
     const server = await startServerProcess({ DATABASE_URL: db.url, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000', POST_LIMIT_PER_MINUTE: '100000000', CONTENT_DIR: 'content' });
+    const serverPinned = pin(server.child.pid!, 1);
+    if (!pinned || !serverPinned) process.stderr.write('warning: could not pin client and server to separate cores\n');
     const base = server.url;
+    const readers = { guest: {}, 'signed in': { cookie: `parley_session=${token}` } } as Record<string, Record<string, string>>;
     try {
       for (const t of threads) {
-        for (const sort of ['top', 'newest', 'oldest']) {
-          await load(`[${dialect}] ${t.comments.toLocaleString('en')} comments, GET first page ${sort}`, { url: `${base}/api/v1/articles/${t.articleId}/comments?sort=${sort}` });
-          // A signed-in reader's page carries their votes and rights, so it bypasses the guests' cache.
-          await load(`[${dialect}] ${t.comments.toLocaleString('en')} comments, GET first page ${sort}, signed in`, {
-            url: `${base}/api/v1/articles/${t.articleId}/comments?sort=${sort}`,
-            headers: { cookie: `parley_session=${token}` },
-          });
+        for (const sort of SORTS) {
+          for (const [reader, cookie] of Object.entries(readers)) {
+            for (const [what, url] of [
+              ['SSR page', `${base}/articles/${t.slug}?sort=${sort}`],
+              ['JSON API', `${base}/api/v1/articles/${t.articleId}/comments?sort=${sort}`],
+            ] as const) {
+              const raw = await wireBytes(url, cookie);
+              const sent = await wireBytes(url, { ...cookie, ...BROWSER });
+              if (raw.status !== 200 || sent.status !== 200) throw new Error(`${url} answered ${raw.status}/${sent.status}`);
+              await load({ db: dialect, thread: t.label, sort, reader, what, raw: raw.bytes, sent: sent.bytes }, { url, headers: { ...cookie, ...BROWSER } });
+            }
+          }
         }
       }
       const big = threads.at(-1)!;
       let n = 0;
       // Every request a new text: the duplicate-comment rule would refuse repeats.
-      await load(`[${dialect}] ${big.comments.toLocaleString('en')} comments, POST comment`, {
-        url: `${base}/api/v1/articles/${big.articleId}/comments`,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', cookie: `parley_session=${token}`, 'x-csrf-token': csrf },
-        requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ body: `Load test comment ${n++} with *emphasis*.` }) }) }],
-      });
+      await load(
+        { db: dialect, thread: big.label, sort: '', reader: 'signed in', what: 'POST comment' },
+        {
+          url: `${base}/api/v1/articles/${big.articleId}/comments`,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie: `parley_session=${token}`, 'x-csrf-token': csrf },
+          requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ body: `Load test comment ${n++} with *emphasis*.` }) }) }],
+        },
+      );
     } finally {
       await killHard(server.child);
       await db.drop();
     }
   }
+  print(started, pinned);
+}
+
+/** The one table: each read with the page/API ratio for the same case, and bytes raw and as sent. */
+function print(started: string, pinned: boolean) {
+  const api = (r: Row) => rows.find((x) => x.what === 'JSON API' && x.db === r.db && x.thread === r.thread && x.sort === r.sort && x.reader === r.reader);
+  const head = ['db', 'comments', 'sort', 'reader', 'request', 'req/s', 'p50 ms', 'p99 ms', 'page/API', 'bytes raw', 'bytes br', 'errors'];
+  const body = rows.map((r) => {
+    const a = r.what === 'SSR page' ? api(r) : undefined;
+    return [r.db, r.thread, r.sort, r.reader, r.what, r.rps.toFixed(0), String(r.p50), String(r.p99), a ? (r.rps / a.rps).toFixed(2) : '', r.raw?.toLocaleString('en') ?? '', r.sent?.toLocaleString('en') ?? '', r.errors ? String(r.errors) : ''];
+  });
+  const width = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => '| ' + cells.map((c, i) => (i >= 5 ? c.padStart(width[i]!) : c.padEnd(width[i]!))).join(' | ') + ' |';
+  console.log(`\nParley benchmark ${started}: node ${process.version}, ${SECONDS} s per row, 20 connections, ${pinned ? 'client on core 0, server on core 1 (taskset)' : 'NOT pinned'}; every read sends accept-encoding: br, gzip`);
+  console.log(line(head));
+  console.log('|' + width.map((w, i) => (i >= 5 ? '-'.repeat(w + 1) + ':' : '-'.repeat(w + 2))).join('|') + '|');
+  for (const b of body) console.log(line(b));
 }
 
 main().catch((err) => {
