@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
+import type pino from 'pino';
 import type { Config } from './config.js';
 import { inProcessBus, type EventBus } from './events/bus.js';
 import { postgresBus } from './events/postgres-bus.js';
 import { redisBus } from './events/redis-bus.js';
 import { buildApp } from './http/app.js';
 import { Readiness } from './http/readiness.js';
-import { redisMetrics } from './http/metrics.js';
+import { createLogger } from './http/logger.js';
+import { attachMetrics, redisMetrics } from './http/metrics.js';
 import { fallbackRateLimitStore } from './http/rate-limit-store.js';
 import { RedisHealth, RedisLink } from './redis-link.js';
 import { logMailer, smtpMailer, type Mailer } from './mail/mailer.js';
@@ -27,6 +28,7 @@ import { Retention } from './services/retention.js';
 import { connect, type Connection } from './store/connect.js';
 import { storageFault } from './store/faults.js';
 import { migrate } from './store/migrate.js';
+import { oldestDueMailAt, pendingMailCount } from './store/outbox-stats.js';
 import { Store } from './store/store.js';
 
 export interface Parley {
@@ -58,7 +60,8 @@ export function tolerateFullStorage(log: Pick<pino.Logger, 'error'>, skipped: st
 /** The composition root: opens the database, brings its schema up to date and wires the services. */
 export async function createParley(config: Config, opts: { clock?: Clock; mailer?: Mailer; loadContent?: boolean; worker?: boolean } = {}): Promise<Parley> {
   const clock = opts.clock ?? systemClock;
-  const log = pino({ level: config.LOG_LEVEL });
+  // The one logger: Fastify's request logs are its children, so services log with the same redaction.
+  const log = createLogger(config);
   const conn: Connection = connect(config.DATABASE_URL, {
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     acquireTimeoutMs: config.DATABASE_ACQUIRE_TIMEOUT_MS,
@@ -95,7 +98,18 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
     return 'ok';
   }, { critical: true });
   readiness.addCheck('bus', () => ((bus.healthy?.() ?? true) ? 'ok' : 'reconnecting'), { critical: false });
-  const app = await buildApp({ config, store, accounts, discussions, hub, notifications, billing, sso, metering, account, moderation, rateLimitStore, readiness });
+  const app = await buildApp({ config, store, accounts, discussions, hub, notifications, billing, sso, metering, account, moderation, rateLimitStore, readiness, logger: log });
+  const detachMetrics = attachMetrics({
+    liveListeners: () => hub.listenerCount,
+    pendingMails: () => pendingMailCount(conn.db),
+    oldestDueMailAgeSeconds: async () => {
+      const now = clock.now();
+      const at = await oldestDueMailAt(conn.db, now);
+      return at === null ? 0 : (now.getTime() - at) / 1000;
+    },
+    mailFailures: () => worker.failures,
+    databasePool: () => conn.poolStats?.() ?? null,
+  });
   readiness.phase = 'ready';
   return {
     app,
@@ -116,6 +130,7 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
      */
     async close() {
       readiness.phase = 'draining';
+      detachMetrics();
       const stopWorker = worker.stop();
       const cut = setTimeout(() => app.server.closeAllConnections(), config.SHUTDOWN_GRACE_MS);
       await app.close();

@@ -3,7 +3,8 @@ import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import { trustedProxies, type Config } from '../config.js';
 import { AppError } from '../domain/errors.js';
 import { messages } from '../messages.js';
@@ -23,8 +24,8 @@ import { registerErrorHandling } from './errors.js';
 import type { Readiness } from './readiness.js';
 import { registerResponseTimeout } from './response-timeout.js';
 import { healthRoutes } from './routes/health.js';
-import { REDACTED_PATHS, serializeRequest } from './log-redaction.js';
-import { metricsRoutes } from './metrics.js';
+import { createLogger, requestId } from './logger.js';
+import { metricsRoutes, observeRequest } from './metrics.js';
 import { accountApiRoutes, accountPageRoutes } from './routes/account.js';
 import { adminApiRoutes, adminPageRoutes, reportRoutes } from './routes/admin.js';
 import { articleRoutes } from './routes/articles.js';
@@ -58,13 +59,18 @@ export interface AppDeps {
   readiness: Readiness;
   /** Rate-limit counters shared by several nodes (Redis); this node's own, in memory, when null. */
   rateLimitStore?: FastifyRateLimitStoreCtor | null;
+  /** The process's logger (see ./logger.ts); one is made from the config when not given. */
+  logger?: Logger;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const app = Fastify({
     // Secrets never reach a log line: credential headers are redacted, and so are tokens in URLs.
-    logger: { level: config.LOG_LEVEL, redact: REDACTED_PATHS, serializers: { req: serializeRequest } },
+    // Typed as Fastify's base logger so plugins and routes see the usual instance type.
+    loggerInstance: (deps.logger ?? createLogger(config)) as FastifyBaseLogger,
+    // A proxy's X-Request-Id carries on into our log lines and back out in the response.
+    genReqId: requestId,
     trustProxy: proxyTrust(trustedProxies(config.TRUST_PROXY)),
     bodyLimit: 256 * 1024,
     // A request must arrive whole, headers and body, within REQUEST_TIMEOUT_MS (408 otherwise), or a
@@ -80,6 +86,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });
   app.addSchema(ErrorBody);
+  // First, so every answer carries the id, errors and rate-limit refusals too.
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    observeRequest(req.routeOptions.url, req.method, reply.statusCode, reply.elapsedTime / 1000);
+  });
   registerErrorHandling(app);
   registerResponseTimeout(app, config.RESPONSE_TIMEOUT_MS);
 

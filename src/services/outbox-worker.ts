@@ -21,6 +21,7 @@ export class OutboxWorker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
   private stopped = false;
+  private readonly failed = { retry: 0, final: 0 };
 
   constructor(
     private readonly store: Pick<Store, 'users' | 'articles' | 'comments' | 'notifications' | 'transaction'>,
@@ -30,6 +31,11 @@ export class OutboxWorker {
     private readonly clock: Clock,
     private readonly log: Pick<FastifyBaseLogger, 'warn' | 'error'>,
   ) {}
+
+  /** Delivery attempts that failed since start: to be retried, or given up for good (for /metrics). */
+  get failures(): { readonly retry: number; readonly final: number } {
+    return { ...this.failed };
+  }
 
   start(): void {
     this.stopped = false;
@@ -110,6 +116,7 @@ export class OutboxWorker {
     } catch (err) {
       const attempts = first.attempts;
       const failed = attempts >= MAX_ATTEMPTS;
+      this.failed[failed ? 'final' : 'retry']++;
       this.log.warn({ err, outboxId: first.id, attempts }, failed ? 'mail failed for good' : 'mail failed, will retry');
       for (const r of rows) {
         await this.store.notifications.finishMail(r.id, { status: failed ? 'failed' : 'pending', error: (err as Error).message, retryAt: new Date(now().getTime() + retryDelayMs(attempts)), now: now() });

@@ -12,6 +12,14 @@ export interface Connection {
   db: Kysely<Database>;
   dialect: Dialect;
   close(): Promise<void>;
+  /** PostgreSQL's pool use, for /metrics; SQLite has no pool. */
+  poolStats?: () => PoolStats;
+}
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
 }
 
 // int8 columns hold epoch milliseconds and ids, all far below 2^53: read them as numbers.
@@ -35,8 +43,9 @@ export interface ConnectOptions {
 export function connect(url: string, opts: ConnectOptions = {}): Connection {
   const dialect = dialectOf(url);
   if (dialect === 'postgres') {
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: resilientPool(url, opts) }) });
-    return { db, dialect, close: () => db.destroy() };
+    const pool = resilientPool(url, opts);
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect, close: () => db.destroy(), poolStats: pool.stats };
   }
   const file = url.replace(/^sqlite:(\/\/)?/, '');
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -85,7 +94,7 @@ type TrackedClient = pg.PoolClient & { [BROKEN]?: boolean };
  * on a frozen server, leaving the wire mid-query) is destroyed on release instead of being
  * handed to the next request; statements and checkouts are bounded so a request cannot hang.
  */
-function resilientPool(url: string, opts: ConnectOptions): PostgresPool {
+function resilientPool(url: string, opts: ConnectOptions): PostgresPool & { stats: () => PoolStats } {
   const statementMs = opts.statementTimeoutMs ?? 5000;
   const onError = opts.onConnectionError ?? (() => {});
   const pool = new pg.Pool({
@@ -126,5 +135,6 @@ function resilientPool(url: string, opts: ConnectOptions): PostgresPool {
       return tracked;
     },
     end: () => pool.end(),
+    stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
 }
