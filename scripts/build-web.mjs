@@ -28,3 +28,5 @@ await build({ entryPoints: ['web/embed/loader.ts'], bundle: true, format: 'iife'
 await build({ entryPoints: ['web/embed/frame.ts'], bundle: true, format: 'esm', minify: true, target: 'es2020', outfile: `${out}/embed-frame.js`, logLevel: 'warning' });
 // The moderation dashboard's keyboard control and in-place actions (issue 6).
 await build({ entryPoints: ['web/admin/main.ts'], bundle: true, format: 'esm', minify: true, sourcemap: true, target: 'es2020', outfile: `${out}/admin.js`, logLevel: 'warning' });
+// count.js fills comment counts on publishers' listing pages; a classic script like embed.js (issue 13).
+await build({ entryPoints: ['web/count/count.ts'], bundle: true, format: 'iife', minify: true, target: 'es2020', outfile: `${out}/count.js`, logLevel: 'warning' });

@@ -54,6 +54,8 @@ export const messages = {
     event_invalid: 'The webhook event is signed but not a Stripe event Parley can read.',
     too_many_streams: 'Too many live updates are open from your address. Close some tabs and try again.',
     embed_url_invalid: 'The article address is not a valid http(s) URL.',
+    counts_none: 'Name at least one article: urls=… or slugs=….',
+    counts_too_many: (max: number) => `Ask for at most ${max} articles at once.`,
     sso_disabled: 'Single sign-on is not set up on this site.',
     sso_invalid: 'The sign-on token is invalid or expired. Go back and try again.',
     sso_jti_missing: 'The sign-on token has no token id (jti), so it could be used more than once. The site that sent you here must add one.',

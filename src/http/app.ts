@@ -32,6 +32,7 @@ import { articleRoutes } from './routes/articles.js';
 import { authRoutes } from './routes/auth.js';
 import { billingApiRoutes, billingPageRoutes } from './routes/billing.js';
 import { commentRoutes } from './routes/comments.js';
+import { countsRoutes } from './routes/counts.js';
 import { commentSourceRoutes } from './routes/comment-source.js';
 import { embedRoutes } from './routes/embed.js';
 import { followApiRoutes, followPageRoutes } from './routes/follows.js';
@@ -162,6 +163,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(ssoPageRoutes, { sso: deps.sso, accounts: deps.accounts, config });
   await app.register(accountPageRoutes, { account: deps.account, billing: deps.billing, accounts: deps.accounts, config });
   await app.register(adminPageRoutes, { moderation: deps.moderation, accounts: deps.accounts, config });
+  await app.register(countsRoutes, { db: deps.store.db, config });
   await app.register(embedRoutes, { config, store: deps.store, discussions: deps.discussions, accounts: deps.accounts, sso: deps.sso });
   await app.register(followPageRoutes, { notifications: deps.notifications, config, accounts: deps.accounts });
   return app;
