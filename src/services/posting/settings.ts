@@ -1,6 +1,10 @@
 import { DEFAULT_MODERATION, effectiveModeration, normaliseWordList, type ArticleModeration, type ModerationSettings } from '../../domain/moderation.js';
-import type { Store } from '../../store/store.js';
+import type { ModerationRepository } from '../../store/repositories/moderation.js';
+import type { SettingsRepository } from '../../store/repositories/settings.js';
 import type { ModerationRulesReads } from './port.js';
+
+type SiteRulesWriter = { settings: Pick<SettingsRepository, 'put'> };
+type ArticleRulesWriter = { moderation: Pick<ModerationRepository, 'setArticleSettings'> };
 
 /** The settings-table key of the site-wide pre-moderation rules. */
 export const MODERATION_KEY = 'moderation.rules';
@@ -32,7 +36,7 @@ function clean(v: Partial<ModerationSettings>): Partial<ModerationSettings> {
 export class ModerationRules {
   private readonly perPost = new WeakMap<object, Promise<ModerationSettings>>();
 
-  constructor(private readonly store: Pick<Store, 'settings' | 'moderation'>) {}
+  constructor(private readonly store: ModerationRulesReads & SiteRulesWriter & ArticleRulesWriter) {}
 
   async site(store: ModerationRulesReads = this.store): Promise<ModerationSettings> {
     return { ...DEFAULT_MODERATION, ...clean(parse<ModerationSettings>(await store.settings.get(MODERATION_KEY))) };
@@ -60,13 +64,13 @@ export class ModerationRules {
   }
 
   /** Saves through `store`, which may be bound to the caller's transaction. */
-  async saveSite(next: ModerationSettings, store: Pick<Store, 'settings'> = this.store): Promise<ModerationSettings> {
+  async saveSite(next: ModerationSettings, store: SiteRulesWriter = this.store): Promise<ModerationSettings> {
     const value = { ...DEFAULT_MODERATION, ...clean(next) };
     await store.settings.put(MODERATION_KEY, JSON.stringify(value));
     return value;
   }
 
-  async saveArticle(articleId: number, next: ArticleModeration, store: Pick<Store, 'moderation'> = this.store): Promise<ArticleModeration> {
+  async saveArticle(articleId: number, next: ArticleModeration, store: ArticleRulesWriter = this.store): Promise<ArticleModeration> {
     const { bannedWords: _ignored, ...own } = clean(next);
     await store.moderation.setArticleSettings(articleId, Object.keys(own).length ? JSON.stringify(own) : null);
     return own;
