@@ -43,6 +43,19 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
   // Guests' article pages, whole and cut by the meter, per sort: rendered and compressed once per
   // change of the article's discussion (or per minute), shared by every guest.
   const guestPages = discussions.derivedCache<EncodedBody>();
+  // An article's text changes only when its file does; rendering its Markdown took a good part of
+  // each signed-in page. Keyed by the text itself, so an edited article renders afresh.
+  const articleHtml = new Map<string, string>();
+  const articleText = (body: string, cut: boolean) => {
+    const key = `${cut ? 'cut' : 'whole'}:${body}`;
+    let html = articleHtml.get(key);
+    if (html === undefined) {
+      html = cut ? renderArticleTeaser(body, 2) : renderArticleMarkdown(body);
+      if (articleHtml.size >= 500) articleHtml.delete(articleHtml.keys().next().value!);
+      articleHtml.set(key, html);
+    }
+    return html;
+  };
 
   const articleNotFound = (req: FastifyRequest, reply: FastifyReply) =>
     sendPage(req, reply, deps, { title: m.notFoundHeading, status: 404 }, <MessagePage heading={m.notFoundHeading}><p><a href="/">{m.backHome}</a></p></MessagePage>);
@@ -71,7 +84,7 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
         return reply.redirect(`${publisherPage}${q.comment ? `#comment-${q.comment}` : '#comments'}`, 303);
       }
       const page = (state: DiscussionState, truncated: PaywallInfo | null, subscription: { text: string; attention: boolean } | null) => (
-        <ArticlePage article={article} bodyHtml={truncated ? renderArticleTeaser(article.body, 2) : renderArticleMarkdown(article.body)} timeZone={config.PUBLICATION_TIMEZONE} state={state} truncated={truncated} subscription={subscription} />
+        <ArticlePage article={article} bodyHtml={articleText(article.body, truncated !== null)} timeZone={config.PUBLICATION_TIMEZONE} state={state} truncated={truncated} subscription={subscription} />
       );
       const opts = { title: `${article.title} | ${config.PUBLICATION_NAME}`, description: article.standfirst, scripts: [asset('widget.js')] };
       if (!req.actor && q.cursor === undefined && q.comment === undefined) {
