@@ -4,6 +4,12 @@
  * `messages.widget` with the rest.
  */
 export const widgetExtras = {
+  /** The Inline Feedbacks tab's list (also the page without the widget). */
+  inlineTab: {
+    none: 'No comments on passages yet. Select words in the article to start one.',
+    orphaned: 'orphaned: this passage is no longer in the article',
+  },
+  dialogClose: 'Close',
   /** The passage tools laid over the article's text. */
   passageTools: {
     toolbar: 'Selected passage',

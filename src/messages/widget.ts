@@ -13,8 +13,6 @@ export const widget = {
   passage: {
     about: 'About this passage:',
     remove: 'Not about a passage',
-    orphaned: 'orphaned: this passage is no longer in the article',
-    none: 'No comments on passages yet. Select words in the article to start one.',
   },
   viewAll: 'View all comments',
   joinHeading: 'Join the discussion',
@@ -58,7 +56,6 @@ export const widget = {
   loadMore: 'Load more',
   loading: 'Loading…',
   noComments: 'No comments yet.',
-  dialogClose: 'Close',
   reportOpen: 'Report',
   ownComment: 'You cannot vote on your own comment.',
   failed: 'Something went wrong on our side. Please try again.',

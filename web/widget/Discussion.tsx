@@ -1,12 +1,11 @@
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { CommentView, DiscussionState, SortOrder, ThreadView } from '../../src/domain/types.js';
+import { useEffect, useMemo, useReducer, useState } from 'preact/hooks';
+import type { CommentView, DiscussionState, SortOrder } from '../../src/domain/types.js';
 import { widget as wm } from '../../src/messages/widget.js';
 import { createApi } from './api.js';
 import { useFocusAfterRender, WidgetContext, type Widget } from './context.js';
 import { Composer } from './Composer.js';
 import { JoinBlock } from './JoinBlock.js';
-import type { LiveMessage } from './live.js';
-import { addMoreReplies, addReply, appendThreads, commentIdFromHash, findComment, mapComment, prependThread, quoteMarkdown, rootOf } from './model.js';
+import { commentIdFromHash, discussion, quoteMarkdown, type View } from './model.js';
 import { SortTabs } from './SortTabs.js';
 import { Thread } from './Thread.js';
 import { CommentItem } from './CommentItem.js';
@@ -15,37 +14,28 @@ import { useLazy } from './lazy.js';
 
 const m = wm;
 
+// The server's page, as the server rendered it: same order, threads and cursor.
+const initial = (state: DiscussionState): View => ({ ...state.page, tab: state.page.sort, count: state.article.commentCount, waiting: 0, arrived: 0, stale: 0, highlight: state.focusCommentId });
 
 export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionState; apiBase?: string }) {
   const api = useMemo(() => createApi(apiBase, state.csrfToken), [apiBase, state.csrfToken]);
-  const [sort, setSort] = useState<SortOrder>(state.page.sort);
-  const [tab, setTab] = useState<SortOrder | 'inline'>(state.page.sort);
+  const [v, dispatch] = useReducer(discussion, state, initial);
+  const { sort, tab, threads, nextCursor, busy } = v;
   const [inlineList, setInlineList] = useState<CommentView[] | null>(null);
   // A new object each time the tab is opened, so the list moves focus again even to the same place.
   const [inlineFocus, setInlineFocus] = useState({ id: 'parley-count' });
   const [passage, setPassage] = useState<Anchor | null>(null);
   const [mainInsert, setMainInsert] = useState<{ text: string; n: number } | null>(null);
   const [hasArticle, setHasArticle] = useState(false);
-  const [threads, setThreads] = useState<ThreadView[]>(state.page.threads);
-  const [nextCursor, setNextCursor] = useState<string | null>(state.page.nextCursor);
-  const [count, setCount] = useState(state.article.commentCount);
   const [mounted, setMounted] = useState(false);
   const [now, setNow] = useState(() => new Date(state.now));
-  const [highlight, setHighlight] = useState<number | null>(state.focusCommentId);
   const [announcement, setAnnouncement] = useState('');
-  const [waiting, setWaiting] = useState(0);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [dialogOpener, setDialogOpener] = useState<HTMLElement | null>(null);
   const focusLater = useFocusAfterRender();
   const notify = useLazy(() => import('./Notify.js'), mounted);
   const dialog = useLazy(() => import('./SubscribeDialog.js'), dialogOpener !== null);
   const passages = useLazy(() => import('./passages.js'), hasArticle);
   const inline = useLazy(() => import('./InlineList.js'), tab === 'inline');
-  const threadsRef = useRef(threads);
-  threadsRef.current = threads;
-  const sortRef = useRef(sort);
-  sortRef.current = sort;
   const viewerId = state.viewer?.id ?? null;
   // The article's own address, also inside the embed frame: Parley sends readers coming back to an
   // embedded discussion on to the publisher's page.
@@ -56,33 +46,27 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
     setTimeout(() => setAnnouncement(text), 50);
   };
 
+  const set = (to: Partial<View>) => dispatch({ type: 'set', to });
+  const failed = (err: unknown) => set({ error: (err as Error).message });
+
   const loadFirst = async (s: SortOrder) => {
-    setBusy(true);
-    setError(null);
+    set({ busy: true, error: null });
     try {
-      const page = await api.page(state.article.id, s);
-      setThreads(page.threads);
-      setNextCursor(page.nextCursor);
-      setWaiting(0);
+      dispatch({ type: 'page', page: await api.page(state.article.id, s) });
     } catch (err) {
-      setError((err as Error).message);
+      failed(err);
     } finally {
-      setBusy(false);
+      set({ busy: false });
     }
   };
 
-  const onLive = (msg: LiveMessage, apply: typeof import('./live.js').applyLive) =>
-    apply(msg, {
-      threads: threadsRef.current,
-      sort: sortRef.current,
-      viewerId,
-      setCount,
-      setThreads,
-      setWaiting,
-      reload: () => void loadFirst(sortRef.current),
-      arrived: () => announce(m.live.arrived(1)),
-      model: { findComment, addReply, prependThread, mapComment, rootOf },
-    });
+  // What live updates did that the reader must hear of, or that needs the server again.
+  useEffect(() => {
+    if (v.arrived) announce(m.live.arrived(1));
+  }, [v.arrived]);
+  useEffect(() => {
+    if (v.stale) void loadFirst(sort);
+  }, [v.stale]);
 
 
   const articleBody = () => (typeof document === 'undefined' ? null : document.querySelector('.article-body'));
@@ -93,7 +77,7 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
   };
 
   const openInline = async (start?: number) => {
-    setTab('inline');
+    set({ tab: 'inline' });
     const { comments } = await api.passages(state.article.id);
     setInlineList(comments);
     const first = comments.find((c) => c.anchor?.start === start);
@@ -123,12 +107,12 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
     const follow = (target: number | null) => {
       const id = commentIdFromHash(location.hash) ?? target;
       if (id === null) return;
-      setHighlight(id);
+      set({ highlight: id });
       if (document.getElementById(`comment-${id}`)) return document.getElementById(`comment-${id}`)!.scrollIntoView({ block: 'start' });
       api
         .thread(id)
         .then((t) => {
-          setThreads((ts) => prependThread(ts, t));
+          dispatch({ type: 'thread', thread: t });
           focusLater(`comment-${id}`, true);
           announce(m.announce.linked);
         })
@@ -141,8 +125,8 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
     let stop = () => {};
     let gone = false;
     if (typeof EventSource !== 'undefined') {
-      void import('./live.js').then(({ followLive, applyLive }) => {
-        if (!gone) stop = followLive(`${apiBase}/articles/${state.article.id}/events`, (msg) => onLive(msg, applyLive));
+      void import('./live.js').then(({ followLive, foldLive }) => {
+        if (!gone) stop = followLive(`${apiBase}/articles/${state.article.id}/events`, (msg) => dispatch({ type: 'live', msg, viewerId, fold: foldLive }));
       });
     }
     return () => {
@@ -159,7 +143,7 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
     sort,
     now,
     mounted,
-    highlight,
+    highlight: v.highlight,
     announce,
     prompt: (opener) => setDialogOpener(opener),
     async post(body, parentId) {
@@ -169,62 +153,59 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
         setPassage(null);
         void refreshPassages();
       }
-      setCount(res.commentCount);
       const c = res.comment;
-      setThreads((ts) => (parentId === null ? prependThread(ts, { comment: c, replies: [], repliesCursor: null, moreReplies: 0 }) : addReply(ts, c)));
+      dispatch({ type: 'posted', comment: c, count: res.commentCount });
       focusLater(`comment-${c.id}`);
       announce(c.status === 'pending' ? m.announce.pending : parentId === null ? m.announce.posted : m.announce.replied);
     },
     async edit(id, body) {
       const res = await api.edit(id, body);
-      setThreads((ts) => mapComment(ts, id, () => res.comment));
+      dispatch({ type: 'changed', id, to: () => res.comment });
       focusLater(`comment-${id}`);
       announce(res.comment.status === 'pending' ? m.announce.editPending : m.announce.edited);
     },
     async remove(id) {
       const res = await api.remove(id);
-      setCount(res.commentCount);
-      setThreads((ts) => mapComment(ts, id, () => res.comment));
+      dispatch({ type: 'changed', id, to: () => res.comment, count: res.commentCount });
       announce(m.announce.deleted);
     },
     async vote(c, value) {
       const res = await api.vote(c.id, value);
-      setThreads((ts) => mapComment(ts, c.id, (old) => ({ ...old, up: res.up, down: res.down, score: res.score, myVote: res.myVote })));
+      dispatch({ type: 'changed', id: c.id, to: (old) => ({ ...old, ...res }) });
     },
     async loadReplies(t) {
       if (!t.repliesCursor) return;
       try {
         const page = await api.replies(t.comment.id, t.repliesCursor);
-        setThreads((ts) => addMoreReplies(ts, t.comment.id, page));
+        dispatch({ type: 'replies', rootId: t.comment.id, page });
         announce(m.announce.repliesLoaded(page.replies.length));
       } catch (err) {
-        setError((err as Error).message);
+        failed(err);
       }
     },
   };
 
   // Only reachable once hydrated: before that the tabs are plain links.
   const changeSort = (s: SortOrder) => {
-    setSort(s);
-    setTab(s);
+    set({ sort: s, tab: s });
     history.replaceState(null, '', `?sort=${s}#comments`);
     void loadFirst(s).then(() => announce(m.announce.sorted(m.sorts[s])));
   };
 
+
   const loadMore = async () => {
     if (!nextCursor) return;
-    setBusy(true);
+    set({ busy: true });
     try {
       const page = await api.page(state.article.id, sort, nextCursor);
-      setThreads((ts) => appendThreads(ts, page.threads));
-      setNextCursor(page.nextCursor);
+      dispatch({ type: 'page', page, more: true });
       // The button goes away on the last page: focus would fall to the page's start.
       if (!page.nextCursor && page.threads[0]) focusLater(`comment-${page.threads[0].comment.id}`);
       announce(m.announce.loaded(page.threads.length));
     } catch (err) {
-      setError((err as Error).message);
+      failed(err);
     } finally {
-      setBusy(false);
+      set({ busy: false });
     }
   };
 
@@ -232,7 +213,7 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
     <WidgetContext.Provider value={widget}>
       <section id="comments" class="parley" aria-labelledby="parley-count">
         <div class="parley-head">
-          <h2 id="parley-count">{m.commentsCount(count)}</h2>
+          <h2 id="parley-count">{m.commentsCount(v.count)}</h2>
           <a class="parley-view-all" href={`?sort=${sort}#comments`}>
             {m.viewAll}
           </a>
@@ -256,19 +237,19 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
         )}
         {notify ? <notify.Notify w={widget} /> : null}
         <SortTabs sort={tab} onSort={changeSort} inline={hasArticle ? () => void openInline() : undefined} />
-        {waiting > 0 ? (
+        {v.waiting > 0 ? (
           <p class="parley-waiting">
             <button type="button" onClick={() => void loadFirst(sort)}>
-              {m.live.newComments(waiting)}
+              {m.live.newComments(v.waiting)}
             </button>
           </p>
         ) : null}
-        {error ? (
+        {v.error ? (
           <p class="parley-error" role="alert">
-            {error}
+            {v.error}
           </p>
         ) : null}
-        {tab === 'inline' && inline && inlineList ? <inline.InlineList comments={inlineList} focus={inlineFocus} Item={CommentItem} wm={m} /> : null}
+        {tab === 'inline' && inline && inlineList ? <inline.InlineList comments={inlineList} focus={inlineFocus} Item={CommentItem} /> : null}
         {tab !== 'inline' && threads.length === 0 ? <p class="parley-empty">{m.noComments}</p> : null}
         <ol class="parley-threads" aria-busy={busy ? 'true' : 'false'} hidden={tab === 'inline'}>
           {threads.map((t) => (

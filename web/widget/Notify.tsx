@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { FollowState } from '../../src/domain/types.js';
 import { widgetExtras } from '../../src/messages/widget-extras.js';
+import { follow as followArticle, followByEmail, prefs } from './api-later.js';
 import type { Widget } from './context.js';
 
 /** "Notify of": follow this article, replies to my comments; guests follow by email. */
@@ -27,7 +28,7 @@ export function Notify({ w }: { w: Widget }) {
       {follow ? (
         <>
           <label>
-            <input type="checkbox" checked={follow.article} onChange={(e) => run(async () => setFollow(await w.api.follow(w.state.article.id, (e.target as HTMLInputElement).checked)))} /> {m.article}
+            <input type="checkbox" checked={follow.article} onChange={(e) => run(async () => setFollow(await followArticle(w.api, w.state.article.id, (e.target as HTMLInputElement).checked)))} /> {m.article}
           </label>
           <label>
             <input
@@ -36,7 +37,7 @@ export function Notify({ w }: { w: Widget }) {
               onChange={(e) =>
                 run(async () => {
                   const replies = (e.target as HTMLInputElement).checked;
-                  await w.api.prefs({ replies });
+                  await prefs(w.api, { replies });
                   setFollow({ ...follow, replies });
                 })
               }
@@ -50,7 +51,7 @@ export function Notify({ w }: { w: Widget }) {
               onChange={(e) =>
                 run(async () => {
                   const digest = (e.target as HTMLInputElement).checked ? 'daily' : 'instant';
-                  await w.api.prefs({ digest });
+                  await prefs(w.api, { digest });
                   setFollow({ ...follow, digest });
                 })
               }
@@ -64,7 +65,7 @@ export function Notify({ w }: { w: Widget }) {
           onSubmit={(e) => {
             e.preventDefault();
             void run(async () => {
-              await w.api.followByEmail(w.state.article.id, email);
+              await followByEmail(w.api, w.state.article.id, email);
               setStatus(m.checkMail(email));
               setEmail('');
             });

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { widgetExtras } from '../../src/messages/widget-extras.js';
 import type { Api } from './api.js';
+import { report } from './api-later.js';
 
 type Reason = 'abuse' | 'spam' | 'off_topic' | 'other';
 
@@ -17,7 +18,7 @@ export function ReportForm({ id, api, onDone }: { id: number; api: Api; onDone(m
       onSubmit={async (e) => {
         e.preventDefault();
         try {
-          await api.report(id, reason, text);
+          await report(api, id, reason, text);
           onDone(m.thanks);
         } catch (err) {
           setError((err as Error).message);

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { DiscussionState } from '../../src/domain/types.js';
+import { widgetExtras } from '../../src/messages/widget-extras.js';
 import type { widget as Labels } from '../../src/messages/widget.js';
 
 /**
@@ -28,8 +29,8 @@ export function SubscribeDialog({ state, path, opener, onClose, wm }: { state: D
       }}
     >
       <form method="dialog" class="parley-dialog-close">
-        <button type="submit" aria-label={wm.dialogClose}>
-          <span aria-hidden="true">✕</span> {wm.dialogClose}
+        <button type="submit" aria-label={widgetExtras.dialogClose}>
+          <span aria-hidden="true">✕</span> {widgetExtras.dialogClose}
         </button>
       </form>
       <h2 id="parley-dialog-heading">{wm.joinHeading}</h2>

@@ -3,7 +3,7 @@
  * whose message can be shown to the reader as is: the server's `{ error: { code, message } }`
  * when there is one, a network message otherwise.
  */
-import type { CommentView, FollowState, SortOrder, ThreadPage, ThreadView } from '../../src/domain/types.js';
+import type { CommentView, SortOrder, ThreadPage, ThreadView } from '../../src/domain/types.js';
 import { widget as wm } from '../../src/messages/widget.js';
 
 export class ApiError extends Error {
@@ -69,6 +69,8 @@ export function createApi(base: string, csrfToken: string | null, fetcher: typeo
 
   const q = encodeURIComponent;
   return {
+    // Calls only parts loaded later make are in `api-later.ts`, which travels with them.
+    call,
     page: (articleId: number, sort: SortOrder, cursor?: string | null) =>
       call<ThreadPage>('GET', `/articles/${articleId}/comments?sort=${sort}${cursor ? `&cursor=${q(cursor)}` : ''}`),
     replies: (rootId: number, cursor: string) => call<RepliesPage>('GET', `/comments/${rootId}/replies?cursor=${q(cursor)}`),
@@ -83,15 +85,11 @@ export function createApi(base: string, csrfToken: string | null, fetcher: typeo
       sent = '';
       return res;
     },
-    report: (id: number, reason: string, text: string) => call<{ reported: boolean }>('POST', `/comments/${id}/report`, { reason, ...(text.trim() ? { text } : {}) }),
     passages: (articleId: number) => call<{ comments: CommentView[] }>('GET', `/articles/${articleId}/passages`),
     // Pages ship each body once, as markup: the source is fetched when its author opens the editor.
     source: (id: number) => call<{ body: string }>('GET', `/comments/${id}/source`),
     edit: (id: number, body: string) => call<{ comment: CommentView }>('PATCH', `/comments/${id}`, { body }),
     remove: (id: number) => call<{ comment: CommentView; commentCount: number }>('DELETE', `/comments/${id}`),
     vote: (id: number, value: -1 | 0 | 1) => call<VoteResult>('PUT', `/comments/${id}/vote`, { value }),
-    follow: (articleId: number, follow: boolean) => call<FollowState>('PUT', `/articles/${articleId}/follow`, { follow }),
-    followByEmail: (articleId: number, email: string) => call<{ sent: boolean }>('POST', `/articles/${articleId}/follow-by-email`, { email }),
-    prefs: (p: { replies?: boolean; digest?: 'instant' | 'daily' }) => call<{ ok: boolean }>('PUT', '/me/notifications', p),
   };
 }

@@ -1,11 +1,5 @@
-import type { CommentView, SortOrder, ThreadView } from '../../src/domain/types.js';
-import type * as Model from './model.js';
-
-export interface LiveMessage {
-  type: 'comment.created' | 'comment.edited' | 'comment.deleted' | 'comment.voted' | 'comment.hidden' | 'reset';
-  comment?: CommentView;
-  commentCount?: number;
-}
+import type { CommentView } from '../../src/domain/types.js';
+import type { LiveFold, LiveMessage, View } from './model.js';
 
 const IDLE_HIDDEN_MS = 60_000;
 
@@ -62,41 +56,23 @@ const fromLive = (old: CommentView | undefined, next: CommentView, viewerId: num
   canDelete: old ? old.canDelete && next.status !== 'deleted' : next.author?.id === viewerId,
 });
 
-export interface LiveContext {
-  threads: ThreadView[];
-  sort: SortOrder;
-  viewerId: number | null;
-  setCount(n: number): void;
-  setThreads(fn: (ts: ThreadView[]) => ThreadView[]): void;
-  setWaiting(fn: (n: number) => number): void;
-  reload(): void;
-  arrived(): void;
-  /** Passed in, not imported, so this chunk shares nothing with the first download. */
-  model: Pick<typeof Model, 'findComment' | 'addReply' | 'prependThread' | 'mapComment' | 'rootOf'>;
-}
-
 /** Folds one live event into what the reader sees: new comments, edits, deletions, votes. */
-export function applyLive(msg: LiveMessage, x: LiveContext): void {
-  const { model } = x;
-  if (msg.commentCount !== undefined) x.setCount(msg.commentCount);
-  if (msg.type === 'reset') return x.reload();
+export const foldLive: LiveFold = (v, msg, viewerId, reduce, find) => {
+  if (msg.commentCount !== undefined) v = { ...v, count: msg.commentCount };
+  if (msg.type === 'reset') return { ...v, stale: v.stale + 1 };
   const c = msg.comment;
-  if (!c) return;
-  const shown = model.findComment(x.threads, c.id);
+  if (!c) return v;
+  const ts = v.threads;
   if (msg.type === 'comment.hidden') {
     // Moderators hid it: it goes, with its thread when it was the thread's first comment.
-    x.setThreads((ts) => ts.filter((t) => t.comment.id !== c.id).map((t) => (t.replies.some((r) => r.id === c.id) ? { ...t, replies: t.replies.filter((r) => r.id !== c.id) } : t)));
-    return;
+    return { ...v, threads: ts.filter((t) => t.comment.id !== c.id).map((t) => (t.replies.some((r) => r.id === c.id) ? { ...t, replies: t.replies.filter((r) => r.id !== c.id) } : t)) };
   }
-  if (msg.type === 'comment.created') {
-    if (shown) return;
-    if (c.parentId !== null) {
-      if (x.threads.some((t) => t.comment.id === model.rootOf(c))) x.setThreads((ts) => model.addReply(ts, fromLive(undefined, c, x.viewerId)));
-    } else if (x.sort === 'newest') {
-      x.setThreads((ts) => model.prependThread(ts, { comment: fromLive(undefined, c, x.viewerId), replies: [], repliesCursor: null, moreReplies: 0 }));
-      x.arrived();
-    } else x.setWaiting((n) => n + 1);
-    return;
-  }
-  if (shown) x.setThreads((ts) => model.mapComment(ts, c.id, (old) => fromLive(old, c, x.viewerId)));
-}
+  const shown = find(ts, c.id);
+  if (msg.type !== 'comment.created') return shown ? reduce(v, { type: 'changed', id: c.id, to: (old) => fromLive(old, c, viewerId) }) : v;
+  if (shown) return v;
+  const posted = (): View => reduce(v, { type: 'posted', comment: fromLive(undefined, c, viewerId), count: v.count });
+  // A reply goes into its thread when that is shown; a new thread goes first in the newest order.
+  if (c.parentId !== null) return ts.some((t) => t.comment.id === (c.rootId ?? c.id)) ? posted() : v;
+  if (v.sort === 'newest') return { ...posted(), arrived: v.arrived + 1 };
+  return { ...v, waiting: v.waiting + 1 };
+};

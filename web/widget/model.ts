@@ -1,9 +1,11 @@
 /**
- * Pure updates of the list of threads the widget shows. Every function returns new arrays
- * (Preact compares by identity) and none of them can make a comment id appear twice.
+ * Pure updates of what the discussion widget shows: `discussion` folds each action into a new
+ * `View`. Every function returns new arrays (Preact compares by identity) and none of them can
+ * make a comment id appear twice.
  */
 import { mergeReplies } from '../../src/domain/tree.js';
-import type { CommentView, ThreadView } from '../../src/domain/types.js';
+import type { CommentView, SortOrder, ThreadPage, ThreadView } from '../../src/domain/types.js';
+import type { RepliesPage } from './api.js';
 
 /** Puts `thread` first, dropping any copy of it further down (a deep link or a new post). */
 export function prependThread(threads: readonly ThreadView[], thread: ThreadView): ThreadView[] {
@@ -90,4 +92,80 @@ export function countChars(text: string): number {
 export function commentIdFromHash(hash: string): number | null {
   const m = /^#comment-(\d{1,15})$/.exec(hash);
   return m ? Number(m[1]) : null;
+}
+
+/** One event of an article's live stream (`/articles/:id/events`). */
+export interface LiveMessage {
+  type: 'comment.created' | 'comment.edited' | 'comment.deleted' | 'comment.voted' | 'comment.hidden' | 'reset';
+  comment?: CommentView;
+  commentCount?: number;
+}
+
+/** The discussion as the widget shows it. */
+export interface View {
+  sort: SortOrder;
+  /** The tab shown: a sort order, or the comments on passages. */
+  tab: SortOrder | 'inline';
+  threads: ThreadView[];
+  nextCursor: string | null;
+  count: number;
+  /** New threads the chosen order does not put first: offered behind a button. */
+  waiting: number;
+  /** New threads live updates put first, counted so that each is announced. */
+  arrived: number;
+  /** Counts the live stream's resets: each one asks for the first page again. */
+  stale: number;
+  /** A page is being fetched (unset: not yet). */
+  busy?: boolean;
+  error?: string | null;
+  /** The comment a link pointed at. */
+  highlight: number | null;
+}
+
+/** The fields an action may simply set. */
+type Settable = Pick<View, 'sort' | 'tab' | 'busy' | 'error' | 'highlight'>;
+
+export type Action =
+  /** Sort order, tab, loading, failure, the comment a link points at. */
+  | { type: 'set'; to: Partial<Settable> }
+  /** The first page of an order, or (`more`) the next one. */
+  | { type: 'page'; page: Pick<ThreadPage, 'threads' | 'nextCursor'>; more?: boolean }
+  | { type: 'posted'; comment: CommentView; count: number }
+  /** An edit, a deletion or a vote: `to` makes the new copy of comment `id` from the one shown. */
+  | { type: 'changed'; id: number; to: (old: CommentView) => CommentView; count?: number }
+  | { type: 'replies'; rootId: number; page: RepliesPage }
+  /** A thread fetched for a link to one of its comments. */
+  | { type: 'thread'; thread: ThreadView }
+  /**
+   * A live event, with the function that folds it in: that arrives with the live module, after
+   * the page is interactive, so the first download does not carry it.
+   */
+  | { type: 'live'; msg: LiveMessage; viewerId: number | null; fold: LiveFold };
+
+/** Folds a live event into the view, with this reducer and `findComment` (passed in, not imported, so the live chunk shares nothing with the first download). */
+export type LiveFold = (v: View, msg: LiveMessage, viewerId: number | null, reduce: typeof discussion, find: typeof findComment) => View;
+
+export const newThread = (comment: CommentView): ThreadView => ({ comment, replies: [], repliesCursor: null, moreReplies: 0 });
+
+/** The reducer of the discussion widget. */
+export function discussion(v: View, a: Action): View {
+  const ts = v.threads;
+  switch (a.type) {
+    case 'set':
+      return { ...v, ...a.to };
+    case 'page':
+      return a.more ? { ...v, threads: appendThreads(ts, a.page.threads), nextCursor: a.page.nextCursor } : { ...v, threads: a.page.threads, nextCursor: a.page.nextCursor, waiting: 0 };
+    case 'posted': {
+      const c = a.comment;
+      return { ...v, count: a.count, threads: c.parentId === null ? prependThread(ts, newThread(c)) : addReply(ts, c) };
+    }
+    case 'changed':
+      return { ...v, count: a.count ?? v.count, threads: mapComment(ts, a.id, a.to) };
+    case 'replies':
+      return { ...v, threads: addMoreReplies(ts, a.rootId, a.page) };
+    case 'thread':
+      return { ...v, threads: prependThread(ts, a.thread) };
+    case 'live':
+      return a.fold(v, a.msg, a.viewerId, discussion, findComment);
+  }
 }

@@ -18,14 +18,14 @@ export function InlinePage({ article, comments, timeZone }: { article: Article; 
       </p>
       <h1 id="inline-heading">{w.inline}</h1>
       {comments.length === 0 ? (
-        <p class="parley-empty">{w.passage.none}</p>
+        <p class="parley-empty">{w.inlineTab.none}</p>
       ) : (
         <ol class="parley-threads">
           {comments.map((c) => (
             <li class="parley-thread" key={c.id}>
               <blockquote class="parley-passage-quote">
                 {c.anchor?.exact}
-                {c.anchor?.status === 'orphaned' ? <span class="parley-badge">{w.passage.orphaned}</span> : null}
+                {c.anchor?.status === 'orphaned' ? <span class="parley-badge">{w.inlineTab.orphaned}</span> : null}
               </blockquote>
               <article id={`comment-${c.id}`} class="parley-comment" aria-labelledby={`comment-${c.id}-author`}>
                 <header class="parley-meta">
