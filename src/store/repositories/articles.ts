@@ -10,7 +10,6 @@ export type ArticleInput = Omit<Article, 'id' | 'commentCount'>;
 
 /** Articles: what the content folder says of them, their policy, and the lock on their discussion. */
 export class ArticlesRepository extends Repository {
-
   async upsert(a: ArticleInput, now: Date): Promise<Article> {
     const values = {
       url: a.url,
@@ -72,4 +71,5 @@ export class ArticlesRepository extends Repository {
   async byIds(ids: readonly number[]): Promise<Article[]> {
     if (ids.length === 0) return [];
     return (await this.db.selectFrom('articles').selectAll().where('id', 'in', [...ids]).execute()).map(toArticle);
-  }}
+  }
+}

@@ -4,6 +4,7 @@ import { Repository } from './repository.js';
 
 /** What a reader may read and has read: entitlements, Stripe's events and customers, the meter. */
 export class BillingRepository extends Repository {
+  // ---- entitlements --------------------------------------------------------------------------------
 
   async entitlementsOf(userId: number): Promise<Entitlement[]> {
     const rows = await this.db.selectFrom('entitlements').selectAll().where('user_id', '=', userId).execute();
@@ -29,6 +30,8 @@ export class BillingRepository extends Repository {
       .executeTakeFirst();
     return written !== undefined;
   }
+
+  // ---- Stripe --------------------------------------------------------------------------------------
 
   /** Records a Stripe event id; false if it was seen before, so a replay changes nothing. */
   async claimStripeEvent(id: string, type: string, now: Date): Promise<boolean> {
@@ -64,6 +67,8 @@ export class BillingRepository extends Repository {
     return r?.customer_id ?? null;
   }
 
+  // ---- the meter: articles read per month ----------------------------------------------------------
+
   async readsThisMonth(userId: number, month: string): Promise<number[]> {
     const rows = await this.db.selectFrom('article_reads').select('article_id').where('user_id', '=', userId).where('month', '=', month).execute();
     return rows.map((r) => Number(r.article_id));
@@ -80,4 +85,5 @@ export class BillingRepository extends Repository {
   async readsOfUser(userId: number): Promise<{ articleId: number; month: string; createdAt: Date }[]> {
     const rows = await this.db.selectFrom('article_reads').selectAll().where('user_id', '=', userId).orderBy('created_at').execute();
     return rows.map((r) => ({ articleId: Number(r.article_id), month: r.month, createdAt: new Date(Number(r.created_at)) }));
-  }}
+  }
+}

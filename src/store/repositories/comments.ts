@@ -45,6 +45,7 @@ export interface RepliesQuery {
  * (an author's pace, duplicates) are here too.
  */
 export class CommentsRepository extends Repository {
+  // ---- reading -------------------------------------------------------------------------------------
 
   async byId(id: number): Promise<Comment | null> {
     const r = await selectComments(this.db).where('comments.id', '=', id).executeTakeFirst();
@@ -57,81 +58,10 @@ export class CommentsRepository extends Repository {
     return rows.map((r) => toComment(r as CommentRow));
   }
 
-  /** Inserts a comment with its first revision and moves the counters it affects. */
-  async insert(c: NewComment): Promise<number> {
-    const { id } = await this.db
-      .insertInto('comments')
-      .values({
-        article_id: c.articleId,
-        parent_id: c.parentId,
-        root_id: c.rootId,
-        depth: c.depth,
-        author_id: c.authorId,
-        body_src: c.bodySrc,
-        body_html: c.bodyHtml,
-        status: c.status,
-        created_at: c.createdAt.getTime(),
-        edited_at: null,
-        edited_by: null,
-        score: 0,
-        up: 0,
-        down: 0,
-        reply_count: 0,
-        moderation_reason: c.moderationReason ?? null,
-        anchor: c.anchor ? JSON.stringify(c.anchor.selectors) : null,
-        anchor_start: c.anchor?.start ?? null,
-        anchor_end: c.anchor?.end ?? null,
-        anchor_status: c.anchor ? 'anchored' : null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await this.addRevision(Number(id), c.bodySrc, c.authorId, c.createdAt);
-    if (c.status === 'visible') await this.countVisible(c.articleId, c.rootId, 1);
-    return Number(id);
-  }
-
-  private async addRevision(commentId: number, bodySrc: string, editorId: number, at: Date): Promise<void> {
-    await this.db.insertInto('comment_revisions').values({ comment_id: commentId, body_src: bodySrc, editor_id: editorId, created_at: at.getTime() }).execute();
-  }
-
-  /** A thread's reply_count counts the rows readers see, so a deleted reply keeps its place. */
-  private async countVisible(articleId: number, rootId: number | null, delta: number): Promise<void> {
-    await this.db
-      .updateTable('articles')
-      .set((eb) => ({ comment_count: eb('comment_count', '+', delta) }))
-      .where('id', '=', articleId)
-      .execute();
-    if (rootId !== null && delta > 0) {
-      await this.db
-        .updateTable('comments')
-        .set((eb) => ({ reply_count: eb('reply_count', '+', delta) }))
-        .where('id', '=', rootId)
-        .execute();
-    }
-  }
-
-  async edit(id: number, bodySrc: string, bodyHtml: string, editorId: number, now: Date): Promise<void> {
-    await this.db
-      .updateTable('comments')
-      .set({ body_src: bodySrc, body_html: bodyHtml, edited_at: now.getTime(), edited_by: editorId })
-      .where('id', '=', id)
-      .execute();
-    await this.addRevision(id, bodySrc, editorId, now);
-  }
-
-  async revisionsOf(commentId: number): Promise<{ bodySrc: string; editorId: number; createdAt: Date }[]> {
-    const rows = await this.db.selectFrom('comment_revisions').selectAll().where('comment_id', '=', commentId).orderBy('id').execute();
-    return rows.map((r) => ({ bodySrc: r.body_src, editorId: Number(r.editor_id), createdAt: new Date(Number(r.created_at)) }));
-  }
-
-  /** Leaves a placeholder: the words go, the row stays so its replies keep their place. */
-  async delete(c: Comment, now: Date): Promise<void> {
-    await this.db
-      .updateTable('comments')
-      .set({ status: 'deleted', body_src: '', body_html: '', edited_at: now.getTime() })
-      .where('id', '=', c.id)
-      .execute();
-    if (c.status === 'visible') await this.countVisible(c.articleId, null, -1);
+  /** Every comment the user wrote, in any status, oldest first. */
+  async byAuthor(userId: number): Promise<Comment[]> {
+    const rows = await selectComments(this.db).where('comments.author_id', '=', userId).orderBy('comments.id').execute();
+    return rows.map((r) => toComment(r as CommentRow));
   }
 
   /** Highest comment id so far: the watermark that fixes a reader's pages. */
@@ -164,6 +94,20 @@ export class CommentsRepository extends Repository {
         break;
     }
     const rows = await query.limit(q.limit).execute();
+    return rows.map((r) => toComment(r as CommentRow));
+  }
+
+  /** An article's pinned top-level comments, oldest pin first; `pinned = 1` is literal so the partial index applies. */
+  async pinnedTopLevel(articleId: number, maxId: number, viewerId: number | null): Promise<Comment[]> {
+    const rows = await selectComments(this.db)
+      .where('comments.article_id', '=', articleId)
+      .where(sql<boolean>`comments.pinned = 1`)
+      .where('comments.depth', '=', 0)
+      .where('comments.id', '<=', maxId)
+      .where((eb) => shownTo(eb, viewerId))
+      .orderBy('comments.id')
+      .limit(50)
+      .execute();
     return rows.map((r) => toComment(r as CommentRow));
   }
 
@@ -229,20 +173,6 @@ export class CommentsRepository extends Repository {
     return rows.map((r) => toComment(r as CommentRow));
   }
 
-  async anchored(articleId: number): Promise<{ id: number; anchor: string }[]> {
-    const rows = await this.db.selectFrom('comments').select(['id', 'anchor']).where('article_id', '=', articleId).where('anchor', 'is not', null).execute();
-    return rows.map((r) => ({ id: Number(r.id), anchor: r.anchor! }));
-  }
-
-  /** Records where a passage is now, or that it could not be found (null: orphaned). */
-  async setAnchorPlace(commentId: number, place: { start: number; end: number } | null): Promise<void> {
-    await this.db
-      .updateTable('comments')
-      .set(place ? { anchor_start: place.start, anchor_end: place.end, anchor_status: 'anchored' } : { anchor_status: 'orphaned' })
-      .where('id', '=', commentId)
-      .execute();
-  }
-
   /** Passage comments in article order, orphans last, for the Inline Feedbacks list. */
   async passages(articleId: number, viewerId: number | null, limit: number): Promise<Comment[]> {
     const rows = await selectComments(this.db)
@@ -257,10 +187,67 @@ export class CommentsRepository extends Repository {
     return rows.map((r) => toComment(r as CommentRow));
   }
 
-  /** Every comment the user wrote, in any status, oldest first. */
-  async byAuthor(userId: number): Promise<Comment[]> {
-    const rows = await selectComments(this.db).where('comments.author_id', '=', userId).orderBy('comments.id').execute();
-    return rows.map((r) => toComment(r as CommentRow));
+  // ---- writing and revisions -----------------------------------------------------------------------
+
+  /** Inserts a comment with its first revision and moves the counters it affects. */
+  async insert(c: NewComment): Promise<number> {
+    const { id } = await this.db
+      .insertInto('comments')
+      .values({
+        article_id: c.articleId,
+        parent_id: c.parentId,
+        root_id: c.rootId,
+        depth: c.depth,
+        author_id: c.authorId,
+        body_src: c.bodySrc,
+        body_html: c.bodyHtml,
+        status: c.status,
+        created_at: c.createdAt.getTime(),
+        edited_at: null,
+        edited_by: null,
+        score: 0,
+        up: 0,
+        down: 0,
+        reply_count: 0,
+        moderation_reason: c.moderationReason ?? null,
+        anchor: c.anchor ? JSON.stringify(c.anchor.selectors) : null,
+        anchor_start: c.anchor?.start ?? null,
+        anchor_end: c.anchor?.end ?? null,
+        anchor_status: c.anchor ? 'anchored' : null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await this.addRevision(Number(id), c.bodySrc, c.authorId, c.createdAt);
+    if (c.status === 'visible') await this.countVisible(c.articleId, c.rootId, 1);
+    return Number(id);
+  }
+
+  async edit(id: number, bodySrc: string, bodyHtml: string, editorId: number, now: Date): Promise<void> {
+    await this.db
+      .updateTable('comments')
+      .set({ body_src: bodySrc, body_html: bodyHtml, edited_at: now.getTime(), edited_by: editorId })
+      .where('id', '=', id)
+      .execute();
+    await this.addRevision(id, bodySrc, editorId, now);
+  }
+
+  /** Leaves a placeholder: the words go, the row stays so its replies keep their place. */
+  async delete(c: Comment, now: Date): Promise<void> {
+    await this.db
+      .updateTable('comments')
+      .set({ status: 'deleted', body_src: '', body_html: '', edited_at: now.getTime() })
+      .where('id', '=', c.id)
+      .execute();
+    if (c.status === 'visible') await this.countVisible(c.articleId, null, -1);
+  }
+
+  private async addRevision(commentId: number, bodySrc: string, editorId: number, at: Date): Promise<void> {
+    await this.db.insertInto('comment_revisions').values({ comment_id: commentId, body_src: bodySrc, editor_id: editorId, created_at: at.getTime() }).execute();
+  }
+
+  async revisionsOf(commentId: number): Promise<{ bodySrc: string; editorId: number; createdAt: Date }[]> {
+    const rows = await this.db.selectFrom('comment_revisions').selectAll().where('comment_id', '=', commentId).orderBy('id').execute();
+    return rows.map((r) => ({ bodySrc: r.body_src, editorId: Number(r.editor_id), createdAt: new Date(Number(r.created_at)) }));
   }
 
   async revisionsOfMany(commentIds: readonly number[]): Promise<Map<number, { bodySrc: string; editorId: number; createdAt: Date }[]>> {
@@ -284,18 +271,14 @@ export class CommentsRepository extends Repository {
     if (commentIds.length > 0) await this.db.deleteFrom('comment_revisions').where('comment_id', 'in', [...commentIds]).execute();
   }
 
-  /**
-   * Moves the counters of a comment entering (+1) or leaving (-1) readers' view. Unlike a deleted
-   * placeholder, a held or rejected comment leaves no row behind, so its thread's reply_count
-   * moves too.
-   */
-  private async moveVisible(articleId: number, rootId: number | null, delta: 1 | -1): Promise<void> {
+  /** A thread's reply_count counts the rows readers see, so a deleted reply keeps its place. */
+  private async countVisible(articleId: number, rootId: number | null, delta: number): Promise<void> {
     await this.db
       .updateTable('articles')
       .set((eb) => ({ comment_count: eb('comment_count', '+', delta) }))
       .where('id', '=', articleId)
       .execute();
-    if (rootId !== null) {
+    if (rootId !== null && delta > 0) {
       await this.db
         .updateTable('comments')
         .set((eb) => ({ reply_count: eb('reply_count', '+', delta) }))
@@ -303,6 +286,8 @@ export class CommentsRepository extends Repository {
         .execute();
     }
   }
+
+  // ---- status changes by moderators ----------------------------------------------------------------
 
   /*
    * Status changes are conditional updates: of two moderators acting on one comment at once,
@@ -359,6 +344,26 @@ export class CommentsRepository extends Repository {
     return rows.map((r) => Number(r.id));
   }
 
+  /**
+   * Moves the counters of a comment entering (+1) or leaving (-1) readers' view. Unlike a deleted
+   * placeholder, a held or rejected comment leaves no row behind, so its thread's reply_count
+   * moves too.
+   */
+  private async moveVisible(articleId: number, rootId: number | null, delta: 1 | -1): Promise<void> {
+    await this.db
+      .updateTable('articles')
+      .set((eb) => ({ comment_count: eb('comment_count', '+', delta) }))
+      .where('id', '=', articleId)
+      .execute();
+    if (rootId !== null) {
+      await this.db
+        .updateTable('comments')
+        .set((eb) => ({ reply_count: eb('reply_count', '+', delta) }))
+        .where('id', '=', rootId)
+        .execute();
+    }
+  }
+
   async setPinned(id: number, pinned: boolean): Promise<void> {
     await this.db.updateTable('comments').set({ pinned: pinned ? 1 : 0 }).where('id', '=', id).execute();
   }
@@ -367,19 +372,23 @@ export class CommentsRepository extends Repository {
     await this.db.updateTable('comments').set({ locked: locked ? 1 : 0 }).where('id', '=', id).execute();
   }
 
-  /** An article's pinned top-level comments, oldest pin first; `pinned = 1` is literal so the partial index applies. */
-  async pinnedTopLevel(articleId: number, maxId: number, viewerId: number | null): Promise<Comment[]> {
-    const rows = await selectComments(this.db)
-      .where('comments.article_id', '=', articleId)
-      .where(sql<boolean>`comments.pinned = 1`)
-      .where('comments.depth', '=', 0)
-      .where('comments.id', '<=', maxId)
-      .where((eb) => shownTo(eb, viewerId))
-      .orderBy('comments.id')
-      .limit(50)
-      .execute();
-    return rows.map((r) => toComment(r as CommentRow));
+  // ---- passage anchors -----------------------------------------------------------------------------
+
+  async anchored(articleId: number): Promise<{ id: number; anchor: string }[]> {
+    const rows = await this.db.selectFrom('comments').select(['id', 'anchor']).where('article_id', '=', articleId).where('anchor', 'is not', null).execute();
+    return rows.map((r) => ({ id: Number(r.id), anchor: r.anchor! }));
   }
+
+  /** Records where a passage is now, or that it could not be found (null: orphaned). */
+  async setAnchorPlace(commentId: number, place: { start: number; end: number } | null): Promise<void> {
+    await this.db
+      .updateTable('comments')
+      .set(place ? { anchor_start: place.start, anchor_end: place.end, anchor_status: 'anchored' } : { anchor_status: 'orphaned' })
+      .where('id', '=', commentId)
+      .execute();
+  }
+
+  // ---- an author's pace and repeats, for the posting rules -----------------------------------------
 
   /** How many of an author's comments are published, counting no further than `upTo`. */
   async publishedCount(authorId: number, upTo: number): Promise<number> {
@@ -404,4 +413,5 @@ export class CommentsRepository extends Repository {
       .limit(1)
       .executeTakeFirst();
     return r === undefined ? null : Number(r.id);
-  }}
+  }
+}

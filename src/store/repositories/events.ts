@@ -5,7 +5,6 @@ export type DiscussionEventType = 'comment.created' | 'comment.edited' | 'commen
 
 /** Each article's discussion log, which live readers follow and resume from. */
 export class EventsRepository extends Repository {
-
   /**
    * Logs an event and returns its id, which is its place in the article's log. The UPDATE takes
    * the article row's lock until commit, so events of one article commit in id order and a reader
@@ -54,4 +53,5 @@ export class EventsRepository extends Repository {
       if (below !== null) old = old.where('id', '<', below);
       return Number((await this.db.deleteFrom('events').where('id', 'in', old).executeTakeFirst()).numDeletedRows);
     });
-  }}
+  }
+}

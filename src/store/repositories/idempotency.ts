@@ -13,7 +13,6 @@ export interface IdempotentAnswer {
 
 /** Keyed writes: one author's posts one at a time, and the answers recorded for their keys. */
 export class IdempotencyRepository extends Repository {
-
   /**
    * Makes one author's posts run one after another until this transaction ends, so what a post
    * checks (a duplicate, an idempotency key) cannot change before it commits. PostgreSQL takes a
@@ -64,4 +63,5 @@ export class IdempotencyRepository extends Repository {
   async prune(before: Date): Promise<number> {
     const r = await this.db.deleteFrom('idempotency_keys').where('created_at', '<', before.getTime()).executeTakeFirst();
     return Number(r.numDeletedRows);
-  }}
+  }
+}

@@ -29,15 +29,7 @@ export interface AuditRecord {
  * pre-moderation rules and the audit log. Status changes of a comment are in comments.ts.
  */
 export class ModerationRepository extends Repository {
-
-  async articleSettings(articleId: number): Promise<string | null> {
-    const r = await this.db.selectFrom('articles').select('moderation').where('id', '=', articleId).executeTakeFirst();
-    return r?.moderation ?? null;
-  }
-
-  async setArticleSettings(articleId: number, json: string | null): Promise<void> {
-    await this.db.updateTable('articles').set({ moderation: json }).where('id', '=', articleId).execute();
-  }
+  // ---- reports -------------------------------------------------------------------------------------
 
   /** Records a reader's report; false if they already reported this comment. */
   async addReport(r: { commentId: number; reporterId: number; reason: string; text: string; now: Date }): Promise<boolean> {
@@ -61,16 +53,6 @@ export class ModerationRepository extends Repository {
     return Number(r?.n ?? 0);
   }
 
-  async resolveReports(commentIds: readonly number[], by: number | null, now: Date): Promise<void> {
-    if (commentIds.length === 0) return;
-    await this.db
-      .updateTable('reports')
-      .set({ resolved_at: now.getTime(), resolved_by: by })
-      .where('comment_id', 'in', [...commentIds])
-      .where('resolved_at', 'is', null)
-      .execute();
-  }
-
   async openReportsFor(commentIds: readonly number[]): Promise<ReportRecord[]> {
     if (commentIds.length === 0) return [];
     const rows = await this.db
@@ -83,6 +65,18 @@ export class ModerationRepository extends Repository {
       .execute();
     return rows.map((r) => ({ id: Number(r.id), commentId: Number(r.comment_id), reporterId: Number(r.reporter_id), reporterName: r.display_name, reason: r.reason, text: r.text, createdAt: new Date(Number(r.created_at)) }));
   }
+
+  async resolveReports(commentIds: readonly number[], by: number | null, now: Date): Promise<void> {
+    if (commentIds.length === 0) return;
+    await this.db
+      .updateTable('reports')
+      .set({ resolved_at: now.getTime(), resolved_by: by })
+      .where('comment_id', 'in', [...commentIds])
+      .where('resolved_at', 'is', null)
+      .execute();
+  }
+
+  // ---- queues --------------------------------------------------------------------------------------
 
   /** Held comments, oldest first: the order they were written in. */
   async pendingQueue(afterId: number, limit: number): Promise<Comment[]> {
@@ -147,6 +141,19 @@ export class ModerationRepository extends Repository {
     return out;
   }
 
+  // ---- each article's pre-moderation rules ---------------------------------------------------------
+
+  async articleSettings(articleId: number): Promise<string | null> {
+    const r = await this.db.selectFrom('articles').select('moderation').where('id', '=', articleId).executeTakeFirst();
+    return r?.moderation ?? null;
+  }
+
+  async setArticleSettings(articleId: number, json: string | null): Promise<void> {
+    await this.db.updateTable('articles').set({ moderation: json }).where('id', '=', articleId).execute();
+  }
+
+  // ---- audit log -----------------------------------------------------------------------------------
+
   async audit(e: { actorId: number | null; action: string; targetType: string; targetId: number | null; details: Record<string, unknown>; now: Date }): Promise<void> {
     await this.db
       .insertInto('audit_log')
@@ -171,4 +178,5 @@ export class ModerationRepository extends Repository {
       details: JSON.parse(r.details) as Record<string, unknown>,
       createdAt: new Date(Number(r.created_at)),
     }));
-  }}
+  }
+}

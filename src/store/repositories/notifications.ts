@@ -36,6 +36,7 @@ const toFollow = (r: Selectable<FollowsTable>): FollowRow => ({
  * on the users row) and the mail outbox the worker sends from.
  */
 export class NotificationsRepository extends Repository {
+  // ---- follows -------------------------------------------------------------------------------------
 
   async followOf(articleId: number, email: string): Promise<FollowRow | null> {
     const r = await this.db.selectFrom('follows').selectAll().where('article_id', '=', articleId).where('email', '=', email.toLowerCase()).executeTakeFirst();
@@ -50,6 +51,16 @@ export class NotificationsRepository extends Repository {
   async followByToken(token: string): Promise<FollowRow | null> {
     const r = await this.db.selectFrom('follows').selectAll().where('token', '=', token).executeTakeFirst();
     return r ? toFollow(r) : null;
+  }
+
+  async followsOfUser(userId: number, email: string): Promise<(FollowRow & { createdAt: Date })[]> {
+    const rows = await this.db
+      .selectFrom('follows')
+      .selectAll()
+      .where((eb) => eb.or([eb('user_id', '=', userId), eb('email', '=', email.toLowerCase())]))
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({ ...toFollow(r), createdAt: new Date(Number(r.created_at)) }));
   }
 
   /** Creates the follow or returns the existing one; `confirmed` only ever turns on here. */
@@ -89,6 +100,8 @@ export class NotificationsRepository extends Repository {
     }));
   }
 
+  // ---- readers' preferences ------------------------------------------------------------------------
+
   async prefs(userId: number): Promise<{ replies: boolean; digest: 'instant' | 'daily'; token: string | null }> {
     const r = await this.db.selectFrom('users').select(['notify_replies', 'digest', 'notify_token']).where('id', '=', userId).executeTakeFirstOrThrow();
     return { replies: r.notify_replies === 1, digest: r.digest === 'daily' ? 'daily' : 'instant', token: r.notify_token };
@@ -106,6 +119,8 @@ export class NotificationsRepository extends Repository {
     const r = await this.db.selectFrom('users').selectAll().where('notify_token', '=', token).executeTakeFirst();
     return r ? toUser(r) : null;
   }
+
+  // ---- the mail outbox -----------------------------------------------------------------------------
 
   /** Queues a mail unless one with the same key exists: retried hooks never mail twice. */
   async enqueueMail(m: { kind: string; recipient: string; userId: number | null; commentId: number | null; followId: number | null; dedupeKey: string; dueAt: Date; now: Date }): Promise<void> {
@@ -140,6 +155,22 @@ export class NotificationsRepository extends Repository {
     return rows.map(toOutbox);
   }
 
+  /** Other due digest items of the same reader, folded into one mail with the claimed one. */
+  async claimDigestSiblings(recipient: string, now: Date, leaseMs: number): Promise<OutboxRow[]> {
+    const t = now.getTime();
+    const rows = await this.db
+      .updateTable('outbox')
+      .set((eb) => ({ claimed_until: t + leaseMs, attempts: eb('attempts', '+', 1) }))
+      .where('recipient', '=', recipient)
+      .where('kind', 'like', 'digest:%')
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', t)
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', t)]))
+      .returningAll()
+      .execute();
+    return rows.map(toOutbox);
+  }
+
   async finishMail(id: number, outcome: { status: 'sent' | 'skipped' | 'failed' | 'pending'; messageId?: string; error?: string; retryAt?: Date; now: Date }): Promise<void> {
     await this.db
       .updateTable('outbox')
@@ -167,22 +198,6 @@ export class NotificationsRepository extends Repository {
       .execute();
   }
 
-  /** Other due digest items of the same reader, folded into one mail with the claimed one. */
-  async claimDigestSiblings(recipient: string, now: Date, leaseMs: number): Promise<OutboxRow[]> {
-    const t = now.getTime();
-    const rows = await this.db
-      .updateTable('outbox')
-      .set((eb) => ({ claimed_until: t + leaseMs, attempts: eb('attempts', '+', 1) }))
-      .where('recipient', '=', recipient)
-      .where('kind', 'like', 'digest:%')
-      .where('status', '=', 'pending')
-      .where('next_attempt_at', '<=', t)
-      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', t)]))
-      .returningAll()
-      .execute();
-    return rows.map(toOutbox);
-  }
-
   async outboxRows(): Promise<OutboxRow[]> {
     return (await this.db.selectFrom('outbox').selectAll().orderBy('id').execute()).map(toOutbox);
   }
@@ -200,13 +215,4 @@ export class NotificationsRepository extends Repository {
       return Number((await this.db.deleteFrom('outbox').where('id', 'in', old).executeTakeFirst()).numDeletedRows);
     });
   }
-
-  async followsOfUser(userId: number, email: string): Promise<(FollowRow & { createdAt: Date })[]> {
-    const rows = await this.db
-      .selectFrom('follows')
-      .selectAll()
-      .where((eb) => eb.or([eb('user_id', '=', userId), eb('email', '=', email.toLowerCase())]))
-      .orderBy('id')
-      .execute();
-    return rows.map((r) => ({ ...toFollow(r), createdAt: new Date(Number(r.created_at)) }));
-  }}
+}

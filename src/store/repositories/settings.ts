@@ -2,7 +2,6 @@ import { Repository } from './repository.js';
 
 /** Site-wide key/value settings shared by every node (the pre-moderation rules, the meter's key). */
 export class SettingsRepository extends Repository {
-
   /** A shared setting; the first node to start stores `initial`, and every node reads the same value. */
   async getOrInit(key: string, initial: string): Promise<string> {
     await this.db.insertInto('settings').values({ key, value: initial }).onConflict((oc) => oc.column('key').doNothing()).execute();
@@ -21,4 +20,5 @@ export class SettingsRepository extends Repository {
       .values({ key, value })
       .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
       .execute();
-  }}
+  }
+}

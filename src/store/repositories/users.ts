@@ -13,6 +13,7 @@ export interface SessionRecord {
  * and the publishers' single sign-on identities.
  */
 export class UsersRepository extends Repository {
+  // ---- accounts ------------------------------------------------------------------------------------
 
   async byId(id: number): Promise<User | null> {
     const r = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
@@ -22,6 +23,11 @@ export class UsersRepository extends Repository {
   async byEmail(email: string): Promise<User | null> {
     const r = await this.db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
     return r ? toUser(r) : null;
+  }
+
+  async byIds(ids: readonly number[]): Promise<User[]> {
+    if (ids.length === 0) return [];
+    return (await this.db.selectFrom('users').selectAll().where('id', 'in', [...ids]).execute()).map(toUser);
   }
 
   /** Returns the user with this email, creating it if new; concurrent callers get the same row. */
@@ -34,13 +40,73 @@ export class UsersRepository extends Repository {
     return (await this.byEmail(email))!;
   }
 
-  async setRole(userId: number, role: Role): Promise<void> {
-    await this.db.updateTable('users').set({ role }).where('id', '=', userId).execute();
+  /** A new reader with this email, or null if the address is taken (never someone else's row). */
+  async create(email: string, displayName: string, now: Date): Promise<User | null> {
+    const r = await this.db
+      .insertInto('users')
+      .values({ email: email.toLowerCase(), display_name: displayName, role: 'reader', created_at: now.getTime(), banned: 0, suspended_until: null })
+      .onConflict((oc) => oc.column('email').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return r ? this.byId(Number(r.id)) : null;
   }
 
   async setDisplayName(userId: number, name: string): Promise<void> {
     await this.db.updateTable('users').set({ display_name: name }).where('id', '=', userId).execute();
   }
+
+  async setEmail(userId: number, email: string): Promise<void> {
+    await this.db.updateTable('users').set({ email: email.toLowerCase() }).where('id', '=', userId).execute();
+  }
+
+  /**
+   * Strips a user down to an anonymous row that their comments (and others' replies to them)
+   * can keep pointing at: no address, no sessions, subscriptions, follows or reading history.
+   * It reaches into other repositories' tables on purpose: erasing a person is one act, done in
+   * the caller's transaction, and belongs with the account it empties.
+   */
+  async anonymise(userId: number, displayName: string, placeholderEmail: string): Promise<void> {
+    const user = await this.byId(userId);
+    if (!user) return;
+    await this.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+    await this.db.deleteFrom('entitlements').where('user_id', '=', userId).execute();
+    await this.db.deleteFrom('follows').where((eb) => eb.or([eb('user_id', '=', userId), eb('email', '=', user.email)])).execute();
+    await this.db.deleteFrom('login_tokens').where('email', '=', user.email).execute();
+    await this.db.deleteFrom('article_reads').where('user_id', '=', userId).execute();
+    await this.db.deleteFrom('stripe_customers').where('user_id', '=', userId).execute();
+    await this.db.deleteFrom('email_changes').where('user_id', '=', userId).execute();
+    // Or the publisher's next sign-on would bring the person back into the emptied account.
+    await this.db.deleteFrom('sso_identities').where('user_id', '=', userId).execute();
+    // Recorded answers to keyed posts hold the words of the comments.
+    await this.db.deleteFrom('idempotency_keys').where('user_id', '=', userId).execute();
+    await this.db.updateTable('users').set({ display_name: displayName, email: placeholderEmail, role: 'reader', notify_token: null, notify_replies: 0 }).where('id', '=', userId).execute();
+  }
+
+  // ---- roles and sanctions -------------------------------------------------------------------------
+
+  async staff(): Promise<User[]> {
+    const rows = await this.db.selectFrom('users').selectAll().where('role', 'in', ['moderator', 'admin']).orderBy('role').orderBy('email').execute();
+    return rows.map(toUser);
+  }
+
+  async countAdmins(): Promise<number> {
+    const r = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('role', '=', 'admin').where('banned', '=', 0).executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
+  async setRole(userId: number, role: Role): Promise<void> {
+    await this.db.updateTable('users').set({ role }).where('id', '=', userId).execute();
+  }
+
+  async setSuspension(userId: number, until: Date | null): Promise<void> {
+    await this.db.updateTable('users').set({ suspended_until: until?.getTime() ?? null }).where('id', '=', userId).execute();
+  }
+
+  async setBanned(userId: number, banned: boolean): Promise<void> {
+    await this.db.updateTable('users').set({ banned: banned ? 1 : 0 }).where('id', '=', userId).execute();
+  }
+
+  // ---- sessions ------------------------------------------------------------------------------------
 
   async createSession(idHash: string, userId: number, csrfToken: string, now: Date, expiresAt: Date): Promise<void> {
     await this.db
@@ -66,6 +132,12 @@ export class UsersRepository extends Repository {
     await this.db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
   }
 
+  async deleteSessionsOf(userId: number): Promise<void> {
+    await this.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+  }
+
+  // ---- sign-in and email-change tokens -------------------------------------------------------------
+
   async createLoginToken(tokenHash: string, email: string, returnTo: string, now: Date, expiresAt: Date): Promise<void> {
     await this.db
       .insertInto('login_tokens')
@@ -86,23 +158,27 @@ export class UsersRepository extends Repository {
     return r ? { email: r.email, returnTo: r.return_to } : null;
   }
 
-  /**
-   * The user a publisher's SSO subject was seen with before sign-on kept identities (the subject
-   * was only noted on the entitlement then); users bound since are not found here.
-   */
-  async bySsoSubject(sub: string): Promise<User | null> {
-    const r = await this.db
-      .selectFrom('entitlements')
-      .innerJoin('users', 'users.id', 'entitlements.user_id')
-      .selectAll('users')
-      .where('entitlements.source', '=', 'sso')
-      .where('entitlements.external_ref', '=', sub)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('sso_identities').select('sso_identities.user_id').whereRef('sso_identities.user_id', '=', 'users.id'))))
-      .orderBy('entitlements.id')
-      .limit(1)
-      .executeTakeFirst();
-    return r ? toUser(r) : null;
+  async createEmailChange(tokenHash: string, userId: number, newEmail: string, now: Date, expiresAt: Date): Promise<void> {
+    await this.db
+      .insertInto('email_changes')
+      .values({ token_hash: tokenHash, user_id: userId, new_email: newEmail.toLowerCase(), created_at: now.getTime(), expires_at: expiresAt.getTime(), used_at: null })
+      .execute();
   }
+
+  /** Marks an email-change token used and returns it, once. */
+  async consumeEmailChange(tokenHash: string, now: Date): Promise<{ userId: number; newEmail: string } | null> {
+    const r = await this.db
+      .updateTable('email_changes')
+      .set({ used_at: now.getTime() })
+      .where('token_hash', '=', tokenHash)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now.getTime())
+      .returning(['user_id', 'new_email'])
+      .executeTakeFirst();
+    return r ? { userId: Number(r.user_id), newEmail: r.new_email } : null;
+  }
+
+  // ---- single sign-on ------------------------------------------------------------------------------
 
   /** The account a publisher's (issuer, subject) is bound to. */
   async bySsoIdentity(issuer: string, subject: string): Promise<User | null> {
@@ -127,15 +203,22 @@ export class UsersRepository extends Repository {
     return r !== undefined;
   }
 
-  /** A new reader with this email, or null if the address is taken (never someone else's row). */
-  async create(email: string, displayName: string, now: Date): Promise<User | null> {
+  /**
+   * The user a publisher's SSO subject was seen with before sign-on kept identities (the subject
+   * was only noted on the entitlement then); users bound since are not found here.
+   */
+  async bySsoSubject(sub: string): Promise<User | null> {
     const r = await this.db
-      .insertInto('users')
-      .values({ email: email.toLowerCase(), display_name: displayName, role: 'reader', created_at: now.getTime(), banned: 0, suspended_until: null })
-      .onConflict((oc) => oc.column('email').doNothing())
-      .returning('id')
+      .selectFrom('entitlements')
+      .innerJoin('users', 'users.id', 'entitlements.user_id')
+      .selectAll('users')
+      .where('entitlements.source', '=', 'sso')
+      .where('entitlements.external_ref', '=', sub)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('sso_identities').select('sso_identities.user_id').whereRef('sso_identities.user_id', '=', 'users.id'))))
+      .orderBy('entitlements.id')
+      .limit(1)
       .executeTakeFirst();
-    return r ? this.byId(Number(r.id)) : null;
+    return r ? toUser(r) : null;
   }
 
   /** Records a used SSO token id (a hash of issuer and jti); false if it was used before. Expired records are swept on the way. */
@@ -149,75 +232,4 @@ export class UsersRepository extends Repository {
       .executeTakeFirst();
     return r !== undefined;
   }
-
-  async deleteSessionsOf(userId: number): Promise<void> {
-    await this.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
-  }
-
-  async setEmail(userId: number, email: string): Promise<void> {
-    await this.db.updateTable('users').set({ email: email.toLowerCase() }).where('id', '=', userId).execute();
-  }
-
-  async createEmailChange(tokenHash: string, userId: number, newEmail: string, now: Date, expiresAt: Date): Promise<void> {
-    await this.db
-      .insertInto('email_changes')
-      .values({ token_hash: tokenHash, user_id: userId, new_email: newEmail.toLowerCase(), created_at: now.getTime(), expires_at: expiresAt.getTime(), used_at: null })
-      .execute();
-  }
-
-  /** Marks an email-change token used and returns it, once. */
-  async consumeEmailChange(tokenHash: string, now: Date): Promise<{ userId: number; newEmail: string } | null> {
-    const r = await this.db
-      .updateTable('email_changes')
-      .set({ used_at: now.getTime() })
-      .where('token_hash', '=', tokenHash)
-      .where('used_at', 'is', null)
-      .where('expires_at', '>', now.getTime())
-      .returning(['user_id', 'new_email'])
-      .executeTakeFirst();
-    return r ? { userId: Number(r.user_id), newEmail: r.new_email } : null;
-  }
-
-  /**
-   * Strips a user down to an anonymous row that their comments (and others' replies to them)
-   * can keep pointing at: no address, no sessions, subscriptions, follows or reading history.
-   */
-  async anonymise(userId: number, displayName: string, placeholderEmail: string): Promise<void> {
-    const user = await this.byId(userId);
-    if (!user) return;
-    await this.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
-    await this.db.deleteFrom('entitlements').where('user_id', '=', userId).execute();
-    await this.db.deleteFrom('follows').where((eb) => eb.or([eb('user_id', '=', userId), eb('email', '=', user.email)])).execute();
-    await this.db.deleteFrom('login_tokens').where('email', '=', user.email).execute();
-    await this.db.deleteFrom('article_reads').where('user_id', '=', userId).execute();
-    await this.db.deleteFrom('stripe_customers').where('user_id', '=', userId).execute();
-    await this.db.deleteFrom('email_changes').where('user_id', '=', userId).execute();
-    // Or the publisher's next sign-on would bring the person back into the emptied account.
-    await this.db.deleteFrom('sso_identities').where('user_id', '=', userId).execute();
-    // Recorded answers to keyed posts hold the words of the comments.
-    await this.db.deleteFrom('idempotency_keys').where('user_id', '=', userId).execute();
-    await this.db.updateTable('users').set({ display_name: displayName, email: placeholderEmail, role: 'reader', notify_token: null, notify_replies: 0 }).where('id', '=', userId).execute();
-  }
-
-  async byIds(ids: readonly number[]): Promise<User[]> {
-    if (ids.length === 0) return [];
-    return (await this.db.selectFrom('users').selectAll().where('id', 'in', [...ids]).execute()).map(toUser);
-  }
-
-  async staff(): Promise<User[]> {
-    const rows = await this.db.selectFrom('users').selectAll().where('role', 'in', ['moderator', 'admin']).orderBy('role').orderBy('email').execute();
-    return rows.map(toUser);
-  }
-
-  async countAdmins(): Promise<number> {
-    const r = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('role', '=', 'admin').where('banned', '=', 0).executeTakeFirst();
-    return Number(r?.n ?? 0);
-  }
-
-  async setSuspension(userId: number, until: Date | null): Promise<void> {
-    await this.db.updateTable('users').set({ suspended_until: until?.getTime() ?? null }).where('id', '=', userId).execute();
-  }
-
-  async setBanned(userId: number, banned: boolean): Promise<void> {
-    await this.db.updateTable('users').set({ banned: banned ? 1 : 0 }).where('id', '=', userId).execute();
-  }}
+}

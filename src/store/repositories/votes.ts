@@ -4,7 +4,6 @@ import { Repository } from './repository.js';
 
 /** Readers' votes and the comment counters (up, down, score, rank_score) they move. */
 export class VotesRepository extends Repository {
-
   async of(commentId: number, userId: number): Promise<VoteValue> {
     const r = await this.db.selectFrom('votes').select('value').where('comment_id', '=', commentId).where('user_id', '=', userId).executeTakeFirst();
     return (r?.value ?? 0) as VoteValue;
@@ -54,4 +53,5 @@ export class VotesRepository extends Repository {
   async byUser(userId: number): Promise<{ commentId: number; value: number; createdAt: Date }[]> {
     const rows = await this.db.selectFrom('votes').selectAll().where('user_id', '=', userId).orderBy('comment_id').execute();
     return rows.map((r) => ({ commentId: Number(r.comment_id), value: r.value, createdAt: new Date(Number(r.created_at)) }));
-  }}
+  }
+}
