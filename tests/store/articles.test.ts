@@ -1,0 +1,22 @@
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS } from '../support/databases.js';
+import { now, useStore } from './fixture.js';
+
+describe.each(DIALECTS)('articles repository on %s', (dialect) => {
+  const f = useStore(dialect);
+  const input = { slug: 'a2', url: null, title: 'T', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: now, body: 'b', commentPolicy: 'subscribers' as const };
+  const updatedAt = async (id: number) => Number((await sql<{ updated_at: number }>`select updated_at from articles where id = ${id}`.execute(f.store.db)).rows[0]!.updated_at);
+
+  it('rewrites an article only when the content folder changed it', async () => {
+    const { articles } = f.store;
+    const a = await articles.upsert(input, now);
+    const later = new Date(now.getTime() + 60_000);
+    expect((await articles.upsert(input, later)).id).toBe(a.id);
+    expect(await updatedAt(a.id)).toBe(now.getTime());
+    expect((await articles.upsert({ ...input, title: 'T2' }, later)).title).toBe('T2');
+    expect(await updatedAt(a.id)).toBe(later.getTime());
+    expect((await articles.bySlug('a2'))?.id).toBe(a.id);
+    expect((await articles.byIds([a.id, f.articleId])).map((x) => x.slug).sort()).toEqual(['a2', 's']);
+  });
+});

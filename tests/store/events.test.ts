@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { DIALECTS } from '../support/databases.js';
+import { now, useStore } from './fixture.js';
+
+describe.each(DIALECTS)('events repository on %s', (dialect) => {
+  const f = useStore(dialect);
+
+  it("numbers each article's events on their own, and prunes old ones in batches", async () => {
+    const { events, articles, comments } = f.store;
+    const other = (await articles.upsert({ slug: 'other', url: null, title: 'O', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: now, body: 'b', commentPolicy: 'subscribers' }, now)).id;
+    const c = await comments.insert(f.newComment());
+    const old = new Date(now.getTime() - 3_600_000);
+    const ids = [];
+    for (let i = 0; i < 5; i++) ids.push(await f.store.transaction((tx) => tx.events.append(f.articleId, 'comment.voted', c, old)));
+    ids.push(await f.store.transaction((tx) => tx.events.append(f.articleId, 'comment.edited', c, now)));
+    expect(ids).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await f.store.transaction((tx) => tx.events.append(other, 'comment.created', c, now))).toBe(1);
+    expect(await events.lastId(f.articleId)).toBe(6);
+    expect((await events.since(f.articleId, 4, 10)).map((e) => [e.id, e.type])).toEqual([[5, 'comment.voted'], [6, 'comment.edited']]);
+    expect(await events.oldestId(f.articleId)).toBe(1);
+    expect(await events.prune(new Date(now.getTime() - 1000), 2)).toBe(5);
+    expect(await events.oldestId(f.articleId)).toBe(6);
+    expect(await events.lastId(f.articleId)).toBe(6);
+    expect(await events.oldestId(other)).toBe(1);
+  });
+});
