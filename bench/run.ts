@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { mkdtempSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { loadConfig } from '../src/config.js';
@@ -82,7 +82,7 @@ async function load(row: Omit<Row, 'rps' | 'p50' | 'p99' | 'errors'>, opts: auto
 
 async function main() {
   const pinned = pin(process.pid, 0);
-  const started = new Date().toISOString();
+  const started = `${new Date().toISOString()} (load average ${loadavg()[0]!.toFixed(1)})`;
   for (const dialect of DBS) {
     const db = dialect === 'sqlite' ? { url: join(mkdtempSync(join(tmpdir(), 'parley-bench-')), 'bench.db'), drop: async () => {} } : await freshDatabase('postgres');
     // The demo publication (README's `parley demo`): its article is the realistic 70-comment page.
@@ -159,7 +159,7 @@ function print(started: string, pinned: boolean) {
   });
   const width = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => '| ' + cells.map((c, i) => (i >= 5 ? c.padStart(width[i]!) : c.padEnd(width[i]!))).join(' | ') + ' |';
-  console.log(`\nParley benchmark ${started}: node ${process.version}, ${SECONDS} s per row, 20 connections, ${pinned ? 'client on core 0, server on core 1 (taskset)' : 'NOT pinned'}; every read sends accept-encoding: br, gzip`);
+  console.log(`\nParley benchmark ${started}: node ${process.version}, ${SECONDS} s per row, 20 connections, ${pinned ? 'client on core 0, server on core 1 (taskset)' : 'NOT pinned'}; every read sends accept-encoding: br, gzip; load average at the end ${loadavg()[0]!.toFixed(1)}`);
   console.log(line(head));
   console.log('|' + width.map((w, i) => (i >= 5 ? '-'.repeat(w + 1) + ':' : '-'.repeat(w + 2))).join('|') + '|');
   for (const b of body) console.log(line(b));

@@ -100,6 +100,7 @@ describe.each(DIALECTS)('page delivery on %s', (dialect) => {
     for (const [url, headers] of [
       [`/articles/${DEMO_ARTICLE}?sort=newest`, {}],
       [`/articles/${DEMO_ARTICLE}?sort=newest`, { cookie: reader.cookie }],
+      [`/api/v1/articles/${articleId}/comments?sort=newest`, {}],
       ['/static/site.css', {}],
     ] as [string, Record<string, string>][]) {
       for (const accept of ['', 'br, gzip']) {

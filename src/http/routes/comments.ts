@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
 import type { Discussions } from '../../services/discussion.js';
+import { EncodedBody, sendEncoded } from '../compression.js';
 import { perIp, perReader } from '../limits.js';
 import { CommentView, Cursor, errors, Id, IdParams, Sort, ThreadPage, ThreadView, VoteValue } from '../schemas.js';
 
@@ -39,6 +40,8 @@ export async function commentRoutes(app: FastifyInstance, opts: { discussions: D
   const voteLimit = { max: config.VOTE_LIMIT_PER_MINUTE, timeWindow: '1 minute' };
   const voteIpLimit = perIp(app, 'vote', { max: voteLimit.max * config.IP_LIMIT_FACTOR, timeWindow: voteLimit.timeWindow });
 
+  // Guests' pages as sent: serialized and compressed once per change of the article's discussion.
+  const guestPages = d.derivedCache<EncodedBody>();
   app.get('/articles/:id/comments', {
     schema: {
       summary: 'A page of top-level comments with the first replies of each',
@@ -46,9 +49,12 @@ export async function commentRoutes(app: FastifyInstance, opts: { discussions: D
       querystring: Type.Object({ sort: Sort, cursor: Type.Optional(Cursor) }, { additionalProperties: false }),
       response: { 200: ThreadPage, ...errors(400, 404) },
     },
-    handler: (req) => {
+    handler: async (req, reply) => {
       const q = req.query as { sort: 'top' | 'newest' | 'oldest'; cursor?: string };
-      return d.page((req.params as { id: number }).id, q.sort, q.cursor, req.actor);
+      const id = (req.params as { id: number }).id;
+      if (req.actor) return d.page(id, q.sort, q.cursor, req.actor);
+      const body = await guestPages.get(id, `${q.sort}:${q.cursor ?? ''}`, async () => new EncodedBody(Buffer.from(JSON.stringify(await d.page(id, q.sort, q.cursor, null))), 'application/json; charset=utf-8'));
+      return sendEncoded(req, reply, body);
     },
   });
 
