@@ -1,4 +1,8 @@
 /** Core domain types shared by services, HTTP, SSR and the browser widget. No I/O here. */
+import type { FollowState, PassageRef, ThreadPage } from './views.js';
+
+// Shapes that cross HTTP are defined once, as schemas, in views.ts.
+export type { CommentView, FollowState, PassageRef, ThreadPage, ThreadView } from './views.js';
 
 export type Role = 'reader' | 'moderator' | 'admin';
 export type CommentPolicy = 'subscribers' | 'members' | 'closed';
@@ -76,59 +80,6 @@ export interface Comment {
   moderationReason: string | null;
 }
 
-/** The passage of the article a comment is about, where it currently is in the article's text. */
-export interface PassageRef {
-  exact: string;
-  start: number;
-  end: number;
-  status: 'anchored' | 'orphaned';
-}
-
-/** A comment as the API and the widget see it: only what a reader may know, dates as ISO strings. */
-export interface CommentView {
-  id: number;
-  parentId: number | null;
-  rootId: number | null;
-  depth: number;
-  /** null once the comment is deleted: the placeholder names nobody. */
-  author: { id: number; name: string } | null;
-  /** The name of the author of the comment this one answers (for `Reply to <name>`). */
-  replyTo: string | null;
-  bodyHtml: string;
-  bodySrc: string | null;
-  status: 'visible' | 'pending' | 'deleted';
-  createdAt: string;
-  editedAt: string | null;
-  editedBy: string | null;
-  score: number;
-  up: number;
-  down: number;
-  myVote: -1 | 0 | 1;
-  replyCount: number;
-  anchor: PassageRef | null;
-  canEdit: boolean;
-  canDelete: boolean;
-  /** Featured by a moderator: listed before the other top-level comments. */
-  pinned?: boolean;
-  /** A locked thread takes no new replies. */
-  locked?: boolean;
-}
-
-/** A top-level comment with the first replies of its thread, flat and in time order. */
-export interface ThreadView {
-  comment: CommentView;
-  replies: CommentView[];
-  /** Cursor for the next replies of this thread, or null when all are here. */
-  repliesCursor: string | null;
-  moreReplies: number;
-}
-
-export interface ThreadPage {
-  sort: SortOrder;
-  threads: ThreadView[];
-  nextCursor: string | null;
-}
-
 export interface ViewerInfo {
   id: number;
   name: string;
@@ -136,13 +87,6 @@ export interface ViewerInfo {
   role: Role;
   subscriber: boolean;
   subscriberUntil: string | null;
-}
-
-/** The viewer's "Notify of" choices: this article's new comments, replies to their comments. */
-export interface FollowState {
-  article: boolean;
-  replies: boolean;
-  digest: 'instant' | 'daily';
 }
 
 /** What the widget needs to render an article's discussion; also embedded in the SSR page for hydration. */

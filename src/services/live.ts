@@ -1,15 +1,16 @@
-import type { CommentView } from '../domain/types.js';
+import type { LiveEventData } from '../domain/views.js';
 import type { EventBus, Wakeup } from '../events/bus.js';
 import type { DiscussionEventType, Store } from '../store/store.js';
 import type { Discussions } from './discussion.js';
 
-export interface LiveEvent {
+/**
+ * One event for live clients: its id and type, and its `data` (the comment as an anonymous reader
+ * sees it now; the widget adds the viewer's own rights).
+ */
+export interface LiveEvent extends LiveEventData {
   id: number;
   /** `comment.hidden`: a comment readers could see left their view (moderation); drop it. */
   type: DiscussionEventType | 'comment.hidden';
-  /** The comment as an anonymous reader sees it now; the widget adds the viewer's own rights. */
-  comment: CommentView | { id: number };
-  commentCount: number;
 }
 
 export interface LiveListener {

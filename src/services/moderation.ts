@@ -4,6 +4,7 @@ import { badRequest, conflict, notFound } from '../domain/errors.js';
 import { bannedWordsIn, type ArticleModeration, type ModerationSettings, type ReportReason } from '../domain/moderation.js';
 import { adminBlock, check, denialError, enforce, keepsAnAdmin, moderateBlock, reportBlock, roleChangeBlock, userActionBlock, type Actor, type Denial } from '../domain/permissions.js';
 import type { Comment, CommentPolicy, Role, User } from '../domain/types.js';
+import type { QueueItem } from '../domain/views.js';
 import type { EventBus } from '../events/bus.js';
 import { messages } from '../messages.js';
 import { renderMarkdown } from '../render/markdown.js';
@@ -19,34 +20,8 @@ const RECENT_MS = 30 * 86_400_000;
 const QUEUE_PAGE = 50;
 const AUDIT_PAGE = 100;
 
-export interface QueueItem {
-  comment: {
-    id: number;
-    articleId: number;
-    parentId: number | null;
-    rootId: number | null;
-    depth: number;
-    status: Comment['status'];
-    bodyHtml: string;
-    bodySrc: string;
-    createdAt: string;
-    editedAt: string | null;
-    editedBy: string | null;
-    score: number;
-    up: number;
-    down: number;
-    pinned: boolean;
-    /** Whether the thread the comment is in takes no new replies. */
-    threadLocked: boolean;
-    reason: string | null;
-    /** Banned words found in it now, to show moderators what a rule saw. */
-    bannedWords: string[];
-  };
-  article: { id: number; slug: string; title: string; policy: CommentPolicy };
-  parent: { id: number; authorName: string; bodyHtml: string; status: Comment['status'] } | null;
-  reports: { reason: string; text: string; reporter: string; createdAt: string }[];
-  author: { id: number; name: string; role: Role; createdAt: string; suspendedUntil: string | null; banned: boolean; comments: number; published: number; rejectedRecently: number };
-}
+// Defined with its schema (the admin API's answer) in src/domain/views.ts.
+export type { QueueItem } from '../domain/views.js';
 
 export interface QueuePage {
   tab: QueueTab;

@@ -2,7 +2,7 @@
  * API calls made only by parts of the widget loaded on use (reporting, notification settings):
  * here rather than in `api.ts`, so they travel with those parts, not in the first download.
  */
-import type { FollowState } from '../../src/domain/types.js';
+import type { FollowState } from '../../src/domain/views.js';
 import type { Api } from './api.js';
 
 export const report = (api: Api, id: number, reason: string, text: string) =>

@@ -3,7 +3,8 @@
  * whose message can be shown to the reader as is: the server's `{ error: { code, message } }`
  * when there is one, a network message otherwise.
  */
-import type { CommentView, SortOrder, ThreadPage, ThreadView } from '../../src/domain/types.js';
+import type { SortOrder } from '../../src/domain/types.js';
+import type { CommentView, RepliesPage, ThreadPage, ThreadView, VoteResult } from '../../src/domain/views.js';
 import { widget as wm } from '../../src/messages/widget.js';
 
 export class ApiError extends Error {
@@ -14,19 +15,6 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
-}
-
-export interface RepliesPage {
-  replies: CommentView[];
-  repliesCursor: string | null;
-  moreReplies: number;
-}
-
-export interface VoteResult {
-  up: number;
-  down: number;
-  score: number;
-  myVote: -1 | 0 | 1;
 }
 
 export type Api = ReturnType<typeof createApi>;

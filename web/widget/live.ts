@@ -1,4 +1,4 @@
-import type { CommentView } from '../../src/domain/types.js';
+import type { CommentView } from '../../src/domain/views.js';
 import type { LiveFold, LiveMessage, View } from './model.js';
 
 const IDLE_HIDDEN_MS = 60_000;
@@ -60,13 +60,15 @@ const fromLive = (old: CommentView | undefined, next: CommentView, viewerId: num
 export const foldLive: LiveFold = (v, msg, viewerId, reduce, find) => {
   if (msg.commentCount !== undefined) v = { ...v, count: msg.commentCount };
   if (msg.type === 'reset') return { ...v, stale: v.stale + 1 };
-  const c = msg.comment;
-  if (!c) return v;
+  if (!msg.comment) return v;
   const ts = v.threads;
   if (msg.type === 'comment.hidden') {
     // Moderators hid it: it goes, with its thread when it was the thread's first comment.
-    return { ...v, threads: ts.filter((t) => t.comment.id !== c.id).map((t) => (t.replies.some((r) => r.id === c.id) ? { ...t, replies: t.replies.filter((r) => r.id !== c.id) } : t)) };
+    const { id } = msg.comment;
+    return { ...v, threads: ts.filter((t) => t.comment.id !== id).map((t) => (t.replies.some((r) => r.id === id) ? { ...t, replies: t.replies.filter((r) => r.id !== id) } : t)) };
   }
+  // Every other event carries the whole comment.
+  const c = msg.comment as CommentView;
   const shown = find(ts, c.id);
   if (msg.type !== 'comment.created') return shown ? reduce(v, { type: 'changed', id: c.id, to: (old) => fromLive(old, c, viewerId) }) : v;
   if (shown) return v;

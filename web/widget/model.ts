@@ -4,8 +4,8 @@
  * make a comment id appear twice.
  */
 import { mergeReplies } from '../../src/domain/tree.js';
-import type { CommentView, SortOrder, ThreadPage, ThreadView } from '../../src/domain/types.js';
-import type { RepliesPage } from './api.js';
+import type { SortOrder } from '../../src/domain/types.js';
+import type { CommentView, LiveEventData, LiveEventType, RepliesPage, ThreadPage, ThreadView } from '../../src/domain/views.js';
 
 /** Puts `thread` first, dropping any copy of it further down (a deep link or a new post). */
 export function prependThread(threads: readonly ThreadView[], thread: ThreadView): ThreadView[] {
@@ -94,12 +94,8 @@ export function commentIdFromHash(hash: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-/** One event of an article's live stream (`/articles/:id/events`). */
-export interface LiveMessage {
-  type: 'comment.created' | 'comment.edited' | 'comment.deleted' | 'comment.voted' | 'comment.hidden' | 'reset';
-  comment?: CommentView;
-  commentCount?: number;
-}
+/** One event of an article's live stream (`/articles/:id/events`): its type and its data (none for a reset). */
+export type LiveMessage = { type: LiveEventType | 'reset' } & Partial<LiveEventData>;
 
 /** The discussion as the widget shows it. */
 export interface View {

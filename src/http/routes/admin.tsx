@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import { AppError, badRequest } from '../../domain/errors.js';
+import { QueueItemSchema } from '../../domain/views.js';
 import { REPORT_REASONS, SUSPENSION_HOURS, type ModerationSettings, type ReportReason } from '../../domain/moderation.js';
 import { denialError, type Actor } from '../../domain/permissions.js';
 import type { CommentPolicy, Role } from '../../domain/types.js';
@@ -27,44 +28,8 @@ const QueueCursor = Type.String({ pattern: '^[0-9]{1,16}$' });
 const Reason = Type.String({ maxLength: 500 });
 const Done = Type.Object({ done: Type.Array(Type.Integer()) });
 
-const QueueItem = Type.Object({
-  comment: Type.Object({
-    id: Type.Integer(),
-    articleId: Type.Integer(),
-    parentId: Nullable(Type.Integer()),
-    rootId: Nullable(Type.Integer()),
-    depth: Type.Integer(),
-    status: Type.String(),
-    bodyHtml: Type.String(),
-    bodySrc: Type.String(),
-    createdAt: Type.String(),
-    editedAt: Nullable(Type.String()),
-    editedBy: Nullable(Type.String()),
-    score: Type.Integer(),
-    up: Type.Integer(),
-    down: Type.Integer(),
-    pinned: Type.Boolean(),
-    threadLocked: Type.Boolean(),
-    reason: Nullable(Type.String()),
-    bannedWords: Type.Array(Type.String()),
-  }),
-  article: Type.Object({ id: Type.Integer(), slug: Type.String(), title: Type.String(), policy: Type.String() }),
-  parent: Nullable(Type.Object({ id: Type.Integer(), authorName: Type.String(), bodyHtml: Type.String(), status: Type.String() })),
-  reports: Type.Array(Type.Object({ reason: Type.String(), text: Type.String(), reporter: Type.String(), createdAt: Type.String() })),
-  author: Type.Object({
-    id: Type.Integer(),
-    name: Type.String(),
-    role: Type.String(),
-    createdAt: Type.String(),
-    suspendedUntil: Nullable(Type.String()),
-    banned: Type.Boolean(),
-    comments: Type.Integer(),
-    published: Type.Integer(),
-    rejectedRecently: Type.Integer(),
-  }),
-});
 const Counts = Type.Object({ pending: Type.Integer(), reported: Type.Integer(), rejected: Type.Integer() });
-const QueuePageSchema = Type.Object({ tab: Tab, items: Type.Array(QueueItem), nextCursor: Nullable(Type.String()), counts: Counts });
+const QueuePageSchema = Type.Object({ tab: Tab, items: Type.Array(QueueItemSchema), nextCursor: Nullable(Type.String()), counts: Counts });
 
 const SettingsSchema = Type.Object(
   {

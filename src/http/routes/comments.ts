@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
+import { RepliesPageSchema, VoteResultSchema } from '../../domain/views.js';
 import type { Discussions } from '../../services/discussion.js';
 import { EncodedBody, sendEncoded } from '../compression.js';
 import { perIp, perReader } from '../limits.js';
@@ -68,7 +69,7 @@ export async function commentRoutes(app: FastifyInstance, opts: { discussions: D
       summary: 'The next replies of a thread',
       params: IdParams,
       querystring: Type.Object({ cursor: Cursor }, { additionalProperties: false }),
-      response: { 200: Type.Object({ replies: Type.Array(CommentView), repliesCursor: Type.Union([Type.String(), Type.Null()]), moreReplies: Type.Integer() }), ...errors(400, 404) },
+      response: { 200: RepliesPageSchema, ...errors(400, 404) },
     },
     handler: (req) => d.moreReplies((req.params as { id: number }).id, (req.query as { cursor: string }).cursor, req.actor),
   });
@@ -125,7 +126,7 @@ export async function commentRoutes(app: FastifyInstance, opts: { discussions: D
       summary: 'Set, change or retract (0) your vote',
       params: IdParams,
       body: Type.Object({ value: VoteValue }, { additionalProperties: false }),
-      response: { 200: Type.Object({ up: Type.Integer(), down: Type.Integer(), score: Type.Integer(), myVote: VoteValue }), ...errors(400, 401, 403, 404, 429) },
+      response: { 200: VoteResultSchema, ...errors(400, 401, 403, 404, 429) },
     },
     handler: (req) => d.vote(req.actor, (req.params as { id: number }).id, (req.body as { value: -1 | 0 | 1 }).value),
   });

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
 import { AppError } from '../../domain/errors.js';
+import { FollowStateSchema } from '../../domain/views.js';
 import { messages } from '../../messages.js';
 import { MessagePage } from '../../render/pages/MessagePage.js';
 import type { Accounts } from '../../services/accounts.js';
@@ -12,7 +13,6 @@ import { sendPage } from '../render.js';
 import { errors, IdParams } from '../schemas.js';
 
 const n = messages.notify;
-const FollowState = Type.Object({ article: Type.Boolean(), replies: Type.Boolean(), digest: Type.Union([Type.Literal('instant'), Type.Literal('daily')]) });
 const Token = Type.String({ minLength: 10, maxLength: 100, pattern: '^[fu][A-Za-z0-9_-]+$' });
 
 /** "Notify of": follow API for the widget, and the pages mails link to. */
@@ -24,7 +24,7 @@ export async function followApiRoutes(app: FastifyInstance, opts: { notification
       summary: 'Follow or unfollow an article (signed in)',
       params: IdParams,
       body: Type.Object({ follow: Type.Boolean() }, { additionalProperties: false }),
-      response: { 200: FollowState, ...errors(400, 401, 404) },
+      response: { 200: FollowStateSchema, ...errors(400, 401, 404) },
     },
     handler: (req) => notifications.setFollow(req.actor, (req.params as { id: number }).id, (req.body as { follow: boolean }).follow),
   });
