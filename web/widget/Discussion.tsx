@@ -69,7 +69,8 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
   }, [v.stale]);
 
 
-  const articleBody = () => (typeof document === 'undefined' ? null : document.querySelector('.article-body'));
+  // Only called in the browser (effects and actions), never while rendering on the server.
+  const articleBody = () => document.querySelector('.article-body');
 
   const refreshPassages = async () => {
     const root = articleBody();
@@ -108,7 +109,8 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
       const id = commentIdFromHash(location.hash) ?? target;
       if (id === null) return;
       set({ highlight: id });
-      if (document.getElementById(`comment-${id}`)) return document.getElementById(`comment-${id}`)!.scrollIntoView({ block: 'start' });
+      const shown = document.getElementById(`comment-${id}`);
+      if (shown) return shown.scrollIntoView({ block: 'start' });
       api
         .thread(id)
         .then((t) => {
