@@ -4,9 +4,8 @@ import { ConfigError, hideCredentials, loadConfig, type Config } from './config.
 import { AppError } from './domain/errors.js';
 import type { Role } from './domain/types.js';
 import { messages } from './messages.js';
-import { BackupRefused, backupSqlite, restoreSqlite } from './services/backup.js';
-import { applyToUsers, EMAIL_PATTERN, readEmailsCsv } from './services/user-admin.js';
-import { exportCommand, importCommand, IMPORT_KINDS, type ImportKind } from './services/import/command.js';
+import { BackupRefused } from './services/backup.js';
+import type { ImportKind } from './services/import/command.js';
 import { connect } from './store/connect.js';
 import { migrate } from './store/migrate.js';
 
@@ -29,12 +28,14 @@ Configuration comes from environment variables; see README.md.`;
 class UsageError extends Error {}
 
 /*
- * The server and the demo are loaded only by the commands that run them: the maintenance commands
- * (users, backup, import...) start in a fraction of the time without Fastify, the renderers and
- * every route, and keep working while a deploy replaces those files.
+ * Each command loads only the modules it runs: the maintenance commands (users, backup, import...)
+ * start in a fraction of the time without Fastify, the renderers, every route and the importers.
  */
 const server = () => import('./server.js');
 const demoSeed = () => import('./demo/seed.js');
+const importer = () => import('./services/import/command.js');
+const userAdmin = () => import('./services/user-admin.js');
+const backups = () => import('./services/backup.js');
 
 async function serve(config: Config, demo: boolean): Promise<void> {
   const { createParley, tolerateFullStorage } = await server();
@@ -103,6 +104,7 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'users': {
       const { positionals, values } = parseArgs({ args: rest, allowPositionals: true, options: { until: { type: 'string' }, csv: { type: 'string' } } });
+      const { applyToUsers, EMAIL_PATTERN, readEmailsCsv } = await userAdmin();
       const [action, ...args] = positionals;
       if (action !== 'grant' && action !== 'revoke' && action !== 'role') throw new UsageError(messages.operations.unknownUsersAction(action ?? ''));
       const role = action === 'role' ? args.pop() : undefined;
@@ -121,16 +123,19 @@ async function main(argv: string[]): Promise<void> {
     case 'backup': {
       const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
       if (positionals.length !== 1) throw new UsageError('backup needs one file to write');
+      const { backupSqlite } = await backups();
       process.stdout.write(`${messages.operations.backedUp(await backupSqlite(config.DATABASE_URL, positionals[0]!))}\n`);
       return;
     }
     case 'restore': {
       const { positionals, values } = parseArgs({ args: rest, allowPositionals: true, options: { force: { type: 'boolean' } } });
       if (positionals.length !== 1) throw new UsageError('restore needs one backup file to read');
+      const { restoreSqlite } = await backups();
       process.stdout.write(`${messages.operations.restored(await restoreSqlite(config.DATABASE_URL, positionals[0]!, { force: values.force ?? false }))}\n`);
       return;
     }
     case 'import': {
+      const { importCommand, IMPORT_KINDS } = await importer();
       const [kind, file, ...extra] = parseArgs({ args: rest, allowPositionals: true, options: {} }).positionals;
       if (!IMPORT_KINDS.includes(kind as ImportKind) || !file || extra.length) throw new UsageError('import needs a kind (disqus, wordpress or parley) and one file');
       process.stdout.write(`${await importCommand(config.DATABASE_URL, kind as ImportKind, file, config.MAX_COMMENT_LENGTH)}\n`);
@@ -140,6 +145,7 @@ async function main(argv: string[]): Promise<void> {
       const { positionals, values } = parseArgs({ args: rest, allowPositionals: true, options: { format: { type: 'string', default: 'json' } } });
       if (values.format !== 'json') throw new UsageError(messages.importer.unknownFormat(values.format ?? ''));
       if (positionals.length !== 1) throw new UsageError('export needs one file to write');
+      const { exportCommand } = await importer();
       process.stdout.write(`${await exportCommand(config.DATABASE_URL, positionals[0]!)}\n`);
       return;
     }
