@@ -121,14 +121,12 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
           {c.canEdit && mode !== 'edit' ? (
             <button
               type="button"
+              // Pages ship each body once, as markup: the source comes when its author opens the editor.
               onClick={() =>
-                w.api.source(c.id).then(
-                  (s) => {
-                    c.bodySrc = s.body;
-                    setMode('edit');
-                  },
-                  (e) => setError(errorText(e)),
-                )
+                w.api.call<{ body: string }>('GET', `/comments/${c.id}/source`).then((s) => {
+                  c.bodySrc = s.body;
+                  setMode('edit');
+                }, (e) => setError(errorText(e)))
               }
             >
               {m.edit}

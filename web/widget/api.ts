@@ -74,8 +74,6 @@ export function createApi(base: string, csrfToken: string | null, fetcher: typeo
       return res;
     },
     passages: (articleId: number) => call<{ comments: CommentView[] }>('GET', `/articles/${articleId}/passages`),
-    // Pages ship each body once, as markup: the source is fetched when its author opens the editor.
-    source: (id: number) => call<{ body: string }>('GET', `/comments/${id}/source`),
     edit: (id: number, body: string) => call<{ comment: CommentView }>('PATCH', `/comments/${id}`, { body }),
     remove: (id: number) => call<{ comment: CommentView; commentCount: number }>('DELETE', `/comments/${id}`),
     vote: (id: number, value: -1 | 0 | 1) => call<VoteResult>('PUT', `/comments/${id}/vote`, { value }),

@@ -6,7 +6,8 @@ export function embedJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-const withoutBody = ({ bodyHtml: _html, bodySrc: _src, ...rest }: CommentView) => rest;
+// A deleted comment keeps its empty body: it shows none for the widget to read back.
+const withoutBody = ({ bodyHtml, bodySrc: _src, ...rest }: CommentView) => (bodyHtml ? rest : { ...rest, bodyHtml });
 
 /**
  * The state the widget hydrates from, without the comments' bodies: each body is in the markup
