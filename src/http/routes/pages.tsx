@@ -3,7 +3,7 @@ import { Value } from '@sinclair/typebox/value';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import { AppError } from '../../domain/errors.js';
-import type { DiscussionState, SortOrder } from '../../domain/types.js';
+import type { Article, DiscussionState, SortOrder } from '../../domain/types.js';
 import type { PaywallInfo } from '../../render/pages/Paywall.js';
 import { messages } from '../../messages.js';
 import { renderArticleMarkdown, renderArticleTeaser } from '../../render/markdown.js';
@@ -65,46 +65,74 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
     return sendPage(req, reply, deps, { title: config.PUBLICATION_NAME }, <HomePage articles={articles} timeZone={config.PUBLICATION_TIMEZONE} />);
   });
 
+  // Where each slug leads (its article, or the publisher's page an embedded discussion lives on),
+  // learnt from the database and trusted for as long as a cached page is: guests' pages then
+  // cost no query at all.
+  const slugs = new Map<string, { id: number; publisherPage: string | null; at: number }>();
+  const SLUG_TTL_MS = 60_000;
+  const lookUp = async (slug: string) => {
+    const known = slugs.get(slug);
+    if (known && Date.now() - known.at < SLUG_TTL_MS) return known;
+    const article = await store.articles.bySlug(slug);
+    if (!article) {
+      slugs.delete(slug);
+      return null;
+    }
+    // A discussion registered by the embed lives on the publisher's page: readers who land here
+    // (back from signing in or subscribing) go there.
+    // An address no header can hold (stored by an older embed or an import) shows the page here instead.
+    const publisherPage = article.url && allowedOrigin(article.url, publisherOrigins) ? headerSafe(article.url.split('#')[0]!) : null;
+    const entry = { id: article.id, publisherPage, at: Date.now() };
+    if (slugs.size >= 5000) slugs.delete(slugs.keys().next().value!);
+    slugs.set(slug, entry);
+    return { ...entry, article };
+  };
+
+  const page = (article: Article, state: DiscussionState, truncated: PaywallInfo | null, subscription: { text: string; attention: boolean } | null) => (
+    <ArticlePage article={article} bodyHtml={articleText(article.body, truncated !== null)} timeZone={config.PUBLICATION_TIMEZONE} state={state} truncated={truncated} subscription={subscription} />
+  );
+  const pageOptions = (article: Article) => ({ title: `${article.title} | ${config.PUBLICATION_NAME}`, description: article.standfirst, scripts: [asset('widget.js')] });
+
   app.get('/articles/:slug', {
     schema: {
       params: Type.Object({ slug: Type.String({ maxLength: 200 }) }),
       querystring: Type.Object({ sort: Sort, cursor: Type.Optional(Cursor), comment: Type.Optional(Id) }),
     },
     handler: async (req, reply) => {
-      const article = await store.articles.bySlug((req.params as { slug: string }).slug);
-      if (!article) {
+      const slug = (req.params as { slug: string }).slug;
+      const found = await lookUp(slug);
+      if (!found) {
         return articleNotFound(req, reply);
       }
       const q = req.query as { sort: SortOrder; cursor?: string; comment?: number };
-      // A discussion registered by the embed lives on the publisher's page: readers who land here
-      // (back from signing in or subscribing) go there.
-      // An address no header can hold (stored by an older embed or an import) shows the page here instead.
-      const publisherPage = article.url && allowedOrigin(article.url, publisherOrigins) ? headerSafe(article.url.split('#')[0]!) : null;
-      if (publisherPage) {
-        return reply.redirect(`${publisherPage}${q.comment ? `#comment-${q.comment}` : '#comments'}`, 303);
+      if (found.publisherPage) {
+        return reply.redirect(`${found.publisherPage}${q.comment ? `#comment-${q.comment}` : '#comments'}`, 303);
       }
-      const page = (state: DiscussionState, truncated: PaywallInfo | null, subscription: { text: string; attention: boolean } | null) => (
-        <ArticlePage article={article} bodyHtml={articleText(article.body, truncated !== null)} timeZone={config.PUBLICATION_TIMEZONE} state={state} truncated={truncated} subscription={subscription} />
-      );
-      const opts = { title: `${article.title} | ${config.PUBLICATION_NAME}`, description: article.standfirst, scripts: [asset('widget.js')] };
       if (!req.actor && q.cursor === undefined && q.comment === undefined) {
         // A guest's page is one of two per sort, whole or cut: the meter (a signed cookie, no
         // database) picks which, and only its cookie is this reader's own.
-        const truncated = await meterArticle(req, reply, metering, article, { secure, allowance: config.METER_FREE_ARTICLES });
-        const returnPath = `/articles/${encodeURIComponent(article.slug)}${(req.query as { sort?: string }).sort ? `?sort=${q.sort}` : ''}`;
-        const body = await guestPages.get(article.id, `${q.sort}:${returnPath}:${truncated ? 'cut' : 'whole'}`, async () => {
+        const truncated = await meterArticle(req, reply, metering, { id: found.id, slug }, { secure, allowance: config.METER_FREE_ARTICLES });
+        const returnPath = `/articles/${encodeURIComponent(slug)}${(req.query as { sort?: string }).sort ? `?sort=${q.sort}` : ''}`;
+        const body = await guestPages.get(found.id, `${q.sort}:${returnPath}:${truncated ? 'cut' : 'whole'}`, async () => {
+          // Read afresh: the page must show the article as it is now, not as the slug was learnt.
+          const article = await discussions.article(found.id);
           const state = await discussions.state(article, null, null, q.sort, undefined, null);
-          return new EncodedBody(Buffer.from(renderPage(req, deps, { ...opts, returnPath }, page(state, truncated, null))), 'text/html; charset=utf-8');
+          return new EncodedBody(Buffer.from(renderPage(req, deps, { ...pageOptions(article), returnPath }, page(article, state, truncated, null))), 'text/html; charset=utf-8');
         });
         reply.header('cache-control', 'private, no-cache');
         return sendEncoded(req, reply, body);
+      }
+      const article = 'article' in found ? found.article : await store.articles.byId(found.id);
+      if (!article) {
+        slugs.delete(slug);
+        return articleNotFound(req, reply);
       }
       const state = await discussions.state(article, req.actor, req.csrfToken, q.sort, q.cursor, q.comment ?? null);
       const truncated = await meterArticle(req, reply, metering, article, { secure, allowance: config.METER_FREE_ARTICLES });
       // Signed-in subscribers see where their subscription stands (readers without one see the join block).
       const sub = req.actor ? await billing.state(req.actor) : null;
       const subscription = sub && sub.kind !== 'none' ? { text: subscriptionSentence(sub, config.PUBLICATION_TIMEZONE), attention: sub.kind !== 'active' } : null;
-      return sendPage(req, reply, deps, opts, page(state, truncated, subscription));
+      return sendPage(req, reply, deps, pageOptions(article), page(article, state, truncated, subscription));
     },
   });
 
