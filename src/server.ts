@@ -19,6 +19,7 @@ import { SingleSignOn } from './services/sso.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { loadContent } from './services/content.js';
 import { Discussions } from './services/discussion.js';
+import { EmbeddedArticles } from './services/embedded-articles.js';
 import { LiveHub } from './services/live.js';
 import { Moderation } from './services/moderation.js';
 import { editRules, ModerationRules, postingRules } from './services/posting/index.js';
@@ -98,7 +99,8 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
     return 'ok';
   }, { critical: true });
   readiness.addCheck('bus', () => ((bus.healthy?.() ?? true) ? 'ok' : 'reconnecting'), { critical: false });
-  const app = await buildApp({ config, store, accounts, discussions, hub, notifications, billing, sso, metering, account, moderation, rateLimitStore, readiness, logger: log });
+  const embedded = new EmbeddedArticles(store, config, clock);
+  const app = await buildApp({ config, store, accounts, discussions, hub, notifications, billing, sso, metering, account, moderation, embedded, rateLimitStore, readiness, logger: log });
   const detachMetrics = attachMetrics({
     liveListeners: () => hub.listenerCount,
     pendingMails: () => pendingMailCount(conn.db),

@@ -15,6 +15,7 @@ import type { Billing } from '../services/billing.js';
 import type { Metering } from '../services/metering.js';
 import type { SingleSignOn } from '../services/sso.js';
 import type { Discussions } from '../services/discussion.js';
+import type { EmbeddedArticles } from '../services/embedded-articles.js';
 import type { LiveHub } from '../services/live.js';
 import type { Moderation } from '../services/moderation.js';
 import type { Notifications } from '../services/notifications.js';
@@ -56,6 +57,7 @@ export interface AppDeps {
   metering: Metering;
   account: AccountSettings;
   moderation: Moderation;
+  embedded: EmbeddedArticles;
   /** Starting, ready, draining or degraded: what /readyz answers. */
   readiness: Readiness;
   /** Rate-limit counters shared by several nodes (Redis); this node's own, in memory, when null. */
@@ -164,7 +166,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(accountPageRoutes, { account: deps.account, billing: deps.billing, accounts: deps.accounts, config });
   await app.register(adminPageRoutes, { moderation: deps.moderation, accounts: deps.accounts, config });
   await app.register(countsRoutes, { db: deps.store.db, config });
-  await app.register(embedRoutes, { config, store: deps.store, discussions: deps.discussions, accounts: deps.accounts, sso: deps.sso });
+  await app.register(embedRoutes, { config, embedded: deps.embedded, discussions: deps.discussions, accounts: deps.accounts, sso: deps.sso });
   await app.register(followPageRoutes, { notifications: deps.notifications, config, accounts: deps.accounts });
   return app;
 }

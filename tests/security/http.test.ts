@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { embedSlug } from '../../src/http/routes/embed.js';
+import { embedSlug } from '../../src/services/embedded-articles.js';
 import { DIALECTS } from '../support/databases.js';
 import { json, startParley, type TestParley } from '../support/harness.js';
 

@@ -11,7 +11,7 @@ import { CommentCounts } from '../../services/comment-counts.js';
 import type { Database } from '../../store/schema.js';
 import { embedOrigins } from '../embed-origins.js';
 import { errors } from '../schemas.js';
-import { embedSlug } from './embed.js';
+import { embedSlug } from '../../services/embedded-articles.js';
 
 /** Articles one request may ask about; count.js splits longer lists. */
 export const MAX_COUNT_KEYS = 50;

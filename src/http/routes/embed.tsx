@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
@@ -11,7 +10,7 @@ import { BUILT_PUBLIC_DIR } from '../../paths.js';
 import { EmbedFrame } from '../../render/pages/EmbedFrame.js';
 import { MessagePage } from '../../render/pages/MessagePage.js';
 import type { Discussions } from '../../services/discussion.js';
-import type { Store } from '../../store/store.js';
+import type { EmbeddedArticles } from '../../services/embedded-articles.js';
 import { AppError } from '../../domain/errors.js';
 import type { SingleSignOn } from '../../services/sso.js';
 import { allowedOrigin, embedOrigins } from '../embed-origins.js';
@@ -34,11 +33,6 @@ const Theme = {
 type ThemeQuery = { [K in keyof typeof Theme]?: string };
 
 /** A publisher's own article id becomes a slug of ours; the hash keeps distinct ids distinct. */
-export function embedSlug(key: string): string {
-  const readable = key.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'article';
-  return `e-${readable}-${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
-}
-
 /** The page-level CSP with frame-ancestors opened to the publisher origins allowed to embed. */
 function frameCsp(origins: string[]): string {
   return [
@@ -55,8 +49,8 @@ function frameCsp(origins: string[]): string {
 }
 
 /** The embed: `embed.js` for publishers' pages and the frame it loads. */
-export async function embedRoutes(app: FastifyInstance, opts: { config: Config; store: Pick<Store, 'articles'>; discussions: Discussions; accounts: Accounts; sso: SingleSignOn }) {
-  const { config, store, discussions, accounts, sso } = opts;
+export async function embedRoutes(app: FastifyInstance, opts: { config: Config; embedded: EmbeddedArticles; discussions: Discussions; accounts: Accounts; sso: SingleSignOn }) {
+  const { config, embedded, discussions, accounts, sso } = opts;
   const allowed = embedOrigins(config);
   const deps = { config, accounts: opts.accounts };
 
@@ -138,14 +132,7 @@ export async function embedRoutes(app: FastifyInstance, opts: { config: Config; 
         const { sso: _spent, ...rest } = q;
         return reply.header('cache-control', 'no-store').redirect(`/embed/frame?${new URLSearchParams(Object.entries(rest).map(([k, v]) => [k, String(v)]))}`, 303);
       }
-      const slug = embedSlug(q.article);
-      // Registered on first load only: a later visitor cannot retitle the discussion by URL.
-      const article =
-        (await store.articles.bySlug(slug)) ??
-        (await store.articles.upsert(
-          { slug, url: pageUrl, title: q.title, standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: new Date(), body: '', commentPolicy: config.EMBED_COMMENT_POLICY },
-          new Date(),
-        ));
+      const article = await embedded.register(q.article, pageUrl, q.title);
       const state = await discussions.state(article, req.actor, req.csrfToken, q.sort, undefined, q.comment ?? null);
       const { article: _a, url: _u, title: _t, sort: _s, comment: _c, sso: _x, scheme, ...theme } = q;
       const themeCss = Object.keys(theme).length ? `/embed/theme.css?${new URLSearchParams(theme as Record<string, string>)}` : null;

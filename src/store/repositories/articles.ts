@@ -42,6 +42,31 @@ export class ArticlesRepository extends Repository {
     return (await this.bySlug(a.slug))!;
   }
 
+  /** Creates the article unless its slug exists; either way returns the stored one, never changed. */
+  async insertIfAbsent(a: ArticleInput, now: Date): Promise<Article> {
+    await this.db
+      .insertInto('articles')
+      .values({
+        slug: a.slug,
+        comment_count: 0,
+        url: a.url,
+        title: a.title,
+        standfirst: a.standfirst,
+        author: a.author,
+        author_bio: a.authorBio,
+        author_handle: a.authorHandle,
+        image: a.image,
+        image_credit: a.imageCredit,
+        published_at: a.publishedAt.getTime(),
+        body: a.body,
+        comment_policy: a.commentPolicy,
+        updated_at: now.getTime(),
+      })
+      .onConflict((oc) => oc.column('slug').doNothing())
+      .execute();
+    return (await this.bySlug(a.slug))!;
+  }
+
   async bySlug(slug: string): Promise<Article | null> {
     const r = await this.db.selectFrom('articles').selectAll().where('slug', '=', slug).executeTakeFirst();
     return r ? toArticle(r) : null;
