@@ -19,6 +19,7 @@ import { SingleSignOn } from './services/sso.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { loadContent } from './services/content.js';
 import { Discussions } from './services/discussion.js';
+import { DiscussionChanges } from './services/discussion-changes.js';
 import { EmbeddedArticles } from './services/embedded-articles.js';
 import { LiveHub } from './services/live.js';
 import { Moderation } from './services/moderation.js';
@@ -81,8 +82,9 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
   const rateLimitStore = limitsLink ? fallbackRateLimitStore(limitsLink, () => redisHealth!.fellBack('rate_limit')) : null;
   const notifications = new Notifications(store, config, clock);
   const moderationRules = new ModerationRules(store);
-  const moderation = new Moderation({ store, config, clock, bus, rules: moderationRules, changed: (articleId) => discussions.changed(articleId) });
-  const discussions = new Discussions({ store, accounts, limits: config, clock, bus, rules: postingRules(config, moderationRules), editRules: editRules(moderationRules), onCreated: [notifications.onCommentCreated], followState: (actor, articleId) => notifications.state(actor, articleId) });
+  const changes = new DiscussionChanges({ store, bus, clock });
+  const moderation = new Moderation({ store, config, clock, changes, rules: moderationRules });
+  const discussions = new Discussions({ store, accounts, limits: config, clock, bus, changes, rules: postingRules(config, moderationRules), editRules: editRules(moderationRules), onCreated: [notifications.onCommentCreated], followState: (actor, articleId) => notifications.state(actor, articleId) });
   const worker = new OutboxWorker(store, mailer, notifications, config, clock, log);
   if (opts.worker !== false) worker.start();
   const retention = new Retention(store, config, clock, log);
@@ -92,7 +94,7 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
   const billing = new Billing(store, accounts, config, clock, log);
   const sso = new SingleSignOn(store, accounts, config, clock);
   const metering = new Metering(store, config, clock);
-  const account = new AccountSettings({ store, accounts, mailer, bus, config, clock });
+  const account = new AccountSettings({ store, accounts, mailer, changes, config, clock });
   const readiness = new Readiness();
   readiness.addCheck('database', async () => {
     await store.ping();

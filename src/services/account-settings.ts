@@ -4,7 +4,7 @@ import { subscriptionState } from '../domain/billing.js';
 import { AppError, badRequest, conflict, unauthorized } from '../domain/errors.js';
 import type { Actor } from '../domain/permissions.js';
 import type { User } from '../domain/types.js';
-import type { EventBus } from '../events/bus.js';
+import type { DiscussionChanges } from './discussion-changes.js';
 import { emailChangeMail } from '../mail/account.js';
 import type { Mailer } from '../mail/mailer.js';
 import { messages } from '../messages.js';
@@ -46,10 +46,11 @@ export interface AccountExport {
 }
 
 interface Deps {
-  store: Pick<Store, 'users' | 'articles' | 'comments' | 'votes' | 'events' | 'notifications' | 'billing' | 'transaction'>;
+  store: Pick<Store, 'users' | 'articles' | 'comments' | 'votes' | 'notifications' | 'billing' | 'transaction'>;
   accounts: Accounts;
   mailer: Mailer;
-  bus: EventBus;
+  /** Erasing an account's comments changes discussions: through the one change path. */
+  changes: DiscussionChanges;
   config: Pick<Config, 'baseUrl' | 'PUBLICATION_NAME'>;
   clock: Clock;
 }
@@ -112,14 +113,13 @@ export class AccountSettings {
     // Deleting the account would not stop Stripe charging the card.
     if (state.kind === 'active' || state.kind === 'payment_failed') throw new AppError(409, 'subscription_active', messages.errors.subscription_active);
 
-    const wakeups = await this.d.store.transaction(async (tx) => {
-      const out: { articleId: number; eventId: number }[] = [];
+    await this.d.changes.run(async (tx, track) => {
       if (eraseComments) {
         const mine = await tx.comments.byAuthor(user.id);
         for (const c of mine) {
           if (c.status === 'visible') {
+            await track.touch(c.id);
             await tx.comments.delete(c, now);
-            out.push({ articleId: c.articleId, eventId: await tx.events.append(c.articleId, 'comment.deleted', c.id, now) });
           } else if (c.status !== 'deleted') {
             await tx.comments.eraseHidden(c.id);
           }
@@ -127,9 +127,7 @@ export class AccountSettings {
         await tx.comments.eraseRevisions(mine.map((c) => c.id));
       }
       await tx.users.anonymise(user.id, messages.account.deletedUser, `deleted-${user.id}@deleted.invalid`);
-      return out;
     });
-    for (const w of wakeups) await this.d.bus.publish(w).catch(() => {});
   }
 
   /** Everything stored about the reader, as they could take it elsewhere. */

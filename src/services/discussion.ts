@@ -9,9 +9,10 @@ import type { Article, Comment, FollowState, CommentView, DiscussionState, SortO
 import type { VoteValue } from '../domain/votes.js';
 import { messages } from '../messages.js';
 import { renderMarkdown } from '../render/markdown.js';
-import type { DiscussionEventType, Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import type { EventBus } from '../events/bus.js';
 import type { Clock } from './clock.js';
+import type { DiscussionChanges } from './discussion-changes.js';
 import { PageCache } from './page-cache.js';
 import { placeAnchor } from './anchors.js';
 import type { Accounts } from './accounts.js';
@@ -69,7 +70,7 @@ export type PostingRule = (ctx: PostContext) => Promise<PostVerdict | null>;
 export type CommentCreatedHook = (tx: Store, comment: Comment) => Promise<void>;
 
 /** The repositories a discussion reads and writes; posting rules see only `PostingReads`. */
-type DiscussionStore = Pick<Store, 'articles' | 'comments' | 'votes' | 'events' | 'idempotency' | 'transaction'> & PostingReads;
+type DiscussionStore = Pick<Store, 'articles' | 'comments' | 'votes' | 'idempotency' | 'transaction'> & PostingReads;
 
 export interface DiscussionDeps {
   store: DiscussionStore;
@@ -77,6 +78,8 @@ export interface DiscussionDeps {
   limits: Limits;
   clock: Clock;
   bus: EventBus;
+  /** The one path every change to a discussion takes. */
+  changes: DiscussionChanges;
   rules?: PostingRule[];
   /** Rules run on an author's edit of a visible comment; a hold takes it back to the queue. */
   editRules?: PostingRule[];
@@ -97,6 +100,7 @@ export class Discussions {
   private readonly followState: NonNullable<DiscussionDeps['followState']>;
   private readonly pages: PageCache<ThreadPage>;
   private readonly derived: PageCache<unknown>[] = [];
+  private readonly changes: DiscussionChanges;
 
   constructor(deps: DiscussionDeps) {
     this.store = deps.store;
@@ -109,6 +113,9 @@ export class Discussions {
     this.onCreated = deps.onCreated ?? [];
     this.followState = deps.followState ?? (async () => null);
     this.pages = new PageCache(deps.bus);
+    this.changes = deps.changes;
+    // This node forgets its cached guest pages the moment a change commits; other nodes do when its wake-up reaches them.
+    this.changes.onCommitted((articleId) => this.forget(articleId));
   }
 
   /** Runs the posting rules in order; the first refusal wins, else the first hold. */
@@ -121,23 +128,6 @@ export class Discussions {
       hold ??= v.hold;
     }
     return { status: hold ? 'pending' : 'visible', holdReason: hold };
-  }
-
-  /** Runs a write and logs its event in one transaction, then wakes live readers on every node. */
-  private async write<T>(articleId: number, type: DiscussionEventType, fn: (tx: Store) => Promise<{ commentId: number; result: T }>): Promise<T> {
-    const { result, eventId } = await this.store.transaction(async (tx) => {
-      // Every change to a discussion takes its article's lock first, so two changes never wait
-      // on each other's rows in opposite orders, and event ids follow commit order.
-      await tx.articles.lock(articleId);
-      const out = await fn(tx);
-      return { result: out.result, eventId: await tx.events.append(articleId, type, out.commentId, this.clock.now()) };
-    });
-    // This node forgets its cached guest pages at once; other nodes do when the wake-up reaches them.
-    this.forget(articleId);
-    // The write is committed and the answer need not wait for the wake-up: a lost one only
-    // delays live readers, whose hub also sweeps the events log on its own.
-    void this.bus.publish({ articleId, eventId }).catch(() => {});
-    return result;
   }
 
   async article(id: number): Promise<Article> {
@@ -282,7 +272,7 @@ export class Discussions {
     const placed = passage === null ? null : placeAnchor(article, passage);
     const html = renderMarkdown(text);
     try {
-      return await this.write(articleId, 'comment.created', async (tx) => {
+      return await this.changes.run(async (tx, track) => {
         // One author's posts go one at a time from here to the commit: the posting rules (the
         // duplicate rule) and the key check see every earlier post of theirs, and none overtakes.
         if (!(await tx.idempotency.lockAuthorPosts(actor!.user.id, AUTHOR_WAIT_MS))) throw new AppError(409, 'request_in_progress', messages.errors.request_in_progress, { 'retry-after': '1' });
@@ -304,6 +294,7 @@ export class Discussions {
           anchor: placed,
           moderationReason: holdReason,
         });
+        track.created(commentId);
         const created = (await tx.comments.byId(commentId))!;
         for (const hook of this.onCreated) await hook(tx, created);
         // The answer is made in the transaction, so the one recorded for the key is the one sent.
@@ -312,8 +303,8 @@ export class Discussions {
           commentCount: (await tx.articles.byId(articleId))!.commentCount,
         };
         if (keyed) await tx.idempotency.saveAnswer(actor!.user.id, keyed.key, { fingerprint: keyed.fingerprint, status: 201, response: JSON.stringify(answer) }, now);
-        return { commentId, result: answer };
-      });
+        return answer;
+      }, { articleId });
     } catch (err) {
       // A post with the same key committed while this one waited for the author's turn.
       if (err instanceof Replay) return err.answer;
@@ -341,11 +332,14 @@ export class Discussions {
       // if the new words would have held it. Live pages then drop it (`comment.hidden`).
       const { holdReason } =
         c.status === 'visible' ? await this.verdict({ actor, article: await this.article(c.articleId), parent: null, text, now, store: this.store }, this.editRules) : { holdReason: null };
-      await this.write(c.articleId, 'comment.edited', async (tx) => {
-        await tx.comments.edit(c.id, text, renderMarkdown(text), actor.user.id, now);
-        if (holdReason) await tx.comments.hold(c.id, holdReason, now);
-        return { commentId: c.id, result: undefined };
-      });
+      await this.changes.run(
+        async (tx, track) => {
+          await track.touch(c.id);
+          await tx.comments.edit(c.id, text, renderMarkdown(text), actor.user.id, now);
+          if (holdReason) await tx.comments.hold(c.id, holdReason, now);
+        },
+        { articleId: c.articleId },
+      );
     }
     const [view] = await this.views([(await this.store.comments.byId(c.id))!], actor);
     return { comment: view! };
@@ -355,10 +349,13 @@ export class Discussions {
     if (!actor) throw denialError('unauthenticated');
     const c = await this.comment(commentId);
     enforce(deleteBlock(actor, c, this.clock.now()));
-    await this.write(c.articleId, 'comment.deleted', async (tx) => {
-      await tx.comments.delete(c, this.clock.now());
-      return { commentId: c.id, result: undefined };
-    });
+    await this.changes.run(
+      async (tx, track) => {
+        await track.touch(c.id);
+        await tx.comments.delete(c, this.clock.now());
+      },
+      { articleId: c.articleId },
+    );
     const [view] = await this.views([(await this.store.comments.byId(c.id))!], actor);
     return { comment: view!, commentCount: (await this.article(c.articleId)).commentCount };
   }
@@ -371,7 +368,13 @@ export class Discussions {
     if (block) throw denialError(block);
     // Vote rings use fresh accounts: their votes show in the counts but do not move 'top'.
     const ranked = now.getTime() - actor!.user.createdAt.getTime() >= (this.limits.VOTE_MIN_ACCOUNT_AGE_HOURS ?? 0) * 3_600_000;
-    const counts = await this.write(c.articleId, 'comment.voted', async (tx) => ({ commentId: c.id, result: await tx.votes.set(c.id, actor!.user.id, value, now, ranked) }));
+    const counts = await this.changes.run(
+      async (tx, track) => {
+        await track.touch(c.id);
+        return tx.votes.set(c.id, actor!.user.id, value, now, ranked);
+      },
+      { articleId: c.articleId },
+    );
     return { ...counts, myVote: value };
   }
 
@@ -399,11 +402,6 @@ export class Discussions {
   async passages(articleId: number, actor: Actor | null): Promise<CommentView[]> {
     await this.article(articleId);
     return this.views(await this.store.comments.passages(articleId, actor?.user.id ?? null, 500), actor);
-  }
-
-  /** For writers outside this service (moderation) that change what guests see of an article. */
-  changed(articleId: number): void {
-    this.forget(articleId);
   }
 
   /** Comments as an anonymous reader sees them (pending ones are left out), for live events. */

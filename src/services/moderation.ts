@@ -5,11 +5,11 @@ import { bannedWordsIn, type ArticleModeration, type ModerationSettings, type Re
 import { adminBlock, check, denialError, enforce, keepsAnAdmin, moderateBlock, reportBlock, roleChangeBlock, userActionBlock, type Actor, type Denial } from '../domain/permissions.js';
 import type { Comment, CommentPolicy, Role, User } from '../domain/types.js';
 import type { QueueItem } from '../domain/views.js';
-import type { EventBus } from '../events/bus.js';
 import { messages } from '../messages.js';
 import { renderMarkdown } from '../render/markdown.js';
-import type { AuditRecord, DiscussionEventType, Store } from '../store/store.js';
+import type { AuditRecord, Store } from '../store/store.js';
 import type { Clock } from './clock.js';
+import type { ChangeTracker, DiscussionChanges } from './discussion-changes.js';
 import type { ModerationRules } from './posting/settings.js';
 
 export type QueueTab = 'pending' | 'reported' | 'rejected';
@@ -35,21 +35,19 @@ export type AuditEntry = Omit<AuditRecord, 'createdAt'> & { at: string };
 
 export type BulkAction = 'approve' | 'reject';
 
-type Emit = (articleId: number, type: DiscussionEventType, commentId: number) => void;
 
 const excerpt = (s: string, n = 200) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
 /** What moderation reads and changes: comment status and queues, accounts, articles' rules, the event log. */
-type ModerationStore = Pick<Store, 'users' | 'articles' | 'comments' | 'moderation' | 'events' | 'transaction'>;
+type ModerationStore = Pick<Store, 'users' | 'articles' | 'comments' | 'moderation' | 'settings' | 'transaction'>;
 
 export interface ModerationDeps {
   store: ModerationStore;
   config: Pick<Config, 'REPORTS_TO_HIDE' | 'MAX_COMMENT_LENGTH'>;
   clock: Clock;
-  bus: EventBus;
+  /** The one path every change to a discussion takes (events, caches, wake-ups). */
+  changes: DiscussionChanges;
   rules: ModerationRules;
-  /** Tells this node's discussion service that guests' cached pages of an article are stale. */
-  changed?: (articleId: number) => void;
 }
 
 /**
@@ -61,17 +59,15 @@ export class Moderation {
   private readonly store: ModerationStore;
   private readonly config: ModerationDeps['config'];
   private readonly clock: Clock;
-  private readonly bus: EventBus;
-  private readonly changed: (articleId: number) => void;
+  private readonly changes: DiscussionChanges;
   readonly rules: ModerationRules;
 
   constructor(deps: ModerationDeps) {
     this.store = deps.store;
     this.config = deps.config;
     this.clock = deps.clock;
-    this.bus = deps.bus;
+    this.changes = deps.changes;
     this.rules = deps.rules;
-    this.changed = deps.changed ?? (() => {});
   }
 
   // ---- who may do what ------------------------------------------------------------------------
@@ -118,22 +114,10 @@ export class Moderation {
     return c;
   }
 
-  /** One transaction for the change, its audit entries and its events; wake-ups after commit. */
-  private async commit<T>(fn: (tx: Store, emit: Emit, now: Date) => Promise<T>): Promise<T> {
+  /** One transaction for the change and its audit entries; its events come from the change path. */
+  private commit<T>(fn: (tx: ModerationStore, track: ChangeTracker, now: Date) => Promise<T>): Promise<T> {
     const now = this.clock.now();
-    const wakes: { articleId: number; eventId: number }[] = [];
-    const result = await this.store.transaction(async (tx) => {
-      const events: [number, DiscussionEventType, number][] = [];
-      const out = await fn(tx, (a, t, c) => events.push([a, t, c]), now);
-      // Article order (stable within one article): two transactions lock article rows in the same order, never in a cycle.
-      events.sort((x, y) => x[0] - y[0]);
-      for (const [a, t, c] of events) wakes.push({ articleId: a, eventId: await tx.events.append(a, t, c, now) });
-      return out;
-    });
-    // This node at once; the others when the wake-up reaches them.
-    for (const a of new Set(wakes.map((w) => w.articleId))) this.changed(a);
-    for (const w of wakes) await this.bus.publish(w).catch(() => {});
-    return result;
+    return this.changes.run((tx, track) => fn(tx, track, now));
   }
 
   // ---- reports --------------------------------------------------------------------------------
@@ -145,14 +129,14 @@ export class Moderation {
     if (!c || c.status === 'rejected' || (c.status === 'pending' && c.authorId !== actor.user.id)) throw notFound('comment_not_found', messages.errors.comment_not_found);
     const now = this.clock.now();
     enforce(reportBlock(actor, c, now));
-    await this.commit(async (tx, emit) => {
+    await this.commit(async (tx, track) => {
+      await track.touch(commentId);
       if (!(await tx.moderation.addReport({ commentId, reporterId: actor.user.id, reason, text: text.trim().slice(0, 1000), now }))) {
         throw conflict('already_reported', messages.errors.already_reported);
       }
       const open = await tx.moderation.openReportCount(commentId);
       if (open >= this.config.REPORTS_TO_HIDE && (await tx.comments.hold(commentId, 'reports', now))) {
         await tx.moderation.audit({ actorId: null, action: 'comment.auto_hide', targetType: 'comment', targetId: commentId, details: { reports: open }, now });
-        emit(c.articleId, 'comment.deleted', commentId);
       }
     });
     return { reported: true };
@@ -255,15 +239,15 @@ export class Moderation {
     const a = this.moderator(actor);
     const list = await this.store.comments.byIds(ids);
     if (!bulk && list.length === 0) throw notFound('comment_not_found', messages.errors.comment_not_found);
-    const done = await this.commit(async (tx, emit, now) => {
+    const done = await this.commit(async (tx, track, now) => {
       const changed: number[] = [];
       for (const c of list) {
+        await track.touch(c.id);
         const published = await tx.comments.approve(c.id, a.user.id, now);
         // Approving a visible comment is how a moderator dismisses reports against it.
         if (!published && c.status !== 'visible') continue;
         await tx.moderation.resolveReports([c.id], a.user.id, now);
         await tx.moderation.audit({ actorId: a.user.id, action: 'comment.approve', targetType: 'comment', targetId: c.id, details: { from: c.status, ...(bulk ? { bulk: true } : {}) }, now });
-        if (published) emit(c.articleId, 'comment.created', c.id);
         changed.push(c.id);
       }
       return changed;
@@ -276,13 +260,13 @@ export class Moderation {
     const why = reason.trim().slice(0, 500) || 'rejected';
     const list = await this.store.comments.byIds(ids);
     if (!bulk && list.length === 0) throw notFound('comment_not_found', messages.errors.comment_not_found);
-    const done = await this.commit(async (tx, emit, now) => {
+    const done = await this.commit(async (tx, track, now) => {
       const changed: number[] = [];
       for (const c of list) {
+        await track.touch(c.id);
         if (!(await tx.comments.reject(c.id, a.user.id, why, now))) continue;
         await tx.moderation.resolveReports([c.id], a.user.id, now);
         await tx.moderation.audit({ actorId: a.user.id, action: 'comment.reject', targetType: 'comment', targetId: c.id, details: { from: c.status, reason: why, ...(bulk ? { bulk: true } : {}) }, now });
-        emit(c.articleId, 'comment.deleted', c.id);
         changed.push(c.id);
       }
       return changed;
@@ -302,10 +286,10 @@ export class Moderation {
     const text = normaliseBody(body, this.config.MAX_COMMENT_LENGTH);
     const html = renderMarkdown(text);
     if (text !== c.bodySrc) {
-      await this.commit(async (tx, emit, now) => {
+      await this.commit(async (tx, track, now) => {
+        await track.touch(c.id);
         await tx.comments.edit(c.id, text, html, a.user.id, now);
         await tx.moderation.audit({ actorId: a.user.id, action: 'comment.edit', targetType: 'comment', targetId: c.id, details: { before: excerpt(c.bodySrc), after: excerpt(text) }, now });
-        emit(c.articleId, 'comment.edited', c.id);
       });
     }
     return { id: c.id, bodyHtml: html };
@@ -316,10 +300,10 @@ export class Moderation {
     const c = await this.commentOr404(id);
     if (c.depth !== 0) throw badRequest('pin_top_level', messages.errors.pin_top_level);
     if (pinned && c.status !== 'visible') throw conflict('not_pinnable', messages.errors.not_pinnable);
-    await this.commit(async (tx, emit, now) => {
+    await this.commit(async (tx, track, now) => {
+      await track.touch(c.id);
       await tx.comments.setPinned(c.id, pinned);
       await tx.moderation.audit({ actorId: a.user.id, action: pinned ? 'comment.pin' : 'comment.unpin', targetType: 'comment', targetId: c.id, details: {}, now });
-      emit(c.articleId, 'comment.edited', c.id);
     });
     return { id: c.id, pinned };
   }
@@ -329,10 +313,10 @@ export class Moderation {
     const a = this.moderator(actor);
     const c = await this.commentOr404(id);
     const rootId = c.rootId ?? c.id;
-    await this.commit(async (tx, emit, now) => {
+    await this.commit(async (tx, track, now) => {
+      await track.touch(rootId);
       await tx.comments.setLocked(rootId, locked);
       await tx.moderation.audit({ actorId: a.user.id, action: locked ? 'thread.lock' : 'thread.unlock', targetType: 'comment', targetId: rootId, details: {}, now });
-      emit(c.articleId, 'comment.edited', rootId);
     });
     return { rootId, locked };
   }
@@ -344,7 +328,7 @@ export class Moderation {
     const a = this.moderator(actor);
     const article = await this.store.articles.byId(articleId);
     if (!article) throw notFound('article_not_found', messages.errors.article_not_found);
-    await this.commit(async (tx, _emit, now) => {
+    await this.commit(async (tx, _track, now) => {
       await tx.articles.setPolicyOverride(articleId, policy);
       await tx.moderation.audit({ actorId: a.user.id, action: 'article.policy', targetType: 'article', targetId: articleId, details: { from: article.commentPolicy, to: policy }, now });
     });
@@ -360,7 +344,7 @@ export class Moderation {
   async saveArticleSettings(actor: Actor | null, articleId: number, next: ArticleModeration): Promise<ArticleModeration> {
     const a = this.admin(actor);
     if (!(await this.store.articles.byId(articleId))) throw notFound('article_not_found', messages.errors.article_not_found);
-    return this.commit(async (tx, _emit, now) => {
+    return this.commit(async (tx, _track, now) => {
       const saved = await this.rules.saveArticle(articleId, next, tx);
       await tx.moderation.audit({ actorId: a.user.id, action: 'article.moderation', targetType: 'article', targetId: articleId, details: { ...saved }, now });
       return saved;
@@ -373,7 +357,7 @@ export class Moderation {
     const a = this.moderator(actor);
     const user = await this.targetUser(a, userId);
     const until = new Date(this.clock.now().getTime() + hours * 3_600_000);
-    await this.commit(async (tx, _emit, now) => {
+    await this.commit(async (tx, _track, now) => {
       await tx.users.setSuspension(user.id, until);
       await tx.moderation.audit({ actorId: a.user.id, action: 'user.suspend', targetType: 'user', targetId: user.id, details: { hours, until: until.toISOString(), reason: reason.trim().slice(0, 500) }, now });
     });
@@ -383,7 +367,7 @@ export class Moderation {
   async unsuspend(actor: Actor | null, userId: number): Promise<{ userId: number }> {
     const a = this.moderator(actor);
     const user = await this.targetUser(a, userId);
-    await this.commit(async (tx, _emit, now) => {
+    await this.commit(async (tx, _track, now) => {
       await tx.users.setSuspension(user.id, null);
       await tx.moderation.audit({ actorId: a.user.id, action: 'user.unsuspend', targetType: 'user', targetId: user.id, details: {}, now });
     });
@@ -393,7 +377,7 @@ export class Moderation {
   async ban(actor: Actor | null, userId: number, banned: boolean, reason: string): Promise<{ userId: number; banned: boolean }> {
     const a = this.moderator(actor);
     const user = await this.targetUser(a, userId);
-    await this.commit(async (tx, _emit, now) => {
+    await this.commit(async (tx, _track, now) => {
       await tx.users.setBanned(user.id, banned);
       // A ban ends every session of the account at once, not when each one expires.
       if (banned) await tx.users.deleteSessionsOf(user.id);
@@ -423,7 +407,7 @@ export class Moderation {
 
   /** `actor` null: the command line, where only the rule that the site keeps an admin applies. */
   private async changeRole(user: User, role: Role, actor: Actor | null): Promise<void> {
-    await this.commit(async (tx, _emit, now) => {
+    await this.commit(async (tx, _track, now) => {
       const admins = await tx.users.countAdmins();
       enforce(actor ? roleChangeBlock(actor, user, role, admins, now) : keepsAnAdmin(user, role, admins));
       if (user.role === role) return;
@@ -454,7 +438,7 @@ export class Moderation {
   async saveSettings(actor: Actor | null, next: ModerationSettings): Promise<ModerationSettings> {
     const a = this.admin(actor);
     const before = await this.rules.site();
-    return this.commit(async (tx, _emit, now) => {
+    return this.commit(async (tx, _track, now) => {
       const saved = await this.rules.saveSite(next, tx);
       const changed = Object.fromEntries(Object.entries(saved).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(before[k as keyof ModerationSettings])));
       await tx.moderation.audit({ actorId: a.user.id, action: 'settings.update', targetType: 'settings', targetId: null, details: changed, now });

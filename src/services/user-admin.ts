@@ -10,6 +10,7 @@ import { migrate } from '../store/migrate.js';
 import { Store } from '../store/store.js';
 import { Accounts, nameFromEmail } from './accounts.js';
 import { systemClock, type Clock } from './clock.js';
+import { DiscussionChanges } from './discussion-changes.js';
 import { Moderation } from './moderation.js';
 import { ModerationRules } from './posting/settings.js';
 
@@ -102,7 +103,8 @@ export async function applyToUsers(
     const lines = await store.transaction(async (tx) => {
       const accounts = new Accounts(tx, noMail, config, clock);
       const bus = inProcessBus();
-      const moderation = new Moderation({ store: tx, config, clock, bus, rules: new ModerationRules(tx) });
+      const changes = new DiscussionChanges({ store: tx, bus, clock });
+      const moderation = new Moderation({ store: tx, config, clock, changes, rules: new ModerationRules(tx) });
       const out: string[] = [];
       for (const email of unique) {
         try {

@@ -1,7 +1,9 @@
 import { firstIdSince, inBatches } from './batches.js';
 import { Repository } from './repository.js';
 
-export type DiscussionEventType = 'comment.created' | 'comment.edited' | 'comment.deleted' | 'comment.voted';
+import type { DiscussionEventType } from '../../domain/discussion-events.js';
+
+export type { DiscussionEventType };
 
 /** Each article's discussion log, which live readers follow and resume from. */
 export class EventsRepository extends Repository {

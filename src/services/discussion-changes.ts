@@ -1,0 +1,73 @@
+import { eventOf } from '../domain/discussion-events.js';
+import type { Comment } from '../domain/types.js';
+import type { EventBus, Wakeup } from '../events/bus.js';
+import type { Store } from '../store/store.js';
+import type { Clock } from './clock.js';
+
+/** What a change tells the path about the comments it touches, before it touches them. */
+export interface ChangeTracker {
+  /** Records the comment as it is now (inside the transaction), to compare with after the change. */
+  touch(commentId: number): Promise<void>;
+  /** A comment this change created. */
+  created(commentId: number): void;
+}
+
+type ChangeStore = Pick<Store, 'transaction'>;
+
+/**
+ * The one path by which a discussion changes: posting, editing, voting, moderation and account
+ * deletion all go through `run`. It commits the write and its events in one transaction, with
+ * each event derived from the touched comment's state before and after (domain/discussion-events),
+ * appended under its article's lock so ids follow commit order; then this node's caches forget
+ * the article at once, and the bus wakes every node's live readers and caches.
+ */
+export class DiscussionChanges {
+  private readonly committed: ((articleId: number) => void)[] = [];
+
+  constructor(private readonly d: { store: ChangeStore; bus: EventBus; clock: Clock }) {}
+
+  /** Caches of this node that must forget an article the moment a change to it commits. */
+  onCommitted(fn: (articleId: number) => void): void {
+    this.committed.push(fn);
+  }
+
+  /**
+   * Runs `fn` as one change. With `articleId`, that article is locked first, so two changes to one
+   * discussion never wait on each other's rows in opposite orders.
+   */
+  async run<T>(fn: (tx: Store, track: ChangeTracker) => Promise<T>, opts: { articleId?: number } = {}): Promise<T> {
+    const { result, wakeups } = await this.d.store.transaction(async (tx) => {
+      if (opts.articleId !== undefined) await tx.articles.lock(opts.articleId);
+      const before = new Map<number, Comment | null>();
+      const track: ChangeTracker = {
+        async touch(id) {
+          if (!before.has(id)) before.set(id, await tx.comments.byId(id));
+        },
+        created(id) {
+          if (!before.has(id)) before.set(id, null);
+        },
+      };
+      const result = await fn(tx, track);
+      const now = this.d.clock.now();
+      const events: { articleId: number; type: NonNullable<ReturnType<typeof eventOf>>; commentId: number }[] = [];
+      for (const [id, was] of before) {
+        const is = await tx.comments.byId(id);
+        const type = eventOf(was, is);
+        const articleId = (is ?? was)?.articleId;
+        if (type && articleId !== undefined) events.push({ articleId, type, commentId: id });
+      }
+      // Article order (stable within one article): two changes lock article rows in the same order, never in a cycle.
+      events.sort((x, y) => x.articleId - y.articleId);
+      const wakeups: Wakeup[] = [];
+      for (const e of events) wakeups.push({ articleId: e.articleId, eventId: await tx.events.append(e.articleId, e.type, e.commentId, now) });
+      return { result, wakeups };
+    });
+    const articles = new Set(wakeups.map((w) => w.articleId));
+    if (opts.articleId !== undefined) articles.add(opts.articleId);
+    for (const a of articles) for (const forget of this.committed) forget(a);
+    // The answer need not wait for the wake-ups: a lost one only delays live readers, whose hub
+    // also sweeps the events log on its own.
+    for (const w of wakeups) void this.d.bus.publish(w).catch(() => {});
+    return result;
+  }
+}
