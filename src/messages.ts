@@ -151,6 +151,7 @@ export const messages = {
   },
   billing: {
     heading: 'Become a subscriber',
+    headingSubscribed: 'Your subscription',
     intro: (publication: string) => `Subscribers to ${publication} read every article and join the discussions under them.`,
     manualOnly: (publication: string) => `Subscribers to ${publication} read every article and join the discussions under them. Online checkout is not set up yet; the publisher grants subscriptions by hand.`,
     plans: 'Choose a plan',

@@ -48,8 +48,10 @@ export interface SubscribePageProps {
 /** The plans and the reader's own state. Plain forms: it works without JavaScript. */
 export function SubscribePage(p: SubscribePageProps) {
   const active = p.state?.kind === 'active';
+  // A subscriber is not asked to become one: the heading follows the state line below it.
+  const subscribed = p.state !== null && p.state.kind !== 'none';
   return (
-    <MessagePage heading={m.heading}>
+    <MessagePage heading={subscribed ? m.headingSubscribed : m.heading}>
       {p.error ? (
         <p class="form-error" role="alert">
           {p.error}
@@ -60,7 +62,7 @@ export function SubscribePage(p: SubscribePageProps) {
         <p>{m.manualOnly(p.publication)}</p>
       ) : (
         <>
-          <p>{m.intro(p.publication)}</p>
+          {subscribed ? null : <p>{m.intro(p.publication)}</p>}
           {!p.signedIn ? (
             <p>
               {m.signInFirst} <a href={`/signin?return=${encodeURIComponent(`/subscribe?return=${encodeURIComponent(p.returnTo)}`)}`}>{messages.pages.signIn}</a>
