@@ -108,4 +108,6 @@ export interface DiscussionState {
   limits: { maxLength: number; editWindowMinutes: number; indentDepth: number };
   /** ISO time the server rendered this state, so relative times agree before hydration. */
   now: string;
+  /** PUBLICATION_TIMEZONE: exact times on hover are the publication's, not UTC's. */
+  timeZone: string;
 }

@@ -41,7 +41,8 @@ import { liveRoutes } from './routes/live.js';
 import { pageRoutes } from './routes/pages.js';
 import { ssoApiRoutes, ssoPageRoutes } from './routes/sso.js';
 import { proxyTrust } from './limits.js';
-import { ErrorBody } from './schemas.js';
+import { registerSharedSchemas } from './schemas.js';
+import { openApiOptions } from './openapi.js';
 import { registerSession } from './session.js';
 import { staticAssets } from './static-assets.js';
 
@@ -88,7 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Unknown fields are an error, not silently dropped, and defaults fill in omitted ones.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });
-  app.addSchema(ErrorBody);
+  registerSharedSchemas(app);
   // First, so every answer carries the id, errors and rate-limit refusals too.
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
@@ -123,15 +124,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, { bodyLimit: 16 * 1024 });
-  await app.register(fastifySwagger, {
-    openapi: { info: { title: 'Parley API', version: '1.0.0', description: 'Subscriber discussions for online publications' } },
-  });
+  await app.register(fastifySwagger, openApiOptions);
   registerSession(app, deps.accounts, config);
   await app.register(fastifyRateLimit, {
     global: true,
     ...(deps.rateLimitStore ? { store: deps.rateLimitStore } : {}),
     max: config.RATE_LIMIT_PER_MINUTE,
     timeWindow: '1 minute',
+    // RateLimit-Limit, -Remaining and -Reset (IETF draft) instead of the X-RateLimit-* ones.
+    enableDraftSpec: true,
     // After the session hook, so limits can key on the signed-in reader rather than the IP.
     hook: 'preHandler',
     errorResponseBuilder: (_req, ctx) => new AppError(429, 'rate_limited', messages.errors.rate_limited(Math.ceil(ctx.ttl / 1000))),

@@ -19,7 +19,7 @@ import type { Accounts } from './accounts.js';
 import { IDEMPOTENCY_TTL_MS, requestFingerprint } from './idempotency.js';
 import type { PostingReads } from './posting/port.js';
 
-type Limits = Pick<Config, 'PAGE_SIZE' | 'REPLIES_PER_THREAD' | 'EDIT_WINDOW_MINUTES' | 'MAX_COMMENT_LENGTH' | 'INDENT_DEPTH'> & Partial<Pick<Config, 'VOTE_MIN_ACCOUNT_AGE_HOURS'>>;
+type Limits = Pick<Config, 'PAGE_SIZE' | 'REPLIES_PER_THREAD' | 'EDIT_WINDOW_MINUTES' | 'MAX_COMMENT_LENGTH' | 'INDENT_DEPTH'> & Partial<Pick<Config, 'VOTE_MIN_ACCOUNT_AGE_HOURS' | 'PUBLICATION_TIMEZONE'>>;
 
 // 'top' pages by rank_score, the score without votes from accounts too young to count.
 /** Where the next replies of a thread start: after `last`, or from the thread's beginning. */
@@ -433,6 +433,7 @@ export class Discussions {
       focusCommentId,
       limits: { maxLength: this.limits.MAX_COMMENT_LENGTH, editWindowMinutes: this.limits.EDIT_WINDOW_MINUTES, indentDepth: this.limits.INDENT_DEPTH },
       now: now.toISOString(),
+      timeZone: this.limits.PUBLICATION_TIMEZONE ?? 'UTC',
     };
   }
 }

@@ -76,6 +76,7 @@ function state(over: Partial<DiscussionState> = {}): DiscussionState {
     focusCommentId: null,
     limits: { maxLength: 5000, editWindowMinutes: 60, indentDepth: 3 },
     now: NOW,
+    timeZone: 'UTC',
     ...over,
   };
 }

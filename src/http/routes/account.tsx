@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import { AppError, unauthorized } from '../../domain/errors.js';
 import type { Actor } from '../../domain/permissions.js';
@@ -12,8 +12,10 @@ import type { Billing } from '../../services/billing.js';
 import { formErrorPages } from '../form-errors.js';
 import { confirmMailLimit } from '../limits.js';
 import { sendPage } from '../render.js';
-import { errors } from '../schemas.js';
+import { errors, SIGNED_IN, SIGNED_IN_WRITE } from '../schemas.js';
 import { clearSessionCookie } from '../session.js';
+import { stringField } from '../request-fields.js';
+import type { TypedApp } from '../typed-app.js';
 
 const m = messages.account;
 const Email = Type.String({ format: 'email', maxLength: 254 });
@@ -49,7 +51,7 @@ async function stateJson(billing: Billing, actor: Actor) {
 }
 
 /** The signed-in reader's own account as JSON. */
-export async function accountApiRoutes(app: FastifyInstance, opts: Opts) {
+export async function accountApiRoutes(app: TypedApp, opts: Opts) {
   const { account, billing, accounts } = opts;
   const secure = opts.config.baseUrl.startsWith('https:');
   const me = (req: FastifyRequest) => {
@@ -59,6 +61,7 @@ export async function accountApiRoutes(app: FastifyInstance, opts: Opts) {
 
   app.get('/me', {
     schema: {
+      operationId: 'getAccount', tags: ['account'], security: SIGNED_IN,
       summary: 'The signed-in reader and where their subscription stands',
       response: { 200: Type.Object({ viewer: Type.Object({ id: Type.Integer(), name: Type.String(), email: Type.String(), role: Type.String(), subscriber: Type.Boolean(), subscriberUntil: Type.Union([Type.String(), Type.Null()]) }), subscription: SubscriptionStateSchema }), ...errors(401) },
     },
@@ -71,38 +74,41 @@ export async function accountApiRoutes(app: FastifyInstance, opts: Opts) {
 
   app.patch('/me', {
     schema: {
+      operationId: 'renameAccount', tags: ['account'], security: SIGNED_IN_WRITE,
       summary: 'Change the display name',
       body: Type.Object({ displayName: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
       response: { 200: Type.Object({ displayName: Type.String() }), ...errors(400, 401) },
     },
-    handler: async (req) => ({ displayName: (await account.rename(req.actor, (req.body as { displayName: string }).displayName)).displayName }),
+    handler: async (req) => ({ displayName: (await account.rename(req.actor, req.body.displayName)).displayName }),
   });
 
   app.post('/me/email', {
     config: { rateLimit: { max: opts.config.LOGIN_LIMIT_PER_HOUR, timeWindow: '1 hour' } },
     preHandler: confirmMailLimit(app, opts.config.CONFIRM_MAILS_PER_ADDRESS_PER_HOUR, 'signed-in'),
     schema: {
+      operationId: 'requestEmailChange', tags: ['account'], security: SIGNED_IN_WRITE,
       summary: 'Ask to change the email address; a confirmation link goes to the new address',
       body: Type.Object({ email: Email }, { additionalProperties: false }),
       response: { 202: Type.Object({ sent: Type.Boolean() }), ...errors(400, 401, 429) },
     },
     handler: async (req, reply) => {
-      await account.requestEmailChange(req.actor, (req.body as { email: string }).email);
+      await account.requestEmailChange(req.actor, req.body.email);
       return reply.status(202).send({ sent: true });
     },
   });
 
   app.post('/me/email/confirm', {
     schema: {
+      operationId: 'confirmEmailChange', tags: ['account'],
       summary: 'Confirm an email change with the token from the mailed link',
       body: Type.Object({ token: Type.String({ minLength: 10, maxLength: 100 }) }, { additionalProperties: false }),
       response: { 200: Type.Object({ email: Type.String() }), ...errors(400, 409) },
     },
-    handler: async (req) => ({ email: (await account.confirmEmailChange((req.body as { token: string }).token)).email }),
+    handler: async (req) => ({ email: (await account.confirmEmailChange(req.body.token)).email }),
   });
 
   app.delete('/me/sessions', {
-    schema: { summary: 'Sign out everywhere: end every session of this account', response: { 200: Type.Object({ ok: Type.Boolean() }), ...errors(401) } },
+    schema: { operationId: 'signOutEverywhere', tags: ['account'], security: SIGNED_IN_WRITE, summary: 'Sign out everywhere: end every session of this account', response: { 200: Type.Object({ ok: Type.Boolean() }), ...errors(401) } },
     handler: async (req, reply) => {
       await account.signOutEverywhere(req.actor);
       clearSessionCookie(reply, secure);
@@ -112,19 +118,20 @@ export async function accountApiRoutes(app: FastifyInstance, opts: Opts) {
 
   app.delete('/me', {
     schema: {
+      operationId: 'deleteAccount', tags: ['account'], security: SIGNED_IN_WRITE,
       summary: 'Delete the account; comments stay as "[deleted user]" unless eraseComments',
       body: Type.Optional(Type.Object({ eraseComments: Type.Optional(Type.Boolean()) }, { additionalProperties: false })),
       response: { 200: Type.Object({ deleted: Type.Boolean() }), ...errors(400, 401, 409) },
     },
     handler: async (req, reply) => {
-      await account.deleteAccount(req.actor, (req.body as { eraseComments?: boolean } | undefined)?.eraseComments === true);
+      await account.deleteAccount(req.actor, req.body?.eraseComments === true);
       clearSessionCookie(reply, secure);
       return { deleted: true };
     },
   });
 
   app.get('/me/export', {
-    schema: { summary: "Everything stored about the reader, as JSON (profile, comments with revisions, votes, subscriptions, follows)", response: errors(401) },
+    schema: { operationId: 'exportAccount', tags: ['account'], security: SIGNED_IN, summary: "Everything stored about the reader, as JSON (profile, comments with revisions, votes, subscriptions, follows)", response: errors(401) },
     handler: async (req, reply) => {
       const data = await account.exportData(req.actor);
       return reply.header('cache-control', 'no-store').header('content-disposition', `attachment; filename="${exportName(new Date(data.exportedAt))}"`).send(data);
@@ -133,7 +140,7 @@ export async function accountApiRoutes(app: FastifyInstance, opts: Opts) {
 }
 
 /** /account and its forms: every action works without JavaScript. */
-export async function accountPageRoutes(app: FastifyInstance, opts: Opts) {
+export async function accountPageRoutes(app: TypedApp, opts: Opts) {
   const { account, billing, config } = opts;
   const deps = { config, accounts: opts.accounts };
   formErrorPages(app, deps);
@@ -185,7 +192,7 @@ export async function accountPageRoutes(app: FastifyInstance, opts: Opts) {
 
   // A GET only shows a button: mail scanners that open links must not spend the token.
   app.get('/account/email/confirm', async (req, reply) => {
-    const token = String((req.query as { token?: string }).token ?? '').slice(0, 100);
+    const token = String(stringField(req.query, 'token') ?? '').slice(0, 100);
     return sendPage(req, reply, deps, { title: m.emailConfirmHeading }, <EmailConfirmPage token={token} csrfToken={req.csrfToken} />);
   });
 

@@ -1,11 +1,10 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import { AppError, badRequest } from '../../domain/errors.js';
-import { QueueItemSchema } from '../../domain/views.js';
-import { REPORT_REASONS, SUSPENSION_HOURS, type ModerationSettings, type ReportReason } from '../../domain/moderation.js';
+import { REPORT_REASONS, SUSPENSION_HOURS, } from '../../domain/moderation.js';
 import { denialError, type Actor } from '../../domain/permissions.js';
-import type { CommentPolicy, Role } from '../../domain/types.js';
+import type { Role } from '../../domain/types.js';
 import { messages } from '../../messages.js';
 import { AuditPage } from '../../render/admin/AuditPage.js';
 import { QueuePage } from '../../render/admin/QueuePage.js';
@@ -15,7 +14,8 @@ import type { Accounts } from '../../services/accounts.js';
 import { QUEUE_TABS, type Moderation, type QueueTab } from '../../services/moderation.js';
 import { perIp, perReader } from '../limits.js';
 import { sendPage } from '../render.js';
-import { errors, Id, IdParams } from '../schemas.js';
+import { errors, Id, IdParams, QueueItem, SIGNED_IN, SIGNED_IN_WRITE } from '../schemas.js';
+import type { TypedApp } from '../typed-app.js';
 
 const m = messages.moderation;
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
@@ -29,7 +29,7 @@ const Reason = Type.String({ maxLength: 500 });
 const Done = Type.Object({ done: Type.Array(Type.Integer()) });
 
 const Counts = Type.Object({ pending: Type.Integer(), reported: Type.Integer(), rejected: Type.Integer() });
-const QueuePageSchema = Type.Object({ tab: Tab, items: Type.Array(QueueItemSchema), nextCursor: Nullable(Type.String()), counts: Counts });
+const QueuePageSchema = Type.Object({ tab: Tab, items: Type.Array(QueueItem), nextCursor: Nullable(Type.String()), counts: Counts });
 
 const SettingsSchema = Type.Object(
   {
@@ -58,30 +58,31 @@ const AuditEntrySchema = Type.Object({
   details: Type.Object({}, { additionalProperties: true }),
 });
 
-const id = (req: FastifyRequest) => (req.params as { id: number }).id;
+const id = (req: { params: { id: number } }) => req.params.id;
 
 /** Readers flag comments for moderators: once per comment, limited per reader and per IP. */
-export async function reportRoutes(app: FastifyInstance, opts: { moderation: Moderation; config: Config }) {
+export async function reportRoutes(app: TypedApp, opts: { moderation: Moderation; config: Config }) {
   const { moderation, config } = opts;
   const limit = { max: config.REPORT_LIMIT_PER_HOUR, timeWindow: '1 hour' };
   app.post('/comments/:id/report', {
     config: { rateLimit: perReader(limit) },
     preHandler: perIp(app, 'report', { max: limit.max * config.IP_LIMIT_FACTOR, timeWindow: limit.timeWindow }),
     schema: {
+      operationId: 'reportComment', tags: ['moderation'], security: SIGNED_IN_WRITE,
       summary: 'Report a comment to the moderators (once per comment)',
       params: IdParams,
       body: Type.Object({ reason: lit(REPORT_REASONS), text: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
       response: { 201: Type.Object({ reported: Type.Boolean() }), ...errors(400, 401, 403, 404, 409, 429) },
     },
     handler: async (req, reply) => {
-      const b = req.body as { reason: ReportReason; text?: string };
+      const b = req.body;
       return reply.status(201).send(await moderation.report(req.actor, id(req), b.reason, b.text ?? ''));
     },
   });
 }
 
 /** The moderation API: the queue, actions on comments, articles and accounts, roles, settings, audit. */
-export async function adminApiRoutes(app: FastifyInstance, opts: { moderation: Moderation }) {
+export async function adminApiRoutes(app: TypedApp, opts: { moderation: Moderation }) {
   const { moderation: mod } = opts;
   app.addHook('onRequest', async (_req, reply) => {
     reply.header('cache-control', 'no-store');
@@ -89,151 +90,162 @@ export async function adminApiRoutes(app: FastifyInstance, opts: { moderation: M
 
   app.get('/admin/queue', {
     schema: {
+      operationId: 'getModerationQueue', tags: ['moderation'], security: SIGNED_IN,
       summary: 'A page of the moderation queue: pending, reported or recently rejected comments',
       querystring: Type.Object({ tab: Type.Optional(Tab), cursor: Type.Optional(QueueCursor) }, { additionalProperties: false }),
       response: { 200: QueuePageSchema, ...errors(400, 401, 403) },
     },
     handler: (req) => {
-      const q = req.query as { tab?: QueueTab; cursor?: string };
+      const q = req.query;
       return mod.queue(req.actor, q.tab ?? 'pending', q.cursor);
     },
   });
 
   app.post('/admin/comments/:id/approve', {
-    schema: { summary: 'Publish a held or rejected comment, or dismiss the reports against a published one', params: IdParams, response: { 200: Done, ...errors(401, 403, 404) } },
+    schema: { operationId: 'approveComment', tags: ['moderation'], security: SIGNED_IN_WRITE, summary: 'Publish a held or rejected comment, or dismiss the reports against a published one', params: IdParams, response: { 200: Done, ...errors(401, 403, 404) } },
     handler: (req) => mod.approve(req.actor, [id(req)]),
   });
 
   app.post('/admin/comments/:id/reject', {
     schema: {
+      operationId: 'rejectComment', tags: ['moderation'], security: SIGNED_IN_WRITE,
       summary: 'Reject a comment, with a reason',
       params: IdParams,
       body: Type.Optional(Type.Object({ reason: Type.Optional(Reason) }, { additionalProperties: false })),
       response: { 200: Done, ...errors(400, 401, 403, 404) },
     },
-    handler: (req) => mod.reject(req.actor, [id(req)], (req.body as { reason?: string } | undefined)?.reason ?? ''),
+    handler: (req) => mod.reject(req.actor, [id(req)], req.body?.reason ?? ''),
   });
 
   app.post('/admin/comments/bulk', {
     schema: {
+      operationId: 'moderateComments', tags: ['moderation'], security: SIGNED_IN_WRITE,
       summary: 'Approve or reject several comments at once',
       body: Type.Object({ action: lit(['approve', 'reject'] as const), ids: Type.Array(Id, { minItems: 1, maxItems: 200 }), reason: Type.Optional(Reason) }, { additionalProperties: false }),
       response: { 200: Done, ...errors(400, 401, 403) },
     },
     handler: (req) => {
-      const b = req.body as { action: 'approve' | 'reject'; ids: number[]; reason?: string };
+      const b = req.body;
       return mod.bulk(req.actor, b.action, b.ids, b.reason ?? '');
     },
   });
 
   app.patch('/admin/comments/:id', {
     schema: {
+      operationId: 'moderatorEditComment', tags: ['moderation'], security: SIGNED_IN_WRITE,
       summary: "Edit any comment; readers see `Last edited by` the moderator",
       params: IdParams,
       body: Type.Object({ body: Type.String({ maxLength: 200_000 }) }, { additionalProperties: false }),
       response: { 200: Type.Object({ id: Type.Integer(), bodyHtml: Type.String() }), ...errors(400, 401, 403, 404, 409) },
     },
-    handler: (req) => mod.edit(req.actor, id(req), (req.body as { body: string }).body),
+    handler: (req) => mod.edit(req.actor, id(req), req.body.body),
   });
 
   app.put('/admin/comments/:id/pin', {
     schema: {
+      operationId: 'pinComment', tags: ['moderation'], security: SIGNED_IN_WRITE,
       summary: 'Pin (feature) a top-level comment above the others, or unpin it',
       params: IdParams,
       body: Type.Object({ pinned: Type.Boolean() }, { additionalProperties: false }),
       response: { 200: Type.Object({ id: Type.Integer(), pinned: Type.Boolean() }), ...errors(400, 401, 403, 404, 409) },
     },
-    handler: (req) => mod.pin(req.actor, id(req), (req.body as { pinned: boolean }).pinned),
+    handler: (req) => mod.pin(req.actor, id(req), req.body.pinned),
   });
 
   app.put('/admin/comments/:id/lock', {
     schema: {
+      operationId: 'lockThread', tags: ['moderation'], security: SIGNED_IN_WRITE,
       summary: 'Lock the thread holding this comment (no new replies), or unlock it',
       params: IdParams,
       body: Type.Object({ locked: Type.Boolean() }, { additionalProperties: false }),
       response: { 200: Type.Object({ rootId: Type.Integer(), locked: Type.Boolean() }), ...errors(400, 401, 403, 404) },
     },
-    handler: (req) => mod.lock(req.actor, id(req), (req.body as { locked: boolean }).locked),
+    handler: (req) => mod.lock(req.actor, id(req), req.body.locked),
   });
 
   app.put('/admin/articles/:id/policy', {
     schema: {
+      operationId: 'setArticlePolicy', tags: ['moderation'], security: SIGNED_IN_WRITE,
       summary: "Override an article's comment policy ('closed' closes comments); null returns to the article's own",
       params: IdParams,
       body: Type.Object({ policy: Nullable(Policy) }, { additionalProperties: false }),
       response: { 200: Type.Object({ articleId: Type.Integer(), policy: Type.String() }), ...errors(400, 401, 403, 404) },
     },
-    handler: (req) => mod.setArticlePolicy(req.actor, id(req), (req.body as { policy: CommentPolicy | null }).policy),
+    handler: (req) => mod.setArticlePolicy(req.actor, id(req), req.body.policy),
   });
 
   app.get('/admin/articles/:id/moderation', {
-    schema: { summary: "An article's pre-moderation overrides (admins)", params: IdParams, response: { 200: ArticleSettingsSchema, ...errors(401, 403, 404) } },
+    schema: { operationId: 'getArticleModeration', tags: ['moderation'], security: SIGNED_IN, summary: "An article's pre-moderation overrides (admins)", params: IdParams, response: { 200: ArticleSettingsSchema, ...errors(401, 403, 404) } },
     handler: (req) => mod.articleSettings(req.actor, id(req)),
   });
 
   app.put('/admin/articles/:id/moderation', {
-    schema: { summary: "Set an article's pre-moderation overrides; absent fields follow the site (admins)", params: IdParams, body: ArticleSettingsSchema, response: { 200: ArticleSettingsSchema, ...errors(400, 401, 403, 404) } },
-    handler: (req) => mod.saveArticleSettings(req.actor, id(req), req.body as Partial<ModerationSettings>),
+    schema: { operationId: 'setArticleModeration', tags: ['moderation'], security: SIGNED_IN_WRITE, summary: "Set an article's pre-moderation overrides; absent fields follow the site (admins)", params: IdParams, body: ArticleSettingsSchema, response: { 200: ArticleSettingsSchema, ...errors(400, 401, 403, 404) } },
+    handler: (req) => mod.saveArticleSettings(req.actor, id(req), req.body),
   });
 
   app.post('/admin/users/:id/suspend', {
     schema: {
+      operationId: 'suspendUser', tags: ['moderation'], security: SIGNED_IN_WRITE,
       summary: 'Suspend a user for a number of hours: they read but cannot post, reply, vote or report',
       params: IdParams,
       body: Type.Object({ hours: Type.Integer({ minimum: 1, maximum: 24 * 366 }), reason: Type.Optional(Reason) }, { additionalProperties: false }),
       response: { 200: Type.Object({ userId: Type.Integer(), suspendedUntil: Type.String() }), ...errors(400, 401, 403, 404) },
     },
     handler: (req) => {
-      const b = req.body as { hours: number; reason?: string };
+      const b = req.body;
       return mod.suspend(req.actor, id(req), b.hours, b.reason ?? '');
     },
   });
 
   app.delete('/admin/users/:id/suspend', {
-    schema: { summary: 'Lift a suspension', params: IdParams, response: { 200: Type.Object({ userId: Type.Integer() }), ...errors(401, 403, 404) } },
+    schema: { operationId: 'liftSuspension', tags: ['moderation'], security: SIGNED_IN_WRITE, summary: 'Lift a suspension', params: IdParams, response: { 200: Type.Object({ userId: Type.Integer() }), ...errors(401, 403, 404) } },
     handler: (req) => mod.unsuspend(req.actor, id(req)),
   });
 
   app.put('/admin/users/:id/ban', {
     schema: {
+      operationId: 'banUser', tags: ['moderation'], security: SIGNED_IN_WRITE,
       summary: 'Ban a user (indefinitely) or lift the ban',
       params: IdParams,
       body: Type.Object({ banned: Type.Boolean(), reason: Type.Optional(Reason) }, { additionalProperties: false }),
       response: { 200: Type.Object({ userId: Type.Integer(), banned: Type.Boolean() }), ...errors(400, 401, 403, 404) },
     },
     handler: (req) => {
-      const b = req.body as { banned: boolean; reason?: string };
+      const b = req.body;
       return mod.ban(req.actor, id(req), b.banned, b.reason ?? '');
     },
   });
 
   app.put('/admin/users/:id/role', {
     schema: {
+      operationId: 'setUserRole', tags: ['moderation'], security: SIGNED_IN_WRITE,
       summary: "Change a user's role (admins)",
       params: IdParams,
       body: Type.Object({ role: Role_ }, { additionalProperties: false }),
       response: { 200: Type.Object({ userId: Type.Integer(), role: Type.String() }), ...errors(400, 401, 403, 404, 409) },
     },
-    handler: (req) => mod.setRole(req.actor, id(req), (req.body as { role: Role }).role),
+    handler: (req) => mod.setRole(req.actor, id(req), req.body.role),
   });
 
   app.get('/admin/settings', {
-    schema: { summary: 'The site-wide pre-moderation rules (admins)', response: { 200: SettingsSchema, ...errors(401, 403) } },
+    schema: { operationId: 'getModerationSettings', tags: ['moderation'], security: SIGNED_IN, summary: 'The site-wide pre-moderation rules (admins)', response: { 200: SettingsSchema, ...errors(401, 403) } },
     handler: (req) => mod.settings(req.actor),
   });
 
   app.put('/admin/settings', {
-    schema: { summary: 'Replace the site-wide pre-moderation rules (admins)', body: SettingsSchema, response: { 200: SettingsSchema, ...errors(400, 401, 403) } },
-    handler: (req) => mod.saveSettings(req.actor, req.body as ModerationSettings),
+    schema: { operationId: 'setModerationSettings', tags: ['moderation'], security: SIGNED_IN_WRITE, summary: 'Replace the site-wide pre-moderation rules (admins)', body: SettingsSchema, response: { 200: SettingsSchema, ...errors(400, 401, 403) } },
+    handler: (req) => mod.saveSettings(req.actor, req.body),
   });
 
   app.get('/admin/audit', {
     schema: {
+      operationId: 'listAuditLog', tags: ['moderation'], security: SIGNED_IN,
       summary: 'The audit log, newest first (admins)',
       querystring: Type.Object({ cursor: Type.Optional(QueueCursor) }, { additionalProperties: false }),
       response: { 200: Type.Object({ entries: Type.Array(AuditEntrySchema), nextCursor: Nullable(Type.String()) }), ...errors(400, 401, 403) },
     },
-    handler: (req) => mod.auditLog(req.actor, (req.query as { cursor?: string }).cursor),
+    handler: (req) => mod.auditLog(req.actor, req.query.cursor),
   });
 }
 
@@ -322,7 +334,7 @@ async function perform(mod: Moderation, actor: Actor | null, form: Form): Promis
 const wantsJson = (req: FastifyRequest) => (req.headers.accept ?? '').includes('application/json');
 
 /** Server-rendered moderation dashboard at /admin; web/admin adds keyboard control and in-place updates. */
-export async function adminPageRoutes(app: FastifyInstance, opts: { moderation: Moderation; accounts: Accounts; config: Config }) {
+export async function adminPageRoutes(app: TypedApp, opts: { moderation: Moderation; accounts: Accounts; config: Config }) {
   const { moderation: mod, config } = opts;
   const deps = { config, accounts: opts.accounts };
 
@@ -362,7 +374,7 @@ export async function adminPageRoutes(app: FastifyInstance, opts: { moderation: 
     handler: async (req, reply) => {
       const actor = gate(req, reply);
       if (!actor) return reply;
-      const q = req.query as { tab?: QueueTab; cursor?: string; done?: string; n?: number };
+      const q = req.query;
       const text = q.done ? doneText(q.done, q.n ?? 1) : null;
       return queue(req, reply, actor, q, text ? { ok: true, text } : null);
     },
@@ -399,7 +411,7 @@ export async function adminPageRoutes(app: FastifyInstance, opts: { moderation: 
     handler: async (req, reply) => {
       const actor = gate(req, reply, 'view_audit');
       if (!actor) return reply;
-      const log = await mod.auditLog(actor, (req.query as { cursor?: string }).cursor);
+      const log = await mod.auditLog(actor, req.query.cursor);
       return sendPage(req, reply, deps, { title: `${m.audit.heading} | ${m.heading}` }, <AuditPage entries={log.entries} nextCursor={log.nextCursor} timeZone={config.PUBLICATION_TIMEZONE} />);
     },
   });
@@ -412,7 +424,7 @@ export async function adminPageRoutes(app: FastifyInstance, opts: { moderation: 
     handler: async (req, reply) => {
       const actor = gate(req, reply, 'change_settings');
       if (!actor) return reply;
-      const done = (req.query as { done?: string }).done;
+      const done = req.query.done;
       const text = done ? doneText(done, 1) : null;
       return settingsPage(req, reply, actor, text ? { ok: true, text } : null);
     },

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import { AppError } from '../../domain/errors.js';
 import { messages } from '../../messages.js';
@@ -9,33 +9,37 @@ import { PLANS, type Billing, type Plan } from '../../services/billing.js';
 import { formErrorPages } from '../form-errors.js';
 import { returnLocation } from '../locations.js';
 import { sendPage } from '../render.js';
-import { errors } from '../schemas.js';
+import { errors, SIGNED_IN_WRITE } from '../schemas.js';
+import { stringField } from '../request-fields.js';
+import type { TypedApp } from '../typed-app.js';
 
 const PlanSchema = Type.Union(PLANS.map((p) => Type.Literal(p)));
 
 /** Checkout as JSON for the widget, and the Stripe webhook. */
-export async function billingApiRoutes(app: FastifyInstance, opts: { billing: Billing }) {
+export async function billingApiRoutes(app: TypedApp, opts: { billing: Billing }) {
   const { billing } = opts;
 
   app.post('/billing/checkout', {
     schema: {
+      operationId: 'startCheckout', tags: ['billing'], security: SIGNED_IN_WRITE,
       summary: 'Start a Stripe Checkout Session for a plan (signed in); returns the URL to send the reader to',
       body: Type.Object({ plan: PlanSchema, returnTo: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }),
       response: { 200: Type.Object({ url: Type.String() }), ...errors(400, 401, 409, 502, 503) },
     },
     handler: async (req) => {
-      const b = req.body as { plan: Plan; returnTo?: string };
+      const b = req.body;
       return { url: await billing.checkout(req.actor, b.plan, b.returnTo) };
     },
   });
 
   app.post('/billing/portal', {
     schema: {
+      operationId: 'openBillingPortal', tags: ['billing'], security: SIGNED_IN_WRITE,
       summary: 'Open the Stripe customer portal (signed in); returns its URL',
       body: Type.Object({ returnTo: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }),
       response: { 200: Type.Object({ url: Type.String() }), ...errors(400, 401, 404, 502, 503) },
     },
-    handler: async (req) => ({ url: await billing.portal(req.actor, (req.body as { returnTo?: string }).returnTo) }),
+    handler: async (req) => ({ url: await billing.portal(req.actor, req.body.returnTo) }),
   });
 
   // Its own plugin, so that only this route keeps the body as raw bytes: the signature covers them exactly.
@@ -44,7 +48,7 @@ export async function billingApiRoutes(app: FastifyInstance, opts: { billing: Bi
     hook.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: 1024 * 1024 }, (_req, body, done) => done(null, body));
     hook.post('/billing/stripe/webhook', {
       config: { csrfExempt: true },
-      schema: { summary: 'Stripe webhook endpoint (verified with the endpoint signing secret)', response: { 200: Type.Object({ received: Type.Boolean(), duplicate: Type.Optional(Type.Boolean()), ignored: Type.Optional(Type.Boolean()) }), ...errors(400, 503) } },
+      schema: { operationId: 'receiveStripeWebhook', tags: ['billing'], summary: 'Stripe webhook endpoint (verified with the endpoint signing secret)', response: { 200: Type.Object({ received: Type.Boolean(), duplicate: Type.Optional(Type.Boolean()), ignored: Type.Optional(Type.Boolean()) }), ...errors(400, 503) } },
       handler: async (req) => {
         const sig = req.headers['stripe-signature'];
         if (!Buffer.isBuffer(req.body)) throw new AppError(400, 'signature_invalid', messages.errors.signature_invalid);
@@ -55,7 +59,7 @@ export async function billingApiRoutes(app: FastifyInstance, opts: { billing: Bi
 }
 
 /** The subscribe page and its no-JavaScript forms. */
-export async function billingPageRoutes(app: FastifyInstance, opts: { billing: Billing; config: Config; accounts: Accounts }) {
+export async function billingPageRoutes(app: TypedApp, opts: { billing: Billing; config: Config; accounts: Accounts }) {
   const { billing, config } = opts;
   const deps = { config, accounts: opts.accounts };
   formErrorPages(app, deps);
@@ -89,7 +93,7 @@ export async function billingPageRoutes(app: FastifyInstance, opts: { billing: B
   };
 
   app.get('/subscribe', async (req, reply) => {
-    const returnTo = returnLocation((req.query as { return?: string }).return);
+    const returnTo = returnLocation(stringField(req.query, 'return'));
     // Publishers who sell memberships themselves (and sign readers on with SSO) take them there.
     if (config.SUBSCRIBE_URL) return reply.redirect(config.SUBSCRIBE_URL.replace('{return}', encodeURIComponent(returnTo)), 303);
     return page(req, reply, returnTo);

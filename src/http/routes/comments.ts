@@ -1,11 +1,10 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
-import { RepliesPageSchema, VoteResultSchema } from '../../domain/views.js';
 import type { Discussions } from '../../services/discussion.js';
 import { EncodedBody, sendEncoded } from '../compression.js';
 import { perIp, perReader } from '../limits.js';
-import { CommentView, Cursor, errors, Id, IdParams, Sort, ThreadPage, ThreadView, VoteValue } from '../schemas.js';
+import { CommentView, Cursor, errors, Id, IdParams, RepliesPage, SIGNED_IN_WRITE, Sort, ThreadPage, ThreadView, VoteResult, VoteValue } from '../schemas.js';
+import type { TypedApp } from '../typed-app.js';
 
 const Body = (max: number) =>
   // The schema bounds the raw size; the service counts characters precisely and explains.
@@ -29,7 +28,7 @@ const IdempotencyHeaders = Type.Object({
 });
 
 /** The discussion API the widget uses: read pages and threads, post, edit, delete, vote. */
-export async function commentRoutes(app: FastifyInstance, opts: { discussions: Discussions; config: Config }) {
+export async function commentRoutes(app: TypedApp, opts: { discussions: Discussions; config: Config }) {
   const { discussions: d, config } = opts;
   const postLimit = {
     max: config.POST_LIMIT_PER_MINUTE,
@@ -45,14 +44,15 @@ export async function commentRoutes(app: FastifyInstance, opts: { discussions: D
   const guestPages = d.derivedCache<EncodedBody>();
   app.get('/articles/:id/comments', {
     schema: {
+      operationId: 'listComments', tags: ['comments'],
       summary: 'A page of top-level comments with the first replies of each',
       params: IdParams,
       querystring: Type.Object({ sort: Sort, cursor: Type.Optional(Cursor) }, { additionalProperties: false }),
       response: { 200: ThreadPage, ...errors(400, 404) },
     },
     handler: async (req, reply) => {
-      const q = req.query as { sort: 'top' | 'newest' | 'oldest'; cursor?: string };
-      const id = (req.params as { id: number }).id;
+      const q = req.query;
+      const id = req.params.id;
       if (req.actor) return d.page(id, q.sort, q.cursor, req.actor);
       const body = await guestPages.get(id, `${q.sort}:${q.cursor ?? ''}`, async () => new EncodedBody(Buffer.from(JSON.stringify(await d.page(id, q.sort, q.cursor, null))), 'application/json; charset=utf-8'));
       return sendEncoded(req, reply, body);
@@ -60,29 +60,31 @@ export async function commentRoutes(app: FastifyInstance, opts: { discussions: D
   });
 
   app.get('/articles/:id/passages', {
-    schema: { summary: 'Comments on passages of the article, in article order (Inline Feedbacks)', params: IdParams, response: { 200: Type.Object({ comments: Type.Array(CommentView) }), ...errors(404) } },
-    handler: async (req) => ({ comments: await d.passages((req.params as { id: number }).id, req.actor) }),
+    schema: { operationId: 'listPassageComments', tags: ['comments'], summary: 'Comments on passages of the article, in article order (Inline Feedbacks)', params: IdParams, response: { 200: Type.Object({ comments: Type.Array(CommentView) }), ...errors(404) } },
+    handler: async (req) => ({ comments: await d.passages(req.params.id, req.actor) }),
   });
 
   app.get('/comments/:id/replies', {
     schema: {
+      operationId: 'listReplies', tags: ['comments'],
       summary: 'The next replies of a thread',
       params: IdParams,
       querystring: Type.Object({ cursor: Cursor }, { additionalProperties: false }),
-      response: { 200: RepliesPageSchema, ...errors(400, 404) },
+      response: { 200: RepliesPage, ...errors(400, 404) },
     },
-    handler: (req) => d.moreReplies((req.params as { id: number }).id, (req.query as { cursor: string }).cursor, req.actor),
+    handler: (req) => d.moreReplies(req.params.id, req.query.cursor, req.actor),
   });
 
   app.get('/comments/:id/thread', {
-    schema: { summary: 'The thread holding a comment, for deep links', params: IdParams, response: { 200: ThreadView, ...errors(404) } },
-    handler: (req) => d.threadOf((req.params as { id: number }).id, req.actor),
+    schema: { operationId: 'getThread', tags: ['comments'], summary: 'The thread holding a comment, for deep links', params: IdParams, response: { 200: ThreadView, ...errors(404) } },
+    handler: (req) => d.threadOf(req.params.id, req.actor),
   });
 
   app.post('/articles/:id/comments', {
     config: { rateLimit: postLimit },
     preHandler: postIpLimit,
     schema: {
+      operationId: 'postComment', tags: ['comments'], security: SIGNED_IN_WRITE,
       summary: 'Post a comment or a reply',
       description: 'With an `Idempotency-Key`, a retry gets the first answer again, with `Idempotent-Replayed: true`; the same key with another body is refused (422).',
       params: IdParams,
@@ -91,9 +93,9 @@ export async function commentRoutes(app: FastifyInstance, opts: { discussions: D
       response: { 201: Type.Object({ comment: CommentView, commentCount: Type.Integer() }), ...errors(400, 401, 403, 404, 409, 422, 429) },
     },
     handler: async (req, reply) => {
-      const b = req.body as { body: string; parentId?: number | null; anchor?: unknown };
-      const key = (req.headers as { 'idempotency-key'?: string })['idempotency-key'] ?? null;
-      const { replayed, ...out } = await d.post(req.actor, (req.params as { id: number }).id, b.body, b.parentId ?? null, b.anchor ?? null, key);
+      const b = req.body;
+      const key = req.headers['idempotency-key'] ?? null;
+      const { replayed, ...out } = await d.post(req.actor, req.params.id, b.body, b.parentId ?? null, b.anchor ?? null, key);
       if (replayed) reply.header('idempotent-replayed', 'true');
       return reply.status(201).send(out);
     },
@@ -102,32 +104,35 @@ export async function commentRoutes(app: FastifyInstance, opts: { discussions: D
   app.patch('/comments/:id', {
     config: { rateLimit: postLimit },
     schema: {
+      operationId: 'editComment', tags: ['comments'], security: SIGNED_IN_WRITE,
       summary: 'Edit a comment (a new revision is kept)',
       params: IdParams,
       body: Type.Object({ body: Body(config.MAX_COMMENT_LENGTH) }, { additionalProperties: false }),
       response: { 200: Type.Object({ comment: CommentView }), ...errors(400, 401, 403, 404) },
     },
-    handler: (req) => d.edit(req.actor, (req.params as { id: number }).id, (req.body as { body: string }).body),
+    handler: (req) => d.edit(req.actor, req.params.id, req.body.body),
   });
 
   app.delete('/comments/:id', {
     schema: {
+      operationId: 'deleteComment', tags: ['comments'], security: SIGNED_IN_WRITE,
       summary: 'Delete a comment, leaving a placeholder for its replies',
       params: IdParams,
       response: { 200: Type.Object({ comment: CommentView, commentCount: Type.Integer() }), ...errors(401, 403, 404) },
     },
-    handler: (req) => d.remove(req.actor, (req.params as { id: number }).id),
+    handler: (req) => d.remove(req.actor, req.params.id),
   });
 
   app.put('/comments/:id/vote', {
     config: { rateLimit: perReader(voteLimit) },
     preHandler: voteIpLimit,
     schema: {
+      operationId: 'voteOnComment', tags: ['comments'], security: SIGNED_IN_WRITE,
       summary: 'Set, change or retract (0) your vote',
       params: IdParams,
       body: Type.Object({ value: VoteValue }, { additionalProperties: false }),
-      response: { 200: VoteResultSchema, ...errors(400, 401, 403, 404, 429) },
+      response: { 200: VoteResult, ...errors(400, 401, 403, 404, 429) },
     },
-    handler: (req) => d.vote(req.actor, (req.params as { id: number }).id, (req.body as { value: -1 | 0 | 1 }).value),
+    handler: (req) => d.vote(req.actor, req.params.id, req.body.value),
   });
 }

@@ -11,6 +11,7 @@ import { CommentCounts } from '../../services/comment-counts.js';
 import type { Database } from '../../store/schema.js';
 import { embedOrigins } from '../embed-origins.js';
 import { errors } from '../schemas.js';
+import type { TypedApp } from '../typed-app.js';
 import { embedSlug } from '../../services/embedded-articles.js';
 
 /** Articles one request may ask about; count.js splits longer lists. */
@@ -33,7 +34,7 @@ const CountsQuery = Type.Object(
  * public, so answers may be cached by browsers and CDNs for 30 s; browsers let only the origins in
  * EMBED_ALLOWED_ORIGINS read them from another site, as with the embed.
  */
-export async function countsRoutes(app: FastifyInstance, opts: { db: Kysely<Database>; config: Pick<Config, 'EMBED_ALLOWED_ORIGINS'> }) {
+export async function countsRoutes(app: TypedApp, opts: { db: Kysely<Database>; config: Pick<Config, 'EMBED_ALLOWED_ORIGINS'> }) {
   countScript(app);
   const allowed = new Set(embedOrigins(opts.config));
   const counts = new CommentCounts(opts.db, { slugAliases: (slug) => [embedSlug(slug)] });
@@ -47,13 +48,14 @@ export async function countsRoutes(app: FastifyInstance, opts: { db: Kysely<Data
 
   app.get('/api/v1/counts', {
     schema: {
+      operationId: 'getCommentCounts', tags: ['counts'],
       summary: "Published-comment counts of articles, by address or slug, for a publisher's listing pages",
       querystring: CountsQuery,
       response: { 200: Type.Object({ counts: Type.Record(Type.String(), Type.Integer()) }), ...errors(400) },
     },
     handler: async (req, reply) => {
       cors(req, reply);
-      const q = req.query as { urls?: string[]; slugs?: string[] };
+      const q = req.query;
       const urls = [...new Set(q.urls ?? [])];
       const slugs = [...new Set(q.slugs ?? [])];
       if (!urls.length && !slugs.length) throw badRequest('validation', messages.errors.counts_none);

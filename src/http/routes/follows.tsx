@@ -1,8 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
 import { AppError } from '../../domain/errors.js';
-import { FollowStateSchema } from '../../domain/views.js';
 import { messages } from '../../messages.js';
 import { MessagePage } from '../../render/pages/MessagePage.js';
 import type { Accounts } from '../../services/accounts.js';
@@ -10,54 +8,59 @@ import type { Notifications } from '../../services/notifications.js';
 import { formErrorPages } from '../form-errors.js';
 import { confirmMailLimit } from '../limits.js';
 import { sendPage } from '../render.js';
-import { errors, IdParams } from '../schemas.js';
+import { errors, FollowState, IdParams, SIGNED_IN_WRITE } from '../schemas.js';
+import { stringField } from '../request-fields.js';
+import type { TypedApp } from '../typed-app.js';
 
 const n = messages.notify;
 const Token = Type.String({ minLength: 10, maxLength: 100, pattern: '^[fu][A-Za-z0-9_-]+$' });
 
 /** "Notify of": follow API for the widget, and the pages mails link to. */
-export async function followApiRoutes(app: FastifyInstance, opts: { notifications: Notifications; config: Config }) {
+export async function followApiRoutes(app: TypedApp, opts: { notifications: Notifications; config: Config }) {
   const { notifications, config } = opts;
 
   app.put('/articles/:id/follow', {
     schema: {
+      operationId: 'setArticleFollow', tags: ['follows'], security: SIGNED_IN_WRITE,
       summary: 'Follow or unfollow an article (signed in)',
       params: IdParams,
       body: Type.Object({ follow: Type.Boolean() }, { additionalProperties: false }),
-      response: { 200: FollowStateSchema, ...errors(400, 401, 404) },
+      response: { 200: FollowState, ...errors(400, 401, 404) },
     },
-    handler: (req) => notifications.setFollow(req.actor, (req.params as { id: number }).id, (req.body as { follow: boolean }).follow),
+    handler: (req) => notifications.setFollow(req.actor, req.params.id, req.body.follow),
   });
 
   app.post('/articles/:id/follow-by-email', {
     config: { rateLimit: { max: config.LOGIN_LIMIT_PER_HOUR, timeWindow: '1 hour' } },
     preHandler: confirmMailLimit(app, config.CONFIRM_MAILS_PER_ADDRESS_PER_HOUR),
     schema: {
+      operationId: 'followArticleByEmail', tags: ['follows'],
       summary: 'A guest follows an article by email; a confirmation mail is sent first (double opt-in)',
       params: IdParams,
       body: Type.Object({ email: Type.String({ format: 'email', maxLength: 254 }) }, { additionalProperties: false }),
       response: { 202: Type.Object({ sent: Type.Boolean() }), ...errors(400, 404, 429) },
     },
     handler: async (req, reply) => {
-      await notifications.guestFollow((req.body as { email: string }).email, (req.params as { id: number }).id);
+      await notifications.guestFollow(req.body.email, req.params.id);
       return reply.status(202).send({ sent: true });
     },
   });
 
   app.put('/me/notifications', {
     schema: {
+      operationId: 'setNotificationPreferences', tags: ['follows'], security: SIGNED_IN_WRITE,
       summary: 'Reply notifications on or off, instant or daily digest',
       body: Type.Object({ replies: Type.Optional(Type.Boolean()), digest: Type.Optional(Type.Union([Type.Literal('instant'), Type.Literal('daily')])) }, { additionalProperties: false }),
       response: { 200: Type.Object({ ok: Type.Boolean() }), ...errors(400, 401) },
     },
     handler: async (req) => {
-      await notifications.setPrefs(req.actor, req.body as { replies?: boolean; digest?: 'instant' | 'daily' });
+      await notifications.setPrefs(req.actor, req.body);
       return { ok: true };
     },
   });
 }
 
-export async function followPageRoutes(app: FastifyInstance, opts: { notifications: Notifications; config: Config; accounts: Accounts }) {
+export async function followPageRoutes(app: TypedApp, opts: { notifications: Notifications; config: Config; accounts: Accounts }) {
   const { notifications } = opts;
   const deps = { config: opts.config, accounts: opts.accounts };
   formErrorPages(app, deps);
@@ -70,7 +73,7 @@ export async function followPageRoutes(app: FastifyInstance, opts: { notificatio
     sendPage(req, reply, deps, { title: n.confirmHeading }, (
       <MessagePage heading={n.confirmHeading}>
         <form method="post" action="/follow/confirm">
-          <input type="hidden" name="token" value={tokenOf((req.query as { token?: string }).token)} />
+          <input type="hidden" name="token" value={tokenOf(stringField(req.query, 'token'))} />
           {/* A signed-in reader's post must carry the session's CSRF token. */}
           {req.csrfToken ? <input type="hidden" name="_csrf" value={req.csrfToken} /> : null}
           <button type="submit">{n.confirmButton}</button>
@@ -81,7 +84,7 @@ export async function followPageRoutes(app: FastifyInstance, opts: { notificatio
 
   app.post('/follow/confirm', async (req, reply) => {
     try {
-      const title = await notifications.confirm(tokenOf((req.body as { token?: string } | undefined)?.token));
+      const title = await notifications.confirm(tokenOf(stringField(req.body, 'token')));
       return sendPage(req, reply, deps, { title: n.confirmedHeading }, <MessagePage heading={n.confirmedHeading}><p>{n.confirmedText(title)}</p></MessagePage>);
     } catch (err) {
       if (err instanceof AppError) return invalid(req, reply);
@@ -92,7 +95,7 @@ export async function followPageRoutes(app: FastifyInstance, opts: { notificatio
   app.get('/unsubscribe', async (req, reply) =>
     sendPage(req, reply, deps, { title: n.unsubscribeHeading }, (
       <MessagePage heading={n.unsubscribeHeading}>
-        <form method="post" action={`/unsubscribe?token=${encodeURIComponent(tokenOf((req.query as { token?: string }).token))}`}>
+        <form method="post" action={`/unsubscribe?token=${encodeURIComponent(tokenOf(stringField(req.query, 'token')))}`}>
           <button type="submit">{n.unsubscribeButton}</button>
         </form>
       </MessagePage>
@@ -108,7 +111,7 @@ export async function followPageRoutes(app: FastifyInstance, opts: { notificatio
     errorHandler: (err, req, reply) => (err.validation ? invalid(req, reply) : reply.send(err)),
     handler: async (req, reply) => {
       try {
-        await notifications.unsubscribe((req.query as { token: string }).token);
+        await notifications.unsubscribe(req.query.token);
       } catch (err) {
         if (err instanceof AppError) return invalid(req, reply);
         throw err;

@@ -1,12 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
 import { AppError } from '../../domain/errors.js';
 import { messages } from '../../messages.js';
 import type { Discussions } from '../../services/discussion.js';
 import type { LiveHub, LiveEvent } from '../../services/live.js';
 import { errors, IdParams } from '../schemas.js';
+import type { TypedApp } from '../typed-app.js';
 
 const HEARTBEAT_MS = 25_000;
 /** How soon a browser reconnects after the server ended its stream on purpose. */
@@ -21,7 +21,7 @@ function endWithRetry(res: ServerResponse): void {
  * Server-Sent Events for one article's discussion. A connection costs one socket and a timer:
  * nothing is computed for it until something happens under its article.
  */
-export async function liveRoutes(app: FastifyInstance, opts: { hub: LiveHub; discussions: Discussions; config: Config }) {
+export async function liveRoutes(app: TypedApp, opts: { hub: LiveHub; discussions: Discussions; config: Config }) {
   const { hub, discussions, config } = opts;
   // Open streams per IP: the per-minute limit alone lets one machine pile up sockets for ever.
   const open = new Map<string, number>();
@@ -35,6 +35,7 @@ export async function liveRoutes(app: FastifyInstance, opts: { hub: LiveHub; dis
   app.get('/articles/:id/events', {
     config: { rateLimit: { max: config.LIVE_CONNECTS_PER_MINUTE, timeWindow: '1 minute' } },
     schema: {
+      operationId: 'streamArticleEvents', tags: ['live'],
       summary: 'Live discussion events (text/event-stream); resume with Last-Event-ID',
       params: IdParams,
       querystring: Type.Object({ after: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false }),
@@ -42,10 +43,10 @@ export async function liveRoutes(app: FastifyInstance, opts: { hub: LiveHub; dis
       response: errors(400, 404, 429),
     },
     handler: async (req, reply) => {
-      const articleId = (req.params as { id: number }).id;
+      const articleId = req.params.id;
       await discussions.article(articleId);
       const header = req.headers['last-event-id'];
-      const after = header ? Number(header) : ((req.query as { after?: number }).after ?? 0);
+      const after = header ? Number(header) : (req.query.after ?? 0);
       const held = open.get(req.ip) ?? 0;
       if (held >= config.LIVE_CONNECTIONS_PER_IP) throw new AppError(429, 'too_many_streams', messages.errors.too_many_streams, { 'retry-after': '60' });
       open.set(req.ip, held + 1);

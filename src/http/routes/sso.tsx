@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import { AppError } from '../../domain/errors.js';
 import { messages } from '../../messages.js';
@@ -10,6 +10,8 @@ import type { SingleSignOn } from '../../services/sso.js';
 import { sendPage } from '../render.js';
 import { errors } from '../schemas.js';
 import { setSessionCookie } from '../session.js';
+import { stringField } from '../request-fields.js';
+import type { TypedApp } from '../typed-app.js';
 
 const Token = Type.String({ minLength: 10, maxLength: 8192 });
 /** Ties the confirmation form to the browser that was shown it (login CSRF without a session to hang a token on). */
@@ -38,7 +40,7 @@ function sameNonce(a: unknown, b: unknown): boolean {
 }
 
 /** The embed hands over the publisher's token as JSON and gets a session cookie back. */
-export async function ssoApiRoutes(app: FastifyInstance, opts: { sso: SingleSignOn; accounts: Accounts; config: Config }) {
+export async function ssoApiRoutes(app: TypedApp, opts: { sso: SingleSignOn; accounts: Accounts; config: Config }) {
   const { sso, accounts } = opts;
   const secure = opts.config.baseUrl.startsWith('https:');
   const ownOrigin = new URL(opts.config.baseUrl).origin;
@@ -46,13 +48,14 @@ export async function ssoApiRoutes(app: FastifyInstance, opts: { sso: SingleSign
   app.post('/auth/sso', {
     config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
     schema: {
+      operationId: 'signInWithSso', tags: ['sso'],
       summary: "Sign in with a JWT signed by the publisher's server (see README, Single sign-on)",
       body: Type.Object({ token: Token }, { additionalProperties: false }),
       response: { 200: Type.Object({ viewer: Type.Object({ id: Type.Integer(), name: Type.String(), email: Type.String(), role: Type.String(), subscriber: Type.Boolean(), subscriberUntil: Type.Union([Type.String(), Type.Null()]) }), csrfToken: Type.String() }), ...errors(400, 401, 403, 404, 409) },
     },
     handler: async (req, reply) => {
       assertSameOrigin(req, ownOrigin);
-      const s = await sso.signIn((req.body as { token: string }).token);
+      const s = await sso.signIn(req.body.token);
       setSessionCookie(reply, s.sessionToken, s.expiresAt, secure);
       const session = (await accounts.session(s.sessionToken))!;
       reply.header('cache-control', 'no-store');
@@ -67,7 +70,7 @@ export async function ssoApiRoutes(app: FastifyInstance, opts: { sso: SingleSign
  * session: it shows whom the token names and a button, and only the form that button posts, from
  * this page in this browser, signs in. The reader then lands on `return`.
  */
-export async function ssoPageRoutes(app: FastifyInstance, opts: { sso: SingleSignOn; accounts: Accounts; config: Config }) {
+export async function ssoPageRoutes(app: TypedApp, opts: { sso: SingleSignOn; accounts: Accounts; config: Config }) {
   const { sso, config } = opts;
   const deps = { config, accounts: opts.accounts };
   const secure = config.baseUrl.startsWith('https:');
@@ -83,7 +86,7 @@ export async function ssoPageRoutes(app: FastifyInstance, opts: { sso: SingleSig
     ));
 
   app.get('/sso', { config: { rateLimit: { max: 60, timeWindow: '1 minute' } } }, async (req, reply) => {
-    const q = req.query as { token?: unknown; return?: unknown };
+    const q = { token: stringField(req.query, 'token'), return: stringField(req.query, 'return') };
     const back = safeReturnPath(typeof q.return === 'string' ? q.return : undefined);
     // The address holds the token, so no request from this page may carry it as a Referer; yet not
     // `no-referrer`, under which Chromium posts the form with `Origin: null`, refused above.
@@ -121,7 +124,7 @@ export async function ssoPageRoutes(app: FastifyInstance, opts: { sso: SingleSig
       body: Type.Object({ token: Token, return: Type.Optional(Type.String({ maxLength: 2000 })), nonce: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false }),
     },
     handler: async (req, reply) => {
-      const body = req.body as { token: string; return?: string; nonce?: string };
+      const body = req.body;
       const back = safeReturnPath(body.return);
       reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
       try {

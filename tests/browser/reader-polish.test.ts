@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expectAccessible, launchBrowser, watchConsole } from '../support/browser.js';
+import { freePort } from '../support/process.js';
+import { startParley, TestClock, type TestParley } from '../support/harness.js';
+
+/** Issue 15's reader-facing defects, each seen in a real browser. */
+describe('reader polish (issue 15)', () => {
+  let p: TestParley;
+  let browser: Browser;
+  let base: string;
+  let articleId: number;
+  const TZ = 'America/New_York';
+
+  async function signedIn(email: string, options: Parameters<Browser['newContext']>[0] = {}): Promise<{ ctx: BrowserContext; page: Page }> {
+    const { cookie } = await p.signIn(email);
+    const ctx = await browser.newContext(options);
+    await ctx.addCookies([{ name: 'parley_session', value: cookie.split('=')[1]!, url: base, httpOnly: true, sameSite: 'Lax' }]);
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(10_000);
+    return { ctx, page };
+  }
+  const actor = async (email: string, name: string) => p.accounts.actorFor(await p.store.users.ensure(email, name, new Date()));
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    p = await startParley('sqlite', { BASE_URL: base, PUBLICATION_TIMEZONE: TZ }, { clock: new TestClock(Date.now()) });
+    await p.app.listen({ port, host: '127.0.0.1' });
+    articleId = (await p.store.articles.bySlug('open-thread'))!.id;
+    await p.accounts.grant('ada@example.com', null);
+    await p.accounts.grant('bob@example.com', null);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await p?.dispose();
+  });
+
+  it('marks a deep-linked comment, with and without JavaScript', async () => {
+    const bob = await actor('bob@example.com', 'Bob Builder');
+    const linked = (await p.discussions.post(bob, articleId, 'The comment a link points at.', null)).comment.id;
+    await p.discussions.post(bob, articleId, 'Another comment, not linked.', null);
+    const outline = (page: Page, id: number) => page.locator(`#comment-${id}`).evaluate((el) => getComputedStyle(el).outlineStyle);
+
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    const problems = watchConsole(page);
+    await page.goto(`${base}/articles/open-thread?comment=${linked}#comment-${linked}`);
+    await expect.poll(() => page.locator(`#comment-${linked}`).evaluate((el) => el.classList.contains('parley-highlight'))).toBe(true);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe(`comment-${linked}`);
+    // Focused (the widget moves focus there) and still marked: the highlight outranks `:focus { outline: none }`.
+    expect(await outline(page, linked)).toBe('solid');
+    await expectAccessible(page, 'a deep-linked comment');
+    expect(problems).toEqual([]);
+    await ctx.close();
+
+    const noJs = await browser.newContext({ javaScriptEnabled: false });
+    const plain = await noJs.newPage();
+    await plain.goto(`${base}/articles/open-thread?comment=${linked}#comment-${linked}`);
+    expect(await outline(plain, linked)).toBe('solid');
+    await noJs.close();
+  });
+
+  it('shows a subscriber only that they are one on /subscribe', async () => {
+    const { ctx, page } = await signedIn('ada@example.com');
+    await page.goto(`${base}/subscribe?return=/articles/open-thread`);
+    expect(await page.getByRole('status').textContent()).toBe('You are a subscriber.');
+    expect(await page.getByText('Become a subscriber').count()).toBe(0);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Your subscription');
+    await ctx.close();
+
+    const { ctx: other, page: reader } = await signedIn('gus@example.com');
+    await reader.goto(`${base}/subscribe?return=/articles/open-thread`);
+    expect(await reader.getByRole('heading', { level: 1 }).textContent()).toBe('Become a subscriber');
+    expect(await reader.getByText('You are a subscriber.').count()).toBe(0);
+    await other.close();
+  });
+
+  it('fits the sort tabs and the dashboard header on a 360 px phone', async () => {
+    await p.moderation.setRoleByEmail('mia@example.com', 'admin', 'Mia');
+    const { ctx, page } = await signedIn('mia@example.com', { viewport: { width: 360, height: 740 } });
+    // Items of one row share a middle line (links and a button differ in height, so their tops may not).
+    const tops = (sel: string) => page.locator(sel).evaluateAll((els) => els.map((e) => Math.round((e.getBoundingClientRect().top + e.getBoundingClientRect().bottom) / 2)));
+    const heights = (sel: string) => page.locator(sel).evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height));
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
+    await page.goto(`${base}/articles/open-thread`);
+    await page.locator('.parley-sorts').waitFor();
+    expect(await page.locator('.parley-sorts a').count()).toBe(4);
+    expect(new Set(await tops('.parley-sorts a')).size).toBe(1);
+    // One line each: no label broken over two lines.
+    const line = await page.locator('.parley-sorts a').first().evaluate((el) => parseFloat(getComputedStyle(el).lineHeight) || 24);
+    for (const h of await heights('.parley-sorts a')) expect(h).toBeLessThan(line * 1.5 + 12);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+
+    await page.goto(`${base}/admin`);
+    await page.getByRole('heading', { name: 'Moderation', level: 1 }).waitFor();
+    expect(new Set(await tops('.site-header .signout > a, .site-header .signout > button')).size).toBe(1);
+    expect(new Set(await tops('.queue-tabs a')).size).toBe(1);
+    expect(new Set(await tops('.admin-nav a')).size).toBe(1);
+    const signOut = page.getByRole('button', { name: 'Sign out' });
+    const one = await signOut.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight));
+    expect((await signOut.boundingBox())!.height).toBeLessThan(one * 1.5);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await expectAccessible(page, 'dashboard on a phone');
+    await ctx.close();
+  });
+
+  it("gives exact times in the publication's time zone, before and after the widget starts", async () => {
+    const bob = await actor('bob@example.com', 'Bob Builder');
+    const posted = (await p.discussions.post(bob, articleId, 'What time is it?', null)).comment;
+    const at = new Date(posted.createdAt);
+    const expected = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'long', timeZone: TZ }).format(at);
+    expect(expected).toMatch(/GMT-[45]$/);
+    const title = (page: Page) => page.locator(`#comment-${posted.id} .parley-meta time`).getAttribute('title');
+
+    const noJs = await browser.newContext({ javaScriptEnabled: false });
+    const plain = await noJs.newPage();
+    await plain.goto(`${base}/articles/open-thread?sort=newest`);
+    expect(await title(plain)).toBe(expected);
+    await noJs.close();
+
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await page.goto(`${base}/articles/open-thread?sort=oldest`);
+    await page.getByRole('link', { name: 'Newest' }).click();
+    await expect.poll(() => title(page)).toBe(expected);
+    await ctx.close();
+  });
+});
