@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { isIP } from 'node:net';
+import { webhookKey } from './domain/webhooks.js';
 
 /** Environment variables Parley reads, each with its default. Validated once at start. */
 const Env = Type.Object({
@@ -84,6 +85,11 @@ const Env = Type.Object({
   SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, maximum: 600000, default: 10000 }),
   /** On SIGTERM: how long /readyz says `draining` before the node stops accepting, for load balancers to notice. */
   SHUTDOWN_DELAY_MS: Type.Integer({ minimum: 0, maximum: 600000, default: 0 }),
+  // ---- outbound webhooks (issue 13) ----
+  /** Receivers of signed comment webhooks, comma-separated; empty sends none. */
+  WEBHOOK_URLS: Type.String({ default: '', pattern: '^(https?://[^,\\s]+)?(,https?://[^,\\s]+)*$' }),
+  /** The Standard Webhooks signing secret: `whsec_` and 24 to 64 random bytes in base64. */
+  WEBHOOK_SECRET: Type.String({ default: '' }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
 });
 
@@ -92,7 +98,7 @@ export type Config = Static<typeof Env> & { baseUrl: string };
 export class ConfigError extends Error {}
 
 /** Variables whose values are secrets: an error names them, never shows them. */
-const SECRET_VARIABLES = new Set(['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'SSO_SECRET', 'SECRET_KEY']);
+const SECRET_VARIABLES = new Set(['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'SSO_SECRET', 'SECRET_KEY', 'WEBHOOK_SECRET']);
 
 /** `scheme://user:password@host` loses everything before the `@`: user names can be keys too. */
 export function hideCredentials(text: string): string {
@@ -136,6 +142,8 @@ function relatedErrors(c: Static<typeof Env>): string[] {
   if (badProxy !== undefined) out.push(`TRUST_PROXY: ${JSON.stringify(badProxy)} is not a hop count, an IP address or a CIDR range`);
   if (c.STRIPE_SECRET_KEY && !c.STRIPE_WEBHOOK_SECRET) out.push('STRIPE_WEBHOOK_SECRET: required with STRIPE_SECRET_KEY');
   if (c.STRIPE_SECRET_KEY && !c.STRIPE_PRICE_MONTHLY && !c.STRIPE_PRICE_ANNUAL) out.push('STRIPE_PRICE_MONTHLY, STRIPE_PRICE_ANNUAL: set at least one with STRIPE_SECRET_KEY');
+  if (c.WEBHOOK_SECRET && !webhookKey(c.WEBHOOK_SECRET)) out.push('WEBHOOK_SECRET: must be whsec_ followed by 24 to 64 bytes in base64');
+  if (c.WEBHOOK_URLS && !c.WEBHOOK_SECRET) out.push('WEBHOOK_SECRET: required with WEBHOOK_URLS (receivers verify every webhook)');
   return out;
 }
 

@@ -11,6 +11,7 @@ import * as imports from './migrations/008_import.js';
 import * as ssoIdentities from './migrations/009_sso_identities.js';
 import * as idempotency from './migrations/010_idempotency.js';
 import * as eventSeq from './migrations/011_event_seq.js';
+import * as webhookPayload from './migrations/012_webhook_payload.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -29,6 +30,7 @@ const migrations: Record<string, DialectMigration> = {
   '009_sso_identities': ssoIdentities,
   '010_idempotency': idempotency,
   '011_event_seq': eventSeq,
+  '012_webhook_payload': webhookPayload,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -155,6 +155,8 @@ export interface OutboxTable {
   last_error: string | null;
   created_at: number;
   sent_at: number | null;
+  /** A webhook's JSON body, fixed at commit (migration 012); null for mail. */
+  payload: string | null;
 }
 
 /** Answers to writes sent with an Idempotency-Key (migration 010). */

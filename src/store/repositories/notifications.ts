@@ -132,6 +132,18 @@ export class NotificationsRepository extends Repository {
   }
 
   /**
+   * Queues one webhook for one receiver, in the transaction of the change it announces. The key
+   * is the webhook's id and the receiver's address: retried hooks never queue it twice.
+   */
+  async enqueueWebhook(w: { kind: string; url: string; webhookId: string; commentId: number; payload: string; now: Date }): Promise<void> {
+    await this.db
+      .insertInto('outbox')
+      .values({ kind: w.kind, recipient: w.url, user_id: null, comment_id: w.commentId, follow_id: null, dedupe_key: `${w.webhookId} ${w.url}`, status: 'pending', attempts: 0, next_attempt_at: w.now.getTime(), claimed_until: null, message_id: w.webhookId, last_error: null, created_at: w.now.getTime(), sent_at: null, payload: w.payload })
+      .onConflict((oc) => oc.column('dedupe_key').doNothing())
+      .execute();
+  }
+
+  /**
    * Claims due mails for `leaseMs`. On PostgreSQL, FOR UPDATE SKIP LOCKED lets several nodes
    * claim side by side without taking the same row; SQLite has one writer, so a plain update
    * in a transaction is already exclusive.
@@ -152,7 +164,8 @@ export class NotificationsRepository extends Repository {
       .where('id', 'in', this.dialect === 'postgres' ? due.forUpdate().skipLocked() : due)
       .returningAll()
       .execute();
-    return rows.map(toOutbox);
+    // RETURNING follows no ORDER BY; queue order lets a receiver hear a comment's events in turn.
+    return rows.map(toOutbox).sort((x, y) => x.id - y.id);
   }
 
   /** Other due digest items of the same reader, folded into one mail with the claimed one. */
