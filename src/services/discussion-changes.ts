@@ -1,8 +1,10 @@
 import { eventOf } from '../domain/discussion-events.js';
+import { webhookEventOf, type WebhookEventType } from '../domain/webhooks.js';
 import type { Comment } from '../domain/types.js';
 import type { EventBus, Wakeup } from '../events/bus.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
+import type { WebhookOutbox } from './webhooks.js';
 
 /** What a change tells the path about the comments it touches, before it touches them. */
 export interface ChangeTracker {
@@ -10,6 +12,8 @@ export interface ChangeTracker {
   touch(commentId: number): Promise<void>;
   /** A comment this change created. */
   created(commentId: number): void;
+  /** A reader reported the comment: no change readers see, but the publisher's webhooks hear of it. */
+  reported(commentId: number): void;
 }
 
 type ChangeStore = Pick<Store, 'transaction'>;
@@ -19,12 +23,13 @@ type ChangeStore = Pick<Store, 'transaction'>;
  * deletion all go through `run`. It commits the write and its events in one transaction, with
  * each event derived from the touched comment's state before and after (domain/discussion-events),
  * appended under its article's lock so ids follow commit order; then this node's caches forget
- * the article at once, and the bus wakes every node's live readers and caches.
+ * the article at once, and the bus wakes every node's live readers and caches. Outbound webhooks
+ * are queued in the same transaction, from the same before and after (domain/webhooks).
  */
 export class DiscussionChanges {
   private readonly committed: ((articleId: number) => void)[] = [];
 
-  constructor(private readonly d: { store: ChangeStore; bus: EventBus; clock: Clock }) {}
+  constructor(private readonly d: { store: ChangeStore; bus: EventBus; clock: Clock; webhooks?: WebhookOutbox }) {}
 
   /** Caches of this node that must forget an article the moment a change to it commits. */
   onCommitted(fn: (articleId: number) => void): void {
@@ -39,6 +44,7 @@ export class DiscussionChanges {
     const { result, wakeups } = await this.d.store.transaction(async (tx) => {
       if (opts.articleId !== undefined) await tx.articles.lock(opts.articleId);
       const before = new Map<number, Comment | null>();
+      const reports: number[] = [];
       const track: ChangeTracker = {
         async touch(id) {
           if (!before.has(id)) before.set(id, await tx.comments.byId(id));
@@ -46,16 +52,30 @@ export class DiscussionChanges {
         created(id) {
           if (!before.has(id)) before.set(id, null);
         },
+        reported(id) {
+          reports.push(id);
+        },
       };
       const result = await fn(tx, track);
       const now = this.d.clock.now();
       const events: { articleId: number; type: NonNullable<ReturnType<typeof eventOf>>; commentId: number }[] = [];
+      const hooks: { type: WebhookEventType; comment: Comment }[] = [];
+      const hooked = this.d.webhooks?.enabled === true;
+      for (const id of hooked ? reports : []) {
+        const c = await tx.comments.byId(id);
+        if (c) hooks.push({ type: 'comment.reported', comment: c });
+      }
       for (const [id, was] of before) {
         const is = await tx.comments.byId(id);
         const type = eventOf(was, is);
         const articleId = (is ?? was)?.articleId;
         if (type && articleId !== undefined) events.push({ articleId, type, commentId: id });
+        const hook = webhookEventOf(was, is);
+        // A row gone altogether is announced as deleted, with nothing of what it said.
+        const shown = is ?? (was && { ...was, status: 'deleted' as const });
+        if (hook && shown) hooks.push({ type: hook, comment: shown });
       }
+      if (hooked) for (const h of hooks) await this.d.webhooks!.enqueue(tx, h.type, h.comment, now);
       // Article order (stable within one article): two changes lock article rows in the same order, never in a cycle.
       events.sort((x, y) => x.articleId - y.articleId);
       const wakeups: Wakeup[] = [];

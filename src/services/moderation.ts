@@ -134,6 +134,7 @@ export class Moderation {
       if (!(await tx.moderation.addReport({ commentId, reporterId: actor.user.id, reason, text: text.trim().slice(0, 1000), now }))) {
         throw conflict('already_reported', messages.errors.already_reported);
       }
+      track.reported(commentId);
       const open = await tx.moderation.openReportCount(commentId);
       if (open >= this.config.REPORTS_TO_HIDE && (await tx.comments.hold(commentId, 'reports', now))) {
         await tx.moderation.audit({ actorId: null, action: 'comment.auto_hide', targetType: 'comment', targetId: commentId, details: { reports: open }, now });

@@ -9,6 +9,8 @@ import { plainTextExcerpt } from '../render/markdown.js';
 import type { OutboxRow, Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 import type { Notifications } from './notifications.js';
+import { receiverForLog, WebhookSender } from './webhooks.js';
+import { WEBHOOK_KIND_PREFIX } from '../domain/webhooks.js';
 
 const BATCH = 20;
 
@@ -16,6 +18,8 @@ const BATCH = 20;
  * Delivers queued mail. A row is leased before sending and marked sent after; a crash in between
  * lets the lease lapse and the row is sent again with the same Message-ID, which is as close to
  * exactly-once as SMTP allows. Failures back off exponentially and give up after MAX_ATTEMPTS.
+ * Webhook rows take the same path but are posted beside the mail: a slow receiver (up to its
+ * 10 s timeout) does not hold the mail up.
  */
 export class OutboxWorker {
   private timer: NodeJS.Timeout | null = null;
@@ -30,6 +34,7 @@ export class OutboxWorker {
     private readonly config: Pick<Config, 'baseUrl' | 'PUBLICATION_NAME' | 'OUTBOX_LEASE_SECONDS' | 'OUTBOX_POLL_MS'>,
     private readonly clock: Clock,
     private readonly log: Pick<FastifyBaseLogger, 'warn' | 'error'>,
+    private readonly webhooks: WebhookSender | null = null,
   ) {}
 
   /** Delivery attempts that failed since start: to be retried, or given up for good (for /metrics). */
@@ -71,12 +76,27 @@ export class OutboxWorker {
       if (rows.length === 0) return settled;
       const groups = await this.groups(rows, leaseMs);
       const leased = new Set(groups.flat().map((r) => r.id));
+      const isHook = (g: OutboxRow[]) => g[0]!.kind.startsWith(WEBHOOK_KIND_PREFIX);
       try {
-        for (const group of groups) {
-          if (this.stopped) break;
-          settled += await this.deliver(group);
-          for (const r of group) leased.delete(r.id);
-        }
+        const mails = async () => {
+          for (const group of groups.filter((g) => !isHook(g))) {
+            if (this.stopped) break;
+            settled += await this.deliver(group);
+            for (const r of group) leased.delete(r.id);
+          }
+        };
+        // One receiver's webhooks in queue order, so it hears of a comment's events as they happened
+        // (retries aside); receivers side by side, so a slow one delays only itself.
+        const byReceiver = new Map<string, OutboxRow[]>();
+        for (const [row] of groups.filter(isHook)) byReceiver.set(row!.recipient, [...(byReceiver.get(row!.recipient) ?? []), row!]);
+        const hooks = [...byReceiver.values()].map(async (rows) => {
+          for (const row of rows) {
+            if (this.stopped) break;
+            settled += await this.post(row);
+            leased.delete(row.id);
+          }
+        });
+        await Promise.all([mails(), ...hooks]);
       } finally {
         // Stopping mid-batch (a deploy): hand back what this node claimed but did not send, so
         // another node sends it now instead of after the lease runs out.
@@ -114,15 +134,40 @@ export class OutboxWorker {
       await this.mailer.send({ ...mail, messageId });
       for (const r of rows) await this.store.notifications.finishMail(r.id, { status: 'sent', messageId, now: now() });
     } catch (err) {
-      const attempts = first.attempts;
-      const failed = attempts >= MAX_ATTEMPTS;
-      this.failed[failed ? 'final' : 'retry']++;
-      this.log.warn({ err, outboxId: first.id, attempts }, failed ? 'mail failed for good' : 'mail failed, will retry');
-      for (const r of rows) {
-        await this.store.notifications.finishMail(r.id, { status: failed ? 'failed' : 'pending', error: (err as Error).message, retryAt: new Date(now().getTime() + retryDelayMs(attempts)), now: now() });
-      }
+      const failed = first.attempts >= MAX_ATTEMPTS;
+      this.log.warn({ err, outboxId: first.id, attempts: first.attempts }, failed ? 'mail failed for good' : 'mail failed, will retry');
+      await this.retryLater(rows, (err as Error).message);
     }
     return rows.length;
+  }
+
+  /** Backs off, or gives up after MAX_ATTEMPTS; a webhook keeps its id for the next attempt. */
+  private async retryLater(rows: OutboxRow[], error: string, messageId?: string): Promise<void> {
+    const now = this.clock.now();
+    const attempts = rows[0]!.attempts;
+    const failed = attempts >= MAX_ATTEMPTS;
+    this.failed[failed ? 'final' : 'retry']++;
+    for (const r of rows) {
+      await this.store.notifications.finishMail(r.id, { status: failed ? 'failed' : 'pending', error, ...(messageId ? { messageId } : {}), retryAt: new Date(now.getTime() + retryDelayMs(attempts)), now });
+    }
+  }
+
+  /** Posts one webhook. A receiver no longer configured is skipped; the secret never reaches the log. */
+  private async post(row: OutboxRow): Promise<number> {
+    const id = WebhookSender.idOf(row);
+    if (!this.webhooks?.posts(row.recipient)) {
+      await this.store.notifications.finishMail(row.id, { status: 'skipped', messageId: id, now: this.clock.now() });
+      return 1;
+    }
+    try {
+      await this.webhooks.send(row);
+      await this.store.notifications.finishMail(row.id, { status: 'sent', messageId: id, now: this.clock.now() });
+    } catch (err) {
+      const reason = (err as Error).message;
+      this.log.warn({ outboxId: row.id, attempts: row.attempts, receiver: receiverForLog(row.recipient), reason }, row.attempts >= MAX_ATTEMPTS ? 'webhook failed for good' : 'webhook failed, will retry');
+      await this.retryLater([row], reason, id);
+    }
+    return 1;
   }
 
   /** Builds the mail from the current state: a comment deleted or hidden since is not sent. */

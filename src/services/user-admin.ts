@@ -11,6 +11,7 @@ import { Store } from '../store/store.js';
 import { Accounts, nameFromEmail } from './accounts.js';
 import { systemClock, type Clock } from './clock.js';
 import { DiscussionChanges } from './discussion-changes.js';
+import { WebhookOutbox } from './webhooks.js';
 import { Moderation } from './moderation.js';
 import { ModerationRules } from './posting/settings.js';
 
@@ -87,7 +88,7 @@ const noMail: Mailer = {
  * (revoking someone unknown, demoting the last admin) is reported and the others still apply.
  */
 export async function applyToUsers(
-  config: Pick<Config, 'DATABASE_URL' | 'baseUrl' | 'PUBLICATION_NAME' | 'SESSION_DAYS' | 'PAST_DUE_GRACE_DAYS' | 'REPORTS_TO_HIDE' | 'MAX_COMMENT_LENGTH'>,
+  config: Pick<Config, 'DATABASE_URL' | 'baseUrl' | 'PUBLICATION_NAME' | 'SESSION_DAYS' | 'PAST_DUE_GRACE_DAYS' | 'REPORTS_TO_HIDE' | 'MAX_COMMENT_LENGTH' | 'WEBHOOK_URLS' | 'WEBHOOK_SECRET'>,
   emails: readonly string[],
   action: UserAction,
   clock: Clock = systemClock,
@@ -103,7 +104,7 @@ export async function applyToUsers(
     const lines = await store.transaction(async (tx) => {
       const accounts = new Accounts(tx, noMail, config, clock);
       const bus = inProcessBus();
-      const changes = new DiscussionChanges({ store: tx, bus, clock });
+      const changes = new DiscussionChanges({ store: tx, bus, clock, webhooks: new WebhookOutbox(config) });
       const moderation = new Moderation({ store: tx, config, clock, changes, rules: new ModerationRules(tx) });
       const out: string[] = [];
       for (const email of unique) {
