@@ -3,6 +3,7 @@
  * Functions take the values they interpolate. Shared by the server (pages, API errors, mails)
  * and the browser widget.
  */
+import { apiDocs } from './messages/api-docs.js';
 import { importer } from './messages/importer.js';
 import { moderation } from './messages/moderation.js';
 import { operations } from './messages/operations.js';
@@ -228,6 +229,7 @@ export const messages = {
   moderation,
   importer,
   operations,
+  apiDocs,
 } as const;
 
 export type Messages = typeof messages;

@@ -43,6 +43,7 @@ import { ssoApiRoutes, ssoPageRoutes } from './routes/sso.js';
 import { proxyTrust } from './limits.js';
 import { registerSharedSchemas } from './schemas.js';
 import { openApiOptions } from './openapi.js';
+import { docsRoutes } from './routes/docs.js';
 import { registerSession } from './session.js';
 import { staticAssets } from './static-assets.js';
 
@@ -161,6 +162,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     { prefix: '/api/v1' },
   );
+  await app.register(docsRoutes, { config, accounts: deps.accounts });
   await app.register(pageRoutes, deps);
   await app.register(billingPageRoutes, { billing: deps.billing, config, accounts: deps.accounts });
   await app.register(ssoPageRoutes, { sso: deps.sso, accounts: deps.accounts, config });

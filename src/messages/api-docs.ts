@@ -1,0 +1,21 @@
+/** The API reference page at /api/docs (issue 13): its readers are developers building on Parley. */
+export const apiDocs = {
+  title: 'Parley API reference',
+  intro: 'Every operation of the JSON API, grouped by tag. Tools can read the same description as an OpenAPI 3 document:',
+  documentLink: 'openapi.json',
+  contents: 'Contents',
+  authHeading: 'Authentication',
+  schemeIn: (where: string, name: string) => `${name} (${where})`,
+  parameters: 'Parameters',
+  requestBody: 'Request body',
+  responses: 'Responses',
+  name: 'Name',
+  location: 'In',
+  required: 'Required',
+  type: 'Type',
+  description: 'Description',
+  yes: 'yes',
+  no: 'no',
+  signInNeeded: 'Needs a signed-in reader:',
+  noSummary: 'No summary.',
+};
