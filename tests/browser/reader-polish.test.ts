@@ -107,6 +107,39 @@ describe('reader polish (issue 15)', () => {
     await ctx.close();
   });
 
+  it('leaves out a deleted comment nobody answered, and keeps the placeholder of one with replies', async () => {
+    const members = (await p.store.articles.bySlug('members-thread'))!.id;
+    const bob = await actor('bob@example.com', 'Bob Builder');
+    const ada = await actor('ada@example.com', 'Ada');
+    await p.discussions.post(ada, members, 'A comment that stays.', null);
+    const alone = (await p.discussions.post(bob, members, 'Said, then taken back.', null)).comment.id;
+    const answered = (await p.discussions.post(bob, members, 'Said, answered, then taken back.', null)).comment.id;
+    const answer = (await p.discussions.post(ada, members, 'An answer that keeps its place.', answered)).comment.id;
+    // A thread whose only reply went too: nothing in it is left to read.
+    const emptied = (await p.discussions.post(bob, members, 'A thread emptied out.', null)).comment.id;
+    const gone = (await p.discussions.post(ada, members, 'A reply deleted too.', emptied)).comment.id;
+    await p.discussions.remove(ada, gone);
+    for (const id of [alone, answered, emptied]) await p.discussions.remove(bob, id);
+    const count = (await p.store.articles.byId(members))!.commentCount;
+    expect(count).toBe(2);
+
+    for (const js of [true, false]) {
+      const ctx = await browser.newContext({ javaScriptEnabled: js });
+      const page = await ctx.newPage();
+      for (const sort of ['newest', 'top', 'oldest']) {
+        await page.goto(`${base}/articles/members-thread?sort=${sort}`);
+        await page.locator(`#comment-${answer}`).waitFor();
+        expect(await page.locator(`#comment-${alone}`).count()).toBe(0);
+        expect(await page.locator(`#comment-${emptied}`).count()).toBe(0);
+        expect(await page.locator(`#comment-${answered}`).textContent()).toContain('This comment was deleted');
+        expect(await page.locator('article.parley-comment').count()).toBe(3);
+        expect(await page.getByRole('heading', { name: `${count} Comments` }).count()).toBe(1);
+      }
+      if (js) await expectAccessible(page, 'a discussion with deleted comments');
+      await ctx.close();
+    }
+  });
+
   it("gives exact times in the publication's time zone, before and after the widget starts", async () => {
     const bob = await actor('bob@example.com', 'Bob Builder');
     const posted = (await p.discussions.post(bob, articleId, 'What time is it?', null)).comment;

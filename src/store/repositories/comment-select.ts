@@ -17,6 +17,20 @@ export function selectComments(db: Kysely<Database>) {
 
 type CommentsEb = ExpressionBuilder<Database & { author: Database['users']; editor: Database['users']; parent: Database['comments']; parent_author: Database['users'] }, 'comments'>;
 
+/**
+ * A deleted top-level comment stays as a placeholder only while its thread has a reply to hold
+ * up: alone, it would be an empty row (no name, no words) at the top of Newest. Its article's
+ * count already left it out when it was deleted.
+ */
+export function notBarePlaceholder(eb: CommentsEb, viewerId: number | null) {
+  const shownReply = (r: ExpressionBuilder<Database & { r: Database['comments'] }, 'r'>) =>
+    viewerId === null ? r('r.status', '=', 'visible') : r.or([r('r.status', '=', 'visible'), r.and([r('r.status', '=', 'pending'), r('r.author_id', '=', viewerId)])]);
+  return eb.or([
+    eb('comments.status', '!=', 'deleted'),
+    eb.exists(eb.selectFrom('comments as r').select(sql.lit(1).as('one')).whereRef('r.root_id', '=', 'comments.id').where(shownReply)),
+  ]);
+}
+
 /** Readers see visible comments and deleted placeholders; authors also see their own pending ones. */
 export function shownTo(eb: CommentsEb, viewerId: number | null) {
   const shown = eb('comments.status', 'in', ['visible', 'deleted']);

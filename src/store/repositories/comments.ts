@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Anchor } from '../../domain/anchoring.js';
 import type { Comment, SortOrder } from '../../domain/types.js';
 import { toComment, type CommentRow } from '../rows.js';
-import { selectComments, shownTo } from './comment-select.js';
+import { notBarePlaceholder, selectComments, shownTo } from './comment-select.js';
 import { Repository } from './repository.js';
 
 export interface NewComment {
@@ -77,7 +77,8 @@ export class CommentsRepository extends Repository {
       .where('comments.id', '<=', q.maxId)
       // Pinned comments come first on the first page (pinnedTopLevel), so the pages skip them.
       .where(sql<boolean>`comments.pinned = 0`)
-      .where((eb) => shownTo(eb, q.viewerId));
+      .where((eb) => shownTo(eb, q.viewerId))
+      .where((eb) => notBarePlaceholder(eb, q.viewerId));
     const a = q.after;
     switch (q.sort) {
       case 'top':
@@ -105,6 +106,7 @@ export class CommentsRepository extends Repository {
       .where('comments.depth', '=', 0)
       .where('comments.id', '<=', maxId)
       .where((eb) => shownTo(eb, viewerId))
+      .where((eb) => notBarePlaceholder(eb, viewerId))
       .orderBy('comments.id')
       .limit(50)
       .execute();
