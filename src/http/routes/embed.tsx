@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { renderToString } from 'preact-render-to-string';
 import type { Config } from '../../config.js';
-import type { SortOrder } from '../../domain/types.js';
 import { messages } from '../../messages.js';
 import { BUILT_PUBLIC_DIR } from '../../paths.js';
 import { EmbedFrame } from '../../render/pages/EmbedFrame.js';
@@ -18,6 +17,7 @@ import { sendPage } from '../render.js';
 import { clearEmbedSessionCookie, EMBED_SESSION_COOKIE, setEmbedSessionCookie } from '../session.js';
 import type { Accounts } from '../../services/accounts.js';
 import { Id, Sort } from '../schemas.js';
+import type { TypedApp } from '../typed-app.js';
 
 const Color = Type.String({ pattern: '^#[0-9a-fA-F]{3,8}$' });
 const Theme = {
@@ -49,7 +49,7 @@ function frameCsp(origins: string[]): string {
 }
 
 /** The embed: `embed.js` for publishers' pages and the frame it loads. */
-export async function embedRoutes(app: FastifyInstance, opts: { config: Config; embedded: EmbeddedArticles; discussions: Discussions; accounts: Accounts; sso: SingleSignOn }) {
+export async function embedRoutes(app: TypedApp, opts: { config: Config; embedded: EmbeddedArticles; discussions: Discussions; accounts: Accounts; sso: SingleSignOn }) {
   const { config, embedded, discussions, accounts, sso } = opts;
   const allowed = embedOrigins(config);
   const deps = { config, accounts: opts.accounts };
@@ -118,7 +118,7 @@ export async function embedRoutes(app: FastifyInstance, opts: { config: Config; 
       ),
     },
     handler: async (req, reply) => {
-      const q = req.query as { article: string; url: string; title: string; sort: SortOrder; comment?: number; sso?: string } & ThemeQuery;
+      const q = req.query;
       const pageUrl = URL.canParse(q.url) ? new URL(q.url).href : null;
       if (!pageUrl) throw new AppError(400, 'validation', messages.errors.embed_url_invalid);
       if (!allowedOrigin(q.url, allowed)) {

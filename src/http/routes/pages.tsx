@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import { AppError } from '../../domain/errors.js';
-import type { Article, DiscussionState, SortOrder } from '../../domain/types.js';
+import type { Article, DiscussionState } from '../../domain/types.js';
 import type { PaywallInfo } from '../../render/pages/Paywall.js';
 import { messages } from '../../messages.js';
 import { renderArticleMarkdown, renderArticleTeaser } from '../../render/markdown.js';
@@ -25,6 +25,8 @@ import { asset } from '../../render/assets.js';
 import { Cursor, Id, Sort } from '../schemas.js';
 import { clearSessionCookie, setSessionCookie } from '../session.js';
 import { allowedOrigin, embedOrigins } from '../embed-origins.js';
+import { stringField } from '../request-fields.js';
+import type { TypedApp } from '../typed-app.js';
 import { subscriptionSentence } from '../../render/pages/SubscribePage.js';
 import { InlinePage } from '../../render/pages/InlinePage.js';
 import type { Billing } from '../../services/billing.js';
@@ -33,7 +35,7 @@ const m = messages.pages;
 const SignInForm = Type.Object({ email: Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' }), returnTo: Type.Optional(Type.String({ maxLength: 2000 })) });
 
 /** Server-rendered pages: the front page, articles with their discussion, sign-in. */
-export async function pageRoutes(app: FastifyInstance, opts: { config: Config; accounts: Accounts; discussions: Discussions; store: Pick<Store, 'articles'>; metering: Metering; billing: Billing }) {
+export async function pageRoutes(app: TypedApp, opts: { config: Config; accounts: Accounts; discussions: Discussions; store: Pick<Store, 'articles'>; metering: Metering; billing: Billing }) {
   const { config, accounts, discussions, store, metering, billing } = opts;
   const deps = { config, accounts };
   const secure = config.baseUrl.startsWith('https:');
@@ -99,12 +101,12 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
       querystring: Type.Object({ sort: Sort, cursor: Type.Optional(Cursor), comment: Type.Optional(Id) }),
     },
     handler: async (req, reply) => {
-      const slug = (req.params as { slug: string }).slug;
+      const slug = req.params.slug;
       const found = await lookUp(slug);
       if (!found) {
         return articleNotFound(req, reply);
       }
-      const q = req.query as { sort: SortOrder; cursor?: string; comment?: number };
+      const q = req.query;
       if (found.publisherPage) {
         return reply.redirect(`${found.publisherPage}${q.comment ? `#comment-${q.comment}` : '#comments'}`, 303);
       }
@@ -112,7 +114,7 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
         // A guest's page is one of two per sort, whole or cut: the meter (a signed cookie, no
         // database) picks which, and only its cookie is this reader's own.
         const truncated = await meterArticle(req, reply, metering, { id: found.id, slug }, { secure, allowance: config.METER_FREE_ARTICLES });
-        const returnPath = `/articles/${encodeURIComponent(slug)}${(req.query as { sort?: string }).sort ? `?sort=${q.sort}` : ''}`;
+        const returnPath = `/articles/${encodeURIComponent(slug)}${req.query.sort ? `?sort=${q.sort}` : ''}`;
         const body = await guestPages.get(found.id, `${q.sort}:${returnPath}:${truncated ? 'cut' : 'whole'}`, async () => {
           // Read afresh: the page must show the article as it is now, not as the slug was learnt.
           const article = await discussions.article(found.id);
@@ -137,7 +139,7 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
   });
 
   app.get('/articles/:slug/inline', { schema: { params: Type.Object({ slug: Type.String({ maxLength: 200 }) }) } }, async (req, reply) => {
-    const article = await store.articles.bySlug((req.params as { slug: string }).slug);
+    const article = await store.articles.bySlug(req.params.slug);
     if (!article) {
       return articleNotFound(req, reply);
     }
@@ -146,7 +148,7 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
   });
 
   app.get('/signin', async (req, reply) => {
-    const returnTo = returnLocation((req.query as { return?: string }).return);
+    const returnTo = returnLocation(stringField(req.query, 'return'));
     // Publishers with their own accounts sign readers in there and hand them back through
     // `/sso?token=…&return={return}` (README, Single sign-on).
     if (config.SSO_LOGIN_URL) return reply.redirect(config.SSO_LOGIN_URL.replace('{return}', encodeURIComponent(returnTo)), 303);
@@ -170,7 +172,7 @@ export async function pageRoutes(app: FastifyInstance, opts: { config: Config; a
 
   // A GET only shows a button: mail scanners that open links must not spend the one-time token.
   app.get('/auth/verify', async (req, reply) => {
-    const token = String((req.query as { token?: string }).token ?? '').slice(0, 100);
+    const token = String(stringField(req.query, 'token') ?? '').slice(0, 100);
     return sendPage(req, reply, deps, { title: m.verifyHeading }, <VerifyPage token={token} csrfToken={req.csrfToken} />);
   });
 
