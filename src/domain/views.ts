@@ -70,6 +70,25 @@ export type VoteResult = Static<typeof VoteResultSchema>;
 export const FollowStateSchema = Type.Object({ article: Type.Boolean(), replies: Type.Boolean(), digest: lit(['instant', 'daily']) });
 export type FollowState = Static<typeof FollowStateSchema>;
 
+/** The answer to posting or deleting a comment: the comment as now seen, and the article's new count. */
+export const CommentChangedSchema = Type.Object({ comment: CommentViewSchema, commentCount: Type.Integer() });
+export type CommentChanged = Static<typeof CommentChangedSchema>;
+export const CommentEditedSchema = Type.Object({ comment: CommentViewSchema });
+export type CommentEdited = Static<typeof CommentEditedSchema>;
+export const PassageCommentsSchema = Type.Object({ comments: Type.Array(CommentViewSchema) });
+export type PassageComments = Static<typeof PassageCommentsSchema>;
+
+/** W3C Web Annotation selectors for a passage of the article, as a new comment names it; the service checks them further. */
+export const PassageSelectorsSchema = Type.Object(
+  {
+    quote: Type.Object({ type: Type.Literal('TextQuoteSelector'), exact: Type.String({ minLength: 1, maxLength: 1000 }), prefix: Type.String({ maxLength: 64 }), suffix: Type.String({ maxLength: 64 }) }, { additionalProperties: false }),
+    position: Type.Object({ type: Type.Literal('TextPositionSelector'), start: Type.Integer({ minimum: 0 }), end: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+  },
+  { additionalProperties: false },
+);
+export type PassageSelectors = Static<typeof PassageSelectorsSchema>;
+export type VoteValue = Static<typeof VoteValueSchema>;
+
 /**
  * The `data` of one event of an article's live stream (`event:` names its type; a `reset` event
  * carries `{}`). `comment.hidden` names only the comment's id: readers no longer see it.

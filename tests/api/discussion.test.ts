@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
+import { apiClient, ok, type Answer, type ApiClient } from '../support/api-client.js';
 import { json, startParley, type TestParley } from '../support/harness.js';
 
 describe.each(DIALECTS)('discussion API on %s', (dialect) => {
@@ -10,6 +11,7 @@ describe.each(DIALECTS)('discussion API on %s', (dialect) => {
   let sub: { cookie: string; csrf: string };
   let sub2: { cookie: string; csrf: string };
   let guest: { cookie: string; csrf: string };
+  let api: ApiClient;
 
   const as = (who: { cookie: string; csrf: string } | null) => (who ? { cookie: who.cookie, 'x-csrf-token': who.csrf } : {});
   const post = (who: typeof sub | null, body: unknown, id = articleId) =>
@@ -19,6 +21,7 @@ describe.each(DIALECTS)('discussion API on %s', (dialect) => {
 
   beforeAll(async () => {
     p = await startParley(dialect, { PAGE_SIZE: '3', REPLIES_PER_THREAD: '2' });
+    api = apiClient(p.app);
     articleId = (await p.store.articles.bySlug('open-thread'))!.id;
     membersId = (await p.store.articles.bySlug('members-thread'))!.id;
     closedId = (await p.store.articles.bySlug('closed-thread'))!.id;
@@ -30,50 +33,54 @@ describe.each(DIALECTS)('discussion API on %s', (dialect) => {
   });
   afterAll(() => p?.dispose());
 
+  // The first tests speak through the typed client (tests/support/api-client.ts); the raw helpers
+  // above stay for requests no well-typed caller could send.
   it('lets a subscriber post and reply, and counts replies', async () => {
-    const r1 = await post(sub, { body: 'Hello *world* 👋🏽 — ünïcödé' });
-    expect(r1.statusCode).toBe(201);
-    const c1 = json(r1).comment;
+    const r1 = await api.post(sub, articleId, 'Hello *world* 👋🏽 — ünïcödé');
+    expect(r1.status).toBe(201);
+    const c1 = ok(r1).comment;
     expect(c1.bodyHtml).toContain('<em>world</em>');
     expect(c1.bodyHtml).toContain('👋🏽');
-    expect(c1.author.name).toBe('Ada');
-    const r2 = await post(sub2, { body: 'A reply', parentId: c1.id });
-    expect(r2.statusCode).toBe(201);
-    expect(json(r2).comment.replyTo).toBe('Ada');
-    expect(json(r2).commentCount).toBe(2);
+    expect(c1.author?.name).toBe('Ada');
+    const r2 = ok(await api.post(sub2, articleId, 'A reply', { parentId: c1.id }));
+    expect(r2.comment.replyTo).toBe('Ada');
+    expect(r2.commentCount).toBe(2);
+    const thread = ok(await api.thread(null, r2.comment.id));
+    expect(thread.comment.id).toBe(c1.id);
+    expect(thread.replies.map((r) => r.id)).toEqual([r2.comment.id]);
   });
 
   it('refuses posts and votes from people who may not take part', async () => {
-    const anon = await post(null, { body: 'hi' });
-    expect(anon.statusCode).toBe(401);
-    expect(json(anon).error.code).toBe('unauthenticated');
-    const g = await post(guest, { body: 'hi' });
-    expect(g.statusCode).toBe(403);
-    expect(json(g).error.code).toBe('subscribe');
-    const c = json(await post(sub, { body: 'vote on me' })).comment;
-    const gv = await vote(guest, c.id, 1);
-    expect(gv.statusCode).toBe(403);
-    expect(json(gv).error.code).toBe('subscribe');
-    expect((await vote(null, c.id, 1)).statusCode).toBe(401);
-    const closed = await post(sub, { body: 'hi' }, closedId);
-    expect(closed.statusCode).toBe(403);
-    expect(json(closed).error.code).toBe('closed');
+    const refused = async (a: Promise<Answer<unknown>>) => {
+      const r = await a;
+      if (r.ok) throw new Error(`expected a refusal, got ${r.status}`);
+      return { status: r.status, code: r.body.error.code };
+    };
+    expect(await refused(api.post(null, articleId, 'hi'))).toEqual({ status: 401, code: 'unauthenticated' });
+    expect(await refused(api.post(guest, articleId, 'hi'))).toEqual({ status: 403, code: 'subscribe' });
+    const c = ok(await api.post(sub, articleId, 'vote on me')).comment;
+    expect(await refused(api.vote(guest, c.id, 1))).toEqual({ status: 403, code: 'subscribe' });
+    expect((await api.vote(null, c.id, 1)).status).toBe(401);
+    expect(await refused(api.post(sub, closedId, 'hi'))).toEqual({ status: 403, code: 'closed' });
     // "members" articles take any signed-in reader.
-    expect((await post(guest, { body: 'members may talk' }, membersId)).statusCode).toBe(201);
+    expect((await api.post(guest, membersId, 'members may talk')).status).toBe(201);
   });
 
   it('counts a vote twice as once, changes and retracts it, and refuses self-votes', async () => {
-    const c = json(await post(sub, { body: 'vote target' })).comment;
-    expect(json(await vote(sub2, c.id, 1))).toMatchObject({ up: 1, down: 0, score: 1, myVote: 1 });
-    expect(json(await vote(sub2, c.id, 1))).toMatchObject({ up: 1, down: 0, score: 1 });
-    expect(json(await vote(sub2, c.id, -1))).toMatchObject({ up: 0, down: 1, score: -1 });
-    expect(json(await vote(sub2, c.id, 0))).toMatchObject({ up: 0, down: 0, score: 0, myVote: 0 });
-    const own = await vote(sub, c.id, 1);
-    expect(own.statusCode).toBe(403);
-    expect(json(own).error.code).toBe('own_comment');
-    const both = await Promise.all([vote(sub2, c.id, 1), vote(sub2, c.id, 1), vote(sub2, c.id, 1)]);
-    expect(both.every((r) => r.statusCode === 200)).toBe(true);
+    const c = ok(await api.post(sub, articleId, 'vote target')).comment;
+    expect(ok(await api.vote(sub2, c.id, 1))).toEqual({ up: 1, down: 0, score: 1, myVote: 1 });
+    expect(ok(await api.vote(sub2, c.id, 1))).toMatchObject({ up: 1, down: 0, score: 1 });
+    expect(ok(await api.vote(sub2, c.id, -1))).toMatchObject({ up: 0, down: 1, score: -1 });
+    expect(ok(await api.vote(sub2, c.id, 0))).toEqual({ up: 0, down: 0, score: 0, myVote: 0 });
+    const own = await api.vote(sub, c.id, 1);
+    expect(own.status).toBe(403);
+    expect(own.ok ? null : own.body.error.code).toBe('own_comment');
+    const both = await Promise.all([api.vote(sub2, c.id, 1), api.vote(sub2, c.id, 1), api.vote(sub2, c.id, 1)]);
+    expect(both.every((r) => r.status === 200)).toBe(true);
     expect((await p.store.comments.byId(c.id))!.score).toBe(1);
+    const page = ok(await api.page(sub2, articleId, 'newest'));
+    expect(page.sort).toBe('newest');
+    expect(page.threads.find((t) => t.comment.id === c.id)?.comment.myVote).toBe(1);
   });
 
   it('lets authors edit within the window, keeps every revision, and shows who edited', async () => {

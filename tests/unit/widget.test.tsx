@@ -272,7 +272,7 @@ describe('widget API client: one Idempotency-Key per comment', () => {
     // Other words, or the same words as a reply or about a passage, are other comments.
     await api.post(9, 'Other words', null);
     await api.post(9, 'First words', 1);
-    await api.post(9, 'First words', null, { quote: 'q' });
+    await api.post(9, 'First words', null, { quote: { type: 'TextQuoteSelector', exact: 'q', prefix: '', suffix: '' }, position: { type: 'TextPositionSelector', start: 0, end: 1 } });
     expect(new Set(server.keys.slice(3)).size).toBe(4);
   });
 });

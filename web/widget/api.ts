@@ -4,7 +4,7 @@
  * when there is one, a network message otherwise.
  */
 import type { SortOrder } from '../../src/domain/types.js';
-import type { CommentView, RepliesPage, ThreadPage, ThreadView, VoteResult } from '../../src/domain/views.js';
+import type { CommentChanged, CommentEdited, PassageComments, PassageSelectors, RepliesPage, ThreadPage, ThreadView, VoteResult, VoteValue } from '../../src/domain/views.js';
 import { widget as wm } from '../../src/messages/widget.js';
 
 export class ApiError extends Error {
@@ -63,19 +63,19 @@ export function createApi(base: string, csrfToken: string | null, fetcher: typeo
       call<ThreadPage>('GET', `/articles/${articleId}/comments?sort=${sort}${cursor ? `&cursor=${q(cursor)}` : ''}`),
     replies: (rootId: number, cursor: string) => call<RepliesPage>('GET', `/comments/${rootId}/replies?cursor=${q(cursor)}`),
     thread: (commentId: number) => call<ThreadView>('GET', `/comments/${commentId}/thread`),
-    post: async (articleId: number, body: string, parentId: number | null, anchor?: unknown) => {
+    post: async (articleId: number, body: string, parentId: number | null, anchor?: PassageSelectors | null) => {
       const payload = { body, ...(parentId === null ? {} : { parentId }), ...(anchor ? { anchor } : {}) };
       // The widget posts to one article only: the words, parent and passage name the comment.
       const request = JSON.stringify(payload);
       if (request !== sent) key = crypto.randomUUID?.();
       sent = request;
-      const res = await call<{ comment: CommentView; commentCount: number }>('POST', `/articles/${articleId}/comments`, payload, key);
+      const res = await call<CommentChanged>('POST', `/articles/${articleId}/comments`, payload, key);
       sent = '';
       return res;
     },
-    passages: (articleId: number) => call<{ comments: CommentView[] }>('GET', `/articles/${articleId}/passages`),
-    edit: (id: number, body: string) => call<{ comment: CommentView }>('PATCH', `/comments/${id}`, { body }),
-    remove: (id: number) => call<{ comment: CommentView; commentCount: number }>('DELETE', `/comments/${id}`),
-    vote: (id: number, value: -1 | 0 | 1) => call<VoteResult>('PUT', `/comments/${id}/vote`, { value }),
+    passages: (articleId: number) => call<PassageComments>('GET', `/articles/${articleId}/passages`),
+    edit: (id: number, body: string) => call<CommentEdited>('PATCH', `/comments/${id}`, { body }),
+    remove: (id: number) => call<CommentChanged>('DELETE', `/comments/${id}`),
+    vote: (id: number, value: VoteValue) => call<VoteResult>('PUT', `/comments/${id}/vote`, { value }),
   };
 }

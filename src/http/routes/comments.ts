@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { Config } from '../../config.js';
+import { PassageSelectorsSchema } from '../../domain/views.js';
 import type { Discussions } from '../../services/discussion.js';
 import { EncodedBody, sendEncoded } from '../compression.js';
 import { perIp, perReader } from '../limits.js';
@@ -10,14 +11,8 @@ const Body = (max: number) =>
   // The schema bounds the raw size; the service counts characters precisely and explains.
   Type.String({ maxLength: max * 4 + 1000 });
 
-/** W3C Web Annotation selectors for a passage of the article; the service checks them further. */
-const PassageSelectors = Type.Object(
-  {
-    quote: Type.Object({ type: Type.Literal('TextQuoteSelector'), exact: Type.String({ minLength: 1, maxLength: 1000 }), prefix: Type.String({ maxLength: 64 }), suffix: Type.String({ maxLength: 64 }) }, { additionalProperties: false }),
-    position: Type.Object({ type: Type.Literal('TextPositionSelector'), start: Type.Integer({ minimum: 0 }), end: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
-  },
-  { additionalProperties: false },
-);
+// Selectors for a passage of the article: the same schema gives the widget and tests their type.
+const PassageSelectors = PassageSelectorsSchema;
 
 /**
  * A client's name for one request it may send again (RFC draft "The Idempotency-Key HTTP Header
