@@ -30,6 +30,8 @@ export function commentView(c: Comment, actor: Actor | null, myVote: VoteValue, 
     canDelete: canDelete(actor, c, now),
     pinned: c.pinned,
     locked: c.locked,
+    // Only when true: most comments are not the author's, and every byte of the page counts.
+    ...(c.byArticleAuthor && !deleted ? { byArticleAuthor: true } : {}),
   };
 }
 

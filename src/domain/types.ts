@@ -64,6 +64,8 @@ export interface Comment {
   editedByName: string | null;
   /** Name of the author of the parent comment, null for top-level or a deleted parent. */
   replyToName: string | null;
+  /** Written by the article's own author (their account, articles.author_user_id). */
+  byArticleAuthor?: boolean;
   score: number;
   up: number;
   down: number;

@@ -43,6 +43,8 @@ export const CommentViewSchema = Type.Object({
   pinned: Type.Optional(Type.Boolean()),
   /** A locked thread takes no new replies. */
   locked: Type.Optional(Type.Boolean()),
+  /** Written by the article's author (badge "Author"); absent otherwise. */
+  byArticleAuthor: Type.Optional(Type.Boolean()),
 });
 export type CommentView = Static<typeof CommentViewSchema>;
 

@@ -50,6 +50,8 @@ export const widget = {
   replyTo: (name: string) => `Reply to ${name}`,
   deleted: 'This comment was deleted',
   pending: 'Awaiting moderation',
+  /** Badge on comments by the article's own author. */
+  articleAuthor: 'Author',
   edited: (when: string, name: string | null) => (name ? `Last edited ${when} by ${name}` : `Last edited ${when}`),
   justNow: 'just now',
   moreReplies: (k: number) => `Show ${num(k)} more ${k === 1 ? 'reply' : 'replies'}`,

@@ -14,6 +14,8 @@ const FrontMatter = Type.Object({
   author: Type.String({ maxLength: 200, default: '' }),
   author_bio: Type.String({ maxLength: 2000, default: '' }),
   author_handle: Type.String({ maxLength: 100, default: '' }),
+  /** The author's account: their comments under the article get an "Author" badge. */
+  author_email: Type.Optional(Type.String({ maxLength: 320, pattern: '^[^@\\s]+@[^@\\s]+$' })),
   image: Type.Optional(Type.String({ maxLength: 2000 })),
   image_credit: Type.String({ maxLength: 500, default: '' }),
   published_at: Type.Union([Type.String({ minLength: 10 }), Type.Date()]),
@@ -24,7 +26,7 @@ const FrontMatter = Type.Object({
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /** Parses one article file; the error names the file and the field so an editor can fix it. */
-export function parseArticle(file: string, source: string): ArticleInput {
+export function parseArticle(file: string, source: string): ArticleInput & { authorEmail: string | null } {
   const slug = basename(file, '.md');
   if (!SLUG.test(slug)) throw new Error(`${file}: the file name must be a slug (lower-case words joined by hyphens)`);
   const { data, content } = matter(source);
@@ -47,17 +49,21 @@ export function parseArticle(file: string, source: string): ArticleInput {
     publishedAt,
     body: content.trim(),
     commentPolicy: v.comments,
+    authorEmail: v.author_email ?? null,
   };
 }
 
 /** Loads every `*.md` of the content folder into the database; discussions are kept. */
-export async function loadContent(dir: string, store: Pick<Store, 'articles' | 'comments'>, clock: Clock): Promise<Article[]> {
+export async function loadContent(dir: string, store: Pick<Store, 'articles' | 'comments' | 'users'>, clock: Clock): Promise<Article[]> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.md')).sort();
   const inputs = await Promise.all(files.map(async (f) => parseArticle(f, await readFile(join(dir, f), 'utf8'))));
   const out: Article[] = [];
-  for (const a of inputs) {
+  for (const { authorEmail, ...a } of inputs) {
     const before = await store.articles.bySlug(a.slug);
     const article = await store.articles.upsert(a, clock.now());
+    // The author gets an account under that address (as a sign-in would make), so the badge follows the account, not a name.
+    const author = authorEmail ? ((await store.users.byEmail(authorEmail)) ?? (await store.users.ensure(authorEmail, a.author || authorEmail, clock.now()))) : null;
+    await store.articles.setAuthorUser(article.id, author?.id ?? null);
     // Edited text moves passages: re-find each comment's words, or mark it orphaned.
     if (before && before.body !== article.body) await reanchorArticle(store, article);
     out.push(article);

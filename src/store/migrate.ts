@@ -12,6 +12,7 @@ import * as ssoIdentities from './migrations/009_sso_identities.js';
 import * as idempotency from './migrations/010_idempotency.js';
 import * as eventSeq from './migrations/011_event_seq.js';
 import * as webhookPayload from './migrations/012_webhook_payload.js';
+import * as articleAuthor from './migrations/013_article_author.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -31,6 +32,7 @@ const migrations: Record<string, DialectMigration> = {
   '010_idempotency': idempotency,
   '011_event_seq': eventSeq,
   '012_webhook_payload': webhookPayload,
+  '013_article_author': articleAuthor,
 };
 
 class StaticProvider implements MigrationProvider {

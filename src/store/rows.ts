@@ -52,7 +52,7 @@ function toPassage(r: Selectable<CommentsTable>): Comment['anchor'] {
   return { exact, start: r.anchor_start ?? 0, end: r.anchor_end ?? 0, status: r.anchor_status === 'anchored' ? 'anchored' : 'orphaned' };
 }
 
-export type CommentRow = Selectable<CommentsTable> & { author_name: string; editor_name: string | null; reply_to_name: string | null };
+export type CommentRow = Selectable<CommentsTable> & { author_name: string; editor_name: string | null; reply_to_name: string | null; by_article_author?: number | boolean | null };
 
 export function toComment(r: CommentRow): Comment {
   return {
@@ -70,6 +70,7 @@ export function toComment(r: CommentRow): Comment {
     editedAt: date(r.edited_at),
     editedByName: r.editor_name,
     replyToName: r.reply_to_name,
+    byArticleAuthor: Boolean(Number(r.by_article_author ?? 0)),
     score: r.score,
     up: r.up,
     down: r.down,

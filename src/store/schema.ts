@@ -49,6 +49,8 @@ export interface ArticlesTable {
   moderation: string | null;
   /** The last event sequence number used for this article (011). */
   event_seq: Generated<number>;
+  /** The author's account, from front matter `author_email`: their comments get a badge (013). */
+  author_user_id: number | null;
 }
 
 export interface CommentsTable {

@@ -67,6 +67,16 @@ export class ArticlesRepository extends Repository {
     return (await this.bySlug(a.slug))!;
   }
 
+  /** Links the article to its author's account; writes only on a change, so start-up stays read-only. */
+  async setAuthorUser(articleId: number, userId: number | null): Promise<void> {
+    await this.db
+      .updateTable('articles')
+      .set({ author_user_id: userId })
+      .where('id', '=', articleId)
+      .where((eb) => eb('author_user_id', 'is distinct from', userId))
+      .execute();
+  }
+
   async bySlug(slug: string): Promise<Article | null> {
     const r = await this.db.selectFrom('articles').selectAll().where('slug', '=', slug).executeTakeFirst();
     return r ? toArticle(r) : null;
