@@ -1,6 +1,9 @@
 import { renderMarkdown } from '../render/markdown.js';
 import type { Parley } from '../server.js';
+import { describeRange } from '../domain/anchoring.js';
+import { anchorableText } from '../services/anchors.js';
 import { demoDiscussion, demoPeople, type DemoComment } from './discussion.js';
+import { demoPassages } from './passages.js';
 
 export const DEMO_ARTICLE = 'night-trains';
 
@@ -86,9 +89,45 @@ export async function seedDemo(parley: Parley): Promise<SeedReport> {
       const row = await tx.comments.byId(ids.get(c.key)!);
       await tx.comments.delete(row!, at(span));
     }
+    // Passage comments for the Inline Feedbacks tab, placed as a reader's selection would place them.
+    const text = anchorableText(article.body);
+    for (const [n, c] of demoPassages.entries()) {
+      const start = text.indexOf(c.passage);
+      if (start < 0) throw new Error(`demo passage ${c.key} is no longer in content/${DEMO_ARTICLE}.md: "${c.passage}"`);
+      const end = start + c.passage.length;
+      const authorId = people.get(c.author)!;
+      const id = await tx.comments.insert({
+        articleId: article.id,
+        parentId: null,
+        rootId: null,
+        depth: 0,
+        authorId,
+        bodySrc: c.body,
+        bodyHtml: renderMarkdown(c.body),
+        status: 'visible',
+        createdAt: at(c.minutesAfterPublish),
+        anchor: { selectors: describeRange(text, start, end), start, end },
+      });
+      for (const u of pick(userIds.filter((x) => x !== authorId), c.up ?? 0, 100 + n)) await tx.votes.set(id, u, 1, at(c.minutesAfterPublish + 5));
+      for (const r of c.replies ?? []) {
+        const replyAuthor = people.get(r.author)!;
+        const reply = await tx.comments.insert({
+          articleId: article.id,
+          parentId: id,
+          rootId: id,
+          depth: 1,
+          authorId: replyAuthor,
+          bodySrc: r.body,
+          bodyHtml: renderMarkdown(r.body),
+          status: 'visible',
+          createdAt: at(r.minutesAfterPublish),
+        });
+        for (const u of pick(userIds.filter((x) => x !== replyAuthor), r.up ?? 0, 200 + n)) await tx.votes.set(reply, u, 1, at(r.minutesAfterPublish + 5));
+      }
+    }
   });
   await seedModerationQueue(parley, article.id, ids.get(REPORTED)!, at(-60 * 24 * 90));
-  return { summary: `demo discussion created: ${ordered.length} comments by ${demoPeople.length} people, 2 items for the moderators`, instructions };
+  return { summary: `demo discussion created: ${ordered.length + demoPassages.reduce((n, c) => n + 1 + (c.replies?.length ?? 0), 0)} comments by ${demoPeople.length} people, 2 items for the moderators`, instructions };
 }
 
 /** The comment readers report as off-topic in the demo (it says so itself). */

@@ -22,9 +22,10 @@ describe.each(DIALECTS)('the demo publication on %s', (dialect) => {
     expect((await p.store.articles.list(100)).length).toBeGreaterThanOrEqual(3);
   });
 
+  // The seed thread's 69 comments (70 rows with the deleted one) plus 3 passage comments and the author's answer to one.
   it('has a discussion of about 70 comments over several levels, with votes, edits and a deletion', async () => {
     const page = await p.app.inject({ method: 'GET', url: `/articles/${DEMO_ARTICLE}?sort=oldest` });
-    expect(page.body).toContain('69 Comments');
+    expect(page.body).toContain('73 Comments');
     expect(page.body).toContain('This comment was deleted');
     expect(page.body).toMatch(/Last edited <time[^>]*>[^<]+<\/time> by /);
     const all = [];
@@ -40,11 +41,33 @@ describe.each(DIALECTS)('the demo publication on %s', (dialect) => {
       }
       cursor = res.nextCursor;
     }
-    expect(all.length).toBe(70);
+    expect(all.length).toBe(74);
     expect(Math.max(...all.map((c) => c.depth))).toBeGreaterThanOrEqual(4);
     expect(all.filter((c) => c.up + c.down > 0).length).toBeGreaterThan(30);
     expect(all.filter((c) => c.editedAt).length).toBeGreaterThanOrEqual(2);
     expect(all.filter((c) => c.status === 'deleted').length).toBe(1);
+  });
+
+  it('fills the Inline Feedbacks tab, and badges the article author (by her account, from author_email) wherever she comments', async () => {
+    const { comments } = json(await p.app.inject({ method: 'GET', url: `/api/v1/articles/${articleId}/passages` }));
+    expect(comments.length).toBe(3);
+    expect(comments.every((c: any) => c.anchor?.status === 'anchored')).toBe(true);
+    expect(comments.map((c: any) => c.anchor.exact)).toContain('a hotel that moves at ninety kilometres an hour and fills only once a day');
+    const helena = (await p.store.users.byEmail('helena.varga@example.com'))!;
+    const threads = json(await p.app.inject({ method: 'GET', url: `/api/v1/articles/${articleId}/comments?sort=newest` })).threads;
+    const shown = threads.flatMap((t: any) => [t.comment, ...t.replies]).filter((c: any) => c.author);
+    const hers = shown.filter((c: any) => c.author.id === helena.id);
+    expect(hers.length).toBeGreaterThan(0);
+    expect(hers.every((c: any) => c.byArticleAuthor === true)).toBe(true);
+    expect(shown.filter((c: any) => c.author.id !== helena.id).every((c: any) => c.byArticleAuthor === undefined)).toBe(true);
+    // A reader who calls herself Helena Varga is not the author.
+    const namesake = await p.store.users.ensure('not.helena@example.com', 'Helena Varga', new Date());
+    await p.accounts.grant('not.helena@example.com', null);
+    const posted = await p.discussions.post(await p.accounts.actorFor(namesake), articleId, 'I am the real Helena.', null);
+    expect(posted.comment.byArticleAuthor).toBeUndefined();
+    const page = await p.app.inject({ method: 'GET', url: `/articles/${DEMO_ARTICLE}?sort=newest` });
+    expect(page.body).toContain('<span class="parley-badge">Author</span>');
+    await p.discussions.remove(await p.accounts.actorFor(namesake), posted.comment.id);
   });
 
   it('gives the moderators a held comment and a reported one to act on', async () => {
@@ -65,6 +88,6 @@ describe.each(DIALECTS)('the demo publication on %s', (dialect) => {
     expect((await p.accounts.actorFor((await p.store.users.byEmail('guest@example.com'))!)).subscriber).toBe(false);
     const again = await seedDemo(p);
     expect(again.summary).toBe('demo discussion already present');
-    expect((await p.store.articles.byId(articleId))!.commentCount).toBe(69);
+    expect((await p.store.articles.byId(articleId))!.commentCount).toBe(73);
   });
 });

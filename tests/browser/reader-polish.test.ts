@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expectAccessible, launchBrowser, watchConsole } from '../support/browser.js';
 import { freePort } from '../support/process.js';
 import { startParley, TestClock, type TestParley } from '../support/harness.js';
+import { DEMO_ARTICLE, seedDemo } from '../../src/demo/seed.js';
 
 /** Issue 15's reader-facing defects, each seen in a real browser. */
 describe('reader polish (issue 15)', () => {
@@ -160,5 +161,70 @@ describe('reader polish (issue 15)', () => {
     await page.getByRole('link', { name: 'Newest' }).click();
     await expect.poll(() => title(page)).toBe(expected);
     await ctx.close();
+  });
+});
+
+/** The demo publication, as `parley demo` seeds it: passage comments and the author's badge. */
+describe('the demo discussion (issue 15)', () => {
+  let p: TestParley;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    p = await startParley('sqlite', { BASE_URL: base, CONTENT_DIR: 'content' }, { clock: new TestClock(Date.now()) });
+    await p.app.listen({ port, host: '127.0.0.1' });
+    await seedDemo(p);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await p?.dispose();
+  });
+
+  it("fills Inline Feedbacks with passage comments and badges the article's author, not her namesake", async () => {
+    const article = (await p.store.articles.bySlug(DEMO_ARTICLE))!;
+    const helena = (await p.store.users.byEmail('helena.varga@example.com'))!;
+    const namesake = await p.store.users.ensure('not.helena@example.com', 'Helena Varga', new Date());
+    await p.accounts.grant('not.helena@example.com', null);
+    const fake = (await p.discussions.post(await p.accounts.actorFor(namesake), article.id, 'I wrote this, honestly.', null)).comment.id;
+    const authorBadge = (page: Page, id: number) => page.locator(`#comment-${id} .parley-meta .parley-badge`, { hasText: 'Author' }).count();
+
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(10_000);
+    const problems = watchConsole(page);
+    await page.goto(`${base}/articles/${DEMO_ARTICLE}?sort=newest`);
+    // Server-rendered, then drawn again by the widget on a change of sort.
+    expect(await authorBadge(page, fake)).toBe(0);
+    await page.getByRole('link', { name: 'Oldest' }).click();
+    await expect.poll(() => page.getByRole('link', { name: 'Oldest' }).getAttribute('aria-current')).toBe('true');
+    const hers = page.locator('article.parley-comment').filter({ has: page.locator('.parley-author', { hasText: /^Helena Varga$/ }) });
+    await hers.first().waitFor();
+    const ids = await hers.evaluateAll((els) => els.map((e) => Number(e.id.replace('comment-', ''))));
+    const byHer = ids.filter((id) => id !== fake);
+    expect(byHer.length).toBeGreaterThan(0);
+    for (const id of byHer) expect(await authorBadge(page, id)).toBe(1);
+    expect(await authorBadge(page, fake)).toBe(0);
+    for (const id of byHer) expect((await p.store.comments.byId(id))!.authorId).toBe(helena.id);
+
+    await page.getByRole('link', { name: 'Inline Feedbacks' }).click();
+    const inline = page.locator('#parley-inline');
+    await inline.waitFor();
+    expect(await inline.locator('.parley-passage-quote').count()).toBe(3);
+    expect(await inline.textContent()).toContain('a hotel that moves at ninety kilometres an hour and fills only once a day');
+    // Each passage is marked in the article too.
+    expect(await page.locator('.article-body .parley-passage').count()).toBeGreaterThanOrEqual(3);
+    await expectAccessible(page, 'demo Inline Feedbacks');
+    expect(problems).toEqual([]);
+    await ctx.close();
+
+    // Without JavaScript the badge is in the markup.
+    const noJs = await browser.newContext({ javaScriptEnabled: false });
+    const plain = await noJs.newPage();
+    await plain.goto(`${base}/articles/${DEMO_ARTICLE}?sort=oldest`);
+    expect(await authorBadge(plain, byHer[0]!)).toBe(1);
+    await noJs.close();
   });
 });
