@@ -69,6 +69,7 @@ describe('reader polish (issue 15)', () => {
     expect(await page.getByRole('status').textContent()).toBe('You are a subscriber.');
     expect(await page.getByText('Become a subscriber').count()).toBe(0);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Your subscription');
+    expect(await page.title()).toBe('Your subscription');
     await ctx.close();
 
     const { ctx: other, page: reader } = await signedIn('gus@example.com');

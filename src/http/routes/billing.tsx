@@ -68,19 +68,23 @@ export async function billingPageRoutes(app: TypedApp, opts: { billing: Billing;
     return typeof v === 'string' ? v : undefined;
   };
 
-  const page = async (req: FastifyRequest, reply: FastifyReply, returnTo: string, error?: { status: number; message: string }) =>
-    sendPage(req, reply, deps, { title: messages.billing.heading, status: error?.status }, (
+  const page = async (req: FastifyRequest, reply: FastifyReply, returnTo: string, error?: { status: number; message: string }) => {
+    const state = req.actor ? await billing.state(req.actor) : null;
+    // The tab's title says what the page's heading says: a subscriber is not asked to become one.
+    const title = state && state.kind !== 'none' ? messages.billing.headingSubscribed : messages.billing.heading;
+    return sendPage(req, reply, deps, { title, status: error?.status }, (
       <SubscribePage
         publication={config.PUBLICATION_NAME}
         timeZone={config.PUBLICATION_TIMEZONE}
         returnTo={returnTo}
         signedIn={req.actor !== null}
         csrfToken={req.csrfToken}
-        state={req.actor ? await billing.state(req.actor) : null}
+        state={state}
         plans={billing.plans()}
         error={error?.message}
       />
     ));
+  };
 
   /** Runs a redirecting action; a failure the reader can act on re-renders the page with its message. */
   const redirectOr = async (req: FastifyRequest, reply: FastifyReply, returnTo: string, action: () => Promise<string>) => {
