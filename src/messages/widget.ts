@@ -51,7 +51,7 @@ export const widget = {
   deleted: 'This comment was deleted',
   pending: 'Awaiting moderation',
   /** Badge on comments by the article's own author. */
-  articleAuthor: 'Author',
+  author: 'Author',
   edited: (when: string, name: string | null) => (name ? `Last edited ${when} by ${name}` : `Last edited ${when}`),
   justNow: 'just now',
   moreReplies: (k: number) => `Show ${num(k)} more ${k === 1 ? 'reply' : 'replies'}`,

@@ -65,7 +65,7 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
           <RelativeTime iso={c.createdAt} />
         </a>
         {c.replyTo ? <span class="parley-replyto">{m.replyTo(c.replyTo)}</span> : null}
-        {c.byArticleAuthor && <span class="parley-badge">{m.articleAuthor}</span>}
+        {c.byArticleAuthor ? <span class="parley-badge">{m.author}</span> : null}
         {c.status === 'pending' ? <span class="parley-badge">{m.pending}</span> : null}
       </header>
       {mode === 'edit' ? (
