@@ -10,6 +10,8 @@ export const widgetExtras = {
     orphaned: 'orphaned: this passage is no longer in the article',
   },
   dialogClose: 'Close',
+  /** An author's editor, loaded when they open it. */
+  edit: { label: 'Edit your comment', save: 'Save', saving: 'Saving…' },
   /** The passage tools laid over the article's text. */
   passageTools: {
     toolbar: 'Selected passage',

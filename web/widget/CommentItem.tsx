@@ -23,6 +23,7 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
   const [mode, setMode] = useState<'view' | 'reply' | 'edit' | 'confirm-delete' | 'report'>('view');
   const [notice, setNotice] = useState<string | null>(null);
   const report = useLazy(() => import('./ReportForm.js'), mode === 'report');
+  const editor = useLazy(() => import('./EditForm.js'), mode === 'edit');
   const [insert, setInsert] = useState<{ text: string; n: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const body = useRef<HTMLDivElement>(null);
@@ -68,20 +69,8 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
         {c.byArticleAuthor ? <span class="parley-badge">{m.author}</span> : null}
         {c.status === 'pending' ? <span class="parley-badge">{m.pending}</span> : null}
       </header>
-      {mode === 'edit' ? (
-        <Composer
-          id={`edit-${c.id}`}
-          label={m.editLabel}
-          submitLabel={m.save}
-          busyLabel={m.saving}
-          initial={c.bodySrc ?? ''}
-          autoFocus
-          onSubmit={async (text) => {
-            await w.edit(c.id, text);
-            setMode('view');
-          }}
-          onCancel={() => setMode('view')}
-        />
+      {mode === 'edit' && editor ? (
+        <editor.EditForm c={c} w={w} Composer={Composer} onClose={() => setMode('view')} onError={(e) => setError(errorText(e))} />
       ) : deleted ? (
         <p id={nameId} class="parley-deleted">
           {m.deleted}
@@ -120,16 +109,7 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
             </>
           ) : null}
           {c.canEdit && mode !== 'edit' ? (
-            <button
-              type="button"
-              // Pages ship each body once, as markup: the source comes when its author opens the editor.
-              onClick={() =>
-                w.api.call<{ body: string }>('GET', `/comments/${c.id}/source`).then((s) => {
-                  c.bodySrc = s.body;
-                  setMode('edit');
-                }, (e) => setError(errorText(e)))
-              }
-            >
+            <button type="button" onClick={() => setMode('edit')}>
               {m.edit}
             </button>
           ) : null}

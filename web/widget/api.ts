@@ -8,12 +8,13 @@ import type { CommentChanged, CommentEdited, PassageComments, PassageSelectors, 
 import { widget as wm } from '../../src/messages/widget.js';
 
 export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
+  // Declared, not defined: the constructor sets them, and the bundle carries no field list.
+  declare status: number;
+  declare code: string;
+  constructor(status: number, code: string, message: string) {
     super(message);
+    this.status = status;
+    this.code = code;
   }
 }
 

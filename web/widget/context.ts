@@ -27,11 +27,8 @@ export interface Widget {
 
 export const WidgetContext = createContext<Widget | null>(null);
 
-export function useWidget(): Widget {
-  const w = useContext(WidgetContext);
-  if (!w) throw new Error('Parley widget components must be rendered inside <Discussion>');
-  return w;
-}
+/** Every widget component renders inside <Discussion>, which provides this. */
+export const useWidget = (): Widget => useContext(WidgetContext)!;
 
 /** Why this viewer may not post, reply or vote, or null when they may. */
 export function blockMessage(state: DiscussionState): string | null {
