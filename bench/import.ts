@@ -121,11 +121,11 @@ const secs = (performance.now() - t) / 1000;
 await conn.close();
 const rss = process.resourceUsage().maxRSS / 1024;
 process.stdout.write(
-  [
+  `${[
     `imported ${report.comments.toLocaleString('en')} comments (+${report.placeholders} placeholders; skipped ${report.skipped.spam} spam, ${report.skipped.deleted} deleted) into ${report.articlesCreated.toLocaleString('en')} articles by ${report.usersCreated.toLocaleString('en')} authors`,
     `time ${secs.toFixed(1)} s · ${Math.round(report.comments / secs).toLocaleString('en')} comments/s · ${(size / 1e6 / secs).toFixed(1)} MB/s of XML`,
     `peak RSS ${rss.toFixed(0)} MB${postgres ? ' · PostgreSQL' : ` · database ${(statSync(dbFile).size / 1e6).toFixed(0)} MB`}`,
-  ].join('\n') + '\n',
+  ].join('\n')}\n`,
 );
 if (keep) process.stdout.write(`kept ${dir}${postgres ? ` and ${db.url}` : ''}\n`);
 else {

@@ -158,10 +158,10 @@ function print(started: string, pinned: boolean) {
     return [r.db, r.thread, r.sort, r.reader, r.what, r.rps.toFixed(0), String(r.p50), String(r.p99), a ? (r.rps / a.rps).toFixed(2) : '', r.raw?.toLocaleString('en') ?? '', r.sent?.toLocaleString('en') ?? '', r.errors ? String(r.errors) : ''];
   });
   const width = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => '| ' + cells.map((c, i) => (i >= 5 ? c.padStart(width[i]!) : c.padEnd(width[i]!))).join(' | ') + ' |';
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i >= 5 ? c.padStart(width[i]!) : c.padEnd(width[i]!))).join(' | ')} |`;
   console.log(`\nParley benchmark ${started}: node ${process.version}, ${SECONDS} s per row, 20 connections, ${pinned ? 'client on core 0, server on core 1 (taskset)' : 'NOT pinned'}; every read sends accept-encoding: br, gzip; load average at the end ${loadavg()[0]!.toFixed(1)}`);
   console.log(line(head));
-  console.log('|' + width.map((w, i) => (i >= 5 ? '-'.repeat(w + 1) + ':' : '-'.repeat(w + 2))).join('|') + '|');
+  console.log(`|${width.map((w, i) => (i >= 5 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`);
   for (const b of body) console.log(line(b));
 }
 

@@ -7,7 +7,7 @@ function findRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) {
     const up = resolve(dir, '..');
-    if (up === dir) throw new Error('package.json not found above ' + dir);
+    if (up === dir) throw new Error(`package.json not found above ${dir}`);
     dir = up;
   }
   return dir;

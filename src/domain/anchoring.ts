@@ -171,7 +171,7 @@ function contextSimilarity(stored: string, hay: string, from: number, step: 1 | 
       const sub = prev[j - 1]! + (s === hay.charCodeAt(from + step * (j - 1)) ? 0 : 1);
       const del = prev[j]! + 1;
       const ins = cur[j - 1]! + 1;
-      cur[j] = sub < del ? (sub < ins ? sub : ins) : del < ins ? del : ins;
+      cur[j] = sub < del ? (Math.min(sub , ins)) : Math.min(del , ins);
     }
     [prev, cur] = [cur, prev];
   }

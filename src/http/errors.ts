@@ -21,7 +21,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (e.validation) {
       const where = e.validationContext ?? 'request';
       const first = e.validation[0];
-      const field = first ? `${first.instancePath || ''}${first.params && 'additionalProperty' in first.params ? '/' + String(first.params.additionalProperty) : ''}` : '';
+      const field = first ? `${first.instancePath || ''}${first.params && 'additionalProperty' in first.params ? `/${String(first.params.additionalProperty)}` : ''}` : '';
       return reply.status(400).send(send('validation', `${messages.errors.validation} ${where}${field}: ${first?.message ?? 'invalid'}`));
     }
     if (e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (e.statusCode === 400 && e instanceof SyntaxError)) {
@@ -49,7 +49,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return reply.status(500).send(send('internal', messages.errors.internal));
   });
 
-  app.setNotFoundHandler((req, reply) => {
+  app.setNotFoundHandler((_req, reply) => {
     reply.status(404).send(send('not_found', messages.errors.not_found));
   });
 }

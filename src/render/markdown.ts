@@ -132,7 +132,7 @@ function imagesAsFigures(state: StateCore): void {
     const close = tokens[i + 2]!;
     if (open.type !== 'paragraph_open' || open.hidden || close.type !== 'paragraph_close') continue;
     const only = inline.type === 'inline' && inline.children?.length === 1 ? inline.children[0] : undefined;
-    if (!only || only.type !== 'image') continue;
+    if (only?.type !== 'image') continue;
     open.tag = 'figure';
     close.tag = 'figure';
     const title = only.attrGet('title');

@@ -18,7 +18,7 @@ const newToken = () => randomBytes(32).toString('base64url');
 
 /** Only paths on this site: `//evil.example` and `/\evil` are other sites to a browser. */
 export function safeReturnPath(raw: string | undefined): string {
-  if (!raw || !raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\') || /[\u0000-\u001f]/.test(raw)) return '/';
+  if (!raw?.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\') || /[\u0000-\u001f]/.test(raw)) return '/';
   return raw;
 }
 

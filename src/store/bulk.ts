@@ -147,7 +147,7 @@ export async function pageOf(db: Kysely<Database>, table: ExportTable, key: read
   const cols = sql.join(key.map((k) => sql.ref(k)));
   const conditions = [sql`1 = 1`];
   if (after) conditions.push(key.length === 1 ? sql`${sql.ref(key[0]!)} > ${after[0]}` : sql`(${cols}) > (${sql.join(after.map((v) => sql`${v}`))})`);
-  if (where && where.notIn.length) conditions.push(sql`${sql.ref(where.column)} not in (${sql.join(where.notIn)})`);
+  if (where?.notIn.length) conditions.push(sql`${sql.ref(where.column)} not in (${sql.join(where.notIn)})`);
   const r = await sql<Record<string, unknown>>`select * from ${sql.table(table)} where ${sql.join(conditions, sql` and `)} order by ${cols} limit ${limit}`.execute(db);
   return r.rows;
 }

@@ -360,7 +360,7 @@ describe.each(DIALECTS)('import and export on %s', (dialect) => {
         const article = { type: 'article', id: 3, slug: 's', url: null, title: 'T', standfirst: '', author: '', author_bio: '', author_handle: '', image: null, image_credit: '', published_at: 1, body: '', comment_policy: 'subscribers', comment_count: 2, updated_at: 1, policy_override: null, moderation: null };
         const comment = (id: number, parent: number | null) => ({ type: 'comment', id, article_id: 3, parent_id: parent, root_id: parent, depth: parent ? 1 : 0, author_id: 7, body_src: `c${id}`, body_html: `<p>c${id}</p>\n`, status: 'visible', created_at: id, edited_at: null, edited_by: null, score: 0, up: 0, down: 0, reply_count: parent ? 0 : 1 });
         const file = tmp('forward.ndjson');
-        writeFileSync(file, [header, user, article, comment(5, 9), comment(9, null)].map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n');
+        writeFileSync(file, `${[header, user, article, comment(5, 9), comment(9, null)].map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n')}\n`);
         await importParley(conn.db, conn.dialect, file);
         const rows = await conn.db.selectFrom('comments').select(['id', 'parent_id', 'root_id']).orderBy('id').execute();
         expect(rows.map((r) => [Number(r.id), r.parent_id === null ? null : Number(r.parent_id)])).toEqual([[5, 9], [9, null]]);

@@ -47,7 +47,7 @@ describe.each(DIALECTS)('outbox worker stopping mid-batch on %s', (dialect) => {
     await draining;
 
     expect(mailer.sent).toHaveLength(1);
-    const rows = await p.store['db'].selectFrom('outbox').select(['status', 'claimed_until', 'attempts']).orderBy('id').execute();
+    const rows = await p.store.db.selectFrom('outbox').select(['status', 'claimed_until', 'attempts']).orderBy('id').execute();
     expect(rows.map((r) => r.status)).toEqual(['sent', 'pending', 'pending']);
     expect(rows.slice(1).map((r) => r.claimed_until)).toEqual([null, null]);
     expect(rows.slice(1).map((r) => Number(r.attempts))).toEqual([0, 0]);

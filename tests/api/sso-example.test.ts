@@ -37,7 +37,7 @@ describe("the README's single sign-on example", () => {
   it('is the code the README shows', () => {
     const readme = readFileSync('README.md', 'utf8');
     const code = readFileSync(EXAMPLE, 'utf8');
-    expect(readme).toContain('```js\n' + code + '```\n');
+    expect(readme).toContain(`\`\`\`js\n${code}\`\`\`\n`);
   });
 
   it('sends a reader through its login, then to Parley signed in as a subscriber', async () => {

@@ -143,7 +143,7 @@ describe.skipIf(!isRoot)('a full disk under SQLite (20 MB tmpfs)', () => {
     // folder has an edited article it cannot store.
     content = mkdtempSync(join(tmpdir(), 'parley-content-'));
     cpSync('tests/fixtures/content', content, { recursive: true });
-    writeFileSync(join(content, 'open-thread.md'), readFileSync(join(content, 'open-thread.md'), 'utf8') + '\nAn edit made while the disk was full.\n');
+    writeFileSync(join(content, 'open-thread.md'), `${readFileSync(join(content, 'open-thread.md'), 'utf8')}\nAn edit made while the disk was full.\n`);
     fill(filler);
     const second = await startServerProcess({ ...env, CONTENT_DIR: content });
     servers.push(second);

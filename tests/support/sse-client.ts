@@ -76,7 +76,7 @@ export function sseClient(url: string, opts: { lastEventId?: string; maxRetryMs?
       const { value, done } = await reader.read();
       if (done) return;
       buf += dec.decode(value, { stream: true });
-      let i;
+      let i: number;
       while ((i = buf.indexOf('\n\n')) >= 0) {
         handle(buf.slice(0, i));
         buf = buf.slice(i + 2);

@@ -40,7 +40,7 @@ function select(text: string, phrase: string, nth = 0): Anchor {
 }
 
 /** Filler of exactly `n` code units, so an edit can move text by a chosen distance. */
-const filler = (n: number) => 'Updated with a longer introduction for new readers. '.repeat(Math.ceil(n / 50) + 1).slice(0, n - 1) + ' ';
+const filler = (n: number) => `${'Updated with a longer introduction for new readers. '.repeat(Math.ceil(n / 50) + 1).slice(0, n - 1)} `;
 
 // A passage at the 1000-character limit, starting and ending on word boundaries.
 const LONG_START = ARTICLE.indexOf('The case against');
@@ -67,8 +67,8 @@ const SLEEPER_1 = ARTICLE.indexOf('the sleeper');
 
 const cases: Case[] = [
   { name: 'unchanged text', phrase: HOTEL, edit: (t) => t, expect: HOTEL, method: 'position' },
-  { name: 'insertion before the passage', phrase: HOTEL, edit: (t) => 'Editor’s note: this piece was updated. ' + t, expect: HOTEL, method: 'quote' },
-  { name: 'insertion after the passage keeps the offset', phrase: 'the way a ship leaves harbour', edit: (t) => t + ' A closing line.', expect: 'the way a ship leaves harbour', method: 'position' },
+  { name: 'insertion before the passage', phrase: HOTEL, edit: (t) => `Editor’s note: this piece was updated. ${t}`, expect: HOTEL, method: 'quote' },
+  { name: 'insertion after the passage keeps the offset', phrase: 'the way a ship leaves harbour', edit: (t) => `${t} A closing line.`, expect: 'the way a ship leaves harbour', method: 'position' },
   { name: 'small insertion inside the passage', phrase: HOTEL, edit: (t) => t.replace('ninety kilometres', 'ninety-odd kilometres'), expect: 'a hotel that moves at ninety-odd kilometres an hour', method: 'fuzzy' },
   {
     name: 'a word changed inside a long sentence',
@@ -77,7 +77,7 @@ const cases: Case[] = [
     expect: 'The case against the sleeper is simple to make, which is partly why it has been made so often.',
     method: 'fuzzy',
   },
-  { name: 'typo introduced and text moved', phrase: 'a path through the timetable that nobody else wants', edit: (t) => 'Preface. ' + t.replace('timetable', 'timetabel'), expect: 'a path through the timetabel that nobody else wants', method: 'fuzzy' },
+  { name: 'typo introduced and text moved', phrase: 'a path through the timetable that nobody else wants', edit: (t) => `Preface. ${t.replace('timetable', 'timetabel')}`, expect: 'a path through the timetabel that nobody else wants', method: 'fuzzy' },
   { name: 'passage deleted', phrase: HOTEL, edit: (t) => t.replace(`A sleeper carriage is, in accounting terms, ${HOTEL}. `, ''), expect: null },
   {
     name: 'passage rewritten beyond recognition',
@@ -96,7 +96,7 @@ const cases: Case[] = [
     original: ARTICLE.replace('The night train is a hotel', 'the night train is a hotel'),
     phrase: 'the night train',
     nth: 1,
-    edit: (t) => 'Preface. ' + t.replace('leaves the city', 'leaves town'),
+    edit: (t) => `Preface. ${t.replace('leaves the city', 'leaves town')}`,
     expect: 'the night train',
     expectNth: 1,
     method: 'quote',
@@ -114,15 +114,15 @@ const cases: Case[] = [
   {
     name: 'sentence copied elsewhere as a pull quote: context keeps the original',
     phrase: HOTEL,
-    edit: (t) => `“${HOTEL}.” ` + t,
+    edit: (t) => `“${HOTEL}.” ${t}`,
     expect: HOTEL,
     expectNth: 1,
     method: 'quote',
   },
   { name: 'whitespace changes around and inside the passage', phrase: 'slowly, with a certain ceremony.', edit: (t) => normaliseText(t.replace('slowly, with', '\n  slowly,\t  with\n')), expect: 'slowly, with a certain ceremony.', method: 'position' },
-  { name: 'non-breaking space inside the passage', phrase: 'ninety kilometres', edit: (t) => 'Preface. ' + t.replace('ninety kilometres', 'ninety\u00a0kilometres'), expect: 'ninety\u00a0kilometres', method: 'quote' },
+  { name: 'non-breaking space inside the passage', phrase: 'ninety kilometres', edit: (t) => `Preface. ${t.replace('ninety kilometres', 'ninety\u00a0kilometres')}`, expect: 'ninety\u00a0kilometres', method: 'quote' },
   { name: 'punctuation changed inside the passage', phrase: 'slowly, with a certain ceremony', edit: (t) => t.replace('slowly, with a certain ceremony', 'slowly — with a certain ceremony'), expect: 'slowly — with a certain ceremony', method: 'fuzzy' },
-  { name: 'punctuation changed next to a short passage', phrase: 'the point', edit: (t) => 'Preface. ' + t.replace('the point.', 'the point!'), expect: 'the point', method: 'quote' },
+  { name: 'punctuation changed next to a short passage', phrase: 'the point', edit: (t) => `Preface. ${t.replace('the point.', 'the point!')}`, expect: 'the point', method: 'quote' },
   { name: 'typographic quotes straightened', phrase: 'the “sleeper premium” is real', edit: (t) => t.replace('“sleeper premium”', '"sleeper premium"'), expect: 'the "sleeper premium" is real', method: 'quote' },
   { name: 'straight quotes made typographic', original: ARTICLE.replace('It’s easy', "It's easy"), phrase: "It's easy to be romantic", edit: (t) => t.replace("It's", 'It’s'), expect: 'It’s easy to be romantic', method: 'quote' },
   { name: 'em dash replaced by a hyphen', phrase: 'will pay it — at least', edit: (t) => t.replace('it — at', 'it - at'), expect: 'will pay it - at least', method: 'quote' },
@@ -141,23 +141,23 @@ const cases: Case[] = [
     edit: (t) => t.replace('Nobody on the platform is in a hurry, and that is the point.', 'This is the point of the story.'),
     expect: null,
   },
-  { name: 'short quote still in context after the text moved', phrase: 'the point', edit: (t) => 'Preface. ' + t, expect: 'the point', method: 'quote' },
-  { name: 'short quote with a small change and its context intact', phrase: 'In 2019 there', edit: (t) => 'Preface. ' + t.replace('In 2019 there', 'In 2018 there'), expect: 'In 2018 there', method: 'fuzzy' },
-  { name: 'emoji before the passage (UTF-16 offsets)', phrase: 'a certain ceremony', edit: (t) => '🚆🌙 ' + t, expect: 'a certain ceremony', method: 'quote' },
+  { name: 'short quote still in context after the text moved', phrase: 'the point', edit: (t) => `Preface. ${t}`, expect: 'the point', method: 'quote' },
+  { name: 'short quote with a small change and its context intact', phrase: 'In 2019 there', edit: (t) => `Preface. ${t.replace('In 2019 there', 'In 2018 there')}`, expect: 'In 2018 there', method: 'fuzzy' },
+  { name: 'emoji before the passage (UTF-16 offsets)', phrase: 'a certain ceremony', edit: (t) => `🚆🌙 ${t}`, expect: 'a certain ceremony', method: 'quote' },
   {
     name: 'emoji inside the passage, text moved',
     original: ARTICLE.replace('wet Tuesday', 'wet 🌧️ Tuesday'),
     phrase: 'on a wet 🌧️ Tuesday, the night train',
-    edit: (t) => '👋🏽 Hello. ' + t,
+    edit: (t) => `👋🏽 Hello. ${t}`,
     expect: 'on a wet 🌧️ Tuesday, the night train',
     method: 'quote',
   },
-  { name: 'passage at the very start (no prefix), text inserted before', phrase: 'At a quarter to ten', edit: (t) => 'Update: ' + t, expect: 'At a quarter to ten', method: 'quote' },
+  { name: 'passage at the very start (no prefix), text inserted before', phrase: 'At a quarter to ten', edit: (t) => `Update: ${t}`, expect: 'At a quarter to ten', method: 'quote' },
   { name: 'passage at the very end (no suffix), edited', phrase: 'It is harder to keep one running.', edit: (t) => t.replace('keep one running.', 'keep one running!'), expect: 'It is harder to keep one running!', method: 'fuzzy' },
-  { name: 'very long passage moved', phrase: LONG, edit: (t) => 'A new first paragraph, written later. ' + t, expect: LONG, method: 'quote' },
+  { name: 'very long passage moved', phrase: LONG, edit: (t) => `A new first paragraph, written later. ${t}`, expect: LONG, method: 'quote' },
   { name: 'very long passage with words changed', phrase: LONG, edit: (t) => t.replace('stubborn', 'obstinate').replace('easy to make', 'simple to make'), expect: LONG.replace('stubborn', 'obstinate').replace('easy to make', 'simple to make'), method: 'fuzzy' },
   { name: 'very long passage half rewritten', phrase: LONG, edit: (t) => t.replace(LONG.slice(500), 'x'.repeat(500)), expect: null },
-  { name: 'whole sentence moved to the end', phrase: 'The night train is a hotel.', edit: (t) => t.replace('The night train is a hotel. ', '') + ' The night train is a hotel.', expect: 'The night train is a hotel.', method: 'quote' },
+  { name: 'whole sentence moved to the end', phrase: 'The night train is a hotel.', edit: (t) => `${t.replace('The night train is a hotel. ', '')} The night train is a hotel.`, expect: 'The night train is a hotel.', method: 'quote' },
   { name: 'sentence split into two', phrase: 'which is partly why it has been made so often', edit: (t) => t.replace('which is partly why it has been made so often', 'which is partly why. It has been made so often'), expect: 'which is partly why. It has been made so often', method: 'fuzzy' },
   { name: 'article replaced by another', phrase: HOTEL, edit: () => normaliseText('A completely different article about bicycles and the people who repair them.'), expect: null },
   { name: 'article emptied', phrase: 'the point', edit: () => '', expect: null },
@@ -192,7 +192,7 @@ describe('anchor', () => {
   it('reports a perfect score for an unchanged position and less for anything else', () => {
     const a = select(ARTICLE, HOTEL);
     expect(anchor(ARTICLE, a)).toEqual({ status: 'anchored', start: a.position.start, end: a.position.end, method: 'position', score: 1 });
-    const moved = anchor('Preface. ' + ARTICLE, a) as Extract<AnchorResult, { status: 'anchored' }>;
+    const moved = anchor(`Preface. ${ARTICLE}`, a) as Extract<AnchorResult, { status: 'anchored' }>;
     expect(moved.method).toBe('quote');
     expect(moved.score).toBeGreaterThan(0.95);
     const fuzzy = anchor(ARTICLE.replace('ninety', 'ninety-odd'), a) as Extract<AnchorResult, { status: 'anchored' }>;
@@ -220,7 +220,7 @@ describe('anchor', () => {
   it('bounds the work for oversized context in an anchor that skipped validation', () => {
     const a = select(ARTICLE, 'the point');
     const huge: Anchor = { ...a, quote: { ...a.quote, prefix: 'z'.repeat(200_000) + a.quote.prefix, suffix: a.quote.suffix + 'z'.repeat(200_000) } };
-    const r = anchor('Preface. ' + ARTICLE, huge);
+    const r = anchor(`Preface. ${ARTICLE}`, huge);
     // The junk does not match the text, so refusing is right; the point is that it returns
     // (context is capped at 64 characters before any comparison, so the work is bounded).
     expect(r).toEqual({ status: 'orphaned', quote: 'the point' });
@@ -278,12 +278,12 @@ describe('describeRange', () => {
   });
 
   it('does not cut an emoji in half at the edge of the context', () => {
-    const text = 'x🚆' + 'a'.repeat(31) + 'QUOTE' + 'b'.repeat(31) + '🚆y';
+    const text = `x🚆${'a'.repeat(31)}QUOTE${'b'.repeat(31)}🚆y`;
     const a = describeRange(text, 34, 39);
     expect(a.quote.exact).toBe('QUOTE');
     expect(a.quote.prefix).toBe('a'.repeat(31));
     expect(a.quote.suffix).toBe('b'.repeat(31));
-    expect(anchor('z' + text, a)).toMatchObject({ status: 'anchored', start: 35, method: 'quote' });
+    expect(anchor(`z${text}`, a)).toMatchObject({ status: 'anchored', start: 35, method: 'quote' });
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
 import type { Actor } from '../../src/domain/permissions.js';
-import { AppError } from '../../src/domain/errors.js';
+import type { AppError } from '../../src/domain/errors.js';
 import type { Article, Comment, User } from '../../src/domain/types.js';
 import type { PostContext, PostingRule, PostVerdict } from '../../src/services/discussion.js';
 import { editRules, postingRules } from '../../src/services/posting/index.js';

@@ -55,7 +55,7 @@ export function progressBar(total: number, opts: { out?: Out; unit?: string; now
         const width = 24;
         const filled = Math.round(frac * width);
         const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
-        out.write(`\r${bar} ${text}`.slice(0, Math.max(20, (out.columns ?? 100) - 1)) + '\x1b[K');
+        out.write(`${`\r${bar} ${text}`.slice(0, Math.max(20, (out.columns ?? 100) - 1))}\x1b[K`);
         drawn = true;
         return;
       }

@@ -175,5 +175,5 @@ export function idAttr(n: XNode): string {
  * read chunk alive for as long as any slice of it lives, so a few kept titles would hold the file.
  */
 function detached(s: string): string {
-  return s.length === 0 ? s : (' ' + s).slice(1);
+  return s.length === 0 ? s : (` ${s}`).slice(1);
 }

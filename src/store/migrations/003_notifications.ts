@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely';
+import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
 import type { Dialect } from '../connect.js';
 
-const id = (dialect: Dialect) => [dialect === 'postgres' ? 'bigserial' : 'integer', (c: any) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement())] as const;
+const id = (dialect: Dialect) => [dialect === 'postgres' ? 'bigserial' : 'integer', (c: ColumnDefinitionBuilder) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement())] as const;
 
 /** Follows ("Notify of"), reply-notification preferences, and the mail outbox. */
 export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {

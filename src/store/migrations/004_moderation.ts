@@ -1,7 +1,7 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
 import type { Dialect } from '../connect.js';
 
-const id = (dialect: Dialect) => [dialect === 'postgres' ? 'bigserial' : 'integer', (c: any) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement())] as const;
+const id = (dialect: Dialect) => [dialect === 'postgres' ? 'bigserial' : 'integer', (c: ColumnDefinitionBuilder) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement())] as const;
 
 /**
  * Moderation: reports, the audit log, why and by whom a comment was held or rejected, pinned
