@@ -1,6 +1,6 @@
 // Bundles the discussion widget for the browser and copies its stylesheet next to it.
 import { build } from 'esbuild';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 
 const out = 'dist/public';
 await mkdir(out, { recursive: true });
@@ -22,11 +22,45 @@ await build({
   outdir: out,
   logLevel: 'warning',
 });
-await copyFile('web/widget/widget.css', `${out}/widget.css`);
+// The stylesheet is kept readable in the source and minified for readers.
+await build({ entryPoints: ['web/widget/widget.css'], bundle: true, minify: true, outfile: `${out}/widget.css`, logLevel: 'warning' });
 // embed.js runs as a classic script on publishers' pages (it needs document.currentScript).
-await build({ entryPoints: ['web/embed/loader.ts'], bundle: true, format: 'iife', minify: true, target: 'es2020', outfile: `${out}/embed.js`, logLevel: 'warning' });
-await build({ entryPoints: ['web/embed/frame.ts'], bundle: true, format: 'esm', minify: true, target: 'es2020', outfile: `${out}/embed-frame.js`, logLevel: 'warning' });
+await build({
+  entryPoints: ['web/embed/loader.ts'],
+  bundle: true,
+  format: 'iife',
+  minify: true,
+  target: 'es2020',
+  outfile: `${out}/embed.js`,
+  logLevel: 'warning',
+});
+await build({
+  entryPoints: ['web/embed/frame.ts'],
+  bundle: true,
+  format: 'esm',
+  minify: true,
+  target: 'es2020',
+  outfile: `${out}/embed-frame.js`,
+  logLevel: 'warning',
+});
 // The moderation dashboard's keyboard control and in-place actions (issue 6).
-await build({ entryPoints: ['web/admin/main.ts'], bundle: true, format: 'esm', minify: true, sourcemap: true, target: 'es2020', outfile: `${out}/admin.js`, logLevel: 'warning' });
+await build({
+  entryPoints: ['web/admin/main.ts'],
+  bundle: true,
+  format: 'esm',
+  minify: true,
+  sourcemap: true,
+  target: 'es2020',
+  outfile: `${out}/admin.js`,
+  logLevel: 'warning',
+});
 // count.js fills comment counts on publishers' listing pages; a classic script like embed.js (issue 13).
-await build({ entryPoints: ['web/count/count.ts'], bundle: true, format: 'iife', minify: true, target: 'es2020', outfile: `${out}/count.js`, logLevel: 'warning' });
+await build({
+  entryPoints: ['web/count/count.ts'],
+  bundle: true,
+  format: 'iife',
+  minify: true,
+  target: 'es2020',
+  outfile: `${out}/count.js`,
+  logLevel: 'warning',
+});
