@@ -23,7 +23,20 @@ export interface GeneratedThread {
 export async function generateThread(store: Store, slug: string, n: number, authorIds: number[]): Promise<GeneratedThread> {
   const now = Date.now();
   const article = await store.articles.upsert(
-    { slug, url: null, title: `Benchmark thread of ${n} comments`, standfirst: '', author: 'Bench', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: new Date(now - 30 * 86400_000), body: 'Benchmark article.', commentPolicy: 'subscribers' },
+    {
+      slug,
+      url: null,
+      title: `Benchmark thread of ${n} comments`,
+      standfirst: '',
+      author: 'Bench',
+      authorBio: '',
+      authorHandle: '',
+      image: null,
+      imageCredit: '',
+      publishedAt: new Date(now - 30 * 86400_000),
+      body: 'Benchmark article.',
+      commentPolicy: 'subscribers',
+    },
     new Date(),
   );
   const rand = rng(n);

@@ -26,7 +26,10 @@ function rng(seed: number) {
   };
 }
 
-const WORDS = 'the night train to vienna leaves at nine and arrives before breakfast with a dining car sleepers couchettes timetable fares rail europe border station platform delay signal track junction coffee'.split(' ');
+const WORDS =
+  'the night train to vienna leaves at nine and arrives before breakfast with a dining car sleepers couchettes timetable fares rail europe border station platform delay signal track junction coffee'.split(
+    ' ',
+  );
 const EXTRAS = ['👋🏽', '🚂', 'ünïcödé', '日本語', '&amp;', '&lt;3', '—', '“quoted”'];
 
 interface Post {
@@ -50,7 +53,9 @@ async function generate(file: string, n: number): Promise<void> {
   await write('<?xml version="1.0" encoding="utf-8"?>\n<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">\n');
   await write('  <category dsq:id="1"><forum>bench</forum><title>General</title><isDefault>true</isDefault></category>\n');
   for (let t = 1; t <= threads; t++) {
-    await write(`  <thread dsq:id="${t}"><id/><forum>bench</forum><category dsq:id="1"/><link>https://news.example.com/${2015 + Math.floor((t / threads) * 10)}/story-${t}/</link><title>Story number ${t} &amp; its readers</title><message/><createdAt>${new Date(start + (t / threads) * 10 * 365 * 86400_000).toISOString().replace(/\.\d+Z$/, 'Z')}</createdAt><isClosed>false</isClosed><isDeleted>false</isDeleted></thread>\n`);
+    await write(
+      `  <thread dsq:id="${t}"><id/><forum>bench</forum><category dsq:id="1"/><link>https://news.example.com/${2015 + Math.floor((t / threads) * 10)}/story-${t}/</link><title>Story number ${t} &amp; its readers</title><message/><createdAt>${new Date(start + (t / threads) * 10 * 365 * 86400_000).toISOString().replace(/\.\d+Z$/, 'Z')}</createdAt><isClosed>false</isClosed><isDeleted>false</isDeleted></thread>\n`,
+    );
   }
   // Posts come roughly in time order, threads interleaved: a window of open threads gets the next post.
   const window: { thread: number; posts: number[]; left: number }[] = [];
@@ -65,7 +70,9 @@ async function generate(file: string, n: number): Promise<void> {
     const guest = rand() < 0.05;
     const spam = rand() < 0.015;
     const deleted = !spam && rand() < 0.015;
-    const author = guest ? `<author><name>Guest ${user}</name><isAnonymous>true</isAnonymous></author>` : `<author><email>reader${user}@example.com</email><name>Reader ${user}</name><isAnonymous>false</isAnonymous><username>reader${user}</username></author>`;
+    const author = guest
+      ? `<author><name>Guest ${user}</name><isAnonymous>true</isAnonymous></author>`
+      : `<author><email>reader${user}@example.com</email><name>Reader ${user}</name><isAnonymous>false</isAnonymous><username>reader${user}</username></author>`;
     await write(
       `  <post dsq:id="${p.id}"><id/><message><![CDATA[${html}]]></message><createdAt>${new Date(p.at).toISOString().replace(/\.\d+Z$/, 'Z')}</createdAt><isDeleted>${deleted}</isDeleted><isSpam>${spam}</isSpam>${author}<ipAddress>192.0.2.1</ipAddress><thread dsq:id="${p.thread}"/>${p.parent ? `<parent dsq:id="${p.parent}"/>` : ''}</post>\n`,
     );
@@ -110,7 +117,9 @@ const dbFile = join(dir, 'parley.db');
 let t = performance.now();
 await generate(file, n);
 const size = statSync(file).size;
-process.stdout.write(`generated ${n.toLocaleString('en')} comments, ${(size / 1e6).toFixed(0)} MB, in ${((performance.now() - t) / 1000).toFixed(1)} s (peak RSS so far ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB)\n`);
+process.stdout.write(
+  `generated ${n.toLocaleString('en')} comments, ${(size / 1e6).toFixed(0)} MB, in ${((performance.now() - t) / 1000).toFixed(1)} s (peak RSS so far ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB)\n`,
+);
 
 const db = postgres ? await freshDatabase('postgres') : { url: dbFile, drop: async () => {} };
 const conn = connect(db.url);

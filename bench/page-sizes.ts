@@ -13,6 +13,14 @@ const t = await generateThread(p.store, 'big', 100000, authors);
 for (const sort of ['top', 'newest', 'oldest']) {
   const r = await p.app.inject({ method: 'GET', url: `/api/v1/articles/${t.articleId}/comments?sort=${sort}` });
   const j = r.json() as { threads: { replies: unknown[] }[] };
-  console.log(sort, r.body.length, 'bytes', j.threads.length, 'threads', j.threads.reduce((n, x) => n + x.replies.length, 0), 'replies');
+  console.log(
+    sort,
+    r.body.length,
+    'bytes',
+    j.threads.length,
+    'threads',
+    j.threads.reduce((n, x) => n + x.replies.length, 0),
+    'replies',
+  );
 }
 await p.dispose();

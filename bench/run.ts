@@ -84,9 +84,13 @@ async function main() {
   const pinned = pin(process.pid, 0);
   const started = `${new Date().toISOString()} (load average ${loadavg()[0]!.toFixed(1)})`;
   for (const dialect of DBS) {
-    const db = dialect === 'sqlite' ? { url: join(mkdtempSync(join(tmpdir(), 'parley-bench-')), 'bench.db'), drop: async () => {} } : await freshDatabase('postgres');
+    const db =
+      dialect === 'sqlite' ? { url: join(mkdtempSync(join(tmpdir(), 'parley-bench-')), 'bench.db'), drop: async () => {} } : await freshDatabase('postgres');
     // The demo publication (README's `parley demo`): its article is the realistic 70-comment page.
-    const seeder = await createParley(loadConfig({ ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'warn', CONTENT_DIR: 'content' }), { loadContent: true, worker: false });
+    const seeder = await createParley(loadConfig({ ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'warn', CONTENT_DIR: 'content' }), {
+      loadContent: true,
+      worker: false,
+    });
     await seedDemo(seeder);
     const store = seeder.store;
     const demo = (await store.articles.bySlug(DEMO_ARTICLE))!;
@@ -108,7 +112,13 @@ async function main() {
     }
     await seeder.close();
 
-    const server = await startServerProcess({ DATABASE_URL: db.url, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000', POST_LIMIT_PER_MINUTE: '100000000', CONTENT_DIR: 'content' });
+    const server = await startServerProcess({
+      DATABASE_URL: db.url,
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_MINUTE: '100000000',
+      POST_LIMIT_PER_MINUTE: '100000000',
+      CONTENT_DIR: 'content',
+    });
     const serverPinned = pin(server.child.pid!, 1);
     if (!pinned || !serverPinned) process.stderr.write('warning: could not pin client and server to separate cores\n');
     const base = server.url;
@@ -155,11 +165,26 @@ function print(started: string, pinned: boolean) {
   const head = ['db', 'comments', 'sort', 'reader', 'request', 'req/s', 'p50 ms', 'p99 ms', 'page/API', 'bytes raw', 'bytes br', 'errors'];
   const body = rows.map((r) => {
     const a = r.what === 'SSR page' ? api(r) : undefined;
-    return [r.db, r.thread, r.sort, r.reader, r.what, r.rps.toFixed(0), String(r.p50), String(r.p99), a ? (r.rps / a.rps).toFixed(2) : '', r.raw?.toLocaleString('en') ?? '', r.sent?.toLocaleString('en') ?? '', r.errors ? String(r.errors) : ''];
+    return [
+      r.db,
+      r.thread,
+      r.sort,
+      r.reader,
+      r.what,
+      r.rps.toFixed(0),
+      String(r.p50),
+      String(r.p99),
+      a ? (r.rps / a.rps).toFixed(2) : '',
+      r.raw?.toLocaleString('en') ?? '',
+      r.sent?.toLocaleString('en') ?? '',
+      r.errors ? String(r.errors) : '',
+    ];
   });
   const width = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => (i >= 5 ? c.padStart(width[i]!) : c.padEnd(width[i]!))).join(' | ')} |`;
-  console.log(`\nParley benchmark ${started}: node ${process.version}, ${SECONDS} s per row, 20 connections, ${pinned ? 'client on core 0, server on core 1 (taskset)' : 'NOT pinned'}; every read sends accept-encoding: br, gzip; load average at the end ${loadavg()[0]!.toFixed(1)}`);
+  console.log(
+    `\nParley benchmark ${started}: node ${process.version}, ${SECONDS} s per row, 20 connections, ${pinned ? 'client on core 0, server on core 1 (taskset)' : 'NOT pinned'}; every read sends accept-encoding: br, gzip; load average at the end ${loadavg()[0]!.toFixed(1)}`,
+  );
   console.log(line(head));
   console.log(`|${width.map((w, i) => (i >= 5 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`);
   for (const b of body) console.log(line(b));

@@ -30,7 +30,23 @@ async function prepare(url: string) {
   await migrate(conn);
   const store = new Store(conn.db, conn.dialect);
   const now = new Date();
-  const article = await store.articles.upsert({ slug: 'sse-bench', url: null, title: 'SSE bench', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: now, body: 'x', commentPolicy: 'subscribers' }, now);
+  const article = await store.articles.upsert(
+    {
+      slug: 'sse-bench',
+      url: null,
+      title: 'SSE bench',
+      standfirst: '',
+      author: '',
+      authorBio: '',
+      authorHandle: '',
+      image: null,
+      imageCredit: '',
+      publishedAt: now,
+      body: 'x',
+      commentPolicy: 'subscribers',
+    },
+    now,
+  );
   const user = await store.users.ensure('sse@example.com', 'SSE', now);
   await store.billing.putEntitlement({ userId: user.id, source: 'manual', externalRef: '', status: 'active', currentPeriodEnd: null, now });
   const token = randomBytes(24).toString('base64url');
@@ -68,7 +84,14 @@ function client(url: string, seen: Map<number, number[]>): Promise<http.ClientRe
 
 async function run(label: string, dbUrl: string, nodes: number) {
   const { articleId, token } = await prepare(dbUrl);
-  const env = { DATABASE_URL: dbUrl, CONTENT_DIR: 'content', RATE_LIMIT_PER_MINUTE: '1000000', POST_LIMIT_PER_MINUTE: '1000000', LIVE_CONNECTS_PER_MINUTE: '1000000', LOG_LEVEL: 'error' };
+  const env = {
+    DATABASE_URL: dbUrl,
+    CONTENT_DIR: 'content',
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    POST_LIMIT_PER_MINUTE: '1000000',
+    LIVE_CONNECTS_PER_MINUTE: '1000000',
+    LOG_LEVEL: 'error',
+  };
   const servers = [];
   for (let i = 0; i < nodes; i++) servers.push(await startServerProcess(env));
   const seen = new Map<number, number[]>();

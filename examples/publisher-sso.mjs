@@ -21,23 +21,25 @@ async function currentMember(req) {
 
 export async function parleyToken(member) {
   const paid = member.paidUntil && member.paidUntil > new Date();
-  return new SignJWT({
-    email: member.email,
-    // Only if you have confirmed the reader owns the address: Parley may then join a reader's
-    // account that already has it to this member; unconfirmed, it refuses rather than guess.
-    email_verified: member.emailConfirmed === true,
-    name: member.name,
-    subscriber: Boolean(paid),
-    ...(paid ? { subscriber_until: Math.floor(member.paidUntil.getTime() / 1000) } : {}),
-  })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(String(member.id))
-    .setAudience(AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime('2m')
-    // Required: Parley lets each token id in once, so every token needs a fresh one.
-    .setJti(randomUUID())
-    .sign(SECRET);
+  return (
+    new SignJWT({
+      email: member.email,
+      // Only if you have confirmed the reader owns the address: Parley may then join a reader's
+      // account that already has it to this member; unconfirmed, it refuses rather than guess.
+      email_verified: member.emailConfirmed === true,
+      name: member.name,
+      subscriber: Boolean(paid),
+      ...(paid ? { subscriber_until: Math.floor(member.paidUntil.getTime() / 1000) } : {}),
+    })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(String(member.id))
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime('2m')
+      // Required: Parley lets each token id in once, so every token needs a fresh one.
+      .setJti(randomUUID())
+      .sign(SECRET)
+  );
 }
 
 const articlePage = `<!doctype html>
@@ -72,7 +74,13 @@ createServer(async (req, res) => {
     }
     const token = await parleyToken(member);
     // no-store: the URL carries a credential, however short-lived and single-use.
-    res.writeHead(302, { location: `${PARLEY}/sso?token=${encodeURIComponent(token)}&return=${encodeURIComponent(back)}`, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }).end();
+    res
+      .writeHead(302, {
+        location: `${PARLEY}/sso?token=${encodeURIComponent(token)}&return=${encodeURIComponent(back)}`,
+        'cache-control': 'no-store',
+        'referrer-policy': 'no-referrer',
+      })
+      .end();
     return;
   }
   if (url.pathname === '/login' || url.pathname === '/logout') {

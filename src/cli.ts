@@ -115,7 +115,11 @@ async function main(argv: string[]): Promise<void> {
       if (!emails.length) throw new UsageError(messages.operations.usersNeedEmail);
       const until = values.until ? new Date(`${values.until}T23:59:59Z`) : null;
       if (until && Number.isNaN(until.getTime())) throw new UsageError(messages.operations.badUntil);
-      const r = await applyToUsers(config, emails, action === 'grant' ? { kind: 'grant', until } : action === 'revoke' ? { kind: 'revoke' } : { kind: 'role', role: role as Role });
+      const r = await applyToUsers(
+        config,
+        emails,
+        action === 'grant' ? { kind: 'grant', until } : action === 'revoke' ? { kind: 'revoke' } : { kind: 'role', role: role as Role },
+      );
       process.stdout.write(`${r.lines.join('\n')}\n${emails.length > 1 ? `${messages.operations.usersSummary(r.done, r.failed, r.seconds)}\n` : ''}`);
       if (r.failed) process.exitCode = 1;
       return;
@@ -137,7 +141,8 @@ async function main(argv: string[]): Promise<void> {
     case 'import': {
       const { importCommand, IMPORT_KINDS } = await importer();
       const [kind, file, ...extra] = parseArgs({ args: rest, allowPositionals: true, options: {} }).positionals;
-      if (!IMPORT_KINDS.includes(kind as ImportKind) || !file || extra.length) throw new UsageError('import needs a kind (disqus, wordpress or parley) and one file');
+      if (!IMPORT_KINDS.includes(kind as ImportKind) || !file || extra.length)
+        throw new UsageError('import needs a kind (disqus, wordpress or parley) and one file');
       process.stdout.write(`${await importCommand(config.DATABASE_URL, kind as ImportKind, file, config.MAX_COMMENT_LENGTH)}\n`);
       return;
     }

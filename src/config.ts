@@ -56,7 +56,10 @@ const Env = Type.Object({
   PAST_DUE_GRACE_DAYS: Type.Integer({ minimum: 0, maximum: 90, default: 7 }),
   SSO_SECRET: Type.String({ default: '' }),
   SSO_JWKS_URL: Type.String({ pattern: '^(https?://.+)?$', default: '' }),
-  SSO_ALG: Type.Union(['HS256', 'RS256', 'ES256', 'EdDSA'].map((l) => Type.Literal(l)), { default: 'HS256' }),
+  SSO_ALG: Type.Union(
+    ['HS256', 'RS256', 'ES256', 'EdDSA'].map((l) => Type.Literal(l)),
+    { default: 'HS256' },
+  ),
   SSO_AUDIENCE: Type.String({ default: '' }),
   SSO_ISSUER: Type.String({ default: '' }),
   /** The publisher's sign-in page; `{return}` in it becomes the Parley path to hand the reader back to. */
@@ -90,7 +93,10 @@ const Env = Type.Object({
   WEBHOOK_URLS: Type.String({ default: '', pattern: '^(https?://[^,\\s]+)?(,https?://[^,\\s]+)*$' }),
   /** The Standard Webhooks signing secret: `whsec_` and 24 to 64 random bytes in base64. */
   WEBHOOK_SECRET: Type.String({ default: '' }),
-  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
 });
 
 export type Config = Static<typeof Env> & { baseUrl: string };
@@ -135,13 +141,15 @@ function relatedErrors(c: Static<typeof Env>): string[] {
   if (c.SSO_SECRET && c.SSO_SECRET.length < 32) out.push('SSO_SECRET: must be at least 32 characters');
   if (c.SECRET_KEY && c.SECRET_KEY.length < 32) out.push('SECRET_KEY: must be at least 32 characters');
   if (c.SSO_JWKS_URL && c.SSO_ALG === 'HS256') out.push('SSO_ALG: set RS256, ES256 or EdDSA to verify against SSO_JWKS_URL');
-  if (c.SSO_SECRET && !c.SSO_JWKS_URL && c.SSO_ALG !== 'HS256') out.push(`SSO_ALG=${JSON.stringify(c.SSO_ALG)}: a shared SSO_SECRET needs HS256, or set SSO_JWKS_URL`);
+  if (c.SSO_SECRET && !c.SSO_JWKS_URL && c.SSO_ALG !== 'HS256')
+    out.push(`SSO_ALG=${JSON.stringify(c.SSO_ALG)}: a shared SSO_SECRET needs HS256, or set SSO_JWKS_URL`);
   if (c.SSO_SECRET && c.SSO_JWKS_URL) out.push('SSO_SECRET, SSO_JWKS_URL: set one of them, not both');
   const proxies = trustedProxies(c.TRUST_PROXY);
   const badProxy = Array.isArray(proxies) ? proxies.find((p) => !PROXY_NAMES.has(p) && isIP(p.replace(/\/[0-9]{1,3}$/, '')) === 0) : undefined;
   if (badProxy !== undefined) out.push(`TRUST_PROXY: ${JSON.stringify(badProxy)} is not a hop count, an IP address or a CIDR range`);
   if (c.STRIPE_SECRET_KEY && !c.STRIPE_WEBHOOK_SECRET) out.push('STRIPE_WEBHOOK_SECRET: required with STRIPE_SECRET_KEY');
-  if (c.STRIPE_SECRET_KEY && !c.STRIPE_PRICE_MONTHLY && !c.STRIPE_PRICE_ANNUAL) out.push('STRIPE_PRICE_MONTHLY, STRIPE_PRICE_ANNUAL: set at least one with STRIPE_SECRET_KEY');
+  if (c.STRIPE_SECRET_KEY && !c.STRIPE_PRICE_MONTHLY && !c.STRIPE_PRICE_ANNUAL)
+    out.push('STRIPE_PRICE_MONTHLY, STRIPE_PRICE_ANNUAL: set at least one with STRIPE_SECRET_KEY');
   if (c.WEBHOOK_SECRET && !webhookKey(c.WEBHOOK_SECRET)) out.push('WEBHOOK_SECRET: must be whsec_ followed by 24 to 64 bytes in base64');
   if (c.WEBHOOK_URLS && !c.WEBHOOK_SECRET) out.push('WEBHOOK_SECRET: required with WEBHOOK_URLS (receivers verify every webhook)');
   return out;

@@ -60,7 +60,8 @@ export const messages = {
     sso_disabled: 'Single sign-on is not set up on this site.',
     sso_invalid: 'The sign-on token is invalid or expired. Go back and try again.',
     sso_jti_missing: 'The sign-on token has no token id (jti), so it could be used more than once. The site that sent you here must add one.',
-    sso_email_in_use: 'A Parley account already uses this email address and cannot be joined to this sign-on. Sign in with that address by email instead, or ask the site that sent you here for help.',
+    sso_email_in_use:
+      'A Parley account already uses this email address and cannot be joined to this sign-on. Sign in with that address by email instead, or ask the site that sent you here for help.',
     sso_cross_site: 'Signing in must be confirmed on this site. Open the sign-in link again and press the button.',
     display_name_invalid: 'Names are 1 to 60 characters, without line breaks.',
     same_email: 'That is already your email address.',
@@ -125,7 +126,8 @@ export const messages = {
     unsubscribeArticle: 'Stop emails about this article',
     footerWhy: (publication: string) => `You receive this because you asked ${publication} to notify you.`,
     confirmSubject: (title: string) => `Confirm: notify me of new comments on “${title}”`,
-    confirmText: (title: string, link: string) => `Someone, hopefully you, asked to be emailed about new comments on “${title}”.\n\nConfirm here:\n${link}\n\nIf it was not you, ignore this message and nothing more will be sent.\n`,
+    confirmText: (title: string, link: string) =>
+      `Someone, hopefully you, asked to be emailed about new comments on “${title}”.\n\nConfirm here:\n${link}\n\nIf it was not you, ignore this message and nothing more will be sent.\n`,
     confirmButton: 'Confirm',
     confirmHeading: 'Confirm notifications',
     confirmIntro: (title: string) => `Email me when someone comments on “${title}”.`,
@@ -154,7 +156,8 @@ export const messages = {
     heading: 'Become a subscriber',
     headingSubscribed: 'Your subscription',
     intro: (publication: string) => `Subscribers to ${publication} read every article and join the discussions under them.`,
-    manualOnly: (publication: string) => `Subscribers to ${publication} read every article and join the discussions under them. Online checkout is not set up yet; the publisher grants subscriptions by hand.`,
+    manualOnly: (publication: string) =>
+      `Subscribers to ${publication} read every article and join the discussions under them. Online checkout is not set up yet; the publisher grants subscriptions by hand.`,
     plans: 'Choose a plan',
     monthly: 'Monthly',
     annual: 'Annual',

@@ -78,14 +78,29 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
   // With Redis, wake-ups and rate-limit counters go through it, so every node counts against the
   // same limits. While it is away each node counts on its own and polls the events log instead.
   const redisHealth = config.REDIS_URL ? new RedisHealth(log, redisMetrics()) : null;
-  const bus = redisHealth ? redisBus(config.REDIS_URL, redisHealth, log) : conn.dialect === 'postgres' ? postgresBus(config.DATABASE_URL, busError) : inProcessBus();
+  const bus = redisHealth
+    ? redisBus(config.REDIS_URL, redisHealth, log)
+    : conn.dialect === 'postgres'
+      ? postgresBus(config.DATABASE_URL, busError)
+      : inProcessBus();
   const limitsLink = redisHealth ? new RedisLink(config.REDIS_URL, 'limits', redisHealth, log) : null;
   const rateLimitStore = limitsLink ? fallbackRateLimitStore(limitsLink, () => redisHealth!.fellBack('rate_limit')) : null;
   const notifications = new Notifications(store, config, clock);
   const moderationRules = new ModerationRules(store);
   const changes = new DiscussionChanges({ store, bus, clock, webhooks: new WebhookOutbox(config) });
   const moderation = new Moderation({ store, config, clock, changes, rules: moderationRules });
-  const discussions = new Discussions({ store, accounts, limits: config, clock, bus, changes, rules: postingRules(config, moderationRules), editRules: editRules(moderationRules), onCreated: [notifications.onCommentCreated], followState: (actor, articleId) => notifications.state(actor, articleId) });
+  const discussions = new Discussions({
+    store,
+    accounts,
+    limits: config,
+    clock,
+    bus,
+    changes,
+    rules: postingRules(config, moderationRules),
+    editRules: editRules(moderationRules),
+    onCreated: [notifications.onCommentCreated],
+    followState: (actor, articleId) => notifications.state(actor, articleId),
+  });
   const worker = new OutboxWorker(store, mailer, notifications, config, clock, log, new WebhookSender(config, () => clock.now()));
   if (opts.worker !== false) worker.start();
   const retention = new Retention(store, config, clock, log);
@@ -97,13 +112,33 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
   const metering = new Metering(store, config, clock);
   const account = new AccountSettings({ store, accounts, mailer, changes, config, clock });
   const readiness = new Readiness();
-  readiness.addCheck('database', async () => {
-    await store.ping();
-    return 'ok';
-  }, { critical: true });
+  readiness.addCheck(
+    'database',
+    async () => {
+      await store.ping();
+      return 'ok';
+    },
+    { critical: true },
+  );
   readiness.addCheck('bus', () => ((bus.healthy?.() ?? true) ? 'ok' : 'reconnecting'), { critical: false });
   const embedded = new EmbeddedArticles(store, config, clock);
-  const app = await buildApp({ config, store, accounts, discussions, hub, notifications, billing, sso, metering, account, moderation, embedded, rateLimitStore, readiness, logger: log });
+  const app = await buildApp({
+    config,
+    store,
+    accounts,
+    discussions,
+    hub,
+    notifications,
+    billing,
+    sso,
+    metering,
+    account,
+    moderation,
+    embedded,
+    rateLimitStore,
+    readiness,
+    logger: log,
+  });
   const detachMetrics = attachMetrics({
     liveListeners: () => hub.listenerCount,
     pendingMails: () => pendingMailCount(conn.db),

@@ -41,7 +41,10 @@ export async function seedDemo(parley: Parley): Promise<SeedReport> {
     ].join('\n');
   // Someone has to be able to open the moderation dashboard.
   await parley.moderation.setRoleByEmail('editor@example.com', 'admin', 'The Editor');
-  if (article.commentCount > 0 || (await store.comments.topLevel({ articleId: article.id, sort: 'oldest', maxId: Number.MAX_SAFE_INTEGER, after: null, limit: 1, viewerId: null })).length > 0) {
+  if (
+    article.commentCount > 0 ||
+    (await store.comments.topLevel({ articleId: article.id, sort: 'oldest', maxId: Number.MAX_SAFE_INTEGER, after: null, limit: 1, viewerId: null })).length > 0
+  ) {
     return { summary: 'demo discussion already present', instructions };
   }
 
@@ -77,7 +80,11 @@ export async function seedDemo(parley: Parley): Promise<SeedReport> {
       ids.set(c.key, id);
       const others = userIds.filter((u) => u !== authorId);
       const ups = pick(others, c.up ?? 0, n);
-      const downs = pick(others.filter((u) => !ups.includes(u)), c.down ?? 0, n + 3);
+      const downs = pick(
+        others.filter((u) => !ups.includes(u)),
+        c.down ?? 0,
+        n + 3,
+      );
       for (const u of ups) await tx.votes.set(id, u, 1, at(c.minutesAfterPublish + 5));
       for (const u of downs) await tx.votes.set(id, u, -1, at(c.minutesAfterPublish + 5));
     }
@@ -108,7 +115,12 @@ export async function seedDemo(parley: Parley): Promise<SeedReport> {
         createdAt: at(c.minutesAfterPublish),
         anchor: { selectors: describeRange(text, start, end), start, end },
       });
-      for (const u of pick(userIds.filter((x) => x !== authorId), c.up ?? 0, 100 + n)) await tx.votes.set(id, u, 1, at(c.minutesAfterPublish + 5));
+      for (const u of pick(
+        userIds.filter((x) => x !== authorId),
+        c.up ?? 0,
+        100 + n,
+      ))
+        await tx.votes.set(id, u, 1, at(c.minutesAfterPublish + 5));
       for (const r of c.replies ?? []) {
         const replyAuthor = people.get(r.author)!;
         const reply = await tx.comments.insert({
@@ -122,12 +134,20 @@ export async function seedDemo(parley: Parley): Promise<SeedReport> {
           status: 'visible',
           createdAt: at(r.minutesAfterPublish),
         });
-        for (const u of pick(userIds.filter((x) => x !== replyAuthor), r.up ?? 0, 200 + n)) await tx.votes.set(reply, u, 1, at(r.minutesAfterPublish + 5));
+        for (const u of pick(
+          userIds.filter((x) => x !== replyAuthor),
+          r.up ?? 0,
+          200 + n,
+        ))
+          await tx.votes.set(reply, u, 1, at(r.minutesAfterPublish + 5));
       }
     }
   });
   await seedModerationQueue(parley, article.id, ids.get(REPORTED)!, at(-60 * 24 * 90));
-  return { summary: `demo discussion created: ${ordered.length + demoPassages.reduce((n, c) => n + 1 + (c.replies?.length ?? 0), 0)} comments by ${demoPeople.length} people, 2 items for the moderators`, instructions };
+  return {
+    summary: `demo discussion created: ${ordered.length + demoPassages.reduce((n, c) => n + 1 + (c.replies?.length ?? 0), 0)} comments by ${demoPeople.length} people, 2 items for the moderators`,
+    instructions,
+  };
 }
 
 /** The comment readers report as off-topic in the demo (it says so itself). */

@@ -128,7 +128,8 @@ export function validateAnchor(a: unknown): string[] {
   else {
     out.push(...unexpectedKeys(q, ['type', 'exact', 'prefix', 'suffix'], 'quote'));
     if (q.type !== 'TextQuoteSelector') out.push('quote.type must be "TextQuoteSelector"');
-    if (typeof q.exact !== 'string' || q.exact.length < 1 || q.exact.length > MAX_QUOTE) out.push(`quote.exact must be a string of 1 to ${MAX_QUOTE} characters`);
+    if (typeof q.exact !== 'string' || q.exact.length < 1 || q.exact.length > MAX_QUOTE)
+      out.push(`quote.exact must be a string of 1 to ${MAX_QUOTE} characters`);
     else exactLength = q.exact.length;
     for (const k of ['prefix', 'suffix'] as const) {
       const v = q[k];
@@ -141,7 +142,8 @@ export function validateAnchor(a: unknown): string[] {
     out.push(...unexpectedKeys(p, ['type', 'start', 'end'], 'position'));
     if (p.type !== 'TextPositionSelector') out.push('position.type must be "TextPositionSelector"');
     const { start, end } = p;
-    if (typeof start !== 'number' || typeof end !== 'number' || !Number.isSafeInteger(start) || !Number.isSafeInteger(end)) out.push('position.start and position.end must be integers');
+    if (typeof start !== 'number' || typeof end !== 'number' || !Number.isSafeInteger(start) || !Number.isSafeInteger(end))
+      out.push('position.start and position.end must be integers');
     else if (start < 0 || end <= start) out.push('position must have 0 <= start < end');
     else if (exactLength !== null && end - start !== exactLength) out.push('position must span exactly the quote');
   }
@@ -171,7 +173,7 @@ function contextSimilarity(stored: string, hay: string, from: number, step: 1 | 
       const sub = prev[j - 1]! + (s === hay.charCodeAt(from + step * (j - 1)) ? 0 : 1);
       const del = prev[j]! + 1;
       const ins = cur[j - 1]! + 1;
-      cur[j] = sub < del ? (Math.min(sub , ins)) : Math.min(del , ins);
+      cur[j] = sub < del ? Math.min(sub, ins) : Math.min(del, ins);
     }
     [prev, cur] = [cur, prev];
   }
@@ -214,20 +216,22 @@ interface Scored {
 
 function rank(hay: string, ctx: Context, quoteLength: number, hint: number, candidates: Candidate[]): Scored[] {
   const lengthGap = (c: Candidate) => Math.abs(c.end - c.start - quoteLength);
-  return candidates
-    .map((c) => {
-      const fit = contextFit(hay, ctx, c);
-      const quote = 1 - c.errors / quoteLength;
-      // A side with no stored context (the quote began or ended the article) neither helps nor hurts.
-      const pre = fit.prefix ?? 1;
-      const suf = fit.suffix ?? 1;
-      const near = 1 - Math.min(1, Math.abs(c.start - hint) / Math.max(1, hay.length));
-      const score = (W_QUOTE * quote + W_PREFIX * pre + W_SUFFIX * suf + W_POSITION * near) / (W_QUOTE + W_PREFIX + W_SUFFIX + W_POSITION);
-      return { c, fit, score };
-    })
-    // Among equals, a span as long as the quote reads an edit as a substitution ("running." to
-    // "running!") rather than as a deletion that leaves a stray character outside the passage.
-    .sort((x, y) => y.score - x.score || lengthGap(x.c) - lengthGap(y.c) || x.c.start - y.c.start);
+  return (
+    candidates
+      .map((c) => {
+        const fit = contextFit(hay, ctx, c);
+        const quote = 1 - c.errors / quoteLength;
+        // A side with no stored context (the quote began or ended the article) neither helps nor hurts.
+        const pre = fit.prefix ?? 1;
+        const suf = fit.suffix ?? 1;
+        const near = 1 - Math.min(1, Math.abs(c.start - hint) / Math.max(1, hay.length));
+        const score = (W_QUOTE * quote + W_PREFIX * pre + W_SUFFIX * suf + W_POSITION * near) / (W_QUOTE + W_PREFIX + W_SUFFIX + W_POSITION);
+        return { c, fit, score };
+      })
+      // Among equals, a span as long as the quote reads an edit as a substitution ("running." to
+      // "running!") rather than as a deletion that leaves a stray character outside the passage.
+      .sort((x, y) => y.score - x.score || lengthGap(x.c) - lengthGap(y.c) || x.c.start - y.c.start)
+  );
 }
 
 const inContext = (fit: Fit) => fit.mean !== null && fit.mean >= MIN_CONTEXT && Math.max(fit.prefix ?? 0, fit.suffix ?? 0) >= MIN_STRONG_SIDE;

@@ -25,7 +25,12 @@ export function eventOf(before: Seen | null, after: Seen | null): DiscussionEven
   if (!is) return 'comment.deleted';
   const b = before!;
   const a = after!;
-  const edited = b.bodySrc !== a.bodySrc || editedAt(b) !== editedAt(a) || b.pinned !== a.pinned || b.locked !== a.locked || JSON.stringify(b.anchor) !== JSON.stringify(a.anchor);
+  const edited =
+    b.bodySrc !== a.bodySrc ||
+    editedAt(b) !== editedAt(a) ||
+    b.pinned !== a.pinned ||
+    b.locked !== a.locked ||
+    JSON.stringify(b.anchor) !== JSON.stringify(a.anchor);
   if (edited) return 'comment.edited';
   return VOTE_FIELDS.some((f) => b[f] !== a[f]) ? 'comment.voted' : null;
 }

@@ -26,7 +26,10 @@ export type MeterDecision =
 export function meterDecision(i: MeterInput): MeterDecision {
   if (i.subscriber || i.staff) return { full: true, count: false, reason: 'subscriber', remaining: null };
   // A crawler keeps no cookies, so metering it would hand out every article as a "first" read.
-  if (i.crawler) return i.crawlersFullText ? { full: true, count: false, reason: 'crawler', remaining: null } : { full: false, count: false, reason: 'crawler', remaining: 0 };
+  if (i.crawler)
+    return i.crawlersFullText
+      ? { full: true, count: false, reason: 'crawler', remaining: null }
+      : { full: false, count: false, reason: 'crawler', remaining: 0 };
   const left = Math.max(0, i.freePerMonth - i.readThisMonth);
   if (i.alreadyCounted) return { full: true, count: false, reason: 'reread', remaining: left };
   if (left > 0) return { full: true, count: true, reason: 'free', remaining: left - 1 };
@@ -48,7 +51,8 @@ export function monthKey(now: Date, timeZone: string): string {
 
 // The major engines' documented user-agent tokens. Anyone can claim to be Googlebot, which is
 // why crawlers only get the full text when the publisher opts in.
-const CRAWLER = /Googlebot|Google-InspectionTool|Storebot-Google|AdsBot-Google|bingbot|BingPreview|DuckDuckBot|Slurp|Baiduspider|YandexBot|Applebot|Qwantbot|SeznamBot|Ecosia|PetalBot/i;
+const CRAWLER =
+  /Googlebot|Google-InspectionTool|Storebot-Google|AdsBot-Google|bingbot|BingPreview|DuckDuckBot|Slurp|Baiduspider|YandexBot|Applebot|Qwantbot|SeznamBot|Ecosia|PetalBot/i;
 
 export function isCrawler(userAgent: string | undefined): boolean {
   return userAgent !== undefined && CRAWLER.test(userAgent);

@@ -35,7 +35,10 @@ export function effectiveModeration(site: ModerationSettings, article: ArticleMo
  * accents stripped, case ignored. `Ｃａｆé` and `cafe` fold to the same word.
  */
 export function foldText(s: string): string {
-  return s.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+  return s
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
 }
 
 const WORD = /[\p{L}\p{N}]+/gu;

@@ -121,7 +121,12 @@ export function canParticipate(actor: Actor | null, article: Pick<Article, 'comm
   return participationBlock(actor, article.commentPolicy, now) === null;
 }
 
-export function voteBlock(actor: Actor | null, article: Pick<Article, 'commentPolicy'>, comment: Pick<Comment, 'authorId' | 'status'>, now: Date): VoteBlock | null {
+export function voteBlock(
+  actor: Actor | null,
+  article: Pick<Article, 'commentPolicy'>,
+  comment: Pick<Comment, 'authorId' | 'status'>,
+  now: Date,
+): VoteBlock | null {
   const block = participationBlock(actor, article.commentPolicy, now);
   if (block) return block;
   if (comment.status !== 'visible') return 'not_votable';

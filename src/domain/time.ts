@@ -30,8 +30,7 @@ function relativeFormat(locale: string): Intl.RelativeTimeFormat {
 // does not depend on the server's zone. A month only counts once its day and time of
 // day have been reached, so Jan 31 -> Feb 28 is still 0 months.
 function wholeMonthsBetween(earlier: Date, later: Date): number {
-  let months =
-    (later.getUTCFullYear() - earlier.getUTCFullYear()) * 12 + (later.getUTCMonth() - earlier.getUTCMonth());
+  let months = (later.getUTCFullYear() - earlier.getUTCFullYear()) * 12 + (later.getUTCMonth() - earlier.getUTCMonth());
   const laterInMonth = later.getTime() - Date.UTC(later.getUTCFullYear(), later.getUTCMonth());
   const earlierInMonth = earlier.getTime() - Date.UTC(earlier.getUTCFullYear(), earlier.getUTCMonth());
   if (laterInMonth < earlierInMonth) months--;

@@ -83,8 +83,19 @@ export type PassageComments = Static<typeof PassageCommentsSchema>;
 /** W3C Web Annotation selectors for a passage of the article, as a new comment names it; the service checks them further. */
 export const PassageSelectorsSchema = Type.Object(
   {
-    quote: Type.Object({ type: Type.Literal('TextQuoteSelector'), exact: Type.String({ minLength: 1, maxLength: 1000 }), prefix: Type.String({ maxLength: 64 }), suffix: Type.String({ maxLength: 64 }) }, { additionalProperties: false }),
-    position: Type.Object({ type: Type.Literal('TextPositionSelector'), start: Type.Integer({ minimum: 0 }), end: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+    quote: Type.Object(
+      {
+        type: Type.Literal('TextQuoteSelector'),
+        exact: Type.String({ minLength: 1, maxLength: 1000 }),
+        prefix: Type.String({ maxLength: 64 }),
+        suffix: Type.String({ maxLength: 64 }),
+      },
+      { additionalProperties: false },
+    ),
+    position: Type.Object(
+      { type: Type.Literal('TextPositionSelector'), start: Type.Integer({ minimum: 0 }), end: Type.Integer({ minimum: 1 }) },
+      { additionalProperties: false },
+    ),
   },
   { additionalProperties: false },
 );

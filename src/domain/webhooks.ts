@@ -33,7 +33,13 @@ export interface WebhookPayload {
 }
 
 /** The body of one webhook: the comment as the public sees it (the view with no reader) and its article. */
-export function webhookPayload(type: WebhookEventType, at: Date, comment: CommentView, article: Pick<Article, 'id' | 'slug' | 'title' | 'url'>, baseUrl: string): WebhookPayload {
+export function webhookPayload(
+  type: WebhookEventType,
+  at: Date,
+  comment: CommentView,
+  article: Pick<Article, 'id' | 'slug' | 'title' | 'url'>,
+  baseUrl: string,
+): WebhookPayload {
   // An embedded discussion's readers are on the publisher's page; a native article's on Parley's.
   const url = article.url ?? `${baseUrl}/articles/${encodeURIComponent(article.slug)}`;
   return { type, timestamp: at.toISOString(), data: { comment, article: { id: article.id, slug: article.slug, title: article.title, url } } };

@@ -83,7 +83,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // so live event streams, which run long after it, are not cut. Node checks every
     // connectionsCheckingInterval, so the cut comes at most half a timeout late.
     requestTimeout: config.REQUEST_TIMEOUT_MS,
-    http: { headersTimeout: Math.min(60_000, config.REQUEST_TIMEOUT_MS), connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(config.REQUEST_TIMEOUT_MS / 2))) },
+    http: {
+      headersTimeout: Math.min(60_000, config.REQUEST_TIMEOUT_MS),
+      connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(config.REQUEST_TIMEOUT_MS / 2))),
+    },
     // Closing drops idle keep-alive connections and lets requests in flight finish; live event
     // streams are ended by the shutdown itself (see src/shutdown.ts) with a reconnect hint.
     forceCloseConnections: 'idle',

@@ -32,7 +32,13 @@ export function preferredEncoding(header: string | string[] | undefined): Encodi
 /** Adds `value` to the reply's Vary header unless it is there already. */
 export function addVary(reply: FastifyReply, value: string): void {
   const prev = reply.getHeader('vary');
-  const list = prev === undefined ? [] : String(prev).split(',').map((s) => s.trim()).filter(Boolean);
+  const list =
+    prev === undefined
+      ? []
+      : String(prev)
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
   if (list.includes('*') || list.some((v) => v.toLowerCase() === value.toLowerCase())) return;
   reply.header('vary', [...list, value].join(', '));
 }

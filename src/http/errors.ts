@@ -15,13 +15,18 @@ const send = (code: string, message: string, details: ErrorDetails = {}) => ({ e
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
     if (err instanceof AppError) {
-      return reply.status(err.status).headers(err.headers).send(send(err.code, err.message, err.details));
+      return reply
+        .status(err.status)
+        .headers(err.headers)
+        .send(send(err.code, err.message, err.details));
     }
     const e = err as FastifyError;
     if (e.validation) {
       const where = e.validationContext ?? 'request';
       const first = e.validation[0];
-      const field = first ? `${first.instancePath || ''}${first.params && 'additionalProperty' in first.params ? `/${String(first.params.additionalProperty)}` : ''}` : '';
+      const field = first
+        ? `${first.instancePath || ''}${first.params && 'additionalProperty' in first.params ? `/${String(first.params.additionalProperty)}` : ''}`
+        : '';
       return reply.status(400).send(send('validation', `${messages.errors.validation} ${where}${field}: ${first?.message ?? 'invalid'}`));
     }
     if (e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (e.statusCode === 400 && e instanceof SyntaxError)) {
@@ -38,7 +43,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (storageFault(err) === 'unavailable') {
       // A database restart or a lost connection: nothing was saved, and a retry in a moment works.
       req.log.warn({ code: (err as { code?: string }).code, reason: err.message }, 'database unavailable');
-      return reply.status(503).header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS)).send(send('database_unavailable', messages.errors.database_unavailable));
+      return reply
+        .status(503)
+        .header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
+        .send(send('database_unavailable', messages.errors.database_unavailable));
     }
     if (storageFault(err) === 'full') {
       // 507: the request was fine and was not saved; the log names the real cause for the operator.

@@ -19,11 +19,17 @@ export function formErrorPages(app: FastifyInstance, deps: { config: Config; acc
     if (status < 400 || status >= 500) throw err;
     if (err instanceof AppError) reply.headers(err.headers);
     const text = err instanceof AppError ? err.message : status === 413 ? messages.errors.body_too_large : messages.errors.validation;
-    return sendPage(req, reply, deps, { title: messages.pages.formErrorHeading, status }, (
+    return sendPage(
+      req,
+      reply,
+      deps,
+      { title: messages.pages.formErrorHeading, status },
       <MessagePage heading={messages.pages.formErrorHeading}>
         <p role="alert">{text}</p>
-        <p><a href="/">{messages.pages.backHome}</a></p>
-      </MessagePage>
-    ));
+        <p>
+          <a href="/">{messages.pages.backHome}</a>
+        </p>
+      </MessagePage>,
+    );
   });
 }

@@ -35,7 +35,8 @@ export function keyedLimit(app: FastifyInstance, name: string, limit: Limit, key
   let byName = counters.get(app.createRateLimit);
   if (!byName) counters.set(app.createRateLimit, (byName = new Map()));
   let check = byName.get(name);
-  if (!check) byName.set(name, (check = app.createRateLimit({ max: limit.max, timeWindow: limit.timeWindow, keyGenerator: (req) => `${name}:${key(req) ?? ''}` })));
+  if (!check)
+    byName.set(name, (check = app.createRateLimit({ max: limit.max, timeWindow: limit.timeWindow, keyGenerator: (req) => `${name}:${key(req) ?? ''}` })));
   return async (req: FastifyRequest): Promise<void> => {
     if (key(req) === null) return;
     const r = await check!(req);

@@ -14,8 +14,17 @@ let redis: RedisHealthHooks | null = null;
  */
 export function redisMetrics(): RedisHealthHooks {
   if (redis) return redis;
-  const up = new Gauge({ name: 'parley_redis_up', help: 'Whether this node can use Redis (1) or works without it (0): local rate limits, live readers woken by polling the database.', registers: [registry] });
-  const fallbacks = new Counter({ name: 'parley_redis_fallbacks_total', help: 'Operations done without Redis because it was unusable: rate-limit checks counted locally, wake-ups not published.', labelNames: ['use'], registers: [registry] });
+  const up = new Gauge({
+    name: 'parley_redis_up',
+    help: 'Whether this node can use Redis (1) or works without it (0): local rate limits, live readers woken by polling the database.',
+    registers: [registry],
+  });
+  const fallbacks = new Counter({
+    name: 'parley_redis_fallbacks_total',
+    help: 'Operations done without Redis because it was unusable: rate-limit checks counted locally, wake-ups not published.',
+    labelNames: ['use'],
+    registers: [registry],
+  });
   for (const use of ['rate_limit', 'publish'] satisfies RedisUse[]) fallbacks.inc({ use }, 0);
   redis = {
     changed: (isUp) => up.set(isUp ? 1 : 0),
@@ -40,7 +49,10 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
 
 /** Records one answered request; `route` is the matched pattern, undefined when no route matched. */
 export function observeRequest(route: string | undefined, method: string, statusCode: number, seconds: number): void {
-  requestDuration.observe({ route: route ?? 'unmatched', method: METHODS.has(method) ? method : 'other', status: `${Math.floor(statusCode / 100)}xx` }, seconds);
+  requestDuration.observe(
+    { route: route ?? 'unmatched', method: METHODS.has(method) ? method : 'other', status: `${Math.floor(statusCode / 100)}xx` },
+    seconds,
+  );
 }
 
 /** What one running Parley reports; read when Prometheus scrapes, never pushed. */
@@ -133,7 +145,11 @@ function registerPoolGauges(): void {
     });
   gauge('parley_db_pool_connections', 'Connections the PostgreSQL pool holds open.', 'total');
   gauge('parley_db_pool_idle_connections', 'Open PostgreSQL connections not in use.', 'idle');
-  gauge('parley_db_pool_waiting_requests', 'Queries waiting for a free PostgreSQL connection; above 0 for long means the pool is too small or queries too slow.', 'waiting');
+  gauge(
+    'parley_db_pool_waiting_requests',
+    'Queries waiting for a free PostgreSQL connection; above 0 for long means the pool is too small or queries too slow.',
+    'waiting',
+  );
 }
 
 /** Reports `sources` until the returned function is called (on close). */
@@ -151,7 +167,11 @@ export function attachMetrics(sources: MetricSources): () => void {
 // The page caches keep their own tallies; these counters read them.
 for (const [name, help, key] of [
   ['parley_page_cache_hits_total', 'Anonymous discussion pages served from the page cache.', 'hits'],
-  ['parley_page_cache_misses_total', 'Anonymous discussion pages computed afresh: not cached, expired, or the cache bypassed while the live bus is down.', 'misses'],
+  [
+    'parley_page_cache_misses_total',
+    'Anonymous discussion pages computed afresh: not cached, expired, or the cache bypassed while the live bus is down.',
+    'misses',
+  ],
 ] as const) {
   new Counter({
     name,

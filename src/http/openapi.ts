@@ -25,7 +25,12 @@ export const openApiOptions: SwaggerOptions = {
     components: {
       securitySchemes: {
         session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'The session a sign-in sets (magic link or single sign-on)' },
-        csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token', description: "Every write of a signed-in reader carries the session's token (GET /api/v1/session)" },
+        csrf: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'x-csrf-token',
+          description: "Every write of a signed-in reader carries the session's token (GET /api/v1/session)",
+        },
       },
     },
   },

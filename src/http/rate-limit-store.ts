@@ -64,10 +64,12 @@ export function fallbackRateLimitStore(link: RedisLink, fellBack: () => void, na
         done(null, this.local.incr(key, timeWindow));
       };
       if (!link.usable) return locally();
-      link.run(() => redis.parleyRateLimit(this.prefix + key, timeWindow)).then(
-        ([current, ttl]) => done(null, { current, ttl }),
-        () => locally(),
-      );
+      link
+        .run(() => redis.parleyRateLimit(this.prefix + key, timeWindow))
+        .then(
+          ([current, ttl]) => done(null, { current, ttl }),
+          () => locally(),
+        );
     }
 
     child(routeOptions: unknown): FastifyRateLimitStore {

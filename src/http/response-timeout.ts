@@ -12,7 +12,10 @@ export function registerResponseTimeout(app: FastifyInstance, ms: number): void 
     const t = setTimeout(() => {
       if (reply.sent || reply.raw.headersSent) return;
       req.log.warn({ ms }, 'response timeout');
-      void reply.status(503).header('retry-after', '2').send({ error: { code: 'timeout', message: messages.errors.request_timeout } });
+      void reply
+        .status(503)
+        .header('retry-after', '2')
+        .send({ error: { code: 'timeout', message: messages.errors.request_timeout } });
     }, ms);
     t.unref();
     timers.set(req, t);

@@ -42,7 +42,8 @@ function referToComponents(node: unknown, root: boolean): unknown {
     if (known) return { $ref: known.id };
   }
   const out: Record<string | symbol, unknown> = {};
-  for (const key of Reflect.ownKeys(node)) out[key] = typeof key === 'symbol' ? (node as Record<symbol, unknown>)[key] : referToComponents((node as Record<string, unknown>)[key], false);
+  for (const key of Reflect.ownKeys(node))
+    out[key] = typeof key === 'symbol' ? (node as Record<symbol, unknown>)[key] : referToComponents((node as Record<string, unknown>)[key], false);
   return out;
 }
 

@@ -55,7 +55,12 @@ export function commentMail(to: string, kind: 'reply' | 'comment', c: NotifiedCo
 export function digestMail(to: string, items: NotifiedComment[], unsubscribeUrl: string, publication: string): OutgoingMail {
   const n = messages.notify;
   const text = items.map((c) => `${c.authorName} on “${c.articleTitle}”:\n${c.excerpt}\n${c.link}`).join('\n\n');
-  const html = items.map((c) => `<h3 style="font-size:15px;margin:18px 0 4px">${esc(c.authorName)} · ${esc(c.articleTitle)}</h3><blockquote style="margin:0;padding-left:12px;border-left:3px solid #8a2b12">${c.bodyHtml}</blockquote><p><a href="${esc(c.link)}">${esc(n.readMore)}</a></p>`).join('');
+  const html = items
+    .map(
+      (c) =>
+        `<h3 style="font-size:15px;margin:18px 0 4px">${esc(c.authorName)} · ${esc(c.articleTitle)}</h3><blockquote style="margin:0;padding-left:12px;border-left:3px solid #8a2b12">${c.bodyHtml}</blockquote><p><a href="${esc(c.link)}">${esc(n.readMore)}</a></p>`,
+    )
+    .join('');
   return {
     to,
     subject: n.digestSubject(items.length, publication),

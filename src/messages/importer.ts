@@ -34,9 +34,11 @@ export const importer = {
   unknownType: (type: string) => `unknown record type "${type}"`,
   rejectedRow: (type: string, reason: string) => `the database refused this ${type}: ${reason}`,
   restored: (counts: Record<string, number>, seconds: number) =>
-    `Restored ${Object.entries(counts)
-      .map(([t, c]) => `${c.toLocaleString('en')} ${t}${c === 1 ? '' : 's'}`)
-      .join(', ') || 'nothing'} in ${seconds.toFixed(1)} s.`,
+    `Restored ${
+      Object.entries(counts)
+        .map(([t, c]) => `${c.toLocaleString('en')} ${t}${c === 1 ? '' : 's'}`)
+        .join(', ') || 'nothing'
+    } in ${seconds.toFixed(1)} s.`,
   exported: (counts: Record<string, number>, file: string, seconds: number) =>
     `Exported ${Object.entries(counts)
       .map(([t, c]) => `${c.toLocaleString('en')} ${t}${c === 1 ? '' : 's'}`)

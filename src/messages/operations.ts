@@ -13,7 +13,8 @@ export const operations = {
   sameFile: 'The backup file and the database are the same file.',
   backupCorrupt: (detail: string) => `The copy failed SQLite's integrity check: ${detail}`,
   notABackup: (file: string, why: string) => `${file} is not a Parley SQLite backup: ${why}`,
-  targetNotEmpty: (file: string) => `The database at ${file} is not empty (it has users, articles or comments). Stop Parley and run again with --force to replace it.`,
+  targetNotEmpty: (file: string) =>
+    `The database at ${file} is not empty (it has users, articles or comments). Stop Parley and run again with --force to replace it.`,
   backedUp: (r: { file: string; bytes: number; counts: { articles: number; comments: number; users: number }; seconds: number }) =>
     `Backed up ${n(r.counts.articles)} articles, ${n(r.counts.comments)} comments and ${n(r.counts.users)} users to ${r.file} (${n(Math.ceil(r.bytes / 1024))} KiB, integrity ok) in ${r.seconds.toFixed(1)} s.`,
   restored: (r: { target: string; counts: { articles: number; comments: number; users: number }; migrated: string[]; seconds: number }) =>

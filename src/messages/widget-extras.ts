@@ -36,5 +36,5 @@ export const widgetExtras = {
     guestPlaceholder: 'you@example.com',
     guestSubmit: 'Notify me',
     checkMail: (email: string) => `Check ${email}: confirm there and the notifications start.`,
-},
+  },
 } as const;

@@ -70,9 +70,9 @@ export const widget = {
     loaded: (n: number) => `${num(n)} more ${n === 1 ? 'comment' : 'comments'} loaded.`,
     repliesLoaded: (n: number) => `${num(n)} more ${n === 1 ? 'reply' : 'replies'} loaded.`,
     linked: 'The linked comment is shown first.',
-},
+  },
   live: {
     newComments: (n: number) => `Show ${num(n)} new ${n === 1 ? 'comment' : 'comments'}`,
     arrived: (n: number) => `${num(n)} new ${n === 1 ? 'comment' : 'comments'} arrived.`,
-},
+  },
 } as const;

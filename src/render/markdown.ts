@@ -170,9 +170,31 @@ const CELL_ALIGN = { 'text-align': [/^(?:left|right|center)$/] };
 
 const ARTICLE_SANITIZE: sanitizeHtml.IOptions = {
   allowedTags: [
-    'p', 'br', 'em', 'strong', 's', 'a', 'blockquote', 'ul', 'ol', 'li', 'code', 'pre',
-    'h2', 'h3', 'h4', 'hr', 'img', 'figure', 'figcaption',
-    'table', 'thead', 'tbody', 'tr', 'th', 'td',
+    'p',
+    'br',
+    'em',
+    'strong',
+    's',
+    'a',
+    'blockquote',
+    'ul',
+    'ol',
+    'li',
+    'code',
+    'pre',
+    'h2',
+    'h3',
+    'h4',
+    'hr',
+    'img',
+    'figure',
+    'figcaption',
+    'table',
+    'thead',
+    'tbody',
+    'tr',
+    'th',
+    'td',
   ],
   allowedAttributes: {
     a: ['href', 'rel', 'title'],
@@ -208,8 +230,10 @@ export function renderArticleMarkdown(src: string): string {
  * prompt is page furniture, left out of the text passage anchors count.
  */
 function withQuestions(html: string): string {
-  return html.replace(/<p>:::feedback\s+([\s\S]+?)\s*:::<\/p>/g, (_m, question: string) =>
-    `<aside class="parley-question" ${ANCHOR_IGNORE_ATTR}><p class="parley-question-text">${question}</p><a class="parley-question-answer" href="#comments">${messages.pages.answerQuestion}</a></aside>`,
+  return html.replace(
+    /<p>:::feedback\s+([\s\S]+?)\s*:::<\/p>/g,
+    (_m, question: string) =>
+      `<aside class="parley-question" ${ANCHOR_IGNORE_ATTR}><p class="parley-question-text">${question}</p><a class="parley-question-answer" href="#comments">${messages.pages.answerQuestion}</a></aside>`,
   );
 }
 

@@ -17,7 +17,10 @@ const hash = (token: string) => createHash('sha256').update(token).digest('base6
 
 /** 1 to 60 characters after trimming, no line breaks or control characters (they would break layouts and mails). */
 export function cleanDisplayName(raw: string): string {
-  const name = raw.normalize('NFC').replace(/[^\S\r\n\u2028\u2029]+/gu, ' ').trim();
+  const name = raw
+    .normalize('NFC')
+    .replace(/[^\S\r\n\u2028\u2029]+/gu, ' ')
+    .trim();
   const length = [...name].length;
   // ZWJ is allowed: it holds emoji sequences together. Other format characters (bidi overrides) are not.
   if (length < 1 || length > 60 || /[\p{Cc}\p{Cf}\u2028\u2029]/u.test(name.replace(/\u200d/gu, ''))) {
@@ -109,7 +112,11 @@ export class AccountSettings {
   async deleteAccount(actor: Actor | null, eraseComments: boolean): Promise<void> {
     const user = this.me(actor);
     const now = this.d.clock.now();
-    const state = subscriptionState(await this.d.store.billing.entitlementsOf(user.id).then((l) => l.filter((e) => e.source === 'stripe')), now, this.d.accounts.graceMs);
+    const state = subscriptionState(
+      await this.d.store.billing.entitlementsOf(user.id).then((l) => l.filter((e) => e.source === 'stripe')),
+      now,
+      this.d.accounts.graceMs,
+    );
     // Deleting the account would not stop Stripe charging the card.
     if (state.kind === 'active' || state.kind === 'payment_failed') throw new AppError(409, 'subscription_active', messages.errors.subscription_active);
 
@@ -148,7 +155,14 @@ export class AccountSettings {
     const iso = (d: Date | null) => d?.toISOString() ?? null;
     return {
       exportedAt: this.d.clock.now().toISOString(),
-      profile: { id: user.id, email: user.email, displayName: user.displayName, role: user.role, createdAt: user.createdAt.toISOString(), notifications: { replies: prefs.replies, digest: prefs.digest } },
+      profile: {
+        id: user.id,
+        email: user.email,
+        displayName: user.displayName,
+        role: user.role,
+        createdAt: user.createdAt.toISOString(),
+        notifications: { replies: prefs.replies, digest: prefs.digest },
+      },
       entitlements: entitlements.map((e) => ({ source: e.source, status: e.status, currentPeriodEnd: iso(e.currentPeriodEnd) })),
       comments: comments.map((c) => ({
         id: c.id,

@@ -26,7 +26,12 @@ export function safeReturnPath(raw: string | undefined): string {
 export function nameFromEmail(email: string): string {
   const local = email.split('@')[0] ?? email;
   const words = local.split(/[._+-]+/).filter(Boolean);
-  return words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ').slice(0, 60) || 'Reader';
+  return (
+    words
+      .map((w) => w[0]!.toUpperCase() + w.slice(1))
+      .join(' ')
+      .slice(0, 60) || 'Reader'
+  );
 }
 
 export interface SessionInfo {
@@ -114,6 +119,13 @@ export class Accounts {
   async revoke(email: string): Promise<void> {
     const user = await this.store.users.byEmail(email);
     if (!user) throw notFound('user_not_found', `No user with email ${email}.`);
-    await this.store.billing.putEntitlement({ userId: user.id, source: 'manual', externalRef: '', status: 'revoked', currentPeriodEnd: null, now: this.clock.now() });
+    await this.store.billing.putEntitlement({
+      userId: user.id,
+      source: 'manual',
+      externalRef: '',
+      status: 'revoked',
+      currentPeriodEnd: null,
+      now: this.clock.now(),
+    });
   }
 }

@@ -13,7 +13,10 @@ import type { Clock } from './clock.js';
 export type Plan = 'monthly' | 'annual';
 export const PLANS: readonly Plan[] = ['monthly', 'annual'];
 
-type BillingConfig = Pick<Config, 'baseUrl' | 'STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET' | 'STRIPE_PRICE_MONTHLY' | 'STRIPE_PRICE_ANNUAL' | 'STRIPE_API_URL'>;
+type BillingConfig = Pick<
+  Config,
+  'baseUrl' | 'STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET' | 'STRIPE_PRICE_MONTHLY' | 'STRIPE_PRICE_ANNUAL' | 'STRIPE_API_URL'
+>;
 
 interface Log {
   warn(obj: object, msg: string): void;
@@ -88,7 +91,9 @@ export class Billing {
     private readonly clock: Clock,
     private readonly log: Log,
   ) {
-    this.stripe = config.STRIPE_SECRET_KEY ? new Stripe(config.STRIPE_SECRET_KEY, { ...apiLocation(config.STRIPE_API_URL), maxNetworkRetries: 2, timeout: 20_000, telemetry: false }) : null;
+    this.stripe = config.STRIPE_SECRET_KEY
+      ? new Stripe(config.STRIPE_SECRET_KEY, { ...apiLocation(config.STRIPE_API_URL), maxNetworkRetries: 2, timeout: 20_000, telemetry: false })
+      : null;
   }
 
   get enabled(): boolean {

@@ -62,7 +62,9 @@ export async function loadContent(dir: string, store: Pick<Store, 'articles' | '
     const before = await store.articles.bySlug(a.slug);
     const article = await store.articles.upsert(a, clock.now());
     // The author gets an account under that address (as a sign-in would make), so the badge follows the account, not a name.
-    const author = authorEmail ? ((await store.users.byEmail(authorEmail)) ?? (await store.users.ensure(authorEmail, a.author || authorEmail, clock.now()))) : null;
+    const author = authorEmail
+      ? ((await store.users.byEmail(authorEmail)) ?? (await store.users.ensure(authorEmail, a.author || authorEmail, clock.now())))
+      : null;
     await store.articles.setAuthorUser(article.id, author?.id ?? null);
     // Edited text moves passages: re-find each comment's words, or mark it orphaned.
     if (before && before.body !== article.body) await reanchorArticle(store, article);

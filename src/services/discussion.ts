@@ -19,7 +19,8 @@ import type { Accounts } from './accounts.js';
 import { IDEMPOTENCY_TTL_MS, requestFingerprint } from './idempotency.js';
 import type { PostingReads } from './posting/port.js';
 
-type Limits = Pick<Config, 'PAGE_SIZE' | 'REPLIES_PER_THREAD' | 'EDIT_WINDOW_MINUTES' | 'MAX_COMMENT_LENGTH' | 'INDENT_DEPTH'> & Partial<Pick<Config, 'VOTE_MIN_ACCOUNT_AGE_HOURS' | 'PUBLICATION_TIMEZONE'>>;
+type Limits = Pick<Config, 'PAGE_SIZE' | 'REPLIES_PER_THREAD' | 'EDIT_WINDOW_MINUTES' | 'MAX_COMMENT_LENGTH' | 'INDENT_DEPTH'> &
+  Partial<Pick<Config, 'VOTE_MIN_ACCOUNT_AGE_HOURS' | 'PUBLICATION_TIMEZONE'>>;
 
 // 'top' pages by rank_score, the score without votes from accounts too young to count.
 /** Where the next replies of a thread start: after `last`, or from the thread's beginning. */
@@ -144,7 +145,12 @@ export class Discussions {
 
   private async views(list: readonly Comment[], actor: Actor | null): Promise<CommentView[]> {
     const now = this.clock.now();
-    const votes = actor ? await this.store.votes.ofMany(actor.user.id, list.map((c) => c.id)) : new Map<number, VoteValue>();
+    const votes = actor
+      ? await this.store.votes.ofMany(
+          actor.user.id,
+          list.map((c) => c.id),
+        )
+      : new Map<number, VoteValue>();
     return list.map((c) => commentView(c, actor, votes.get(c.id) ?? 0, now, this.limits.EDIT_WINDOW_MINUTES));
   }
 
@@ -152,7 +158,13 @@ export class Discussions {
   private async threads(roots: readonly Comment[], maxId: number, actor: Actor | null): Promise<ThreadView[]> {
     const perThread = this.limits.REPLIES_PER_THREAD;
     const withReplies = roots.filter((r) => r.replyCount > 0);
-    const replies = perThread === 0 ? [] : await this.store.comments.replies(withReplies.map((r) => ({ rootId: r.id, maxId, after: null, limit: perThread })), actor?.user.id ?? null);
+    const replies =
+      perThread === 0
+        ? []
+        : await this.store.comments.replies(
+            withReplies.map((r) => ({ rootId: r.id, maxId, after: null, limit: perThread })),
+            actor?.user.id ?? null,
+          );
     const views = await this.views([...roots, ...replies], actor);
     const byId = new Map(views.map((v) => [v.id, v]));
     return roots.map((root) => {
@@ -188,7 +200,8 @@ export class Discussions {
       const replies = ownViews.filter((o) => o.rootId === t.comment.id);
       return { ...t, comment: mine(t.comment), replies: replies.length ? mergeReplies(t.replies.map(mine), replies) : t.replies.map(mine) };
     });
-    if (firstPage) threads = [...ownViews.filter((o) => o.rootId === null).map((comment) => ({ comment, replies: [], repliesCursor: null, moreReplies: 0 })), ...threads];
+    if (firstPage)
+      threads = [...ownViews.filter((o) => o.rootId === null).map((comment) => ({ comment, replies: [], repliesCursor: null, moreReplies: 0 })), ...threads];
     return { ...page, threads };
   }
 
@@ -197,7 +210,14 @@ export class Discussions {
     const c = cursor ? decodeThreadCursor(cursor, sort) : null;
     const maxId = c ? c.w : await this.store.comments.maxId();
     const limit = this.limits.PAGE_SIZE;
-    const rows = await this.store.comments.topLevel({ articleId, sort, maxId, after: c ? { key: c.k, id: c.i } : null, limit: limit + 1, viewerId: actor?.user.id ?? null });
+    const rows = await this.store.comments.topLevel({
+      articleId,
+      sort,
+      maxId,
+      after: c ? { key: c.k, id: c.i } : null,
+      limit: limit + 1,
+      viewerId: actor?.user.id ?? null,
+    });
     const roots = rows.slice(0, limit);
     const last = roots.at(-1);
     const nextCursor = rows.length > limit && last ? encodeThreadCursor({ s: sort, w: maxId, k: sortKey(last, sort), i: last.id }) : null;
@@ -206,7 +226,11 @@ export class Discussions {
     return { sort, threads: await this.threads([...pinned, ...roots], maxId, actor), nextCursor };
   }
 
-  async moreReplies(rootId: number, cursor: string, actor: Actor | null): Promise<{ replies: CommentView[]; repliesCursor: string | null; moreReplies: number }> {
+  async moreReplies(
+    rootId: number,
+    cursor: string,
+    actor: Actor | null,
+  ): Promise<{ replies: CommentView[]; repliesCursor: string | null; moreReplies: number }> {
     const c = decodeReplyCursor(cursor, rootId);
     const root = await this.comment(rootId);
     const limit = Math.max(this.limits.REPLIES_PER_THREAD, 1) * 4;
@@ -218,7 +242,9 @@ export class Discussions {
       replies: await this.views(shown, actor),
       repliesCursor: hasMore ? replyCursor(rootId, c.w, last) : null,
       // An estimate from the thread's counter: replies posted after the watermark are in it too.
-      moreReplies: hasMore ? Math.max(1, root.replyCount - (await this.store.comments.countReplies(rootId, c.w, { time: last.createdAt.getTime(), id: last.id }))) : 0,
+      moreReplies: hasMore
+        ? Math.max(1, root.replyCount - (await this.store.comments.countReplies(rootId, c.w, { time: last.createdAt.getTime(), id: last.id })))
+        : 0,
     };
   }
 
@@ -229,7 +255,10 @@ export class Discussions {
     const root = target.rootId === null ? target : await this.comment(target.rootId);
     const maxId = await this.store.comments.maxId();
     // A link to a top-level comment asks for its whole thread (the no-JS `Show K more replies`).
-    const needed = target.rootId === null ? Math.min(root.replyCount, MAX_LINKED_REPLIES) : await this.store.comments.countReplies(root.id, maxId, { time: target.createdAt.getTime(), id: target.id }, true);
+    const needed =
+      target.rootId === null
+        ? Math.min(root.replyCount, MAX_LINKED_REPLIES)
+        : await this.store.comments.countReplies(root.id, maxId, { time: target.createdAt.getTime(), id: target.id }, true);
     const limit = Math.max(this.limits.REPLIES_PER_THREAD, needed);
     const replies = limit === 0 ? [] : await this.store.comments.replies([{ rootId: root.id, maxId, after: null, limit }], actor?.user.id ?? null);
     const views = await this.views([root, ...replies], actor);
@@ -249,8 +278,16 @@ export class Discussions {
    * changed since; the same key with other contents is refused. The key is recorded in the
    * comment's own transaction, so a committed comment whose answer was lost always has it.
    */
-  async post(actor: Actor | null, articleId: number, body: string, parentId: number | null, passage: unknown = null, idempotencyKey: string | null = null): Promise<PostAnswer & { replayed?: true }> {
-    const keyed = actor && idempotencyKey ? { key: idempotencyKey, fingerprint: requestFingerprint('comment.post', { articleId, body, parentId, passage }) } : null;
+  async post(
+    actor: Actor | null,
+    articleId: number,
+    body: string,
+    parentId: number | null,
+    passage: unknown = null,
+    idempotencyKey: string | null = null,
+  ): Promise<PostAnswer & { replayed?: true }> {
+    const keyed =
+      actor && idempotencyKey ? { key: idempotencyKey, fingerprint: requestFingerprint('comment.post', { articleId, body, parentId, passage }) } : null;
     // A retry is answered before anything is checked again: what it asked for was done.
     if (keyed) {
       const earlier = await this.earlierAnswer(this.store, actor!, keyed);
@@ -272,39 +309,44 @@ export class Discussions {
     const placed = passage === null ? null : placeAnchor(article, passage);
     const html = renderMarkdown(text);
     try {
-      return await this.changes.run(async (tx, track) => {
-        // One author's posts go one at a time from here to the commit: the posting rules (the
-        // duplicate rule) and the key check see every earlier post of theirs, and none overtakes.
-        if (!(await tx.idempotency.lockAuthorPosts(actor!.user.id, AUTHOR_WAIT_MS))) throw new AppError(409, 'request_in_progress', messages.errors.request_in_progress, { 'retry-after': '1' });
-        if (keyed) {
-          const earlier = await this.earlierAnswer(tx, actor!, keyed);
-          if (earlier) throw new Replay(earlier);
-        }
-        const { status, holdReason } = await this.verdict({ actor: actor!, article, parent, text, now, store: tx });
-        const commentId = await tx.comments.insert({
-          articleId,
-          parentId: parent?.id ?? null,
-          rootId: parent ? (parent.rootId ?? parent.id) : null,
-          depth: parent ? parent.depth + 1 : 0,
-          authorId: actor!.user.id,
-          bodySrc: text,
-          bodyHtml: html,
-          status,
-          createdAt: now,
-          anchor: placed,
-          moderationReason: holdReason,
-        });
-        track.created(commentId);
-        const created = (await tx.comments.byId(commentId))!;
-        for (const hook of this.onCreated) await hook(tx, created);
-        // The answer is made in the transaction, so the one recorded for the key is the one sent.
-        const answer: PostAnswer = {
-          comment: commentView(created, actor, 0, now, this.limits.EDIT_WINDOW_MINUTES),
-          commentCount: (await tx.articles.byId(articleId))!.commentCount,
-        };
-        if (keyed) await tx.idempotency.saveAnswer(actor!.user.id, keyed.key, { fingerprint: keyed.fingerprint, status: 201, response: JSON.stringify(answer) }, now);
-        return answer;
-      }, { articleId });
+      return await this.changes.run(
+        async (tx, track) => {
+          // One author's posts go one at a time from here to the commit: the posting rules (the
+          // duplicate rule) and the key check see every earlier post of theirs, and none overtakes.
+          if (!(await tx.idempotency.lockAuthorPosts(actor!.user.id, AUTHOR_WAIT_MS)))
+            throw new AppError(409, 'request_in_progress', messages.errors.request_in_progress, { 'retry-after': '1' });
+          if (keyed) {
+            const earlier = await this.earlierAnswer(tx, actor!, keyed);
+            if (earlier) throw new Replay(earlier);
+          }
+          const { status, holdReason } = await this.verdict({ actor: actor!, article, parent, text, now, store: tx });
+          const commentId = await tx.comments.insert({
+            articleId,
+            parentId: parent?.id ?? null,
+            rootId: parent ? (parent.rootId ?? parent.id) : null,
+            depth: parent ? parent.depth + 1 : 0,
+            authorId: actor!.user.id,
+            bodySrc: text,
+            bodyHtml: html,
+            status,
+            createdAt: now,
+            anchor: placed,
+            moderationReason: holdReason,
+          });
+          track.created(commentId);
+          const created = (await tx.comments.byId(commentId))!;
+          for (const hook of this.onCreated) await hook(tx, created);
+          // The answer is made in the transaction, so the one recorded for the key is the one sent.
+          const answer: PostAnswer = {
+            comment: commentView(created, actor, 0, now, this.limits.EDIT_WINDOW_MINUTES),
+            commentCount: (await tx.articles.byId(articleId))!.commentCount,
+          };
+          if (keyed)
+            await tx.idempotency.saveAnswer(actor!.user.id, keyed.key, { fingerprint: keyed.fingerprint, status: 201, response: JSON.stringify(answer) }, now);
+          return answer;
+        },
+        { articleId },
+      );
     } catch (err) {
       // A post with the same key committed while this one waited for the author's turn.
       if (err instanceof Replay) return err.answer;
@@ -313,7 +355,11 @@ export class Discussions {
   }
 
   /** The answer recorded for this reader's key, or null if the key is new (or has expired). */
-  private async earlierAnswer(store: Pick<Store, 'idempotency'>, actor: Actor, keyed: { key: string; fingerprint: string }): Promise<(PostAnswer & { replayed: true }) | null> {
+  private async earlierAnswer(
+    store: Pick<Store, 'idempotency'>,
+    actor: Actor,
+    keyed: { key: string; fingerprint: string },
+  ): Promise<(PostAnswer & { replayed: true }) | null> {
     const since = new Date(this.clock.now().getTime() - IDEMPOTENCY_TTL_MS);
     const earlier = await store.idempotency.answer(actor.user.id, keyed.key, since);
     if (!earlier) return null;
@@ -331,7 +377,9 @@ export class Discussions {
       // A held or rejected comment is already with the moderators; a visible one goes back to them
       // if the new words would have held it. Live pages then drop it (`comment.hidden`).
       const { holdReason } =
-        c.status === 'visible' ? await this.verdict({ actor, article: await this.article(c.articleId), parent: null, text, now, store: this.store }, this.editRules) : { holdReason: null };
+        c.status === 'visible'
+          ? await this.verdict({ actor, article: await this.article(c.articleId), parent: null, text, now, store: this.store }, this.editRules)
+          : { holdReason: null };
       await this.changes.run(
         async (tx, track) => {
           await track.touch(c.id);
@@ -411,7 +459,14 @@ export class Discussions {
   }
 
   /** Everything the widget needs to draw the discussion, for SSR and for the embed. */
-  async state(article: Article, actor: Actor | null, csrfToken: string | null, sort: SortOrder, cursor: string | undefined, focusCommentId: number | null): Promise<DiscussionState> {
+  async state(
+    article: Article,
+    actor: Actor | null,
+    csrfToken: string | null,
+    sort: SortOrder,
+    cursor: string | undefined,
+    focusCommentId: number | null,
+  ): Promise<DiscussionState> {
     const now = this.clock.now();
     let page = await this.page(article.id, sort, cursor, actor);
     if (focusCommentId !== null) {

@@ -9,7 +9,12 @@ import type { Clock } from './clock.js';
  * key even when two keys read alike ("Story 42" and "story-42").
  */
 export function embedSlug(key: string): string {
-  const readable = key.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'article';
+  const readable =
+    key
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'article';
   return `e-${readable}-${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
 }
 
@@ -31,7 +36,20 @@ export class EmbeddedArticles {
     if (known) return known;
     const now = this.clock.now();
     return this.store.articles.insertIfAbsent(
-      { slug, url, title, standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: now, body: '', commentPolicy: this.config.EMBED_COMMENT_POLICY },
+      {
+        slug,
+        url,
+        title,
+        standfirst: '',
+        author: '',
+        authorBio: '',
+        authorHandle: '',
+        image: null,
+        imageCredit: '',
+        publishedAt: now,
+        body: '',
+        commentPolicy: this.config.EMBED_COMMENT_POLICY,
+      },
       now,
     );
   }

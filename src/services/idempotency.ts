@@ -18,5 +18,7 @@ function canonical(v: unknown): string {
 
 /** A hash of what a keyed request asks for (the operation and its inputs), to tell a retry from a reuse. */
 export function requestFingerprint(operation: string, input: unknown): string {
-  return createHash('sha256').update(`${operation}\n${canonical(input)}`).digest('base64url');
+  return createHash('sha256')
+    .update(`${operation}\n${canonical(input)}`)
+    .digest('base64url');
 }

@@ -57,7 +57,8 @@ export class LiveHub {
     const healthy = this.bus.healthy?.() ?? true;
     // Even a healthy bus can lose a wake-up (a publish that failed after its commit); a slow
     // sweep bounds how long any reader can stay behind.
-    if (++this.ticks % SWEEP_EVERY_TICKS === 0) for (const articleId of this.byArticle.keys()) if (!this.pending.has(articleId)) this.wake({ articleId, eventId: 0 });
+    if (++this.ticks % SWEEP_EVERY_TICKS === 0)
+      for (const articleId of this.byArticle.keys()) if (!this.pending.has(articleId)) this.wake({ articleId, eventId: 0 });
     if (healthy && !this.degraded) return;
     const catchUp = healthy;
     this.degraded = !healthy;

@@ -38,7 +38,9 @@ export class Metering {
   }
 
   private async sign(month: string, ids: readonly number[]): Promise<string> {
-    return createHmac('sha256', await this.secret()).update(`meter|${month}|${ids.join('-')}`).digest('base64url');
+    return createHmac('sha256', await this.secret())
+      .update(`meter|${month}|${ids.join('-')}`)
+      .digest('base64url');
   }
 
   /** Article ids in a valid cookie for `month`; anything stale, malformed or forged reads as none. */
@@ -61,7 +63,13 @@ export class Metering {
     const now = this.clock.now();
     const month = monthKey(now, this.config.PUBLICATION_TIMEZONE);
     const staff = actor?.user.role === 'admin' || actor?.user.role === 'moderator';
-    const base = { subscriber: actor?.subscriber ?? false, staff, crawler: isCrawler(userAgent), crawlersFullText: this.config.METER_CRAWLERS_FULL_TEXT, freePerMonth: this.config.METER_FREE_ARTICLES };
+    const base = {
+      subscriber: actor?.subscriber ?? false,
+      staff,
+      crawler: isCrawler(userAgent),
+      crawlersFullText: this.config.METER_CRAWLERS_FULL_TEXT,
+      freePerMonth: this.config.METER_FREE_ARTICLES,
+    };
     const quick = meterDecision({ ...base, readThisMonth: 0, alreadyCounted: false });
     if (quick.reason === 'subscriber' || quick.reason === 'crawler') return { decision: quick, cookie: null };
 

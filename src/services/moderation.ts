@@ -2,7 +2,19 @@ import type { Config } from '../config.js';
 import { normaliseBody } from '../domain/comment-body.js';
 import { badRequest, conflict, notFound } from '../domain/errors.js';
 import { bannedWordsIn, type ArticleModeration, type ModerationSettings, type ReportReason } from '../domain/moderation.js';
-import { adminBlock, check, denialError, enforce, keepsAnAdmin, moderateBlock, reportBlock, roleChangeBlock, userActionBlock, type Actor, type Denial } from '../domain/permissions.js';
+import {
+  adminBlock,
+  check,
+  denialError,
+  enforce,
+  keepsAnAdmin,
+  moderateBlock,
+  reportBlock,
+  roleChangeBlock,
+  userActionBlock,
+  type Actor,
+  type Denial,
+} from '../domain/permissions.js';
 import type { Comment, CommentPolicy, Role, User } from '../domain/types.js';
 import type { QueueItem } from '../domain/views.js';
 import { messages } from '../messages.js';
@@ -34,7 +46,6 @@ export interface QueuePage {
 export type AuditEntry = Omit<AuditRecord, 'createdAt'> & { at: string };
 
 export type BulkAction = 'approve' | 'reject';
-
 
 const excerpt = (s: string, n = 200) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
@@ -126,7 +137,8 @@ export class Moderation {
   async report(actor: Actor | null, commentId: number, reason: ReportReason, text: string): Promise<{ reported: true }> {
     if (!actor) throw denialError('unauthenticated');
     const c = await this.store.comments.byId(commentId);
-    if (!c || c.status === 'rejected' || (c.status === 'pending' && c.authorId !== actor.user.id)) throw notFound('comment_not_found', messages.errors.comment_not_found);
+    if (!c || c.status === 'rejected' || (c.status === 'pending' && c.authorId !== actor.user.id))
+      throw notFound('comment_not_found', messages.errors.comment_not_found);
     const now = this.clock.now();
     enforce(reportBlock(actor, c, now));
     await this.commit(async (tx, track) => {
@@ -148,7 +160,11 @@ export class Moderation {
   async counts(actor: Actor | null): Promise<Record<QueueTab, number>> {
     this.moderator(actor);
     const since = new Date(this.clock.now().getTime() - RECENT_MS);
-    const [pending, reported, rejected] = await Promise.all([this.store.moderation.countByStatus('pending'), this.store.moderation.countReported(), this.store.moderation.countByStatus('rejected', since)]);
+    const [pending, reported, rejected] = await Promise.all([
+      this.store.moderation.countByStatus('pending'),
+      this.store.moderation.countReported(),
+      this.store.moderation.countByStatus('rejected', since),
+    ]);
     return { pending, reported, rejected };
   }
 
@@ -217,7 +233,9 @@ export class Moderation {
         article: { id: a.id, slug: a.slug, title: a.title, policy: a.commentPolicy },
         // A parent readers no longer see is still context for a moderator.
         parent: parent ? { id: parent.id, authorName: parent.authorName, bodyHtml: parent.bodyHtml, status: parent.status } : null,
-        reports: reports.filter((r) => r.commentId === c.id).map((r) => ({ reason: r.reason, text: r.text, reporter: r.reporterName, createdAt: r.createdAt.toISOString() })),
+        reports: reports
+          .filter((r) => r.commentId === c.id)
+          .map((r) => ({ reason: r.reason, text: r.text, reporter: r.reporterName, createdAt: r.createdAt.toISOString() })),
         author: {
           id: u.id,
           name: u.displayName,
@@ -248,7 +266,14 @@ export class Moderation {
         // Approving a visible comment is how a moderator dismisses reports against it.
         if (!published && c.status !== 'visible') continue;
         await tx.moderation.resolveReports([c.id], a.user.id, now);
-        await tx.moderation.audit({ actorId: a.user.id, action: 'comment.approve', targetType: 'comment', targetId: c.id, details: { from: c.status, ...(bulk ? { bulk: true } : {}) }, now });
+        await tx.moderation.audit({
+          actorId: a.user.id,
+          action: 'comment.approve',
+          targetType: 'comment',
+          targetId: c.id,
+          details: { from: c.status, ...(bulk ? { bulk: true } : {}) },
+          now,
+        });
         changed.push(c.id);
       }
       return changed;
@@ -267,7 +292,14 @@ export class Moderation {
         await track.touch(c.id);
         if (!(await tx.comments.reject(c.id, a.user.id, why, now))) continue;
         await tx.moderation.resolveReports([c.id], a.user.id, now);
-        await tx.moderation.audit({ actorId: a.user.id, action: 'comment.reject', targetType: 'comment', targetId: c.id, details: { from: c.status, reason: why, ...(bulk ? { bulk: true } : {}) }, now });
+        await tx.moderation.audit({
+          actorId: a.user.id,
+          action: 'comment.reject',
+          targetType: 'comment',
+          targetId: c.id,
+          details: { from: c.status, reason: why, ...(bulk ? { bulk: true } : {}) },
+          now,
+        });
         changed.push(c.id);
       }
       return changed;
@@ -290,7 +322,14 @@ export class Moderation {
       await this.commit(async (tx, track, now) => {
         await track.touch(c.id);
         await tx.comments.edit(c.id, text, html, a.user.id, now);
-        await tx.moderation.audit({ actorId: a.user.id, action: 'comment.edit', targetType: 'comment', targetId: c.id, details: { before: excerpt(c.bodySrc), after: excerpt(text) }, now });
+        await tx.moderation.audit({
+          actorId: a.user.id,
+          action: 'comment.edit',
+          targetType: 'comment',
+          targetId: c.id,
+          details: { before: excerpt(c.bodySrc), after: excerpt(text) },
+          now,
+        });
       });
     }
     return { id: c.id, bodyHtml: html };
@@ -304,7 +343,14 @@ export class Moderation {
     await this.commit(async (tx, track, now) => {
       await track.touch(c.id);
       await tx.comments.setPinned(c.id, pinned);
-      await tx.moderation.audit({ actorId: a.user.id, action: pinned ? 'comment.pin' : 'comment.unpin', targetType: 'comment', targetId: c.id, details: {}, now });
+      await tx.moderation.audit({
+        actorId: a.user.id,
+        action: pinned ? 'comment.pin' : 'comment.unpin',
+        targetType: 'comment',
+        targetId: c.id,
+        details: {},
+        now,
+      });
     });
     return { id: c.id, pinned };
   }
@@ -317,7 +363,14 @@ export class Moderation {
     await this.commit(async (tx, track, now) => {
       await track.touch(rootId);
       await tx.comments.setLocked(rootId, locked);
-      await tx.moderation.audit({ actorId: a.user.id, action: locked ? 'thread.lock' : 'thread.unlock', targetType: 'comment', targetId: rootId, details: {}, now });
+      await tx.moderation.audit({
+        actorId: a.user.id,
+        action: locked ? 'thread.lock' : 'thread.unlock',
+        targetType: 'comment',
+        targetId: rootId,
+        details: {},
+        now,
+      });
     });
     return { rootId, locked };
   }
@@ -331,7 +384,14 @@ export class Moderation {
     if (!article) throw notFound('article_not_found', messages.errors.article_not_found);
     await this.commit(async (tx, _track, now) => {
       await tx.articles.setPolicyOverride(articleId, policy);
-      await tx.moderation.audit({ actorId: a.user.id, action: 'article.policy', targetType: 'article', targetId: articleId, details: { from: article.commentPolicy, to: policy }, now });
+      await tx.moderation.audit({
+        actorId: a.user.id,
+        action: 'article.policy',
+        targetType: 'article',
+        targetId: articleId,
+        details: { from: article.commentPolicy, to: policy },
+        now,
+      });
     });
     return { articleId, policy: (await this.store.articles.byId(articleId))!.commentPolicy };
   }
@@ -360,7 +420,14 @@ export class Moderation {
     const until = new Date(this.clock.now().getTime() + hours * 3_600_000);
     await this.commit(async (tx, _track, now) => {
       await tx.users.setSuspension(user.id, until);
-      await tx.moderation.audit({ actorId: a.user.id, action: 'user.suspend', targetType: 'user', targetId: user.id, details: { hours, until: until.toISOString(), reason: reason.trim().slice(0, 500) }, now });
+      await tx.moderation.audit({
+        actorId: a.user.id,
+        action: 'user.suspend',
+        targetType: 'user',
+        targetId: user.id,
+        details: { hours, until: until.toISOString(), reason: reason.trim().slice(0, 500) },
+        now,
+      });
     });
     return { userId: user.id, suspendedUntil: until.toISOString() };
   }
@@ -385,7 +452,14 @@ export class Moderation {
       // What a banned reader left waiting would only be rejected one by one: it goes at once.
       const held = banned ? await tx.comments.rejectHeldBy(user.id, a.user.id, 'author_banned', now) : [];
       if (held.length) await tx.moderation.resolveReports(held, a.user.id, now);
-      await tx.moderation.audit({ actorId: a.user.id, action: banned ? 'user.ban' : 'user.unban', targetType: 'user', targetId: user.id, details: { reason: reason.trim().slice(0, 500), ...(held.length ? { rejectedHeld: held.length } : {}) }, now });
+      await tx.moderation.audit({
+        actorId: a.user.id,
+        action: banned ? 'user.ban' : 'user.unban',
+        targetType: 'user',
+        targetId: user.id,
+        details: { reason: reason.trim().slice(0, 500), ...(held.length ? { rejectedHeld: held.length } : {}) },
+        now,
+      });
     });
     return { userId: user.id, banned };
   }
@@ -413,7 +487,14 @@ export class Moderation {
       enforce(actor ? roleChangeBlock(actor, user, role, admins, now) : keepsAnAdmin(user, role, admins));
       if (user.role === role) return;
       await tx.users.setRole(user.id, role);
-      await tx.moderation.audit({ actorId: actor?.user.id ?? null, action: 'user.role', targetType: 'user', targetId: user.id, details: { from: user.role, to: role }, now });
+      await tx.moderation.audit({
+        actorId: actor?.user.id ?? null,
+        action: 'user.role',
+        targetType: 'user',
+        targetId: user.id,
+        details: { from: user.role, to: role },
+        now,
+      });
     });
   }
 

@@ -11,7 +11,6 @@ import type { Clock } from './clock.js';
 
 const token = (prefix: 'f' | 'u') => `${prefix}${randomBytes(24).toString('base64url')}`;
 
-
 /** "Notify of": following articles, reply notifications, and queuing their mails. */
 export class Notifications {
   constructor(
@@ -32,12 +31,26 @@ export class Notifications {
       if (parentAuthor) {
         const prefs = await tx.notifications.prefs(parentAuthor.id);
         if (prefs.replies) {
-          candidates.push({ email: parentAuthor.email, userId: parentAuthor.id, kind: 'reply', followId: null, suspended: isSuspended(parentAuthor, now), digest: prefs.digest });
+          candidates.push({
+            email: parentAuthor.email,
+            userId: parentAuthor.id,
+            kind: 'reply',
+            followId: null,
+            suspended: isSuspended(parentAuthor, now),
+            digest: prefs.digest,
+          });
         }
       }
     }
     for (const f of await tx.notifications.articleFollowers(c.articleId, now)) {
-      candidates.push({ email: f.email, userId: f.userId, kind: 'comment', followId: f.followId, suspended: f.suspended, digest: f.digest === 'daily' ? 'daily' : 'instant' });
+      candidates.push({
+        email: f.email,
+        userId: f.userId,
+        kind: 'comment',
+        followId: f.followId,
+        suspended: f.suspended,
+        digest: f.digest === 'daily' ? 'daily' : 'instant',
+      });
     }
     for (const r of recipients(author.id, author.email, candidates)) {
       const daily = r.digest === 'daily';
@@ -88,7 +101,16 @@ export class Notifications {
     await this.store.transaction(async (tx) => {
       const f = await tx.notifications.putFollow({ articleId, email, userId: null, confirmed: false, token: token('f'), now });
       if (f.confirmed) return;
-      await tx.notifications.enqueueMail({ kind: 'confirm', recipient: f.email, userId: null, commentId: null, followId: f.id, dedupeKey: `confirm${f.id}:${Math.floor(now.getTime() / 3600_000)}`, dueAt: now, now });
+      await tx.notifications.enqueueMail({
+        kind: 'confirm',
+        recipient: f.email,
+        userId: null,
+        commentId: null,
+        followId: f.id,
+        dedupeKey: `confirm${f.id}:${Math.floor(now.getTime() / 3600_000)}`,
+        dueAt: now,
+        now,
+      });
     });
   }
 

@@ -100,7 +100,8 @@ export class OutboxWorker {
       } finally {
         // Stopping mid-batch (a deploy): hand back what this node claimed but did not send, so
         // another node sends it now instead of after the lease runs out.
-        if (leased.size > 0) await this.store.notifications.releaseMail([...leased]).catch((err: unknown) => this.log.warn({ err }, 'could not release leased mails'));
+        if (leased.size > 0)
+          await this.store.notifications.releaseMail([...leased]).catch((err: unknown) => this.log.warn({ err }, 'could not release leased mails'));
       }
       if (this.stopped) return settled;
     }
@@ -148,7 +149,13 @@ export class OutboxWorker {
     const failed = attempts >= MAX_ATTEMPTS;
     this.failed[failed ? 'final' : 'retry']++;
     for (const r of rows) {
-      await this.store.notifications.finishMail(r.id, { status: failed ? 'failed' : 'pending', error, ...(messageId ? { messageId } : {}), retryAt: new Date(now.getTime() + retryDelayMs(attempts)), now });
+      await this.store.notifications.finishMail(r.id, {
+        status: failed ? 'failed' : 'pending',
+        error,
+        ...(messageId ? { messageId } : {}),
+        retryAt: new Date(now.getTime() + retryDelayMs(attempts)),
+        now,
+      });
     }
   }
 
@@ -164,7 +171,10 @@ export class OutboxWorker {
       await this.store.notifications.finishMail(row.id, { status: 'sent', messageId: id, now: this.clock.now() });
     } catch (err) {
       const reason = (err as Error).message;
-      this.log.warn({ outboxId: row.id, attempts: row.attempts, receiver: receiverForLog(row.recipient), reason }, row.attempts >= MAX_ATTEMPTS ? 'webhook failed for good' : 'webhook failed, will retry');
+      this.log.warn(
+        { outboxId: row.id, attempts: row.attempts, receiver: receiverForLog(row.recipient), reason },
+        row.attempts >= MAX_ATTEMPTS ? 'webhook failed for good' : 'webhook failed, will retry',
+      );
       await this.retryLater([row], reason, id);
     }
     return 1;

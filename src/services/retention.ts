@@ -72,7 +72,8 @@ export class Retention {
     const outbox = await this.store.notifications.pruneOutbox(new Date(now - this.config.OUTBOX_RETENTION_DAYS * DAY_MS), this.batch);
     // A retry comes seconds or minutes after a lost answer; a day-old key will never be replayed.
     const idempotencyKeys = await this.store.idempotency.prune(new Date(now - IDEMPOTENCY_TTL_MS));
-    if (events + outbox + idempotencyKeys > 0) this.log.info({ events, outbox, idempotencyKeys }, 'retention: pruned old events, settled mails and spent idempotency keys');
+    if (events + outbox + idempotencyKeys > 0)
+      this.log.info({ events, outbox, idempotencyKeys }, 'retention: pruned old events, settled mails and spent idempotency keys');
     return { events, outbox, idempotencyKeys };
   }
 }

@@ -38,7 +38,12 @@ const isStaff = (u: User) => u.role !== 'reader';
 /** The publisher's name for the reader under the same rules as a name typed into account settings, or null. */
 export function ssoDisplayName(raw: unknown): string | null {
   if (typeof raw !== 'string') return null;
-  const visible = raw.normalize('NFC').replace(/[\r\n\u2028\u2029\t]+/gu, ' ').replace(INVISIBLE, '').replace(/\s+/gu, ' ').trim();
+  const visible = raw
+    .normalize('NFC')
+    .replace(/[\r\n\u2028\u2029\t]+/gu, ' ')
+    .replace(INVISIBLE, '')
+    .replace(/\s+/gu, ' ')
+    .trim();
   try {
     return cleanDisplayName([...visible].slice(0, 60).join(''));
   } catch {
@@ -84,7 +89,8 @@ export class SingleSignOn {
     private readonly clock: Clock,
   ) {
     if (config.SSO_SECRET) this.key = new TextEncoder().encode(config.SSO_SECRET);
-    else if (config.SSO_JWKS_URL) this.key = createRemoteJWKSet(new URL(config.SSO_JWKS_URL), { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+    else if (config.SSO_JWKS_URL)
+      this.key = createRemoteJWKSet(new URL(config.SSO_JWKS_URL), { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 600_000 });
     else this.key = null;
   }
 
@@ -125,7 +131,9 @@ export class SingleSignOn {
     const user = await this.store.transaction(async (tx) => {
       // Keyed on what the signature covers, not on the token's spelling: base64url has spare bits
       // and optional padding, so one signed token can be written several ways.
-      const used = createHash('sha256').update(JSON.stringify([c.issuer, c.jti])).digest('base64url');
+      const used = createHash('sha256')
+        .update(JSON.stringify([c.issuer, c.jti]))
+        .digest('base64url');
       // Kept until no clock could still accept the token, then swept.
       const keepUntil = new Date(now.getTime() + (MAX_AGE_S + 2 * CLOCK_SKEW_S) * 1000);
       if (!(await tx.users.useSsoToken(used, keepUntil, now))) throw invalid();
@@ -137,7 +145,14 @@ export class SingleSignOn {
       }
       // Without an end date the grant lasts as long as the session it comes with; the next sign-on renews it.
       const until = c.subscriberUntil ?? new Date(now.getTime() + this.config.SESSION_DAYS * 86_400_000);
-      await tx.billing.putEntitlement({ userId: u.id, source: 'sso', externalRef: c.sub, status: c.subscriber ? 'active' : 'revoked', currentPeriodEnd: c.subscriber ? until : null, now });
+      await tx.billing.putEntitlement({
+        userId: u.id,
+        source: 'sso',
+        externalRef: c.sub,
+        status: c.subscriber ? 'active' : 'revoked',
+        currentPeriodEnd: c.subscriber ? until : null,
+        now,
+      });
       return (await tx.users.byId(u.id))!;
     });
     return { user, ...(await this.accounts.openSession(user)) };

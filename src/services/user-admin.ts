@@ -60,7 +60,7 @@ export function emailsFromCsv(text: string, file = 'the CSV file'): string[] {
   const out: string[] = [];
   rows.forEach((line, i) => {
     if (!line.trim()) return;
-    const value = csvCells(line)[Math.max(column , 0)] ?? '';
+    const value = csvCells(line)[Math.max(column, 0)] ?? '';
     if (!EMAIL_PATTERN.test(value)) {
       if (column < 0 && i === 0 && header.length > 1) throw new AppError(400, 'csv_no_email', messages.operations.csvNoEmail(file));
       throw new AppError(400, 'bad_email', messages.operations.badEmail(value, ` on line ${i + (column >= 0 ? 2 : 1)} of ${file}`));
@@ -88,7 +88,18 @@ const noMail: Mailer = {
  * (revoking someone unknown, demoting the last admin) is reported and the others still apply.
  */
 export async function applyToUsers(
-  config: Pick<Config, 'DATABASE_URL' | 'baseUrl' | 'PUBLICATION_NAME' | 'SESSION_DAYS' | 'PAST_DUE_GRACE_DAYS' | 'REPORTS_TO_HIDE' | 'MAX_COMMENT_LENGTH' | 'WEBHOOK_URLS' | 'WEBHOOK_SECRET'>,
+  config: Pick<
+    Config,
+    | 'DATABASE_URL'
+    | 'baseUrl'
+    | 'PUBLICATION_NAME'
+    | 'SESSION_DAYS'
+    | 'PAST_DUE_GRACE_DAYS'
+    | 'REPORTS_TO_HIDE'
+    | 'MAX_COMMENT_LENGTH'
+    | 'WEBHOOK_URLS'
+    | 'WEBHOOK_SECRET'
+  >,
   emails: readonly string[],
   action: UserAction,
   clock: Clock = systemClock,

@@ -63,7 +63,10 @@ export class WebhookSender {
   private readonly key: Buffer | null;
   private readonly urls: Set<string>;
 
-  constructor(config: Pick<Config, 'WEBHOOK_SECRET' | 'WEBHOOK_URLS'>, private readonly now: () => Date) {
+  constructor(
+    config: Pick<Config, 'WEBHOOK_SECRET' | 'WEBHOOK_URLS'>,
+    private readonly now: () => Date,
+  ) {
     this.key = webhookKey(config.WEBHOOK_SECRET);
     this.urls = new Set(webhookUrls(config));
   }

@@ -27,7 +27,29 @@ export async function hasImported(db: Kysely<Database>, source: string): Promise
  * them with Kysely's query builder costs more time than SQLite takes to run them. The connection
  * keeps each prepared statement by its text (see connect.ts).
  */
-const COMMENT_COLUMNS = ['article_id', 'parent_id', 'root_id', 'depth', 'author_id', 'body_src', 'body_html', 'status', 'created_at', 'edited_at', 'edited_by', 'score', 'up', 'down', 'reply_count', 'rank_score', 'pinned', 'locked', 'moderation_reason', 'import_source', 'import_id'] as const;
+const COMMENT_COLUMNS = [
+  'article_id',
+  'parent_id',
+  'root_id',
+  'depth',
+  'author_id',
+  'body_src',
+  'body_html',
+  'status',
+  'created_at',
+  'edited_at',
+  'edited_by',
+  'score',
+  'up',
+  'down',
+  'reply_count',
+  'rank_score',
+  'pinned',
+  'locked',
+  'moderation_reason',
+  'import_source',
+  'import_id',
+] as const;
 export type ImportedCommentRow = { [K in (typeof COMMENT_COLUMNS)[number]]-?: Exclude<Insertable<CommentsTable>[K], undefined> };
 
 const texts = new WeakMap<object, Map<string, string>>();
@@ -59,7 +81,11 @@ export async function findImported(db: Kysely<Database>, source: string, id: str
 const INSERT_COMMENT = `insert into comments (${COMMENT_COLUMNS.join(', ')}) values (${COMMENT_COLUMNS.map(() => '?').join(', ')}) on conflict (import_source, import_id) do nothing returning id`;
 /** Inserts an imported comment; null when one with the same source id is already there. */
 export async function insertImportedComment(db: Kysely<Database>, row: ImportedCommentRow): Promise<number | null> {
-  const [r] = await run<{ id: number }>(db, INSERT_COMMENT, COMMENT_COLUMNS.map((c) => row[c]));
+  const [r] = await run<{ id: number }>(
+    db,
+    INSERT_COMMENT,
+    COMMENT_COLUMNS.map((c) => row[c]),
+  );
   return r ? Number(r.id) : null;
 }
 
@@ -73,7 +99,13 @@ export async function insertRevisions(db: Kysely<Database>, rows: readonly Revis
 
 export async function articleIdByUrl(db: Kysely<Database>, urls: readonly string[]): Promise<number | null> {
   if (urls.length === 0) return null;
-  const r = await db.selectFrom('articles').select('id').where('url', 'in', [...urls]).orderBy('id').limit(1).executeTakeFirst();
+  const r = await db
+    .selectFrom('articles')
+    .select('id')
+    .where('url', 'in', [...urls])
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
   return r ? Number(r.id) : null;
 }
 
@@ -82,7 +114,10 @@ export async function articleBySlug(db: Kysely<Database>, slug: string): Promise
   return r ? { id: Number(r.id), url: r.url } : null;
 }
 
-export async function insertArticle(db: Kysely<Database>, a: { slug: string; url: string | null; title: string; publishedAt: number; now: number }): Promise<number> {
+export async function insertArticle(
+  db: Kysely<Database>,
+  a: { slug: string; url: string | null; title: string; publishedAt: number; now: number },
+): Promise<number> {
   const r = await db
     .insertInto('articles')
     .values({
@@ -114,7 +149,8 @@ export async function userIdByEmail(db: Kysely<Database>, email: string): Promis
   return r ? Number(r.id) : null;
 }
 
-const INSERT_USER = "insert into users (email, display_name, role, created_at, suspended_until, banned) values (?, ?, 'reader', ?, null, 0) on conflict (email) do nothing returning id";
+const INSERT_USER =
+  "insert into users (email, display_name, role, created_at, suspended_until, banned) values (?, ?, 'reader', ?, null, 0) on conflict (email) do nothing returning id";
 /** A new user's id; null when the address already has an account (one round trip either way for new ones). */
 export async function insertUser(db: Kysely<Database>, u: { email: string; name: string; createdAt: number }): Promise<number | null> {
   const [r] = await run<{ id: number }>(db, INSERT_USER, [u.email, u.name, u.createdAt]);
@@ -122,7 +158,12 @@ export async function insertUser(db: Kysely<Database>, u: { email: string; name:
 }
 
 /** Adds to counters by id, grouping equal deltas so a large import costs few statements. */
-export async function addToCounters(db: Kysely<Database>, table: 'articles' | 'comments', column: 'comment_count' | 'reply_count', deltas: ReadonlyMap<number, number>): Promise<void> {
+export async function addToCounters(
+  db: Kysely<Database>,
+  table: 'articles' | 'comments',
+  column: 'comment_count' | 'reply_count',
+  deltas: ReadonlyMap<number, number>,
+): Promise<void> {
   const byDelta = new Map<number, number[]>();
   for (const [id, d] of deltas) {
     if (d === 0) continue;
@@ -143,12 +184,21 @@ export async function addToCounters(db: Kysely<Database>, table: 'articles' | 'c
 export type ExportTable = keyof Database;
 
 /** One page of a table in key order, after `after` (the key of the last row of the previous page). */
-export async function pageOf(db: Kysely<Database>, table: ExportTable, key: readonly string[], after: readonly unknown[] | null, limit: number, where?: { column: string; notIn: string[] }): Promise<Record<string, unknown>[]> {
+export async function pageOf(
+  db: Kysely<Database>,
+  table: ExportTable,
+  key: readonly string[],
+  after: readonly unknown[] | null,
+  limit: number,
+  where?: { column: string; notIn: string[] },
+): Promise<Record<string, unknown>[]> {
   const cols = sql.join(key.map((k) => sql.ref(k)));
   const conditions = [sql`1 = 1`];
   if (after) conditions.push(key.length === 1 ? sql`${sql.ref(key[0]!)} > ${after[0]}` : sql`(${cols}) > (${sql.join(after.map((v) => sql`${v}`))})`);
   if (where?.notIn.length) conditions.push(sql`${sql.ref(where.column)} not in (${sql.join(where.notIn)})`);
-  const r = await sql<Record<string, unknown>>`select * from ${sql.table(table)} where ${sql.join(conditions, sql` and `)} order by ${cols} limit ${limit}`.execute(db);
+  const r = await sql<
+    Record<string, unknown>
+  >`select * from ${sql.table(table)} where ${sql.join(conditions, sql` and `)} order by ${cols} limit ${limit}`.execute(db);
   return r.rows;
 }
 
@@ -168,7 +218,10 @@ export async function insertRows(db: Kysely<Database>, table: ExportTable, rows:
   if (rows.length === 0) return;
   // Kysely's builder types rows per table; restored rows were written by this same schema.
   const q = db.insertInto(table).values(rows as never);
-  await (upsertKey ? q.onConflict((oc) => oc.column(upsertKey as never).doUpdateSet((eb) => ({ value: eb.ref('excluded.value' as never) }) as never)) : q).execute();
+  await (upsertKey
+    ? q.onConflict((oc) => oc.column(upsertKey as never).doUpdateSet((eb) => ({ value: eb.ref('excluded.value' as never) }) as never))
+    : q
+  ).execute();
 }
 
 export async function setCommentRefs(db: Kysely<Database>, id: number, parentId: number | null, rootId: number | null): Promise<void> {
@@ -179,7 +232,9 @@ export async function setCommentRefs(db: Kysely<Database>, id: number, parentId:
 export async function resetSequences(db: Kysely<Database>, dialect: Dialect, tables: readonly ExportTable[]): Promise<void> {
   if (dialect !== 'postgres') return; // SQLite's AUTOINCREMENT follows explicit ids by itself.
   for (const t of tables) {
-    await sql`select setval(pg_get_serial_sequence(${t}, 'id'), coalesce((select max(id) from ${sql.table(t)}), 1), (select max(id) from ${sql.table(t)}) is not null)`.execute(db);
+    await sql`select setval(pg_get_serial_sequence(${t}, 'id'), coalesce((select max(id) from ${sql.table(t)}), 1), (select max(id) from ${sql.table(t)}) is not null)`.execute(
+      db,
+    );
   }
 }
 
@@ -198,7 +253,11 @@ export interface ScratchThread {
  * gone with it. An export of a large site names millions of pages; they wait here, not in memory.
  */
 export async function openThreadScratch(db: Kysely<Database>): Promise<void> {
-  await run(db, 'create temporary table if not exists import_threads (seq integer not null, key text primary key, ident text, url text, title text not null, published_at bigint)', []);
+  await run(
+    db,
+    'create temporary table if not exists import_threads (seq integer not null, key text primary key, ident text, url text, title text not null, published_at bigint)',
+    [],
+  );
   await run(db, 'create index if not exists import_threads_ident on import_threads (ident, seq)', []);
   await run(db, 'delete from import_threads', []);
 }
@@ -222,7 +281,11 @@ const SCRATCH_BY_KEY = 'select key, ident, url, title, published_at from import_
 const SCRATCH_BY_IDENT = 'select key, ident, url, title, published_at from import_threads where ident = ? order by seq desc limit 1';
 /** The page by its key in the file or, failing that, by its identifier on the site. */
 export async function scratchThread(db: Kysely<Database>, by: 'key' | 'ident', value: string): Promise<ScratchThread | null> {
-  const [r] = await run<{ key: string; ident: string | null; url: string | null; title: string; published_at: number | string | null }>(db, by === 'key' ? SCRATCH_BY_KEY : SCRATCH_BY_IDENT, [value]);
+  const [r] = await run<{ key: string; ident: string | null; url: string | null; title: string; published_at: number | string | null }>(
+    db,
+    by === 'key' ? SCRATCH_BY_KEY : SCRATCH_BY_IDENT,
+    [value],
+  );
   return r ? { key: r.key, ident: r.ident, url: r.url, title: r.title, publishedAt: r.published_at === null ? null : Number(r.published_at) } : null;
 }
 
@@ -236,7 +299,11 @@ export interface ScratchSkipped {
 }
 
 export async function openSkippedScratch(db: Kysely<Database>): Promise<void> {
-  await run(db, 'create temporary table if not exists import_skipped (source_id text primary key, parent_source_id text, created_at bigint not null, thread_key text not null, thread_url text, thread_title text not null, thread_published_at bigint, thread_slug text)', []);
+  await run(
+    db,
+    'create temporary table if not exists import_skipped (source_id text primary key, parent_source_id text, created_at bigint not null, thread_key text not null, thread_url text, thread_title text not null, thread_published_at bigint, thread_slug text)',
+    [],
+  );
   await run(db, 'delete from import_skipped', []);
 }
 
@@ -259,15 +326,31 @@ export async function putScratchSkipped(db: Kysely<Database>, rows: readonly Scr
   );
 }
 
-const SCRATCH_SKIPPED = 'select source_id, parent_source_id, created_at, thread_key, thread_url, thread_title, thread_published_at, thread_slug from import_skipped where source_id = ?';
+const SCRATCH_SKIPPED =
+  'select source_id, parent_source_id, created_at, thread_key, thread_url, thread_title, thread_published_at, thread_slug from import_skipped where source_id = ?';
 export async function scratchSkipped(db: Kysely<Database>, sourceId: string): Promise<ScratchSkipped | null> {
-  type Row = { source_id: string; parent_source_id: string | null; created_at: number | string; thread_key: string; thread_url: string | null; thread_title: string; thread_published_at: number | string | null; thread_slug: string | null };
+  type Row = {
+    source_id: string;
+    parent_source_id: string | null;
+    created_at: number | string;
+    thread_key: string;
+    thread_url: string | null;
+    thread_title: string;
+    thread_published_at: number | string | null;
+    thread_slug: string | null;
+  };
   const [r] = await run<Row>(db, SCRATCH_SKIPPED, [sourceId]);
   if (!r) return null;
   return {
     sourceId: r.source_id,
     parentSourceId: r.parent_source_id,
     createdAt: Number(r.created_at),
-    thread: { key: r.thread_key, url: r.thread_url, title: r.thread_title, publishedAt: r.thread_published_at === null ? null : Number(r.thread_published_at), slug: r.thread_slug },
+    thread: {
+      key: r.thread_key,
+      url: r.thread_url,
+      title: r.thread_title,
+      publishedAt: r.thread_published_at === null ? null : Number(r.thread_published_at),
+      slug: r.thread_slug,
+    },
   };
 }

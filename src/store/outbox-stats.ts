@@ -3,7 +3,11 @@ import type { Database } from './schema.js';
 
 /** Mails still to send (the outbox backlog), for /metrics. */
 export async function pendingMailCount(db: Kysely<Database>): Promise<number> {
-  const row = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number | string>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

@@ -52,7 +52,12 @@ function toPassage(r: Selectable<CommentsTable>): Comment['anchor'] {
   return { exact, start: r.anchor_start ?? 0, end: r.anchor_end ?? 0, status: r.anchor_status === 'anchored' ? 'anchored' : 'orphaned' };
 }
 
-export type CommentRow = Selectable<CommentsTable> & { author_name: string; editor_name: string | null; reply_to_name: string | null; by_article_author?: number | boolean | null };
+export type CommentRow = Selectable<CommentsTable> & {
+  author_name: string;
+  editor_name: string | null;
+  reply_to_name: string | null;
+  by_article_author?: number | boolean | null;
+};
 
 export function toComment(r: CommentRow): Comment {
   return {

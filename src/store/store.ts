@@ -89,10 +89,13 @@ export class Store {
       // The rollback releases the connection even when it fails. A rollback that finds nothing to
       // roll back is the expected case above; any other rollback failure goes along with `err`.
       if (!trx.isCommitted && !trx.isRolledBack) {
-        await trx.rollback().execute().catch((rollbackError: unknown) => {
-          if (/no transaction is active/.test(String(rollbackError))) return;
-          if (err !== null && typeof err === 'object' && Object.isExtensible(err)) Object.assign(err, { rollbackError: String(rollbackError) });
-        });
+        await trx
+          .rollback()
+          .execute()
+          .catch((rollbackError: unknown) => {
+            if (/no transaction is active/.test(String(rollbackError))) return;
+            if (err !== null && typeof err === 'object' && Object.isExtensible(err)) Object.assign(err, { rollbackError: String(rollbackError) });
+          });
       }
       throw err;
     }

@@ -11,7 +11,12 @@ describe.each(DIALECTS)('account self-service on %s', (dialect) => {
   const api = (who: Who | null, method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, payload?: object) =>
     p.app.inject({ method, url, headers: who ? { cookie: who.cookie, 'x-csrf-token': who.csrf } : {}, ...(payload ? { payload } : {}) });
   const form = (who: Who, url: string, fields: Record<string, string>) =>
-    p.app.inject({ method: 'POST', url, headers: { cookie: who.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ _csrf: who.csrf, ...fields }).toString() });
+    p.app.inject({
+      method: 'POST',
+      url,
+      headers: { cookie: who.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: who.csrf, ...fields }).toString(),
+    });
   const viewerOf = async (who: Who) => json(await p.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie: who.cookie } })).viewer;
   const post = async (who: Who, body: string, parentId?: number) => {
     const res = await api(who, 'POST', `/api/v1/articles/${articleId}/comments`, { body, ...(parentId ? { parentId } : {}) });
@@ -69,7 +74,12 @@ describe.each(DIALECTS)('account self-service on %s', (dialect) => {
     expect(badForm.statusCode).toBe(400);
     expect(badForm.body).toContain('Names are 1 to 60 characters');
     // Without the CSRF token nothing changes.
-    const forged = await p.app.inject({ method: 'POST', url: '/account/name', headers: { cookie: ren.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'displayName=Hacked' });
+    const forged = await p.app.inject({
+      method: 'POST',
+      url: '/account/name',
+      headers: { cookie: ren.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'displayName=Hacked',
+    });
     expect(forged.statusCode).toBe(403);
     expect((await viewerOf(ren)).name).toBe('Ren 🌷');
   });
@@ -91,11 +101,21 @@ describe.each(DIALECTS)('account self-service on %s', (dialect) => {
     const shown = await p.app.inject({ method: 'GET', url: `/account/email/confirm?token=${token}` });
     expect(shown.body).toContain(`value="${token}"`);
     expect((await viewerOf(old)).email).toBe('old.address@example.com');
-    const done = await p.app.inject({ method: 'POST', url: '/account/email/confirm', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `token=${token}` });
+    const done = await p.app.inject({
+      method: 'POST',
+      url: '/account/email/confirm',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `token=${token}`,
+    });
     expect(done.statusCode).toBe(200);
     expect(done.body).toContain('Your account now uses new.address@example.com');
     expect(await viewerOf(old)).toMatchObject({ id: before.id, email: 'new.address@example.com' });
-    const again = await p.app.inject({ method: 'POST', url: '/account/email/confirm', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `token=${token}` });
+    const again = await p.app.inject({
+      method: 'POST',
+      url: '/account/email/confirm',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `token=${token}`,
+    });
     expect(again.statusCode).toBe(400);
 
     // An address someone else took meanwhile is refused when the link is used.
@@ -184,7 +204,14 @@ describe.each(DIALECTS)('account self-service on %s', (dialect) => {
   it('will not delete an account that Stripe is still charging', async () => {
     const payer = await p.signIn('payer@example.com');
     const id = (await viewerOf(payer)).id;
-    await p.store.billing.putEntitlement({ userId: id, source: 'stripe', externalRef: 'sub_payer', status: 'active', currentPeriodEnd: new Date(p.clock.now().getTime() + 86_400_000), now: p.clock.now() });
+    await p.store.billing.putEntitlement({
+      userId: id,
+      source: 'stripe',
+      externalRef: 'sub_payer',
+      status: 'active',
+      currentPeriodEnd: new Date(p.clock.now().getTime() + 86_400_000),
+      now: p.clock.now(),
+    });
     const res = await api(payer, 'DELETE', '/api/v1/me', {});
     expect(res.statusCode).toBe(409);
     expect(json(res).error.code).toBe('subscription_active');

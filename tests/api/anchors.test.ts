@@ -80,7 +80,12 @@ describe.each(DIALECTS)('comments on passages on %s', (dialect) => {
     const fourth = json(await post({ body: 'On the ending', anchor: await select('Fourth paragraph, the end.') })).comment;
     const third = json(await post({ body: 'On the cut', anchor: await select('for the meter to cut') })).comment;
     const src = readFileSync(file(), 'utf8');
-    writeFileSync(file(), src.replace('First paragraph of the test article.', 'A brand new opening paragraph, added later.\n\nFirst paragraph of the test article.').replace('Third paragraph, for the meter to cut.', 'A rewritten third paragraph.'));
+    writeFileSync(
+      file(),
+      src
+        .replace('First paragraph of the test article.', 'A brand new opening paragraph, added later.\n\nFirst paragraph of the test article.')
+        .replace('Third paragraph, for the meter to cut.', 'A rewritten third paragraph.'),
+    );
     await loadContent(dir, p.store, p.clock);
     const text = (await import('../../src/services/anchors.js')).anchorableText((await p.store.articles.byId(articleId))!.body);
     const moved = (await p.store.comments.byId(fourth.id))!.anchor!;

@@ -17,9 +17,13 @@ describe.each(DIALECTS)('Stripe billing on %s', (dialect) => {
   const nowS = () => Math.floor(p.clock.now().getTime() / 1000);
   const userId = async (email: string) => (await p.store.users.ensure(email, email.split('@')[0]!, p.clock.now())).id;
   const actor = async (email: string) => p.accounts.actorFor((await p.store.users.byEmail(email))!);
-  const stripeRows = async (email: string) => (await p.store.billing.entitlementsOf((await p.store.users.byEmail(email))!.id)).filter((e) => e.source === 'stripe');
+  const stripeRows = async (email: string) =>
+    (await p.store.billing.entitlementsOf((await p.store.users.byEmail(email))!.id)).filter((e) => e.source === 'stripe');
 
-  function subscription(id: string, o: { customer: string; userId?: number; status?: string; start: number; end: number; cancelAtPeriodEnd?: boolean; endedAt?: number }) {
+  function subscription(
+    id: string,
+    o: { customer: string; userId?: number; status?: string; start: number; end: number; cancelAtPeriodEnd?: boolean; endedAt?: number },
+  ) {
     return {
       id,
       object: 'subscription',
@@ -49,7 +53,12 @@ describe.each(DIALECTS)('Stripe billing on %s', (dialect) => {
   const deliver = (payload: object | string, header?: string | null) => {
     const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
     const sig = header === undefined ? stripe.webhooks.generateTestHeaderString({ payload: body, secret: WHSEC }) : header;
-    return p.app.inject({ method: 'POST', url: '/api/v1/billing/stripe/webhook', headers: { 'content-type': 'application/json', ...(sig === null ? {} : { 'stripe-signature': sig }) }, payload: body });
+    return p.app.inject({
+      method: 'POST',
+      url: '/api/v1/billing/stripe/webhook',
+      headers: { 'content-type': 'application/json', ...(sig === null ? {} : { 'stripe-signature': sig }) },
+      payload: body,
+    });
   };
 
   beforeAll(async () => {
@@ -72,7 +81,10 @@ describe.each(DIALECTS)('Stripe billing on %s', (dialect) => {
 
   it('refuses deliveries that are unsigned, signed with another secret, tampered with or stale', async () => {
     const uid = await userId('mallory@example.com');
-    const evt = event('customer.subscription.created', subscription('sub_forged', { customer: 'cus_forged', userId: uid, start: nowS(), end: nowS() + 30 * DAY }));
+    const evt = event(
+      'customer.subscription.created',
+      subscription('sub_forged', { customer: 'cus_forged', userId: uid, start: nowS(), end: nowS() + 30 * DAY }),
+    );
     const body = JSON.stringify(evt);
 
     const unsigned = await deliver(body, null);
@@ -88,7 +100,10 @@ describe.each(DIALECTS)('Stripe billing on %s', (dialect) => {
     expect(tampered.statusCode).toBe(400);
     expect(json(tampered).error.code).toBe('signature_invalid');
 
-    const stale = await deliver(body, stripe.webhooks.generateTestHeaderString({ payload: body, secret: WHSEC, timestamp: Math.floor(Date.now() / 1000) - 3600 }));
+    const stale = await deliver(
+      body,
+      stripe.webhooks.generateTestHeaderString({ payload: body, secret: WHSEC, timestamp: Math.floor(Date.now() / 1000) - 3600 }),
+    );
     expect(stale.statusCode).toBe(400);
 
     const garbage = await deliver(body, 't=1,v1=deadbeef');
@@ -104,12 +119,29 @@ describe.each(DIALECTS)('Stripe billing on %s', (dialect) => {
   it('checkout.session.completed fetches the subscription, links the customer and lets the reader post', async () => {
     const uid = await userId('ann@example.com');
     const ann = await p.signIn('ann@example.com');
-    const post = () => p.app.inject({ method: 'POST', url: `/api/v1/articles/${articleId}/comments`, headers: { cookie: ann.cookie, 'x-csrf-token': ann.csrf }, payload: { body: 'Now I may speak' } });
+    const post = () =>
+      p.app.inject({
+        method: 'POST',
+        url: `/api/v1/articles/${articleId}/comments`,
+        headers: { cookie: ann.cookie, 'x-csrf-token': ann.csrf },
+        payload: { body: 'Now I may speak' },
+      });
     expect((await post()).statusCode).toBe(403);
 
     const start = nowS();
     fake.subscriptions.set('sub_ann', subscription('sub_ann', { customer: 'cus_ann', start, end: start + 30 * DAY }));
-    const res = await deliver(event('checkout.session.completed', { id: 'cs_ann', object: 'checkout.session', mode: 'subscription', client_reference_id: String(uid), customer: 'cus_ann', subscription: 'sub_ann', payment_status: 'paid', metadata: {} }));
+    const res = await deliver(
+      event('checkout.session.completed', {
+        id: 'cs_ann',
+        object: 'checkout.session',
+        mode: 'subscription',
+        client_reference_id: String(uid),
+        customer: 'cus_ann',
+        subscription: 'sub_ann',
+        payment_status: 'paid',
+        metadata: {},
+      }),
+    );
     expect(res.statusCode).toBe(200);
     expect(json(res)).toEqual({ received: true });
     expect(fake.calls.some((c) => c.method === 'GET' && c.path === '/v1/subscriptions/sub_ann')).toBe(true);
@@ -134,8 +166,16 @@ describe.each(DIALECTS)('Stripe billing on %s', (dialect) => {
   it('takes a replayed event id once, even when two copies arrive together', async () => {
     const uid = await userId('rita@example.com');
     const start = nowS();
-    const canceling = event('customer.subscription.updated', subscription('sub_rita', { customer: 'cus_rita', userId: uid, start, end: start + 30 * DAY, cancelAtPeriodEnd: true }), start + 10);
-    const renewed = event('customer.subscription.updated', subscription('sub_rita', { customer: 'cus_rita', userId: uid, start, end: start + 30 * DAY }), start + 20);
+    const canceling = event(
+      'customer.subscription.updated',
+      subscription('sub_rita', { customer: 'cus_rita', userId: uid, start, end: start + 30 * DAY, cancelAtPeriodEnd: true }),
+      start + 10,
+    );
+    const renewed = event(
+      'customer.subscription.updated',
+      subscription('sub_rita', { customer: 'cus_rita', userId: uid, start, end: start + 30 * DAY }),
+      start + 20,
+    );
     expect(json(await deliver(canceling))).toEqual({ received: true });
     expect(json(await deliver(renewed))).toEqual({ received: true });
     expect((await stripeRows('rita@example.com'))[0]!.status).toBe('active');
@@ -146,7 +186,11 @@ describe.each(DIALECTS)('Stripe billing on %s', (dialect) => {
     expect(json(replay)).toEqual({ received: true, duplicate: true });
     expect((await stripeRows('rita@example.com'))[0]!.status).toBe('active');
 
-    const twice = event('customer.subscription.updated', subscription('sub_rita', { customer: 'cus_rita', userId: uid, start, end: start + 60 * DAY }), start + 30);
+    const twice = event(
+      'customer.subscription.updated',
+      subscription('sub_rita', { customer: 'cus_rita', userId: uid, start, end: start + 60 * DAY }),
+      start + 30,
+    );
     const both = await Promise.all([deliver(twice), deliver(twice)]);
     expect(both.map((r) => r.statusCode)).toEqual([200, 200]);
     expect(both.filter((r) => json(r).duplicate === true)).toHaveLength(1);
@@ -158,7 +202,8 @@ describe.each(DIALECTS)('Stripe billing on %s', (dialect) => {
   it('ignores an update older than the state it already holds', async () => {
     const uid = await userId('otto@example.com');
     const start = nowS();
-    const sub = (o: Partial<Parameters<typeof subscription>[1]>) => subscription('sub_otto', { customer: 'cus_otto', userId: uid, start, end: start + 30 * DAY, ...o });
+    const sub = (o: Partial<Parameters<typeof subscription>[1]>) =>
+      subscription('sub_otto', { customer: 'cus_otto', userId: uid, start, end: start + 30 * DAY, ...o });
     await deliver(event('customer.subscription.created', sub({}), start));
     await deliver(event('customer.subscription.updated', sub({ cancelAtPeriodEnd: true }), start + 200));
     // Sent earlier by Stripe, delivered later: it must not undo the cancellation.
@@ -179,11 +224,26 @@ describe.each(DIALECTS)('Stripe billing on %s', (dialect) => {
   it('names the reader from subscription metadata when subscription events come before checkout', async () => {
     const uid = await userId('early@example.com');
     const start = nowS();
-    await deliver(event('customer.subscription.created', subscription('sub_early', { customer: 'cus_early', userId: uid, start, end: start + 365 * DAY }), start));
+    await deliver(
+      event('customer.subscription.created', subscription('sub_early', { customer: 'cus_early', userId: uid, start, end: start + 365 * DAY }), start),
+    );
     expect((await actor('early@example.com')).subscriber).toBe(true);
     expect(await p.store.billing.stripeCustomerOf(uid)).toBe('cus_early');
     // invoice.payment_failed without metadata finds the reader through the linked customer.
-    const res = await deliver(event('invoice.payment_failed', { id: 'in_early', object: 'invoice', customer: 'cus_early', billing_reason: 'subscription_cycle', period_end: start + 365 * DAY, parent: { type: 'subscription_details', subscription_details: { subscription: 'sub_early', metadata: {} } } }, start + 365 * DAY));
+    const res = await deliver(
+      event(
+        'invoice.payment_failed',
+        {
+          id: 'in_early',
+          object: 'invoice',
+          customer: 'cus_early',
+          billing_reason: 'subscription_cycle',
+          period_end: start + 365 * DAY,
+          parent: { type: 'subscription_details', subscription_details: { subscription: 'sub_early', metadata: {} } },
+        },
+        start + 365 * DAY,
+      ),
+    );
     expect(res.statusCode).toBe(200);
     const [row] = await stripeRows('early@example.com');
     expect(row!.status).toBe('past_due');
@@ -196,7 +256,16 @@ describe.each(DIALECTS)('Stripe billing on %s', (dialect) => {
     expect(stranger.statusCode).toBe(200);
     const other = await deliver(event('charge.refunded', { id: 'ch_1', object: 'charge' }));
     expect(json(other)).toEqual({ received: true, ignored: true });
-    const firstPayment = await deliver(event('invoice.payment_failed', { id: 'in_1', object: 'invoice', customer: 'cus_ann', billing_reason: 'subscription_create', period_end: start, parent: { subscription_details: { subscription: 'sub_new', metadata: {} } } }));
+    const firstPayment = await deliver(
+      event('invoice.payment_failed', {
+        id: 'in_1',
+        object: 'invoice',
+        customer: 'cus_ann',
+        billing_reason: 'subscription_create',
+        period_end: start,
+        parent: { subscription_details: { subscription: 'sub_new', metadata: {} } },
+      }),
+    );
     expect(json(firstPayment)).toEqual({ received: true, ignored: true });
     const rows = await p.store.db.selectFrom('entitlements').selectAll().where('external_ref', 'in', ['sub_x', 'sub_new']).execute();
     expect(rows).toEqual([]);
@@ -208,13 +277,17 @@ describe.each(DIALECTS)('Stripe billing on %s', (dialect) => {
     const start = nowS();
     const end = start + 10 * DAY;
     await deliver(event('customer.subscription.created', subscription('sub_carl', { customer: 'cus_carl', userId: uid, start, end }), start));
-    await deliver(event('customer.subscription.updated', subscription('sub_carl', { customer: 'cus_carl', userId: uid, start, end, cancelAtPeriodEnd: true }), start + 60));
+    await deliver(
+      event('customer.subscription.updated', subscription('sub_carl', { customer: 'cus_carl', userId: uid, start, end, cancelAtPeriodEnd: true }), start + 60),
+    );
     expect((await actor('carl@example.com')).subscriber).toBe(true);
     const page = await p.app.inject({ method: 'GET', url: '/subscribe', headers: { cookie: carl.cookie } });
     expect(page.body).toContain('Your subscription is cancelled and ends on');
     // The article page says so too, above the discussion, with the way to manage it.
     const article = await p.app.inject({ method: 'GET', url: '/articles/open-thread', headers: { cookie: carl.cookie } });
-    expect(article.body).toMatch(/<p class="subscription-state attention">Your subscription is cancelled and ends on [^<]+ <a href="\/account">Manage subscription<\/a>/);
+    expect(article.body).toMatch(
+      /<p class="subscription-state attention">Your subscription is cancelled and ends on [^<]+ <a href="\/account">Manage subscription<\/a>/,
+    );
     const me = json(await p.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: carl.cookie } }));
     expect(me.subscription).toMatchObject({ kind: 'canceling', until: new Date(end * 1000).toISOString(), manageable: true });
 
@@ -233,8 +306,28 @@ describe.each(DIALECTS)('Stripe billing on %s', (dialect) => {
     p.clock.advance(30 * DAY * 1000 + 3600_000);
     const failedAt = nowS();
     // The renewal invoice failed: Stripe moves the subscription into the next (unpaid) period.
-    await deliver(event('invoice.payment_failed', { id: 'in_gina', object: 'invoice', customer: 'cus_gina', billing_reason: 'subscription_cycle', period_start: start, period_end: renewal, parent: { subscription_details: { subscription: 'sub_gina', metadata: { parley_user_id: String(uid) } } } }, failedAt));
-    await deliver(event('customer.subscription.updated', subscription('sub_gina', { customer: 'cus_gina', userId: uid, status: 'past_due', start: renewal, end: renewal + 30 * DAY }), failedAt));
+    await deliver(
+      event(
+        'invoice.payment_failed',
+        {
+          id: 'in_gina',
+          object: 'invoice',
+          customer: 'cus_gina',
+          billing_reason: 'subscription_cycle',
+          period_start: start,
+          period_end: renewal,
+          parent: { subscription_details: { subscription: 'sub_gina', metadata: { parley_user_id: String(uid) } } },
+        },
+        failedAt,
+      ),
+    );
+    await deliver(
+      event(
+        'customer.subscription.updated',
+        subscription('sub_gina', { customer: 'cus_gina', userId: uid, status: 'past_due', start: renewal, end: renewal + 30 * DAY }),
+        failedAt,
+      ),
+    );
     const [row] = await stripeRows('gina@example.com');
     expect(row!.status).toBe('past_due');
     // Paid up to the failed renewal, not to the end of the period nobody paid for.
@@ -243,7 +336,9 @@ describe.each(DIALECTS)('Stripe billing on %s', (dialect) => {
     const gina = await p.signIn('gina@example.com');
     const page = await p.app.inject({ method: 'GET', url: '/subscribe', headers: { cookie: gina.cookie } });
     expect(page.body).toContain('Your last payment failed. Update your card before');
-    expect((await p.app.inject({ method: 'GET', url: '/articles/open-thread', headers: { cookie: gina.cookie } })).body).toContain('<p class="subscription-state attention">Your last payment failed. Update your card before');
+    expect((await p.app.inject({ method: 'GET', url: '/articles/open-thread', headers: { cookie: gina.cookie } })).body).toContain(
+      '<p class="subscription-state attention">Your last payment failed. Update your card before',
+    );
 
     p.clock.advance(3 * DAY * 1000);
     expect((await actor('gina@example.com')).subscriber).toBe(false);
@@ -251,7 +346,9 @@ describe.each(DIALECTS)('Stripe billing on %s', (dialect) => {
     expect(me.subscription).toMatchObject({ kind: 'payment_failed', access: false });
 
     // The card is fixed and the invoice paid: the subscription is active again.
-    await deliver(event('customer.subscription.updated', subscription('sub_gina', { customer: 'cus_gina', userId: uid, start: renewal, end: renewal + 30 * DAY }), nowS()));
+    await deliver(
+      event('customer.subscription.updated', subscription('sub_gina', { customer: 'cus_gina', userId: uid, start: renewal, end: renewal + 30 * DAY }), nowS()),
+    );
     expect((await actor('gina@example.com')).subscriber).toBe(true);
   });
 
@@ -260,7 +357,13 @@ describe.each(DIALECTS)('Stripe billing on %s', (dialect) => {
     const start = nowS();
     await deliver(event('customer.subscription.created', subscription('sub_dora', { customer: 'cus_dora', userId: uid, start, end: start + 30 * DAY }), start));
     expect((await actor('dora@example.com')).subscriber).toBe(true);
-    const res = await deliver(event('customer.subscription.deleted', subscription('sub_dora', { customer: 'cus_dora', userId: uid, status: 'canceled', start, end: start + 30 * DAY, endedAt: start }), start + 5));
+    const res = await deliver(
+      event(
+        'customer.subscription.deleted',
+        subscription('sub_dora', { customer: 'cus_dora', userId: uid, status: 'canceled', start, end: start + 30 * DAY, endedAt: start }),
+        start + 5,
+      ),
+    );
     expect(res.statusCode).toBe(200);
     expect((await actor('dora@example.com')).subscriber).toBe(false);
   });
@@ -278,7 +381,12 @@ describe.each(DIALECTS)('Stripe billing on %s', (dialect) => {
     expect(noCsrf.statusCode).toBe(403);
 
     const before = fake.calls.length;
-    const res = await p.app.inject({ method: 'POST', url: '/api/v1/billing/checkout', headers, payload: { plan: 'annual', returnTo: '/articles/open-thread' } });
+    const res = await p.app.inject({
+      method: 'POST',
+      url: '/api/v1/billing/checkout',
+      headers,
+      payload: { plan: 'annual', returnTo: '/articles/open-thread' },
+    });
     expect(res.statusCode).toBe(200);
     expect(json(res).url).toMatch(/^https:\/\/checkout\.stripe\.com\/c\/pay\/cs_test_/);
     const call = fake.calls.slice(before).find((c) => c.path === '/v1/checkout/sessions')!;
@@ -308,7 +416,12 @@ describe.each(DIALECTS)('Stripe billing on %s', (dialect) => {
     expect(form.headers.location).toMatch(/^https:\/\/checkout\.stripe\.com\//);
     expect(fake.calls.at(-1)!.form['line_items[0][price]']).toBe('price_monthly_1');
 
-    const anonForm = await p.app.inject({ method: 'POST', url: '/subscribe/checkout', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'plan=monthly&returnTo=%2Farticles%2Fopen-thread' });
+    const anonForm = await p.app.inject({
+      method: 'POST',
+      url: '/subscribe/checkout',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'plan=monthly&returnTo=%2Farticles%2Fopen-thread',
+    });
     expect(anonForm.statusCode).toBe(303);
     expect(anonForm.headers.location).toBe('/signin?return=%2Fsubscribe%3Freturn%3D%252Farticles%252Fopen-thread');
 
@@ -319,7 +432,9 @@ describe.each(DIALECTS)('Stripe billing on %s', (dialect) => {
     expect(page.body).toContain('href="/articles/open-thread"');
 
     // A reader who already pays is sent to manage their subscription instead.
-    await deliver(event('customer.subscription.created', subscription('sub_newbie', { customer: 'cus_newbie', userId: uid, start: nowS(), end: nowS() + 30 * DAY })));
+    await deliver(
+      event('customer.subscription.created', subscription('sub_newbie', { customer: 'cus_newbie', userId: uid, start: nowS(), end: nowS() + 30 * DAY })),
+    );
     const again = await p.app.inject({ method: 'POST', url: '/api/v1/billing/checkout', headers, payload: { plan: 'monthly' } });
     expect(again.statusCode).toBe(409);
     expect(json(again).error.code).toBe('already_subscribed');
@@ -327,12 +442,22 @@ describe.each(DIALECTS)('Stripe billing on %s', (dialect) => {
 
   it('opens the customer portal for readers with a Stripe customer', async () => {
     const none = await p.signIn('nobody@example.com');
-    const missing = await p.app.inject({ method: 'POST', url: '/api/v1/billing/portal', headers: { cookie: none.cookie, 'x-csrf-token': none.csrf }, payload: {} });
+    const missing = await p.app.inject({
+      method: 'POST',
+      url: '/api/v1/billing/portal',
+      headers: { cookie: none.cookie, 'x-csrf-token': none.csrf },
+      payload: {},
+    });
     expect(missing.statusCode).toBe(404);
     expect(json(missing).error.code).toBe('no_billing_account');
 
     const ann = await p.signIn('ann@example.com');
-    const res = await p.app.inject({ method: 'POST', url: '/api/v1/billing/portal', headers: { cookie: ann.cookie, 'x-csrf-token': ann.csrf }, payload: { returnTo: '/account' } });
+    const res = await p.app.inject({
+      method: 'POST',
+      url: '/api/v1/billing/portal',
+      headers: { cookie: ann.cookie, 'x-csrf-token': ann.csrf },
+      payload: { returnTo: '/account' },
+    });
     expect(res.statusCode).toBe(200);
     expect(json(res).url).toBe('https://billing.stripe.com/p/session/cus_ann');
     expect(fake.calls.at(-1)!.form).toEqual({ customer: 'cus_ann', return_url: `${p.config.baseUrl}/account` });
@@ -350,7 +475,12 @@ describe.each(DIALECTS)('Stripe billing on %s', (dialect) => {
   it('says so when Stripe is not configured', async () => {
     const bare = await startParley(dialect);
     try {
-      const hook = await bare.app.inject({ method: 'POST', url: '/api/v1/billing/stripe/webhook', headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=x' }, payload: '{}' });
+      const hook = await bare.app.inject({
+        method: 'POST',
+        url: '/api/v1/billing/stripe/webhook',
+        headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=x' },
+        payload: '{}',
+      });
       expect(hook.statusCode).toBe(503);
       expect(json(hook).error.code).toBe('billing_disabled');
       const page = await bare.app.inject({ method: 'GET', url: '/subscribe?return=/articles/open-thread' });

@@ -28,11 +28,19 @@ describe.each(DIALECTS)('deleted placeholders on %s', (dialect) => {
     for (const sort of ['newest', 'oldest', 'top']) {
       const seen: number[] = [];
       for (let cursor: string | null = null, first = true; first || cursor; first = false) {
-        const page = json(await p.app.inject({ method: 'GET', url: `/api/v1/articles/${articleId}/comments?sort=${sort}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}` }));
+        const page = json(
+          await p.app.inject({
+            method: 'GET',
+            url: `/api/v1/articles/${articleId}/comments?sort=${sort}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+          }),
+        );
         seen.push(...page.threads.map((t: { comment: { id: number } }) => t.comment.id));
         cursor = page.nextCursor;
       }
-      expect(seen.sort((a, b) => a - b), sort).toEqual([kept, answered]);
+      expect(
+        seen.sort((a, b) => a - b),
+        sort,
+      ).toEqual([kept, answered]);
     }
     expect((await p.store.articles.byId(articleId))!.commentCount).toBe(2);
   });

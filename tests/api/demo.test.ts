@@ -30,7 +30,12 @@ describe.each(DIALECTS)('the demo publication on %s', (dialect) => {
     expect(page.body).toMatch(/Last edited <time[^>]*>[^<]+<\/time> by /);
     const all = [];
     for (let cursor: string | null = null, first = true; first || cursor; first = false) {
-      const res = json(await p.app.inject({ method: 'GET', url: `/api/v1/articles/${articleId}/comments?sort=oldest${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}` }));
+      const res = json(
+        await p.app.inject({
+          method: 'GET',
+          url: `/api/v1/articles/${articleId}/comments?sort=oldest${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        }),
+      );
       for (const t of res.threads) {
         all.push(t.comment, ...t.replies);
         for (let more = t.repliesCursor as string | null; more; ) {
@@ -72,7 +77,8 @@ describe.each(DIALECTS)('the demo publication on %s', (dialect) => {
 
   it('gives the moderators a held comment and a reported one to act on', async () => {
     const editor = await p.signIn('editor@example.com');
-    const queue = async (tab: string) => json(await p.app.inject({ method: 'GET', url: `/api/v1/admin/queue?tab=${tab}`, headers: { cookie: editor.cookie } })).items;
+    const queue = async (tab: string) =>
+      json(await p.app.inject({ method: 'GET', url: `/api/v1/admin/queue?tab=${tab}`, headers: { cookie: editor.cookie } })).items;
     const pending = await queue('pending');
     expect(pending.map((i: any) => [i.comment.author?.name ?? i.author?.name, i.comment.reason])).toContainEqual(['Rex Ranter', 'banned_words']);
     const reported = await queue('reported');

@@ -114,13 +114,23 @@ describe.each(DIALECTS)('discussion API on %s', (dialect) => {
   });
 
   it('answers bad input with a 4xx JSON error and never a stack trace', async () => {
-    const bad = await p.app.inject({ method: 'POST', url: `/api/v1/articles/${articleId}/comments`, headers: { ...as(sub), 'content-type': 'application/json' }, payload: '{"body": "oops' });
+    const bad = await p.app.inject({
+      method: 'POST',
+      url: `/api/v1/articles/${articleId}/comments`,
+      headers: { ...as(sub), 'content-type': 'application/json' },
+      payload: '{"body": "oops',
+    });
     expect(bad.statusCode).toBe(400);
     expect(json(bad).error.code).toBe('bad_json');
     const unknown = await post(sub, { body: 'x', admin: true });
     expect(unknown.statusCode).toBe(400);
     expect(json(unknown).error.code).toBe('validation');
-    const huge = await p.app.inject({ method: 'POST', url: `/api/v1/articles/${articleId}/comments`, headers: { ...as(sub), 'content-type': 'application/json' }, payload: JSON.stringify({ body: 'x'.repeat(300_000) }) });
+    const huge = await p.app.inject({
+      method: 'POST',
+      url: `/api/v1/articles/${articleId}/comments`,
+      headers: { ...as(sub), 'content-type': 'application/json' },
+      payload: JSON.stringify({ body: 'x'.repeat(300_000) }),
+    });
     expect(huge.statusCode).toBe(413);
     expect(json(huge).error.code).toBe('body_too_large');
     const long = await post(sub, { body: 'é'.repeat(10_001) });
@@ -144,17 +154,50 @@ describe.each(DIALECTS)('discussion API on %s', (dialect) => {
   });
 
   it('refuses writes without the session CSRF token or from another origin', async () => {
-    const noToken = await p.app.inject({ method: 'POST', url: `/api/v1/articles/${articleId}/comments`, headers: { cookie: sub.cookie }, payload: { body: 'csrf?' } });
+    const noToken = await p.app.inject({
+      method: 'POST',
+      url: `/api/v1/articles/${articleId}/comments`,
+      headers: { cookie: sub.cookie },
+      payload: { body: 'csrf?' },
+    });
     expect(noToken.statusCode).toBe(403);
     expect(json(noToken).error.code).toBe('csrf');
-    const wrong = await p.app.inject({ method: 'POST', url: `/api/v1/articles/${articleId}/comments`, headers: { cookie: sub.cookie, 'x-csrf-token': guest.csrf }, payload: { body: 'csrf?' } });
+    const wrong = await p.app.inject({
+      method: 'POST',
+      url: `/api/v1/articles/${articleId}/comments`,
+      headers: { cookie: sub.cookie, 'x-csrf-token': guest.csrf },
+      payload: { body: 'csrf?' },
+    });
     expect(wrong.statusCode).toBe(403);
-    const foreign = await p.app.inject({ method: 'POST', url: `/api/v1/articles/${articleId}/comments`, headers: { ...as(sub), origin: 'https://evil.example' }, payload: { body: 'csrf?' } });
+    const foreign = await p.app.inject({
+      method: 'POST',
+      url: `/api/v1/articles/${articleId}/comments`,
+      headers: { ...as(sub), origin: 'https://evil.example' },
+      payload: { body: 'csrf?' },
+    });
     expect(foreign.statusCode).toBe(403);
   });
 
   it('pages top-level comments by cursor without shifting when new ones arrive', async () => {
-    const fresh = (await p.store.articles.upsert({ slug: 'paging', url: null, title: 'Paging', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: new Date(), body: 'x', commentPolicy: 'subscribers' }, new Date())).id;
+    const fresh = (
+      await p.store.articles.upsert(
+        {
+          slug: 'paging',
+          url: null,
+          title: 'Paging',
+          standfirst: '',
+          author: '',
+          authorBio: '',
+          authorHandle: '',
+          image: null,
+          imageCredit: '',
+          publishedAt: new Date(),
+          body: 'x',
+          commentPolicy: 'subscribers',
+        },
+        new Date(),
+      )
+    ).id;
     const ids: number[] = [];
     for (let i = 0; i < 7; i++) {
       p.clock.advance(1000);

@@ -65,7 +65,6 @@ describe.each(DIALECTS)('durability on %s', (dialect) => {
       await killHard(second.child);
     }
   });
-
 });
 
 describe('durability on postgres, continued', () => {

@@ -11,19 +11,31 @@ const HOST = 'https://publisher.example';
 const PAGE = `${HOST}/2026/11/the-long-table`;
 
 /** The publisher's page embeds the discussion and hands over its own sign-on (issue 7 with issue 3's SSO). */
-describe.each(DIALECTS)('embed frame with the publisher\'s single sign-on on %s', (dialect) => {
+describe.each(DIALECTS)("embed frame with the publisher's single sign-on on %s", (dialect) => {
   let p: TestParley;
   let sub = 0;
 
   const secs = () => Math.floor(p.clock.now().getTime() / 1000);
   const token = (extra: JWTPayload = {}) =>
-    new SignJWT({ sub: `pub-${++sub}`, email: `member${sub}@publisher.example`, name: `Member ${sub}`, subscriber: true, aud: AUDIENCE, iat: secs() - 5, exp: secs() + 120, jti: randomUUID(), ...extra })
+    new SignJWT({
+      sub: `pub-${++sub}`,
+      email: `member${sub}@publisher.example`,
+      name: `Member ${sub}`,
+      subscriber: true,
+      aud: AUDIENCE,
+      iat: secs() - 5,
+      exp: secs() + 120,
+      jti: randomUUID(),
+      ...extra,
+    })
       .setProtectedHeader({ alg: 'HS256' })
       .sign(new TextEncoder().encode(SECRET));
-  const frameUrl = (sso?: string) => `/embed/frame?${new URLSearchParams({ article: 'long-table', url: PAGE, title: 'The long table', ...(sso === undefined ? {} : { sso }) })}`;
+  const frameUrl = (sso?: string) =>
+    `/embed/frame?${new URLSearchParams({ article: 'long-table', url: PAGE, title: 'The long table', ...(sso === undefined ? {} : { sso }) })}`;
   const inFrame = { 'sec-fetch-dest': 'iframe', 'sec-fetch-site': 'cross-site' };
   const embedCookie = (res: LightMyRequestResponse) => res.cookies.find((c) => c.name === 'parley_embed_session' && c.value !== '');
-  const session = async (value: string) => json(await p.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie: `parley_embed_session=${value}` } }));
+  const session = async (value: string) =>
+    json(await p.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie: `parley_embed_session=${value}` } }));
 
   beforeAll(async () => {
     p = await startParley(dialect, {
@@ -50,10 +62,18 @@ describe.each(DIALECTS)('embed frame with the publisher\'s single sign-on on %s'
     const cookie = embedCookie(res)!;
     expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'None', partitioned: true, path: '/' });
     // The reloaded frame is the signed-in reader's, and they can post from it.
-    const page = await p.app.inject({ method: 'GET', url: res.headers.location as string, headers: { ...inFrame, cookie: `parley_embed_session=${cookie.value}` } });
+    const page = await p.app.inject({
+      method: 'GET',
+      url: res.headers.location as string,
+      headers: { ...inFrame, cookie: `parley_embed_session=${cookie.value}` },
+    });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain(`Signed in as Member ${sub}`);
-    const state = JSON.parse(/<script[^>]*id="parley-state"[^>]*>([^<]*)<\/script>/.exec(page.body)![1]!) as { article: { id: number }; csrfToken: string; canParticipate: boolean };
+    const state = JSON.parse(/<script[^>]*id="parley-state"[^>]*>([^<]*)<\/script>/.exec(page.body)![1]!) as {
+      article: { id: number };
+      csrfToken: string;
+      canParticipate: boolean;
+    };
     expect(state.canParticipate).toBe(true);
     const post = await p.app.inject({
       method: 'POST',
@@ -82,7 +102,11 @@ describe.each(DIALECTS)('embed frame with the publisher\'s single sign-on on %s'
   it("keeps the frame's session when the token names the reader already signed in", async () => {
     const same = { sub: 'pub-same', email: 'same@publisher.example', name: 'Sam Same' };
     const first = embedCookie(await p.app.inject({ method: 'GET', url: frameUrl(await token(same)), headers: inFrame }))!;
-    const again = await p.app.inject({ method: 'GET', url: frameUrl(await token({ ...same, name: 'Sam Renamed' })), headers: { ...inFrame, cookie: `parley_embed_session=${first.value}` } });
+    const again = await p.app.inject({
+      method: 'GET',
+      url: frameUrl(await token({ ...same, name: 'Sam Renamed' })),
+      headers: { ...inFrame, cookie: `parley_embed_session=${first.value}` },
+    });
     expect(again.statusCode).toBe(303);
     // No new cookie, none cleared: other frames of the page keep working with theirs.
     expect(again.cookies.find((c) => c.name === 'parley_embed_session')).toBeUndefined();

@@ -37,7 +37,9 @@ async function expectCountersRight(db: Kysely<Database>): Promise<void> {
     select a.id, a.comment_count, (select count(*) from comments c where c.article_id = a.id and c.status = 'visible') as actual from articles a`.execute(db);
   for (const a of articles.rows) expect({ id: Number(a.id), count: Number(a.comment_count) }).toEqual({ id: Number(a.id), count: Number(a.actual) });
   const roots = await sql<{ id: number; reply_count: number; actual: number }>`
-    select r.id, r.reply_count, (select count(*) from comments c where c.root_id = r.id and c.status in ('visible', 'deleted')) as actual from comments r where r.parent_id is null`.execute(db);
+    select r.id, r.reply_count, (select count(*) from comments c where c.root_id = r.id and c.status in ('visible', 'deleted')) as actual from comments r where r.parent_id is null`.execute(
+    db,
+  );
   for (const r of roots.rows) expect({ id: Number(r.id), replies: Number(r.reply_count) }).toEqual({ id: Number(r.id), replies: Number(r.actual) });
 }
 
@@ -47,7 +49,10 @@ async function byImportId(db: Kysely<Database>, source: string, id: string) {
 
 function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env: { ...process.env, LOG_LEVEL: 'warn', BASE_URL: 'http://localhost:3000', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+      env: { ...process.env, LOG_LEVEL: 'warn', BASE_URL: 'http://localhost:3000', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -66,7 +71,20 @@ describe.each(DIALECTS)('import and export on %s', (dialect) => {
     db = p.store.db;
     existingArticleId = (
       await p.store.articles.upsert(
-        { slug: 'existing-story', url: 'https://news.example.com/existing-story', title: 'Existing', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: new Date('2024-10-01T00:00:00Z'), body: 'Body.', commentPolicy: 'subscribers' },
+        {
+          slug: 'existing-story',
+          url: 'https://news.example.com/existing-story',
+          title: 'Existing',
+          standfirst: '',
+          author: '',
+          authorBio: '',
+          authorHandle: '',
+          image: null,
+          imageCredit: '',
+          publishedAt: new Date('2024-10-01T00:00:00Z'),
+          body: 'Body.',
+          commentPolicy: 'subscribers',
+        },
         p.clock.now(),
       )
     ).id;
@@ -91,7 +109,11 @@ describe.each(DIALECTS)('import and export on %s', (dialect) => {
 
       // Articles: matched by URL, or created with a slug from the URL's path; pages nobody commented on are not created.
       const created = (await p.store.articles.bySlug('night-trains-are-back'))!;
-      expect(created).toMatchObject({ url: 'https://news.example.com/2024/11/night-trains-are-back/', title: 'Night trains & sleepers are back', commentPolicy: 'subscribers' });
+      expect(created).toMatchObject({
+        url: 'https://news.example.com/2024/11/night-trains-are-back/',
+        title: 'Night trains & sleepers are back',
+        commentPolicy: 'subscribers',
+      });
       expect(created.publishedAt.toISOString()).toBe('2024-11-10T17:00:00.000Z');
       expect(await p.store.articles.bySlug('no-comments-here')).toBeNull();
       expect((await byImportId(db, 'disqus', '5009')).article_id).toBe(existingArticleId);
@@ -131,7 +153,10 @@ describe.each(DIALECTS)('import and export on %s', (dialect) => {
       // Authors: imported authors under the name the file gives, never an account found by the
       // file's (unchecked) address; their own addresses cannot receive mail.
       const authorOf = async (c: { author_id: number }) => db.selectFrom('users').selectAll().where('id', '=', Number(c.author_id)).executeTakeFirstOrThrow();
-      expect(await authorOf(c1)).toMatchObject({ display_name: 'Ada 🚂 Lovelace', email: expect.stringMatching(/^ada-lovelace-[0-9a-f]{20}@disqus\.import\.invalid$/) });
+      expect(await authorOf(c1)).toMatchObject({
+        display_name: 'Ada 🚂 Lovelace',
+        email: expect.stringMatching(/^ada-lovelace-[0-9a-f]{20}@disqus\.import\.invalid$/),
+      });
       expect((await authorOf(c3)).display_name).toBe('Ada Lovelace');
       expect(await p.store.users.byEmail('ada@example.com')).toBeNull();
       const member = await authorOf(await byImportId(db, 'disqus', '5009'));
@@ -152,7 +177,14 @@ describe.each(DIALECTS)('import and export on %s', (dialect) => {
       const page = await p.discussions.page(article.id, 'oldest', undefined, null);
       const first = page.threads[0]!;
       expect(first.comment.bodyHtml).toContain('👋🏽');
-      expect(first.replies.map((r) => r.bodyHtml.replace(/<[^>]+>/g, '').trim().slice(0, 20))).toEqual(['A reply with a link.', 'A reply with a link.', 'Deep reply, third le']);
+      expect(
+        first.replies.map((r) =>
+          r.bodyHtml
+            .replace(/<[^>]+>/g, '')
+            .trim()
+            .slice(0, 20),
+        ),
+      ).toEqual(['A reply with a link.', 'A reply with a link.', 'Deep reply, third le']);
       expect(page.threads.map((t) => t.comment.status)).toEqual(['visible', 'deleted', 'visible']);
       const res = await p.app.inject({ method: 'GET', url: `/api/v1/articles/${article.id}/comments?sort=oldest` });
       expect(res.statusCode).toBe(200);
@@ -172,29 +204,39 @@ describe.each(DIALECTS)('import and export on %s', (dialect) => {
       expect(await snapshot(db, dialect)).toBe(before);
     });
 
-  it('keeps what it left out where memory does not fill, and still answers replies to it', async () => {
-    // More spam than the importer keeps at hand, then replies to the first and the last of it.
-    const spam = Array.from({ length: 1500 }, (_, i) => `<post dsq:id="s${i}"><message>Buy now ${i}</message><createdAt>2024-05-01T10:00:00Z</createdAt><isSpam>true</isSpam><author><email>spam@example.com</email><name>Spam</name></author><thread dsq:id="th-spam"/></post>`);
-    const reply = (id: string, parent: string) => `<post dsq:id="${id}"><message>Answering ${parent}</message><createdAt>2024-05-02T10:00:00Z</createdAt><author><name>Replier</name></author><thread dsq:id="th-spam"/><parent dsq:id="${parent}"/></post>`;
-    const xml = `<?xml version="1.0" encoding="utf-8"?>\n<disqus xmlns:dsq="http://disqus.com/disqus-internals"><thread dsq:id="th-spam"><link>https://news.example.com/spam-thread/</link><title>Spam</title></thread>\n${spam.join('\n')}\n${reply('r-first', 's0')}\n${reply('r-last', 's1499')}\n</disqus>\n`;
-    const spamFile = tmp('spam.xml');
-    writeFileSync(spamFile, xml);
-    const report = await importDisqus(db, spamFile, { now: p.clock.now() });
-    expect(report).toMatchObject({ comments: 2, placeholders: 2, orphans: 0, skipped: { spam: 1500 } });
-    for (const [id, parent] of [['r-first', 's0'], ['r-last', 's1499']]) {
-      const c = await byImportId(db, 'disqus', id!);
-      const placeholder = await byImportId(db, 'disqus', parent!);
-      expect(placeholder.status).toBe('deleted');
-      expect(Number(c.parent_id)).toBe(placeholder.id);
-    }
-  });
+    it('keeps what it left out where memory does not fill, and still answers replies to it', async () => {
+      // More spam than the importer keeps at hand, then replies to the first and the last of it.
+      const spam = Array.from(
+        { length: 1500 },
+        (_, i) =>
+          `<post dsq:id="s${i}"><message>Buy now ${i}</message><createdAt>2024-05-01T10:00:00Z</createdAt><isSpam>true</isSpam><author><email>spam@example.com</email><name>Spam</name></author><thread dsq:id="th-spam"/></post>`,
+      );
+      const reply = (id: string, parent: string) =>
+        `<post dsq:id="${id}"><message>Answering ${parent}</message><createdAt>2024-05-02T10:00:00Z</createdAt><author><name>Replier</name></author><thread dsq:id="th-spam"/><parent dsq:id="${parent}"/></post>`;
+      const xml = `<?xml version="1.0" encoding="utf-8"?>\n<disqus xmlns:dsq="http://disqus.com/disqus-internals"><thread dsq:id="th-spam"><link>https://news.example.com/spam-thread/</link><title>Spam</title></thread>\n${spam.join('\n')}\n${reply('r-first', 's0')}\n${reply('r-last', 's1499')}\n</disqus>\n`;
+      const spamFile = tmp('spam.xml');
+      writeFileSync(spamFile, xml);
+      const report = await importDisqus(db, spamFile, { now: p.clock.now() });
+      expect(report).toMatchObject({ comments: 2, placeholders: 2, orphans: 0, skipped: { spam: 1500 } });
+      for (const [id, parent] of [
+        ['r-first', 's0'],
+        ['r-last', 's1499'],
+      ]) {
+        const c = await byImportId(db, 'disqus', id!);
+        const placeholder = await byImportId(db, 'disqus', parent!);
+        expect(placeholder.status).toBe('deleted');
+        expect(Number(c.parent_id)).toBe(placeholder.id);
+      }
+    });
 
     it('reads a file in ISO-8859-1 as declared', async () => {
       const report = await importDisqus(db, `${FIXTURES}/disqus-latin1.xml`, { now: p.clock.now() });
       expect(report.comments).toBe(1);
       const c = await byImportId(db, 'disqus', '6001');
       expect(c.body_src).toBe('Déjà vu at the café, £5 a cup ± tips.');
-      expect((await db.selectFrom('users').select('display_name').where('id', '=', Number(c.author_id)).executeTakeFirstOrThrow()).display_name).toBe('José Muñoz');
+      expect((await db.selectFrom('users').select('display_name').where('id', '=', Number(c.author_id)).executeTakeFirstOrThrow()).display_name).toBe(
+        'José Muñoz',
+      );
       expect((await p.store.articles.bySlug('cafe-culture'))!.title).toBe('Café culture » naïve');
     });
 
@@ -210,10 +252,20 @@ describe.each(DIALECTS)('import and export on %s', (dialect) => {
 
     it('refuses invalid bytes, unreadable dates and files of another kind, each at its line', async () => {
       const before = await snapshot(db, dialect);
-      const head = '<?xml version="1.0" encoding="utf-8"?>\n<disqus xmlns:dsq="http://disqus.com/disqus-internals">\n<thread dsq:id="1"><link>https://x.example/a</link><title>A</title></thread>\n';
-      const post = (body: string, created: string) => `<post dsq:id="p1"><message>${body}</message><createdAt>${created}</createdAt><author><email>z@example.com</email><name>Z</name></author><thread dsq:id="1"/></post>\n`;
+      const head =
+        '<?xml version="1.0" encoding="utf-8"?>\n<disqus xmlns:dsq="http://disqus.com/disqus-internals">\n<thread dsq:id="1"><link>https://x.example/a</link><title>A</title></thread>\n';
+      const post = (body: string, created: string) =>
+        `<post dsq:id="p1"><message>${body}</message><createdAt>${created}</createdAt><author><email>z@example.com</email><name>Z</name></author><thread dsq:id="1"/></post>\n`;
       const badBytes = tmp('bad-bytes.xml');
-      writeFileSync(badBytes, Buffer.concat([Buffer.from(head), Buffer.from('<post dsq:id="p1"><message>caf'), Buffer.from([0xc3, 0x28]), Buffer.from('</message></post>\n</disqus>\n')]));
+      writeFileSync(
+        badBytes,
+        Buffer.concat([
+          Buffer.from(head),
+          Buffer.from('<post dsq:id="p1"><message>caf'),
+          Buffer.from([0xc3, 0x28]),
+          Buffer.from('</message></post>\n</disqus>\n'),
+        ]),
+      );
       const e1 = (await importDisqus(db, badBytes).catch((e: unknown) => e)) as ImportError;
       expect(e1).toBeInstanceOf(ImportError);
       expect(e1.message).toMatch(/line 4: .*not valid utf-8/i);
@@ -234,7 +286,16 @@ describe.each(DIALECTS)('import and export on %s', (dialect) => {
   describe('WordPress', () => {
     it('imports comments with wpDiscuz votes, sticky and closed threads; holds unapproved ones; skips spam, trash and pingbacks', async () => {
       const report = await importWordPress(db, `${FIXTURES}/wordpress.xml`, { now: p.clock.now() });
-      expect(report).toMatchObject({ comments: 7, pending: 1, placeholders: 1, duplicates: 0, orphans: 0, truncated: 0, skipped: { spam: 1, trash: 1, pingback: 1, deleted: 0, other: 0 }, articlesCreated: 2 });
+      expect(report).toMatchObject({
+        comments: 7,
+        pending: 1,
+        placeholders: 1,
+        duplicates: 0,
+        orphans: 0,
+        truncated: 0,
+        skipped: { spam: 1, trash: 1, pingback: 1, deleted: 0, other: 0 },
+        articlesCreated: 2,
+      });
 
       const article = (await p.store.articles.bySlug('bridges-we-regret'))!;
       expect(article).toMatchObject({ url: 'https://blog.example.com/2023/03/bridges/', title: 'Bridges we should not have built' });
@@ -248,7 +309,9 @@ describe.each(DIALECTS)('import and export on %s', (dialect) => {
       expect(sticky).toMatchObject({ up: 5, down: 2, score: 3, rank_score: 3, pinned: 1, status: 'visible' });
       // WordPress keeps line breaks in stored comments: a newline breaks the line, a blank line starts a paragraph.
       expect(sticky.body_src).toBe('The **Tay Bridge** comes to mind.\nTwice, in fact.\n\nAnd the Tacoma Narrows — “Galloping Gertie”.');
-      expect(sticky.body_html).toBe('<p>The <strong>Tay Bridge</strong> comes to mind.<br />\nTwice, in fact.</p>\n<p>And the Tacoma Narrows — “Galloping Gertie”.</p>\n');
+      expect(sticky.body_html).toBe(
+        '<p>The <strong>Tay Bridge</strong> comes to mind.<br />\nTwice, in fact.</p>\n<p>And the Tacoma Narrows — “Galloping Gertie”.</p>\n',
+      );
 
       const reply = await byImportId(db, 'wordpress', 'blog.example.com/10/22');
       expect(reply).toMatchObject({ up: 0, down: 2, score: -2, depth: 1 });
@@ -261,7 +324,9 @@ describe.each(DIALECTS)('import and export on %s', (dialect) => {
 
       expect(await byImportId(db, 'wordpress', 'blog.example.com/10/23')).toMatchObject({ status: 'pending' });
       expect((await byImportId(db, 'wordpress', 'blog.example.com/10/25')).status).toBe('deleted');
-      expect(Number((await byImportId(db, 'wordpress', 'blog.example.com/10/26')).parent_id)).toBe((await byImportId(db, 'wordpress', 'blog.example.com/10/25')).id);
+      expect(Number((await byImportId(db, 'wordpress', 'blog.example.com/10/26')).parent_id)).toBe(
+        (await byImportId(db, 'wordpress', 'blog.example.com/10/25')).id,
+      );
       const late = await byImportId(db, 'wordpress', 'blog.example.com/10/29');
       expect(late).toMatchObject({ locked: 1, body_src: '- first point\n- second point' });
       expect(late.body_html).toContain('<ul>\n<li>first point</li>');
@@ -290,7 +355,11 @@ describe.each(DIALECTS)('import and export on %s', (dialect) => {
       // Activity through the real services: posts, replies, edits (revisions), votes, a deletion,
       // follows, a report, a pinned thread, a held comment, a manual grant and the moderation log.
       const article = (await p.store.articles.bySlug('open-thread'))!;
-      const [ada, bob, mod] = await Promise.all([p.accounts.grant('ada@example.com', null), p.accounts.grant('bob@example.com', new Date('2027-06-01')), p.moderation.setRoleByEmail('mod@example.com', 'moderator', 'Mo')]);
+      const [ada, bob, mod] = await Promise.all([
+        p.accounts.grant('ada@example.com', null),
+        p.accounts.grant('bob@example.com', new Date('2027-06-01')),
+        p.moderation.setRoleByEmail('mod@example.com', 'moderator', 'Mo'),
+      ]);
       const [asAda, asBob, asMod] = await Promise.all([ada, bob, mod].map((u) => p.accounts.actorFor(u!)));
       p.clock.advance(48 * 3_600_000); // old enough for votes to rank
       const top = (await p.discussions.post(asAda!, article.id, 'Top-level with *emphasis* and emoji 🚂', null)).comment;
@@ -311,7 +380,10 @@ describe.each(DIALECTS)('import and export on %s', (dialect) => {
       const { counts } = await exportJson(db, dialect, fileA);
       for (const t of ['user', 'article', 'entitlement', 'comment', 'revision', 'vote', 'follow', 'report', 'audit']) expect(counts[t], t).toBeGreaterThan(0);
       const a = readFileSync(fileA, 'utf8');
-      const lines = a.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+      const lines = a
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(lines.every((l) => typeof l.type === 'string')).toBe(true);
       expect(lines.filter((l) => l.type === 'revision' && l.comment_id === top.id).map((l) => l.body_src)).toEqual([
         'Top-level with *emphasis* and emoji 🚂',
@@ -341,7 +413,17 @@ describe.each(DIALECTS)('import and export on %s', (dialect) => {
         const maxComment = Math.max(...lines.filter((l) => l.type === 'comment').map((l) => Number(l.id)));
         const newcomer = await store.users.ensure('newcomer@example.com', 'New', new Date());
         expect(newcomer.id).toBe(maxUser + 1);
-        const id = await store.comments.insert({ articleId: article.id, parentId: null, rootId: null, depth: 0, authorId: newcomer.id, bodySrc: 'after restore', bodyHtml: '<p>after restore</p>', status: 'visible', createdAt: new Date() });
+        const id = await store.comments.insert({
+          articleId: article.id,
+          parentId: null,
+          rootId: null,
+          depth: 0,
+          authorId: newcomer.id,
+          bodySrc: 'after restore',
+          bodyHtml: '<p>after restore</p>',
+          status: 'visible',
+          createdAt: new Date(),
+        });
         expect(id).toBe(maxComment + 1);
       } finally {
         await conn.close();
@@ -356,14 +438,69 @@ describe.each(DIALECTS)('import and export on %s', (dialect) => {
         await migrate(conn);
         const migrations = (await sql<{ name: string }>`select name from kysely_migration order by name`.execute(conn.db)).rows.map((r) => r.name);
         const header = JSON.stringify({ type: 'header', format: 'parley-export', version: 1, migrations });
-        const user = { type: 'user', id: 7, email: 'u@example.com', display_name: 'U', role: 'reader', created_at: 1, suspended_until: null, banned: 0, notify_replies: 1, digest: 'instant', notify_token: null };
-        const article = { type: 'article', id: 3, slug: 's', url: null, title: 'T', standfirst: '', author: '', author_bio: '', author_handle: '', image: null, image_credit: '', published_at: 1, body: '', comment_policy: 'subscribers', comment_count: 2, updated_at: 1, policy_override: null, moderation: null };
-        const comment = (id: number, parent: number | null) => ({ type: 'comment', id, article_id: 3, parent_id: parent, root_id: parent, depth: parent ? 1 : 0, author_id: 7, body_src: `c${id}`, body_html: `<p>c${id}</p>\n`, status: 'visible', created_at: id, edited_at: null, edited_by: null, score: 0, up: 0, down: 0, reply_count: parent ? 0 : 1 });
+        const user = {
+          type: 'user',
+          id: 7,
+          email: 'u@example.com',
+          display_name: 'U',
+          role: 'reader',
+          created_at: 1,
+          suspended_until: null,
+          banned: 0,
+          notify_replies: 1,
+          digest: 'instant',
+          notify_token: null,
+        };
+        const article = {
+          type: 'article',
+          id: 3,
+          slug: 's',
+          url: null,
+          title: 'T',
+          standfirst: '',
+          author: '',
+          author_bio: '',
+          author_handle: '',
+          image: null,
+          image_credit: '',
+          published_at: 1,
+          body: '',
+          comment_policy: 'subscribers',
+          comment_count: 2,
+          updated_at: 1,
+          policy_override: null,
+          moderation: null,
+        };
+        const comment = (id: number, parent: number | null) => ({
+          type: 'comment',
+          id,
+          article_id: 3,
+          parent_id: parent,
+          root_id: parent,
+          depth: parent ? 1 : 0,
+          author_id: 7,
+          body_src: `c${id}`,
+          body_html: `<p>c${id}</p>\n`,
+          status: 'visible',
+          created_at: id,
+          edited_at: null,
+          edited_by: null,
+          score: 0,
+          up: 0,
+          down: 0,
+          reply_count: parent ? 0 : 1,
+        });
         const file = tmp('forward.ndjson');
-        writeFileSync(file, `${[header, user, article, comment(5, 9), comment(9, null)].map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n')}\n`);
+        writeFileSync(
+          file,
+          `${[header, user, article, comment(5, 9), comment(9, null)].map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n')}\n`,
+        );
         await importParley(conn.db, conn.dialect, file);
         const rows = await conn.db.selectFrom('comments').select(['id', 'parent_id', 'root_id']).orderBy('id').execute();
-        expect(rows.map((r) => [Number(r.id), r.parent_id === null ? null : Number(r.parent_id)])).toEqual([[5, 9], [9, null]]);
+        expect(rows.map((r) => [Number(r.id), r.parent_id === null ? null : Number(r.parent_id)])).toEqual([
+          [5, 9],
+          [9, null],
+        ]);
 
         const empty = await freshDatabase(dialect);
         const conn2 = connect(empty.url);
@@ -375,10 +512,14 @@ describe.each(DIALECTS)('import and export on %s', (dialect) => {
           expect(e1.message).toMatch(/line 3: not a JSON object/);
           const unknown = tmp('unknown.ndjson');
           writeFileSync(unknown, `${header}\n${JSON.stringify({ ...user, type: 'gadget' })}\n`);
-          expect(((await importParley(conn2.db, conn2.dialect, unknown).catch((e: unknown) => e)) as Error).message).toMatch(/line 2: unknown record type "gadget"/);
+          expect(((await importParley(conn2.db, conn2.dialect, unknown).catch((e: unknown) => e)) as Error).message).toMatch(
+            /line 2: unknown record type "gadget"/,
+          );
           const dangling = tmp('dangling.ndjson');
           writeFileSync(dangling, `${header}\n${JSON.stringify(user)}\n${JSON.stringify(comment(5, null))}\n`);
-          expect(((await importParley(conn2.db, conn2.dialect, dangling).catch((e: unknown) => e)) as Error).message).toMatch(/line 3: the database refused this comment/);
+          expect(((await importParley(conn2.db, conn2.dialect, dangling).catch((e: unknown) => e)) as Error).message).toMatch(
+            /line 3: the database refused this comment/,
+          );
           const newer = tmp('newer.ndjson');
           writeFileSync(newer, `${JSON.stringify({ type: 'header', format: 'parley-export', version: 1, migrations: [...migrations, '999_future'] })}\n`);
           expect(((await importParley(conn2.db, conn2.dialect, newer).catch((e: unknown) => e)) as Error).message).toMatch(/999_future/);
@@ -407,7 +548,11 @@ describe.each(DIALECTS)('import and export on %s', (dialect) => {
       const exported = tmp('cli.ndjson');
       const out = await runCli(['export', '--format', 'json', exported], env);
       expect(out.code, out.stderr).toBe(0);
-      expect(readFileSync(exported, 'utf8').split('\n').filter((l) => l.includes('"type":"comment"'))).toHaveLength(9);
+      expect(
+        readFileSync(exported, 'utf8')
+          .split('\n')
+          .filter((l) => l.includes('"type":"comment"')),
+      ).toHaveLength(9);
       const bad = await runCli(['import', 'disqus', `${FIXTURES}/disqus-malformed.xml`], env);
       expect(bad.code).toBe(1);
       expect(bad.stderr).toMatch(/line 26/);

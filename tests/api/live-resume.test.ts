@@ -15,7 +15,12 @@ describe.each(DIALECTS)('live readers resuming on %s', (dialect) => {
     await p.accounts.grant('ada@example.com', null);
     const ada = await p.signIn('ada@example.com');
     const post = async (body: string) => {
-      const res = await p.app.inject({ method: 'POST', url: `/api/v1/articles/${articleId}/comments`, headers: { cookie: ada.cookie, 'x-csrf-token': ada.csrf }, payload: { body } });
+      const res = await p.app.inject({
+        method: 'POST',
+        url: `/api/v1/articles/${articleId}/comments`,
+        headers: { cookie: ada.cookie, 'x-csrf-token': ada.csrf },
+        payload: { body },
+      });
       expect(res.statusCode).toBe(201);
       return json(res).comment.id as number;
     };

@@ -10,7 +10,17 @@ describe('sign-in by emailed link over real SMTP', () => {
   beforeAll(async () => {
     const smtp = await sink.start();
     const db = await freshDatabase('sqlite');
-    p = await createParley(loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: db.url, SMTP_URL: smtp, MAIL_FROM: 'Parley <no-reply@parley.test>', BASE_URL: 'https://comments.example.com', CONTENT_DIR: 'tests/fixtures/content' }), { loadContent: true });
+    p = await createParley(
+      loadConfig({
+        LOG_LEVEL: 'silent',
+        DATABASE_URL: db.url,
+        SMTP_URL: smtp,
+        MAIL_FROM: 'Parley <no-reply@parley.test>',
+        BASE_URL: 'https://comments.example.com',
+        CONTENT_DIR: 'tests/fixtures/content',
+      }),
+      { loadContent: true },
+    );
   });
   afterAll(async () => {
     await p?.close();
@@ -18,7 +28,11 @@ describe('sign-in by emailed link over real SMTP', () => {
   });
 
   it('delivers a one-time link in text and HTML that opens a session once', async () => {
-    const res = await p.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'Zoe@Example.com', returnTo: '/articles/open-thread#comments' } });
+    const res = await p.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'Zoe@Example.com', returnTo: '/articles/open-thread#comments' },
+    });
     expect(res.statusCode).toBe(202);
     const mail = await sink.waitFor('zoe@example.com');
     expect(mail.from?.text).toContain('no-reply@parley.test');

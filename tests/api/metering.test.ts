@@ -35,7 +35,11 @@ describe.each(DIALECTS)('metered reading on %s', (dialect) => {
   async function read(target: TestParley, slug: string, opts: { jar?: Map<string, string>; cookie?: string; ua?: string } = {}) {
     const cookies = [...(opts.jar ?? new Map()).entries()].map(([k, v]) => `${k}=${v}`);
     if (opts.cookie) cookies.push(opts.cookie);
-    const res = await target.app.inject({ method: 'GET', url: `/articles/${slug}`, headers: { ...(cookies.length ? { cookie: cookies.join('; ') } : {}), ...(opts.ua ? { 'user-agent': opts.ua } : {}) } });
+    const res = await target.app.inject({
+      method: 'GET',
+      url: `/articles/${slug}`,
+      headers: { ...(cookies.length ? { cookie: cookies.join('; ') } : {}), ...(opts.ua ? { 'user-agent': opts.ua } : {}) },
+    });
     expect(res.statusCode).toBe(200);
     for (const c of res.cookies) opts.jar?.set(c.name, c.value);
     const full = res.body.includes(`Fourth paragraph of ${slug}.`);
@@ -131,7 +135,10 @@ describe.each(DIALECTS)('metered reading on %s', (dialect) => {
     try {
       await addArticles(open);
       for (const slug of SLUGS) expect((await read(open, slug, { ua: GOOGLEBOT })).full).toBe(true);
-      for (const ua of ['Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)', 'DuckDuckBot/1.1; (+http://duckduckgo.com/duckduckbot.html)']) {
+      for (const ua of [
+        'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)',
+        'DuckDuckBot/1.1; (+http://duckduckgo.com/duckduckbot.html)',
+      ]) {
         expect((await read(open, 'meter-e', { ua })).full).toBe(true);
       }
       // An ordinary browser on the same site is still metered, here at one article a month.

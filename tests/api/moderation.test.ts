@@ -27,7 +27,13 @@ describe.each(DIALECTS)('moderation on %s', (dialect) => {
   let ids: Record<string, number>;
 
   const api = (who: Who | null, method: Method, url: string, payload?: object, ip?: string) =>
-    p.app.inject({ method, url: `/api/v1${url}`, headers: who ? { cookie: who.cookie, 'x-csrf-token': who.csrf } : {}, ...(payload ? { payload } : {}), ...(ip ? { remoteAddress: ip } : {}) });
+    p.app.inject({
+      method,
+      url: `/api/v1${url}`,
+      headers: who ? { cookie: who.cookie, 'x-csrf-token': who.csrf } : {},
+      ...(payload ? { payload } : {}),
+      ...(ip ? { remoteAddress: ip } : {}),
+    });
   const post = (who: Who, body: string, opts: { parentId?: number; article?: number } = {}) =>
     api(who, 'POST', `/articles/${opts.article ?? open}/comments`, { body, ...(opts.parentId ? { parentId: opts.parentId } : {}) });
   const posted = async (who: Who, body: string, opts: { parentId?: number; article?: number } = {}) => {
@@ -50,10 +56,23 @@ describe.each(DIALECTS)('moderation on %s', (dialect) => {
     expect(res.statusCode, res.body).toBe(200);
     return json(res);
   };
-  const audit = async () => json(await api(admin, 'GET', '/admin/audit')).entries as { action: string; actor: { name: string } | null; targetId: number; details: Record<string, unknown> }[];
+  const audit = async () =>
+    json(await api(admin, 'GET', '/admin/audit')).entries as {
+      action: string;
+      actor: { name: string } | null;
+      targetId: number;
+      details: Record<string, unknown>;
+    }[];
 
   beforeAll(async () => {
-    p = await startParley(dialect, { REPORTS_TO_HIDE: '3', NEW_ACCOUNT_SLOWDOWN_SECONDS: '30', NEW_ACCOUNT_HOURS: '24', DUPLICATE_WINDOW_MINUTES: '10', VOTE_MIN_ACCOUNT_AGE_HOURS: '24', PAGE_SIZE: '3' });
+    p = await startParley(dialect, {
+      REPORTS_TO_HIDE: '3',
+      NEW_ACCOUNT_SLOWDOWN_SECONDS: '30',
+      NEW_ACCOUNT_HOURS: '24',
+      DUPLICATE_WINDOW_MINUTES: '10',
+      VOTE_MIN_ACCOUNT_AGE_HOURS: '24',
+      PAGE_SIZE: '3',
+    });
     open = (await p.store.articles.bySlug('open-thread'))!.id;
     members = (await p.store.articles.bySlug('members-thread'))!.id;
     for (const e of ['root', 'mia', 'ada', 'bob', 'cy', 'dan', 'eve']) await p.accounts.grant(`${e}@example.com`, null);
@@ -179,7 +198,9 @@ describe.each(DIALECTS)('moderation on %s', (dialect) => {
       const out = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'users', 'role', 'Newmod@Example.com', 'moderator'], { env });
       expect(out.stdout).toContain('newmod@example.com is now a moderator.');
       expect((await p.store.users.byEmail('newmod@example.com'))!.role).toBe('moderator');
-      const bad = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'users', 'role', 'newmod@example.com', 'king'], { env }).catch((e: { code: number; stderr: string }) => e);
+      const bad = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'users', 'role', 'newmod@example.com', 'king'], { env }).catch(
+        (e: { code: number; stderr: string }) => e,
+      );
       expect((bad as { code: number }).code).toBe(64);
       expect((bad as { stderr: string }).stderr).toContain('reader, moderator or admin');
       const entry = (await audit()).find((e) => e.action === 'user.role' && e.details.to === 'moderator' && e.actor === null);
@@ -442,7 +463,7 @@ describe.each(DIALECTS)('moderation on %s', (dialect) => {
       const rej = await api(mod, 'POST', `/admin/comments/${r.id}/reject`, { reason: 'Personal attack' });
       expect(json(rej)).toEqual({ done: [r.id] });
       expect(await count()).toBe(before + 1);
-      expect((await row(r.id))).toMatchObject({ status: 'rejected', moderationReason: 'Personal attack' });
+      expect(await row(r.id)).toMatchObject({ status: 'rejected', moderationReason: 'Personal attack' });
       // The author no longer sees it, and nobody can reply to it.
       const mine = json(await api(bob, 'GET', `/comments/${root.id}/thread`));
       expect(mine.replies.map((x: any) => x.id)).not.toContain(r.id);
@@ -475,7 +496,12 @@ describe.each(DIALECTS)('moderation on %s', (dialect) => {
       expect((await api(mod, 'POST', '/admin/comments/bulk', { action: 'delete', ids: [1] })).statusCode).toBe(400);
       expect((await api(mod, 'POST', '/admin/comments/bulk', { action: 'approve', ids: [] })).statusCode).toBe(400);
       const entries = (await audit()).filter((e) => e.details.bulk === true);
-      expect(entries.filter((e) => e.action === 'comment.reject').map((e) => e.targetId).sort()).toEqual([list[2]!.id, list[3]!.id].sort());
+      expect(
+        entries
+          .filter((e) => e.action === 'comment.reject')
+          .map((e) => e.targetId)
+          .sort(),
+      ).toEqual([list[2]!.id, list[3]!.id].sort());
     });
 
     it('works without script: forms post and come back to the queue', async () => {
@@ -507,7 +533,12 @@ describe.each(DIALECTS)('moderation on %s', (dialect) => {
       });
       expect(evil.headers.location).toBe('/admin?done=reject&n=1');
       // Without the CSRF token nothing happens.
-      const forged = await p.app.inject({ method: 'POST', url: '/admin/actions', headers: { cookie: mod.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `op=approve:${c.id}` });
+      const forged = await p.app.inject({
+        method: 'POST',
+        url: '/admin/actions',
+        headers: { cookie: mod.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `op=approve:${c.id}`,
+      });
       expect(forged.statusCode).toBe(403);
       expect((await row(c.id)).status).toBe('rejected');
     });
@@ -526,7 +557,25 @@ describe.each(DIALECTS)('moderation on %s', (dialect) => {
     });
 
     it('pins a top-level comment first on every sort, on the first page only, without duplicates', async () => {
-      const art = (await p.store.articles.upsert({ slug: 'pins', url: null, title: 'Pins', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: new Date(), body: 'x', commentPolicy: 'subscribers' }, new Date())).id;
+      const art = (
+        await p.store.articles.upsert(
+          {
+            slug: 'pins',
+            url: null,
+            title: 'Pins',
+            standfirst: '',
+            author: '',
+            authorBio: '',
+            authorHandle: '',
+            image: null,
+            imageCredit: '',
+            publishedAt: new Date(),
+            body: 'x',
+            commentPolicy: 'subscribers',
+          },
+          new Date(),
+        )
+      ).id;
       const list: number[] = [];
       for (let i = 0; i < 7; i++) {
         p.clock.advance(1000);
@@ -541,7 +590,9 @@ describe.each(DIALECTS)('moderation on %s', (dialect) => {
         let cursor: string | null = null;
         let first = true;
         do {
-          const page: any = json(await p.app.inject({ method: 'GET', url: `/api/v1/articles/${art}/comments?sort=${sort}${cursor ? `&cursor=${cursor}` : ''}` }));
+          const page: any = json(
+            await p.app.inject({ method: 'GET', url: `/api/v1/articles/${art}/comments?sort=${sort}${cursor ? `&cursor=${cursor}` : ''}` }),
+          );
           if (first) {
             expect(page.threads[0].comment.id, sort).toBe(oldest);
             expect(page.threads[0].comment.pinned).toBe(true);
@@ -608,7 +659,10 @@ describe.each(DIALECTS)('moderation on %s', (dialect) => {
       // What the banned reader left waiting leaves the queue with the ban, and the audit says so.
       expect(await row(waiting.id)).toMatchObject({ status: 'rejected', moderationReason: 'author_banned' });
       expect((await queue(mod, 'pending')).items.some((i: any) => i.comment.author?.id === ids.dan)).toBe(false);
-      expect((await audit()).find((e) => e.action === 'user.ban' && e.targetId === ids.dan)?.details).toMatchObject({ reason: 'repeat offender', rejectedHeld: expect.any(Number) });
+      expect((await audit()).find((e) => e.action === 'user.ban' && e.targetId === ids.dan)?.details).toMatchObject({
+        reason: 'repeat offender',
+        rejectedHeld: expect.any(Number),
+      });
       // A ban ends the reader's sessions; signed in again, they read but may not write. It has no end.
       expect((await post(dan, text('still signed in?'))).statusCode).toBe(401);
       dan = await p.signIn('dan@example.com');
@@ -623,7 +677,25 @@ describe.each(DIALECTS)('moderation on %s', (dialect) => {
   });
 
   it('blunts vote rings: young accounts show in the counts but do not move the top order', async () => {
-    const art = (await p.store.articles.upsert({ slug: 'ring', url: null, title: 'Ring', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: new Date(), body: 'x', commentPolicy: 'members' }, new Date())).id;
+    const art = (
+      await p.store.articles.upsert(
+        {
+          slug: 'ring',
+          url: null,
+          title: 'Ring',
+          standfirst: '',
+          author: '',
+          authorBio: '',
+          authorHandle: '',
+          image: null,
+          imageCredit: '',
+          publishedAt: new Date(),
+          body: 'x',
+          commentPolicy: 'members',
+        },
+        new Date(),
+      )
+    ).id;
     const honest = await posted(ada, text('a thoughtful comment'), { article: art });
     const shill = await posted(bob, text('buy my thing'), { article: art });
     const ring: Who[] = [];
@@ -654,7 +726,24 @@ describe.each(DIALECTS)('moderation on %s', (dialect) => {
   it('writes every action to an audit log only admins can read', async () => {
     const entries = await audit();
     const actions = new Set(entries.map((e) => e.action));
-    for (const a of ['comment.approve', 'comment.reject', 'comment.edit', 'comment.pin', 'comment.unpin', 'thread.lock', 'thread.unlock', 'article.policy', 'article.moderation', 'user.suspend', 'user.unsuspend', 'user.ban', 'user.unban', 'user.role', 'settings.update', 'comment.auto_hide']) {
+    for (const a of [
+      'comment.approve',
+      'comment.reject',
+      'comment.edit',
+      'comment.pin',
+      'comment.unpin',
+      'thread.lock',
+      'thread.unlock',
+      'article.policy',
+      'article.moderation',
+      'user.suspend',
+      'user.unsuspend',
+      'user.ban',
+      'user.unban',
+      'user.role',
+      'settings.update',
+      'comment.auto_hide',
+    ]) {
       expect(actions, a).toContain(a);
     }
     const ban = entries.find((e) => e.action === 'user.ban')!;
@@ -680,7 +769,13 @@ describe.each(DIALECTS)('abuse limits on %s', (dialect) => {
   let targets: number[];
 
   const api = (who: Who | null, method: Method, url: string, payload?: object, ip = '10.0.0.1') =>
-    p.app.inject({ method, url: `/api/v1${url}`, headers: who ? { cookie: who.cookie, 'x-csrf-token': who.csrf } : {}, remoteAddress: ip, ...(payload ? { payload } : {}) });
+    p.app.inject({
+      method,
+      url: `/api/v1${url}`,
+      headers: who ? { cookie: who.cookie, 'x-csrf-token': who.csrf } : {},
+      remoteAddress: ip,
+      ...(payload ? { payload } : {}),
+    });
   const expect429 = (res: Awaited<ReturnType<typeof api>>) => {
     expect(res.statusCode, res.body).toBe(429);
     expect(json(res).error.code).toBe('rate_limited');
@@ -689,7 +784,14 @@ describe.each(DIALECTS)('abuse limits on %s', (dialect) => {
   };
 
   beforeAll(async () => {
-    p = await startParley(dialect, { POST_LIMIT_PER_MINUTE: '3', VOTE_LIMIT_PER_MINUTE: '3', REPORT_LIMIT_PER_HOUR: '2', LOGIN_LIMIT_PER_EMAIL_PER_HOUR: '2', IP_LIMIT_FACTOR: '2', DUPLICATE_WINDOW_MINUTES: '0' });
+    p = await startParley(dialect, {
+      POST_LIMIT_PER_MINUTE: '3',
+      VOTE_LIMIT_PER_MINUTE: '3',
+      REPORT_LIMIT_PER_HOUR: '2',
+      LOGIN_LIMIT_PER_EMAIL_PER_HOUR: '2',
+      IP_LIMIT_FACTOR: '2',
+      DUPLICATE_WINDOW_MINUTES: '0',
+    });
     open = (await p.store.articles.bySlug('open-thread'))!.id;
     readers = [];
     for (let i = 0; i < 5; i++) {
@@ -708,7 +810,8 @@ describe.each(DIALECTS)('abuse limits on %s', (dialect) => {
     for (let i = 0; i < 3; i++) expect((await api(a!, 'PUT', `/comments/${targets[i]}/vote`, { value: 1 }, `10.1.0.${i}`)).statusCode).toBe(200);
     expect429(await api(a!, 'PUT', `/comments/${targets[0]}/vote`, { value: -1 }, '10.1.0.99'));
     // One address, many accounts: the address runs out at twice the per-reader limit.
-    for (const who of [b!, c!]) for (let i = 0; i < 3; i++) expect((await api(who, 'PUT', `/comments/${targets[i]}/vote`, { value: 1 }, '10.2.0.1')).statusCode).toBe(200);
+    for (const who of [b!, c!])
+      for (let i = 0; i < 3; i++) expect((await api(who, 'PUT', `/comments/${targets[i]}/vote`, { value: 1 }, '10.2.0.1')).statusCode).toBe(200);
     expect429(await api(d!, 'PUT', `/comments/${targets[0]}/vote`, { value: 1 }, '10.2.0.1'));
     expect((await api(d!, 'PUT', `/comments/${targets[0]}/vote`, { value: 1 }, '10.2.0.2')).statusCode).toBe(200);
   });
@@ -732,7 +835,13 @@ describe.each(DIALECTS)('abuse limits on %s', (dialect) => {
   it('limits sign-in mails per address, across the API and the form, from any machine', async () => {
     const before = p.mails.sent.length;
     expect((await api(null, 'POST', '/auth/login', { email: 'Victim@example.com' }, '10.6.0.1')).statusCode).toBe(202);
-    const form = await p.app.inject({ method: 'POST', url: '/signin', remoteAddress: '10.6.0.2', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'email=victim%40example.com' });
+    const form = await p.app.inject({
+      method: 'POST',
+      url: '/signin',
+      remoteAddress: '10.6.0.2',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'email=victim%40example.com',
+    });
     expect(form.statusCode).toBe(200);
     expect429(await api(null, 'POST', '/auth/login', { email: 'victim@example.com' }, '10.6.0.3'));
     expect(p.mails.sent.length).toBe(before + 2);

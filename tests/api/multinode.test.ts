@@ -15,7 +15,23 @@ async function prepare(url: string) {
   await migrate(conn);
   const store = new Store(conn.db, conn.dialect);
   const now = new Date();
-  const article = await store.articles.upsert({ slug: 'multi', url: null, title: 'Multi-node', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: now, body: 'x', commentPolicy: 'subscribers' }, now);
+  const article = await store.articles.upsert(
+    {
+      slug: 'multi',
+      url: null,
+      title: 'Multi-node',
+      standfirst: '',
+      author: '',
+      authorBio: '',
+      authorHandle: '',
+      image: null,
+      imageCredit: '',
+      publishedAt: now,
+      body: 'x',
+      commentPolicy: 'subscribers',
+    },
+    now,
+  );
   const poster = await store.users.ensure('poster@example.com', 'Poster', now);
   await store.billing.putEntitlement({ userId: poster.id, source: 'manual', externalRef: '', status: 'active', currentPeriodEnd: null, now });
   await store.users.createSession(hashToken('multi-session'), poster.id, 'multi-csrf', now, new Date(Date.now() + 3600_000));

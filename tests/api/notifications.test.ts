@@ -10,7 +10,9 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
   let cy: { cookie: string; csrf: string };
   const as = (who: { cookie: string; csrf: string }) => ({ cookie: who.cookie, 'x-csrf-token': who.csrf });
   const post = async (who: typeof ada, body: string, parentId?: number) =>
-    json(await p.app.inject({ method: 'POST', url: `/api/v1/articles/${articleId}/comments`, headers: as(who), payload: { body, parentId } })).comment as { id: number };
+    json(await p.app.inject({ method: 'POST', url: `/api/v1/articles/${articleId}/comments`, headers: as(who), payload: { body, parentId } })).comment as {
+      id: number;
+    };
   const mailsTo = (email: string) => p.mails.sent.filter((m) => m.to === email && !m.text.includes('/auth/verify'));
 
   beforeAll(async () => {
@@ -51,7 +53,11 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
     await p.worker.runOnce();
     expect(mailsTo('ada@example.com')).toHaveLength(before);
     const ada0 = (await p.store.users.byEmail('ada@example.com'))!;
-    await p.store.db.updateTable('users').set({ suspended_until: p.clock.now().getTime() + 86400_000 }).where('id', '=', ada0.id).execute();
+    await p.store.db
+      .updateTable('users')
+      .set({ suspended_until: p.clock.now().getTime() + 86400_000 })
+      .where('id', '=', ada0.id)
+      .execute();
     await post(cy, 'while Ada is suspended');
     await p.worker.runOnce();
     expect(mailsTo('ada@example.com')).toHaveLength(before);
@@ -74,7 +80,12 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
     expect(mails).toHaveLength(2);
     expect(mails[1]!.text).toContain('after the guest confirms');
     const unsubscribe = /<(.+)>/.exec(mails[1]!.headers!['List-Unsubscribe']!)![1]!;
-    const one = await p.app.inject({ method: 'POST', url: new URL(unsubscribe).pathname + new URL(unsubscribe).search, headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: ada.cookie }, payload: 'List-Unsubscribe=One-Click' });
+    const one = await p.app.inject({
+      method: 'POST',
+      url: new URL(unsubscribe).pathname + new URL(unsubscribe).search,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: ada.cookie },
+      payload: 'List-Unsubscribe=One-Click',
+    });
     expect(one.statusCode).toBe(200);
     await post(bob, 'after the guest left');
     await p.worker.runOnce();

@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startParley, type TestParley } from '../support/harness.js';
 
 // The document is built from the routes' schemas alone, so one database is enough here.
-type Op = { operationId?: string; tags?: string[]; security?: unknown[]; parameters?: { name: string; in: string; required?: boolean }[]; responses?: Record<string, any> };
+type Op = {
+  operationId?: string;
+  tags?: string[];
+  security?: unknown[];
+  parameters?: { name: string; in: string; required?: boolean }[];
+  responses?: Record<string, any>;
+};
 const METHODS = ['get', 'put', 'post', 'patch', 'delete', 'head', 'options'];
 
 function operations(doc: Record<string, any>): { method: string; path: string; op: Op }[] {
@@ -46,7 +52,8 @@ describe('OpenAPI document and API docs', () => {
       expect(Object.keys(op.responses ?? {}).length, path).toBeGreaterThan(0);
       for (const code of Object.keys(op.responses!)) expect(code).toMatch(/^([1-5]\d\d|default)$/);
       // Every {param} of the path is declared as a required path parameter.
-      for (const [, name] of path.matchAll(/\{(\w+)\}/g)) expect(op.parameters?.find((x) => x.in === 'path' && x.name === name)?.required, `${path} ${name}`).toBe(true);
+      for (const [, name] of path.matchAll(/\{(\w+)\}/g))
+        expect(op.parameters?.find((x) => x.in === 'path' && x.name === name)?.required, `${path} ${name}`).toBe(true);
     }
     const schemas = doc.components.schemas as Record<string, unknown>;
     for (const ref of refs(doc)) {
@@ -66,21 +73,27 @@ describe('OpenAPI document and API docs', () => {
     }
     expect(new Set(ids).size).toBe(ids.length);
     const paths = Object.keys(doc.paths);
-    for (const page of ['/', '/articles/{slug}', '/signin', '/account', '/admin', '/healthz', '/readyz', '/metrics', '/embed.js', '/api/docs']) expect(paths).not.toContain(page);
-    expect(ops.find((o) => o.method === 'get' && o.path === '/api/v1/articles/{id}/comments')?.op).toMatchObject({ operationId: 'listComments', tags: ['comments'] });
+    for (const page of ['/', '/articles/{slug}', '/signin', '/account', '/admin', '/healthz', '/readyz', '/metrics', '/embed.js', '/api/docs'])
+      expect(paths).not.toContain(page);
+    expect(ops.find((o) => o.method === 'get' && o.path === '/api/v1/articles/{id}/comments')?.op).toMatchObject({
+      operationId: 'listComments',
+      tags: ['comments'],
+    });
   });
 
   it('names shared schemas as components and lists ErrorBody for error answers', () => {
     const names = Object.keys(doc.components.schemas);
     expect(names.filter((n) => /^def-\d+$/.test(n))).toEqual([]);
     expect(JSON.stringify(doc)).not.toMatch(/def-\d+/);
-    for (const name of ['ErrorBody', 'CommentView', 'ThreadView', 'ThreadPage', 'RepliesPage', 'VoteResult', 'FollowState', 'QueueItem']) expect(names).toContain(name);
+    for (const name of ['ErrorBody', 'CommentView', 'ThreadView', 'ThreadPage', 'RepliesPage', 'VoteResult', 'FollowState', 'QueueItem'])
+      expect(names).toContain(name);
     const listComments = doc.paths['/api/v1/articles/{id}/comments'].get as Op;
     expect(listComments.responses!['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ThreadPage' });
     expect(doc.components.schemas.ThreadView.properties.comment).toEqual({ $ref: '#/components/schemas/CommentView' });
     for (const { method, path, op } of operations(doc)) {
       for (const [code, r] of Object.entries(op.responses ?? {})) {
-        if (code.startsWith('4')) expect(r.content?.['application/json']?.schema, `${method} ${path} ${code}`).toEqual({ $ref: '#/components/schemas/ErrorBody' });
+        if (code.startsWith('4'))
+          expect(r.content?.['application/json']?.schema, `${method} ${path} ${code}`).toEqual({ $ref: '#/components/schemas/ErrorBody' });
       }
     }
   });

@@ -85,7 +85,11 @@ describe.each(DIALECTS)('page delivery on %s', (dialect) => {
       expect(String(plain.headers.vary)).toMatch(/Accept-Encoding/i);
       // Signed-in pages carry the reader's own CSRF token and the time: compared without them.
       const same = (s: string) => s.replace(/"now":"[^"]+"/, '');
-      for (const [accept, enc] of [['br, gzip', 'br'], ['gzip, deflate', 'gzip'], ['gzip;q=1, br;q=0.5', 'gzip']] as const) {
+      for (const [accept, enc] of [
+        ['br, gzip', 'br'],
+        ['gzip, deflate', 'gzip'],
+        ['gzip;q=1, br;q=0.5', 'gzip'],
+      ] as const) {
         const res = await page(url, { ...headers, 'accept-encoding': accept });
         expect(res.headers['content-encoding']).toBe(enc);
         expect(String(res.headers.vary)).toMatch(/Accept-Encoding/i);
@@ -182,7 +186,14 @@ describe.each(DIALECTS)('page delivery on %s', (dialect) => {
 
   it("gives a comment's source to its author alone, for the editor", async () => {
     const author = await p.signIn('pete.lindqvist@example.com');
-    const posted = json(await p.app.inject({ method: 'POST', url: `/api/v1/articles/${articleId}/comments`, headers: { cookie: author.cookie, 'x-csrf-token': author.csrf }, payload: { body: 'Some *source* text.' } }));
+    const posted = json(
+      await p.app.inject({
+        method: 'POST',
+        url: `/api/v1/articles/${articleId}/comments`,
+        headers: { cookie: author.cookie, 'x-csrf-token': author.csrf },
+        payload: { body: 'Some *source* text.' },
+      }),
+    );
     const id = posted.comment.id;
     const mine = await page(`/api/v1/comments/${id}/source`, { cookie: author.cookie });
     expect(mine.statusCode).toBe(200);
@@ -197,7 +208,12 @@ describe.each(DIALECTS)('page delivery on %s', (dialect) => {
     const before = await page(`/articles/${DEMO_ARTICLE}?sort=oldest`);
     const count = Number(/(\d+) Comments/.exec(before.body)![1]);
     const author = await p.signIn('jon.marsh@example.com');
-    const res = await p.app.inject({ method: 'POST', url: `/api/v1/articles/${articleId}/comments`, headers: { cookie: author.cookie, 'x-csrf-token': author.csrf }, payload: { body: 'A word just after the cache was filled.' } });
+    const res = await p.app.inject({
+      method: 'POST',
+      url: `/api/v1/articles/${articleId}/comments`,
+      headers: { cookie: author.cookie, 'x-csrf-token': author.csrf },
+      payload: { body: 'A word just after the cache was filled.' },
+    });
     expect(res.statusCode).toBe(201);
     expect(res.json().comment.status).toBe('visible');
     const after = await page(`/articles/${DEMO_ARTICLE}?sort=oldest`, { 'if-none-match': before.headers.etag as string });

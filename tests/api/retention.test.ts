@@ -42,10 +42,28 @@ describe.each(DIALECTS)('retention of events and mail on %s', (dialect) => {
     // one still waiting for its day.
     const first = await post(bob, 'The first word');
     await p.worker.runOnce();
-    await p.store.notifications.enqueueMail({ kind: 'test-failed', recipient: 'gone@example.com', userId: null, commentId: null, followId: null, dedupeKey: 'test-failed', dueAt: start, now: start });
+    await p.store.notifications.enqueueMail({
+      kind: 'test-failed',
+      recipient: 'gone@example.com',
+      userId: null,
+      commentId: null,
+      followId: null,
+      dedupeKey: 'test-failed',
+      dueAt: start,
+      now: start,
+    });
     const failed = (await mail('test-failed'))[0]!;
     await p.store.notifications.finishMail(failed.id, { status: 'failed', error: '550 no such mailbox', now: start });
-    await p.store.notifications.enqueueMail({ kind: 'test-later', recipient: 'later@example.com', userId: null, commentId: null, followId: null, dedupeKey: 'test-later', dueAt: new Date(start.getTime() + 60 * DAY), now: start });
+    await p.store.notifications.enqueueMail({
+      kind: 'test-later',
+      recipient: 'later@example.com',
+      userId: null,
+      commentId: null,
+      followId: null,
+      dedupeKey: 'test-later',
+      dueAt: new Date(start.getTime() + 60 * DAY),
+      now: start,
+    });
     const firstMails = (await p.store.notifications.outboxRows()).filter((r) => r.comment_id === first);
     expect(firstMails.length).toBeGreaterThan(0);
     expect(firstMails.every((r) => r.status === 'sent')).toBe(true);

@@ -20,9 +20,12 @@ describe("the README's single sign-on example", () => {
     parley = `http://127.0.0.1:${port}`;
     publisher = `http://127.0.0.1:${publisherPort}`;
     // The example signs with the real clock.
-    p = await startParley('sqlite', { SSO_SECRET: SECRET, BASE_URL: parley, EMBED_ALLOWED_ORIGINS: publisher}, { clock: new TestClock(Date.now()) });
+    p = await startParley('sqlite', { SSO_SECRET: SECRET, BASE_URL: parley, EMBED_ALLOWED_ORIGINS: publisher }, { clock: new TestClock(Date.now()) });
     await p.app.listen({ port, host: '127.0.0.1' });
-    child = spawn(process.execPath, [EXAMPLE], { env: { ...process.env, PARLEY_URL: parley, PARLEY_SSO_SECRET: SECRET, PORT: String(publisherPort) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [EXAMPLE], {
+      env: { ...process.env, PARLEY_URL: parley, PARLEY_SSO_SECRET: SECRET, PORT: String(publisherPort) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));
@@ -67,7 +70,9 @@ describe("the README's single sign-on example", () => {
     expect(landed.status).toBe(303);
     expect(landed.headers.get('location')).toBe('/articles/open-thread');
     const session = /parley_session=([^;]+)/.exec(landed.headers.get('set-cookie') ?? '')![1]!;
-    const me = (await (await fetch(`${parley}/api/v1/session`, { headers: { cookie: `parley_session=${session}` } })).json()) as { viewer: { name: string; email: string; subscriber: boolean } };
+    const me = (await (await fetch(`${parley}/api/v1/session`, { headers: { cookie: `parley_session=${session}` } })).json()) as {
+      viewer: { name: string; email: string; subscriber: boolean };
+    };
     expect(me.viewer).toMatchObject({ name: 'Rosa Reader', email: 'reader@example.org', subscriber: true });
   });
 

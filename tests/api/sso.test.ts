@@ -19,8 +19,20 @@ describe.each(DIALECTS)('single sign-on on %s', (dialect) => {
   let jwksHits = 0;
 
   const secs = (p: TestParley) => Math.floor(p.clock.now().getTime() / 1000);
-  const claims = (p: TestParley, extra: JWTPayload = {}): JWTPayload => ({ sub: 'pub-1', email: 'member@publisher.example', email_verified: true, name: 'Mara Member', subscriber: true, aud: AUDIENCE, iat: secs(p) - 5, exp: secs(p) + 120, jti: randomUUID(), ...extra });
-  const hsToken = (p: TestParley, extra: JWTPayload = {}, alg = 'HS256', secret = SECRET) => new SignJWT(claims(p, extra)).setProtectedHeader({ alg }).sign(new TextEncoder().encode(secret));
+  const claims = (p: TestParley, extra: JWTPayload = {}): JWTPayload => ({
+    sub: 'pub-1',
+    email: 'member@publisher.example',
+    email_verified: true,
+    name: 'Mara Member',
+    subscriber: true,
+    aud: AUDIENCE,
+    iat: secs(p) - 5,
+    exp: secs(p) + 120,
+    jti: randomUUID(),
+    ...extra,
+  });
+  const hsToken = (p: TestParley, extra: JWTPayload = {}, alg = 'HS256', secret = SECRET) =>
+    new SignJWT(claims(p, extra)).setProtectedHeader({ alg }).sign(new TextEncoder().encode(secret));
   /** The publisher's redirect lands on a confirmation page; the reader presses its button (tests/security/sso.test.ts shows why). */
   const sso = async (p: TestParley, token: string, back = '/articles/open-thread') => {
     const page = await p.app.inject({ method: 'GET', url: `/sso?token=${encodeURIComponent(token)}&return=${encodeURIComponent(back)}` });
@@ -74,12 +86,22 @@ describe.each(DIALECTS)('single sign-on on %s', (dialect) => {
     const cookie = res.cookies.find((c) => c.name === 'parley_session')!;
     expect(cookie.httpOnly).toBe(true);
     const v = await viewer(hs, res);
-    expect(v).toMatchObject({ name: 'Mara Member', email: 'member@publisher.example', subscriber: true, subscriberUntil: new Date(until * 1000).toISOString() });
+    expect(v).toMatchObject({
+      name: 'Mara Member',
+      email: 'member@publisher.example',
+      subscriber: true,
+      subscriberUntil: new Date(until * 1000).toISOString(),
+    });
 
     // The session is a real one: the reader may now post under a subscribers-only article.
     const session = json(await hs.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie: `parley_session=${cookie.value}` } }));
     const articleId = (await hs.store.articles.bySlug('open-thread'))!.id;
-    const post = await hs.app.inject({ method: 'POST', url: `/api/v1/articles/${articleId}/comments`, headers: { cookie: `parley_session=${cookie.value}`, 'x-csrf-token': session.csrfToken }, payload: { body: 'Signed on from the publisher' } });
+    const post = await hs.app.inject({
+      method: 'POST',
+      url: `/api/v1/articles/${articleId}/comments`,
+      headers: { cookie: `parley_session=${cookie.value}`, 'x-csrf-token': session.csrfToken },
+      payload: { body: 'Signed on from the publisher' },
+    });
     expect(post.statusCode).toBe(201);
   });
 
@@ -96,14 +118,21 @@ describe.each(DIALECTS)('single sign-on on %s', (dialect) => {
     const first = await viewer(hs, await sso(hs, await hsToken(hs, { sub: 'pub-77', email: 'Existing@Publisher.example', name: 'Eve Existing' })));
     expect(first).toMatchObject({ id: before.id, name: 'Eve Existing', subscriber: true });
 
-    const moved = await viewer(hs, await sso(hs, await hsToken(hs, { sub: 'pub-77', email: 'eve.new@publisher.example', name: 'Eve Existing', subscriber: false })));
+    const moved = await viewer(
+      hs,
+      await sso(hs, await hsToken(hs, { sub: 'pub-77', email: 'eve.new@publisher.example', name: 'Eve Existing', subscriber: false })),
+    );
     expect(moved).toMatchObject({ id: before.id, email: 'eve.new@publisher.example', subscriber: false });
     const rows = (await hs.store.billing.entitlementsOf(before.id)).filter((e) => e.source === 'sso');
     expect(rows).toEqual([expect.objectContaining({ status: 'revoked' })]);
   });
 
   it('answers the embed with JSON and a session cookie', async () => {
-    const res = await hs.app.inject({ method: 'POST', url: '/api/v1/auth/sso', payload: { token: await hsToken(hs, { sub: 'pub-embed', email: 'embed@publisher.example', name: 'Em Bed' }) } });
+    const res = await hs.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/sso',
+      payload: { token: await hsToken(hs, { sub: 'pub-embed', email: 'embed@publisher.example', name: 'Em Bed' }) },
+    });
     expect(res.statusCode).toBe(200);
     expect(json(res).viewer).toMatchObject({ name: 'Em Bed', subscriber: true });
     expect(json(res).csrfToken).toEqual(expect.any(String));
@@ -125,7 +154,14 @@ describe.each(DIALECTS)('single sign-on on %s', (dialect) => {
     refused(await sso(hs, await hsToken(hs, { exp: now - 3600, iat: now - 4000 })));
     refused(await sso(hs, await hsToken(hs, { iat: now - 11 * 60, exp: now + 300 })));
     refused(await sso(hs, await hsToken(hs, { iat: now + 120, exp: now + 600 })));
-    refused(await sso(hs, await new SignJWT({ sub: 'x', email: 'x@publisher.example', aud: AUDIENCE, iat: now }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(SECRET))));
+    refused(
+      await sso(
+        hs,
+        await new SignJWT({ sub: 'x', email: 'x@publisher.example', aud: AUDIENCE, iat: now })
+          .setProtectedHeader({ alg: 'HS256' })
+          .sign(new TextEncoder().encode(SECRET)),
+      ),
+    );
   });
 
   it('refuses other algorithms, including none and RS256 signed by anyone', async () => {
@@ -149,7 +185,9 @@ describe.each(DIALECTS)('single sign-on on %s', (dialect) => {
   });
 
   it('verifies EdDSA tokens against the publisher JWKS, and nothing else', async () => {
-    const token = await new SignJWT(claims(ed, { sub: 'ed-1', email: 'ed@publisher.example', name: 'Ed Wards' })).setProtectedHeader({ alg: 'EdDSA', kid: 'pub-key-1' }).sign(edKeys.privateKey);
+    const token = await new SignJWT(claims(ed, { sub: 'ed-1', email: 'ed@publisher.example', name: 'Ed Wards' }))
+      .setProtectedHeader({ alg: 'EdDSA', kid: 'pub-key-1' })
+      .sign(edKeys.privateKey);
     const res = await sso(ed, token);
     expect(res.statusCode).toBe(303);
     expect(await viewer(ed, res)).toMatchObject({ name: 'Ed Wards', subscriber: true });

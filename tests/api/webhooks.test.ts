@@ -61,7 +61,12 @@ async function receiver(secret: string) {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
-  return { got, state, url: `http://127.0.0.1:${port}/hooks/parley-token-4711?key=receiver-key`, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    got,
+    state,
+    url: `http://127.0.0.1:${port}/hooks/parley-token-4711?key=receiver-key`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 const secret = `whsec_${randomBytes(32).toString('base64')}`;
@@ -140,7 +145,15 @@ describe.each(DIALECTS)('signed outbound webhooks on %s', (dialect) => {
       type: 'comment.created',
       timestamp: p.clock.now().toISOString(),
       data: {
-        comment: { id: c.id, status: 'visible', author: { name: expect.any(String) }, bodySrc: expect.stringContaining('a **first** comment'), bodyHtml: expect.stringContaining('<strong>first</strong>'), canEdit: false, myVote: 0 },
+        comment: {
+          id: c.id,
+          status: 'visible',
+          author: { name: expect.any(String) },
+          bodySrc: expect.stringContaining('a **first** comment'),
+          bodyHtml: expect.stringContaining('<strong>first</strong>'),
+          canEdit: false,
+          myVote: 0,
+        },
         article: { id: open, slug: 'open-thread', title: expect.any(String), url: `${p.config.baseUrl}/articles/open-thread` },
       },
     });

@@ -13,7 +13,12 @@ describe('the moderation dashboard in a real browser', () => {
   let reader: { cookie: string; csrf: string };
 
   const hold = async (body: string) => {
-    const res = await p.app.inject({ method: 'POST', url: `/api/v1/articles/${articleId}/comments`, headers: { cookie: reader.cookie, 'x-csrf-token': reader.csrf }, payload: { body } });
+    const res = await p.app.inject({
+      method: 'POST',
+      url: `/api/v1/articles/${articleId}/comments`,
+      headers: { cookie: reader.cookie, 'x-csrf-token': reader.csrf },
+      payload: { body },
+    });
     expect(res.statusCode).toBe(201);
     const c = json(res).comment as { id: number; status: string };
     expect(c.status).toBe('pending');
@@ -128,7 +133,12 @@ describe('the moderation dashboard in a real browser', () => {
     // Pinning from the reported queue: a reader reports it, the moderator pins it with p.
     await p.accounts.grant('bob@example.com', null);
     const bob = await p.signIn('bob@example.com');
-    const r = await p.app.inject({ method: 'POST', url: `/api/v1/comments/${held[2]}/report`, headers: { cookie: bob.cookie, 'x-csrf-token': bob.csrf }, payload: { reason: 'off_topic' } });
+    const r = await p.app.inject({
+      method: 'POST',
+      url: `/api/v1/comments/${held[2]}/report`,
+      headers: { cookie: bob.cookie, 'x-csrf-token': bob.csrf },
+      payload: { reason: 'off_topic' },
+    });
     expect(r.statusCode).toBe(201);
     const again = await signedIn('mia@example.com');
     await again.page.goto(`${base}/admin?tab=reported`);

@@ -169,14 +169,28 @@ describe('the discussion in a real browser', () => {
     await watcher.locator(`#comment-${posted.comment.id}`, { hasText: 'edited live' }).waitFor({ timeout: 10_000 });
     const ada = await p.accounts.actorFor((await p.store.users.byEmail('ada@example.com'))!);
     await p.discussions.vote(ada, posted.comment.id, 1);
-    await expect.poll(() => watcher.locator(`#comment-${posted.comment.id}`).getByRole('button', { name: /Up vote/ }).textContent(), { timeout: 10_000 }).toContain('1');
+    await expect
+      .poll(
+        () =>
+          watcher
+            .locator(`#comment-${posted.comment.id}`)
+            .getByRole('button', { name: /Up vote/ })
+            .textContent(),
+        { timeout: 10_000 },
+      )
+      .toContain('1');
     await top.getByRole('button', { name: 'Show 1 new comment' }).click();
     await top.locator(`#comment-${posted.comment.id}`).waitFor();
     // A moderator rejects it: open pages drop it without a reload.
     const mod = await p.store.users.ensure('mod@example.com', 'Mod', new Date());
     await p.store.users.setRole(mod.id, 'moderator');
     await p.store.users.createSession(hashToken('mod-session'), mod.id, 'mod-csrf', new Date(), new Date(Date.now() + 3600_000));
-    const rejected = await p.app.inject({ method: 'POST', url: `/api/v1/admin/comments/${posted.comment.id}/reject`, headers: { cookie: 'parley_session=mod-session', 'x-csrf-token': 'mod-csrf' }, payload: { reason: 'test' } });
+    const rejected = await p.app.inject({
+      method: 'POST',
+      url: `/api/v1/admin/comments/${posted.comment.id}/reject`,
+      headers: { cookie: 'parley_session=mod-session', 'x-csrf-token': 'mod-csrf' },
+      payload: { reason: 'test' },
+    });
     expect(rejected.statusCode).toBe(200);
     await watcher.locator(`#comment-${posted.comment.id}`).waitFor({ state: 'detached', timeout: 10_000 });
     await watcherCtx.close();
@@ -251,10 +265,13 @@ describe('the discussion in a real browser', () => {
     await signIn(page, 'ada@example.com');
     // A slow connection: the widget's script arrives a second after the page.
     // Matched by path: pages link the script with its content hash (`?v=`).
-    await page.route((url) => url.pathname === '/static/widget.js', async (route) => {
-      await new Promise((r) => setTimeout(r, 1000));
-      await route.continue();
-    });
+    await page.route(
+      (url) => url.pathname === '/static/widget.js',
+      async (route) => {
+        await new Promise((r) => setTimeout(r, 1000));
+        await route.continue();
+      },
+    );
     // Not waiting for the page's scripts (deferred module scripts hold back `load`): the reader types at once.
     await page.goto(`${base}/articles/open-thread`, { waitUntil: 'commit' });
     await page.getByLabel('Write a comment').fill('Typed while the page was still loading.');

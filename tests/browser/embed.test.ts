@@ -39,9 +39,20 @@ describe('embed on a publisher page of another origin', () => {
     const tokenEndpoint = async () => {
       if (!publisherReader) return '';
       const now = Math.floor(p.clock.now().getTime() / 1000);
-      return new SignJWT({ ...publisherReader, subscriber: true, aud: parleyUrl, iat: now, exp: now + 120, jti: randomUUID() }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(secret));
+      return new SignJWT({ ...publisherReader, subscriber: true, aud: parleyUrl, iat: now, exp: now + 120, jti: randomUUID() })
+        .setProtectedHeader({ alg: 'HS256' })
+        .sign(new TextEncoder().encode(secret));
     };
-    signedOn = await servePage('examples/host.html', { PARLEY_ORIGIN: parleyUrl, '<div data-parley-article="host-article-1"': '<div data-parley-sso-url="/parley-token" data-parley-article="host-article-2"' }, ssoHostPort, 'localhost', { '/parley-token': tokenEndpoint });
+    signedOn = await servePage(
+      'examples/host.html',
+      {
+        PARLEY_ORIGIN: parleyUrl,
+        '<div data-parley-article="host-article-1"': '<div data-parley-sso-url="/parley-token" data-parley-article="host-article-2"',
+      },
+      ssoHostPort,
+      'localhost',
+      { '/parley-token': tokenEndpoint },
+    );
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -61,9 +72,22 @@ describe('embed on a publisher page of another origin', () => {
     expect(await page.locator('iframe').count()).toBe(0);
     await page.mouse.wheel(0, 5000);
     const frame = page.frameLocator('iframe[title="Comments"]');
-    await expect.poll(() => frame.locator('#comments h2').first().textContent({ timeout: 10_000 }).catch(() => ''), { timeout: 15_000 }).toMatch(/0 Comments/);
+    await expect
+      .poll(
+        () =>
+          frame
+            .locator('#comments h2')
+            .first()
+            .textContent({ timeout: 10_000 })
+            .catch(() => ''),
+        { timeout: 15_000 },
+      )
+      .toMatch(/0 Comments/);
     // The host's `* { color: ... !important }` cannot reach into the frame.
-    const color = await frame.locator('#comments h2').first().evaluate((el) => getComputedStyle(el).color);
+    const color = await frame
+      .locator('#comments h2')
+      .first()
+      .evaluate((el) => getComputedStyle(el).color);
     expect(color).not.toBe('rgb(204, 0, 255)');
     // The publisher's theme does reach it: data-parley-accent colours the frame's links.
     expect(await frame.locator('.parley-view-all').evaluate((el) => getComputedStyle(el).color)).toBe('rgb(11, 95, 255)');
@@ -79,11 +103,33 @@ describe('embed on a publisher page of another origin', () => {
       const host = await ctx.newPage();
       await host.goto(allowed.url);
       await host.mouse.wheel(0, 5000);
-      await host.frameLocator('iframe[title="Comments"]').getByRole('heading', { name: /Comments/ }).first().waitFor();
-      const result = await new AxeBuilder({ page: host }).include('iframe[title="Comments"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-      expect(result.violations.map((v) => `${v.id}: ${v.help} ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`), `axe in the embed (${colorScheme})`).toEqual([]);
+      await host
+        .frameLocator('iframe[title="Comments"]')
+        .getByRole('heading', { name: /Comments/ })
+        .first()
+        .waitFor();
+      const result = await new AxeBuilder({ page: host })
+        .include('iframe[title="Comments"]')
+        .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+        .analyze();
+      expect(
+        result.violations.map(
+          (v) =>
+            `${v.id}: ${v.help} ${v.nodes
+              .slice(0, 3)
+              .map((n) => n.target.join(' '))
+              .join(' | ')}`,
+        ),
+        `axe in the embed (${colorScheme})`,
+      ).toEqual([]);
       // The host page is light only and says so (data-parley-scheme): a dark-mode reader still gets dark text on it.
-      expect(await host.frameLocator('iframe[title="Comments"]').locator('#comments h2').first().evaluate((el) => getComputedStyle(el).color)).toBe('rgb(27, 27, 26)');
+      expect(
+        await host
+          .frameLocator('iframe[title="Comments"]')
+          .locator('#comments h2')
+          .first()
+          .evaluate((el) => getComputedStyle(el).color),
+      ).toBe('rgb(27, 27, 26)');
       await ctx.close();
     }
     // A host that does not say: a dark-mode reader's frame brings its own dark background for its light text.
@@ -91,7 +137,12 @@ describe('embed on a publisher page of another origin', () => {
     const alone = await dark.newPage();
     await alone.goto(`${parleyUrl}/embed/frame?article=host-article-1&url=${encodeURIComponent(allowed.url)}&title=t`);
     expect(await alone.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe('rgb(22, 23, 26)');
-    expect(await alone.locator('#comments h2').first().evaluate((el) => getComputedStyle(el).color)).toBe('rgb(236, 235, 232)');
+    expect(
+      await alone
+        .locator('#comments h2')
+        .first()
+        .evaluate((el) => getComputedStyle(el).color),
+    ).toBe('rgb(236, 235, 232)');
     await dark.close();
   });
 
@@ -123,7 +174,10 @@ describe('embed on a publisher page of another origin', () => {
     const cookie = (await context.cookies(parleyUrl)).find((c) => c.name === 'parley_embed_session');
     expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'None', partitionKey: expect.stringContaining('localhost') });
     // The token never stays in the frame's address.
-    const src = page.frames().find((f) => f.url().includes('/embed/frame'))!.url();
+    const src = page
+      .frames()
+      .find((f) => f.url().includes('/embed/frame'))!
+      .url();
     expect(src).not.toContain('sso=');
     await frame.getByRole('textbox', { name: 'Write a comment' }).fill('Written on the publisher page, signed in by its own accounts.');
     await frame.getByRole('button', { name: 'Post', exact: true }).click();
@@ -132,7 +186,10 @@ describe('embed on a publisher page of another origin', () => {
     expect(user?.displayName).toBe('Ines Member');
     const article = (await p.store.articles.list(100)).find((a) => a.url === signedOn.url)!;
     const stored = await p.discussions.page(article.id, 'newest', undefined, null);
-    expect(stored.threads.map((t) => [t.comment.author?.name, t.comment.bodySrc])).toContainEqual(['Ines Member', 'Written on the publisher page, signed in by its own accounts.']);
+    expect(stored.threads.map((t) => [t.comment.author?.name, t.comment.bodySrc])).toContainEqual([
+      'Ines Member',
+      'Written on the publisher page, signed in by its own accounts.',
+    ]);
 
     // Signed out on the publisher's site: the next page view's frame is a guest's.
     publisherReader = null;

@@ -98,7 +98,12 @@ describe('comments on passages of the article, in a real browser', () => {
 
     // The publisher edits the article: text added before the passage and the words moved.
     const file = join(dir, 'open-thread.md');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('First paragraph of the test article.', 'A new opening sentence was added here.\n\nFirst paragraph of the test article.').replace('Second paragraph, with *emphasis*.', 'Second paragraph, now rewritten slightly, with *emphasis*.'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8')
+        .replace('First paragraph of the test article.', 'A new opening sentence was added here.\n\nFirst paragraph of the test article.')
+        .replace('Second paragraph, with *emphasis*.', 'Second paragraph, now rewritten slightly, with *emphasis*.'),
+    );
     await loadContent(dir, p.store, p.clock);
     await page.reload();
     await page.locator('.article-body mark.parley-passage').first().waitFor();
@@ -109,7 +114,10 @@ describe('comments on passages of the article, in a real browser', () => {
 
   it('turns an inline question in the article into a prompt whose answers are about the passage before it', async () => {
     const file = join(dir, 'open-thread.md');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('Fourth paragraph, the end.', 'Fourth paragraph, the end.\n\n:::feedback Was this ending too abrupt?:::'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('Fourth paragraph, the end.', 'Fourth paragraph, the end.\n\n:::feedback Was this ending too abrupt?:::'),
+    );
     await loadContent(dir, p.store, p.clock);
     const ctx = await browser.newContext();
     await ctx.addCookies([cookie]);
@@ -147,11 +155,14 @@ describe('comments on passages of the article, in a real browser', () => {
       // The passage tools arrive after the page is interactive: select again until they answer
       // (each new selection restarts the toolbar's short debounce, hence the pause).
       await expect
-        .poll(async () => {
-          await selectInArticle(page, phrase);
-          await page.waitForTimeout(250);
-          return toolbar.isVisible();
-        }, { timeout: 10_000 })
+        .poll(
+          async () => {
+            await selectInArticle(page, phrase);
+            await page.waitForTimeout(250);
+            return toolbar.isVisible();
+          },
+          { timeout: 10_000 },
+        )
         .toBe(true);
       await toolbar.getByRole('button', { name: 'Comment on this passage' }).click();
       await expect.poll(() => page.locator('.parley-about blockquote').textContent()).toBe(phrase);

@@ -23,7 +23,15 @@ describe('from paywall to posting, in a real browser', () => {
     base = `http://127.0.0.1:${port}`;
     p = await startParley(
       'sqlite',
-      { SMTP_URL: smtp, BASE_URL: base, METER_FREE_ARTICLES: '1', STRIPE_SECRET_KEY: 'sk_test_browser', STRIPE_WEBHOOK_SECRET: WHSEC, STRIPE_PRICE_MONTHLY: 'price_m', STRIPE_API_URL: stripeApi },
+      {
+        SMTP_URL: smtp,
+        BASE_URL: base,
+        METER_FREE_ARTICLES: '1',
+        STRIPE_SECRET_KEY: 'sk_test_browser',
+        STRIPE_WEBHOOK_SECRET: WHSEC,
+        STRIPE_PRICE_MONTHLY: 'price_m',
+        STRIPE_API_URL: stripeApi,
+      },
       { clock: new TestClock(Date.now()) },
     );
     await p.app.listen({ port, host: '127.0.0.1' });
@@ -93,7 +101,11 @@ describe('from paywall to posting, in a real browser', () => {
       },
     });
     const signature = new Stripe('sk_test_unused').webhooks.generateTestHeaderString({ payload, secret: WHSEC });
-    const hook = await fetch(`${base}/api/v1/billing/stripe/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: payload });
+    const hook = await fetch(`${base}/api/v1/billing/stripe/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+      body: payload,
+    });
     expect(hook.status).toBe(200);
 
     await page.goto(`${base}/articles/open-thread`);

@@ -83,7 +83,8 @@ describe('reader polish (issue 15)', () => {
     await p.moderation.setRoleByEmail('mia@example.com', 'admin', 'Mia');
     const { ctx, page } = await signedIn('mia@example.com', { viewport: { width: 360, height: 740 } });
     // Items of one row share a middle line (links and a button differ in height, so their tops may not).
-    const tops = (sel: string) => page.locator(sel).evaluateAll((els) => els.map((e) => Math.round((e.getBoundingClientRect().top + e.getBoundingClientRect().bottom) / 2)));
+    const tops = (sel: string) =>
+      page.locator(sel).evaluateAll((els) => els.map((e) => Math.round((e.getBoundingClientRect().top + e.getBoundingClientRect().bottom) / 2)));
     const heights = (sel: string) => page.locator(sel).evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height));
     const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
@@ -92,7 +93,10 @@ describe('reader polish (issue 15)', () => {
     expect(await page.locator('.parley-sorts a').count()).toBe(4);
     expect(new Set(await tops('.parley-sorts a')).size).toBe(1);
     // One line each: no label broken over two lines.
-    const line = await page.locator('.parley-sorts a').first().evaluate((el) => parseFloat(getComputedStyle(el).lineHeight) || 24);
+    const line = await page
+      .locator('.parley-sorts a')
+      .first()
+      .evaluate((el) => parseFloat(getComputedStyle(el).lineHeight) || 24);
     for (const h of await heights('.parley-sorts a')) expect(h).toBeLessThan(line * 1.5 + 12);
     expect(await overflow()).toBeLessThanOrEqual(0);
 

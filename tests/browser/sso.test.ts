@@ -25,7 +25,16 @@ describe('single sign-on by redirect from the publisher', () => {
     // Another site (localhost is not 127.0.0.1): it sends its signed-in reader to Parley, as the README's example does.
     publisher = createServer(async (_req, res) => {
       const now = Math.floor(p.clock.now().getTime() / 1000);
-      const token = await new SignJWT({ sub: 'member-9', email: 'nine@publisher.example', email_verified: true, name: 'Nina Nine', aud: parleyUrl, iat: now, exp: now + 120, jti: randomUUID() })
+      const token = await new SignJWT({
+        sub: 'member-9',
+        email: 'nine@publisher.example',
+        email_verified: true,
+        name: 'Nina Nine',
+        aud: parleyUrl,
+        iat: now,
+        exp: now + 120,
+        jti: randomUUID(),
+      })
         .setProtectedHeader({ alg: 'HS256' })
         .sign(new TextEncoder().encode(SECRET));
       res.writeHead(302, { location: `${parleyUrl}/sso?token=${encodeURIComponent(token)}&return=${encodeURIComponent('/articles/open-thread')}` }).end();

@@ -16,7 +16,11 @@ describe('XSS corpus rendered in Chromium', () => {
   beforeAll(async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    p = await startParley('sqlite', { BASE_URL: base, PAGE_SIZE: '100', REPLIES_PER_THREAD: '0', REPORTS_TO_HIDE: '1000', REPORT_LIMIT_PER_HOUR: '100000' }, { clock: new TestClock(Date.now()) });
+    p = await startParley(
+      'sqlite',
+      { BASE_URL: base, PAGE_SIZE: '100', REPLIES_PER_THREAD: '0', REPORTS_TO_HIDE: '1000', REPORT_LIMIT_PER_HOUR: '100000' },
+      { clock: new TestClock(Date.now()) },
+    );
     await p.app.listen({ port, host: '127.0.0.1' });
     articleId = (await p.store.articles.bySlug('open-thread'))!.id;
     // Every payload goes in through the real API, as a comment body and as an author's name.
@@ -34,7 +38,12 @@ describe('XSS corpus rendered in Chromium', () => {
     // ...and as the text of a report, which moderators read on the dashboard.
     for (const [i, payload] of payloads.entries()) {
       const target = people[(i + 1) % people.length]!.comment;
-      const res = await p.app.inject({ method: 'POST', url: `/api/v1/comments/${target}/report`, headers: people[i]!.headers, payload: { reason: 'other', text: payload.slice(0, 1000) } });
+      const res = await p.app.inject({
+        method: 'POST',
+        url: `/api/v1/comments/${target}/report`,
+        headers: people[i]!.headers,
+        payload: { reason: 'other', text: payload.slice(0, 1000) },
+      });
       expect(res.statusCode, `report ${i}: ${res.body}`).toBe(201);
     }
     browser = await launchBrowser();
@@ -65,7 +74,8 @@ describe('XSS corpus rendered in Chromium', () => {
         for (const el of document.querySelectorAll('main *')) {
           // The dashboard's own assets come from /static/; anything else would be injected.
           const own = (el.getAttribute('src') ?? el.getAttribute('href') ?? '').startsWith('/static/');
-          if (!own && ['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'SVG', 'MATH', 'STYLE', 'IMG', 'BASE', 'META', 'LINK'].includes(el.tagName.toUpperCase())) out.push(`<${el.tagName}>`);
+          if (!own && ['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'SVG', 'MATH', 'STYLE', 'IMG', 'BASE', 'META', 'LINK'].includes(el.tagName.toUpperCase()))
+            out.push(`<${el.tagName}>`);
           for (const a of el.attributes) if (/^on/i.test(a.name)) out.push(`${el.tagName} ${a.name}`);
         }
         return out;
@@ -103,10 +113,12 @@ describe('XSS corpus rendered in Chromium', () => {
         // Where user text lands: comment bodies, names, and whom a reply answers.
         const out: string[] = [];
         for (const el of document.querySelectorAll('#comments :is(.parley-body, .parley-author, .parley-replyto, .parley-edited) *')) {
-          if (['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'SVG', 'MATH', 'STYLE', 'IMG', 'FORM', 'BASE', 'META', 'LINK'].includes(el.tagName.toUpperCase())) out.push(`<${el.tagName}>`);
+          if (['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'SVG', 'MATH', 'STYLE', 'IMG', 'FORM', 'BASE', 'META', 'LINK'].includes(el.tagName.toUpperCase()))
+            out.push(`<${el.tagName}>`);
           for (const a of el.attributes) {
             if (/^on/i.test(a.name)) out.push(`${el.tagName} ${a.name}`);
-            if (/^(href|src|action|formaction|xlink:href)$/i.test(a.name) && /^\s*(javascript|data|vbscript):/i.test(a.value)) out.push(`${el.tagName} ${a.name}=${a.value}`);
+            if (/^(href|src|action|formaction|xlink:href)$/i.test(a.name) && /^\s*(javascript|data|vbscript):/i.test(a.value))
+              out.push(`${el.tagName} ${a.name}=${a.value}`);
           }
         }
         return out;

@@ -84,7 +84,12 @@ describe.skipIf(!isRoot)('a full disk under SQLite (20 MB tmpfs)', () => {
     servers.push(first);
     const articles = (await (await fetch(`${first.url}/api/v1/articles`)).json()) as { articles: { id: number; slug: string }[] };
     const articleId = articles.articles.find((a) => a.slug === 'open-thread')!.id;
-    const post = (url: string, i: number) => fetch(`${url}/api/v1/articles/${articleId}/comments`, { method: 'POST', headers, body: JSON.stringify({ body: `Comment ${i} on a filling disk. ${'words '.repeat(300)}` }) });
+    const post = (url: string, i: number) =>
+      fetch(`${url}/api/v1/articles/${articleId}/comments`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ body: `Comment ${i} on a filling disk. ${'words '.repeat(300)}` }),
+      });
 
     const acked: number[] = [];
     const refused: { status: number; body: { error?: { code: string; message: string } } }[] = [];
@@ -93,10 +98,12 @@ describe.skipIf(!isRoot)('a full disk under SQLite (20 MB tmpfs)', () => {
     fill(filler, 1024 * 1024);
     let n = 0;
     for (let round = 0, refusedRound = false; !refusedRound && round < 500; round++) {
-      const answers = await Promise.all([0, 1, 2, 3].map(async () => {
-        const res = await post(first.url, n++);
-        return { status: res.status, body: (await res.json()) as { comment?: { id: number }; error?: { code: string; message: string } } };
-      }));
+      const answers = await Promise.all(
+        [0, 1, 2, 3].map(async () => {
+          const res = await post(first.url, n++);
+          return { status: res.status, body: (await res.json()) as { comment?: { id: number }; error?: { code: string; message: string } } };
+        }),
+      );
       for (const a of answers) {
         if (a.status === 201) acked.push(a.body.comment!.id);
         else refused.push(a);
@@ -112,7 +119,11 @@ describe.skipIf(!isRoot)('a full disk under SQLite (20 MB tmpfs)', () => {
       expect(r.body).toEqual({ error: { code: 'storage_full', message: messages.errors.storage_full } });
     }
     // The log names the real cause, once per refused write, at error level.
-    const fullLines = () => first.output().split('\n').filter((l) => /SQLITE_FULL|disk (is )?full/.test(l));
+    const fullLines = () =>
+      first
+        .output()
+        .split('\n')
+        .filter((l) => /SQLITE_FULL|disk (is )?full/.test(l));
     await expect.poll(() => fullLines().length).toBe(refused.length);
     const logged = fullLines();
     for (const l of logged) expect((JSON.parse(l) as { level: number }).level).toBe(50);

@@ -51,7 +51,11 @@ describe('PostgreSQL faults with two nodes', () => {
   }, 90_000);
 
   it('answers 503 within the timeouts while the database is frozen, and recovers when it thaws', async () => {
-    const { pgs, load, a, articleId, writers } = await setUp({ DATABASE_STATEMENT_TIMEOUT_MS: '1000', DATABASE_ACQUIRE_TIMEOUT_MS: '1000', RESPONSE_TIMEOUT_MS: '3000' });
+    const { pgs, load, a, articleId, writers } = await setUp({
+      DATABASE_STATEMENT_TIMEOUT_MS: '1000',
+      DATABASE_ACQUIRE_TIMEOUT_MS: '1000',
+      RESPONSE_TIMEOUT_MS: '3000',
+    });
     await sleep(1000);
     await pgs.freeze();
     let frozenAnswer: { status: number; ms: number; body: string; retryAfter: string | null };

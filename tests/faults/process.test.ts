@@ -13,30 +13,34 @@ describe('process faults under load', () => {
   const run = new FaultRun();
   afterEach(() => run.cleanup(), 60_000);
 
-  it.each(['sqlite', 'postgres'] as const)('kill -9 twice on %s: nothing acknowledged is lost or doubled, live readers catch up', async (dialect) => {
-    const db = dialect === 'sqlite' ? await freshDatabase('sqlite') : await startPrivatePostgres();
-    run.onCleanup(async () => ('destroy' in db ? db.destroy() : db.drop()));
-    const { articleId, writers } = await prepareLoad(db.url, 4);
-    const env = { ...LOAD_ENV, DATABASE_URL: db.url, CONTENT_DIR: 'tests/fixtures/content' };
-    let node = await run.node(env);
-    const load = new LoadClient({ nodes: [node.url], articleId, writers, thinkMs: 20, readerHz: 10, requestTimeoutMs: 3000 });
-    run.load = load;
-    await load.start();
-    const recoveries: number[] = [];
-    for (let kill = 0; kill < 2; kill++) {
-      await sleep(1500);
-      await killHard(node.child);
-      run.retire(node);
-      const t = Date.now();
-      node = await run.node(env, { port: node.port });
+  it.each(['sqlite', 'postgres'] as const)(
+    'kill -9 twice on %s: nothing acknowledged is lost or doubled, live readers catch up',
+    async (dialect) => {
+      const db = dialect === 'sqlite' ? await freshDatabase('sqlite') : await startPrivatePostgres();
+      run.onCleanup(async () => ('destroy' in db ? db.destroy() : db.drop()));
+      const { articleId, writers } = await prepareLoad(db.url, 4);
+      const env = { ...LOAD_ENV, DATABASE_URL: db.url, CONTENT_DIR: 'tests/fixtures/content' };
+      let node = await run.node(env);
+      const load = new LoadClient({ nodes: [node.url], articleId, writers, thinkMs: 20, readerHz: 10, requestTimeoutMs: 3000 });
+      run.load = load;
+      await load.start();
+      const recoveries: number[] = [];
+      for (let kill = 0; kill < 2; kill++) {
+        await sleep(1500);
+        await killHard(node.child);
+        run.retire(node);
+        const t = Date.now();
+        node = await run.node(env, { port: node.port });
+        await sleep(1000);
+        recoveries.push(load.firstAckAfter(t) ?? Infinity);
+      }
       await sleep(1000);
-      recoveries.push(load.firstAckAfter(t) ?? Infinity);
-    }
-    await sleep(1000);
-    await load.stop();
-    const report = await load.verify(db.url, 15_000);
-    expectNothingLost(`kill -9 x2 (${dialect})`, report, run, { recoveryMs: recoveries });
-  }, 120_000);
+      await load.stop();
+      const report = await load.verify(db.url, 15_000);
+      expectNothingLost(`kill -9 x2 (${dialect})`, report, run, { recoveryMs: recoveries });
+    },
+    120_000,
+  );
 
   it('SIGTERM under load: requests in flight finish, readiness drains, live streams end with a retry hint', async () => {
     const pgs = await startPrivatePostgres();
@@ -77,7 +81,10 @@ describe('process faults under load', () => {
     await sleep(2500);
     await load.stop();
     const report = await load.verify(pgs.url, 15_000);
-    expect(statuses.filter((s) => s !== 201), 'a request in flight at SIGTERM did not finish').toEqual([]);
+    expect(
+      statuses.filter((s) => s !== 201),
+      'a request in flight at SIGTERM did not finish',
+    ).toEqual([]);
     expect(ready).toEqual({ status: 503, body: expect.objectContaining({ status: 'draining' }) });
     expect(code).toBe(0);
     expect(load.listeners[0]!.connects, 'the live stream on the stopped node did not reconnect').toBeGreaterThan(streamEnded - 1);

@@ -123,7 +123,8 @@ describe('Redis outage with two nodes', () => {
 
     const report = await load.verify(db.url, 10_000);
     const comments = load.acked.map((c, i) => ({ ...c, at: load.ackTimes[i]! })).filter((c) => c.kind === 'comment');
-    const latency = (from: number, to: number) => Math.max(0, ...comments.filter((c) => c.at >= from && c.at < to).map((c) => (arrived.get(c.commentId) ?? Infinity) - c.at));
+    const latency = (from: number, to: number) =>
+      Math.max(0, ...comments.filter((c) => c.at >= from && c.at < to).map((c) => (arrived.get(c.commentId) ?? Infinity) - c.at));
     const duringOutage = comments.filter((c) => c.at >= downAt && c.at < upAt).length;
     const slowestPageMs = Math.max(0, ...pageTimes.filter((p) => p.at >= downAt && p.at < upAt).map((p) => p.ms));
     const fellBack = await Promise.all(nodes.map(fallbacks));
@@ -147,7 +148,10 @@ describe('Redis outage with two nodes', () => {
       fallbacks: fellBack,
       warned,
     });
-    expect(Object.keys(pages).filter((s) => s !== '200' && s !== '503'), JSON.stringify(pages)).toEqual([]);
+    expect(
+      Object.keys(pages).filter((s) => s !== '200' && s !== '503'),
+      JSON.stringify(pages),
+    ).toEqual([]);
     expect(pages['200']).toBeGreaterThan(0);
     // At most one short Redis timeout on the way, never a wait for Redis to come back.
     expect(slowestPageMs).toBeLessThan(2000);
@@ -163,7 +167,11 @@ describe('Redis outage with two nodes', () => {
     expect(warned).toEqual([1, 1]);
   }
 
-  it('degrades instead of failing while Redis is stopped: local rate limits, live readers fed by polling, nothing replayed late', () => outage('stopped'), 120_000);
+  it(
+    'degrades instead of failing while Redis is stopped: local rate limits, live readers fed by polling, nothing replayed late',
+    () => outage('stopped'),
+    120_000,
+  );
 
   it('degrades the same way while Redis hangs, without each request waiting out a timeout', () => outage('frozen'), 120_000);
 
@@ -173,7 +181,13 @@ describe('Redis outage with two nodes', () => {
     const db = await freshDatabase('postgres');
     run.onCleanup(db.drop);
     const { articleId } = await prepareLoad(db.url, 1);
-    const node = await run.node({ ...LOAD_ENV, RATE_LIMIT_PER_MINUTE: '20', DATABASE_URL: db.url, REDIS_URL: redis.url, CONTENT_DIR: 'tests/fixtures/content' });
+    const node = await run.node({
+      ...LOAD_ENV,
+      RATE_LIMIT_PER_MINUTE: '20',
+      DATABASE_URL: db.url,
+      REDIS_URL: redis.url,
+      CONTENT_DIR: 'tests/fixtures/content',
+    });
     expect(await timeUntilRedisUp([node.url], 1, 10_000)).toBeLessThan(10_000);
     const burst = async (n: number) => {
       const statuses: number[] = [];

@@ -18,7 +18,8 @@ const PUBLISHER = 'https://pub.example';
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 /** The CSRF field inside the form posting to `action` (the layout's own forms carry one too). */
-const csrfIn = (html: string, action: string) => new RegExp(`<form[^>]*action="${action}"[^>]*>(?:(?!</form>).)*?name="_csrf" value="([^"]+)"`, 's').exec(html)?.[1];
+const csrfIn = (html: string, action: string) =>
+  new RegExp(`<form[^>]*action="${action}"[^>]*>(?:(?!</form>).)*?name="_csrf" value="([^"]+)"`, 's').exec(html)?.[1];
 
 describe('configuration errors', () => {
   const failure = (env: Record<string, string>) => {
@@ -103,14 +104,24 @@ describe.each(DIALECTS)('HTTP hardening on %s', (dialect) => {
       const page = await p.app.inject({ method: 'GET', url: '/signin', headers: { cookie: reader.cookie } });
       const csrf = csrfIn(page.body, '/signin');
       expect(csrf).toBe(reader.csrf);
-      const sent = await p.app.inject({ method: 'POST', url: '/signin', headers: { ...FORM, cookie: reader.cookie }, payload: form({ email: 'second@example.com', _csrf: csrf! }) });
+      const sent = await p.app.inject({
+        method: 'POST',
+        url: '/signin',
+        headers: { ...FORM, cookie: reader.cookie },
+        payload: form({ email: 'second@example.com', _csrf: csrf! }),
+      });
       expect(sent.statusCode).toBe(200);
 
       const token = p.mails.lastLink();
       const verify = await p.app.inject({ method: 'GET', url: `/auth/verify?token=${token}`, headers: { cookie: reader.cookie } });
       const verifyCsrf = csrfIn(verify.body, '/auth/verify');
       expect(verifyCsrf).toBe(reader.csrf);
-      const done = await p.app.inject({ method: 'POST', url: '/auth/verify', headers: { ...FORM, cookie: reader.cookie }, payload: form({ token, _csrf: verifyCsrf! }) });
+      const done = await p.app.inject({
+        method: 'POST',
+        url: '/auth/verify',
+        headers: { ...FORM, cookie: reader.cookie },
+        payload: form({ token, _csrf: verifyCsrf! }),
+      });
       expect(done.statusCode).toBe(303);
       const cookie = `parley_session=${done.cookies.find((c) => c.name === 'parley_session')!.value}`;
       const session = json(await p.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie } }));
@@ -125,7 +136,12 @@ describe.each(DIALECTS)('HTTP hardening on %s', (dialect) => {
       const page = await p.app.inject({ method: 'GET', url: `/follow/confirm?token=${token}`, headers: { cookie: reader.cookie } });
       const csrf = csrfIn(page.body, '/follow/confirm');
       expect(csrf).toBe(reader.csrf);
-      const done = await p.app.inject({ method: 'POST', url: '/follow/confirm', headers: { ...FORM, cookie: reader.cookie }, payload: form({ token, _csrf: csrf! }) });
+      const done = await p.app.inject({
+        method: 'POST',
+        url: '/follow/confirm',
+        headers: { ...FORM, cookie: reader.cookie },
+        payload: form({ token, _csrf: csrf! }),
+      });
       expect(done.statusCode).toBe(200);
       expect(done.headers['content-type']).toMatch(/^text\/html/);
     });
@@ -179,7 +195,23 @@ describe.each(DIALECTS)('HTTP hardening on %s', (dialect) => {
 
     it('keep an article page working when an already stored embed URL cannot go into a header', async () => {
       const article = (slug: string, url: string) =>
-        p.store.articles.upsert({ slug, url, title: 'Stored', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: new Date(), body: 'Body', commentPolicy: 'subscribers' }, new Date());
+        p.store.articles.upsert(
+          {
+            slug,
+            url,
+            title: 'Stored',
+            standfirst: '',
+            author: '',
+            authorBio: '',
+            authorHandle: '',
+            image: null,
+            imageCredit: '',
+            publishedAt: new Date(),
+            body: 'Body',
+            commentPolicy: 'subscribers',
+          },
+          new Date(),
+        );
       await article('stored-wide', `${PUBLISHER}/a\u3000b`);
       await article('stored-crlf', `${PUBLISHER}/a\r\nb`);
       const wide = await p.app.inject({ method: 'GET', url: '/articles/stored-wide' });
@@ -192,13 +224,20 @@ describe.each(DIALECTS)('HTTP hardening on %s', (dialect) => {
   });
 
   it('caps confirmation mails per address across routes and machines, with Retry-After', async () => {
-    const follow = (email: string, ip: string) => p.app.inject({ method: 'POST', url: `/api/v1/articles/${articleId}/follow-by-email`, remoteAddress: ip, payload: { email } });
+    const follow = (email: string, ip: string) =>
+      p.app.inject({ method: 'POST', url: `/api/v1/articles/${articleId}/follow-by-email`, remoteAddress: ip, payload: { email } });
     for (let i = 1; i <= 3; i++) expect((await follow('Target@Example.com', `10.9.0.${i}`)).statusCode).toBe(202);
     const fourth = await follow('target@example.com', '10.9.0.4');
     expect(fourth.statusCode).toBe(429);
     expect(Number(fourth.headers['retry-after'])).toBeGreaterThan(0);
     // An email change towards the same address counts against the same allowance.
-    const change = await p.app.inject({ method: 'POST', url: '/api/v1/me/email', headers: { cookie: reader.cookie, 'x-csrf-token': reader.csrf }, remoteAddress: '10.9.0.5', payload: { email: 'TARGET@example.com' } });
+    const change = await p.app.inject({
+      method: 'POST',
+      url: '/api/v1/me/email',
+      headers: { cookie: reader.cookie, 'x-csrf-token': reader.csrf },
+      remoteAddress: '10.9.0.5',
+      payload: { email: 'TARGET@example.com' },
+    });
     expect(change.statusCode).toBe(429);
     expect(change.headers['retry-after']).toBeDefined();
     // Other addresses are unaffected.
@@ -207,7 +246,13 @@ describe.each(DIALECTS)('HTTP hardening on %s', (dialect) => {
 
   it('answers a signed Stripe event of the wrong shape with 400, not 500', async () => {
     for (const shape of [{ data: null }, { data: { object: null } }, { data: { object: {} }, id: 42 }]) {
-      const body = JSON.stringify({ id: 'evt_bad_shape', object: 'event', type: 'customer.subscription.updated', created: Math.floor(Date.now() / 1000), ...shape });
+      const body = JSON.stringify({
+        id: 'evt_bad_shape',
+        object: 'event',
+        type: 'customer.subscription.updated',
+        created: Math.floor(Date.now() / 1000),
+        ...shape,
+      });
       const res = await p.app.inject({
         method: 'POST',
         url: '/api/v1/billing/stripe/webhook',

@@ -27,7 +27,11 @@ describe.each(DIALECTS)('posting is idempotent on %s', (dialect) => {
       payload,
     });
   /** Rows stored with these words by anyone, whatever their status. */
-  const stored = async (body: string) => (await p.store.db.selectFrom('comments').select(['id', 'author_id']).where('body_src', '=', body).orderBy('id').execute()).map((r) => ({ id: Number(r.id), authorId: Number(r.author_id) }));
+  const stored = async (body: string) =>
+    (await p.store.db.selectFrom('comments').select(['id', 'author_id']).where('body_src', '=', body).orderBy('id').execute()).map((r) => ({
+      id: Number(r.id),
+      authorId: Number(r.author_id),
+    }));
 
   beforeAll(async () => {
     p = await startParley(dialect, { DUPLICATE_WINDOW_MINUTES: '10' });
@@ -182,7 +186,12 @@ describe.each(DIALECTS)('posting is idempotent on %s', (dialect) => {
     const cat = await p.signIn('cat@example.com');
     const catId = (await p.store.users.byEmail('cat@example.com'))!.id;
     expect((await post(cat, { body: words('Soon gone') }, 'erased-key-00001')).statusCode).toBe(201);
-    const gone = await p.app.inject({ method: 'DELETE', url: '/api/v1/me', headers: { cookie: cat.cookie, 'x-csrf-token': cat.csrf }, payload: { eraseComments: true } });
+    const gone = await p.app.inject({
+      method: 'DELETE',
+      url: '/api/v1/me',
+      headers: { cookie: cat.cookie, 'x-csrf-token': cat.csrf },
+      payload: { eraseComments: true },
+    });
     expect(gone.statusCode, gone.body).toBeLessThan(300);
     expect(await p.store.db.selectFrom('idempotency_keys').select('key').where('user_id', '=', catId).execute()).toHaveLength(0);
   });
@@ -190,7 +199,12 @@ describe.each(DIALECTS)('posting is idempotent on %s', (dialect) => {
   it('records nothing for a refused post: the retry is judged afresh', async () => {
     const body = words('Closed for now');
     const closedId = (await p.store.articles.bySlug('closed-thread'))!.id;
-    const refused = await p.app.inject({ method: 'POST', url: `/api/v1/articles/${closedId}/comments`, headers: { cookie: ada.cookie, 'x-csrf-token': ada.csrf, 'idempotency-key': 'refused-key-0001' }, payload: { body } });
+    const refused = await p.app.inject({
+      method: 'POST',
+      url: `/api/v1/articles/${closedId}/comments`,
+      headers: { cookie: ada.cookie, 'x-csrf-token': ada.csrf, 'idempotency-key': 'refused-key-0001' },
+      payload: { body },
+    });
     expect(refused.statusCode).toBe(403);
     expect(await p.store.db.selectFrom('idempotency_keys').select('key').where('key', '=', 'refused-key-0001').execute()).toHaveLength(0);
   });

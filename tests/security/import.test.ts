@@ -46,7 +46,10 @@ function wxr(postId: number, slug: string, comments: WxrComment[]): string {
 
 function disqus(slug: string, posts: { id: string; name: string; email: string; html: string }[]): string {
   return `<?xml version="1.0" encoding="utf-8"?>\n<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">\n<thread dsq:id="th-${slug}"><link>https://guest.example.com/${slug}/</link><title>${slug}</title></thread>\n${posts
-    .map((p) => `<post dsq:id="${p.id}"><message>${cdata(p.html)}</message><createdAt>2024-05-01T10:00:00Z</createdAt><author><email>${p.email}</email><name>${p.name}</name></author><thread dsq:id="th-${slug}"/></post>`)
+    .map(
+      (p) =>
+        `<post dsq:id="${p.id}"><message>${cdata(p.html)}</message><createdAt>2024-05-01T10:00:00Z</createdAt><author><email>${p.email}</email><name>${p.name}</name></author><thread dsq:id="th-${slug}"/></post>`,
+    )
     .join('\n')}\n</disqus>\n`;
 }
 
@@ -81,10 +84,19 @@ describe.each(DIALECTS)('importers on %s', (dialect) => {
 
   it('never publishes an imported comment as the existing account whose email it carries', async () => {
     const admin = (await p.store.users.byEmail('admin@example.com'))!;
-    const wp = await importWordPress(db, file('guest.xml', wxr(7, 'guest-post', [{ id: 71, author: 'Mallory', email: 'ADMIN@example.com', html: 'Official statement: the site is closing.' }])));
-    const dq = await importDisqus(db, file('guest-disqus.xml', disqus('guest-thread', [{ id: 'm1', name: 'Mallory D', email: 'admin@example.com', html: 'Another official statement.' }])));
+    const wp = await importWordPress(
+      db,
+      file('guest.xml', wxr(7, 'guest-post', [{ id: 71, author: 'Mallory', email: 'ADMIN@example.com', html: 'Official statement: the site is closing.' }])),
+    );
+    const dq = await importDisqus(
+      db,
+      file('guest-disqus.xml', disqus('guest-thread', [{ id: 'm1', name: 'Mallory D', email: 'admin@example.com', html: 'Another official statement.' }])),
+    );
 
-    for (const [source, body, name] of [['wordpress', 'Official statement: the site is closing.', 'Mallory'], ['disqus', 'Another official statement.', 'Mallory D']] as const) {
+    for (const [source, body, name] of [
+      ['wordpress', 'Official statement: the site is closing.', 'Mallory'],
+      ['disqus', 'Another official statement.', 'Mallory D'],
+    ] as const) {
       const c = await commentSaying(db, source, body);
       expect(Number(c.author_id), source).not.toBe(admin.id);
       const author = await authorOf(db, c);
@@ -97,7 +109,9 @@ describe.each(DIALECTS)('importers on %s', (dialect) => {
       expect(page.threads.map((t: { comment: { author: { id: number; name: string } } }) => t.comment.author)).toEqual([{ id: author.id, name }]);
     }
     expect([wp.usersMatched, dq.usersMatched]).toEqual([0, 0]);
-    expect((await comment(db, 'wordpress', 'guest.example.com/7/71')).author_id).toBe((await commentSaying(db, 'wordpress', 'Official statement: the site is closing.')).author_id);
+    expect((await comment(db, 'wordpress', 'guest.example.com/7/71')).author_id).toBe(
+      (await commentSaying(db, 'wordpress', 'Official statement: the site is closing.')).author_id,
+    );
     // The editor's own account is as it was: same name, no comments.
     expect((await p.store.users.byEmail('admin@example.com'))!.displayName).toBe('The Editor');
     expect(await db.selectFrom('comments').select('id').where('author_id', '=', admin.id).execute()).toEqual([]);
@@ -108,7 +122,7 @@ describe.each(DIALECTS)('importers on %s', (dialect) => {
     expect(me.viewer.id).toBe(admin.id);
   });
 
-  it("shows each comment under the author name the export gives, cleaned by the display-name rules", async () => {
+  it('shows each comment under the author name the export gives, cleaned by the display-name rules', async () => {
     const member = (await p.store.users.byEmail('member@example.com'))!;
     const long = 'Ω'.repeat(100);
     const report = await importWordPress(
@@ -124,7 +138,13 @@ describe.each(DIALECTS)('importers on %s', (dialect) => {
         ]),
       ),
     );
-    const bodies = ['Signed with a real subscriber’s address.', 'Bidi override, newline and bell in the name.', 'A hundred-character name.', 'Nothing usable as a name.', 'Same address, other name.'];
+    const bodies = [
+      'Signed with a real subscriber’s address.',
+      'Bidi override, newline and bell in the name.',
+      'A hundred-character name.',
+      'Nothing usable as a name.',
+      'Same address, other name.',
+    ];
     const names = await Promise.all(bodies.map(async (b) => (await authorOf(db, await commentSaying(db, 'wordpress', b))).display_name));
     expect(names).toEqual(['Marguerite', 'Eve gnp.exe line two', 'Ω'.repeat(60), 'Anonymous', 'Zoë & Co']);
     // Each passes the rules a reader's own name must pass.
@@ -152,10 +172,15 @@ describe.each(DIALECTS)('importers on %s', (dialect) => {
       { maxLength: max },
     );
     expect(wp).toMatchObject({ comments: 3, truncated: 1 });
-    const dq = await importDisqus(db, file('long-disqus.xml', disqus('long-thread', [{ id: 'long1', name: 'Verbose', email: 'v@example.com', html: huge }])), { maxLength: max });
+    const dq = await importDisqus(db, file('long-disqus.xml', disqus('long-thread', [{ id: 'long1', name: 'Verbose', email: 'v@example.com', html: huge }])), {
+      maxLength: max,
+    });
     expect(dq).toMatchObject({ comments: 1, truncated: 1 });
 
-    for (const [source, id] of [['wordpress', 'guest.example.com/9/91'], ['disqus', 'long1']] as const) {
+    for (const [source, id] of [
+      ['wordpress', 'guest.example.com/9/91'],
+      ['disqus', 'long1'],
+    ] as const) {
       const c = await comment(db, source, id);
       expect([...c.body_src].length, source).toBeLessThanOrEqual(max);
       expect(c.body_src.startsWith('a👋a👋')).toBe(true);
@@ -180,7 +205,11 @@ describe.each(DIALECTS)('importers on %s', (dialect) => {
     const [a1, a2, b1, b2, b3] = await Promise.all([at(100, 1), at(100, 2), at(200, 1), at(200, 2), at(200, 3)]);
     expect([a1, a2].map((c) => Number(c.article_id))).toEqual([first.id, first.id]);
     expect([b1, b2, b3].map((c) => Number(c.article_id))).toEqual([second.id, second.id, second.id]);
-    expect([a1.body_src, b1.body_src, b2.body_src]).toEqual(['First post, first comment.', 'Second post, first comment.', 'Second post, Cleo answers herself.']);
+    expect([a1.body_src, b1.body_src, b2.body_src]).toEqual([
+      'First post, first comment.',
+      'Second post, first comment.',
+      'Second post, Cleo answers herself.',
+    ]);
     expect([a1.parent_id, b1.parent_id]).toEqual([null, null]);
     expect(Number(a2.parent_id)).toBe(a1.id);
     expect(Number(b2.parent_id)).toBe(b1.id);
@@ -194,9 +223,15 @@ describe.each(DIALECTS)('importers on %s', (dialect) => {
 });
 
 /** Runs the import in a process of its own and reports what it measured (see import-memory-child.ts). */
-function measure(kind: 'wordpress' | 'disqus', xml: string, url: string): Promise<{ size: number; rssBefore: number; peakRss: number; heapBefore: number; liveHeapMax: number; comments: number }> {
+function measure(
+  kind: 'wordpress' | 'disqus',
+  xml: string,
+  url: string,
+): Promise<{ size: number; rssBefore: number; peakRss: number; heapBefore: number; liveHeapMax: number; comments: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'tests/security/import-memory-child.ts', kind, xml, url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'tests/security/import-memory-child.ts', kind, xml, url], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -224,7 +259,10 @@ describe('importing a large file', () => {
   it('keeps the importer’s memory flat, whatever the file’s size', async () => {
     const target = await freshDatabase('sqlite');
     try {
-      for (const [kind, xml] of [['wordpress', wxrFile], ['disqus', disqusFile]] as const) {
+      for (const [kind, xml] of [
+        ['wordpress', wxrFile],
+        ['disqus', disqusFile],
+      ] as const) {
         const m = await measure(kind, xml, target.url);
         expect(m.size).toBeGreaterThan(50 * MB);
         expect(m.comments).toBeGreaterThan(3000);

@@ -36,7 +36,12 @@ describe.each(DIALECTS)('permissions over HTTP on %s', (dialect) => {
   const viewer = async (w: Who) => json(await api(w, 'GET', '/session')).viewer as { id: number } | null;
   const page = (w: Who, url: string) => p.app.inject({ method: 'GET', url, headers: { cookie: w.cookie } });
   const form = (w: Who, url: string, fields: Record<string, string>) =>
-    p.app.inject({ method: 'POST', url, headers: { cookie: w.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ _csrf: w.csrf, ...fields }).toString() });
+    p.app.inject({
+      method: 'POST',
+      url,
+      headers: { cookie: w.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: w.csrf, ...fields }).toString(),
+    });
 
   /** Every staff endpoint that acts on comment `c`, with what it sends. */
   const staffCalls = (c: number): [Method, string, object?][] => [

@@ -98,7 +98,11 @@ describe.each(DIALECTS)('single sign-on security on %s', (dialect) => {
     expect((await api(await token({ ...claims, jti }))).statusCode).toBe(200);
     expect((await api(await token({ ...claims, jti, name: 'Other' }))).statusCode).toBe(401);
 
-    const missing = await api(await new SignJWT({ ...fresh(), aud: AUDIENCE, iat: secs() - 5, exp: secs() + 120 }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(SECRET)));
+    const missing = await api(
+      await new SignJWT({ ...fresh(), aud: AUDIENCE, iat: secs() - 5, exp: secs() + 120 })
+        .setProtectedHeader({ alg: 'HS256' })
+        .sign(new TextEncoder().encode(SECRET)),
+    );
     expect(missing.statusCode).toBe(401);
     expect(json(missing).error.code).toBe('sso_jti_missing');
     expect(sessionCookie(missing)).toBeUndefined();
@@ -122,14 +126,29 @@ describe.each(DIALECTS)('single sign-on security on %s', (dialect) => {
 
     // The attacker's own page posting the token (an auto-submitting form) is cross-site: refused.
     const form = { token: attackers, return: '/articles/open-thread' };
-    const crossPost = await p.app.inject({ method: 'POST', url: '/sso', headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }, payload: form });
+    const crossPost = await p.app.inject({
+      method: 'POST',
+      url: '/sso',
+      headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+      payload: form,
+    });
     expect(crossPost.statusCode).toBe(403);
     expect(sessionCookie(crossPost)).toBeUndefined();
     // A browser that sends neither Origin nor Sec-Fetch-Site still needs the page's nonce (it cannot be read cross-site).
-    const blind = await p.app.inject({ method: 'POST', url: '/sso', payload: { ...form, nonce: 'guessed' }, headers: { cookie: `parley_sso_form=${formCookie.value}` } });
+    const blind = await p.app.inject({
+      method: 'POST',
+      url: '/sso',
+      payload: { ...form, nonce: 'guessed' },
+      headers: { cookie: `parley_sso_form=${formCookie.value}` },
+    });
     expect(blind.statusCode).toBe(403);
     expect(sessionCookie(blind)).toBeUndefined();
-    const sameSiteOnly = await p.app.inject({ method: 'POST', url: '/sso', payload: { ...form, nonce }, headers: { 'sec-fetch-site': 'same-site', cookie: `parley_sso_form=${formCookie.value}` } });
+    const sameSiteOnly = await p.app.inject({
+      method: 'POST',
+      url: '/sso',
+      payload: { ...form, nonce },
+      headers: { 'sec-fetch-site': 'same-site', cookie: `parley_sso_form=${formCookie.value}` },
+    });
     expect(sameSiteOnly.statusCode).toBe(403);
 
     // Pressing the button on that page, in the reader's own browser, is what signs in.

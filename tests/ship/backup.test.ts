@@ -19,7 +19,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [builtCli(), ...args], { env: { ...process.env, LOG_LEVEL: 'warn', BASE_URL: 'http://127.0.0.1:3000', ...env } });
+    const { stdout, stderr } = await run(process.execPath, [builtCli(), ...args], {
+      env: { ...process.env, LOG_LEVEL: 'warn', BASE_URL: 'http://127.0.0.1:3000', ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
@@ -47,7 +49,8 @@ function inspect(file: string) {
          FROM comments c`,
       )
       .all() as { id: number; up: number; down: number; ups: number; downs: number }[];
-    for (const v of votes) if (v.up !== v.ups || v.down !== v.downs) counterErrors.push(`comment ${v.id}: up/down ${v.up}/${v.down}, votes say ${v.ups}/${v.downs}`);
+    for (const v of votes)
+      if (v.up !== v.ups || v.down !== v.downs) counterErrors.push(`comment ${v.id}: up/down ${v.up}/${v.down}, votes say ${v.ups}/${v.downs}`);
     const bodies = new Map((db.prepare('SELECT id, body_src FROM comments').all() as { id: number; body_src: string }[]).map((r) => [r.id, r.body_src]));
     return { integrity, foreignKeys, counterErrors, bodies };
   } finally {
@@ -96,7 +99,9 @@ describe('parley backup and restore (SQLite)', () => {
     expect(load.failures).toEqual([]);
     const during = load.ackTimes.filter((t) => t >= started && t <= finished).length;
     const after = load.ackTimes.filter((t) => t > finished).length;
-    console.log(`backup took ${finished - started} ms (process start included); ${ackedBefore.length} comments acknowledged before it, ${during} writes acknowledged while it ran, ${after} after`);
+    console.log(
+      `backup took ${finished - started} ms (process start included); ${ackedBefore.length} comments acknowledged before it, ${during} writes acknowledged while it ran, ${after} after`,
+    );
     expect(ackedBefore.length).toBeGreaterThanOrEqual(30);
     // The server went on writing: the backup does not stop it.
     expect(after).toBeGreaterThan(0);

@@ -20,13 +20,21 @@ describe('count.js on a listing page', () => {
     p = await startParley('sqlite', { EMBED_ALLOWED_ORIGINS: `http://localhost:${hostPort}`, BASE_URL: parleyUrl });
     await p.app.listen({ port, host: '127.0.0.1' });
     // Story 42's page embedded its discussion once, which registered it under its address and id.
-    expect((await p.app.inject({ method: 'GET', url: `/embed/frame?${new URLSearchParams({ article: 'story-42', url: articleUrl, title: 'Story 42' })}` })).statusCode).toBe(200);
+    expect(
+      (await p.app.inject({ method: 'GET', url: `/embed/frame?${new URLSearchParams({ article: 'story-42', url: articleUrl, title: 'Story 42' })}` }))
+        .statusCode,
+    ).toBe(200);
     await p.accounts.grant('ada@example.com', null);
     const sub = await p.signIn('ada@example.com');
     const articles = json(await p.app.inject({ method: 'GET', url: '/api/v1/articles' })).articles as { id: number; slug: string }[];
     const post = async (slug: (s: string) => boolean, body: string) => {
       const id = articles.find((a) => slug(a.slug))!.id;
-      const res = await p.app.inject({ method: 'POST', url: `/api/v1/articles/${id}/comments`, headers: { cookie: sub.cookie, 'x-csrf-token': sub.csrf }, payload: { body } });
+      const res = await p.app.inject({
+        method: 'POST',
+        url: `/api/v1/articles/${id}/comments`,
+        headers: { cookie: sub.cookie, 'x-csrf-token': sub.csrf },
+        payload: { body },
+      });
       expect(res.statusCode).toBe(201);
     };
     await post((s) => s.startsWith('e-story-42-'), 'first on story 42');

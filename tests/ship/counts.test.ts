@@ -14,7 +14,12 @@ describe.each(DIALECTS)('comment counts on %s', (dialect) => {
 
   const counts = (query: string, headers: Record<string, string> = {}) => p.app.inject({ method: 'GET', url: `/api/v1/counts?${query}`, headers });
   const post = (articleId: number, body: string) =>
-    p.app.inject({ method: 'POST', url: `/api/v1/articles/${articleId}/comments`, headers: { cookie: sub.cookie, 'x-csrf-token': sub.csrf }, payload: { body } });
+    p.app.inject({
+      method: 'POST',
+      url: `/api/v1/articles/${articleId}/comments`,
+      headers: { cookie: sub.cookie, 'x-csrf-token': sub.csrf },
+      payload: { body },
+    });
 
   beforeAll(async () => {
     p = await startParley(dialect, { EMBED_ALLOWED_ORIGINS: PUBLISHER });
@@ -38,7 +43,15 @@ describe.each(DIALECTS)('comment counts on %s', (dialect) => {
     const res = await counts(q.toString());
     expect(res.statusCode).toBe(200);
     expect(json(res)).toEqual({
-      counts: { 'open-thread': 2, 'members-thread': 0, 'story-42': 1, 'nothing-here': 0, [STORY_URL]: 1, [`${STORY_URL}#comments`]: 1, 'https://pub.example/unknown': 0 },
+      counts: {
+        'open-thread': 2,
+        'members-thread': 0,
+        'story-42': 1,
+        'nothing-here': 0,
+        [STORY_URL]: 1,
+        [`${STORY_URL}#comments`]: 1,
+        'https://pub.example/unknown': 0,
+      },
     });
     expect(res.headers['cache-control']).toBe('public, max-age=30');
     expect(res.headers.vary).toMatch(/Origin/);
@@ -73,7 +86,9 @@ describe.each(DIALECTS)('comment counts on %s', (dialect) => {
     };
     await bad('');
     await bad(Array.from({ length: 51 }, (_, i) => `slugs=s${i}`).join('&'));
-    await bad([...Array.from({ length: 30 }, (_, i) => `slugs=s${i}`), ...Array.from({ length: 21 }, (_, i) => `urls=https%3A%2F%2Fpub.example%2F${i}`)].join('&'));
+    await bad(
+      [...Array.from({ length: 30 }, (_, i) => `slugs=s${i}`), ...Array.from({ length: 21 }, (_, i) => `urls=https%3A%2F%2Fpub.example%2F${i}`)].join('&'),
+    );
     await bad('urls=javascript%3Aalert(1)');
     await bad('urls=https%3A%2F%2Fpub.example%2Fa%20b');
     await bad('slugs=%3Cscript%3E');

@@ -15,7 +15,13 @@ function sample(text: string, name: string, labels: Record<string, string> = {},
       found = true;
     }
   }
-  if (!found && !opts.absentIsZero) throw new Error(`no sample ${name} ${JSON.stringify(labels)} in:\n${text.split('\n').filter((l) => l.startsWith(name.slice(0, 12))).join('\n')}`);
+  if (!found && !opts.absentIsZero)
+    throw new Error(
+      `no sample ${name} ${JSON.stringify(labels)} in:\n${text
+        .split('\n')
+        .filter((l) => l.startsWith(name.slice(0, 12)))
+        .join('\n')}`,
+    );
   return total;
 }
 
@@ -66,7 +72,9 @@ describe.each(DIALECTS)('/metrics on %s', (dialect) => {
     const before = await scrape();
     const pending0 = sample(before, 'parley_mail_pending');
     const retry0 = sample(before, 'parley_mail_failures_total', { outcome: 'retry' });
-    expect((await p.app.inject({ method: 'POST', url: `/api/v1/articles/${articleId}/follow-by-email`, payload: { email: 'metrics@example.com' } })).statusCode).toBe(202);
+    expect(
+      (await p.app.inject({ method: 'POST', url: `/api/v1/articles/${articleId}/follow-by-email`, payload: { email: 'metrics@example.com' } })).statusCode,
+    ).toBe(202);
     p.clock.advance(90_000);
     const queued = await scrape();
     expect(sample(queued, 'parley_mail_pending')).toBe(pending0 + 1);

@@ -38,16 +38,16 @@ const stages = dockerfileStages();
 const runtime = stages.at(-1)!;
 const deps = stages.find((s) => s.name === 'deps')!;
 const image = {
-  copies: runtime.lines.filter((l) => /^COPY\s/i.test(l)).map((l) => {
-    const words = l.split(/\s+/).slice(1);
-    const from = words.find((w) => w.startsWith('--from='))?.slice('--from='.length) ?? null;
-    const paths = words.filter((w) => !w.startsWith('--'));
-    return { from, sources: paths.slice(0, -1), dest: paths.at(-1)! };
-  }),
+  copies: runtime.lines
+    .filter((l) => /^COPY\s/i.test(l))
+    .map((l) => {
+      const words = l.split(/\s+/).slice(1);
+      const from = words.find((w) => w.startsWith('--from='))?.slice('--from='.length) ?? null;
+      const paths = words.filter((w) => !w.startsWith('--'));
+      return { from, sources: paths.slice(0, -1), dest: paths.at(-1)! };
+    }),
   env: Object.fromEntries(
-    runtime.lines
-      .filter((l) => /^ENV\s/i.test(l))
-      .flatMap((l) => [...l.slice(4).matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!])),
+    runtime.lines.filter((l) => /^ENV\s/i.test(l)).flatMap((l) => [...l.slice(4).matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!])),
   ) as Record<string, string>,
   cmd: JSON.parse(runtime.lines.find((l) => /^CMD\s/i.test(l))!.slice(4)) as string[],
   healthcheck: JSON.parse(/CMD\s+(\[.*\])$/.exec(runtime.lines.find((l) => /^HEALTHCHECK\s/i.test(l))!)![1]!) as string[],
@@ -88,13 +88,17 @@ describe('a production install, as the image has it', () => {
       // `--from=build /app/dist` is this checkout's build (npm test builds before the suites).
       for (const src of c.sources) {
         const local = c.from === 'build' ? src.replace(/^\/app\//, '') : src;
-        const dest = c.dest === './' || c.dest.endsWith('/') && c.sources.length > 1 ? join(dir, local.split('/').at(-1)!) : join(dir, c.dest);
+        const dest = c.dest === './' || (c.dest.endsWith('/') && c.sources.length > 1) ? join(dir, local.split('/').at(-1)!) : join(dir, c.dest);
         cpSync(local, dest, { recursive: true });
       }
     }
     const result = await new Promise<{ status: number | null; output: string }>((resolve) => {
       let output = '';
-      const npm = spawn('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund'], { cwd: dir, env: { ...process.env, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const npm = spawn('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund'], {
+        cwd: dir,
+        env: { ...process.env, NODE_ENV: 'production' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       npm.stdout.on('data', (d) => (output += d));
       npm.stderr.on('data', (d) => (output += d));
       npm.on('close', (status) => resolve({ status, output }));
@@ -111,14 +115,16 @@ describe('a production install, as the image has it', () => {
     expect(install.status, install.output).toBe(0);
     // Every package the lock file marks dev-only is absent (the compiler, the test runner, esbuild...).
     const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
-    const devOnly = Object.entries(lock.packages).filter(([path, p]) => path && p.dev).map(([path]) => path);
+    const devOnly = Object.entries(lock.packages)
+      .filter(([path, p]) => path && p.dev)
+      .map(([path]) => path);
     expect(devOnly).toEqual(expect.arrayContaining(['node_modules/typescript', 'node_modules/vitest', 'node_modules/esbuild', 'node_modules/tsx']));
     expect(devOnly.filter((path) => existsSync(join(dir, path)))).toEqual([]);
     expect(existsSync(join(dir, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'))).toBe(true);
     expect(existsSync(join(dir, 'src'))).toBe(false);
   });
 
-  it('seeds the demo, serves it with the image\'s command, and passes the smoke check', async () => {
+  it("seeds the demo, serves it with the image's command, and passes the smoke check", async () => {
     expect(install.status, install.output).toBe(0);
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;

@@ -47,7 +47,7 @@ describe('request ids', () => {
     expect(String(refused.headers['x-request-id'])).toMatch(UUID);
   });
 
-  it('is the reqId of the request\'s log lines in a real server process', async () => {
+  it("is the reqId of the request's log lines in a real server process", async () => {
     const db = await freshDatabase('sqlite');
     const server = await startServerProcess({ DATABASE_URL: db.url, CONTENT_DIR: 'tests/fixtures/content', LOG_LEVEL: 'info' });
     try {

@@ -22,7 +22,9 @@ const run = promisify(execFile);
 async function cli(args: string[], databaseUrl: string): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
   const t = performance.now();
   try {
-    const { stdout, stderr } = await run(process.execPath, [builtCli(), ...args], { env: { ...process.env, LOG_LEVEL: 'warn', BASE_URL: 'http://127.0.0.1:3000', DATABASE_URL: databaseUrl } });
+    const { stdout, stderr } = await run(process.execPath, [builtCli(), ...args], {
+      env: { ...process.env, LOG_LEVEL: 'warn', BASE_URL: 'http://127.0.0.1:3000', DATABASE_URL: databaseUrl },
+    });
     return { code: 0, stdout, stderr, ms: performance.now() - t };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
@@ -52,37 +54,45 @@ async function subscribers(url: string, emails: string[]): Promise<Map<string, {
 }
 
 describe('parley users', () => {
-  it.each(DIALECTS)('grants 200 addresses from a CSV file in one run on %s', async (dialect) => {
-    const db = await freshDatabase(dialect);
-    try {
-      const dir = mkdtempSync(join(tmpdir(), 'parley-users-'));
-      const emails = Array.from({ length: 200 }, (_, i) => `reader${i}@example.com`);
-      // A newsletter tool's export: a header row, the address in a column named email, a quoted name with a comma.
-      const csv = ['name,email,plan', ...emails.map((e, i) => `"Reader, No. ${i}",${e},press`)].join('\r\n');
-      writeFileSync(join(dir, 'list.csv'), `\uFEFF${csv}\r\n`);
-      const r = await cli(['users', 'grant', '--csv', join(dir, 'list.csv'), '--until', '2099-12-31'], db.url);
-      console.log(`${dialect}: 200 grants from a CSV in ${(r.ms / 1000).toFixed(2)} s (one process, schema migration included)`);
-      expect(r.stderr).toBe('');
-      expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/^200 done in [\d.]+ s\.$/m);
-      const subs = await subscribers(db.url, emails);
-      expect([...subs.values()].filter((s) => s.subscriber && s.until === '2099-12-31')).toHaveLength(200);
-      // The old command booted the whole app for each address, about 7.5 s apiece.
-      expect(r.ms).toBeLessThan(20_000);
+  it.each(DIALECTS)(
+    'grants 200 addresses from a CSV file in one run on %s',
+    async (dialect) => {
+      const db = await freshDatabase(dialect);
+      try {
+        const dir = mkdtempSync(join(tmpdir(), 'parley-users-'));
+        const emails = Array.from({ length: 200 }, (_, i) => `reader${i}@example.com`);
+        // A newsletter tool's export: a header row, the address in a column named email, a quoted name with a comma.
+        const csv = ['name,email,plan', ...emails.map((e, i) => `"Reader, No. ${i}",${e},press`)].join('\r\n');
+        writeFileSync(join(dir, 'list.csv'), `\uFEFF${csv}\r\n`);
+        const r = await cli(['users', 'grant', '--csv', join(dir, 'list.csv'), '--until', '2099-12-31'], db.url);
+        console.log(`${dialect}: 200 grants from a CSV in ${(r.ms / 1000).toFixed(2)} s (one process, schema migration included)`);
+        expect(r.stderr).toBe('');
+        expect(r.code).toBe(0);
+        expect(r.stdout).toMatch(/^200 done in [\d.]+ s\.$/m);
+        const subs = await subscribers(db.url, emails);
+        expect([...subs.values()].filter((s) => s.subscriber && s.until === '2099-12-31')).toHaveLength(200);
+        // The old command booted the whole app for each address, about 7.5 s apiece.
+        expect(r.ms).toBeLessThan(20_000);
 
-      // Several addresses on the command line; revoke one known and one unknown address.
-      expect((await cli(['users', 'role', 'reader1@example.com', 'Editor@Example.com', 'moderator'], db.url)).stdout).toMatch(/reader1@example.com is now a moderator\.\neditor@example.com is now a moderator\./);
-      const revoke = await cli(['users', 'revoke', 'reader0@example.com', 'nobody@example.com'], db.url);
-      expect(revoke.code).toBe(1);
-      expect(revoke.stdout).toMatch(/reader0@example.com is no longer a manual subscriber\.\nnobody@example.com: No user with email nobody@example.com\.\n1 done, 1 failed/);
-      const after = await subscribers(db.url, ['reader0@example.com', 'reader1@example.com', 'editor@example.com']);
-      expect(after.get('reader0@example.com')?.subscriber).toBe(false);
-      expect(after.get('reader1@example.com')).toMatchObject({ subscriber: true, role: 'moderator' });
-      expect(after.get('editor@example.com')).toMatchObject({ subscriber: false, role: 'moderator' });
-    } finally {
-      await db.drop();
-    }
-  }, 60_000);
+        // Several addresses on the command line; revoke one known and one unknown address.
+        expect((await cli(['users', 'role', 'reader1@example.com', 'Editor@Example.com', 'moderator'], db.url)).stdout).toMatch(
+          /reader1@example.com is now a moderator\.\neditor@example.com is now a moderator\./,
+        );
+        const revoke = await cli(['users', 'revoke', 'reader0@example.com', 'nobody@example.com'], db.url);
+        expect(revoke.code).toBe(1);
+        expect(revoke.stdout).toMatch(
+          /reader0@example.com is no longer a manual subscriber\.\nnobody@example.com: No user with email nobody@example.com\.\n1 done, 1 failed/,
+        );
+        const after = await subscribers(db.url, ['reader0@example.com', 'reader1@example.com', 'editor@example.com']);
+        expect(after.get('reader0@example.com')?.subscriber).toBe(false);
+        expect(after.get('reader1@example.com')).toMatchObject({ subscriber: true, role: 'moderator' });
+        expect(after.get('editor@example.com')).toMatchObject({ subscriber: false, role: 'moderator' });
+      } finally {
+        await db.drop();
+      }
+    },
+    60_000,
+  );
 
   it('refuses a CSV with a bad row before granting anyone', async () => {
     const db = await freshDatabase('sqlite');

@@ -5,8 +5,22 @@ import { now, useStore } from './fixture.js';
 
 describe.each(DIALECTS)('articles repository on %s', (dialect) => {
   const f = useStore(dialect);
-  const input = { slug: 'a2', url: null, title: 'T', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: now, body: 'b', commentPolicy: 'subscribers' as const };
-  const updatedAt = async (id: number) => Number((await sql<{ updated_at: number }>`select updated_at from articles where id = ${id}`.execute(f.store.db)).rows[0]!.updated_at);
+  const input = {
+    slug: 'a2',
+    url: null,
+    title: 'T',
+    standfirst: '',
+    author: '',
+    authorBio: '',
+    authorHandle: '',
+    image: null,
+    imageCredit: '',
+    publishedAt: now,
+    body: 'b',
+    commentPolicy: 'subscribers' as const,
+  };
+  const updatedAt = async (id: number) =>
+    Number((await sql<{ updated_at: number }>`select updated_at from articles where id = ${id}`.execute(f.store.db)).rows[0]!.updated_at);
 
   it('rewrites an article only when the content folder changed it', async () => {
     const { articles } = f.store;

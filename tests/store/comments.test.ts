@@ -18,7 +18,23 @@ describe.each(DIALECTS)('comments repository on %s', (dialect) => {
     // A deleted reply keeps its place in the thread.
     expect((await comments.byId(root))!.replyCount).toBe(1);
     // Reloading the article from its file keeps the discussion's count.
-    await articles.upsert({ slug: 's', url: null, title: 'T2', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: now, body: 'b', commentPolicy: 'subscribers' }, now);
+    await articles.upsert(
+      {
+        slug: 's',
+        url: null,
+        title: 'T2',
+        standfirst: '',
+        author: '',
+        authorBio: '',
+        authorHandle: '',
+        image: null,
+        imageCredit: '',
+        publishedAt: now,
+        body: 'b',
+        commentPolicy: 'subscribers',
+      },
+      now,
+    );
     expect((await articles.byId(f.articleId))!.commentCount).toBe(1);
   });
 
@@ -27,7 +43,11 @@ describe.each(DIALECTS)('comments repository on %s', (dialect) => {
     const c = await comments.insert(f.newComment({ bodySrc: 'one' }));
     await comments.edit(c, 'two', '<p>two</p>', f.alice, now);
     await comments.edit(c, 'three', '<p>three</p>', f.bob, now);
-    expect((await comments.revisionsOf(c)).map((r) => [r.bodySrc, r.editorId])).toEqual([['one', f.alice], ['two', f.alice], ['three', f.bob]]);
+    expect((await comments.revisionsOf(c)).map((r) => [r.bodySrc, r.editorId])).toEqual([
+      ['one', f.alice],
+      ['two', f.alice],
+      ['three', f.bob],
+    ]);
     expect((await comments.byId(c))!.editedByName).toBe('Bob');
   });
 });

@@ -23,7 +23,25 @@ describe('event ids follow commit order on postgres', () => {
     conn = connect(db.url);
     await migrate(conn);
     store = new Store(conn.db, conn.dialect);
-    articleId = (await store.articles.upsert({ slug: 'order', url: null, title: 'T', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: now, body: 'b', commentPolicy: 'subscribers' }, now)).id;
+    articleId = (
+      await store.articles.upsert(
+        {
+          slug: 'order',
+          url: null,
+          title: 'T',
+          standfirst: '',
+          author: '',
+          authorBio: '',
+          authorHandle: '',
+          image: null,
+          imageCredit: '',
+          publishedAt: now,
+          body: 'b',
+          commentPolicy: 'subscribers',
+        },
+        now,
+      )
+    ).id;
   });
   afterAll(async () => {
     await conn?.close();

@@ -7,7 +7,25 @@ describe.each(DIALECTS)('events repository on %s', (dialect) => {
 
   it("numbers each article's events on their own, and prunes old ones in batches", async () => {
     const { events, articles, comments } = f.store;
-    const other = (await articles.upsert({ slug: 'other', url: null, title: 'O', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: now, body: 'b', commentPolicy: 'subscribers' }, now)).id;
+    const other = (
+      await articles.upsert(
+        {
+          slug: 'other',
+          url: null,
+          title: 'O',
+          standfirst: '',
+          author: '',
+          authorBio: '',
+          authorHandle: '',
+          image: null,
+          imageCredit: '',
+          publishedAt: now,
+          body: 'b',
+          commentPolicy: 'subscribers',
+        },
+        now,
+      )
+    ).id;
     const c = await comments.insert(f.newComment());
     const old = new Date(now.getTime() - 3_600_000);
     const ids = [];
@@ -16,7 +34,10 @@ describe.each(DIALECTS)('events repository on %s', (dialect) => {
     expect(ids).toEqual([1, 2, 3, 4, 5, 6]);
     expect(await f.store.transaction((tx) => tx.events.append(other, 'comment.created', c, now))).toBe(1);
     expect(await events.lastId(f.articleId)).toBe(6);
-    expect((await events.since(f.articleId, 4, 10)).map((e) => [e.id, e.type])).toEqual([[5, 'comment.voted'], [6, 'comment.edited']]);
+    expect((await events.since(f.articleId, 4, 10)).map((e) => [e.id, e.type])).toEqual([
+      [5, 'comment.voted'],
+      [6, 'comment.edited'],
+    ]);
     expect(await events.oldestId(f.articleId)).toBe(1);
     expect(await events.prune(new Date(now.getTime() - 1000), 2)).toBe(5);
     expect(await events.oldestId(f.articleId)).toBe(6);

@@ -31,10 +31,39 @@ export function useStore(dialect: Dialect): StoreFixture {
     f.conn = connect(db.url);
     f.migrated = await migrate(f.conn);
     f.store = new Store(f.conn.db, f.conn.dialect);
-    f.articleId = (await f.store.articles.upsert({ slug: 's', url: null, title: 'T', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: now, body: 'b', commentPolicy: 'subscribers' }, now)).id;
+    f.articleId = (
+      await f.store.articles.upsert(
+        {
+          slug: 's',
+          url: null,
+          title: 'T',
+          standfirst: '',
+          author: '',
+          authorBio: '',
+          authorHandle: '',
+          image: null,
+          imageCredit: '',
+          publishedAt: now,
+          body: 'b',
+          commentPolicy: 'subscribers',
+        },
+        now,
+      )
+    ).id;
     f.alice = (await f.store.users.ensure('Alice@Example.com', 'Alice', now)).id;
     f.bob = (await f.store.users.ensure('bob@example.com', 'Bob', now)).id;
-    f.newComment = (over = {}) => ({ articleId: f.articleId, parentId: null, rootId: null, depth: 0, authorId: f.alice, bodySrc: 'x', bodyHtml: '<p>x</p>', status: 'visible', createdAt: now, ...over });
+    f.newComment = (over = {}) => ({
+      articleId: f.articleId,
+      parentId: null,
+      rootId: null,
+      depth: 0,
+      authorId: f.alice,
+      bodySrc: 'x',
+      bodyHtml: '<p>x</p>',
+      status: 'visible',
+      createdAt: now,
+      ...over,
+    });
   });
   afterAll(async () => {
     await f.conn?.close();

@@ -25,7 +25,10 @@ describe.each(DIALECTS)('moderation repository on %s', (dialect) => {
     const { moderation } = f.store;
     for (const action of ['a', 'b', 'c']) await moderation.audit({ actorId: f.alice, action, targetType: 'comment', targetId: 1, details: { action }, now });
     const page = await moderation.auditLog(null, 2);
-    expect(page.map((e) => [e.action, e.actor?.name, e.details])).toEqual([['c', 'Alice', { action: 'c' }], ['b', 'Alice', { action: 'b' }]]);
+    expect(page.map((e) => [e.action, e.actor?.name, e.details])).toEqual([
+      ['c', 'Alice', { action: 'c' }],
+      ['b', 'Alice', { action: 'b' }],
+    ]);
     expect((await moderation.auditLog(page[1]!.id, 2)).map((e) => e.action)).toEqual(['a']);
   });
 });

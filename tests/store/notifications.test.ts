@@ -11,7 +11,9 @@ describe.each(DIALECTS)('notifications repository on %s', (dialect) => {
     const first = await notifications.putFollow({ articleId: f.articleId, email: 'Reader@Example.com', userId: null, confirmed: false, token: 't1', now });
     const again = await notifications.putFollow({ articleId: f.articleId, email: 'reader@example.com', userId: f.bob, confirmed: true, token: 't2', now });
     expect([again.id, again.token, again.confirmed, again.userId]).toEqual([first.id, 't1', true, f.bob]);
-    expect((await notifications.putFollow({ articleId: f.articleId, email: 'reader@example.com', userId: null, confirmed: false, token: 't3', now })).confirmed).toBe(true);
+    expect(
+      (await notifications.putFollow({ articleId: f.articleId, email: 'reader@example.com', userId: null, confirmed: false, token: 't3', now })).confirmed,
+    ).toBe(true);
     expect((await notifications.articleFollowers(f.articleId, now)).map((r) => r.email)).toEqual(['reader@example.com']);
     await notifications.deleteFollow(first.id);
     expect(await notifications.followByToken('t1')).toBeNull();

@@ -44,11 +44,19 @@ export function ok<T>(a: Answer<T>): T {
 }
 
 export function apiClient(app: FastifyInstance, base = '/api/v1') {
-  async function call<T>(who: Caller, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, payload?: object, extra: Record<string, string> = {}): Promise<Answer<T>> {
+  async function call<T>(
+    who: Caller,
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    path: string,
+    payload?: object,
+    extra: Record<string, string> = {},
+  ): Promise<Answer<T>> {
     const headers: Record<string, string> = { ...extra, ...(who ? { cookie: who.cookie, 'x-csrf-token': who.csrf } : {}) };
     const res = await app.inject({ method, url: base + path, headers, ...(payload === undefined ? {} : { payload }) });
     const body = res.body ? res.json() : null;
-    return res.statusCode < 400 ? { ok: true, status: res.statusCode, body: body as T, res } : { ok: false, status: res.statusCode, body: body as Static<typeof ErrorBody>, res };
+    return res.statusCode < 400
+      ? { ok: true, status: res.statusCode, body: body as T, res }
+      : { ok: false, status: res.statusCode, body: body as Static<typeof ErrorBody>, res };
   }
   const qs = (params: Record<string, string | number | undefined | null>) => {
     const s = new URLSearchParams(Object.entries(params).flatMap(([k, v]) => (v === undefined || v === null ? [] : [[k, String(v)]]))).toString();
@@ -56,7 +64,8 @@ export function apiClient(app: FastifyInstance, base = '/api/v1') {
   };
 
   return {
-    page: (who: Caller, articleId: number, sort?: Sort, cursor?: string | null) => call<ThreadPage>(who, 'GET', `/articles/${articleId}/comments${qs({ sort, cursor })}`),
+    page: (who: Caller, articleId: number, sort?: Sort, cursor?: string | null) =>
+      call<ThreadPage>(who, 'GET', `/articles/${articleId}/comments${qs({ sort, cursor })}`),
     passages: (who: Caller, articleId: number) => call<PassageComments>(who, 'GET', `/articles/${articleId}/passages`),
     replies: (who: Caller, rootId: number, cursor: string) => call<RepliesPage>(who, 'GET', `/comments/${rootId}/replies${qs({ cursor })}`),
     thread: (who: Caller, commentId: number) => call<ThreadView>(who, 'GET', `/comments/${commentId}/thread`),

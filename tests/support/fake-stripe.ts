@@ -19,10 +19,13 @@ export class FakeStripe {
   private n = 0;
 
   async start(): Promise<string> {
-    this.server = createServer((req, res) => void this.handle(req).then(([status, body]) => {
-      res.writeHead(status, { 'content-type': 'application/json', 'request-id': `req_${++this.n}` });
-      res.end(JSON.stringify(body));
-    }));
+    this.server = createServer(
+      (req, res) =>
+        void this.handle(req).then(([status, body]) => {
+          res.writeHead(status, { 'content-type': 'application/json', 'request-id': `req_${++this.n}` });
+          res.end(JSON.stringify(body));
+        }),
+    );
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
@@ -43,7 +46,10 @@ export class FakeStripe {
       return [200, { id, object: 'checkout.session', mode: form.mode, url: `https://checkout.stripe.com/c/pay/${id}` }];
     }
     if (req.method === 'POST' && path === '/v1/billing_portal/sessions') {
-      return [200, { id: `bps_${++this.n}`, object: 'billing_portal.session', customer: form.customer, url: `https://billing.stripe.com/p/session/${form.customer}` }];
+      return [
+        200,
+        { id: `bps_${++this.n}`, object: 'billing_portal.session', customer: form.customer, url: `https://billing.stripe.com/p/session/${form.customer}` },
+      ];
     }
     const sub = /^\/v1\/subscriptions\/([\w-]+)$/.exec(path);
     if (req.method === 'GET' && sub) {

@@ -63,7 +63,20 @@ export async function timeUntilOk(url: string, limitMs = 30_000): Promise<number
 
 /** The assertions every fault test makes about a load run; prints the figures for the closing note. */
 export function expectNothingLost(name: string, report: LoadReport, run: FaultRun, extra: Record<string, unknown> = {}): void {
-  const line = { fault: name, acknowledged: report.acknowledged, comments: report.comments, votes: report.votes, lost: report.lost, duplicated: report.duplicated, retried: report.retried, gaveUp: report.gaveUp, missedLive: report.missedLive, resets: report.liveResets, statuses: report.statuses, ...extra };
+  const line = {
+    fault: name,
+    acknowledged: report.acknowledged,
+    comments: report.comments,
+    votes: report.votes,
+    lost: report.lost,
+    duplicated: report.duplicated,
+    retried: report.retried,
+    gaveUp: report.gaveUp,
+    missedLive: report.missedLive,
+    resets: report.liveResets,
+    statuses: report.statuses,
+    ...extra,
+  };
   console.log(`FAULT-FIGURES ${JSON.stringify(line)}`);
   expect(run.alive(), `a node died:\n${run.output()}`).not.toContain(false);
   expect(report.failures, run.output()).toEqual([]);

@@ -45,10 +45,20 @@ export interface TestParley extends Parley {
 /** A whole Parley on a fresh database; with `SMTP_URL` in `env` mail goes over real SMTP instead of `mails`. */
 export async function startParley(dialect: TestDialect, env: Record<string, string> = {}, opts: { clock?: TestClock } = {}): Promise<TestParley> {
   const db = await freshDatabase(dialect);
-  const config = loadConfig({ LOG_LEVEL: 'silent', CONTENT_DIR: 'tests/fixtures/content', RATE_LIMIT_PER_MINUTE: '100000', POST_LIMIT_PER_MINUTE: '100000', LOGIN_LIMIT_PER_HOUR: '100000',
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    CONTENT_DIR: 'tests/fixtures/content',
+    RATE_LIMIT_PER_MINUTE: '100000',
+    POST_LIMIT_PER_MINUTE: '100000',
+    LOGIN_LIMIT_PER_HOUR: '100000',
     // Abuse limits are off unless a test turns them on (tests/api/moderation.test.ts does).
-    VOTE_LIMIT_PER_MINUTE: '100000', REPORT_LIMIT_PER_HOUR: '100000', LOGIN_LIMIT_PER_EMAIL_PER_HOUR: '100000', NEW_ACCOUNT_SLOWDOWN_SECONDS: '0',
-    ...env, DATABASE_URL: db.url });
+    VOTE_LIMIT_PER_MINUTE: '100000',
+    REPORT_LIMIT_PER_HOUR: '100000',
+    LOGIN_LIMIT_PER_EMAIL_PER_HOUR: '100000',
+    NEW_ACCOUNT_SLOWDOWN_SECONDS: '0',
+    ...env,
+    DATABASE_URL: db.url,
+  });
   const clock = opts.clock ?? new TestClock();
   const mails = new CaptureMailer();
   // The outbox worker runs only when a test calls `worker.runOnce()`, so mail timing is exact.

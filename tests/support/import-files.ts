@@ -6,7 +6,10 @@ import { createWriteStream } from 'node:fs';
  * Content is deterministic: the same arguments give the same bytes.
  */
 
-const WORDS = 'the night train to vienna leaves at nine and arrives before breakfast with a dining car sleepers couchettes timetable fares rail border station platform delay signal coffee'.split(' ');
+const WORDS =
+  'the night train to vienna leaves at nine and arrives before breakfast with a dining car sleepers couchettes timetable fares rail border station platform delay signal coffee'.split(
+    ' ',
+  );
 
 async function streamTo(file: string, body: (write: (s: string) => Promise<void>) => Promise<void>): Promise<void> {
   const out = createWriteStream(file);
@@ -43,10 +46,14 @@ export interface WxrShape {
  */
 export async function writeWxr(file: string, shape: WxrShape): Promise<void> {
   await streamTo(file, async (write) => {
-    await write('<?xml version="1.0" encoding="UTF-8" ?>\n<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">\n<channel>\n<title>Big</title>\n<link>https://big.example.com</link>\n<wp:base_blog_url>https://big.example.com</wp:base_blog_url>\n');
+    await write(
+      '<?xml version="1.0" encoding="UTF-8" ?>\n<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">\n<channel>\n<title>Big</title>\n<link>https://big.example.com</link>\n<wp:base_blog_url>https://big.example.com</wp:base_blog_url>\n',
+    );
     let n = 0;
     for (let it = 1; it <= shape.items; it++) {
-      await write(`<item><title>Story ${it}</title><link>https://big.example.com/story-${it}/</link><wp:post_id>${it}</wp:post_id><wp:post_date_gmt>2020-01-01 00:00:00</wp:post_date_gmt><wp:post_name>story-${it}</wp:post_name><content:encoded><![CDATA[<p>${words(it, shape.postBytes ?? 400)}</p>]]></content:encoded>\n`);
+      await write(
+        `<item><title>Story ${it}</title><link>https://big.example.com/story-${it}/</link><wp:post_id>${it}</wp:post_id><wp:post_date_gmt>2020-01-01 00:00:00</wp:post_date_gmt><wp:post_name>story-${it}</wp:post_name><content:encoded><![CDATA[<p>${words(it, shape.postBytes ?? 400)}</p>]]></content:encoded>\n`,
+      );
       for (let c = 1; c <= shape.commentsPerItem; c++) {
         n++;
         const spam = shape.spamEvery ? n % shape.spamEvery === 0 : false;
@@ -77,11 +84,15 @@ export async function writeDisqus(file: string, shape: DisqusShape): Promise<voi
   await streamTo(file, async (write) => {
     await write('<?xml version="1.0" encoding="utf-8"?>\n<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">\n');
     for (let t = 1; t <= shape.threads; t++) {
-      await write(`<thread dsq:id="t${t}"><id>page-${t}</id><link>https://big.example.com/page-${t}/</link><title>Page number ${t} and its long title</title><message><![CDATA[${words(t, shape.threadBytes)}]]></message><createdAt>2020-01-01T00:00:00Z</createdAt></thread>\n`);
+      await write(
+        `<thread dsq:id="t${t}"><id>page-${t}</id><link>https://big.example.com/page-${t}/</link><title>Page number ${t} and its long title</title><message><![CDATA[${words(t, shape.threadBytes)}]]></message><createdAt>2020-01-01T00:00:00Z</createdAt></thread>\n`,
+      );
     }
     for (let p = 1; p <= shape.posts; p++) {
       const parent = p % 5 === 0 ? `<parent dsq:id="p${p - 1}"/>` : '';
-      await write(`<post dsq:id="p${p}"><message><![CDATA[<p>${words(p, 300)}</p>]]></message><createdAt>2020-01-02T00:00:00Z</createdAt><isSpam>${p % shape.keepEvery !== 0}</isSpam><author><email>reader${p % 500}@example.com</email><name>Reader ${p % 500}</name></author><thread dsq:id="t${(p * 7919) % shape.threads + 1}"/>${parent}</post>\n`);
+      await write(
+        `<post dsq:id="p${p}"><message><![CDATA[<p>${words(p, 300)}</p>]]></message><createdAt>2020-01-02T00:00:00Z</createdAt><isSpam>${p % shape.keepEvery !== 0}</isSpam><author><email>reader${p % 500}@example.com</email><name>Reader ${p % 500}</name></author><thread dsq:id="t${((p * 7919) % shape.threads) + 1}"/>${parent}</post>\n`,
+      );
     }
     await write('</disqus>\n');
   });

@@ -28,7 +28,23 @@ export async function prepareLoad(url: string, writers: number): Promise<{ artic
     await migrate(conn);
     const store = new Store(conn.db, conn.dialect);
     const now = new Date();
-    const article = await store.articles.upsert({ slug: `load-${randomBytes(3).toString('hex')}`, url: null, title: 'Under load', standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', publishedAt: now, body: 'Load.', commentPolicy: 'subscribers' }, now);
+    const article = await store.articles.upsert(
+      {
+        slug: `load-${randomBytes(3).toString('hex')}`,
+        url: null,
+        title: 'Under load',
+        standfirst: '',
+        author: '',
+        authorBio: '',
+        authorHandle: '',
+        image: null,
+        imageCredit: '',
+        publishedAt: now,
+        body: 'Load.',
+        commentPolicy: 'subscribers',
+      },
+      now,
+    );
     const out: Writer[] = [];
     for (let i = 0; i < writers; i++) {
       const user = await store.users.ensure(`writer${i}@example.com`, `Writer ${i}`, now);
@@ -153,7 +169,12 @@ export class LoadClient {
         await this.write(writer, { kind: 'vote', writer: w, commentId: target.commentId, value: Math.random() < 0.7 ? 1 : -1 });
       } else {
         const parent = r < 0.45 && mine.length > 0 ? mine[Math.floor(Math.random() * mine.length)]! : null;
-        await this.write(writer, { kind: 'comment', writer: w, body: `load w${w} n${this.seq++} ${randomBytes(4).toString('hex')}`, parentId: parent?.commentId ?? null });
+        await this.write(writer, {
+          kind: 'comment',
+          writer: w,
+          body: `load w${w} n${this.seq++} ${randomBytes(4).toString('hex')}`,
+          parentId: parent?.commentId ?? null,
+        });
       }
       await sleep(this.o.thinkMs ?? 200);
     }
@@ -212,7 +233,9 @@ export class LoadClient {
     while (this.running) {
       const node = this.o.nodes[i++ % this.o.nodes.length]!;
       try {
-        const res = await fetch(`${node}/api/v1/articles/${this.o.articleId}/comments?sort=newest`, { signal: AbortSignal.timeout(this.o.requestTimeoutMs ?? 5000) });
+        const res = await fetch(`${node}/api/v1/articles/${this.o.articleId}/comments?sort=newest`, {
+          signal: AbortSignal.timeout(this.o.requestTimeoutMs ?? 5000),
+        });
         await res.arrayBuffer();
         this.count(`read ${res.status}`);
         if (res.status >= 500 && res.status !== 503) this.failures.push(`GET comments -> ${res.status}`);
@@ -236,7 +259,11 @@ export class LoadClient {
     const conn = connect(databaseUrl);
     try {
       const db = conn.db;
-      const rows = await db.selectFrom('comments').select(['id', 'body_src', 'status', 'up', 'down', 'author_id']).where('article_id', '=', this.o.articleId).execute();
+      const rows = await db
+        .selectFrom('comments')
+        .select(['id', 'body_src', 'status', 'up', 'down', 'author_id'])
+        .where('article_id', '=', this.o.articleId)
+        .execute();
       const byBody = new Map<string, number>();
       for (const r of rows) byBody.set(r.body_src, (byBody.get(r.body_src) ?? 0) + 1);
       const ids = new Map(rows.map((r) => [Number(r.id), r]));

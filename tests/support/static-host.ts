@@ -5,7 +5,13 @@ import http from 'node:http';
  * Serves one HTML page from its own origin, standing in for a publisher's site; `routes` answer
  * other paths with text (e.g. the publisher's sign-on token endpoint).
  */
-export async function servePage(file: string, replace: Record<string, string>, port = 0, hostName = '127.0.0.1', routes: Record<string, () => Promise<string>> = {}): Promise<{ url: string; close: () => Promise<void> }> {
+export async function servePage(
+  file: string,
+  replace: Record<string, string>,
+  port = 0,
+  hostName = '127.0.0.1',
+  routes: Record<string, () => Promise<string>> = {},
+): Promise<{ url: string; close: () => Promise<void> }> {
   let html = readFileSync(file, 'utf8');
   for (const [k, v] of Object.entries(replace)) html = html.replaceAll(k, v);
   const server = http.createServer((req, res) => {

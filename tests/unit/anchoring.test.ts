@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { anchor, describeRange, MAX_CONTEXT, MAX_QUOTE, normaliseText, passageMarks, validateAnchor, type Anchor, type AnchorResult } from '../../src/domain/anchoring.js';
+import {
+  anchor,
+  describeRange,
+  MAX_CONTEXT,
+  MAX_QUOTE,
+  normaliseText,
+  passageMarks,
+  validateAnchor,
+  type Anchor,
+  type AnchorResult,
+} from '../../src/domain/anchoring.js';
 
 const ARTICLE = normaliseText(`
   At a quarter to ten on a wet Tuesday, the night train leaves the city the way a ship leaves harbour:
@@ -68,8 +78,20 @@ const SLEEPER_1 = ARTICLE.indexOf('the sleeper');
 const cases: Case[] = [
   { name: 'unchanged text', phrase: HOTEL, edit: (t) => t, expect: HOTEL, method: 'position' },
   { name: 'insertion before the passage', phrase: HOTEL, edit: (t) => `Editor’s note: this piece was updated. ${t}`, expect: HOTEL, method: 'quote' },
-  { name: 'insertion after the passage keeps the offset', phrase: 'the way a ship leaves harbour', edit: (t) => `${t} A closing line.`, expect: 'the way a ship leaves harbour', method: 'position' },
-  { name: 'small insertion inside the passage', phrase: HOTEL, edit: (t) => t.replace('ninety kilometres', 'ninety-odd kilometres'), expect: 'a hotel that moves at ninety-odd kilometres an hour', method: 'fuzzy' },
+  {
+    name: 'insertion after the passage keeps the offset',
+    phrase: 'the way a ship leaves harbour',
+    edit: (t) => `${t} A closing line.`,
+    expect: 'the way a ship leaves harbour',
+    method: 'position',
+  },
+  {
+    name: 'small insertion inside the passage',
+    phrase: HOTEL,
+    edit: (t) => t.replace('ninety kilometres', 'ninety-odd kilometres'),
+    expect: 'a hotel that moves at ninety-odd kilometres an hour',
+    method: 'fuzzy',
+  },
   {
     name: 'a word changed inside a long sentence',
     phrase: 'The case against the sleeper is easy to make, which is partly why it has been made so often.',
@@ -77,7 +99,13 @@ const cases: Case[] = [
     expect: 'The case against the sleeper is simple to make, which is partly why it has been made so often.',
     method: 'fuzzy',
   },
-  { name: 'typo introduced and text moved', phrase: 'a path through the timetable that nobody else wants', edit: (t) => `Preface. ${t.replace('timetable', 'timetabel')}`, expect: 'a path through the timetabel that nobody else wants', method: 'fuzzy' },
+  {
+    name: 'typo introduced and text moved',
+    phrase: 'a path through the timetable that nobody else wants',
+    edit: (t) => `Preface. ${t.replace('timetable', 'timetabel')}`,
+    expect: 'a path through the timetabel that nobody else wants',
+    method: 'fuzzy',
+  },
   { name: 'passage deleted', phrase: HOTEL, edit: (t) => t.replace(`A sleeper carriage is, in accounting terms, ${HOTEL}. `, ''), expect: null },
   {
     name: 'passage rewritten beyond recognition',
@@ -88,7 +116,11 @@ const cases: Case[] = [
   {
     name: 'passage more than a quarter rewritten',
     phrase: 'It came from a handful of stubborn managers, a few sympathetic ministers',
-    edit: (t) => t.replace('It came from a handful of stubborn managers, a few sympathetic ministers', 'It came from some determined officials and a couple of politicians'),
+    edit: (t) =>
+      t.replace(
+        'It came from a handful of stubborn managers, a few sympathetic ministers',
+        'It came from some determined officials and a couple of politicians',
+      ),
     expect: null,
   },
   {
@@ -101,7 +133,15 @@ const cases: Case[] = [
     expectNth: 1,
     method: 'quote',
   },
-  { name: 'repeated phrase: context picks the last of three', phrase: 'night train', nth: 2, edit: (t) => t.replace('At a quarter to ten', 'At a quarter to ten in November'), expect: 'night train', expectNth: 2, method: 'quote' },
+  {
+    name: 'repeated phrase: context picks the last of three',
+    phrase: 'night train',
+    nth: 2,
+    edit: (t) => t.replace('At a quarter to ten', 'At a quarter to ten in November'),
+    expect: 'night train',
+    expectNth: 2,
+    method: 'quote',
+  },
   {
     name: 'repeated short phrase: another occurrence slides into the stored offset',
     phrase: 'the sleeper',
@@ -119,14 +159,63 @@ const cases: Case[] = [
     expectNth: 1,
     method: 'quote',
   },
-  { name: 'whitespace changes around and inside the passage', phrase: 'slowly, with a certain ceremony.', edit: (t) => normaliseText(t.replace('slowly, with', '\n  slowly,\t  with\n')), expect: 'slowly, with a certain ceremony.', method: 'position' },
-  { name: 'non-breaking space inside the passage', phrase: 'ninety kilometres', edit: (t) => `Preface. ${t.replace('ninety kilometres', 'ninety\u00a0kilometres')}`, expect: 'ninety\u00a0kilometres', method: 'quote' },
-  { name: 'punctuation changed inside the passage', phrase: 'slowly, with a certain ceremony', edit: (t) => t.replace('slowly, with a certain ceremony', 'slowly — with a certain ceremony'), expect: 'slowly — with a certain ceremony', method: 'fuzzy' },
-  { name: 'punctuation changed next to a short passage', phrase: 'the point', edit: (t) => `Preface. ${t.replace('the point.', 'the point!')}`, expect: 'the point', method: 'quote' },
-  { name: 'typographic quotes straightened', phrase: 'the “sleeper premium” is real', edit: (t) => t.replace('“sleeper premium”', '"sleeper premium"'), expect: 'the "sleeper premium" is real', method: 'quote' },
-  { name: 'straight quotes made typographic', original: ARTICLE.replace('It’s easy', "It's easy"), phrase: "It's easy to be romantic", edit: (t) => t.replace("It's", 'It’s'), expect: 'It’s easy to be romantic', method: 'quote' },
-  { name: 'em dash replaced by a hyphen', phrase: 'will pay it — at least', edit: (t) => t.replace('it — at', 'it - at'), expect: 'will pay it - at least', method: 'quote' },
-  { name: 'case change', phrase: 'The night train is a hotel.', edit: (t) => t.replace('The night train is a hotel.', 'THE NIGHT TRAIN IS A HOTEL.'), expect: 'THE NIGHT TRAIN IS A HOTEL.', method: 'quote' },
+  {
+    name: 'whitespace changes around and inside the passage',
+    phrase: 'slowly, with a certain ceremony.',
+    edit: (t) => normaliseText(t.replace('slowly, with', '\n  slowly,\t  with\n')),
+    expect: 'slowly, with a certain ceremony.',
+    method: 'position',
+  },
+  {
+    name: 'non-breaking space inside the passage',
+    phrase: 'ninety kilometres',
+    edit: (t) => `Preface. ${t.replace('ninety kilometres', 'ninety\u00a0kilometres')}`,
+    expect: 'ninety\u00a0kilometres',
+    method: 'quote',
+  },
+  {
+    name: 'punctuation changed inside the passage',
+    phrase: 'slowly, with a certain ceremony',
+    edit: (t) => t.replace('slowly, with a certain ceremony', 'slowly — with a certain ceremony'),
+    expect: 'slowly — with a certain ceremony',
+    method: 'fuzzy',
+  },
+  {
+    name: 'punctuation changed next to a short passage',
+    phrase: 'the point',
+    edit: (t) => `Preface. ${t.replace('the point.', 'the point!')}`,
+    expect: 'the point',
+    method: 'quote',
+  },
+  {
+    name: 'typographic quotes straightened',
+    phrase: 'the “sleeper premium” is real',
+    edit: (t) => t.replace('“sleeper premium”', '"sleeper premium"'),
+    expect: 'the "sleeper premium" is real',
+    method: 'quote',
+  },
+  {
+    name: 'straight quotes made typographic',
+    original: ARTICLE.replace('It’s easy', "It's easy"),
+    phrase: "It's easy to be romantic",
+    edit: (t) => t.replace("It's", 'It’s'),
+    expect: 'It’s easy to be romantic',
+    method: 'quote',
+  },
+  {
+    name: 'em dash replaced by a hyphen',
+    phrase: 'will pay it — at least',
+    edit: (t) => t.replace('it — at', 'it - at'),
+    expect: 'will pay it - at least',
+    method: 'quote',
+  },
+  {
+    name: 'case change',
+    phrase: 'The night train is a hotel.',
+    edit: (t) => t.replace('The night train is a hotel.', 'THE NIGHT TRAIN IS A HOTEL.'),
+    expect: 'THE NIGHT TRAIN IS A HOTEL.',
+    method: 'quote',
+  },
   {
     name: 'short quote whose sentence was rewritten is not moved to another "the"',
     phrase: 'the',
@@ -142,7 +231,13 @@ const cases: Case[] = [
     expect: null,
   },
   { name: 'short quote still in context after the text moved', phrase: 'the point', edit: (t) => `Preface. ${t}`, expect: 'the point', method: 'quote' },
-  { name: 'short quote with a small change and its context intact', phrase: 'In 2019 there', edit: (t) => `Preface. ${t.replace('In 2019 there', 'In 2018 there')}`, expect: 'In 2018 there', method: 'fuzzy' },
+  {
+    name: 'short quote with a small change and its context intact',
+    phrase: 'In 2019 there',
+    edit: (t) => `Preface. ${t.replace('In 2019 there', 'In 2018 there')}`,
+    expect: 'In 2018 there',
+    method: 'fuzzy',
+  },
   { name: 'emoji before the passage (UTF-16 offsets)', phrase: 'a certain ceremony', edit: (t) => `🚆🌙 ${t}`, expect: 'a certain ceremony', method: 'quote' },
   {
     name: 'emoji inside the passage, text moved',
@@ -152,14 +247,49 @@ const cases: Case[] = [
     expect: 'on a wet 🌧️ Tuesday, the night train',
     method: 'quote',
   },
-  { name: 'passage at the very start (no prefix), text inserted before', phrase: 'At a quarter to ten', edit: (t) => `Update: ${t}`, expect: 'At a quarter to ten', method: 'quote' },
-  { name: 'passage at the very end (no suffix), edited', phrase: 'It is harder to keep one running.', edit: (t) => t.replace('keep one running.', 'keep one running!'), expect: 'It is harder to keep one running!', method: 'fuzzy' },
+  {
+    name: 'passage at the very start (no prefix), text inserted before',
+    phrase: 'At a quarter to ten',
+    edit: (t) => `Update: ${t}`,
+    expect: 'At a quarter to ten',
+    method: 'quote',
+  },
+  {
+    name: 'passage at the very end (no suffix), edited',
+    phrase: 'It is harder to keep one running.',
+    edit: (t) => t.replace('keep one running.', 'keep one running!'),
+    expect: 'It is harder to keep one running!',
+    method: 'fuzzy',
+  },
   { name: 'very long passage moved', phrase: LONG, edit: (t) => `A new first paragraph, written later. ${t}`, expect: LONG, method: 'quote' },
-  { name: 'very long passage with words changed', phrase: LONG, edit: (t) => t.replace('stubborn', 'obstinate').replace('easy to make', 'simple to make'), expect: LONG.replace('stubborn', 'obstinate').replace('easy to make', 'simple to make'), method: 'fuzzy' },
+  {
+    name: 'very long passage with words changed',
+    phrase: LONG,
+    edit: (t) => t.replace('stubborn', 'obstinate').replace('easy to make', 'simple to make'),
+    expect: LONG.replace('stubborn', 'obstinate').replace('easy to make', 'simple to make'),
+    method: 'fuzzy',
+  },
   { name: 'very long passage half rewritten', phrase: LONG, edit: (t) => t.replace(LONG.slice(500), 'x'.repeat(500)), expect: null },
-  { name: 'whole sentence moved to the end', phrase: 'The night train is a hotel.', edit: (t) => `${t.replace('The night train is a hotel. ', '')} The night train is a hotel.`, expect: 'The night train is a hotel.', method: 'quote' },
-  { name: 'sentence split into two', phrase: 'which is partly why it has been made so often', edit: (t) => t.replace('which is partly why it has been made so often', 'which is partly why. It has been made so often'), expect: 'which is partly why. It has been made so often', method: 'fuzzy' },
-  { name: 'article replaced by another', phrase: HOTEL, edit: () => normaliseText('A completely different article about bicycles and the people who repair them.'), expect: null },
+  {
+    name: 'whole sentence moved to the end',
+    phrase: 'The night train is a hotel.',
+    edit: (t) => `${t.replace('The night train is a hotel. ', '')} The night train is a hotel.`,
+    expect: 'The night train is a hotel.',
+    method: 'quote',
+  },
+  {
+    name: 'sentence split into two',
+    phrase: 'which is partly why it has been made so often',
+    edit: (t) => t.replace('which is partly why it has been made so often', 'which is partly why. It has been made so often'),
+    expect: 'which is partly why. It has been made so often',
+    method: 'fuzzy',
+  },
+  {
+    name: 'article replaced by another',
+    phrase: HOTEL,
+    edit: () => normaliseText('A completely different article about bicycles and the people who repair them.'),
+    expect: null,
+  },
   { name: 'article emptied', phrase: 'the point', edit: () => '', expect: null },
 ];
 
@@ -294,7 +424,10 @@ describe('validateAnchor', () => {
 
   it('accepts what describeRange produces, up to the limits', () => {
     expect(validateAnchor(good)).toEqual([]);
-    const big = { quote: { type: 'TextQuoteSelector', exact: 'x'.repeat(MAX_QUOTE), prefix: 'p'.repeat(MAX_CONTEXT), suffix: 's'.repeat(MAX_CONTEXT) }, position: { type: 'TextPositionSelector', start: 64, end: 64 + MAX_QUOTE } };
+    const big = {
+      quote: { type: 'TextQuoteSelector', exact: 'x'.repeat(MAX_QUOTE), prefix: 'p'.repeat(MAX_CONTEXT), suffix: 's'.repeat(MAX_CONTEXT) },
+      position: { type: 'TextPositionSelector', start: 64, end: 64 + MAX_QUOTE },
+    };
     expect(validateAnchor(big)).toEqual([]);
     expect(validateAnchor(withQuote({ prefix: '', suffix: '' }))).toEqual([]);
   });
@@ -316,7 +449,10 @@ describe('validateAnchor', () => {
     ['wrong position type', withPosition({ type: 'RangeSelector' })],
     ['exact not a string', withQuote({ exact: 12345678901 })],
     ['empty exact', withQuote({ exact: '' })],
-    ['exact too long', { quote: { ...good.quote, exact: 'x'.repeat(MAX_QUOTE + 1) }, position: { type: 'TextPositionSelector', start: 0, end: MAX_QUOTE + 1 } }],
+    [
+      'exact too long',
+      { quote: { ...good.quote, exact: 'x'.repeat(MAX_QUOTE + 1) }, position: { type: 'TextPositionSelector', start: 0, end: MAX_QUOTE + 1 } },
+    ],
     ['prefix too long', withQuote({ prefix: 'p'.repeat(MAX_CONTEXT + 1) })],
     ['suffix too long', withQuote({ suffix: 's'.repeat(MAX_CONTEXT + 1) })],
     ['prefix missing', { ...good, quote: { type: 'TextQuoteSelector', exact: good.quote.exact, suffix: '' } }],
@@ -367,17 +503,36 @@ describe('normaliseText', () => {
 
 describe('passage marks in the article', () => {
   it('merges overlapping and identical passages into one mark counting all their comments', () => {
-    expect(passageMarks([{ start: 30, end: 80 }, { start: 10, end: 50 }, { start: 10, end: 50 }])).toEqual([{ start: 10, end: 80, count: 3 }]);
+    expect(
+      passageMarks([
+        { start: 30, end: 80 },
+        { start: 10, end: 50 },
+        { start: 10, end: 50 },
+      ]),
+    ).toEqual([{ start: 10, end: 80, count: 3 }]);
   });
   it('keeps passages apart that only touch or stand alone, in article order', () => {
-    expect(passageMarks([{ start: 50, end: 60 }, { start: 0, end: 20 }, { start: 20, end: 30 }])).toEqual([
+    expect(
+      passageMarks([
+        { start: 50, end: 60 },
+        { start: 0, end: 20 },
+        { start: 20, end: 30 },
+      ]),
+    ).toEqual([
       { start: 0, end: 20, count: 1 },
       { start: 20, end: 30, count: 1 },
       { start: 50, end: 60, count: 1 },
     ]);
   });
   it('lets a long passage swallow the ones inside it and those that overlap its end', () => {
-    expect(passageMarks([{ start: 0, end: 100 }, { start: 10, end: 20 }, { start: 90, end: 120 }, { start: 130, end: 140 }])).toEqual([
+    expect(
+      passageMarks([
+        { start: 0, end: 100 },
+        { start: 10, end: 20 },
+        { start: 90, end: 120 },
+        { start: 130, end: 140 },
+      ]),
+    ).toEqual([
       { start: 0, end: 120, count: 3 },
       { start: 130, end: 140, count: 1 },
     ]);

@@ -3,7 +3,15 @@ import { entitlementFromSubscription, subscriptionState, type ProviderSubscripti
 import { isCrawler, meterDecision, monthKey, type MeterInput } from '../../src/domain/metering.js';
 import type { Entitlement } from '../../src/domain/types.js';
 
-const reader: MeterInput = { subscriber: false, staff: false, crawler: false, crawlersFullText: false, freePerMonth: 3, readThisMonth: 0, alreadyCounted: false };
+const reader: MeterInput = {
+  subscriber: false,
+  staff: false,
+  crawler: false,
+  crawlersFullText: false,
+  freePerMonth: 3,
+  readThisMonth: 0,
+  alreadyCounted: false,
+};
 
 describe('meterDecision', () => {
   it('counts free reads up to the allowance, then cuts', () => {
@@ -47,7 +55,15 @@ describe('monthKey and isCrawler', () => {
 
 describe('entitlementFromSubscription', () => {
   const now = new Date('2026-11-20T12:00:00Z');
-  const s = (o: Partial<ProviderSubscription>): ProviderSubscription => ({ status: 'active', cancelAtPeriodEnd: false, cancelAt: null, endedAt: null, periodStart: 1_790_000_000, periodEnd: 1_792_592_000, ...o });
+  const s = (o: Partial<ProviderSubscription>): ProviderSubscription => ({
+    status: 'active',
+    cancelAtPeriodEnd: false,
+    cancelAt: null,
+    endedAt: null,
+    periodStart: 1_790_000_000,
+    periodEnd: 1_792_592_000,
+    ...o,
+  });
 
   it('maps each Stripe status to what it pays for', () => {
     expect(entitlementFromSubscription(s({}), now)).toEqual({ status: 'active', currentPeriodEnd: new Date(1_792_592_000_000) });
@@ -56,7 +72,10 @@ describe('entitlementFromSubscription', () => {
     expect(entitlementFromSubscription(s({ cancelAt: 1_791_000_000 }), now)).toEqual({ status: 'canceled', currentPeriodEnd: new Date(1_791_000_000_000) });
     expect(entitlementFromSubscription(s({ status: 'past_due' }), now)).toEqual({ status: 'past_due', currentPeriodEnd: new Date(1_790_000_000_000) });
     expect(entitlementFromSubscription(s({ status: 'unpaid' }), now).status).toBe('past_due');
-    expect(entitlementFromSubscription(s({ status: 'canceled', endedAt: 1_789_000_000 }), now)).toEqual({ status: 'canceled', currentPeriodEnd: new Date(1_789_000_000_000) });
+    expect(entitlementFromSubscription(s({ status: 'canceled', endedAt: 1_789_000_000 }), now)).toEqual({
+      status: 'canceled',
+      currentPeriodEnd: new Date(1_789_000_000_000),
+    });
     for (const status of ['incomplete', 'incomplete_expired', 'paused', 'something_new']) {
       expect(entitlementFromSubscription(s({ status }), now)).toEqual({ status: 'canceled', currentPeriodEnd: now });
     }
@@ -66,13 +85,22 @@ describe('entitlementFromSubscription', () => {
 describe('subscriptionState', () => {
   const now = new Date('2026-11-20T12:00:00Z');
   const day = 86_400_000;
-  const e = (status: Entitlement['status'], endInDays: number | null, source: Entitlement['source'] = 'stripe'): Entitlement => ({ userId: 1, source, status, currentPeriodEnd: endInDays === null ? null : new Date(now.getTime() + endInDays * day) });
+  const e = (status: Entitlement['status'], endInDays: number | null, source: Entitlement['source'] = 'stripe'): Entitlement => ({
+    userId: 1,
+    source,
+    status,
+    currentPeriodEnd: endInDays === null ? null : new Date(now.getTime() + endInDays * day),
+  });
 
   it('says active, cancelling, payment failed or none', () => {
     expect(subscriptionState([e('active', 10)], now, 3 * day)).toEqual({ kind: 'active', until: new Date(now.getTime() + 10 * day) });
     expect(subscriptionState([e('active', null, 'manual')], now, 3 * day)).toEqual({ kind: 'active', until: null });
     expect(subscriptionState([e('canceled', 5)], now, 3 * day)).toEqual({ kind: 'canceling', until: new Date(now.getTime() + 5 * day) });
-    expect(subscriptionState([e('past_due', -1)], now, 3 * day)).toEqual({ kind: 'payment_failed', access: true, graceUntil: new Date(now.getTime() + 2 * day) });
+    expect(subscriptionState([e('past_due', -1)], now, 3 * day)).toEqual({
+      kind: 'payment_failed',
+      access: true,
+      graceUntil: new Date(now.getTime() + 2 * day),
+    });
     expect(subscriptionState([e('past_due', -4)], now, 3 * day)).toMatchObject({ kind: 'payment_failed', access: false });
     expect(subscriptionState([e('canceled', -1), e('revoked', null, 'manual')], now, 3 * day)).toEqual({ kind: 'none' });
     // A renewing subscription wins over a failed one elsewhere.

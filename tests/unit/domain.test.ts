@@ -10,34 +10,80 @@ import type { Comment, Entitlement, User } from '../../src/domain/types.js';
 import { voteDelta } from '../../src/domain/votes.js';
 
 const now = new Date('2026-11-20T12:00:00Z');
-const user = (over: Partial<User> = {}): User => ({ id: 1, email: 'a@x.org', displayName: 'A', role: 'reader', createdAt: now, suspendedUntil: null, banned: false, ...over });
+const user = (over: Partial<User> = {}): User => ({
+  id: 1,
+  email: 'a@x.org',
+  displayName: 'A',
+  role: 'reader',
+  createdAt: now,
+  suspendedUntil: null,
+  banned: false,
+  ...over,
+});
 const actor = (over: Partial<User> = {}, subscriber = true): Actor => ({ user: user(over), subscriber, subscriberUntil: null });
 const comment = (over: Partial<Comment> = {}): Comment => ({
-  id: 10, articleId: 1, parentId: null, rootId: null, depth: 0, authorId: 1, authorName: 'A', bodySrc: 'x', bodyHtml: '<p>x</p>',
-  status: 'visible', createdAt: now, editedAt: null, editedByName: null, replyToName: null, score: 0, up: 0, down: 0, replyCount: 0,
-  rankScore: 0, pinned: false, locked: false, moderationReason: null, anchor: null, ...over,
+  id: 10,
+  articleId: 1,
+  parentId: null,
+  rootId: null,
+  depth: 0,
+  authorId: 1,
+  authorName: 'A',
+  bodySrc: 'x',
+  bodyHtml: '<p>x</p>',
+  status: 'visible',
+  createdAt: now,
+  editedAt: null,
+  editedByName: null,
+  replyToName: null,
+  score: 0,
+  up: 0,
+  down: 0,
+  replyCount: 0,
+  rankScore: 0,
+  pinned: false,
+  locked: false,
+  moderationReason: null,
+  anchor: null,
+  ...over,
 });
 
 describe('threadRows', () => {
   const n = (id: number, parentId: number | null) => ({ id, parentId });
   it('orders replies depth-first with siblings in time order', () => {
     const rows = threadRows(n(1, null), [n(2, 1), n(3, 1), n(4, 2), n(5, 3), n(6, 4)], 3);
-    expect(rows.map((r) => [r.item.id, r.indent])).toEqual([[1, 0], [2, 1], [4, 2], [6, 3], [3, 1], [5, 2]]);
+    expect(rows.map((r) => [r.item.id, r.indent])).toEqual([
+      [1, 0],
+      [2, 1],
+      [4, 2],
+      [6, 3],
+      [3, 1],
+      [5, 2],
+    ]);
   });
   it('flattens below the indent depth', () => {
     const chain = [n(2, 1), n(3, 2), n(4, 3), n(5, 4), n(6, 5)];
     expect(threadRows(n(1, null), chain, 2).map((r) => r.indent)).toEqual([0, 1, 2, 2, 2, 2]);
   });
   it('keeps replies whose parent is not shown, under the root', () => {
-    expect(threadRows(n(1, null), [n(3, 99)], 3).map((r) => [r.item.id, r.indent])).toEqual([[1, 0], [3, 1]]);
+    expect(threadRows(n(1, null), [n(3, 99)], 3).map((r) => [r.item.id, r.indent])).toEqual([
+      [1, 0],
+      [3, 1],
+    ]);
   });
   it('survives a very deep chain without recursion', () => {
     const chain = Array.from({ length: 20_000 }, (_, i) => n(i + 2, i + 1));
     expect(threadRows(n(1, null), chain, 3)).toHaveLength(20_001);
   });
   it('merges more replies without duplicates, in time order', () => {
-    const a = [{ id: 1, createdAt: '2026-01-01T00:00:01Z' }, { id: 2, createdAt: '2026-01-01T00:00:02Z' }];
-    const b = [{ id: 2, createdAt: '2026-01-01T00:00:02Z' }, { id: 3, createdAt: '2026-01-01T00:00:00Z' }];
+    const a = [
+      { id: 1, createdAt: '2026-01-01T00:00:01Z' },
+      { id: 2, createdAt: '2026-01-01T00:00:02Z' },
+    ];
+    const b = [
+      { id: 2, createdAt: '2026-01-01T00:00:02Z' },
+      { id: 3, createdAt: '2026-01-01T00:00:00Z' },
+    ];
     expect(mergeReplies(a, b).map((x) => x.id)).toEqual([3, 1, 2]);
   });
 });
@@ -67,7 +113,9 @@ describe('entitlements', () => {
     expect(isSubscriber([e({ status: 'past_due', currentPeriodEnd: end })], now, 3600_000)).toBe(false);
   });
   it('reports the latest paid-up date, or none when open-ended', () => {
-    expect(subscribedUntil([e({ currentPeriodEnd: new Date('2026-12-01') }), e({ currentPeriodEnd: new Date('2027-01-01') })], now)?.toISOString()).toBe('2027-01-01T00:00:00.000Z');
+    expect(subscribedUntil([e({ currentPeriodEnd: new Date('2026-12-01') }), e({ currentPeriodEnd: new Date('2027-01-01') })], now)?.toISOString()).toBe(
+      '2027-01-01T00:00:00.000Z',
+    );
     expect(subscribedUntil([e({ currentPeriodEnd: new Date('2026-12-01') }), e({})], now)).toBeNull();
   });
 });

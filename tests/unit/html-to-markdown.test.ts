@@ -21,10 +21,20 @@ describe('HTML to the comment Markdown subset', () => {
 
   it('escapes what Markdown would otherwise read as markup, and leaves words alone', () => {
     expect(md('<p>2 * 3 [x] `y` \\ snake_case _lead ~~no~~</p>')).toBe('2 \\* 3 \\[x\\] \\`y\\` \\\\ snake_case \\_lead \\~\\~no\\~\\~');
-    expect(md('<p>- not a list</p><p>10. not ordered</p><p>&gt; not a quote</p><p>&amp;amp; &lt;b&gt;</p>')).toBe('\\- not a list\n\n10\\. not ordered\n\n\\> not a quote\n\n\\&amp; \\<b>');
+    expect(md('<p>- not a list</p><p>10. not ordered</p><p>&gt; not a quote</p><p>&amp;amp; &lt;b&gt;</p>')).toBe(
+      '\\- not a list\n\n10\\. not ordered\n\n\\> not a quote\n\n\\&amp; \\<b>',
+    );
     for (const html of ['<p>2 * 3 [x] `y` snake_case</p>', '<p>- a</p><p>1. b</p><p>&gt; c</p>', '<p>&amp;amp; &lt;script&gt;</p>']) {
       const text = htmlToText(html.replace(/<\/p><p>/g, ' '));
-      expect(renderMarkdown(md(html)).replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim().replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')).toBe(text);
+      expect(
+        renderMarkdown(md(html))
+          .replace(/<[^>]+>/g, '')
+          .replace(/\s+/g, ' ')
+          .trim()
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>')
+          .replace(/&amp;/g, '&'),
+      ).toBe(text);
     }
   });
 
@@ -34,7 +44,9 @@ describe('HTML to the comment Markdown subset', () => {
   });
 
   it('unwraps Disqus redirects, shows bare addresses as such and drops unsafe links', () => {
-    expect(md('<a href="https://disq.us/url?url=https%3A%2F%2Fexample.org%2Fa%3Fb%3D1%3AxYz0123456789&amp;cuid=9">read</a>')).toBe('[read](https://example.org/a?b=1)');
+    expect(md('<a href="https://disq.us/url?url=https%3A%2F%2Fexample.org%2Fa%3Fb%3D1%3AxYz0123456789&amp;cuid=9">read</a>')).toBe(
+      '[read](https://example.org/a?b=1)',
+    );
     expect(md('<a href="https://example.org/long/path" title="x">https://example.org/lo...</a>')).toBe('<https://example.org/long/path>');
     expect(md('<a href="javascript:alert(1)">click</a> <a href="/relative">rel</a>')).toBe('click rel');
     expect(md('<img src="https://e.example/p.png" alt="a cat"><script>alert(1)</script><style>p{}</style>')).toBe('[a cat](https://e.example/p.png)');
@@ -68,7 +80,14 @@ describe('import helpers', () => {
   });
 
   it("reads wpDiscuz's vote meta", () => {
-    expect(wpdiscuzVotes(new Map([['wpdiscuz_votes_seperate', 'a:2:{s:4:"like";i:5;s:7:"dislike";i:-2;}'], ['wpdiscuz_votes', '3']]))).toEqual({ up: 5, down: 2 });
+    expect(
+      wpdiscuzVotes(
+        new Map([
+          ['wpdiscuz_votes_seperate', 'a:2:{s:4:"like";i:5;s:7:"dislike";i:-2;}'],
+          ['wpdiscuz_votes', '3'],
+        ]),
+      ),
+    ).toEqual({ up: 5, down: 2 });
     expect(wpdiscuzVotes(new Map([['wpdiscuz_votes', '-4']]))).toEqual({ up: 0, down: 4 });
     expect(wpdiscuzVotes(new Map([['other', '1']]))).toBeNull();
   });

@@ -6,10 +6,7 @@ const REL = 'rel="nofollow ugc noopener"';
 
 const COMMENT_TAGS = new Set(['p', 'br', 'em', 'strong', 's', 'a', 'blockquote', 'ul', 'ol', 'li', 'code', 'pre']);
 const COMMENT_ATTRS = new Set(['href', 'rel', 'start', 'class']);
-const ARTICLE_TAGS = new Set([
-  ...COMMENT_TAGS,
-  'h2', 'h3', 'h4', 'hr', 'img', 'figure', 'figcaption', 'table', 'thead', 'tbody', 'tr', 'th', 'td',
-]);
+const ARTICLE_TAGS = new Set([...COMMENT_TAGS, 'h2', 'h3', 'h4', 'hr', 'img', 'figure', 'figcaption', 'table', 'thead', 'tbody', 'tr', 'th', 'td']);
 const ARTICLE_ATTRS = new Set([...COMMENT_ATTRS, 'src', 'alt', 'title', 'loading', 'style']);
 const FORBIDDEN_ELEMENTS =
   /<(?:iframe|svg|style|math|object|embed|form|input|button|textarea|base|meta|link|frame|frameset|applet|template|video|audio|source|portal|details)\b/i;
@@ -82,9 +79,7 @@ function problems(html: string, policy: Policy): string[] {
 
 describe('renderMarkdown: supported subset', () => {
   it('renders emphasis, strong and strikethrough', () => {
-    expect(renderMarkdown('*a* _b_ **c** __d__ ~~e~~')).toBe(
-      '<p><em>a</em> <em>b</em> <strong>c</strong> <strong>d</strong> <s>e</s></p>\n',
-    );
+    expect(renderMarkdown('*a* _b_ **c** __d__ ~~e~~')).toBe('<p><em>a</em> <em>b</em> <strong>c</strong> <strong>d</strong> <s>e</s></p>\n');
   });
 
   it('turns single newlines into line breaks and blank lines into paragraphs', () => {
@@ -113,9 +108,7 @@ describe('renderMarkdown: supported subset', () => {
   });
 
   it('renders blockquotes', () => {
-    expect(renderMarkdown('> quoted\n> text\n\nreply')).toBe(
-      '<blockquote>\n<p>quoted<br />\ntext</p>\n</blockquote>\n<p>reply</p>\n',
-    );
+    expect(renderMarkdown('> quoted\n> text\n\nreply')).toBe('<blockquote>\n<p>quoted<br />\ntext</p>\n</blockquote>\n<p>reply</p>\n');
   });
 
   it('renders bullet and ordered lists, keeping the start number', () => {
@@ -129,9 +122,7 @@ describe('renderMarkdown: supported subset', () => {
   });
 
   it('renders fenced code with a language class, and indented code', () => {
-    expect(renderMarkdown('```ts\nconst x = "<b>";\n```')).toBe(
-      '<pre><code class="language-ts">const x = "&lt;b&gt;";\n</code></pre>\n',
-    );
+    expect(renderMarkdown('```ts\nconst x = "<b>";\n```')).toBe('<pre><code class="language-ts">const x = "&lt;b&gt;";\n</code></pre>\n');
     expect(renderMarkdown('    plain code')).toBe('<pre><code>plain code\n</code></pre>\n');
   });
 

@@ -3,7 +3,16 @@ import { bannedWordsIn, DEFAULT_MODERATION, effectiveModeration, foldText, isAdm
 import type { User } from '../../src/domain/types.js';
 import { containsLink } from '../../src/services/posting/rules/links.js';
 
-const user = (over: Partial<User>): User => ({ id: 1, email: 'a@x.org', displayName: 'A', role: 'reader', createdAt: new Date(), suspendedUntil: null, banned: false, ...over });
+const user = (over: Partial<User>): User => ({
+  id: 1,
+  email: 'a@x.org',
+  displayName: 'A',
+  role: 'reader',
+  createdAt: new Date(),
+  suspendedUntil: null,
+  banned: false,
+  ...over,
+});
 
 describe('moderation rules', () => {
   it('folds case, accents and compatibility forms', () => {
@@ -24,7 +33,8 @@ describe('moderation rules', () => {
   });
 
   it('finds links the way a reader would see them', () => {
-    for (const t of ['see https://x.org', 'cheap-pills.com now', '[x](https://y.org)', '<http://z.org>', 'www.example.net', 'mail me at a@b.org']) expect(containsLink(t), t).toBe(true);
+    for (const t of ['see https://x.org', 'cheap-pills.com now', '[x](https://y.org)', '<http://z.org>', 'www.example.net', 'mail me at a@b.org'])
+      expect(containsLink(t), t).toBe(true);
     for (const t of ['no links here.', 'e.g. this', 'version 1.2.3', 'node.js rocks', 'U.S.A.']) expect(containsLink(t), t).toBe(false);
   });
 

@@ -99,7 +99,21 @@ describe('the permission matrix', () => {
     expect(columns).toEqual(Object.keys(ACTORS));
     expect(rows.map(([r]) => r)).toEqual(Object.keys(ROWS));
     const actions = new Set(Object.values(ROWS).map((r) => r.action));
-    for (const a of ['post', 'reply', 'edit', 'delete', 'vote', 'report', 'moderate', 'view_queue', 'suspend', 'ban', 'set_role', 'view_audit', 'change_settings'] satisfies Action[]) {
+    for (const a of [
+      'post',
+      'reply',
+      'edit',
+      'delete',
+      'vote',
+      'report',
+      'moderate',
+      'view_queue',
+      'suspend',
+      'ban',
+      'set_role',
+      'view_audit',
+      'change_settings',
+    ] satisfies Action[]) {
       expect(actions.has(a), a).toBe(true);
     }
   });
@@ -129,7 +143,10 @@ describe('who an account action may touch', () => {
     it(`${who} on ${columns.join(', ')}`, () => {
       const a = ACTORS[who]!;
       for (const action of ['suspend', 'ban'] as const) {
-        expect(columns.map((col) => check(a, action, { user: target(col, a) }, now)), action).toEqual(expected);
+        expect(
+          columns.map((col) => check(a, action, { user: target(col, a) }, now)),
+          action,
+        ).toEqual(expected);
       }
     });
   }
@@ -217,7 +234,9 @@ describe('what the comment and the article add', () => {
 describe('denial errors', () => {
   it('answers 401 for a missing sign-in, 409 for a state that may change, 403 otherwise', () => {
     const answers = Object.fromEntries(
-      (['signin', 'unauthenticated', 'last_admin', 'not_reportable', 'suspended', 'not_moderator', 'not_admin', 'self_action', 'delete_forbidden'] as const).map((d) => {
+      (
+        ['signin', 'unauthenticated', 'last_admin', 'not_reportable', 'suspended', 'not_moderator', 'not_admin', 'self_action', 'delete_forbidden'] as const
+      ).map((d) => {
         const e = denialError(d);
         return [d, `${e.status} ${e.code}`];
       }),

@@ -82,7 +82,9 @@ const comment = (over: Partial<Comment>): Comment => ({
 });
 
 /** The read port over plain arrays and maps, answering as the SQL behind it does. */
-function fakePort(data: { comments?: Comment[]; settings?: Record<string, string>; articleRules?: Record<number, string> } = {}): PostingReads & { writes: string[] } {
+function fakePort(
+  data: { comments?: Comment[]; settings?: Record<string, string>; articleRules?: Record<number, string> } = {},
+): PostingReads & { writes: string[] } {
   const comments = data.comments ?? [];
   const settings = new Map(Object.entries(data.settings ?? {}));
   const articleRules = new Map(Object.entries(data.articleRules ?? {}).map(([k, v]) => [Number(k), v]));
@@ -113,7 +115,15 @@ function rulesOver(port: ReturnType<typeof fakePort>): ModerationRules {
   });
 }
 
-const ctx = (store: PostingReads, over: Partial<PostContext> = {}): PostContext => ({ actor: actor(user(1)), article: ARTICLE, parent: null, text: 'hello', now: NOW, store, ...over });
+const ctx = (store: PostingReads, over: Partial<PostContext> = {}): PostContext => ({
+  actor: actor(user(1)),
+  article: ARTICLE,
+  parent: null,
+  text: 'hello',
+  now: NOW,
+  store,
+  ...over,
+});
 
 const run = (rule: PostingRule, c: PostContext): Promise<PostVerdict | null> => rule(c);
 const refusal = (v: PostVerdict | null): AppError => {
@@ -173,7 +183,10 @@ describe('posting rules against a read-only port', () => {
     const site = fakePort({ settings: { [MODERATION_KEY]: JSON.stringify({ premoderateLinks: true }) } });
     expect(await run(links(rulesOver(site)), ctx(site, { text: 'see cheap-pills.com' }))).toEqual({ hold: 'links' });
     expect(await run(links(rulesOver(site)), ctx(site, { text: 'no link here' }))).toBeNull();
-    const optedOut = fakePort({ settings: { [MODERATION_KEY]: JSON.stringify({ premoderateLinks: true }) }, articleRules: { [ARTICLE.id]: JSON.stringify({ premoderateLinks: false }) } });
+    const optedOut = fakePort({
+      settings: { [MODERATION_KEY]: JSON.stringify({ premoderateLinks: true }) },
+      articleRules: { [ARTICLE.id]: JSON.stringify({ premoderateLinks: false }) },
+    });
     expect(await run(links(rulesOver(optedOut)), ctx(optedOut, { text: 'see cheap-pills.com' }))).toBeNull();
     expect(await run(links(rulesOver(fakePort())), ctx(fakePort(), { text: 'see cheap-pills.com' }))).toBeNull();
   });

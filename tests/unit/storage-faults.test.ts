@@ -80,7 +80,10 @@ describe('Store.transaction on a full SQLite database', () => {
         .transaction(async (tx) => {
           for (let i = 0; i < 200; i++) await tx.users.ensure(`u${i}@example.com`, 'x'.repeat(2000), now);
         })
-        .then(() => null, (e: unknown) => e);
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
       expect(err).toMatchObject({ code: 'SQLITE_FULL' });
       expect(storageFault(err)).toBe('full');
       // The connection came back: reads work, and writes do once there is room.

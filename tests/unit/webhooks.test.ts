@@ -3,7 +3,17 @@ import { webhookEventOf, webhookKey } from '../../src/domain/webhooks.js';
 import { webhookSignature } from '../../src/services/webhooks.js';
 
 const comment = (status: 'visible' | 'pending' | 'rejected' | 'deleted', over: Record<string, unknown> = {}) => ({
-  status, bodySrc: 'text', editedAt: null, pinned: false, locked: false, anchor: null, up: 0, down: 0, score: 0, rankScore: 0, ...over,
+  status,
+  bodySrc: 'text',
+  editedAt: null,
+  pinned: false,
+  locked: false,
+  anchor: null,
+  up: 0,
+  down: 0,
+  score: 0,
+  rankScore: 0,
+  ...over,
 });
 
 describe('webhook events', () => {

@@ -45,7 +45,15 @@ const subscriber: ViewerInfo = { ...reader, id: 8, name: 'Jon Hawksley', subscri
 
 function threads(): ThreadView[] {
   const root = comment({ id: 1, name: 'Carlos Danger', bodyHtml: '<p>It will be very interesting.</p>', replyCount: 4 });
-  const reply = comment({ id: 2, parentId: 1, rootId: 1, depth: 1, name: 'Jim Veenbaas', replyTo: 'Carlos Danger', bodyHtml: '<p>Very insightful comment.</p>' });
+  const reply = comment({
+    id: 2,
+    parentId: 1,
+    rootId: 1,
+    depth: 1,
+    name: 'Jim Veenbaas',
+    replyTo: 'Carlos Danger',
+    bodyHtml: '<p>Very insightful comment.</p>',
+  });
   const edited = comment({ id: 3, parentId: 1, rootId: 1, depth: 1, name: 'El Uro', replyTo: 'Carlos Danger', editedAt: TWO_DAYS_AGO, editedBy: 'El Uro' });
   const gone = comment({ id: 4, name: null, status: 'deleted', bodyHtml: '', bodySrc: null, replyCount: 1 });
   const underGone = comment({ id: 5, parentId: 4, rootId: 4, depth: 1, name: 'Rasmus Fogh', replyTo: null, bodyHtml: '<p>Still here.</p>' });
@@ -196,7 +204,11 @@ describe('Discussion (server render)', () => {
   it('shows edit and delete only on comments the viewer may change', () => {
     const mine = comment({ id: 60, name: 'Jon Hawksley', author: { id: subscriber.id, name: 'Jon Hawksley' }, canEdit: true, canDelete: true });
     const theirs = comment({ id: 61, name: 'Kent Ausburn' });
-    const page = { sort: 'top' as const, threads: [mine, theirs].map((c) => ({ comment: c, replies: [], repliesCursor: null, moreReplies: 0 })), nextCursor: null };
+    const page = {
+      sort: 'top' as const,
+      threads: [mine, theirs].map((c) => ({ comment: c, replies: [], repliesCursor: null, moreReplies: 0 })),
+      nextCursor: null,
+    };
     const html = render(state({ viewer: subscriber, canParticipate: true, blockedReason: null, blockedMessage: null, csrfToken: 'tok', page }));
     const first = html.slice(html.indexOf('<article id="comment-60"'), html.indexOf('<article id="comment-61"'));
     const second = html.slice(html.indexOf('<article id="comment-61"'));
@@ -272,7 +284,10 @@ describe('widget API client: one Idempotency-Key per comment', () => {
     // Other words, or the same words as a reply or about a passage, are other comments.
     await api.post(9, 'Other words', null);
     await api.post(9, 'First words', 1);
-    await api.post(9, 'First words', null, { quote: { type: 'TextQuoteSelector', exact: 'q', prefix: '', suffix: '' }, position: { type: 'TextPositionSelector', start: 0, end: 1 } });
+    await api.post(9, 'First words', null, {
+      quote: { type: 'TextQuoteSelector', exact: 'q', prefix: '', suffix: '' },
+      position: { type: 'TextPositionSelector', start: 0, end: 1 },
+    });
     expect(new Set(server.keys.slice(3)).size).toBe(4);
   });
 });

@@ -54,7 +54,13 @@ function removeItems(ids: number[]): void {
   const gone = new Set(ids.map((id) => document.getElementById(`item-${id}`)).filter((x): x is HTMLElement => x !== null));
   // Focus goes to the next comment still in the queue, else the one before.
   const at = current ? list.indexOf(current) : 0;
-  const after = list.slice(at).find((i) => !gone.has(i)) ?? list.slice(0, at).reverse().find((i) => !gone.has(i)) ?? null;
+  const after =
+    list.slice(at).find((i) => !gone.has(i)) ??
+    list
+      .slice(0, at)
+      .reverse()
+      .find((i) => !gone.has(i)) ??
+    null;
   for (const el of gone) el.closest('li')?.remove();
   recount(gone.size);
   if (items().length === 0 && queue) {

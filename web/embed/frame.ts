@@ -7,7 +7,11 @@ new ResizeObserver(report).observe(document.body);
 addEventListener('load', report);
 // Signing in and subscribing (/signin, /subscribe) take the whole window: Stripe and the
 // publisher's sign-in page refuse to be framed, and the reader comes back to the host page.
-addEventListener('click', (e) => {
-  const a = (e.target as Element).closest?.<HTMLAnchorElement>('a[href^="/s"]');
-  if (a) a.target = '_top';
-}, true);
+addEventListener(
+  'click',
+  (e) => {
+    const a = (e.target as Element).closest?.<HTMLAnchorElement>('a[href^="/s"]');
+    if (a) a.target = '_top';
+  },
+  true,
+);

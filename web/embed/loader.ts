@@ -19,7 +19,13 @@
     if (el.dataset.parleyMounted) return;
     el.dataset.parleyMounted = '1';
     const url = el.dataset.parleySsoUrl;
-    (url ? fetch(url, { credentials: 'include' }).then((r) => (r.ok ? r.text() : ''), () => '') : Promise.resolve(el.dataset.parleySso)).then((t) => open(el, t?.trim()));
+    (url
+      ? fetch(url, { credentials: 'include' }).then(
+          (r) => (r.ok ? r.text() : ''),
+          () => '',
+        )
+      : Promise.resolve(el.dataset.parleySso)
+    ).then((t) => open(el, t?.trim()));
   }
 
   function open(el: HTMLElement, sso: string | undefined) {

@@ -56,7 +56,12 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
   const voteTitle = blocked ?? (mine ? wm.ownComment : undefined);
 
   return (
-    <article id={`comment-${c.id}`} class={`parley-comment indent-${indent}${w.highlight === c.id ? ' parley-highlight' : ''}`} aria-labelledby={nameId} tabIndex={-1}>
+    <article
+      id={`comment-${c.id}`}
+      class={`parley-comment indent-${indent}${w.highlight === c.id ? ' parley-highlight' : ''}`}
+      aria-labelledby={nameId}
+      tabIndex={-1}
+    >
       <header class="parley-meta">
         <Avatar name={c.author?.name ?? null} seed={String(c.author?.id ?? c.id)} />
         <span id={deleted ? undefined : nameId} class="parley-author">
@@ -86,10 +91,22 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
       {deleted ? null : (
         <div class="parley-actions">
           <span class="parley-votes" role="group" aria-label={m.votes}>
-            <button type="button" aria-pressed={c.myVote === 1 ? 'true' : 'false'} aria-disabled={voteTitle ? 'true' : undefined} title={voteTitle} onClick={(e) => vote(1, e)}>
+            <button
+              type="button"
+              aria-pressed={c.myVote === 1 ? 'true' : 'false'}
+              aria-disabled={voteTitle ? 'true' : undefined}
+              title={voteTitle}
+              onClick={(e) => vote(1, e)}
+            >
               <span aria-hidden="true">▲</span> <span class="parley-sr">{m.upVote}</span> <span class="parley-n">{c.up}</span>
             </button>
-            <button type="button" aria-pressed={c.myVote === -1 ? 'true' : 'false'} aria-disabled={voteTitle ? 'true' : undefined} title={voteTitle} onClick={(e) => vote(-1, e)}>
+            <button
+              type="button"
+              aria-pressed={c.myVote === -1 ? 'true' : 'false'}
+              aria-disabled={voteTitle ? 'true' : undefined}
+              title={voteTitle}
+              onClick={(e) => vote(-1, e)}
+            >
               <span aria-hidden="true">▼</span> <span class="parley-sr">{m.downVote}</span> <span class="parley-n">{c.down}</span>
             </button>
           </span>
@@ -100,7 +117,12 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
           ) : null}
           {w.state.canParticipate && c.status === 'visible' ? (
             <>
-              <button type="button" ref={replyButton} aria-expanded={mode === 'reply' ? 'true' : 'false'} onClick={() => setMode(mode === 'reply' ? 'view' : 'reply')}>
+              <button
+                type="button"
+                ref={replyButton}
+                aria-expanded={mode === 'reply' ? 'true' : 'false'}
+                onClick={() => setMode(mode === 'reply' ? 'view' : 'reply')}
+              >
                 {m.reply}
               </button>
               <button type="button" onClick={quote}>

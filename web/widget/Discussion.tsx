@@ -15,7 +15,15 @@ import { useLazy } from './lazy.js';
 const m = wm;
 
 // The server's page, as the server rendered it: same order, threads and cursor.
-const initial = (state: DiscussionState): View => ({ ...state.page, tab: state.page.sort, count: state.article.commentCount, waiting: 0, arrived: 0, stale: 0, highlight: state.focusCommentId });
+const initial = (state: DiscussionState): View => ({
+  ...state.page,
+  tab: state.page.sort,
+  count: state.article.commentCount,
+  waiting: 0,
+  arrived: 0,
+  stale: 0,
+  highlight: state.focusCommentId,
+});
 
 export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionState; apiBase?: string }) {
   const api = useMemo(() => createApi(apiBase, state.csrfToken), [apiBase, state.csrfToken]);
@@ -67,7 +75,6 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
   useEffect(() => {
     if (v.stale) void loadFirst(sort);
   }, [v.stale]);
-
 
   // Only called in the browser (effects and actions), never while rendering on the server.
   const articleBody = () => document.querySelector('.article-body');
@@ -194,7 +201,6 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
     void loadFirst(s).then(() => announce(m.announce.sorted(m.sorts[s])));
   };
 
-
   const loadMore = async () => {
     if (!nextCursor) return;
     set({ busy: true });
@@ -232,7 +238,14 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
                 </button>
               </div>
             ) : null}
-            <Composer id="parley-new" label={m.composerLabel} submitLabel={m.post} busyLabel={m.posting} insert={mainInsert} onSubmit={(body) => widget.post(body, null)} />
+            <Composer
+              id="parley-new"
+              label={m.composerLabel}
+              submitLabel={m.post}
+              busyLabel={m.posting}
+              insert={mainInsert}
+              onSubmit={(body) => widget.post(body, null)}
+            />
           </>
         ) : (
           <JoinBlock state={state} path={path} />

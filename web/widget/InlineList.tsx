@@ -8,7 +8,15 @@ const m = widgetExtras.inlineTab;
 /** The Inline Feedbacks tab: comments on passages, in article order, each under its passage. */
 // Loaded when the tab opens; the comment component comes as a prop so this chunk shares nothing
 // but Preact with the first download.
-export function InlineList({ comments, focus, Item }: { comments: CommentView[]; focus: { id: string }; Item: ComponentType<{ c: CommentView; indent: number }> }) {
+export function InlineList({
+  comments,
+  focus,
+  Item,
+}: {
+  comments: CommentView[];
+  focus: { id: string };
+  Item: ComponentType<{ c: CommentView; indent: number }>;
+}) {
   // The reader opened the tab from a passage (or the tab itself): take them to what they asked for,
   // once this chunk has arrived and drawn it.
   useEffect(() => {

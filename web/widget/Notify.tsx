@@ -28,7 +28,12 @@ export function Notify({ w }: { w: Widget }) {
       {follow ? (
         <>
           <label>
-            <input type="checkbox" checked={follow.article} onChange={(e) => run(async () => setFollow(await followArticle(w.api, w.state.article.id, (e.target as HTMLInputElement).checked)))} /> {m.article}
+            <input
+              type="checkbox"
+              checked={follow.article}
+              onChange={(e) => run(async () => setFollow(await followArticle(w.api, w.state.article.id, (e.target as HTMLInputElement).checked)))}
+            />{' '}
+            {m.article}
           </label>
           <label>
             <input
@@ -72,7 +77,15 @@ export function Notify({ w }: { w: Widget }) {
           }}
         >
           <label for="parley-notify-email">{m.guestLabel}</label>
-          <input id="parley-notify-email" type="email" required autocomplete="email" placeholder={m.guestPlaceholder} value={email} onInput={(e) => setEmail((e.target as HTMLInputElement).value)} />
+          <input
+            id="parley-notify-email"
+            type="email"
+            required
+            autocomplete="email"
+            placeholder={m.guestPlaceholder}
+            value={email}
+            onInput={(e) => setEmail((e.target as HTMLInputElement).value)}
+          />
           <button type="submit">{m.guestSubmit}</button>
         </form>
       )}

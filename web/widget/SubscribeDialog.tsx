@@ -9,7 +9,19 @@ import type { widget as Labels } from '../../src/messages/widget.js';
  * JoinBlock's markup on purpose: importing JoinBlock would pull it out of the first download into a
  * shared chunk and cost more bytes than these few lines.
  */
-export function SubscribeDialog({ state, path, opener, onClose, wm }: { state: DiscussionState; path: string; opener: HTMLElement | null; onClose(): void; wm: typeof Labels }) {
+export function SubscribeDialog({
+  state,
+  path,
+  opener,
+  onClose,
+  wm,
+}: {
+  state: DiscussionState;
+  path: string;
+  opener: HTMLElement | null;
+  onClose(): void;
+  wm: typeof Labels;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const d = ref.current;

@@ -4,7 +4,17 @@
  * when there is one, a network message otherwise.
  */
 import type { SortOrder } from '../../src/domain/types.js';
-import type { CommentChanged, CommentEdited, PassageComments, PassageSelectors, RepliesPage, ThreadPage, ThreadView, VoteResult, VoteValue } from '../../src/domain/views.js';
+import type {
+  CommentChanged,
+  CommentEdited,
+  PassageComments,
+  PassageSelectors,
+  RepliesPage,
+  ThreadPage,
+  ThreadView,
+  VoteResult,
+  VoteValue,
+} from '../../src/domain/views.js';
 import { widget as wm } from '../../src/messages/widget.js';
 
 export class ApiError extends Error {

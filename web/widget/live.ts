@@ -65,7 +65,12 @@ export const foldLive: LiveFold = (v, msg, viewerId, reduce, find) => {
   if (msg.type === 'comment.hidden') {
     // Moderators hid it: it goes, with its thread when it was the thread's first comment.
     const { id } = msg.comment;
-    return { ...v, threads: ts.filter((t) => t.comment.id !== id).map((t) => (t.replies.some((r) => r.id === id) ? { ...t, replies: t.replies.filter((r) => r.id !== id) } : t)) };
+    return {
+      ...v,
+      threads: ts
+        .filter((t) => t.comment.id !== id)
+        .map((t) => (t.replies.some((r) => r.id === id) ? { ...t, replies: t.replies.filter((r) => r.id !== id) } : t)),
+    };
   }
   // Every other event carries the whole comment.
   const c = msg.comment as CommentView;

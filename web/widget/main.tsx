@@ -8,6 +8,7 @@ const data = document.getElementById('parley-state');
 if (root && data?.textContent) {
   const state = JSON.parse(data.textContent) as DiscussionState;
   // The state leaves out each body shown: it is in the server's markup already.
-  for (const t of state.page.threads) for (const c of [t.comment, ...t.replies]) c.bodyHtml ??= root.querySelector(`#comment-${c.id} .parley-body`)?.innerHTML as string;
+  for (const t of state.page.threads)
+    for (const c of [t.comment, ...t.replies]) c.bodyHtml ??= root.querySelector(`#comment-${c.id} .parley-body`)?.innerHTML as string;
   hydrate(<Discussion state={state} apiBase={root.dataset.api ?? '/api/v1'} />, root);
 }

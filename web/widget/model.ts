@@ -150,7 +150,9 @@ export function discussion(v: View, a: Action): View {
     case 'set':
       return { ...v, ...a.to };
     case 'page':
-      return a.more ? { ...v, threads: appendThreads(ts, a.page.threads), nextCursor: a.page.nextCursor } : { ...v, threads: a.page.threads, nextCursor: a.page.nextCursor, waiting: 0 };
+      return a.more
+        ? { ...v, threads: appendThreads(ts, a.page.threads), nextCursor: a.page.nextCursor }
+        : { ...v, threads: a.page.threads, nextCursor: a.page.nextCursor, waiting: 0 };
     case 'posted': {
       const c = a.comment;
       return { ...v, count: a.count, threads: c.parentId === null ? prependThread(ts, newThread(c)) : addReply(ts, c) };

@@ -15,7 +15,11 @@ const labels = widgetExtras.passageTools;
 export async function markPassages(root: Element, api: Api, articleId: number, onOpen: (start: number) => void): Promise<CommentView[]> {
   const { comments } = await api.passages(articleId);
   const marks = passageMarks(comments.flatMap((c) => (c.anchor?.status === 'anchored' ? [c.anchor] : [])));
-  highlight(root, marks.map((m) => ({ ...m, label: labels.count(m.count) })), onOpen);
+  highlight(
+    root,
+    marks.map((m) => ({ ...m, label: labels.count(m.count) })),
+    onOpen,
+  );
   return comments;
 }
 
@@ -171,7 +175,9 @@ export function watchSelection(root: Element, act: (kind: 'comment' | 'quote' | 
     }
     current = a;
     const range = getSelection()!.getRangeAt(0);
-    const block = (range.endContainer.nodeType === 1 ? (range.endContainer as Element) : range.endContainer.parentElement)?.closest('p, li, blockquote, h2, h3, h4') ?? root.lastElementChild;
+    const block =
+      (range.endContainer.nodeType === 1 ? (range.endContainer as Element) : range.endContainer.parentElement)?.closest('p, li, blockquote, h2, h3, h4') ??
+      root.lastElementChild;
     if (block && bar.previousElementSibling !== block) block.after(bar);
     const rect = range.getBoundingClientRect();
     const host = root.getBoundingClientRect();

@@ -61,9 +61,24 @@ export async function accountApiRoutes(app: TypedApp, opts: Opts) {
 
   app.get('/me', {
     schema: {
-      operationId: 'getAccount', tags: ['account'], security: SIGNED_IN,
+      operationId: 'getAccount',
+      tags: ['account'],
+      security: SIGNED_IN,
       summary: 'The signed-in reader and where their subscription stands',
-      response: { 200: Type.Object({ viewer: Type.Object({ id: Type.Integer(), name: Type.String(), email: Type.String(), role: Type.String(), subscriber: Type.Boolean(), subscriberUntil: Type.Union([Type.String(), Type.Null()]) }), subscription: SubscriptionStateSchema }), ...errors(401) },
+      response: {
+        200: Type.Object({
+          viewer: Type.Object({
+            id: Type.Integer(),
+            name: Type.String(),
+            email: Type.String(),
+            role: Type.String(),
+            subscriber: Type.Boolean(),
+            subscriberUntil: Type.Union([Type.String(), Type.Null()]),
+          }),
+          subscription: SubscriptionStateSchema,
+        }),
+        ...errors(401),
+      },
     },
     handler: async (req, reply) => {
       const actor = me(req);
@@ -74,7 +89,9 @@ export async function accountApiRoutes(app: TypedApp, opts: Opts) {
 
   app.patch('/me', {
     schema: {
-      operationId: 'renameAccount', tags: ['account'], security: SIGNED_IN_WRITE,
+      operationId: 'renameAccount',
+      tags: ['account'],
+      security: SIGNED_IN_WRITE,
       summary: 'Change the display name',
       body: Type.Object({ displayName: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
       response: { 200: Type.Object({ displayName: Type.String() }), ...errors(400, 401) },
@@ -86,7 +103,9 @@ export async function accountApiRoutes(app: TypedApp, opts: Opts) {
     config: { rateLimit: { max: opts.config.LOGIN_LIMIT_PER_HOUR, timeWindow: '1 hour' } },
     preHandler: confirmMailLimit(app, opts.config.CONFIRM_MAILS_PER_ADDRESS_PER_HOUR, 'signed-in'),
     schema: {
-      operationId: 'requestEmailChange', tags: ['account'], security: SIGNED_IN_WRITE,
+      operationId: 'requestEmailChange',
+      tags: ['account'],
+      security: SIGNED_IN_WRITE,
       summary: 'Ask to change the email address; a confirmation link goes to the new address',
       body: Type.Object({ email: Email }, { additionalProperties: false }),
       response: { 202: Type.Object({ sent: Type.Boolean() }), ...errors(400, 401, 429) },
@@ -99,7 +118,8 @@ export async function accountApiRoutes(app: TypedApp, opts: Opts) {
 
   app.post('/me/email/confirm', {
     schema: {
-      operationId: 'confirmEmailChange', tags: ['account'],
+      operationId: 'confirmEmailChange',
+      tags: ['account'],
       summary: 'Confirm an email change with the token from the mailed link',
       body: Type.Object({ token: Type.String({ minLength: 10, maxLength: 100 }) }, { additionalProperties: false }),
       response: { 200: Type.Object({ email: Type.String() }), ...errors(400, 409) },
@@ -108,7 +128,13 @@ export async function accountApiRoutes(app: TypedApp, opts: Opts) {
   });
 
   app.delete('/me/sessions', {
-    schema: { operationId: 'signOutEverywhere', tags: ['account'], security: SIGNED_IN_WRITE, summary: 'Sign out everywhere: end every session of this account', response: { 200: Type.Object({ ok: Type.Boolean() }), ...errors(401) } },
+    schema: {
+      operationId: 'signOutEverywhere',
+      tags: ['account'],
+      security: SIGNED_IN_WRITE,
+      summary: 'Sign out everywhere: end every session of this account',
+      response: { 200: Type.Object({ ok: Type.Boolean() }), ...errors(401) },
+    },
     handler: async (req, reply) => {
       await account.signOutEverywhere(req.actor);
       clearSessionCookie(reply, secure);
@@ -118,7 +144,9 @@ export async function accountApiRoutes(app: TypedApp, opts: Opts) {
 
   app.delete('/me', {
     schema: {
-      operationId: 'deleteAccount', tags: ['account'], security: SIGNED_IN_WRITE,
+      operationId: 'deleteAccount',
+      tags: ['account'],
+      security: SIGNED_IN_WRITE,
       summary: 'Delete the account; comments stay as "[deleted user]" unless eraseComments',
       body: Type.Optional(Type.Object({ eraseComments: Type.Optional(Type.Boolean()) }, { additionalProperties: false })),
       response: { 200: Type.Object({ deleted: Type.Boolean() }), ...errors(400, 401, 409) },
@@ -131,10 +159,19 @@ export async function accountApiRoutes(app: TypedApp, opts: Opts) {
   });
 
   app.get('/me/export', {
-    schema: { operationId: 'exportAccount', tags: ['account'], security: SIGNED_IN, summary: "Everything stored about the reader, as JSON (profile, comments with revisions, votes, subscriptions, follows)", response: errors(401) },
+    schema: {
+      operationId: 'exportAccount',
+      tags: ['account'],
+      security: SIGNED_IN,
+      summary: 'Everything stored about the reader, as JSON (profile, comments with revisions, votes, subscriptions, follows)',
+      response: errors(401),
+    },
     handler: async (req, reply) => {
       const data = await account.exportData(req.actor);
-      return reply.header('cache-control', 'no-store').header('content-disposition', `attachment; filename="${exportName(new Date(data.exportedAt))}"`).send(data);
+      return reply
+        .header('cache-control', 'no-store')
+        .header('content-disposition', `attachment; filename="${exportName(new Date(data.exportedAt))}"`)
+        .send(data);
     },
   });
 }
@@ -153,9 +190,20 @@ export async function accountPageRoutes(app: TypedApp, opts: Opts) {
 
   const page = async (req: FastifyRequest, reply: FastifyReply, actor: Actor, extra: { notice?: string; error?: string; status?: number } = {}) => {
     reply.header('cache-control', 'no-store');
-    return sendPage(req, reply, deps, { title: m.heading, status: extra.status }, (
-      <AccountPage user={actor.user} csrfToken={req.csrfToken} state={await billing.state(actor)} timeZone={config.PUBLICATION_TIMEZONE} notice={extra.notice} error={extra.error} />
-    ));
+    return sendPage(
+      req,
+      reply,
+      deps,
+      { title: m.heading, status: extra.status },
+      <AccountPage
+        user={actor.user}
+        csrfToken={req.csrfToken}
+        state={await billing.state(actor)}
+        timeZone={config.PUBLICATION_TIMEZONE}
+        notice={extra.notice}
+        error={extra.error}
+      />,
+    );
   };
 
   /** Runs a form's action; a refusal the reader can act on shows on the page, with the right status. */
@@ -181,13 +229,19 @@ export async function accountPageRoutes(app: TypedApp, opts: Opts) {
     }),
   );
 
-  app.post('/account/email', { config: { rateLimit: { max: config.LOGIN_LIMIT_PER_HOUR, timeWindow: '1 hour' } }, preHandler: confirmMailLimit(app, config.CONFIRM_MAILS_PER_ADDRESS_PER_HOUR, 'signed-in') }, async (req, reply) =>
-    act(req, reply, async (actor) => {
-      const email = (field(req, 'email') ?? '').trim();
-      if (!/^[^\s@]{1,64}@[^\s@]{1,190}\.[^\s@]{1,60}$/.test(email)) throw new AppError(400, 'validation', messages.errors.validation);
-      await account.requestEmailChange(actor, email);
-      return m.emailSent(email.toLowerCase());
-    }),
+  app.post(
+    '/account/email',
+    {
+      config: { rateLimit: { max: config.LOGIN_LIMIT_PER_HOUR, timeWindow: '1 hour' } },
+      preHandler: confirmMailLimit(app, config.CONFIRM_MAILS_PER_ADDRESS_PER_HOUR, 'signed-in'),
+    },
+    async (req, reply) =>
+      act(req, reply, async (actor) => {
+        const email = (field(req, 'email') ?? '').trim();
+        if (!/^[^\s@]{1,64}@[^\s@]{1,190}\.[^\s@]{1,60}$/.test(email)) throw new AppError(400, 'validation', messages.errors.validation);
+        await account.requestEmailChange(actor, email);
+        return m.emailSent(email.toLowerCase());
+      }),
   );
 
   // A GET only shows a button: mail scanners that open links must not spend the token.
@@ -202,10 +256,26 @@ export async function accountPageRoutes(app: TypedApp, opts: Opts) {
       if (!token || token.length > 100) throw new AppError(400, 'email_link_invalid', messages.errors.email_link_invalid);
       const user = await account.confirmEmailChange(token);
       if (req.actor?.user.id === user.id) req.actor = { ...req.actor, user };
-      return sendPage(req, reply, deps, { title: m.emailChangedHeading }, <MessagePage heading={m.emailChangedHeading}><p role="status">{m.emailChanged(user.email)}</p></MessagePage>);
+      return sendPage(
+        req,
+        reply,
+        deps,
+        { title: m.emailChangedHeading },
+        <MessagePage heading={m.emailChangedHeading}>
+          <p role="status">{m.emailChanged(user.email)}</p>
+        </MessagePage>,
+      );
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      return sendPage(req, reply, deps, { title: m.emailConfirmHeading, status: err.status }, <MessagePage heading={m.emailConfirmHeading}><p role="alert">{err.message}</p></MessagePage>);
+      return sendPage(
+        req,
+        reply,
+        deps,
+        { title: m.emailConfirmHeading, status: err.status },
+        <MessagePage heading={m.emailConfirmHeading}>
+          <p role="alert">{err.message}</p>
+        </MessagePage>,
+      );
     }
   });
 
@@ -224,7 +294,15 @@ export async function accountPageRoutes(app: TypedApp, opts: Opts) {
       clearSessionCookie(reply, secure);
       req.actor = null;
       req.csrfToken = null;
-      return sendPage(req, reply, deps, { title: m.deletedHeading }, <MessagePage heading={m.deletedHeading}><p role="status">{m.deletedText}</p></MessagePage>);
+      return sendPage(
+        req,
+        reply,
+        deps,
+        { title: m.deletedHeading },
+        <MessagePage heading={m.deletedHeading}>
+          <p role="status">{m.deletedText}</p>
+        </MessagePage>,
+      );
     }),
   );
 

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import { AppError, badRequest } from '../../domain/errors.js';
-import { REPORT_REASONS, SUSPENSION_HOURS, } from '../../domain/moderation.js';
+import { REPORT_REASONS, SUSPENSION_HOURS } from '../../domain/moderation.js';
 import { denialError, type Actor } from '../../domain/permissions.js';
 import type { Role } from '../../domain/types.js';
 import { messages } from '../../messages.js';
@@ -68,7 +68,9 @@ export async function reportRoutes(app: TypedApp, opts: { moderation: Moderation
     config: { rateLimit: perReader(limit) },
     preHandler: perIp(app, 'report', { max: limit.max * config.IP_LIMIT_FACTOR, timeWindow: limit.timeWindow }),
     schema: {
-      operationId: 'reportComment', tags: ['moderation'], security: SIGNED_IN_WRITE,
+      operationId: 'reportComment',
+      tags: ['moderation'],
+      security: SIGNED_IN_WRITE,
       summary: 'Report a comment to the moderators (once per comment)',
       params: IdParams,
       body: Type.Object({ reason: lit(REPORT_REASONS), text: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
@@ -90,7 +92,9 @@ export async function adminApiRoutes(app: TypedApp, opts: { moderation: Moderati
 
   app.get('/admin/queue', {
     schema: {
-      operationId: 'getModerationQueue', tags: ['moderation'], security: SIGNED_IN,
+      operationId: 'getModerationQueue',
+      tags: ['moderation'],
+      security: SIGNED_IN,
       summary: 'A page of the moderation queue: pending, reported or recently rejected comments',
       querystring: Type.Object({ tab: Type.Optional(Tab), cursor: Type.Optional(QueueCursor) }, { additionalProperties: false }),
       response: { 200: QueuePageSchema, ...errors(400, 401, 403) },
@@ -102,13 +106,22 @@ export async function adminApiRoutes(app: TypedApp, opts: { moderation: Moderati
   });
 
   app.post('/admin/comments/:id/approve', {
-    schema: { operationId: 'approveComment', tags: ['moderation'], security: SIGNED_IN_WRITE, summary: 'Publish a held or rejected comment, or dismiss the reports against a published one', params: IdParams, response: { 200: Done, ...errors(401, 403, 404) } },
+    schema: {
+      operationId: 'approveComment',
+      tags: ['moderation'],
+      security: SIGNED_IN_WRITE,
+      summary: 'Publish a held or rejected comment, or dismiss the reports against a published one',
+      params: IdParams,
+      response: { 200: Done, ...errors(401, 403, 404) },
+    },
     handler: (req) => mod.approve(req.actor, [id(req)]),
   });
 
   app.post('/admin/comments/:id/reject', {
     schema: {
-      operationId: 'rejectComment', tags: ['moderation'], security: SIGNED_IN_WRITE,
+      operationId: 'rejectComment',
+      tags: ['moderation'],
+      security: SIGNED_IN_WRITE,
       summary: 'Reject a comment, with a reason',
       params: IdParams,
       body: Type.Optional(Type.Object({ reason: Type.Optional(Reason) }, { additionalProperties: false })),
@@ -119,9 +132,14 @@ export async function adminApiRoutes(app: TypedApp, opts: { moderation: Moderati
 
   app.post('/admin/comments/bulk', {
     schema: {
-      operationId: 'moderateComments', tags: ['moderation'], security: SIGNED_IN_WRITE,
+      operationId: 'moderateComments',
+      tags: ['moderation'],
+      security: SIGNED_IN_WRITE,
       summary: 'Approve or reject several comments at once',
-      body: Type.Object({ action: lit(['approve', 'reject'] as const), ids: Type.Array(Id, { minItems: 1, maxItems: 200 }), reason: Type.Optional(Reason) }, { additionalProperties: false }),
+      body: Type.Object(
+        { action: lit(['approve', 'reject'] as const), ids: Type.Array(Id, { minItems: 1, maxItems: 200 }), reason: Type.Optional(Reason) },
+        { additionalProperties: false },
+      ),
       response: { 200: Done, ...errors(400, 401, 403) },
     },
     handler: (req) => {
@@ -132,8 +150,10 @@ export async function adminApiRoutes(app: TypedApp, opts: { moderation: Moderati
 
   app.patch('/admin/comments/:id', {
     schema: {
-      operationId: 'moderatorEditComment', tags: ['moderation'], security: SIGNED_IN_WRITE,
-      summary: "Edit any comment; readers see `Last edited by` the moderator",
+      operationId: 'moderatorEditComment',
+      tags: ['moderation'],
+      security: SIGNED_IN_WRITE,
+      summary: 'Edit any comment; readers see `Last edited by` the moderator',
       params: IdParams,
       body: Type.Object({ body: Type.String({ maxLength: 200_000 }) }, { additionalProperties: false }),
       response: { 200: Type.Object({ id: Type.Integer(), bodyHtml: Type.String() }), ...errors(400, 401, 403, 404, 409) },
@@ -143,7 +163,9 @@ export async function adminApiRoutes(app: TypedApp, opts: { moderation: Moderati
 
   app.put('/admin/comments/:id/pin', {
     schema: {
-      operationId: 'pinComment', tags: ['moderation'], security: SIGNED_IN_WRITE,
+      operationId: 'pinComment',
+      tags: ['moderation'],
+      security: SIGNED_IN_WRITE,
       summary: 'Pin (feature) a top-level comment above the others, or unpin it',
       params: IdParams,
       body: Type.Object({ pinned: Type.Boolean() }, { additionalProperties: false }),
@@ -154,7 +176,9 @@ export async function adminApiRoutes(app: TypedApp, opts: { moderation: Moderati
 
   app.put('/admin/comments/:id/lock', {
     schema: {
-      operationId: 'lockThread', tags: ['moderation'], security: SIGNED_IN_WRITE,
+      operationId: 'lockThread',
+      tags: ['moderation'],
+      security: SIGNED_IN_WRITE,
       summary: 'Lock the thread holding this comment (no new replies), or unlock it',
       params: IdParams,
       body: Type.Object({ locked: Type.Boolean() }, { additionalProperties: false }),
@@ -165,7 +189,9 @@ export async function adminApiRoutes(app: TypedApp, opts: { moderation: Moderati
 
   app.put('/admin/articles/:id/policy', {
     schema: {
-      operationId: 'setArticlePolicy', tags: ['moderation'], security: SIGNED_IN_WRITE,
+      operationId: 'setArticlePolicy',
+      tags: ['moderation'],
+      security: SIGNED_IN_WRITE,
       summary: "Override an article's comment policy ('closed' closes comments); null returns to the article's own",
       params: IdParams,
       body: Type.Object({ policy: Nullable(Policy) }, { additionalProperties: false }),
@@ -175,18 +201,35 @@ export async function adminApiRoutes(app: TypedApp, opts: { moderation: Moderati
   });
 
   app.get('/admin/articles/:id/moderation', {
-    schema: { operationId: 'getArticleModeration', tags: ['moderation'], security: SIGNED_IN, summary: "An article's pre-moderation overrides (admins)", params: IdParams, response: { 200: ArticleSettingsSchema, ...errors(401, 403, 404) } },
+    schema: {
+      operationId: 'getArticleModeration',
+      tags: ['moderation'],
+      security: SIGNED_IN,
+      summary: "An article's pre-moderation overrides (admins)",
+      params: IdParams,
+      response: { 200: ArticleSettingsSchema, ...errors(401, 403, 404) },
+    },
     handler: (req) => mod.articleSettings(req.actor, id(req)),
   });
 
   app.put('/admin/articles/:id/moderation', {
-    schema: { operationId: 'setArticleModeration', tags: ['moderation'], security: SIGNED_IN_WRITE, summary: "Set an article's pre-moderation overrides; absent fields follow the site (admins)", params: IdParams, body: ArticleSettingsSchema, response: { 200: ArticleSettingsSchema, ...errors(400, 401, 403, 404) } },
+    schema: {
+      operationId: 'setArticleModeration',
+      tags: ['moderation'],
+      security: SIGNED_IN_WRITE,
+      summary: "Set an article's pre-moderation overrides; absent fields follow the site (admins)",
+      params: IdParams,
+      body: ArticleSettingsSchema,
+      response: { 200: ArticleSettingsSchema, ...errors(400, 401, 403, 404) },
+    },
     handler: (req) => mod.saveArticleSettings(req.actor, id(req), req.body),
   });
 
   app.post('/admin/users/:id/suspend', {
     schema: {
-      operationId: 'suspendUser', tags: ['moderation'], security: SIGNED_IN_WRITE,
+      operationId: 'suspendUser',
+      tags: ['moderation'],
+      security: SIGNED_IN_WRITE,
       summary: 'Suspend a user for a number of hours: they read but cannot post, reply, vote or report',
       params: IdParams,
       body: Type.Object({ hours: Type.Integer({ minimum: 1, maximum: 24 * 366 }), reason: Type.Optional(Reason) }, { additionalProperties: false }),
@@ -199,13 +242,22 @@ export async function adminApiRoutes(app: TypedApp, opts: { moderation: Moderati
   });
 
   app.delete('/admin/users/:id/suspend', {
-    schema: { operationId: 'liftSuspension', tags: ['moderation'], security: SIGNED_IN_WRITE, summary: 'Lift a suspension', params: IdParams, response: { 200: Type.Object({ userId: Type.Integer() }), ...errors(401, 403, 404) } },
+    schema: {
+      operationId: 'liftSuspension',
+      tags: ['moderation'],
+      security: SIGNED_IN_WRITE,
+      summary: 'Lift a suspension',
+      params: IdParams,
+      response: { 200: Type.Object({ userId: Type.Integer() }), ...errors(401, 403, 404) },
+    },
     handler: (req) => mod.unsuspend(req.actor, id(req)),
   });
 
   app.put('/admin/users/:id/ban', {
     schema: {
-      operationId: 'banUser', tags: ['moderation'], security: SIGNED_IN_WRITE,
+      operationId: 'banUser',
+      tags: ['moderation'],
+      security: SIGNED_IN_WRITE,
       summary: 'Ban a user (indefinitely) or lift the ban',
       params: IdParams,
       body: Type.Object({ banned: Type.Boolean(), reason: Type.Optional(Reason) }, { additionalProperties: false }),
@@ -219,7 +271,9 @@ export async function adminApiRoutes(app: TypedApp, opts: { moderation: Moderati
 
   app.put('/admin/users/:id/role', {
     schema: {
-      operationId: 'setUserRole', tags: ['moderation'], security: SIGNED_IN_WRITE,
+      operationId: 'setUserRole',
+      tags: ['moderation'],
+      security: SIGNED_IN_WRITE,
       summary: "Change a user's role (admins)",
       params: IdParams,
       body: Type.Object({ role: Role_ }, { additionalProperties: false }),
@@ -229,18 +283,33 @@ export async function adminApiRoutes(app: TypedApp, opts: { moderation: Moderati
   });
 
   app.get('/admin/settings', {
-    schema: { operationId: 'getModerationSettings', tags: ['moderation'], security: SIGNED_IN, summary: 'The site-wide pre-moderation rules (admins)', response: { 200: SettingsSchema, ...errors(401, 403) } },
+    schema: {
+      operationId: 'getModerationSettings',
+      tags: ['moderation'],
+      security: SIGNED_IN,
+      summary: 'The site-wide pre-moderation rules (admins)',
+      response: { 200: SettingsSchema, ...errors(401, 403) },
+    },
     handler: (req) => mod.settings(req.actor),
   });
 
   app.put('/admin/settings', {
-    schema: { operationId: 'setModerationSettings', tags: ['moderation'], security: SIGNED_IN_WRITE, summary: 'Replace the site-wide pre-moderation rules (admins)', body: SettingsSchema, response: { 200: SettingsSchema, ...errors(400, 401, 403) } },
+    schema: {
+      operationId: 'setModerationSettings',
+      tags: ['moderation'],
+      security: SIGNED_IN_WRITE,
+      summary: 'Replace the site-wide pre-moderation rules (admins)',
+      body: SettingsSchema,
+      response: { 200: SettingsSchema, ...errors(400, 401, 403) },
+    },
     handler: (req) => mod.saveSettings(req.actor, req.body),
   });
 
   app.get('/admin/audit', {
     schema: {
-      operationId: 'listAuditLog', tags: ['moderation'], security: SIGNED_IN,
+      operationId: 'listAuditLog',
+      tags: ['moderation'],
+      security: SIGNED_IN,
       summary: 'The audit log, newest first (admins)',
       querystring: Type.Object({ cursor: Type.Optional(QueueCursor) }, { additionalProperties: false }),
       response: { 200: Type.Object({ entries: Type.Array(AuditEntrySchema), nextCursor: Nullable(Type.String()) }), ...errors(400, 401, 403) },
@@ -347,13 +416,28 @@ export async function adminPageRoutes(app: TypedApp, opts: { moderation: Moderat
     const denied = mod.access(req.actor, part);
     if (denied) {
       const err = denialError(denied);
-      void sendPage(req, reply, deps, { title: m.heading, status: err.status }, <MessagePage heading={m.heading}><p role="alert">{err.message}</p></MessagePage>);
+      void sendPage(
+        req,
+        reply,
+        deps,
+        { title: m.heading, status: err.status },
+        <MessagePage heading={m.heading}>
+          <p role="alert">{err.message}</p>
+        </MessagePage>,
+      );
       return null;
     }
     return req.actor;
   };
 
-  const queue = async (req: FastifyRequest, reply: FastifyReply, actor: Actor, q: { tab?: QueueTab; cursor?: string }, status: { ok: boolean; text: string } | null, code = 200) => {
+  const queue = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    q: { tab?: QueueTab; cursor?: string },
+    status: { ok: boolean; text: string } | null,
+    code = 200,
+  ) => {
     const tab = q.tab ?? 'pending';
     const page = await mod.queue(actor, tab, q.cursor);
     const back = `/admin?tab=${tab}${q.cursor ? `&cursor=${q.cursor}` : ''}`;
@@ -362,14 +446,28 @@ export async function adminPageRoutes(app: TypedApp, opts: { moderation: Moderat
       reply,
       deps,
       { title: `${m.tabs[tab]} | ${m.heading}`, scripts: ['/static/admin.js'], status: code },
-      <QueuePage page={page} csrf={req.csrfToken ?? ''} mayActOn={(u) => mod.mayActOn(actor, u)} isAdmin={mod.access(actor, 'change_settings') === null} timeZone={config.PUBLICATION_TIMEZONE} now={new Date()} back={back} status={status} />,
+      <QueuePage
+        page={page}
+        csrf={req.csrfToken ?? ''}
+        mayActOn={(u) => mod.mayActOn(actor, u)}
+        isAdmin={mod.access(actor, 'change_settings') === null}
+        timeZone={config.PUBLICATION_TIMEZONE}
+        now={new Date()}
+        back={back}
+        status={status}
+      />,
     );
   };
 
   app.get('/admin', {
     schema: {
       hide: true,
-      querystring: Type.Object({ tab: Type.Optional(Tab), cursor: Type.Optional(QueueCursor), done: Type.Optional(Type.String({ maxLength: 20 })), n: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })) }),
+      querystring: Type.Object({
+        tab: Type.Optional(Tab),
+        cursor: Type.Optional(QueueCursor),
+        done: Type.Optional(Type.String({ maxLength: 20 })),
+        n: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+      }),
     },
     handler: async (req, reply) => {
       const actor = gate(req, reply);
@@ -401,7 +499,14 @@ export async function adminPageRoutes(app: TypedApp, opts: { moderation: Moderat
         if (!(err instanceof AppError)) throw err;
         const q = Object.fromEntries(new URL(back, 'http://x').searchParams) as { tab?: string; cursor?: string };
         const tab = (QUEUE_TABS as readonly string[]).includes(q.tab ?? '') ? (q.tab as QueueTab) : undefined;
-        return queue(req, reply, actor, { tab, cursor: /^\d{1,16}$/.test(q.cursor ?? '') ? q.cursor : undefined }, { ok: false, text: m.failed(err.message) }, err.status);
+        return queue(
+          req,
+          reply,
+          actor,
+          { tab, cursor: /^\d{1,16}$/.test(q.cursor ?? '') ? q.cursor : undefined },
+          { ok: false, text: m.failed(err.message) },
+          err.status,
+        );
       }
     },
   });
@@ -412,12 +517,24 @@ export async function adminPageRoutes(app: TypedApp, opts: { moderation: Moderat
       const actor = gate(req, reply, 'view_audit');
       if (!actor) return reply;
       const log = await mod.auditLog(actor, req.query.cursor);
-      return sendPage(req, reply, deps, { title: `${m.audit.heading} | ${m.heading}` }, <AuditPage entries={log.entries} nextCursor={log.nextCursor} timeZone={config.PUBLICATION_TIMEZONE} />);
+      return sendPage(
+        req,
+        reply,
+        deps,
+        { title: `${m.audit.heading} | ${m.heading}` },
+        <AuditPage entries={log.entries} nextCursor={log.nextCursor} timeZone={config.PUBLICATION_TIMEZONE} />,
+      );
     },
   });
 
   const settingsPage = async (req: FastifyRequest, reply: FastifyReply, actor: Actor, status: { ok: boolean; text: string } | null, code = 200) =>
-    sendPage(req, reply, deps, { title: `${m.settings.heading} | ${m.heading}`, status: code }, <SettingsPage settings={await mod.settings(actor)} staff={await mod.staff(actor)} csrf={req.csrfToken ?? ''} status={status} />);
+    sendPage(
+      req,
+      reply,
+      deps,
+      { title: `${m.settings.heading} | ${m.heading}`, status: code },
+      <SettingsPage settings={await mod.settings(actor)} staff={await mod.staff(actor)} csrf={req.csrfToken ?? ''} status={status} />,
+    );
 
   app.get('/admin/settings', {
     schema: { hide: true, querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })) }) },
@@ -442,7 +559,9 @@ export async function adminPageRoutes(app: TypedApp, opts: { moderation: Moderat
         premoderateAll: field(f, 'premoderateAll') === '1',
         premoderateLinks: field(f, 'premoderateLinks') === '1',
         newAccountComments: n,
-        bannedWords: field(f, 'bannedWords').split(/\r?\n|,/).slice(0, 2000),
+        bannedWords: field(f, 'bannedWords')
+          .split(/\r?\n|,/)
+          .slice(0, 2000),
       });
       return reply.redirect('/admin/settings?done=settings', 303);
     },

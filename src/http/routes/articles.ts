@@ -10,12 +10,22 @@ export async function articleRoutes(app: TypedApp, opts: { store: Pick<Store, 'a
 
   app.get('/articles', {
     schema: {
-      operationId: 'listArticles', tags: ['articles'],
+      operationId: 'listArticles',
+      tags: ['articles'],
       summary: 'Latest articles',
       response: {
         200: Type.Object({
           articles: Type.Array(
-            Type.Object({ id: Type.Integer(), slug: Type.String(), title: Type.String(), standfirst: Type.String(), author: Type.String(), publishedAt: Type.String(), commentPolicy: Type.String(), commentCount: Type.Integer() }),
+            Type.Object({
+              id: Type.Integer(),
+              slug: Type.String(),
+              title: Type.String(),
+              standfirst: Type.String(),
+              author: Type.String(),
+              publishedAt: Type.String(),
+              commentPolicy: Type.String(),
+              commentCount: Type.Integer(),
+            }),
           ),
         }),
       },
@@ -27,7 +37,8 @@ export async function articleRoutes(app: TypedApp, opts: { store: Pick<Store, 'a
 
   app.get('/articles/:id/discussion', {
     schema: {
-      operationId: 'getDiscussion', tags: ['articles'],
+      operationId: 'getDiscussion',
+      tags: ['articles'],
       summary: 'Everything a client needs to draw the discussion (viewer, permissions, first page)',
       params: IdParams,
       querystring: Type.Object({ sort: Sort, cursor: Type.Optional(Cursor), comment: Type.Optional(Id) }, { additionalProperties: false }),

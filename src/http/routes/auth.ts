@@ -28,7 +28,8 @@ export async function authRoutes(app: TypedApp, opts: { accounts: Accounts; conf
     // Per address too, so nobody can fill a stranger's inbox from many machines.
     preHandler: signInMailLimit(app, { max: config.LOGIN_LIMIT_PER_EMAIL_PER_HOUR, timeWindow: '1 hour' }),
     schema: {
-      operationId: 'requestSignInLink', tags: ['auth'],
+      operationId: 'requestSignInLink',
+      tags: ['auth'],
       summary: 'Email a one-time sign-in link',
       body: Type.Object(
         { email: Type.String({ format: 'email', maxLength: 254 }), returnTo: Type.Optional(Type.String({ maxLength: 2000 })) },
@@ -46,7 +47,8 @@ export async function authRoutes(app: TypedApp, opts: { accounts: Accounts; conf
 
   app.get('/session', {
     schema: {
-      operationId: 'getSession', tags: ['auth'],
+      operationId: 'getSession',
+      tags: ['auth'],
       summary: 'Who is signed in, and the CSRF token their writes must carry',
       response: { 200: Type.Object({ viewer: Type.Union([Viewer, Type.Null()]), csrfToken: Type.Union([Type.String(), Type.Null()]) }) },
     },
@@ -57,7 +59,13 @@ export async function authRoutes(app: TypedApp, opts: { accounts: Accounts; conf
   });
 
   app.post('/auth/logout', {
-    schema: { operationId: 'signOut', tags: ['auth'], security: SIGNED_IN_WRITE, summary: 'End this session', response: { 200: Type.Object({ ok: Type.Boolean() }) } },
+    schema: {
+      operationId: 'signOut',
+      tags: ['auth'],
+      security: SIGNED_IN_WRITE,
+      summary: 'End this session',
+      response: { 200: Type.Object({ ok: Type.Boolean() }) },
+    },
     handler: async (req, reply) => {
       if (req.sessionToken) await accounts.logout(req.sessionToken);
       clearSessionCookie(reply, secure);

@@ -21,7 +21,9 @@ export async function billingApiRoutes(app: TypedApp, opts: { billing: Billing }
 
   app.post('/billing/checkout', {
     schema: {
-      operationId: 'startCheckout', tags: ['billing'], security: SIGNED_IN_WRITE,
+      operationId: 'startCheckout',
+      tags: ['billing'],
+      security: SIGNED_IN_WRITE,
       summary: 'Start a Stripe Checkout Session for a plan (signed in); returns the URL to send the reader to',
       body: Type.Object({ plan: PlanSchema, returnTo: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }),
       response: { 200: Type.Object({ url: Type.String() }), ...errors(400, 401, 409, 502, 503) },
@@ -34,7 +36,9 @@ export async function billingApiRoutes(app: TypedApp, opts: { billing: Billing }
 
   app.post('/billing/portal', {
     schema: {
-      operationId: 'openBillingPortal', tags: ['billing'], security: SIGNED_IN_WRITE,
+      operationId: 'openBillingPortal',
+      tags: ['billing'],
+      security: SIGNED_IN_WRITE,
       summary: 'Open the Stripe customer portal (signed in); returns its URL',
       body: Type.Object({ returnTo: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }),
       response: { 200: Type.Object({ url: Type.String() }), ...errors(400, 401, 404, 502, 503) },
@@ -48,7 +52,15 @@ export async function billingApiRoutes(app: TypedApp, opts: { billing: Billing }
     hook.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: 1024 * 1024 }, (_req, body, done) => done(null, body));
     hook.post('/billing/stripe/webhook', {
       config: { csrfExempt: true },
-      schema: { operationId: 'receiveStripeWebhook', tags: ['billing'], summary: 'Stripe webhook endpoint (verified with the endpoint signing secret)', response: { 200: Type.Object({ received: Type.Boolean(), duplicate: Type.Optional(Type.Boolean()), ignored: Type.Optional(Type.Boolean()) }), ...errors(400, 503) } },
+      schema: {
+        operationId: 'receiveStripeWebhook',
+        tags: ['billing'],
+        summary: 'Stripe webhook endpoint (verified with the endpoint signing secret)',
+        response: {
+          200: Type.Object({ received: Type.Boolean(), duplicate: Type.Optional(Type.Boolean()), ignored: Type.Optional(Type.Boolean()) }),
+          ...errors(400, 503),
+        },
+      },
       handler: async (req) => {
         const sig = req.headers['stripe-signature'];
         if (!Buffer.isBuffer(req.body)) throw new AppError(400, 'signature_invalid', messages.errors.signature_invalid);
@@ -72,7 +84,11 @@ export async function billingPageRoutes(app: TypedApp, opts: { billing: Billing;
     const state = req.actor ? await billing.state(req.actor) : null;
     // The tab's title says what the page's heading says: a subscriber is not asked to become one.
     const title = state && state.kind !== 'none' ? messages.billing.headingSubscribed : messages.billing.heading;
-    return sendPage(req, reply, deps, { title, status: error?.status }, (
+    return sendPage(
+      req,
+      reply,
+      deps,
+      { title, status: error?.status },
       <SubscribePage
         publication={config.PUBLICATION_NAME}
         timeZone={config.PUBLICATION_TIMEZONE}
@@ -82,8 +98,8 @@ export async function billingPageRoutes(app: TypedApp, opts: { billing: Billing;
         state={state}
         plans={billing.plans()}
         error={error?.message}
-      />
-    ));
+      />,
+    );
   };
 
   /** Runs a redirecting action; a failure the reader can act on re-renders the page with its message. */

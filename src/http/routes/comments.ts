@@ -39,7 +39,8 @@ export async function commentRoutes(app: TypedApp, opts: { discussions: Discussi
   const guestPages = d.derivedCache<EncodedBody>();
   app.get('/articles/:id/comments', {
     schema: {
-      operationId: 'listComments', tags: ['comments'],
+      operationId: 'listComments',
+      tags: ['comments'],
       summary: 'A page of top-level comments with the first replies of each',
       params: IdParams,
       querystring: Type.Object({ sort: Sort, cursor: Type.Optional(Cursor) }, { additionalProperties: false }),
@@ -49,19 +50,30 @@ export async function commentRoutes(app: TypedApp, opts: { discussions: Discussi
       const q = req.query;
       const id = req.params.id;
       if (req.actor) return d.page(id, q.sort, q.cursor, req.actor);
-      const body = await guestPages.get(id, `${q.sort}:${q.cursor ?? ''}`, async () => new EncodedBody(Buffer.from(JSON.stringify(await d.page(id, q.sort, q.cursor, null))), 'application/json; charset=utf-8'));
+      const body = await guestPages.get(
+        id,
+        `${q.sort}:${q.cursor ?? ''}`,
+        async () => new EncodedBody(Buffer.from(JSON.stringify(await d.page(id, q.sort, q.cursor, null))), 'application/json; charset=utf-8'),
+      );
       return sendEncoded(req, reply, body);
     },
   });
 
   app.get('/articles/:id/passages', {
-    schema: { operationId: 'listPassageComments', tags: ['comments'], summary: 'Comments on passages of the article, in article order (Inline Feedbacks)', params: IdParams, response: { 200: Type.Object({ comments: Type.Array(CommentView) }), ...errors(404) } },
+    schema: {
+      operationId: 'listPassageComments',
+      tags: ['comments'],
+      summary: 'Comments on passages of the article, in article order (Inline Feedbacks)',
+      params: IdParams,
+      response: { 200: Type.Object({ comments: Type.Array(CommentView) }), ...errors(404) },
+    },
     handler: async (req) => ({ comments: await d.passages(req.params.id, req.actor) }),
   });
 
   app.get('/comments/:id/replies', {
     schema: {
-      operationId: 'listReplies', tags: ['comments'],
+      operationId: 'listReplies',
+      tags: ['comments'],
       summary: 'The next replies of a thread',
       params: IdParams,
       querystring: Type.Object({ cursor: Cursor }, { additionalProperties: false }),
@@ -71,7 +83,13 @@ export async function commentRoutes(app: TypedApp, opts: { discussions: Discussi
   });
 
   app.get('/comments/:id/thread', {
-    schema: { operationId: 'getThread', tags: ['comments'], summary: 'The thread holding a comment, for deep links', params: IdParams, response: { 200: ThreadView, ...errors(404) } },
+    schema: {
+      operationId: 'getThread',
+      tags: ['comments'],
+      summary: 'The thread holding a comment, for deep links',
+      params: IdParams,
+      response: { 200: ThreadView, ...errors(404) },
+    },
     handler: (req) => d.threadOf(req.params.id, req.actor),
   });
 
@@ -79,12 +97,18 @@ export async function commentRoutes(app: TypedApp, opts: { discussions: Discussi
     config: { rateLimit: postLimit },
     preHandler: postIpLimit,
     schema: {
-      operationId: 'postComment', tags: ['comments'], security: SIGNED_IN_WRITE,
+      operationId: 'postComment',
+      tags: ['comments'],
+      security: SIGNED_IN_WRITE,
       summary: 'Post a comment or a reply',
-      description: 'With an `Idempotency-Key`, a retry gets the first answer again, with `Idempotent-Replayed: true`; the same key with another body is refused (422).',
+      description:
+        'With an `Idempotency-Key`, a retry gets the first answer again, with `Idempotent-Replayed: true`; the same key with another body is refused (422).',
       params: IdParams,
       headers: IdempotencyHeaders,
-      body: Type.Object({ body: Body(config.MAX_COMMENT_LENGTH), parentId: Type.Optional(Type.Union([Id, Type.Null()])), anchor: Type.Optional(PassageSelectors) }, { additionalProperties: false }),
+      body: Type.Object(
+        { body: Body(config.MAX_COMMENT_LENGTH), parentId: Type.Optional(Type.Union([Id, Type.Null()])), anchor: Type.Optional(PassageSelectors) },
+        { additionalProperties: false },
+      ),
       response: { 201: Type.Object({ comment: CommentView, commentCount: Type.Integer() }), ...errors(400, 401, 403, 404, 409, 422, 429) },
     },
     handler: async (req, reply) => {
@@ -99,7 +123,9 @@ export async function commentRoutes(app: TypedApp, opts: { discussions: Discussi
   app.patch('/comments/:id', {
     config: { rateLimit: postLimit },
     schema: {
-      operationId: 'editComment', tags: ['comments'], security: SIGNED_IN_WRITE,
+      operationId: 'editComment',
+      tags: ['comments'],
+      security: SIGNED_IN_WRITE,
       summary: 'Edit a comment (a new revision is kept)',
       params: IdParams,
       body: Type.Object({ body: Body(config.MAX_COMMENT_LENGTH) }, { additionalProperties: false }),
@@ -110,7 +136,9 @@ export async function commentRoutes(app: TypedApp, opts: { discussions: Discussi
 
   app.delete('/comments/:id', {
     schema: {
-      operationId: 'deleteComment', tags: ['comments'], security: SIGNED_IN_WRITE,
+      operationId: 'deleteComment',
+      tags: ['comments'],
+      security: SIGNED_IN_WRITE,
       summary: 'Delete a comment, leaving a placeholder for its replies',
       params: IdParams,
       response: { 200: Type.Object({ comment: CommentView, commentCount: Type.Integer() }), ...errors(401, 403, 404) },
@@ -122,7 +150,9 @@ export async function commentRoutes(app: TypedApp, opts: { discussions: Discussi
     config: { rateLimit: perReader(voteLimit) },
     preHandler: voteIpLimit,
     schema: {
-      operationId: 'voteOnComment', tags: ['comments'], security: SIGNED_IN_WRITE,
+      operationId: 'voteOnComment',
+      tags: ['comments'],
+      security: SIGNED_IN_WRITE,
       summary: 'Set, change or retract (0) your vote',
       params: IdParams,
       body: Type.Object({ value: VoteValue }, { additionalProperties: false }),

@@ -18,7 +18,11 @@ import { embedSlug } from '../../services/embedded-articles.js';
 export const MAX_COUNT_KEYS = 50;
 
 // The same shapes the embed accepts for an article's address and id.
-const PageUrl = Type.String({ minLength: 8, maxLength: 2000, pattern: '^https?://[^\\s/?#\\u0000-\\u001f\\u007f-\\u009f]+([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f]*)?$' });
+const PageUrl = Type.String({
+  minLength: 8,
+  maxLength: 2000,
+  pattern: '^https?://[^\\s/?#\\u0000-\\u001f\\u007f-\\u009f]+([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f]*)?$',
+});
 const Slug = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:/-]+$' });
 
 const CountsQuery = Type.Object(
@@ -48,7 +52,8 @@ export async function countsRoutes(app: TypedApp, opts: { db: Kysely<Database>; 
 
   app.get('/api/v1/counts', {
     schema: {
-      operationId: 'getCommentCounts', tags: ['counts'],
+      operationId: 'getCommentCounts',
+      tags: ['counts'],
       summary: "Published-comment counts of articles, by address or slug, for a publisher's listing pages",
       querystring: CountsQuery,
       response: { 200: Type.Object({ counts: Type.Record(Type.String(), Type.Integer()) }), ...errors(400) },

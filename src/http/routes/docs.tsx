@@ -1,4 +1,3 @@
-
 import type { Config } from '../../config.js';
 import { messages } from '../../messages.js';
 import type { Accounts } from '../../services/accounts.js';
@@ -113,7 +112,8 @@ function OperationEntry({ method, path, op }: Entry) {
       <ul>
         {Object.entries(op.responses ?? {}).map(([code, r]) => (
           <li key={code}>
-            <code>{code}</code> {r.content ? <code>{bodySchema(r.content)}</code> : null} {r.description && r.description !== 'Default Response' ? r.description : null}
+            <code>{code}</code> {r.content ? <code>{bodySchema(r.content)}</code> : null}{' '}
+            {r.description && r.description !== 'Default Response' ? r.description : null}
           </li>
         ))}
       </ul>

@@ -49,7 +49,10 @@ function frameCsp(origins: string[]): string {
 }
 
 /** The embed: `embed.js` for publishers' pages and the frame it loads. */
-export async function embedRoutes(app: TypedApp, opts: { config: Config; embedded: EmbeddedArticles; discussions: Discussions; accounts: Accounts; sso: SingleSignOn }) {
+export async function embedRoutes(
+  app: TypedApp,
+  opts: { config: Config; embedded: EmbeddedArticles; discussions: Discussions; accounts: Accounts; sso: SingleSignOn },
+) {
   const { config, embedded, discussions, accounts, sso } = opts;
   const allowed = embedOrigins(config);
   const deps = { config, accounts: opts.accounts };
@@ -96,7 +99,10 @@ export async function embedRoutes(app: TypedApp, opts: { config: Config; embedde
     const vars = Object.entries(q).map(([k, v]) => `--parley-${k}:${v}`);
     // On .parley itself (after widget.css), or the widget's own defaults there would win.
     const frameBg = q.bg ? `html.parley-embed{background:${q.bg}}` : '';
-    return reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=86400').send(`.parley{${vars.join(';')}}${frameBg}\n`);
+    return reply
+      .type('text/css; charset=utf-8')
+      .header('cache-control', 'public, max-age=86400')
+      .send(`.parley{${vars.join(';')}}${frameBg}\n`);
   });
 
   app.get('/embed/frame', {
@@ -106,7 +112,11 @@ export async function embedRoutes(app: TypedApp, opts: { config: Config; embedde
         {
           article: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:/-]+$' }),
           // No whitespace or control characters: the address ends up in a Location header (pages.tsx).
-          url: Type.String({ minLength: 8, maxLength: 2000, pattern: '^https?://[^\\s/?#\\u0000-\\u001f\\u007f-\\u009f]+([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f]*)?$' }),
+          url: Type.String({
+            minLength: 8,
+            maxLength: 2000,
+            pattern: '^https?://[^\\s/?#\\u0000-\\u001f\\u007f-\\u009f]+([/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f]*)?$',
+          }),
           title: Type.String({ minLength: 1, maxLength: 300 }),
           sort: Sort,
           comment: Type.Optional(Id),
@@ -123,14 +133,24 @@ export async function embedRoutes(app: TypedApp, opts: { config: Config; embedde
       if (!pageUrl) throw new AppError(400, 'validation', messages.errors.embed_url_invalid);
       if (!allowedOrigin(q.url, allowed)) {
         reply.header('content-security-policy', frameCsp([]));
-        return sendPage(req, reply, deps, { title: messages.embed.refusedHeading, status: 403 }, <MessagePage heading={messages.embed.refusedHeading}><p>{messages.embed.refusedText}</p></MessagePage>);
+        return sendPage(
+          req,
+          reply,
+          deps,
+          { title: messages.embed.refusedHeading, status: 403 },
+          <MessagePage heading={messages.embed.refusedHeading}>
+            <p>{messages.embed.refusedText}</p>
+          </MessagePage>,
+        );
       }
       if (q.sso !== undefined) {
         await signOnInFrame(req, reply, q.sso);
         // The token is spent: reload without it, so it never sits in the frame's address, its
         // history or a return link built from it.
         const { sso: _spent, ...rest } = q;
-        return reply.header('cache-control', 'no-store').redirect(`/embed/frame?${new URLSearchParams(Object.entries(rest).map(([k, v]) => [k, String(v)]))}`, 303);
+        return reply
+          .header('cache-control', 'no-store')
+          .redirect(`/embed/frame?${new URLSearchParams(Object.entries(rest).map(([k, v]) => [k, String(v)]))}`, 303);
       }
       const article = await embedded.register(q.article, pageUrl, q.title);
       const state = await discussions.state(article, req.actor, req.csrfToken, q.sort, undefined, q.comment ?? null);
@@ -141,7 +161,9 @@ export async function embedRoutes(app: TypedApp, opts: { config: Config; embedde
         .type('text/html; charset=utf-8')
         .header('content-security-policy', frameCsp(allowed))
         .header('cache-control', 'private, no-cache')
-        .send(`<!doctype html>${renderToString(<EmbedFrame state={state} title={article.title} themeCss={themeCss} scheme={(scheme as 'light' | 'dark' | undefined) ?? null} />)}`);
+        .send(
+          `<!doctype html>${renderToString(<EmbedFrame state={state} title={article.title} themeCss={themeCss} scheme={(scheme as 'light' | 'dark' | undefined) ?? null} />)}`,
+        );
     },
   });
 }

@@ -21,7 +21,9 @@ export async function followApiRoutes(app: TypedApp, opts: { notifications: Noti
 
   app.put('/articles/:id/follow', {
     schema: {
-      operationId: 'setArticleFollow', tags: ['follows'], security: SIGNED_IN_WRITE,
+      operationId: 'setArticleFollow',
+      tags: ['follows'],
+      security: SIGNED_IN_WRITE,
       summary: 'Follow or unfollow an article (signed in)',
       params: IdParams,
       body: Type.Object({ follow: Type.Boolean() }, { additionalProperties: false }),
@@ -34,7 +36,8 @@ export async function followApiRoutes(app: TypedApp, opts: { notifications: Noti
     config: { rateLimit: { max: config.LOGIN_LIMIT_PER_HOUR, timeWindow: '1 hour' } },
     preHandler: confirmMailLimit(app, config.CONFIRM_MAILS_PER_ADDRESS_PER_HOUR),
     schema: {
-      operationId: 'followArticleByEmail', tags: ['follows'],
+      operationId: 'followArticleByEmail',
+      tags: ['follows'],
       summary: 'A guest follows an article by email; a confirmation mail is sent first (double opt-in)',
       params: IdParams,
       body: Type.Object({ email: Type.String({ format: 'email', maxLength: 254 }) }, { additionalProperties: false }),
@@ -48,9 +51,14 @@ export async function followApiRoutes(app: TypedApp, opts: { notifications: Noti
 
   app.put('/me/notifications', {
     schema: {
-      operationId: 'setNotificationPreferences', tags: ['follows'], security: SIGNED_IN_WRITE,
+      operationId: 'setNotificationPreferences',
+      tags: ['follows'],
+      security: SIGNED_IN_WRITE,
       summary: 'Reply notifications on or off, instant or daily digest',
-      body: Type.Object({ replies: Type.Optional(Type.Boolean()), digest: Type.Optional(Type.Union([Type.Literal('instant'), Type.Literal('daily')])) }, { additionalProperties: false }),
+      body: Type.Object(
+        { replies: Type.Optional(Type.Boolean()), digest: Type.Optional(Type.Union([Type.Literal('instant'), Type.Literal('daily')])) },
+        { additionalProperties: false },
+      ),
       response: { 200: Type.Object({ ok: Type.Boolean() }), ...errors(400, 401) },
     },
     handler: async (req) => {
@@ -66,11 +74,23 @@ export async function followPageRoutes(app: TypedApp, opts: { notifications: Not
   formErrorPages(app, deps);
   const tokenOf = (v: unknown) => (typeof v === 'string' && v.length <= 100 ? v : '');
   const invalid = (req: Parameters<typeof sendPage>[0], reply: Parameters<typeof sendPage>[1]) =>
-    sendPage(req, reply, deps, { title: n.unsubscribeHeading, status: 400 }, <MessagePage heading={n.unsubscribeHeading}><p>{n.invalidToken}</p></MessagePage>);
+    sendPage(
+      req,
+      reply,
+      deps,
+      { title: n.unsubscribeHeading, status: 400 },
+      <MessagePage heading={n.unsubscribeHeading}>
+        <p>{n.invalidToken}</p>
+      </MessagePage>,
+    );
 
   // GETs only show a button, so link scanners in mail systems change nothing.
   app.get('/follow/confirm', async (req, reply) =>
-    sendPage(req, reply, deps, { title: n.confirmHeading }, (
+    sendPage(
+      req,
+      reply,
+      deps,
+      { title: n.confirmHeading },
       <MessagePage heading={n.confirmHeading}>
         <form method="post" action="/follow/confirm">
           <input type="hidden" name="token" value={tokenOf(stringField(req.query, 'token'))} />
@@ -78,14 +98,22 @@ export async function followPageRoutes(app: TypedApp, opts: { notifications: Not
           {req.csrfToken ? <input type="hidden" name="_csrf" value={req.csrfToken} /> : null}
           <button type="submit">{n.confirmButton}</button>
         </form>
-      </MessagePage>
-    )),
+      </MessagePage>,
+    ),
   );
 
   app.post('/follow/confirm', async (req, reply) => {
     try {
       const title = await notifications.confirm(tokenOf(stringField(req.body, 'token')));
-      return sendPage(req, reply, deps, { title: n.confirmedHeading }, <MessagePage heading={n.confirmedHeading}><p>{n.confirmedText(title)}</p></MessagePage>);
+      return sendPage(
+        req,
+        reply,
+        deps,
+        { title: n.confirmedHeading },
+        <MessagePage heading={n.confirmedHeading}>
+          <p>{n.confirmedText(title)}</p>
+        </MessagePage>,
+      );
     } catch (err) {
       if (err instanceof AppError) return invalid(req, reply);
       throw err;
@@ -93,13 +121,17 @@ export async function followPageRoutes(app: TypedApp, opts: { notifications: Not
   });
 
   app.get('/unsubscribe', async (req, reply) =>
-    sendPage(req, reply, deps, { title: n.unsubscribeHeading }, (
+    sendPage(
+      req,
+      reply,
+      deps,
+      { title: n.unsubscribeHeading },
       <MessagePage heading={n.unsubscribeHeading}>
         <form method="post" action={`/unsubscribe?token=${encodeURIComponent(tokenOf(stringField(req.query, 'token')))}`}>
           <button type="submit">{n.unsubscribeButton}</button>
         </form>
-      </MessagePage>
-    )),
+      </MessagePage>,
+    ),
   );
 
   // RFC 8058 one-click: the mail client POSTs `List-Unsubscribe=One-Click` to the URL from the
@@ -116,7 +148,15 @@ export async function followPageRoutes(app: TypedApp, opts: { notifications: Not
         if (err instanceof AppError) return invalid(req, reply);
         throw err;
       }
-      return sendPage(req, reply, deps, { title: n.unsubscribedHeading }, <MessagePage heading={n.unsubscribedHeading}><p>{n.unsubscribedText}</p></MessagePage>);
+      return sendPage(
+        req,
+        reply,
+        deps,
+        { title: n.unsubscribedHeading },
+        <MessagePage heading={n.unsubscribedHeading}>
+          <p>{n.unsubscribedText}</p>
+        </MessagePage>,
+      );
     },
   });
 }

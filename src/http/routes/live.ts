@@ -35,7 +35,8 @@ export async function liveRoutes(app: TypedApp, opts: { hub: LiveHub; discussion
   app.get('/articles/:id/events', {
     config: { rateLimit: { max: config.LIVE_CONNECTS_PER_MINUTE, timeWindow: '1 minute' } },
     schema: {
-      operationId: 'streamArticleEvents', tags: ['live'],
+      operationId: 'streamArticleEvents',
+      tags: ['live'],
       summary: 'Live discussion events (text/event-stream); resume with Last-Event-ID',
       params: IdParams,
       querystring: Type.Object({ after: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false }),

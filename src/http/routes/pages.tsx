@@ -32,10 +32,16 @@ import { InlinePage } from '../../render/pages/InlinePage.js';
 import type { Billing } from '../../services/billing.js';
 
 const m = messages.pages;
-const SignInForm = Type.Object({ email: Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' }), returnTo: Type.Optional(Type.String({ maxLength: 2000 })) });
+const SignInForm = Type.Object({
+  email: Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' }),
+  returnTo: Type.Optional(Type.String({ maxLength: 2000 })),
+});
 
 /** Server-rendered pages: the front page, articles with their discussion, sign-in. */
-export async function pageRoutes(app: TypedApp, opts: { config: Config; accounts: Accounts; discussions: Discussions; store: Pick<Store, 'articles'>; metering: Metering; billing: Billing }) {
+export async function pageRoutes(
+  app: TypedApp,
+  opts: { config: Config; accounts: Accounts; discussions: Discussions; store: Pick<Store, 'articles'>; metering: Metering; billing: Billing },
+) {
   const { config, accounts, discussions, store, metering, billing } = opts;
   const deps = { config, accounts };
   const secure = config.baseUrl.startsWith('https:');
@@ -60,7 +66,17 @@ export async function pageRoutes(app: TypedApp, opts: { config: Config; accounts
   };
 
   const articleNotFound = (req: FastifyRequest, reply: FastifyReply) =>
-    sendPage(req, reply, deps, { title: m.notFoundHeading, status: 404 }, <MessagePage heading={m.notFoundHeading}><p><a href="/">{m.backHome}</a></p></MessagePage>);
+    sendPage(
+      req,
+      reply,
+      deps,
+      { title: m.notFoundHeading, status: 404 },
+      <MessagePage heading={m.notFoundHeading}>
+        <p>
+          <a href="/">{m.backHome}</a>
+        </p>
+      </MessagePage>,
+    );
 
   app.get('/', async (req, reply) => {
     const articles = await store.articles.list(50);
@@ -91,9 +107,20 @@ export async function pageRoutes(app: TypedApp, opts: { config: Config; accounts
   };
 
   const page = (article: Article, state: DiscussionState, truncated: PaywallInfo | null, subscription: { text: string; attention: boolean } | null) => (
-    <ArticlePage article={article} bodyHtml={articleText(article.body, truncated !== null)} timeZone={config.PUBLICATION_TIMEZONE} state={state} truncated={truncated} subscription={subscription} />
+    <ArticlePage
+      article={article}
+      bodyHtml={articleText(article.body, truncated !== null)}
+      timeZone={config.PUBLICATION_TIMEZONE}
+      state={state}
+      truncated={truncated}
+      subscription={subscription}
+    />
   );
-  const pageOptions = (article: Article) => ({ title: `${article.title} | ${config.PUBLICATION_NAME}`, description: article.standfirst, scripts: [asset('widget.js')] });
+  const pageOptions = (article: Article) => ({
+    title: `${article.title} | ${config.PUBLICATION_NAME}`,
+    description: article.standfirst,
+    scripts: [asset('widget.js')],
+  });
 
   app.get('/articles/:slug', {
     schema: {
@@ -119,7 +146,10 @@ export async function pageRoutes(app: TypedApp, opts: { config: Config; accounts
           // Read afresh: the page must show the article as it is now, not as the slug was learnt.
           const article = await discussions.article(found.id);
           const state = await discussions.state(article, null, null, q.sort, undefined, null);
-          return new EncodedBody(Buffer.from(renderPage(req, deps, { ...pageOptions(article), returnPath }, page(article, state, truncated, null))), 'text/html; charset=utf-8');
+          return new EncodedBody(
+            Buffer.from(renderPage(req, deps, { ...pageOptions(article), returnPath }, page(article, state, truncated, null))),
+            'text/html; charset=utf-8',
+          );
         });
         reply.header('cache-control', 'private, no-cache');
         return sendEncoded(req, reply, body);
@@ -133,7 +163,8 @@ export async function pageRoutes(app: TypedApp, opts: { config: Config; accounts
       const truncated = await meterArticle(req, reply, metering, article, { secure, allowance: config.METER_FREE_ARTICLES });
       // Signed-in subscribers see where their subscription stands (readers without one see the join block).
       const sub = req.actor ? await billing.state(req.actor) : null;
-      const subscription = sub && sub.kind !== 'none' ? { text: subscriptionSentence(sub, config.PUBLICATION_TIMEZONE), attention: sub.kind !== 'active' } : null;
+      const subscription =
+        sub && sub.kind !== 'none' ? { text: subscriptionSentence(sub, config.PUBLICATION_TIMEZONE), attention: sub.kind !== 'active' } : null;
       return sendPage(req, reply, deps, pageOptions(article), page(article, state, truncated, subscription));
     },
   });
@@ -144,7 +175,13 @@ export async function pageRoutes(app: TypedApp, opts: { config: Config; accounts
       return articleNotFound(req, reply);
     }
     const comments = await discussions.passages(article.id, req.actor);
-    return sendPage(req, reply, deps, { title: `${messages.widget.inline} | ${article.title}` }, <InlinePage article={article} comments={comments} timeZone={config.PUBLICATION_TIMEZONE} />);
+    return sendPage(
+      req,
+      reply,
+      deps,
+      { title: `${messages.widget.inline} | ${article.title}` },
+      <InlinePage article={article} comments={comments} timeZone={config.PUBLICATION_TIMEZONE} />,
+    );
   });
 
   app.get('/signin', async (req, reply) => {
@@ -163,10 +200,24 @@ export async function pageRoutes(app: TypedApp, opts: { config: Config; accounts
       const form = req.body as Record<string, unknown> | undefined;
       const returnTo = returnLocation(typeof form?.returnTo === 'string' ? form.returnTo : undefined);
       if (!Value.Check(SignInForm, form)) {
-        return sendPage(req, reply, deps, { title: m.signInHeading, status: 400 }, <SignInPage returnTo={returnTo} error={messages.errors.validation} csrfToken={req.csrfToken} />);
+        return sendPage(
+          req,
+          reply,
+          deps,
+          { title: m.signInHeading, status: 400 },
+          <SignInPage returnTo={returnTo} error={messages.errors.validation} csrfToken={req.csrfToken} />,
+        );
       }
       await accounts.requestLogin(form.email, returnTo);
-      return sendPage(req, reply, deps, { title: m.signInHeading }, <MessagePage heading={m.signInHeading}><p role="status">{m.linkSent(form.email)}</p></MessagePage>);
+      return sendPage(
+        req,
+        reply,
+        deps,
+        { title: m.signInHeading },
+        <MessagePage heading={m.signInHeading}>
+          <p role="status">{m.linkSent(form.email)}</p>
+        </MessagePage>,
+      );
     },
   });
 
@@ -186,7 +237,18 @@ export async function pageRoutes(app: TypedApp, opts: { config: Config; accounts
       return reply.redirect(headerSafe(s.returnTo) ?? '/', 303);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      return sendPage(req, reply, deps, { title: m.linkInvalidHeading, status: 400 }, <MessagePage heading={m.linkInvalidHeading}><p>{err.message}</p><p><a href="/signin">{m.signIn}</a></p></MessagePage>);
+      return sendPage(
+        req,
+        reply,
+        deps,
+        { title: m.linkInvalidHeading, status: 400 },
+        <MessagePage heading={m.linkInvalidHeading}>
+          <p>{err.message}</p>
+          <p>
+            <a href="/signin">{m.signIn}</a>
+          </p>
+        </MessagePage>,
+      );
     }
   });
 

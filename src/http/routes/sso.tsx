@@ -48,10 +48,24 @@ export async function ssoApiRoutes(app: TypedApp, opts: { sso: SingleSignOn; acc
   app.post('/auth/sso', {
     config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
     schema: {
-      operationId: 'signInWithSso', tags: ['sso'],
+      operationId: 'signInWithSso',
+      tags: ['sso'],
       summary: "Sign in with a JWT signed by the publisher's server (see README, Single sign-on)",
       body: Type.Object({ token: Token }, { additionalProperties: false }),
-      response: { 200: Type.Object({ viewer: Type.Object({ id: Type.Integer(), name: Type.String(), email: Type.String(), role: Type.String(), subscriber: Type.Boolean(), subscriberUntil: Type.Union([Type.String(), Type.Null()]) }), csrfToken: Type.String() }), ...errors(400, 401, 403, 404, 409) },
+      response: {
+        200: Type.Object({
+          viewer: Type.Object({
+            id: Type.Integer(),
+            name: Type.String(),
+            email: Type.String(),
+            role: Type.String(),
+            subscriber: Type.Boolean(),
+            subscriberUntil: Type.Union([Type.String(), Type.Null()]),
+          }),
+          csrfToken: Type.String(),
+        }),
+        ...errors(400, 401, 403, 404, 409),
+      },
     },
     handler: async (req, reply) => {
       assertSameOrigin(req, ownOrigin);
@@ -76,14 +90,18 @@ export async function ssoPageRoutes(app: TypedApp, opts: { sso: SingleSignOn; ac
   const secure = config.baseUrl.startsWith('https:');
   const ownOrigin = new URL(config.baseUrl).origin;
   const failed = (req: FastifyRequest, reply: Parameters<typeof sendPage>[1], err: AppError, back: string) =>
-    sendPage(req, reply, deps, { title: messages.sso.failedHeading, status: err.status }, (
+    sendPage(
+      req,
+      reply,
+      deps,
+      { title: messages.sso.failedHeading, status: err.status },
       <MessagePage heading={messages.sso.failedHeading}>
         <p>{err.message}</p>
         <p>
           <a href={back}>{messages.billing.back}</a>
         </p>
-      </MessagePage>
-    ));
+      </MessagePage>,
+    );
 
   app.get('/sso', { config: { rateLimit: { max: 60, timeWindow: '1 minute' } } }, async (req, reply) => {
     const q = { token: stringField(req.query, 'token'), return: stringField(req.query, 'return') };
@@ -99,7 +117,11 @@ export async function ssoPageRoutes(app: TypedApp, opts: { sso: SingleSignOn; ac
       const nonce = held && NONCE.test(held) ? held : randomBytes(32).toString('base64url');
       reply.setCookie(FORM_COOKIE, nonce, { path: '/sso', httpOnly: true, sameSite: 'strict', secure, maxAge: 3600 });
       const m = messages.sso;
-      return sendPage(req, reply, deps, { title: m.confirmHeading }, (
+      return sendPage(
+        req,
+        reply,
+        deps,
+        { title: m.confirmHeading },
         <MessagePage heading={m.confirmHeading}>
           <p>{m.confirmAs(claims.name ?? nameFromEmail(claims.email), claims.email)}</p>
           <p>{m.confirmHint}</p>
@@ -109,8 +131,8 @@ export async function ssoPageRoutes(app: TypedApp, opts: { sso: SingleSignOn; ac
             <input type="hidden" name="nonce" value={nonce} />
             <button type="submit">{m.confirmButton}</button>
           </form>
-        </MessagePage>
-      ));
+        </MessagePage>,
+      );
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       return failed(req, reply, err, back);
@@ -121,7 +143,10 @@ export async function ssoPageRoutes(app: TypedApp, opts: { sso: SingleSignOn; ac
     // Checked here instead: a reader with a Parley session already has no CSRF token in this form.
     config: { csrfExempt: true, rateLimit: { max: 60, timeWindow: '1 minute' } },
     schema: {
-      body: Type.Object({ token: Token, return: Type.Optional(Type.String({ maxLength: 2000 })), nonce: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false }),
+      body: Type.Object(
+        { token: Token, return: Type.Optional(Type.String({ maxLength: 2000 })), nonce: Type.Optional(Type.String({ maxLength: 100 })) },
+        { additionalProperties: false },
+      ),
     },
     handler: async (req, reply) => {
       const body = req.body;

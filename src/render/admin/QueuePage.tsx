@@ -26,7 +26,14 @@ function Toggle(p: { on: boolean; id: number; ops: [string, string]; labels: [st
   const [onOp, offOp] = p.ops;
   const [onLabel, offLabel] = p.labels;
   return (
-    <button type="submit" name="op" value={`${p.on ? offOp : onOp}:${p.id}`} data-alt-op={`${p.on ? onOp : offOp}:${p.id}`} data-alt-label={p.on ? onLabel : offLabel} data-key={p.shortcut}>
+    <button
+      type="submit"
+      name="op"
+      value={`${p.on ? offOp : onOp}:${p.id}`}
+      data-alt-op={`${p.on ? onOp : offOp}:${p.id}`}
+      data-alt-label={p.on ? onLabel : offLabel}
+      data-key={p.shortcut}
+    >
       {p.on ? offLabel : onLabel}
     </button>
   );
@@ -43,7 +50,17 @@ function Item({ item, p }: { item: QueueItem; p: QueuePageProps }) {
     <li class="queue-item">
       <article id={`item-${c.id}`} class="item" tabindex={-1} aria-labelledby={head} data-comment={c.id}>
         <header class="item-head">
-          {selectable ? <input type="checkbox" form="bulk" name="ids" value={String(c.id)} id={`sel-${c.id}`} class="item-select" aria-label={`${m.select}: ${m.itemLabel(u.name, a.title)}`} /> : null}
+          {selectable ? (
+            <input
+              type="checkbox"
+              form="bulk"
+              name="ids"
+              value={String(c.id)}
+              id={`sel-${c.id}`}
+              class="item-select"
+              aria-label={`${m.select}: ${m.itemLabel(u.name, a.title)}`}
+            />
+          ) : null}
           <h2 id={head}>
             {u.name} <span class="muted">{m.on}</span> <a href={`/articles/${encodeURIComponent(a.slug)}?comment=${c.id}#comment-${c.id}`}>{a.title}</a>
           </h2>
@@ -88,7 +105,8 @@ function Item({ item, p }: { item: QueueItem; p: QueuePageProps }) {
           <strong>{m.authorHeading}:</strong> {u.name}
           {m.roleBadge[u.role] ? <span class="badge">{m.roleBadge[u.role]}</span> : null}
           {u.banned ? <span class="badge danger">{m.bannedBadge}</span> : null}
-          {suspended ? <span class="badge danger">{m.suspendedUntil(shortDateTime(u.suspendedUntil!, p.timeZone))}</span> : null} · {m.history(u.comments, u.published, u.rejectedRecently)} · {m.accountAge(days)}
+          {suspended ? <span class="badge danger">{m.suspendedUntil(shortDateTime(u.suspendedUntil!, p.timeZone))}</span> : null} ·{' '}
+          {m.history(u.comments, u.published, u.rejectedRecently)} · {m.accountAge(days)}
         </p>
         <form class="item-actions" method="post" action="/admin/actions">
           <FormBasics csrf={p.csrf} back={p.back} />
@@ -112,7 +130,9 @@ function Item({ item, p }: { item: QueueItem; p: QueuePageProps }) {
           <details class="more-actions">
             <summary>{m.moreActions}</summary>
             <div class="action-row">
-              {c.depth === 0 && c.status === 'visible' ? <Toggle on={c.pinned} id={c.id} ops={['pin', 'unpin']} labels={[m.pin, m.unpin]} shortcut="p" /> : null}
+              {c.depth === 0 && c.status === 'visible' ? (
+                <Toggle on={c.pinned} id={c.id} ops={['pin', 'unpin']} labels={[m.pin, m.unpin]} shortcut="p" />
+              ) : null}
               <Toggle on={c.threadLocked} id={c.id} ops={['lock', 'unlock']} labels={[m.lock, m.unlock]} shortcut="l" />
               <Toggle on={a.policy === 'closed'} id={c.id} ops={['close', 'reopen']} labels={[m.closeArticle, m.reopenArticle]} />
             </div>

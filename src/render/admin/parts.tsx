@@ -28,7 +28,13 @@ export function FormBasics({ csrf, back }: { csrf: string; back: string }) {
 export type AdminSection = 'queue' | 'audit' | 'settings';
 
 /** The dashboard's own navigation; the audit log and settings are for admins only. */
-export function AdminShell(p: { section: AdminSection; isAdmin: boolean; heading: string; status?: { ok: boolean; text: string } | null; children: ComponentChildren }) {
+export function AdminShell(p: {
+  section: AdminSection;
+  isAdmin: boolean;
+  heading: string;
+  status?: { ok: boolean; text: string } | null;
+  children: ComponentChildren;
+}) {
   const link = (section: AdminSection, href: string, label: string) => (
     <li>
       <a href={href} aria-current={p.section === section ? 'page' : undefined}>

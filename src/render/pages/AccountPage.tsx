@@ -54,7 +54,16 @@ export function AccountPage({ user, csrfToken, state, timeZone, notice, error }:
         <form method="post" action="/account/name">
           {csrf}
           <label for="account-name">{m.displayName}</label>
-          <input id="account-name" name="displayName" type="text" required maxLength={60} value={user.displayName} autocomplete="nickname" aria-describedby="account-name-hint" />
+          <input
+            id="account-name"
+            name="displayName"
+            type="text"
+            required
+            maxLength={60}
+            value={user.displayName}
+            autocomplete="nickname"
+            aria-describedby="account-name-hint"
+          />
           <span id="account-name-hint" class="hint">
             {m.displayNameHint}
           </span>

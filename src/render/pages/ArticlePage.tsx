@@ -46,8 +46,7 @@ export function ArticlePage({ article: a, bodyHtml, timeZone, state, truncated, 
       </article>
       {subscription ? (
         <p class={subscription.attention ? 'subscription-state attention' : 'subscription-state'}>
-          {subscription.text}{' '}
-          {subscription.attention ? <a href="/account">{messages.billing.manage}</a> : null}
+          {subscription.text} {subscription.attention ? <a href="/account">{messages.billing.manage}</a> : null}
         </p>
       ) : null}
       <noscript>

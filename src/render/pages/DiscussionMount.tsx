@@ -3,7 +3,10 @@ import { Discussion } from '../../../web/widget/Discussion.js';
 
 /** JSON inside a script element: `<` escaped so no string in it can close the element. */
 export function embedJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 // A deleted comment keeps its empty body: it shows none for the widget to read back.
@@ -15,7 +18,10 @@ const withoutBody = ({ bodyHtml, bodySrc: _src, ...rest }: CommentView) => (body
  * they open the editor. Each body ships once.
  */
 export function hydrationState(state: DiscussionState) {
-  return { ...state, page: { ...state.page, threads: state.page.threads.map((t) => ({ ...t, comment: withoutBody(t.comment), replies: t.replies.map(withoutBody) })) } };
+  return {
+    ...state,
+    page: { ...state.page, threads: state.page.threads.map((t) => ({ ...t, comment: withoutBody(t.comment), replies: t.replies.map(withoutBody) })) },
+  };
 }
 
 /** The server-rendered discussion and the state the browser widget hydrates it from. */

@@ -4,7 +4,17 @@ import { asset } from '../assets.js';
 import { DiscussionMount } from './DiscussionMount.js';
 
 /** The page inside the embed's iframe: the discussion alone, no site chrome. */
-export function EmbedFrame({ state, title, themeCss, scheme }: { state: DiscussionState; title: string; themeCss: string | null; scheme: 'light' | 'dark' | null }) {
+export function EmbedFrame({
+  state,
+  title,
+  themeCss,
+  scheme,
+}: {
+  state: DiscussionState;
+  title: string;
+  themeCss: string | null;
+  scheme: 'light' | 'dark' | null;
+}) {
   return (
     <html lang="en" class="parley-embed" data-scheme={scheme ?? undefined}>
       <head>

@@ -57,7 +57,11 @@ export function SubscribePage(p: SubscribePageProps) {
           {p.error}
         </p>
       ) : null}
-      {p.state ? <p class="subscription-state" role="status">{subscriptionSentence(p.state, p.timeZone)}</p> : null}
+      {p.state ? (
+        <p class="subscription-state" role="status">
+          {subscriptionSentence(p.state, p.timeZone)}
+        </p>
+      ) : null}
       {p.plans.length === 0 ? (
         <p>{m.manualOnly(p.publication)}</p>
       ) : (
@@ -65,7 +69,8 @@ export function SubscribePage(p: SubscribePageProps) {
           {subscribed ? null : <p>{m.intro(p.publication)}</p>}
           {!p.signedIn ? (
             <p>
-              {m.signInFirst} <a href={`/signin?return=${encodeURIComponent(`/subscribe?return=${encodeURIComponent(p.returnTo)}`)}`}>{messages.pages.signIn}</a>
+              {m.signInFirst}{' '}
+              <a href={`/signin?return=${encodeURIComponent(`/subscribe?return=${encodeURIComponent(p.returnTo)}`)}`}>{messages.pages.signIn}</a>
             </p>
           ) : active ? null : (
             <section aria-labelledby="plans-heading" class="plans">

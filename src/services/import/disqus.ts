@@ -48,7 +48,11 @@ export async function importDisqus(db: Kysely<Database>, file: string, opts: Imp
           const message = child(n, 'message');
           await w.add({
             ...skipped,
-            author: { name: a ? childText(a, 'name') : '', email: a ? childText(a, 'email') || null : null, handle: a ? childText(a, 'username') || null : null },
+            author: {
+              name: a ? childText(a, 'name') : '',
+              email: a ? childText(a, 'email') || null : null,
+              handle: a ? childText(a, 'username') || null : null,
+            },
             html: message?.text ?? '',
             clipped: message?.clipped ?? false,
             newlines: 'collapse',

@@ -17,10 +17,63 @@ export interface HtmlToMarkdownOptions {
   newlines: 'collapse' | 'keep';
 }
 
-const DROP = new Set(['script', 'style', 'template', 'head', 'title', 'noscript', 'button', 'input', 'select', 'option', 'textarea', 'svg', 'math', 'object', 'embed', 'canvas', 'map']);
+const DROP = new Set([
+  'script',
+  'style',
+  'template',
+  'head',
+  'title',
+  'noscript',
+  'button',
+  'input',
+  'select',
+  'option',
+  'textarea',
+  'svg',
+  'math',
+  'object',
+  'embed',
+  'canvas',
+  'map',
+]);
 const BLOCK = new Set([
-  'p', 'div', 'blockquote', 'ul', 'ol', 'li', 'pre', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'table', 'thead', 'tbody', 'tfoot', 'tr',
-  'section', 'article', 'header', 'footer', 'aside', 'nav', 'main', 'figure', 'figcaption', 'dl', 'dt', 'dd', 'address', 'details', 'summary', 'form', 'fieldset', 'center',
+  'p',
+  'div',
+  'blockquote',
+  'ul',
+  'ol',
+  'li',
+  'pre',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'hr',
+  'table',
+  'thead',
+  'tbody',
+  'tfoot',
+  'tr',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'aside',
+  'nav',
+  'main',
+  'figure',
+  'figcaption',
+  'dl',
+  'dt',
+  'dd',
+  'address',
+  'details',
+  'summary',
+  'form',
+  'fieldset',
+  'center',
 ]);
 const HEADING = /^h[1-6]$/;
 const LIST_START = /^(?:- |\d{1,9}\. )/;
@@ -87,7 +140,14 @@ function block(el: DomElement, opts: HtmlToMarkdownOptions): string[] {
       return [];
     case 'blockquote': {
       const inner = blocks(el.children, opts).join('\n\n');
-      return inner ? [inner.split('\n').map((l) => (l ? `> ${l}` : '>')).join('\n')] : [];
+      return inner
+        ? [
+            inner
+              .split('\n')
+              .map((l) => (l ? `> ${l}` : '>'))
+              .join('\n'),
+          ]
+        : [];
     }
     case 'ul':
     case 'ol':
@@ -127,7 +187,13 @@ function list(el: DomElement, opts: HtmlToMarkdownOptions): string[] {
     if (!content) continue;
     const marker = ordered ? `${n++}. ` : '- ';
     const pad = ' '.repeat(marker.length);
-    items.push(marker + content.split('\n').map((l, i) => (i === 0 || l === '' ? l : pad + l)).join('\n'));
+    items.push(
+      marker +
+        content
+          .split('\n')
+          .map((l, i) => (i === 0 || l === '' ? l : pad + l))
+          .join('\n'),
+    );
   }
   return items.length ? [items.join('\n')] : [];
 }

@@ -86,7 +86,8 @@ export async function importParley(db: Kysely<Database>, dialect: Dialect, file:
         const keys = Object.keys(row).sort();
         const columns = keys.join(',');
         const width = Math.max(1, keys.length);
-        if (batch && (batch.spec !== spec || batch.columns !== columns || (batch.rows.length + 1) * width > MAX_VALUES || batch.rows.length >= 500)) await flush();
+        if (batch && (batch.spec !== spec || batch.columns !== columns || (batch.rows.length + 1) * width > MAX_VALUES || batch.rows.length >= 500))
+          await flush();
         batch ??= { spec, rows: [], from: lineNo, columns, width };
         batch.rows.push(row);
         if (++rows % 1000 === 0) progress.update(bytes, rows);

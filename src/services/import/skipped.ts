@@ -38,7 +38,12 @@ export class SkippedComments {
     const r = await bulk.scratchSkipped(this.db, sourceId);
     if (!r) return null;
     const t = r.thread;
-    return { sourceId: r.sourceId, parentSourceId: r.parentSourceId, createdAt: new Date(r.createdAt), thread: { key: t.key, url: t.url, title: t.title, publishedAt: t.publishedAt === null ? null : new Date(t.publishedAt), slug: t.slug } };
+    return {
+      sourceId: r.sourceId,
+      parentSourceId: r.parentSourceId,
+      createdAt: new Date(r.createdAt),
+      thread: { key: t.key, url: t.url, title: t.title, publishedAt: t.publishedAt === null ? null : new Date(t.publishedAt), slug: t.slug },
+    };
   }
 
   /** Forgets them all (the end of a WordPress item, whose ids nothing later names). */
@@ -61,7 +66,13 @@ export class SkippedComments {
       sourceId: s.sourceId,
       parentSourceId: s.parentSourceId,
       createdAt: s.createdAt.getTime(),
-      thread: { key: s.thread.key, url: s.thread.url, title: s.thread.title, publishedAt: s.thread.publishedAt?.getTime() ?? null, slug: s.thread.slug ?? null },
+      thread: {
+        key: s.thread.key,
+        url: s.thread.url,
+        title: s.thread.title,
+        publishedAt: s.thread.publishedAt?.getTime() ?? null,
+        slug: s.thread.slug ?? null,
+      },
     }));
     this.atHand = new Map();
     await bulk.putScratchSkipped(this.db, rows);

@@ -113,7 +113,12 @@ async function comment(w: ImportWriter, site: string, item: Item, n: XNode): Pro
   const parent = childText(n, 'wp:comment_parent');
   const gmt = childText(n, 'wp:comment_date_gmt');
   const date = gmt && !ZERO_DATE.test(gmt) ? gmt : childText(n, 'wp:comment_date');
-  const skipped = { sourceId: ref(rawId), parentSourceId: parent && parent !== '0' ? ref(parent) : null, thread, createdAt: parseTime(date, n.line, `comment ${rawId}`) };
+  const skipped = {
+    sourceId: ref(rawId),
+    parentSourceId: parent && parent !== '0' ? ref(parent) : null,
+    thread,
+    createdAt: parseTime(date, n.line, `comment ${rawId}`),
+  };
   const type = childText(n, 'wp:comment_type');
   const approved = childText(n, 'wp:comment_approved');
   if (type === 'pingback' || type === 'trackback') return w.skip(skipped, 'pingback');

@@ -68,7 +68,10 @@ export function importedAuthorName(raw: string): string {
 
 /** At most `max` characters as a reader counts them (code points), marked as cut with an ellipsis. */
 export function truncateBody(text: string, max: number): string {
-  return `${[...text].slice(0, max - 1).join('').trimEnd()}…`;
+  return `${[...text]
+    .slice(0, max - 1)
+    .join('')
+    .trimEnd()}…`;
 }
 
 const slugify = (s: string) =>
@@ -455,7 +458,9 @@ export class ImportWriter {
   private async deletedAuthor(): Promise<number> {
     if (this.placeholderAuthor !== null) return this.placeholderAuthor;
     const email = `deleted@${this.source}.import.invalid`;
-    this.placeholderAuthor = (await bulk.insertUser(this.db, { email, name: messages.importer.deletedAuthor, createdAt: this.now.getTime() })) ?? (await bulk.userIdByEmail(this.db, email))!;
+    this.placeholderAuthor =
+      (await bulk.insertUser(this.db, { email, name: messages.importer.deletedAuthor, createdAt: this.now.getTime() })) ??
+      (await bulk.userIdByEmail(this.db, email))!;
     return this.placeholderAuthor;
   }
 }

@@ -35,7 +35,10 @@ export function childText(n: XNode, name: string): string {
   return child(n, name)?.text.trim() ?? '';
 }
 
-export type XmlEvent = { kind: 'node'; path: readonly string[]; node: XNode } | { kind: 'open'; path: readonly string[]; line: number } | { kind: 'close'; path: readonly string[]; line: number };
+export type XmlEvent =
+  | { kind: 'node'; path: readonly string[]; node: XNode }
+  | { kind: 'open'; path: readonly string[]; line: number }
+  | { kind: 'close'; path: readonly string[]; line: number };
 
 export interface XmlReadOptions {
   /** Elements (by path of names from the root) delivered whole, with their subtree. */
@@ -158,7 +161,8 @@ export function parseTime(value: string, line: number, what: string): Date {
   let iso = v.replace(/^(\d{4}-\d\d-\d\d) /, '$1T');
   if (!/(?:Z|[+-]\d\d:?\d\d)$/i.test(iso)) iso += 'Z';
   const t = Date.parse(iso);
-  if (!/^\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?(?:Z|[+-]\d\d:?\d\d)?$/i.test(v) || Number.isNaN(t)) throw new ImportError(line, messages.importer.badDate(what, value));
+  if (!/^\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?(?:Z|[+-]\d\d:?\d\d)?$/i.test(v) || Number.isNaN(t))
+    throw new ImportError(line, messages.importer.badDate(what, value));
   return new Date(t);
 }
 
@@ -175,5 +179,5 @@ export function idAttr(n: XNode): string {
  * read chunk alive for as long as any slice of it lives, so a few kept titles would hold the file.
  */
 function detached(s: string): string {
-  return s.length === 0 ? s : (` ${s}`).slice(1);
+  return s.length === 0 ? s : ` ${s}`.slice(1);
 }

@@ -22,15 +22,9 @@ const exceptStaff =
  * telling reasons come first. Adding a rule is one file in rules/ and one line here.
  */
 export function postingRules(config: Config, rules: ModerationRules): PostingRule[] {
-  return [
-    lockedThread(),
-    newAccountSlowdown(config),
-    duplicate(config),
-    bannedWords(rules),
-    links(rules),
-    newAccount(rules),
-    premoderateAll(rules),
-  ].map(exceptStaff);
+  return [lockedThread(), newAccountSlowdown(config), duplicate(config), bannedWords(rules), links(rules), newAccount(rules), premoderateAll(rules)].map(
+    exceptStaff,
+  );
 }
 
 /**

@@ -1,12 +1,22 @@
 import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
 import type { Dialect } from '../connect.js';
 
-const id = (dialect: Dialect) => [dialect === 'postgres' ? 'bigserial' : 'integer', (c: ColumnDefinitionBuilder) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement())] as const;
+const id = (dialect: Dialect) =>
+  [
+    dialect === 'postgres' ? 'bigserial' : 'integer',
+    (c: ColumnDefinitionBuilder) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()),
+  ] as const;
 
 /** Follows ("Notify of"), reply-notification preferences, and the mail outbox. */
 export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
-  await db.schema.alterTable('users').addColumn('notify_replies', 'integer', (c) => c.notNull().defaultTo(1)).execute();
-  await db.schema.alterTable('users').addColumn('digest', 'text', (c) => c.notNull().defaultTo('instant')).execute();
+  await db.schema
+    .alterTable('users')
+    .addColumn('notify_replies', 'integer', (c) => c.notNull().defaultTo(1))
+    .execute();
+  await db.schema
+    .alterTable('users')
+    .addColumn('digest', 'text', (c) => c.notNull().defaultTo('instant'))
+    .execute();
   await db.schema.alterTable('users').addColumn('notify_token', 'text').execute();
 
   await db.schema

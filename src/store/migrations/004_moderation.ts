@@ -1,7 +1,11 @@
 import { sql, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
 import type { Dialect } from '../connect.js';
 
-const id = (dialect: Dialect) => [dialect === 'postgres' ? 'bigserial' : 'integer', (c: ColumnDefinitionBuilder) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement())] as const;
+const id = (dialect: Dialect) =>
+  [
+    dialect === 'postgres' ? 'bigserial' : 'integer',
+    (c: ColumnDefinitionBuilder) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()),
+  ] as const;
 
 /**
  * Moderation: reports, the audit log, why and by whom a comment was held or rejected, pinned
@@ -13,10 +17,19 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   await db.schema.alterTable('comments').addColumn('moderation_reason', 'text').execute();
   await db.schema.alterTable('comments').addColumn('moderated_at', 'bigint').execute();
   await db.schema.alterTable('comments').addColumn('moderated_by', 'bigint').execute();
-  await db.schema.alterTable('comments').addColumn('pinned', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-  await db.schema.alterTable('comments').addColumn('locked', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('comments')
+    .addColumn('pinned', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema
+    .alterTable('comments')
+    .addColumn('locked', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   // The 'top' order: like score, but without votes from accounts too young to be trusted.
-  await db.schema.alterTable('comments').addColumn('rank_score', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('comments')
+    .addColumn('rank_score', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   // Votes cast before this migration were counted; keep their order.
   await sql`update comments set rank_score = score`.execute(db);
   await db.schema.createIndex('comments_top_rank').on('comments').columns(['article_id', 'depth', 'rank_score', 'id']).execute();
@@ -28,7 +41,10 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   await db.schema.createIndex('comments_status').on('comments').columns(['status', 'id']).execute();
 
   // Whether the vote counts towards rank_score (its voter's account was old enough when cast).
-  await db.schema.alterTable('votes').addColumn('ranked', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+  await db.schema
+    .alterTable('votes')
+    .addColumn('ranked', 'integer', (c) => c.notNull().defaultTo(1))
+    .execute();
 
   // A moderator's policy outlives content reloads, which rewrite comment_policy from front matter.
   await db.schema.alterTable('articles').addColumn('policy_override', 'text').execute();

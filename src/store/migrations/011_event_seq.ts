@@ -9,7 +9,10 @@ import type { Dialect } from '../connect.js';
  * their ids as their sequence numbers, so browsers resuming with an old Last-Event-ID lose nothing.
  */
 export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> {
-  await db.schema.alterTable('articles').addColumn('event_seq', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('articles')
+    .addColumn('event_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.alterTable('events').addColumn('seq', 'bigint').execute();
   await sql`UPDATE events SET seq = id`.execute(db);
   await sql`UPDATE articles SET event_seq = COALESCE((SELECT max(e.id) FROM events e WHERE e.article_id = articles.id), 0)`.execute(db);

@@ -3,7 +3,19 @@ import { toArticle } from '../rows.js';
 import { Repository } from './repository.js';
 
 /** The article columns the content folder owns; `upsert` rewrites a row only if one differs. */
-const CONTENT_COLUMNS = ['url', 'title', 'standfirst', 'author', 'author_bio', 'author_handle', 'image', 'image_credit', 'published_at', 'body', 'comment_policy'] as const;
+const CONTENT_COLUMNS = [
+  'url',
+  'title',
+  'standfirst',
+  'author',
+  'author_bio',
+  'author_handle',
+  'image',
+  'image_credit',
+  'published_at',
+  'body',
+  'comment_policy',
+] as const;
 
 /** An article as the content folder, the embed or an import describes it; the database adds the rest. */
 export type ArticleInput = Omit<Article, 'id' | 'commentCount'>;
@@ -37,7 +49,11 @@ export class ArticlesRepository extends Repository {
         .where((eb) => eb.or(CONTENT_COLUMNS.map((c) => eb(c, 'is distinct from', values[c]))))
         .execute();
     } else {
-      await this.db.insertInto('articles').values({ slug: a.slug, comment_count: 0, ...values }).onConflict((oc) => oc.column('slug').doUpdateSet(values)).execute();
+      await this.db
+        .insertInto('articles')
+        .values({ slug: a.slug, comment_count: 0, ...values })
+        .onConflict((oc) => oc.column('slug').doUpdateSet(values))
+        .execute();
     }
     return (await this.bySlug(a.slug))!;
   }
@@ -105,6 +121,12 @@ export class ArticlesRepository extends Repository {
 
   async byIds(ids: readonly number[]): Promise<Article[]> {
     if (ids.length === 0) return [];
-    return (await this.db.selectFrom('articles').selectAll().where('id', 'in', [...ids]).execute()).map(toArticle);
+    return (
+      await this.db
+        .selectFrom('articles')
+        .selectAll()
+        .where('id', 'in', [...ids])
+        .execute()
+    ).map(toArticle);
   }
 }

@@ -15,8 +15,21 @@ export class BillingRepository extends Repository {
    * Creates or replaces one entitlement. With `sourceUpdatedAt` (the source's own clock of this
    * state) an update older than the stored state changes nothing; returns whether it was written.
    */
-  async putEntitlement(e: { userId: number; source: EntitlementSource; externalRef: string; status: EntitlementStatus; currentPeriodEnd: Date | null; now: Date; sourceUpdatedAt?: Date }): Promise<boolean> {
-    const values = { status: e.status, current_period_end: e.currentPeriodEnd?.getTime() ?? null, updated_at: e.now.getTime(), source_updated_at: e.sourceUpdatedAt?.getTime() ?? null };
+  async putEntitlement(e: {
+    userId: number;
+    source: EntitlementSource;
+    externalRef: string;
+    status: EntitlementStatus;
+    currentPeriodEnd: Date | null;
+    now: Date;
+    sourceUpdatedAt?: Date;
+  }): Promise<boolean> {
+    const values = {
+      status: e.status,
+      current_period_end: e.currentPeriodEnd?.getTime() ?? null,
+      updated_at: e.now.getTime(),
+      source_updated_at: e.sourceUpdatedAt?.getTime() ?? null,
+    };
     const written = await this.db
       .insertInto('entitlements')
       .values({ user_id: e.userId, source: e.source, external_ref: e.externalRef, ...values })
@@ -24,7 +37,13 @@ export class BillingRepository extends Repository {
         oc
           .columns(['user_id', 'source', 'external_ref'])
           .doUpdateSet(values)
-          .where((eb) => eb.or([eb('entitlements.source_updated_at', 'is', null), eb(eb.ref('excluded.source_updated_at'), 'is', null), eb('entitlements.source_updated_at', '<=', eb.ref('excluded.source_updated_at'))])),
+          .where((eb) =>
+            eb.or([
+              eb('entitlements.source_updated_at', 'is', null),
+              eb(eb.ref('excluded.source_updated_at'), 'is', null),
+              eb('entitlements.source_updated_at', '<=', eb.ref('excluded.source_updated_at')),
+            ]),
+          ),
       )
       .returning('id')
       .executeTakeFirst();
@@ -63,7 +82,13 @@ export class BillingRepository extends Repository {
 
   /** The reader's most recent Stripe customer, for the billing portal and repeat checkouts. */
   async stripeCustomerOf(userId: number): Promise<string | null> {
-    const r = await this.db.selectFrom('stripe_customers').select('customer_id').where('user_id', '=', userId).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('stripe_customers')
+      .select('customer_id')
+      .where('user_id', '=', userId)
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     return r?.customer_id ?? null;
   }
 

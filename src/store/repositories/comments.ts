@@ -54,7 +54,9 @@ export class CommentsRepository extends Repository {
 
   async byIds(ids: readonly number[]): Promise<Comment[]> {
     if (ids.length === 0) return [];
-    const rows = await selectComments(this.db).where('comments.id', 'in', [...ids]).execute();
+    const rows = await selectComments(this.db)
+      .where('comments.id', 'in', [...ids])
+      .execute();
     return rows.map((r) => toComment(r as CommentRow));
   }
 
@@ -66,7 +68,10 @@ export class CommentsRepository extends Repository {
 
   /** Highest comment id so far: the watermark that fixes a reader's pages. */
   async maxId(): Promise<number> {
-    const r = await this.db.selectFrom('comments').select((eb) => eb.fn.max('id').as('m')).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('comments')
+      .select((eb) => eb.fn.max('id').as('m'))
+      .executeTakeFirst();
     return Number(r?.m ?? 0);
   }
 
@@ -235,11 +240,7 @@ export class CommentsRepository extends Repository {
 
   /** Leaves a placeholder: the words go, the row stays so its replies keep their place. */
   async delete(c: Comment, now: Date): Promise<void> {
-    await this.db
-      .updateTable('comments')
-      .set({ status: 'deleted', body_src: '', body_html: '', edited_at: now.getTime() })
-      .where('id', '=', c.id)
-      .execute();
+    await this.db.updateTable('comments').set({ status: 'deleted', body_src: '', body_html: '', edited_at: now.getTime() }).where('id', '=', c.id).execute();
     if (c.status === 'visible') await this.countVisible(c.articleId, null, -1);
   }
 
@@ -255,7 +256,12 @@ export class CommentsRepository extends Repository {
   async revisionsOfMany(commentIds: readonly number[]): Promise<Map<number, { bodySrc: string; editorId: number; createdAt: Date }[]>> {
     const out = new Map<number, { bodySrc: string; editorId: number; createdAt: Date }[]>();
     if (commentIds.length === 0) return out;
-    const rows = await this.db.selectFrom('comment_revisions').selectAll().where('comment_id', 'in', [...commentIds]).orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('comment_revisions')
+      .selectAll()
+      .where('comment_id', 'in', [...commentIds])
+      .orderBy('id')
+      .execute();
     for (const r of rows) {
       const list = out.get(Number(r.comment_id)) ?? [];
       list.push({ bodySrc: r.body_src, editorId: Number(r.editor_id), createdAt: new Date(Number(r.created_at)) });
@@ -266,11 +272,20 @@ export class CommentsRepository extends Repository {
 
   /** Empties a comment readers never saw (pending or rejected) without turning it into a visible placeholder. */
   async eraseHidden(id: number): Promise<void> {
-    await this.db.updateTable('comments').set({ body_src: '', body_html: '', status: 'rejected' }).where('id', '=', id).where('status', 'in', ['pending', 'rejected']).execute();
+    await this.db
+      .updateTable('comments')
+      .set({ body_src: '', body_html: '', status: 'rejected' })
+      .where('id', '=', id)
+      .where('status', 'in', ['pending', 'rejected'])
+      .execute();
   }
 
   async eraseRevisions(commentIds: readonly number[]): Promise<void> {
-    if (commentIds.length > 0) await this.db.deleteFrom('comment_revisions').where('comment_id', 'in', [...commentIds]).execute();
+    if (commentIds.length > 0)
+      await this.db
+        .deleteFrom('comment_revisions')
+        .where('comment_id', 'in', [...commentIds])
+        .execute();
   }
 
   /** A thread's reply_count counts the rows readers see, so a deleted reply keeps its place. */
@@ -325,7 +340,13 @@ export class CommentsRepository extends Repository {
   /** Rejects a visible or held comment; false if it was neither. */
   async reject(id: number, by: number | null, reason: string, now: Date): Promise<boolean> {
     const set = { status: 'rejected', moderation_reason: reason, moderated_at: now.getTime(), moderated_by: by, pinned: 0 };
-    const wasVisible = await this.db.updateTable('comments').set(set).where('id', '=', id).where('status', '=', 'visible').returning(['article_id', 'root_id']).executeTakeFirst();
+    const wasVisible = await this.db
+      .updateTable('comments')
+      .set(set)
+      .where('id', '=', id)
+      .where('status', '=', 'visible')
+      .returning(['article_id', 'root_id'])
+      .executeTakeFirst();
     if (wasVisible) {
       await this.moveVisible(Number(wasVisible.article_id), wasVisible.root_id === null ? null : Number(wasVisible.root_id), -1);
       return true;
@@ -367,11 +388,19 @@ export class CommentsRepository extends Repository {
   }
 
   async setPinned(id: number, pinned: boolean): Promise<void> {
-    await this.db.updateTable('comments').set({ pinned: pinned ? 1 : 0 }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('comments')
+      .set({ pinned: pinned ? 1 : 0 })
+      .where('id', '=', id)
+      .execute();
   }
 
   async setLocked(id: number, locked: boolean): Promise<void> {
-    await this.db.updateTable('comments').set({ locked: locked ? 1 : 0 }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('comments')
+      .set({ locked: locked ? 1 : 0 })
+      .where('id', '=', id)
+      .execute();
   }
 
   // ---- passage anchors -----------------------------------------------------------------------------
@@ -399,7 +428,11 @@ export class CommentsRepository extends Repository {
   }
 
   async lastCommentAt(authorId: number): Promise<Date | null> {
-    const r = await this.db.selectFrom('comments').select((eb) => eb.fn.max('created_at').as('t')).where('author_id', '=', authorId).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('comments')
+      .select((eb) => eb.fn.max('created_at').as('t'))
+      .where('author_id', '=', authorId)
+      .executeTakeFirst();
     return r?.t === null || r?.t === undefined ? null : new Date(Number(r.t));
   }
 

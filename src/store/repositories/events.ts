@@ -25,7 +25,14 @@ export class EventsRepository extends Repository {
   }
 
   async since(articleId: number, afterId: number, limit: number): Promise<{ id: number; type: DiscussionEventType; commentId: number }[]> {
-    const rows = await this.db.selectFrom('events').select(['seq', 'type', 'comment_id']).where('article_id', '=', articleId).where('seq', '>', afterId).orderBy('seq').limit(limit).execute();
+    const rows = await this.db
+      .selectFrom('events')
+      .select(['seq', 'type', 'comment_id'])
+      .where('article_id', '=', articleId)
+      .where('seq', '>', afterId)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
     return rows.map((r) => ({ id: Number(r.seq), type: r.type as DiscussionEventType, commentId: Number(r.comment_id) }));
   }
 

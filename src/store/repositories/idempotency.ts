@@ -26,7 +26,9 @@ export class IdempotencyRepository extends Repository {
     if (this.dialect !== 'postgres') return true;
     // Two-int form: a namespace of Parley's own, and the id folded into int4 (a collision only
     // makes two authors wait for each other).
-    const { rows } = await sql<{ prev: string }>`select current_setting('lock_timeout') as prev, set_config('lock_timeout', ${`${Math.max(1, Math.round(waitMs))}ms`}, true)`.execute(this.db);
+    const { rows } = await sql<{
+      prev: string;
+    }>`select current_setting('lock_timeout') as prev, set_config('lock_timeout', ${`${Math.max(1, Math.round(waitMs))}ms`}, true)`.execute(this.db);
     try {
       await sql`select pg_advisory_xact_lock(${AUTHOR_POSTS_LOCK}::int, ${userId % 2_147_483_647}::int)`.execute(this.db);
     } catch (err) {

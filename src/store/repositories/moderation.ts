@@ -35,7 +35,15 @@ export class ModerationRepository extends Repository {
   async addReport(r: { commentId: number; reporterId: number; reason: string; text: string; now: Date }): Promise<boolean> {
     const row = await this.db
       .insertInto('reports')
-      .values({ comment_id: r.commentId, reporter_id: r.reporterId, reason: r.reason, text: r.text, created_at: r.now.getTime(), resolved_at: null, resolved_by: null })
+      .values({
+        comment_id: r.commentId,
+        reporter_id: r.reporterId,
+        reason: r.reason,
+        text: r.text,
+        created_at: r.now.getTime(),
+        resolved_at: null,
+        resolved_by: null,
+      })
       .onConflict((oc) => oc.columns(['comment_id', 'reporter_id']).doNothing())
       .returning('id')
       .executeTakeFirst();
@@ -63,7 +71,15 @@ export class ModerationRepository extends Repository {
       .where('reports.resolved_at', 'is', null)
       .orderBy('reports.id')
       .execute();
-    return rows.map((r) => ({ id: Number(r.id), commentId: Number(r.comment_id), reporterId: Number(r.reporter_id), reporterName: r.display_name, reason: r.reason, text: r.text, createdAt: new Date(Number(r.created_at)) }));
+    return rows.map((r) => ({
+      id: Number(r.id),
+      commentId: Number(r.comment_id),
+      reporterId: Number(r.reporter_id),
+      reporterName: r.display_name,
+      reason: r.reason,
+      text: r.text,
+      createdAt: new Date(Number(r.created_at)),
+    }));
   }
 
   async resolveReports(commentIds: readonly number[], by: number | null, now: Date): Promise<void> {
@@ -80,7 +96,12 @@ export class ModerationRepository extends Repository {
 
   /** Held comments, oldest first: the order they were written in. */
   async pendingQueue(afterId: number, limit: number): Promise<Comment[]> {
-    const rows = await selectComments(this.db).where('comments.status', '=', 'pending').where('comments.id', '>', afterId).orderBy('comments.id').limit(limit).execute();
+    const rows = await selectComments(this.db)
+      .where('comments.status', '=', 'pending')
+      .where('comments.id', '>', afterId)
+      .orderBy('comments.id')
+      .limit(limit)
+      .execute();
     return rows.map((r) => toComment(r as CommentRow));
   }
 
@@ -106,7 +127,10 @@ export class ModerationRepository extends Repository {
   }
 
   async countByStatus(status: 'pending' | 'rejected', since?: Date): Promise<number> {
-    let q = this.db.selectFrom('comments').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', status);
+    let q = this.db
+      .selectFrom('comments')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', status);
     if (since) q = q.where('moderated_at', '>=', since.getTime());
     return Number((await q.executeTakeFirst())?.n ?? 0);
   }
@@ -154,10 +178,24 @@ export class ModerationRepository extends Repository {
 
   // ---- audit log -----------------------------------------------------------------------------------
 
-  async audit(e: { actorId: number | null; action: string; targetType: string; targetId: number | null; details: Record<string, unknown>; now: Date }): Promise<void> {
+  async audit(e: {
+    actorId: number | null;
+    action: string;
+    targetType: string;
+    targetId: number | null;
+    details: Record<string, unknown>;
+    now: Date;
+  }): Promise<void> {
     await this.db
       .insertInto('audit_log')
-      .values({ actor_id: e.actorId, action: e.action, target_type: e.targetType, target_id: e.targetId, details: JSON.stringify(e.details), created_at: e.now.getTime() })
+      .values({
+        actor_id: e.actorId,
+        action: e.action,
+        target_type: e.targetType,
+        target_id: e.targetId,
+        details: JSON.stringify(e.details),
+        created_at: e.now.getTime(),
+      })
       .execute();
   }
 
@@ -166,7 +204,17 @@ export class ModerationRepository extends Repository {
     let q = this.db
       .selectFrom('audit_log')
       .leftJoin('users', 'users.id', 'audit_log.actor_id')
-      .select(['audit_log.id', 'audit_log.actor_id', 'users.display_name', 'users.email', 'audit_log.action', 'audit_log.target_type', 'audit_log.target_id', 'audit_log.details', 'audit_log.created_at']);
+      .select([
+        'audit_log.id',
+        'audit_log.actor_id',
+        'users.display_name',
+        'users.email',
+        'audit_log.action',
+        'audit_log.target_type',
+        'audit_log.target_id',
+        'audit_log.details',
+        'audit_log.created_at',
+      ]);
     if (beforeId !== null) q = q.where('audit_log.id', '<', beforeId);
     const rows = await q.orderBy('audit_log.id', 'desc').limit(limit).execute();
     return rows.map((r) => ({

@@ -20,7 +20,13 @@ export interface FollowRow {
 }
 
 const nullableId = (v: number | null) => (v === null ? null : Number(v));
-const toOutbox = (r: OutboxRow): OutboxRow => ({ ...r, id: Number(r.id), user_id: nullableId(r.user_id), comment_id: nullableId(r.comment_id), follow_id: nullableId(r.follow_id) });
+const toOutbox = (r: OutboxRow): OutboxRow => ({
+  ...r,
+  id: Number(r.id),
+  user_id: nullableId(r.user_id),
+  comment_id: nullableId(r.comment_id),
+  follow_id: nullableId(r.follow_id),
+});
 
 const toFollow = (r: Selectable<FollowsTable>): FollowRow => ({
   id: Number(r.id),
@@ -67,10 +73,23 @@ export class NotificationsRepository extends Repository {
   async putFollow(f: { articleId: number; email: string; userId: number | null; confirmed: boolean; token: string; now: Date }): Promise<FollowRow> {
     await this.db
       .insertInto('follows')
-      .values({ article_id: f.articleId, email: f.email.toLowerCase(), user_id: f.userId, confirmed: f.confirmed ? 1 : 0, token: f.token, created_at: f.now.getTime() })
+      .values({
+        article_id: f.articleId,
+        email: f.email.toLowerCase(),
+        user_id: f.userId,
+        confirmed: f.confirmed ? 1 : 0,
+        token: f.token,
+        created_at: f.now.getTime(),
+      })
       .onConflict((oc) => oc.columns(['article_id', 'email']).doNothing())
       .execute();
-    if (f.confirmed) await this.db.updateTable('follows').set({ confirmed: 1, user_id: f.userId }).where('article_id', '=', f.articleId).where('email', '=', f.email.toLowerCase()).execute();
+    if (f.confirmed)
+      await this.db
+        .updateTable('follows')
+        .set({ confirmed: 1, user_id: f.userId })
+        .where('article_id', '=', f.articleId)
+        .where('email', '=', f.email.toLowerCase())
+        .execute();
     return (await this.followOf(f.articleId, f.email))!;
   }
 
@@ -83,7 +102,10 @@ export class NotificationsRepository extends Repository {
   }
 
   /** Confirmed followers of an article with what the rules need to know about each. */
-  async articleFollowers(articleId: number, now: Date): Promise<{ followId: number; email: string; userId: number | null; suspended: boolean; digest: string }[]> {
+  async articleFollowers(
+    articleId: number,
+    now: Date,
+  ): Promise<{ followId: number; email: string; userId: number | null; suspended: boolean; digest: string }[]> {
     const rows = await this.db
       .selectFrom('follows')
       .leftJoin('users', 'users.id', 'follows.user_id')
@@ -123,10 +145,34 @@ export class NotificationsRepository extends Repository {
   // ---- the mail outbox -----------------------------------------------------------------------------
 
   /** Queues a mail unless one with the same key exists: retried hooks never mail twice. */
-  async enqueueMail(m: { kind: string; recipient: string; userId: number | null; commentId: number | null; followId: number | null; dedupeKey: string; dueAt: Date; now: Date }): Promise<void> {
+  async enqueueMail(m: {
+    kind: string;
+    recipient: string;
+    userId: number | null;
+    commentId: number | null;
+    followId: number | null;
+    dedupeKey: string;
+    dueAt: Date;
+    now: Date;
+  }): Promise<void> {
     await this.db
       .insertInto('outbox')
-      .values({ kind: m.kind, recipient: m.recipient, user_id: m.userId, comment_id: m.commentId, follow_id: m.followId, dedupe_key: m.dedupeKey, status: 'pending', attempts: 0, next_attempt_at: m.dueAt.getTime(), claimed_until: null, message_id: null, last_error: null, created_at: m.now.getTime(), sent_at: null })
+      .values({
+        kind: m.kind,
+        recipient: m.recipient,
+        user_id: m.userId,
+        comment_id: m.commentId,
+        follow_id: m.followId,
+        dedupe_key: m.dedupeKey,
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: m.dueAt.getTime(),
+        claimed_until: null,
+        message_id: null,
+        last_error: null,
+        created_at: m.now.getTime(),
+        sent_at: null,
+      })
       .onConflict((oc) => oc.column('dedupe_key').doNothing())
       .execute();
   }
@@ -138,7 +184,23 @@ export class NotificationsRepository extends Repository {
   async enqueueWebhook(w: { kind: string; url: string; webhookId: string; commentId: number; payload: string; now: Date }): Promise<void> {
     await this.db
       .insertInto('outbox')
-      .values({ kind: w.kind, recipient: w.url, user_id: null, comment_id: w.commentId, follow_id: null, dedupe_key: `${w.webhookId} ${w.url}`, status: 'pending', attempts: 0, next_attempt_at: w.now.getTime(), claimed_until: null, message_id: w.webhookId, last_error: null, created_at: w.now.getTime(), sent_at: null, payload: w.payload })
+      .values({
+        kind: w.kind,
+        recipient: w.url,
+        user_id: null,
+        comment_id: w.commentId,
+        follow_id: null,
+        dedupe_key: `${w.webhookId} ${w.url}`,
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: w.now.getTime(),
+        claimed_until: null,
+        message_id: w.webhookId,
+        last_error: null,
+        created_at: w.now.getTime(),
+        sent_at: null,
+        payload: w.payload,
+      })
       .onConflict((oc) => oc.column('dedupe_key').doNothing())
       .execute();
   }
@@ -184,7 +246,10 @@ export class NotificationsRepository extends Repository {
     return rows.map(toOutbox);
   }
 
-  async finishMail(id: number, outcome: { status: 'sent' | 'skipped' | 'failed' | 'pending'; messageId?: string; error?: string; retryAt?: Date; now: Date }): Promise<void> {
+  async finishMail(
+    id: number,
+    outcome: { status: 'sent' | 'skipped' | 'failed' | 'pending'; messageId?: string; error?: string; retryAt?: Date; now: Date },
+  ): Promise<void> {
     await this.db
       .updateTable('outbox')
       .set({

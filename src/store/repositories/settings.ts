@@ -4,7 +4,11 @@ import { Repository } from './repository.js';
 export class SettingsRepository extends Repository {
   /** A shared setting; the first node to start stores `initial`, and every node reads the same value. */
   async getOrInit(key: string, initial: string): Promise<string> {
-    await this.db.insertInto('settings').values({ key, value: initial }).onConflict((oc) => oc.column('key').doNothing()).execute();
+    await this.db
+      .insertInto('settings')
+      .values({ key, value: initial })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
     const r = await this.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirstOrThrow();
     return r.value;
   }

@@ -27,7 +27,13 @@ export class UsersRepository extends Repository {
 
   async byIds(ids: readonly number[]): Promise<User[]> {
     if (ids.length === 0) return [];
-    return (await this.db.selectFrom('users').selectAll().where('id', 'in', [...ids]).execute()).map(toUser);
+    return (
+      await this.db
+        .selectFrom('users')
+        .selectAll()
+        .where('id', 'in', [...ids])
+        .execute()
+    ).map(toUser);
   }
 
   /** Returns the user with this email, creating it if new; concurrent callers get the same row. */
@@ -70,7 +76,10 @@ export class UsersRepository extends Repository {
     if (!user) return;
     await this.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
     await this.db.deleteFrom('entitlements').where('user_id', '=', userId).execute();
-    await this.db.deleteFrom('follows').where((eb) => eb.or([eb('user_id', '=', userId), eb('email', '=', user.email)])).execute();
+    await this.db
+      .deleteFrom('follows')
+      .where((eb) => eb.or([eb('user_id', '=', userId), eb('email', '=', user.email)]))
+      .execute();
     await this.db.deleteFrom('login_tokens').where('email', '=', user.email).execute();
     await this.db.deleteFrom('article_reads').where('user_id', '=', userId).execute();
     await this.db.deleteFrom('stripe_customers').where('user_id', '=', userId).execute();
@@ -79,7 +88,11 @@ export class UsersRepository extends Repository {
     await this.db.deleteFrom('sso_identities').where('user_id', '=', userId).execute();
     // Recorded answers to keyed posts hold the words of the comments.
     await this.db.deleteFrom('idempotency_keys').where('user_id', '=', userId).execute();
-    await this.db.updateTable('users').set({ display_name: displayName, email: placeholderEmail, role: 'reader', notify_token: null, notify_replies: 0 }).where('id', '=', userId).execute();
+    await this.db
+      .updateTable('users')
+      .set({ display_name: displayName, email: placeholderEmail, role: 'reader', notify_token: null, notify_replies: 0 })
+      .where('id', '=', userId)
+      .execute();
   }
 
   // ---- roles and sanctions -------------------------------------------------------------------------
@@ -90,7 +103,12 @@ export class UsersRepository extends Repository {
   }
 
   async countAdmins(): Promise<number> {
-    const r = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('role', '=', 'admin').where('banned', '=', 0).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('role', '=', 'admin')
+      .where('banned', '=', 0)
+      .executeTakeFirst();
     return Number(r?.n ?? 0);
   }
 
@@ -99,11 +117,19 @@ export class UsersRepository extends Repository {
   }
 
   async setSuspension(userId: number, until: Date | null): Promise<void> {
-    await this.db.updateTable('users').set({ suspended_until: until?.getTime() ?? null }).where('id', '=', userId).execute();
+    await this.db
+      .updateTable('users')
+      .set({ suspended_until: until?.getTime() ?? null })
+      .where('id', '=', userId)
+      .execute();
   }
 
   async setBanned(userId: number, banned: boolean): Promise<void> {
-    await this.db.updateTable('users').set({ banned: banned ? 1 : 0 }).where('id', '=', userId).execute();
+    await this.db
+      .updateTable('users')
+      .set({ banned: banned ? 1 : 0 })
+      .where('id', '=', userId)
+      .execute();
   }
 
   // ---- sessions ------------------------------------------------------------------------------------
@@ -141,7 +167,14 @@ export class UsersRepository extends Repository {
   async createLoginToken(tokenHash: string, email: string, returnTo: string, now: Date, expiresAt: Date): Promise<void> {
     await this.db
       .insertInto('login_tokens')
-      .values({ token_hash: tokenHash, email: email.toLowerCase(), return_to: returnTo, created_at: now.getTime(), expires_at: expiresAt.getTime(), used_at: null })
+      .values({
+        token_hash: tokenHash,
+        email: email.toLowerCase(),
+        return_to: returnTo,
+        created_at: now.getTime(),
+        expires_at: expiresAt.getTime(),
+        used_at: null,
+      })
       .execute();
   }
 
@@ -161,7 +194,14 @@ export class UsersRepository extends Repository {
   async createEmailChange(tokenHash: string, userId: number, newEmail: string, now: Date, expiresAt: Date): Promise<void> {
     await this.db
       .insertInto('email_changes')
-      .values({ token_hash: tokenHash, user_id: userId, new_email: newEmail.toLowerCase(), created_at: now.getTime(), expires_at: expiresAt.getTime(), used_at: null })
+      .values({
+        token_hash: tokenHash,
+        user_id: userId,
+        new_email: newEmail.toLowerCase(),
+        created_at: now.getTime(),
+        expires_at: expiresAt.getTime(),
+        used_at: null,
+      })
       .execute();
   }
 

@@ -11,7 +11,12 @@ export class VotesRepository extends Repository {
 
   async ofMany(userId: number, commentIds: readonly number[]): Promise<Map<number, VoteValue>> {
     if (commentIds.length === 0) return new Map();
-    const rows = await this.db.selectFrom('votes').select(['comment_id', 'value']).where('user_id', '=', userId).where('comment_id', 'in', [...commentIds]).execute();
+    const rows = await this.db
+      .selectFrom('votes')
+      .select(['comment_id', 'value'])
+      .where('user_id', '=', userId)
+      .where('comment_id', 'in', [...commentIds])
+      .execute();
     return new Map(rows.map((r) => [Number(r.comment_id), r.value as VoteValue]));
   }
 
@@ -24,8 +29,17 @@ export class VotesRepository extends Repository {
    * remembers whether it did, so changing or retracting it later undoes exactly what it added.
    */
   async set(commentId: number, userId: number, value: VoteValue, now: Date, ranked = true): Promise<{ up: number; down: number; score: number }> {
-    await this.db.updateTable('comments').set((eb) => ({ score: eb('score', '+', 0) })).where('id', '=', commentId).execute();
-    const old = await this.db.selectFrom('votes').select(['value', 'ranked']).where('comment_id', '=', commentId).where('user_id', '=', userId).executeTakeFirst();
+    await this.db
+      .updateTable('comments')
+      .set((eb) => ({ score: eb('score', '+', 0) }))
+      .where('id', '=', commentId)
+      .execute();
+    const old = await this.db
+      .selectFrom('votes')
+      .select(['value', 'ranked'])
+      .where('comment_id', '=', commentId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     const prev = (old?.value ?? 0) as VoteValue;
     if (prev !== value) {
       const rank = ranked ? 1 : 0;
