@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { hashToken } from '../src/services/accounts.js';
 import { connect } from '../src/store/connect.js';
 import { migrate } from '../src/store/migrate.js';
-import { Store } from '../src/store/store.js';
+import { Store, blankArticle } from '../src/store/store.js';
 import { freshDatabase } from '../tests/support/databases.js';
 import { killHard, startServerProcess } from '../tests/support/process.js';
 
@@ -30,23 +30,7 @@ async function prepare(url: string) {
   await migrate(conn);
   const store = new Store(conn.db, conn.dialect);
   const now = new Date();
-  const article = await store.articles.upsert(
-    {
-      slug: 'sse-bench',
-      url: null,
-      title: 'SSE bench',
-      standfirst: '',
-      author: '',
-      authorBio: '',
-      authorHandle: '',
-      image: null,
-      imageCredit: '',
-      publishedAt: now,
-      body: 'x',
-      commentPolicy: 'subscribers',
-    },
-    now,
-  );
+  const article = await store.articles.upsert(blankArticle({ slug: 'sse-bench', title: 'SSE bench', publishedAt: now, body: 'x' }), now);
   const user = await store.users.ensure('sse@example.com', 'SSE', now);
   await store.billing.putEntitlement({ userId: user.id, source: 'manual', externalRef: '', status: 'active', currentPeriodEnd: null, now });
   const token = randomBytes(24).toString('base64url');

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Article } from '../domain/types.js';
-import type { Store } from '../store/store.js';
+import { blankArticle, type Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 
 /**
@@ -35,22 +35,6 @@ export class EmbeddedArticles {
     const known = await this.store.articles.bySlug(slug);
     if (known) return known;
     const now = this.clock.now();
-    return this.store.articles.insertIfAbsent(
-      {
-        slug,
-        url,
-        title,
-        standfirst: '',
-        author: '',
-        authorBio: '',
-        authorHandle: '',
-        image: null,
-        imageCredit: '',
-        publishedAt: now,
-        body: '',
-        commentPolicy: this.config.EMBED_COMMENT_POLICY,
-      },
-      now,
-    );
+    return this.store.articles.insertIfAbsent(blankArticle({ slug, url, title, publishedAt: now, commentPolicy: this.config.EMBED_COMMENT_POLICY }), now);
   }
 }

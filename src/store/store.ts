@@ -13,6 +13,7 @@ import { UsersRepository } from './repositories/users.js';
 import { VotesRepository } from './repositories/votes.js';
 
 export type { ArticleInput } from './repositories/articles.js';
+export { blankArticle } from './repositories/articles.js';
 export type { NewComment, RepliesQuery, TopLevelQuery } from './repositories/comments.js';
 export type { DiscussionEventType } from './repositories/events.js';
 export type { IdempotentAnswer } from './repositories/idempotency.js';

@@ -1,3 +1,4 @@
+import { blankArticle } from '../../src/store/store.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
 import { apiClient, ok, type Answer, type ApiClient } from '../support/api-client.js';
@@ -179,25 +180,7 @@ describe.each(DIALECTS)('discussion API on %s', (dialect) => {
   });
 
   it('pages top-level comments by cursor without shifting when new ones arrive', async () => {
-    const fresh = (
-      await p.store.articles.upsert(
-        {
-          slug: 'paging',
-          url: null,
-          title: 'Paging',
-          standfirst: '',
-          author: '',
-          authorBio: '',
-          authorHandle: '',
-          image: null,
-          imageCredit: '',
-          publishedAt: new Date(),
-          body: 'x',
-          commentPolicy: 'subscribers',
-        },
-        new Date(),
-      )
-    ).id;
+    const fresh = (await p.store.articles.upsert(blankArticle({ slug: 'paging', title: 'Paging', publishedAt: new Date(), body: 'x' }), new Date())).id;
     const ids: number[] = [];
     for (let i = 0; i < 7; i++) {
       p.clock.advance(1000);

@@ -13,7 +13,7 @@ import { ImportError } from '../../src/services/import/xml.js';
 import { connect, type Connection } from '../../src/store/connect.js';
 import { migrate } from '../../src/store/migrate.js';
 import type { Database } from '../../src/store/schema.js';
-import { Store } from '../../src/store/store.js';
+import { Store, blankArticle } from '../../src/store/store.js';
 import { DIALECTS, freshDatabase } from '../support/databases.js';
 import { json, startParley, type TestParley } from '../support/harness.js';
 
@@ -71,20 +71,13 @@ describe.each(DIALECTS)('import and export on %s', (dialect) => {
     db = p.store.db;
     existingArticleId = (
       await p.store.articles.upsert(
-        {
+        blankArticle({
           slug: 'existing-story',
           url: 'https://news.example.com/existing-story',
           title: 'Existing',
-          standfirst: '',
-          author: '',
-          authorBio: '',
-          authorHandle: '',
-          image: null,
-          imageCredit: '',
           publishedAt: new Date('2024-10-01T00:00:00Z'),
           body: 'Body.',
-          commentPolicy: 'subscribers',
-        },
+        }),
         p.clock.now(),
       )
     ).id;

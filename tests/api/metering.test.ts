@@ -1,3 +1,4 @@
+import { blankArticle } from '../../src/store/store.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Metering } from '../../src/services/metering.js';
 import { DIALECTS } from '../support/databases.js';
@@ -12,20 +13,13 @@ describe.each(DIALECTS)('metered reading on %s', (dialect) => {
   async function addArticles(target: TestParley) {
     for (const slug of SLUGS) {
       await target.store.articles.upsert(
-        {
+        blankArticle({
           slug,
-          url: null,
           title: `Article ${slug}`,
-          standfirst: '',
           author: 'Writer',
-          authorBio: '',
-          authorHandle: '',
-          image: null,
-          imageCredit: '',
           publishedAt: new Date('2026-11-01T10:00:00Z'),
           body: `## A heading\n\nFirst paragraph of ${slug}.\n\nSecond paragraph of ${slug}.\n\n- a list item of ${slug}\n\nThird paragraph of ${slug}.\n\nFourth paragraph of ${slug}.`,
-          commentPolicy: 'subscribers',
-        },
+        }),
         target.clock.now(),
       );
     }

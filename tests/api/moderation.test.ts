@@ -1,3 +1,4 @@
+import { blankArticle } from '../../src/store/store.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -557,25 +558,7 @@ describe.each(DIALECTS)('moderation on %s', (dialect) => {
     });
 
     it('pins a top-level comment first on every sort, on the first page only, without duplicates', async () => {
-      const art = (
-        await p.store.articles.upsert(
-          {
-            slug: 'pins',
-            url: null,
-            title: 'Pins',
-            standfirst: '',
-            author: '',
-            authorBio: '',
-            authorHandle: '',
-            image: null,
-            imageCredit: '',
-            publishedAt: new Date(),
-            body: 'x',
-            commentPolicy: 'subscribers',
-          },
-          new Date(),
-        )
-      ).id;
+      const art = (await p.store.articles.upsert(blankArticle({ slug: 'pins', title: 'Pins', publishedAt: new Date(), body: 'x' }), new Date())).id;
       const list: number[] = [];
       for (let i = 0; i < 7; i++) {
         p.clock.advance(1000);
@@ -678,23 +661,7 @@ describe.each(DIALECTS)('moderation on %s', (dialect) => {
 
   it('blunts vote rings: young accounts show in the counts but do not move the top order', async () => {
     const art = (
-      await p.store.articles.upsert(
-        {
-          slug: 'ring',
-          url: null,
-          title: 'Ring',
-          standfirst: '',
-          author: '',
-          authorBio: '',
-          authorHandle: '',
-          image: null,
-          imageCredit: '',
-          publishedAt: new Date(),
-          body: 'x',
-          commentPolicy: 'members',
-        },
-        new Date(),
-      )
+      await p.store.articles.upsert(blankArticle({ slug: 'ring', title: 'Ring', publishedAt: new Date(), body: 'x', commentPolicy: 'members' }), new Date())
     ).id;
     const honest = await posted(ada, text('a thoughtful comment'), { article: art });
     const shill = await posted(bob, text('buy my thing'), { article: art });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/services/accounts.js';
 import { connect } from '../../src/store/connect.js';
 import { migrate } from '../../src/store/migrate.js';
-import { Store } from '../../src/store/store.js';
+import { Store, blankArticle } from '../../src/store/store.js';
 import { freshDatabase, type TestDialect } from '../support/databases.js';
 import { killHard, startServerProcess } from '../support/process.js';
 import { SmtpSink } from '../support/smtp-sink.js';
@@ -15,23 +15,7 @@ async function prepare(url: string) {
   await migrate(conn);
   const store = new Store(conn.db, conn.dialect);
   const now = new Date();
-  const article = await store.articles.upsert(
-    {
-      slug: 'multi',
-      url: null,
-      title: 'Multi-node',
-      standfirst: '',
-      author: '',
-      authorBio: '',
-      authorHandle: '',
-      image: null,
-      imageCredit: '',
-      publishedAt: now,
-      body: 'x',
-      commentPolicy: 'subscribers',
-    },
-    now,
-  );
+  const article = await store.articles.upsert(blankArticle({ slug: 'multi', title: 'Multi-node', publishedAt: now, body: 'x' }), now);
   const poster = await store.users.ensure('poster@example.com', 'Poster', now);
   await store.billing.putEntitlement({ userId: poster.id, source: 'manual', externalRef: '', status: 'active', currentPeriodEnd: null, now });
   await store.users.createSession(hashToken('multi-session'), poster.id, 'multi-csrf', now, new Date(Date.now() + 3600_000));

@@ -1,3 +1,4 @@
+import { blankArticle } from '../../src/store/store.js';
 import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
@@ -195,23 +196,7 @@ describe.each(DIALECTS)('HTTP hardening on %s', (dialect) => {
 
     it('keep an article page working when an already stored embed URL cannot go into a header', async () => {
       const article = (slug: string, url: string) =>
-        p.store.articles.upsert(
-          {
-            slug,
-            url,
-            title: 'Stored',
-            standfirst: '',
-            author: '',
-            authorBio: '',
-            authorHandle: '',
-            image: null,
-            imageCredit: '',
-            publishedAt: new Date(),
-            body: 'Body',
-            commentPolicy: 'subscribers',
-          },
-          new Date(),
-        );
+        p.store.articles.upsert(blankArticle({ slug, url, title: 'Stored', publishedAt: new Date(), body: 'Body' }), new Date());
       await article('stored-wide', `${PUBLISHER}/a\u3000b`);
       await article('stored-crlf', `${PUBLISHER}/a\r\nb`);
       const wide = await p.app.inject({ method: 'GET', url: '/articles/stored-wide' });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Connection } from '../../src/store/connect.js';
 import { migrate } from '../../src/store/migrate.js';
-import { Store } from '../../src/store/store.js';
+import { Store, blankArticle } from '../../src/store/store.js';
 import { freshDatabase } from '../support/databases.js';
 
 /*
@@ -23,25 +23,7 @@ describe('event ids follow commit order on postgres', () => {
     conn = connect(db.url);
     await migrate(conn);
     store = new Store(conn.db, conn.dialect);
-    articleId = (
-      await store.articles.upsert(
-        {
-          slug: 'order',
-          url: null,
-          title: 'T',
-          standfirst: '',
-          author: '',
-          authorBio: '',
-          authorHandle: '',
-          image: null,
-          imageCredit: '',
-          publishedAt: now,
-          body: 'b',
-          commentPolicy: 'subscribers',
-        },
-        now,
-      )
-    ).id;
+    articleId = (await store.articles.upsert(blankArticle({ slug: 'order', title: 'T', publishedAt: now, body: 'b' }), now)).id;
   });
   afterAll(async () => {
     await conn?.close();

@@ -1,3 +1,4 @@
+import { blankArticle } from '../../src/store/store.js';
 import { describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
 import { now, useStore } from './fixture.js';
@@ -7,25 +8,7 @@ describe.each(DIALECTS)('events repository on %s', (dialect) => {
 
   it("numbers each article's events on their own, and prunes old ones in batches", async () => {
     const { events, articles, comments } = f.store;
-    const other = (
-      await articles.upsert(
-        {
-          slug: 'other',
-          url: null,
-          title: 'O',
-          standfirst: '',
-          author: '',
-          authorBio: '',
-          authorHandle: '',
-          image: null,
-          imageCredit: '',
-          publishedAt: now,
-          body: 'b',
-          commentPolicy: 'subscribers',
-        },
-        now,
-      )
-    ).id;
+    const other = (await articles.upsert(blankArticle({ slug: 'other', title: 'O', publishedAt: now, body: 'b' }), now)).id;
     const c = await comments.insert(f.newComment());
     const old = new Date(now.getTime() - 3_600_000);
     const ids = [];

@@ -2,7 +2,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { connect, type Connection } from '../../src/store/connect.js';
 import { migrate } from '../../src/store/migrate.js';
 import type { Dialect } from '../../src/store/connect.js';
-import { Store, type NewComment } from '../../src/store/store.js';
+import { Store, type NewComment, blankArticle } from '../../src/store/store.js';
 import { freshDatabase } from '../support/databases.js';
 
 export const now = new Date('2026-11-20T12:00:00Z');
@@ -31,25 +31,7 @@ export function useStore(dialect: Dialect): StoreFixture {
     f.conn = connect(db.url);
     f.migrated = await migrate(f.conn);
     f.store = new Store(f.conn.db, f.conn.dialect);
-    f.articleId = (
-      await f.store.articles.upsert(
-        {
-          slug: 's',
-          url: null,
-          title: 'T',
-          standfirst: '',
-          author: '',
-          authorBio: '',
-          authorHandle: '',
-          image: null,
-          imageCredit: '',
-          publishedAt: now,
-          body: 'b',
-          commentPolicy: 'subscribers',
-        },
-        now,
-      )
-    ).id;
+    f.articleId = (await f.store.articles.upsert(blankArticle({ slug: 's', title: 'T', publishedAt: now, body: 'b' }), now)).id;
     f.alice = (await f.store.users.ensure('Alice@Example.com', 'Alice', now)).id;
     f.bob = (await f.store.users.ensure('bob@example.com', 'Bob', now)).id;
     f.newComment = (over = {}) => ({

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { hashToken } from '../../src/services/accounts.js';
 import { connect } from '../../src/store/connect.js';
 import { migrate } from '../../src/store/migrate.js';
-import { Store } from '../../src/store/store.js';
+import { Store, blankArticle } from '../../src/store/store.js';
 import { sseClient, type SseClient } from './sse-client.js';
 
 /*
@@ -29,20 +29,7 @@ export async function prepareLoad(url: string, writers: number): Promise<{ artic
     const store = new Store(conn.db, conn.dialect);
     const now = new Date();
     const article = await store.articles.upsert(
-      {
-        slug: `load-${randomBytes(3).toString('hex')}`,
-        url: null,
-        title: 'Under load',
-        standfirst: '',
-        author: '',
-        authorBio: '',
-        authorHandle: '',
-        image: null,
-        imageCredit: '',
-        publishedAt: now,
-        body: 'Load.',
-        commentPolicy: 'subscribers',
-      },
+      blankArticle({ slug: `load-${randomBytes(3).toString('hex')}`, title: 'Under load', publishedAt: now, body: 'Load.' }),
       now,
     );
     const out: Writer[] = [];

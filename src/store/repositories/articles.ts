@@ -20,23 +20,33 @@ const CONTENT_COLUMNS = [
 /** An article as the content folder, the embed or an import describes it; the database adds the rest. */
 export type ArticleInput = Omit<Article, 'id' | 'commentCount'>;
 
+/** An article with nothing but its slug, title and the given fields: the embed's, a test's. */
+export function blankArticle(a: Pick<ArticleInput, 'slug' | 'title' | 'publishedAt'> & Partial<ArticleInput>): ArticleInput {
+  return { url: null, standfirst: '', author: '', authorBio: '', authorHandle: '', image: null, imageCredit: '', body: '', commentPolicy: 'subscribers', ...a };
+}
+
+/** The stored columns of an article's content, as written on insert and on change. */
+function contentValues(a: ArticleInput, now: Date) {
+  return {
+    url: a.url,
+    title: a.title,
+    standfirst: a.standfirst,
+    author: a.author,
+    author_bio: a.authorBio,
+    author_handle: a.authorHandle,
+    image: a.image,
+    image_credit: a.imageCredit,
+    published_at: a.publishedAt.getTime(),
+    body: a.body,
+    comment_policy: a.commentPolicy,
+    updated_at: now.getTime(),
+  };
+}
+
 /** Articles: what the content folder says of them, their policy, and the lock on their discussion. */
 export class ArticlesRepository extends Repository {
   async upsert(a: ArticleInput, now: Date): Promise<Article> {
-    const values = {
-      url: a.url,
-      title: a.title,
-      standfirst: a.standfirst,
-      author: a.author,
-      author_bio: a.authorBio,
-      author_handle: a.authorHandle,
-      image: a.image,
-      image_credit: a.imageCredit,
-      published_at: a.publishedAt.getTime(),
-      body: a.body,
-      comment_policy: a.commentPolicy,
-      updated_at: now.getTime(),
-    };
+    const values = contentValues(a, now);
     // Unchanged articles are not rewritten: start-up loads the content folder every time and must
     // not need to write, so a node on a full disk still starts and serves reads. An update that
     // matches no row writes nothing; an INSERT ... ON CONFLICT would (SQLite's AUTOINCREMENT).
@@ -62,22 +72,7 @@ export class ArticlesRepository extends Repository {
   async insertIfAbsent(a: ArticleInput, now: Date): Promise<Article> {
     await this.db
       .insertInto('articles')
-      .values({
-        slug: a.slug,
-        comment_count: 0,
-        url: a.url,
-        title: a.title,
-        standfirst: a.standfirst,
-        author: a.author,
-        author_bio: a.authorBio,
-        author_handle: a.authorHandle,
-        image: a.image,
-        image_credit: a.imageCredit,
-        published_at: a.publishedAt.getTime(),
-        body: a.body,
-        comment_policy: a.commentPolicy,
-        updated_at: now.getTime(),
-      })
+      .values({ slug: a.slug, comment_count: 0, ...contentValues(a, now) })
       .onConflict((oc) => oc.column('slug').doNothing())
       .execute();
     return (await this.bySlug(a.slug))!;
