@@ -69,6 +69,16 @@ export const VoteResultSchema = Type.Object({ up: Type.Integer(), down: Type.Int
 export type VoteResult = Static<typeof VoteResultSchema>;
 
 /** The viewer's "Notify of" choices: this article's new comments, replies to their comments. */
+/** Who is signed in, as the session, account and SSO answers describe them. */
+export const ViewerInfoSchema = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  email: Type.String(),
+  role: Type.String(),
+  subscriber: Type.Boolean(),
+  subscriberUntil: Nullable(Type.String()),
+});
+
 export const FollowStateSchema = Type.Object({ article: Type.Boolean(), replies: Type.Boolean(), digest: lit(['instant', 'daily']) });
 export type FollowState = Static<typeof FollowStateSchema>;
 

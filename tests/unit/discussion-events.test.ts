@@ -1,33 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { eventOf } from '../../src/domain/discussion-events.js';
+import { aComment } from '../support/comment.js';
 import type { Comment } from '../../src/domain/types.js';
 
-const base: Comment = {
-  id: 1,
-  articleId: 1,
-  parentId: null,
-  rootId: null,
-  depth: 0,
-  authorId: 1,
-  authorName: 'A',
-  bodySrc: 'words',
-  bodyHtml: '<p>words</p>',
-  status: 'visible',
-  createdAt: new Date(0),
-  editedAt: null,
-  editedByName: null,
-  replyToName: null,
-  score: 0,
-  up: 0,
-  down: 0,
-  replyCount: 0,
-  anchor: null,
-  rankScore: 0,
-  pinned: false,
-  locked: false,
-  moderationReason: null,
-};
-const c = (over: Partial<Comment>): Comment => ({ ...base, ...over });
+const c = (over: Partial<Comment>): Comment => aComment(over);
 
 describe('the event a change to a comment makes', () => {
   it.each([

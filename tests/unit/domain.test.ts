@@ -1,3 +1,4 @@
+import { aComment } from '../support/comment.js';
 import { describe, expect, it } from 'vitest';
 import { normaliseBody } from '../../src/domain/comment-body.js';
 import { commentView } from '../../src/domain/comment-view.js';
@@ -21,32 +22,7 @@ const user = (over: Partial<User> = {}): User => ({
   ...over,
 });
 const actor = (over: Partial<User> = {}, subscriber = true): Actor => ({ user: user(over), subscriber, subscriberUntil: null });
-const comment = (over: Partial<Comment> = {}): Comment => ({
-  id: 10,
-  articleId: 1,
-  parentId: null,
-  rootId: null,
-  depth: 0,
-  authorId: 1,
-  authorName: 'A',
-  bodySrc: 'x',
-  bodyHtml: '<p>x</p>',
-  status: 'visible',
-  createdAt: now,
-  editedAt: null,
-  editedByName: null,
-  replyToName: null,
-  score: 0,
-  up: 0,
-  down: 0,
-  replyCount: 0,
-  rankScore: 0,
-  pinned: false,
-  locked: false,
-  moderationReason: null,
-  anchor: null,
-  ...over,
-});
+const comment = (over: Partial<Comment> = {}): Comment => aComment({ createdAt: now, ...over });
 
 describe('threadRows', () => {
   const n = (id: number, parentId: number | null) => ({ id, parentId });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { aComment } from '../support/comment.js';
 import type { Config } from '../../src/config.js';
 import type { Actor } from '../../src/domain/permissions.js';
 import type { AppError } from '../../src/domain/errors.js';
@@ -54,32 +55,16 @@ const ARTICLE: Article = {
 };
 
 let nextId = 1;
-const comment = (over: Partial<Comment>): Comment => ({
-  id: nextId++,
-  articleId: ARTICLE.id,
-  parentId: null,
-  rootId: null,
-  depth: 0,
-  authorId: 1,
-  authorName: 'U1',
-  bodySrc: 'hello',
-  bodyHtml: '<p>hello</p>',
-  status: 'visible',
-  createdAt: new Date(NOW.getTime() - HOUR),
-  editedAt: null,
-  editedByName: null,
-  replyToName: null,
-  score: 0,
-  up: 0,
-  down: 0,
-  replyCount: 0,
-  anchor: null,
-  rankScore: 0,
-  pinned: false,
-  locked: false,
-  moderationReason: null,
-  ...over,
-});
+const comment = (over: Partial<Comment>): Comment =>
+  aComment({
+    id: nextId++,
+    articleId: ARTICLE.id,
+    authorName: 'U1',
+    bodySrc: 'hello',
+    bodyHtml: '<p>hello</p>',
+    createdAt: new Date(NOW.getTime() - HOUR),
+    ...over,
+  });
 
 /** The read port over plain arrays and maps, answering as the SQL behind it does. */
 function fakePort(

@@ -1,3 +1,4 @@
+import { ViewerInfoSchema } from '../../domain/views.js';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
@@ -67,14 +68,7 @@ export async function accountApiRoutes(app: TypedApp, opts: Opts) {
       summary: 'The signed-in reader and where their subscription stands',
       response: {
         200: Type.Object({
-          viewer: Type.Object({
-            id: Type.Integer(),
-            name: Type.String(),
-            email: Type.String(),
-            role: Type.String(),
-            subscriber: Type.Boolean(),
-            subscriberUntil: Type.Union([Type.String(), Type.Null()]),
-          }),
+          viewer: ViewerInfoSchema,
           subscription: SubscriptionStateSchema,
         }),
         ...errors(401),

@@ -1,3 +1,4 @@
+import { ViewerInfoSchema } from '../../domain/views.js';
 import { Type } from '@sinclair/typebox';
 import type { Config } from '../../config.js';
 import type { Accounts } from '../../services/accounts.js';
@@ -6,15 +7,6 @@ import { signInMailLimit } from '../limits.js';
 import { returnLocation } from '../locations.js';
 import { errors, SIGNED_IN_WRITE } from '../schemas.js';
 import type { TypedApp } from '../typed-app.js';
-
-const Viewer = Type.Object({
-  id: Type.Integer(),
-  name: Type.String(),
-  email: Type.String(),
-  role: Type.String(),
-  subscriber: Type.Boolean(),
-  subscriberUntil: Type.Union([Type.String(), Type.Null()]),
-});
 
 /** Sign-in by emailed link and the current session, as JSON for the widget. */
 export async function authRoutes(app: TypedApp, opts: { accounts: Accounts; config: Config }) {
@@ -50,7 +42,7 @@ export async function authRoutes(app: TypedApp, opts: { accounts: Accounts; conf
       operationId: 'getSession',
       tags: ['auth'],
       summary: 'Who is signed in, and the CSRF token their writes must carry',
-      response: { 200: Type.Object({ viewer: Type.Union([Viewer, Type.Null()]), csrfToken: Type.Union([Type.String(), Type.Null()]) }) },
+      response: { 200: Type.Object({ viewer: Type.Union([ViewerInfoSchema, Type.Null()]), csrfToken: Type.Union([Type.String(), Type.Null()]) }) },
     },
     handler: async (req, reply) => {
       reply.header('cache-control', 'no-store');

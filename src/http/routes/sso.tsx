@@ -1,3 +1,4 @@
+import { ViewerInfoSchema } from '../../domain/views.js';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
@@ -54,14 +55,7 @@ export async function ssoApiRoutes(app: TypedApp, opts: { sso: SingleSignOn; acc
       body: Type.Object({ token: Token }, { additionalProperties: false }),
       response: {
         200: Type.Object({
-          viewer: Type.Object({
-            id: Type.Integer(),
-            name: Type.String(),
-            email: Type.String(),
-            role: Type.String(),
-            subscriber: Type.Boolean(),
-            subscriberUntil: Type.Union([Type.String(), Type.Null()]),
-          }),
+          viewer: ViewerInfoSchema,
           csrfToken: Type.String(),
         }),
         ...errors(400, 401, 403, 404, 409),
