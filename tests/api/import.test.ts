@@ -1,3 +1,4 @@
+import { builtCli } from '../support/process.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,7 +50,7 @@ async function byImportId(db: Kysely<Database>, source: string, id: string) {
 
 function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    const child = spawn(process.execPath, [builtCli(), ...args], {
       env: { ...process.env, LOG_LEVEL: 'warn', BASE_URL: 'http://localhost:3000', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

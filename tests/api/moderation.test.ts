@@ -1,3 +1,4 @@
+import { builtCli } from '../support/process.js';
 import { blankArticle } from '../../src/store/store.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -196,10 +197,10 @@ describe.each(DIALECTS)('moderation on %s', (dialect) => {
     it('sets roles from the command line', async () => {
       const run = promisify(execFile);
       const env = { ...process.env, DATABASE_URL: p.config.DATABASE_URL, LOG_LEVEL: 'silent', CONTENT_DIR: 'tests/fixtures/content', BASE_URL: '' };
-      const out = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'users', 'role', 'Newmod@Example.com', 'moderator'], { env });
+      const out = await run(process.execPath, [builtCli(), 'users', 'role', 'Newmod@Example.com', 'moderator'], { env });
       expect(out.stdout).toContain('newmod@example.com is now a moderator.');
       expect((await p.store.users.byEmail('newmod@example.com'))!.role).toBe('moderator');
-      const bad = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'users', 'role', 'newmod@example.com', 'king'], { env }).catch(
+      const bad = await run(process.execPath, [builtCli(), 'users', 'role', 'newmod@example.com', 'king'], { env }).catch(
         (e: { code: number; stderr: string }) => e,
       );
       expect((bad as { code: number }).code).toBe(64);
