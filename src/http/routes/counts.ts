@@ -1,15 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
 import { badRequest } from '../../domain/errors.js';
 import { messages } from '../../messages.js';
-import { BUILT_PUBLIC_DIR } from '../../paths.js';
 import { CommentCounts } from '../../services/comment-counts.js';
 import type { Database } from '../../store/schema.js';
 import { embedOrigins } from '../embed-origins.js';
+import { publisherScript } from '../publisher-script.js';
 import { errors } from '../schemas.js';
 import type { TypedApp } from '../typed-app.js';
 import { embedSlug } from '../../services/embedded-articles.js';
@@ -39,7 +37,7 @@ const CountsQuery = Type.Object(
  * EMBED_ALLOWED_ORIGINS read them from another site, as with the embed.
  */
 export async function countsRoutes(app: TypedApp, opts: { db: Kysely<Database>; config: Pick<Config, 'EMBED_ALLOWED_ORIGINS'> }) {
-  countScript(app);
+  publisherScript(app, 'count.js');
   const allowed = new Set(embedOrigins(opts.config));
   const counts = new CommentCounts(opts.db, { slugAliases: (slug) => [embedSlug(slug)] });
 
@@ -72,15 +70,3 @@ export async function countsRoutes(app: TypedApp, opts: { db: Kysely<Database>; 
 }
 
 /** count.js, a classic script publishers load from Parley's origin like embed.js. */
-function countScript(app: FastifyInstance) {
-  let js: string | null = null;
-  app.get('/count.js', { schema: { hide: true } }, async (_req, reply) => {
-    js ??= await readFile(join(BUILT_PUBLIC_DIR, 'count.js'), 'utf8');
-    return reply
-      .type('text/javascript; charset=utf-8')
-      .header('cache-control', 'public, max-age=300')
-      .header('access-control-allow-origin', '*')
-      .header('cross-origin-resource-policy', 'cross-origin')
-      .send(js);
-  });
-}

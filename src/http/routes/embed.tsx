@@ -1,11 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { renderToString } from 'preact-render-to-string';
 import type { Config } from '../../config.js';
 import { messages } from '../../messages.js';
-import { BUILT_PUBLIC_DIR } from '../../paths.js';
 import { EmbedFrame } from '../../render/pages/EmbedFrame.js';
 import { MessagePage } from '../../render/pages/MessagePage.js';
 import type { Discussions } from '../../services/discussion.js';
@@ -13,6 +10,7 @@ import type { EmbeddedArticles } from '../../services/embedded-articles.js';
 import { AppError } from '../../domain/errors.js';
 import type { SingleSignOn } from '../../services/sso.js';
 import { allowedOrigin, embedOrigins } from '../embed-origins.js';
+import { publisherScript } from '../publisher-script.js';
 import { sendPage } from '../render.js';
 import { clearEmbedSessionCookie, EMBED_SESSION_COOKIE, setEmbedSessionCookie } from '../session.js';
 import type { Accounts } from '../../services/accounts.js';
@@ -84,15 +82,7 @@ export async function embedRoutes(
     else clearEmbedSessionCookie(reply);
   }
 
-  app.get('/embed.js', async (_req, reply) => {
-    const js = await readFile(join(BUILT_PUBLIC_DIR, 'embed.js'), 'utf8');
-    return reply
-      .type('text/javascript; charset=utf-8')
-      .header('cache-control', 'public, max-age=300')
-      .header('access-control-allow-origin', '*')
-      .header('cross-origin-resource-policy', 'cross-origin')
-      .send(js);
-  });
+  publisherScript(app, 'embed.js');
 
   app.get('/embed/theme.css', { schema: { querystring: Type.Object(Theme, { additionalProperties: false }) } }, async (req, reply) => {
     const { scheme: _scheme, ...q } = req.query as ThemeQuery;
