@@ -255,49 +255,45 @@ export class Moderation {
 
   /** Publishes held or rejected comments; returns the ids that changed. Reports on them are settled. */
   async approve(actor: Actor | null, ids: readonly number[], bulk = false): Promise<{ done: number[] }> {
-    const a = this.moderator(actor);
-    const list = await this.store.comments.byIds(ids);
-    if (!bulk && list.length === 0) throw notFound('comment_not_found', messages.errors.comment_not_found);
-    const done = await this.commit(async (tx, track, now) => {
-      const changed: number[] = [];
-      for (const c of list) {
-        await track.touch(c.id);
-        const published = await tx.comments.approve(c.id, a.user.id, now);
-        // Approving a visible comment is how a moderator dismisses reports against it.
-        if (!published && c.status !== 'visible') continue;
-        await tx.moderation.resolveReports([c.id], a.user.id, now);
-        await tx.moderation.audit({
-          actorId: a.user.id,
-          action: 'comment.approve',
-          targetType: 'comment',
-          targetId: c.id,
-          details: { from: c.status, ...(bulk ? { bulk: true } : {}) },
-          now,
-        });
-        changed.push(c.id);
-      }
-      return changed;
+    return this.decide(actor, ids, bulk, 'comment.approve', {}, async (tx, c, moderatorId, now) => {
+      const published = await tx.comments.approve(c.id, moderatorId, now);
+      // Approving a visible comment is how a moderator dismisses reports against it.
+      return published || c.status === 'visible';
     });
-    return { done };
   }
 
   async reject(actor: Actor | null, ids: readonly number[], reason: string, bulk = false): Promise<{ done: number[] }> {
-    const a = this.moderator(actor);
     const why = reason.trim().slice(0, 500) || 'rejected';
+    return this.decide(actor, ids, bulk, 'comment.reject', { reason: why }, (tx, c, moderatorId, now) => tx.comments.reject(c.id, moderatorId, why, now));
+  }
+
+  /**
+   * A moderator's decision on comments: `apply` changes each one (false: nothing to do), and every
+   * changed comment has its reports settled and an audit entry, all in one change.
+   */
+  private async decide(
+    actor: Actor | null,
+    ids: readonly number[],
+    bulk: boolean,
+    action: 'comment.approve' | 'comment.reject',
+    details: Record<string, unknown>,
+    apply: (tx: ModerationStore, c: Comment, moderatorId: number, now: Date) => Promise<boolean>,
+  ): Promise<{ done: number[] }> {
+    const a = this.moderator(actor);
     const list = await this.store.comments.byIds(ids);
     if (!bulk && list.length === 0) throw notFound('comment_not_found', messages.errors.comment_not_found);
     const done = await this.commit(async (tx, track, now) => {
       const changed: number[] = [];
       for (const c of list) {
         await track.touch(c.id);
-        if (!(await tx.comments.reject(c.id, a.user.id, why, now))) continue;
+        if (!(await apply(tx, c, a.user.id, now))) continue;
         await tx.moderation.resolveReports([c.id], a.user.id, now);
         await tx.moderation.audit({
           actorId: a.user.id,
-          action: 'comment.reject',
+          action,
           targetType: 'comment',
           targetId: c.id,
-          details: { from: c.status, reason: why, ...(bulk ? { bulk: true } : {}) },
+          details: { from: c.status, ...details, ...(bulk ? { bulk: true } : {}) },
           now,
         });
         changed.push(c.id);
