@@ -40,7 +40,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
       return reply.status(e.statusCode).send(send(e.code ? e.code.toLowerCase() : 'bad_request', e.message));
     }
-    if (storageFault(err) === 'unavailable') {
+    const fault = storageFault(err);
+    if (fault === 'unavailable') {
       // A database restart or a lost connection: nothing was saved, and a retry in a moment works.
       req.log.warn({ code: (err as { code?: string }).code, reason: err.message }, 'database unavailable');
       return reply
@@ -48,7 +49,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
         .header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
         .send(send('database_unavailable', messages.errors.database_unavailable));
     }
-    if (storageFault(err) === 'full') {
+    if (fault === 'full') {
       // 507: the request was fine and was not saved; the log names the real cause for the operator.
       req.log.error({ err }, 'storage full: write refused');
       return reply.status(507).send(send('storage_full', messages.errors.storage_full));
