@@ -1,27 +1,57 @@
 // Bundles the discussion widget for the browser and copies its stylesheet next to it.
 import { build } from 'esbuild';
-import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 
 const out = 'dist/public';
 await mkdir(out, { recursive: true });
-await build({
-  entryPoints: { widget: 'web/widget/main.tsx' },
-  bundle: true,
-  // Features loaded on use (import()) become their own chunks, outside the first download.
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  format: 'esm',
-  minify: true,
-  // Maps are written for debugging but not linked from the bundle: readers never download the link.
-  sourcemap: 'external',
-  legalComments: 'none',
-  // Evergreen browsers since 2022; older syntax costs bytes every reader downloads.
-  target: 'es2022',
-  jsx: 'automatic',
-  jsxImportSource: 'preact',
-  outdir: out,
-  logLevel: 'warning',
+
+// The shipped languages, read from the one list (src/messages/locales.ts) rather than repeated here.
+const LOCALES = JSON.parse(/LOCALES = (\[[^\]]*\])/.exec(await readFile('src/messages/locales.ts', 'utf8'))[1].replaceAll("'", '"'));
+const suffix = (lang) => (lang === 'en' ? '' : `.${lang}`);
+
+/*
+ * On the server src/messages/current/*.ts answer in the language of the page being rendered; in
+ * a browser bundle they are replaced by one language's own catalog, so each bundle carries only
+ * its own strings: widget.js English (src/messages/<part>.ts), widget.<lang>.js the translation
+ * (src/messages/locales/<lang>/<part>.ts).
+ */
+const oneLanguage = (lang) => ({
+  name: `messages-${lang}`,
+  setup(b) {
+    b.onResolve({ filter: /\/messages\/current\/[a-z-]+\.js$/ }, (args) => {
+      const part = /([a-z-]+)\.js$/.exec(args.path)[1];
+      const file = resolve(lang === 'en' ? `src/messages/${part}.ts` : `src/messages/locales/${lang}/${part}.ts`);
+      if (!existsSync(file)) throw new Error(`${file} is missing: every language needs its ${part} catalog`);
+      return { path: file };
+    });
+  },
 });
+
+for (const lang of LOCALES) await widgetBundle(lang);
+
+async function widgetBundle(lang) {
+  await build({
+    entryPoints: { [`widget${suffix(lang)}`]: 'web/widget/main.tsx' },
+    plugins: [oneLanguage(lang)],
+    bundle: true,
+    // Features loaded on use (import()) become their own chunks, outside the first download.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    format: 'esm',
+    minify: true,
+    // Maps are written for debugging but not linked from the bundle: readers never download the link.
+    sourcemap: 'external',
+    legalComments: 'none',
+    // Evergreen browsers since 2022; older syntax costs bytes every reader downloads.
+    target: 'es2022',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    outdir: out,
+    logLevel: 'warning',
+  });
+}
 // The stylesheet is kept readable in the source and minified for readers.
 await build({ entryPoints: ['web/widget/widget.css'], bundle: true, minify: true, outfile: `${out}/widget.css`, logLevel: 'warning' });
 // embed.js runs as a classic script on publishers' pages (it needs document.currentScript).
@@ -44,16 +74,19 @@ await build({
   logLevel: 'warning',
 });
 // The moderation dashboard's keyboard control and in-place actions (issue 6).
-await build({
-  entryPoints: ['web/admin/main.ts'],
-  bundle: true,
-  format: 'esm',
-  minify: true,
-  sourcemap: true,
-  target: 'es2020',
-  outfile: `${out}/admin.js`,
-  logLevel: 'warning',
-});
+for (const lang of LOCALES) {
+  await build({
+    entryPoints: ['web/admin/main.ts'],
+    plugins: [oneLanguage(lang)],
+    bundle: true,
+    format: 'esm',
+    minify: true,
+    sourcemap: true,
+    target: 'es2020',
+    outfile: `${out}/admin${suffix(lang)}.js`,
+    logLevel: 'warning',
+  });
+}
 // count.js fills comment counts on publishers' listing pages; a classic script like embed.js (issue 13).
 await build({
   entryPoints: ['web/count/count.ts'],

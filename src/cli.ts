@@ -4,6 +4,8 @@ import { ConfigError, hideCredentials, loadConfig, type Config } from './config.
 import { AppError } from './domain/errors.js';
 import type { Role } from './domain/types.js';
 import { messages } from './messages.js';
+import './messages/locales/index.js';
+import { setDefaultLocale } from './messages/scope.js';
 import { BackupRefused } from './services/backup.js';
 import type { ImportKind } from './services/import/command.js';
 import { connect } from './store/connect.js';
@@ -81,6 +83,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const config = loadConfig();
+  setDefaultLocale(config.LOCALE);
   switch (cmd) {
     case 'serve':
       return serve(config, false);

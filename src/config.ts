@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { isIP } from 'node:net';
 import { webhookKey } from './domain/webhooks.js';
+import { LOCALES } from './messages/locales.js';
 
 /** Environment variables Parley reads, each with its default. Validated once at start. */
 const Env = Type.Object({
@@ -12,6 +13,11 @@ const Env = Type.Object({
   CONTENT_DIR: Type.String({ minLength: 1, default: './content' }),
   PUBLICATION_NAME: Type.String({ minLength: 1, maxLength: 100, default: 'The Long Table' }),
   PUBLICATION_TIMEZONE: Type.String({ minLength: 1, default: 'UTC' }),
+  /** The language of pages, widget, mails, admin and CLI; an article's front matter `lang` overrides it for that article. */
+  LOCALE: Type.Union(
+    LOCALES.map((l) => Type.Literal(l)),
+    { default: 'en' },
+  ),
   SMTP_URL: Type.String({ pattern: '^(smtps?://.+)?$', default: '' }),
   MAIL_FROM: Type.String({ minLength: 3, default: 'Parley <no-reply@localhost>' }),
   PAGE_SIZE: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),

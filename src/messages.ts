@@ -4,13 +4,20 @@
  * and the browser widget.
  */
 import { apiDocs } from './messages/api-docs.js';
+import { plurals } from './messages/plural.js';
+import { localized } from './messages/scope.js';
+import type { Widen } from './messages/widen.js';
 import { importer } from './messages/importer.js';
 import { moderation } from './messages/moderation.js';
 import { operations } from './messages/operations.js';
 import { widget } from './messages/widget.js';
 import { widgetExtras } from './messages/widget-extras.js';
 
-export const messages = {
+const pl = plurals('en');
+const num = (n: number) => n.toLocaleString('en');
+
+/** The English catalog: the source of every translation (src/messages/locales/<lang>/). */
+const english = {
   errors: {
     validation: 'The request is not valid.',
     bad_json: 'The request body is not valid JSON.',
@@ -22,7 +29,7 @@ export const messages = {
     parent_not_in_article: 'The comment you are replying to belongs to another article.',
     parent_not_replyable: 'You cannot reply to a deleted or hidden comment.',
     comment_empty: 'Write something before posting.',
-    comment_too_long: (max: number) => `Comments can be at most ${max.toLocaleString('en')} characters long.`,
+    comment_too_long: (max: number) => `Comments can be at most ${num(max)} characters long.`,
     unauthenticated: 'Please sign in first.',
     csrf: 'Your session token is missing or out of date. Reload the page and try again.',
     signin: 'Please sign in to join the discussion.',
@@ -84,13 +91,13 @@ export const messages = {
     duplicate_comment: 'You just posted the same comment.',
     idempotency_key_reused: 'This request reuses the key of an earlier, different request. Send it with a new key.',
     request_in_progress: 'Your previous comment is still being saved. Please try again in a moment.',
-    slow_down: (seconds: number) => `New accounts post a little slower: try again in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}.`,
+    slow_down: (seconds: number) => `New accounts post a little slower: try again in ${seconds} ${pl(seconds, { one: 'second', other: 'seconds' })}.`,
     thread_locked: 'This thread is locked: it takes no new replies.',
   },
   pages: {
     siteTitle: (publication: string) => publication,
     homeHeading: 'Latest articles',
-    commentsCount: (n: number) => `${n.toLocaleString('en')} ${n === 1 ? 'Comment' : 'Comments'}`,
+    commentsCount: (n: number) => `${num(n)} ${pl(n, { one: 'Comment', other: 'Comments' })}`,
     byline: (author: string) => `By ${author}`,
     skipToContent: 'Skip to content',
     skipToComments: 'Skip to comments',
@@ -117,7 +124,7 @@ export const messages = {
   notify: {
     replySubject: (name: string, title: string) => `${name} replied to your comment on “${title}”`,
     commentSubject: (name: string, title: string) => `New comment by ${name} on “${title}”`,
-    digestSubject: (n: number, publication: string) => `${n} new ${n === 1 ? 'comment' : 'comments'} on ${publication}`,
+    digestSubject: (n: number, publication: string) => `${num(n)} new ${pl(n, { one: 'comment', other: 'comments' })} on ${publication}`,
     replyIntro: (name: string, title: string) => `${name} replied to your comment on “${title}”:`,
     commentIntro: (name: string, title: string) => `${name} commented on “${title}”, which you follow:`,
     digestIntro: 'New comments in the discussions you follow:',
@@ -176,7 +183,8 @@ export const messages = {
   },
   meter: {
     heading: 'Subscribe to keep reading',
-    exhausted: (n: number) => (n === 0 ? 'This article is for subscribers.' : `You have read your ${n} free ${n === 1 ? 'article' : 'articles'} this month.`),
+    exhausted: (n: number) =>
+      n === 0 ? 'This article is for subscribers.' : `You have read your ${num(n)} free ${pl(n, { one: 'article', other: 'articles' })} this month.`,
     pitch: 'Subscribers read every article in full and join the discussions under them.',
     subscribe: 'Subscribe',
     signIn: 'Sign in',
@@ -235,4 +243,16 @@ export const messages = {
   apiDocs,
 } as const;
 
-export type Messages = typeof messages;
+export type Messages = typeof english;
+export { english };
+
+/**
+ * The catalog of the language being spoken: the request's article's, else LOCALE's (see
+ * src/messages/scope.ts). Read it at the time of use; a constant such as `messages.pages` stays a
+ * live view.
+ */
+const parts = localized({ messages: english, widget, widgetExtras });
+export const messages: Widen<Messages> = parts.messages;
+/** The widget's two catalogs as the widget itself sees them (src/messages/current/). */
+export const localizedWidget: Widen<typeof widget> = parts.widget;
+export const localizedWidgetExtras: Widen<typeof widgetExtras> = parts.widgetExtras;

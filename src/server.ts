@@ -18,6 +18,8 @@ import { Metering } from './services/metering.js';
 import { SingleSignOn } from './services/sso.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { loadContent } from './services/content.js';
+import './messages/locales/index.js';
+import { setDefaultLocale } from './messages/scope.js';
 import { Discussions } from './services/discussion.js';
 import { DiscussionChanges } from './services/discussion-changes.js';
 import { EmbeddedArticles } from './services/embedded-articles.js';
@@ -64,6 +66,8 @@ export function tolerateFullStorage(log: Pick<pino.Logger, 'error'>, skipped: st
 export async function createParley(config: Config, opts: { clock?: Clock; mailer?: Mailer; loadContent?: boolean; worker?: boolean } = {}): Promise<Parley> {
   const clock = opts.clock ?? systemClock;
   // The one logger: Fastify's request logs are its children, so services log with the same redaction.
+  // One language per process: pages, mails, admin and API messages speak LOCALE unless an article says otherwise.
+  setDefaultLocale(config.LOCALE);
   const log = createLogger(config);
   const conn: Connection = connect(config.DATABASE_URL, {
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,

@@ -1,4 +1,8 @@
 import type { ImportReport } from '../domain/import-report.js';
+import { plurals } from './plural.js';
+
+const pl = plurals('en');
+const num = (n: number) => n.toLocaleString('en');
 
 /** What `parley import` and `parley export` print (issue 7). */
 export const importer = {
@@ -16,7 +20,7 @@ export const importer = {
   progress: (percent: number, items: string, unit: string, rate: string, eta: string) => `${percent}% · ${items} ${unit} · ${rate}/s · ${eta} left`,
   units: { comments: 'comments', records: 'records' },
   summary: (r: ImportReport, seconds: number) => {
-    const n = (x: number) => x.toLocaleString('en');
+    const n = num;
     const s = r.skipped;
     return [
       `Imported ${n(r.comments)} comments from ${r.source} in ${seconds.toFixed(1)} s${r.pending ? ` (${n(r.pending)} awaiting moderation)` : ''}.`,
@@ -36,12 +40,12 @@ export const importer = {
   restored: (counts: Record<string, number>, seconds: number) =>
     `Restored ${
       Object.entries(counts)
-        .map(([t, c]) => `${c.toLocaleString('en')} ${t}${c === 1 ? '' : 's'}`)
+        .map(([t, c]) => `${num(c)} ${pl(c, { one: t, other: `${t}s` })}`)
         .join(', ') || 'nothing'
     } in ${seconds.toFixed(1)} s.`,
   exported: (counts: Record<string, number>, file: string, seconds: number) =>
     `Exported ${Object.entries(counts)
-      .map(([t, c]) => `${c.toLocaleString('en')} ${t}${c === 1 ? '' : 's'}`)
+      .map(([t, c]) => `${num(c)} ${pl(c, { one: t, other: `${t}s` })}`)
       .join(', ')} to ${file} in ${seconds.toFixed(1)} s.`,
   unknownFormat: (format: string) => `unknown export format "${format}"; the one format is json`,
 } as const;

@@ -1,10 +1,15 @@
 /** The moderation dashboard's words (issue 6). */
+import { plurals } from './plural.js';
+
+const pl = plurals('en');
+const num = (n: number) => n.toLocaleString('en');
+
 export const moderation = {
   navLink: 'Moderation',
   heading: 'Moderation',
   tabsLabel: 'Queues',
   tabs: { pending: 'Pending', reported: 'Reported', rejected: 'Recently rejected' },
-  tabCount: (label: string, n: number) => `${label} (${n.toLocaleString('en')})`,
+  tabCount: (label: string, n: number) => `${label} (${num(n)})`,
   empty: {
     pending: 'Nothing is waiting for review.',
     reported: 'There are no open reports.',
@@ -27,17 +32,18 @@ export const moderation = {
     author_banned: 'its author was banned',
   } as Record<string, string>,
   bannedFound: (words: string) => `Banned words: ${words}`,
-  reportsHeading: (n: number) => `${n.toLocaleString('en')} open ${n === 1 ? 'report' : 'reports'}`,
+  reportsHeading: (n: number) => `${num(n)} open ${pl(n, { one: 'report', other: 'reports' })}`,
   reportReasons: { abuse: 'Abuse', spam: 'Spam', off_topic: 'Off topic', other: 'Other' } as Record<string, string>,
   reportBy: (name: string) => `by ${name}`,
   authorHeading: 'Author',
   history: (comments: number, published: number, rejected: number) =>
-    `${comments.toLocaleString('en')} ${comments === 1 ? 'comment' : 'comments'}, ${published.toLocaleString('en')} published, ${rejected.toLocaleString('en')} rejected in 30 days`,
-  accountAge: (days: number) => (days < 1 ? 'account created today' : `account ${days.toLocaleString('en')} ${days === 1 ? 'day' : 'days'} old`),
+    `${num(comments)} ${pl(comments, { one: 'comment', other: 'comments' })}, ${num(published)} published, ${num(rejected)} rejected in 30 days`,
+  accountAge: (days: number) => (days < 1 ? 'account created today' : `account ${num(days)} ${pl(days, { one: 'day', other: 'days' })} old`),
   roleBadge: { reader: '', moderator: 'Moderator', admin: 'Administrator' } as Record<string, string>,
   suspendedUntil: (when: string) => `Suspended until ${when}`,
   bannedBadge: 'Banned',
   pinnedBadge: 'Pinned',
+  featuredBadge: "Editors' pick",
   lockedBadge: 'Thread locked',
   closedBadge: 'Comments closed',
   score: (up: number, down: number) => `${up} up, ${down} down`,

@@ -3,6 +3,10 @@
  * so they travel with those parts, not in the first download. `src/messages.ts` merges them into
  * `messages.widget` with the rest.
  */
+import { plurals } from './plural.js';
+
+const pl = plurals('en');
+
 export const widgetExtras = {
   /** The Inline Feedbacks tab's list (also the page without the widget). */
   inlineTab: {
@@ -17,7 +21,7 @@ export const widgetExtras = {
     toolbar: 'Selected passage',
     comment: 'Comment on this passage',
     quote: 'Quote',
-    count: (n: number) => `${n} ${n === 1 ? 'comment' : 'comments'} on this passage`,
+    count: (n: number) => `${n.toLocaleString('en')} ${pl(n, { one: 'comment', other: 'comments' })} on this passage`,
   },
   report: {
     legend: 'Why should moderators look at this comment?',

@@ -3,7 +3,7 @@
  * plain form post; with it, actions run in place (no reload, focus stays in the queue) and the
  * queue is driven from the keyboard. Loaded as an external module: the CSP forbids inline script.
  */
-import { moderation as m } from '../../src/messages/moderation.js';
+import { moderation as m } from '../../src/messages/current/moderation.js';
 
 const status = document.getElementById('admin-status');
 const queue = document.querySelector<HTMLOListElement>('ol.queue');

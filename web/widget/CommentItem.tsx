@@ -1,6 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
 import type { CommentView } from '../../src/domain/types.js';
-import { widget as wm } from '../../src/messages/widget.js';
+import { widget as wm } from '../../src/messages/current/widget.js';
 import { Avatar } from './Avatar.js';
 import { Composer } from './Composer.js';
 import { blockMessage, errorText, useWidget } from './context.js';

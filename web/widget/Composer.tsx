@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { widget as wm } from '../../src/messages/widget.js';
+import { widget as wm } from '../../src/messages/current/widget.js';
 import { countChars } from './model.js';
 import { errorText, useWidget } from './context.js';
 

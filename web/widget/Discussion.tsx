@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useReducer, useState } from 'preact/hooks';
 import type { CommentView, DiscussionState, SortOrder } from '../../src/domain/types.js';
-import { widget as wm } from '../../src/messages/widget.js';
+import { widget as wm } from '../../src/messages/current/widget.js';
 import { createApi } from './api.js';
 import { useFocusAfterRender, WidgetContext, type Widget } from './context.js';
 import { Composer } from './Composer.js';

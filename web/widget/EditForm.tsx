@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CommentView } from '../../src/domain/types.js';
-import { widgetExtras as x } from '../../src/messages/widget-extras.js';
+import { widgetExtras as x } from '../../src/messages/current/widget-extras.js';
 import type { Composer as ComposerType } from './Composer.js';
 import type { Widget } from './context.js';
 

@@ -1,7 +1,7 @@
 import type { ComponentType } from 'preact';
 import { useEffect } from 'preact/hooks';
 import type { CommentView } from '../../src/domain/types.js';
-import { widgetExtras } from '../../src/messages/widget-extras.js';
+import { widgetExtras } from '../../src/messages/current/widget-extras.js';
 
 const m = widgetExtras.inlineTab;
 

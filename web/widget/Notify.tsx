@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { FollowState } from '../../src/domain/types.js';
-import { widgetExtras } from '../../src/messages/widget-extras.js';
+import { widgetExtras } from '../../src/messages/current/widget-extras.js';
 import { follow as followArticle, followByEmail, prefs } from './api-later.js';
 import type { Widget } from './context.js';
 

@@ -1,5 +1,5 @@
 import { relativeTime } from '../../src/domain/time.js';
-import { widget as wm } from '../../src/messages/widget.js';
+import { widget as wm } from '../../src/messages/current/widget.js';
 import { useWidget } from './context.js';
 
 // One per time zone: toLocaleString builds a formatter per call (0.3 ms, most of a server render of a long thread).

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { widgetExtras } from '../../src/messages/widget-extras.js';
+import { widgetExtras } from '../../src/messages/current/widget-extras.js';
 import type { Api } from './api.js';
 import { report } from './api-later.js';
 

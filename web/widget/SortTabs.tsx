@@ -1,5 +1,5 @@
 import { SORT_ORDERS, type SortOrder } from '../../src/domain/types.js';
-import { widget as wm } from '../../src/messages/widget.js';
+import { widget as wm } from '../../src/messages/current/widget.js';
 
 const m = wm;
 

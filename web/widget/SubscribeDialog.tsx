@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { DiscussionState } from '../../src/domain/types.js';
-import { widgetExtras } from '../../src/messages/widget-extras.js';
-import type { widget as Labels } from '../../src/messages/widget.js';
+import { widgetExtras } from '../../src/messages/current/widget-extras.js';
+import type { widget as Labels } from '../../src/messages/current/widget.js';
 
 /**
  * The subscribe prompt for readers who tried to vote or reply. A native modal <dialog> traps

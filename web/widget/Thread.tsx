@@ -1,6 +1,6 @@
 import { threadRows } from '../../src/domain/tree.js';
 import type { ThreadView } from '../../src/domain/types.js';
-import { widget as wm } from '../../src/messages/widget.js';
+import { widget as wm } from '../../src/messages/current/widget.js';
 import { CommentItem } from './CommentItem.js';
 import { useWidget } from './context.js';
 

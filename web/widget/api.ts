@@ -15,7 +15,7 @@ import type {
   VoteResult,
   VoteValue,
 } from '../../src/domain/views.js';
-import { widget as wm } from '../../src/messages/widget.js';
+import { widget as wm } from '../../src/messages/current/widget.js';
 
 export class ApiError extends Error {
   // Declared, not defined: the constructor sets them, and the bundle carries no field list.

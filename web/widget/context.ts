@@ -2,7 +2,7 @@
 import { createContext } from 'preact';
 import { useContext, useEffect, useRef } from 'preact/hooks';
 import type { CommentView, DiscussionState, SortOrder, ThreadView } from '../../src/domain/types.js';
-import { widget as wm } from '../../src/messages/widget.js';
+import { widget as wm } from '../../src/messages/current/widget.js';
 import type { Api } from './api.js';
 
 export interface Widget {

@@ -6,7 +6,7 @@
  */
 import { describeRange, passageMarks, type Anchor } from '../../src/domain/anchoring.js';
 import type { CommentView } from '../../src/domain/types.js';
-import { widgetExtras } from '../../src/messages/widget-extras.js';
+import { widgetExtras } from '../../src/messages/current/widget-extras.js';
 import type { Api } from './api.js';
 
 const labels = widgetExtras.passageTools;

@@ -6,6 +6,9 @@ import { REPORT_REASONS, SUSPENSION_HOURS } from '../../domain/moderation.js';
 import { denialError, type Actor } from '../../domain/permissions.js';
 import type { Role } from '../../domain/types.js';
 import { messages } from '../../messages.js';
+import { adminScript } from '../../messages/locales.js';
+import { currentLocale } from '../../messages/scope.js';
+import { asset } from '../../render/assets.js';
 import { AuditPage } from '../../render/admin/AuditPage.js';
 import { QueuePage } from '../../render/admin/QueuePage.js';
 import { SettingsPage } from '../../render/admin/SettingsPage.js';
@@ -445,7 +448,7 @@ export async function adminPageRoutes(app: TypedApp, opts: { moderation: Moderat
       req,
       reply,
       deps,
-      { title: `${m.tabs[tab]} | ${m.heading}`, scripts: ['/static/admin.js'], status: code },
+      { title: `${m.tabs[tab]} | ${m.heading}`, scripts: [asset(adminScript(currentLocale()))], status: code },
       <QueuePage
         page={page}
         csrf={req.csrfToken ?? ''}

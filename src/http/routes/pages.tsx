@@ -6,6 +6,8 @@ import { AppError } from '../../domain/errors.js';
 import type { Article, DiscussionState } from '../../domain/types.js';
 import type { PaywallInfo } from '../../render/pages/Paywall.js';
 import { messages } from '../../messages.js';
+import { widgetScript } from '../../messages/locales.js';
+import { currentLocale } from '../../messages/scope.js';
 import { renderArticleMarkdown, renderArticleTeaser } from '../../render/markdown.js';
 import { ArticlePage } from '../../render/pages/ArticlePage.js';
 import { HomePage } from '../../render/pages/HomePage.js';
@@ -119,7 +121,7 @@ export async function pageRoutes(
   const pageOptions = (article: Article) => ({
     title: `${article.title} | ${config.PUBLICATION_NAME}`,
     description: article.standfirst,
-    scripts: [asset('widget.js')],
+    scripts: [asset(widgetScript(currentLocale()))],
   });
 
   app.get('/articles/:slug', {

@@ -1,5 +1,7 @@
 import type { DiscussionState } from '../../domain/types.js';
 import { messages } from '../../messages.js';
+import { dirOf, widgetScript } from '../../messages/locales.js';
+import { currentLocale } from '../../messages/scope.js';
 import { asset } from '../assets.js';
 import { DiscussionMount } from './DiscussionMount.js';
 
@@ -15,8 +17,9 @@ export function EmbedFrame({
   themeCss: string | null;
   scheme: 'light' | 'dark' | null;
 }) {
+  const lang = currentLocale();
   return (
-    <html lang="en" class="parley-embed" data-scheme={scheme ?? undefined}>
+    <html lang={lang} dir={dirOf(lang)} class="parley-embed" data-scheme={scheme ?? undefined}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -26,7 +29,7 @@ export function EmbedFrame({
         <link rel="stylesheet" href={asset('widget.css')} />
         <link rel="stylesheet" href={asset('embed-frame.css')} />
         {themeCss ? <link rel="stylesheet" href={themeCss} /> : null}
-        <script type="module" src={asset('widget.js')} />
+        <script type="module" src={asset(widgetScript(lang))} />
         <script type="module" src={asset('embed-frame.js')} />
       </head>
       <body>

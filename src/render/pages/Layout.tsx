@@ -1,6 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import type { ViewerInfo } from '../../domain/types.js';
 import { messages } from '../../messages.js';
+import { dirOf } from '../../messages/locales.js';
+import { currentLocale } from '../../messages/scope.js';
 import { asset } from '../assets.js';
 
 export interface LayoutProps {
@@ -19,8 +21,9 @@ const m = messages.pages;
 
 /** The page shell every server-rendered page shares. No inline script or style: the CSP forbids them. */
 export function Layout(p: LayoutProps) {
+  const lang = currentLocale();
   return (
-    <html lang="en">
+    <html lang={lang} dir={dirOf(lang)}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />

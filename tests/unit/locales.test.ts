@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { english } from '../../src/messages.js';
+import { catalogs, messagesFor } from '../../src/messages/locales/index.js';
+import { LOCALES, dirOf, isLocale, type Locale } from '../../src/messages/locales.js';
+import { plural } from '../../src/messages/plural.js';
+import { currentLocale, withLocale } from '../../src/messages/scope.js';
+import { messages } from '../../src/messages.js';
+import { widgetExtras } from '../../src/messages/widget-extras.js';
+import { widget } from '../../src/messages/widget.js';
+
+/** Every leaf of `source` with its kind: `a.b.c: string`, `a.d: function/2`. */
+function shape(source: unknown, path = ''): string[] {
+  if (typeof source === 'function') return [`${path}: function/${source.length}`];
+  if (Array.isArray(source)) return [`${path}: array/${source.length}`, ...source.flatMap((v, i) => shape(v, `${path}[${i}]`))];
+  if (source !== null && typeof source === 'object')
+    return Object.keys(source).flatMap((k) => shape((source as Record<string, unknown>)[k], path ? `${path}.${k}` : k));
+  return [`${path}: ${typeof source}`];
+}
+
+const englishParts = { messages: english, widget, widgetExtras };
+/** The translations (typed wide, so the test reads the same while the list grows). */
+const translated = (LOCALES as readonly string[]).filter((l) => l !== 'en') as Locale[];
+
+describe('locale catalogs', () => {
+  it('ships every listed language, and only those', () => {
+    expect(Object.keys(catalogs).sort()).toEqual([...LOCALES].sort());
+  });
+
+  for (const lang of translated) {
+    it(`${lang} has every key of the English catalog, of the same kind, and no other`, () => {
+      const parts = catalogs[lang];
+      for (const part of ['messages', 'widget', 'widgetExtras'] as const) {
+        const missing = shape(englishParts[part]).filter((k) => !shape(parts[part]).includes(k));
+        const extra = shape(parts[part]).filter((k) => !shape(englishParts[part]).includes(k));
+        expect({ part, missing, extra }).toEqual({ part, missing: [], extra: [] });
+      }
+    });
+
+    it(`${lang} bundles the same widget strings the server renders with`, () => {
+      expect(catalogs[lang].messages.widget).toEqual({ ...catalogs[lang].widget, ...catalogs[lang].widgetExtras });
+    });
+
+    it(`${lang} answers with strings of its own, not English ones left in place`, () => {
+      const leaves = (o: unknown): string[] => (typeof o === 'string' ? [o] : o && typeof o === 'object' ? Object.values(o).flatMap(leaves) : []);
+      const own = leaves(catalogs[lang].messages);
+      const same = own.filter((s, i) => s.length > 12 && s === leaves(english)[i]);
+      // A few are the same in every language (product names, code); whole sentences are not.
+      expect(same.length, same.join('\n')).toBeLessThan(own.length / 20);
+    });
+  }
+
+  it('English is the catalog for en and for languages Parley does not ship', () => {
+    expect(messagesFor('en')).toBe(english);
+    expect(messagesFor('xx')).toBe(english);
+    expect(isLocale('xx')).toBe(false);
+  });
+
+  it('writes Arabic right to left and the others left to right', () => {
+    expect(dirOf('ar')).toBe('rtl');
+    expect(dirOf('en')).toBe('ltr');
+    expect(dirOf('de')).toBe('ltr');
+  });
+});
+
+describe('plurals', () => {
+  const ar = { zero: 'zero', one: 'one', two: 'two', few: 'few', many: 'many', other: 'other' };
+  it("follow each language's rules", () => {
+    expect([0, 1, 2, 3, 10, 11, 99, 100, 101].map((n) => plural('ar', n, ar))).toEqual(['zero', 'one', 'two', 'few', 'few', 'many', 'many', 'other', 'other']);
+    expect([0, 1, 2].map((n) => plural('en', n, { one: 'comment', other: 'comments' }))).toEqual(['comments', 'comment', 'comments']);
+    expect([0, 1, 2].map((n) => plural('fr', n, { one: 'commentaire', other: 'commentaires' }))).toEqual(['commentaire', 'commentaire', 'commentaires']);
+  });
+
+  it('fall back to other where a language has no such form', () => {
+    expect(plural('de', 2, { one: 'Kommentar', other: 'Kommentare' })).toBe('Kommentare');
+  });
+});
+
+describe('the locale scope', () => {
+  it('messages answer in the language of the code running inside withLocale, across awaits', async () => {
+    const outside = messages.pages.signIn;
+    const other = translated[0];
+    const inside = await withLocale(other ?? 'en', async () => {
+      await new Promise((r) => setTimeout(r, 1));
+      return { lang: currentLocale(), text: messages.pages.signIn };
+    });
+    expect(outside).toBe(english.pages.signIn);
+    expect(inside.lang).toBe(other ?? 'en');
+    expect(inside.text).toBe(messagesFor(other ?? 'en').pages.signIn);
+    expect(currentLocale()).toBe('en');
+  });
+
+  it('a view kept in a constant follows the language too', () => {
+    const pages = messages.pages;
+    for (const lang of LOCALES) withLocale(lang, () => expect(pages.commentsCount(2)).toBe(messagesFor(lang).pages.commentsCount(2)));
+  });
+});
