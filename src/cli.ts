@@ -5,27 +5,14 @@ import { AppError } from './domain/errors.js';
 import type { Role } from './domain/types.js';
 import { messages } from './messages.js';
 import './messages/locales/index.js';
+import { isLocale } from './messages/locales.js';
 import { setDefaultLocale } from './messages/scope.js';
 import { BackupRefused } from './services/backup.js';
 import type { ImportKind } from './services/import/command.js';
 import { connect } from './store/connect.js';
 import { migrate } from './store/migrate.js';
 
-const USAGE = `Usage: parley <command>
-
-  serve                         start the server (runs migrations, loads CONTENT_DIR)
-  demo [--no-serve]             create the demo publication, then serve it
-  migrate                       bring the database schema up to date
-  users grant EMAIL... [--csv FILE] [--until YYYY-MM-DD]   make each EMAIL a subscriber (manually)
-  users revoke EMAIL... [--csv FILE]   end their manual subscriptions
-  users role EMAIL... reader|moderator|admin   set their role (creates accounts that are new)
-  import disqus|wordpress FILE.xml   import comments from a Disqus or WordPress (WXR) export
-  import parley FILE            restore a Parley export into an empty database
-  export --format json FILE     write every article, user, comment, vote and follow as NDJSON
-  backup FILE                   copy the SQLite database to FILE while the server runs
-  restore FILE [--force]        put a backup in place of the SQLite database (stop the server first)
-
-Configuration comes from environment variables; see README.md.`;
+const o = messages.operations;
 
 class UsageError extends Error {}
 
@@ -78,8 +65,10 @@ async function serve(config: Config, demo: boolean): Promise<void> {
 
 async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
+  // Help and usage errors speak LOCALE too, before the rest of the configuration is read.
+  if (isLocale(process.env.LOCALE)) setDefaultLocale(process.env.LOCALE);
   if (!cmd || cmd === 'help' || cmd === '--help') {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${o.usage}\n`);
     return;
   }
   const config = loadConfig();
@@ -102,7 +91,7 @@ async function main(argv: string[]): Promise<void> {
       const conn = connect(config.DATABASE_URL);
       const done = await migrate(conn);
       await conn.close();
-      process.stdout.write(done.length ? `Applied: ${done.join(', ')}\n` : 'Schema is up to date.\n');
+      process.stdout.write(`${done.length ? o.migrated(done.join(', ')) : o.upToDate}\n`);
       return;
     }
     case 'users': {
@@ -129,14 +118,14 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'backup': {
       const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
-      if (positionals.length !== 1) throw new UsageError('backup needs one file to write');
+      if (positionals.length !== 1) throw new UsageError(o.backupNeedsFile);
       const { backupSqlite } = await backups();
       process.stdout.write(`${messages.operations.backedUp(await backupSqlite(config.DATABASE_URL, positionals[0]!))}\n`);
       return;
     }
     case 'restore': {
       const { positionals, values } = parseArgs({ args: rest, allowPositionals: true, options: { force: { type: 'boolean' } } });
-      if (positionals.length !== 1) throw new UsageError('restore needs one backup file to read');
+      if (positionals.length !== 1) throw new UsageError(o.restoreNeedsFile);
       const { restoreSqlite } = await backups();
       process.stdout.write(`${messages.operations.restored(await restoreSqlite(config.DATABASE_URL, positionals[0]!, { force: values.force ?? false }))}\n`);
       return;
@@ -144,21 +133,20 @@ async function main(argv: string[]): Promise<void> {
     case 'import': {
       const { importCommand, IMPORT_KINDS } = await importer();
       const [kind, file, ...extra] = parseArgs({ args: rest, allowPositionals: true, options: {} }).positionals;
-      if (!IMPORT_KINDS.includes(kind as ImportKind) || !file || extra.length)
-        throw new UsageError('import needs a kind (disqus, wordpress or parley) and one file');
+      if (!IMPORT_KINDS.includes(kind as ImportKind) || !file || extra.length) throw new UsageError(o.importNeedsFile);
       process.stdout.write(`${await importCommand(config.DATABASE_URL, kind as ImportKind, file, config.MAX_COMMENT_LENGTH)}\n`);
       return;
     }
     case 'export': {
       const { positionals, values } = parseArgs({ args: rest, allowPositionals: true, options: { format: { type: 'string', default: 'json' } } });
       if (values.format !== 'json') throw new UsageError(messages.importer.unknownFormat(values.format ?? ''));
-      if (positionals.length !== 1) throw new UsageError('export needs one file to write');
+      if (positionals.length !== 1) throw new UsageError(o.exportNeedsFile);
       const { exportCommand } = await importer();
       process.stdout.write(`${await exportCommand(config.DATABASE_URL, positionals[0]!)}\n`);
       return;
     }
     default:
-      throw new UsageError(`unknown command: ${cmd}`);
+      throw new UsageError(o.unknownCommand(cmd));
   }
 }
 
@@ -172,7 +160,7 @@ main(process.argv.slice(2)).catch((err: unknown) => {
     process.exit(1);
   }
   if (err instanceof UsageError) {
-    process.stderr.write(`parley: ${err.message}\n\n${USAGE}\n`);
+    process.stderr.write(`parley: ${err.message}\n\n${o.usage}\n`);
     process.exit(64); // EX_USAGE
   }
   const e = err as { code?: string; message?: string };

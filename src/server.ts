@@ -25,6 +25,7 @@ import { DiscussionChanges } from './services/discussion-changes.js';
 import { EmbeddedArticles } from './services/embedded-articles.js';
 import { LiveHub } from './services/live.js';
 import { Moderation } from './services/moderation.js';
+import { ModeratorSearch } from './services/moderator-search.js';
 import { editRules, ModerationRules, postingRules } from './services/posting/index.js';
 import { Notifications } from './services/notifications.js';
 import { OutboxWorker } from './services/outbox-worker.js';
@@ -138,6 +139,7 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
     metering,
     account,
     moderation,
+    search: new ModeratorSearch({ store, clock }),
     embedded,
     rateLimitStore,
     readiness,

@@ -18,6 +18,7 @@ import type { Discussions } from '../services/discussion.js';
 import type { EmbeddedArticles } from '../services/embedded-articles.js';
 import type { LiveHub } from '../services/live.js';
 import type { Moderation } from '../services/moderation.js';
+import type { ModeratorSearch } from '../services/moderator-search.js';
 import type { Notifications } from '../services/notifications.js';
 import type { Store } from '../store/store.js';
 import { registerCompression } from './compression.js';
@@ -29,6 +30,7 @@ import { createLogger, requestId } from './logger.js';
 import { metricsRoutes, observeRequest } from './metrics.js';
 import { accountApiRoutes, accountPageRoutes } from './routes/account.js';
 import { adminApiRoutes, adminPageRoutes, reportRoutes } from './routes/admin.js';
+import { adminSearchApiRoutes, adminSearchPageRoutes } from './routes/admin-search.js';
 import { articleRoutes } from './routes/articles.js';
 import { authRoutes } from './routes/auth.js';
 import { billingApiRoutes, billingPageRoutes } from './routes/billing.js';
@@ -59,6 +61,8 @@ export interface AppDeps {
   metering: Metering;
   account: AccountSettings;
   moderation: Moderation;
+  /** Moderators' comment search and readers' histories. */
+  search: ModeratorSearch;
   embedded: EmbeddedArticles;
   /** Starting, ready, draining or degraded: what /readyz answers. */
   readiness: Readiness;
@@ -161,6 +165,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(accountApiRoutes, { account: deps.account, billing: deps.billing, accounts: deps.accounts, config });
       await api.register(reportRoutes, { moderation: deps.moderation, config });
       await api.register(adminApiRoutes, { moderation: deps.moderation });
+      await api.register(adminSearchApiRoutes, { search: deps.search });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },
@@ -171,6 +176,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(ssoPageRoutes, { sso: deps.sso, accounts: deps.accounts, config });
   await app.register(accountPageRoutes, { account: deps.account, billing: deps.billing, accounts: deps.accounts, config });
   await app.register(adminPageRoutes, { moderation: deps.moderation, accounts: deps.accounts, config });
+  await app.register(adminSearchPageRoutes, { search: deps.search, moderation: deps.moderation, accounts: deps.accounts, config });
   await app.register(countsRoutes, { db: deps.store.db, config });
   await app.register(embedRoutes, { config, embedded: deps.embedded, discussions: deps.discussions, accounts: deps.accounts, sso: deps.sso });
   await app.register(followPageRoutes, { notifications: deps.notifications, config, accounts: deps.accounts });

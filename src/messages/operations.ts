@@ -31,4 +31,27 @@ export const operations = {
   roleSet: (email: string, role: string) => `${email} is now ${role === 'admin' ? 'an' : 'a'} ${role}.`,
   failed: (email: string, why: string) => `${email}: ${why}`,
   usersSummary: (done: number, failed: number, seconds: number) => `${n(done)} done${failed ? `, ${n(failed)} failed` : ''} in ${seconds.toFixed(1)} s.`,
+  // the command line itself (src/cli.ts)
+  usage: `Usage: parley <command>
+
+  serve                         start the server (runs migrations, loads CONTENT_DIR)
+  demo [--no-serve]             create the demo publication, then serve it
+  migrate                       bring the database schema up to date
+  users grant EMAIL... [--csv FILE] [--until YYYY-MM-DD]   make each EMAIL a subscriber (manually)
+  users revoke EMAIL... [--csv FILE]   end their manual subscriptions
+  users role EMAIL... reader|moderator|admin   set their role (creates accounts that are new)
+  import disqus|wordpress FILE.xml   import comments from a Disqus or WordPress (WXR) export
+  import parley FILE            restore a Parley export into an empty database
+  export --format json FILE     write every article, user, comment, vote and follow as NDJSON
+  backup FILE                   copy the SQLite database to FILE while the server runs
+  restore FILE [--force]        put a backup in place of the SQLite database (stop the server first)
+
+Configuration comes from environment variables; see README.md.`,
+  migrated: (names: string) => `Applied: ${names}`,
+  upToDate: 'Schema is up to date.',
+  backupNeedsFile: 'backup needs one file to write',
+  restoreNeedsFile: 'restore needs one backup file to read',
+  importNeedsFile: 'import needs a kind (disqus, wordpress or parley) and one file',
+  exportNeedsFile: 'export needs one file to write',
+  unknownCommand: (cmd: string) => `unknown command: ${cmd}`,
 };

@@ -13,6 +13,7 @@ import * as idempotency from './migrations/010_idempotency.js';
 import * as eventSeq from './migrations/011_event_seq.js';
 import * as webhookPayload from './migrations/012_webhook_payload.js';
 import * as articleAuthor from './migrations/013_article_author.js';
+import * as commentSearch from './migrations/015_comment_search.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -33,6 +34,7 @@ const migrations: Record<string, DialectMigration> = {
   '011_event_seq': eventSeq,
   '012_webhook_payload': webhookPayload,
   '013_article_author': articleAuthor,
+  '015_comment_search': commentSearch,
 };
 
 class StaticProvider implements MigrationProvider {

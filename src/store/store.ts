@@ -3,6 +3,7 @@ import type { Dialect } from './connect.js';
 import type { Database } from './schema.js';
 import { ArticlesRepository } from './repositories/articles.js';
 import { BillingRepository } from './repositories/billing.js';
+import { CommentSearchRepository } from './repositories/comment-search.js';
 import { CommentsRepository } from './repositories/comments.js';
 import { EventsRepository } from './repositories/events.js';
 import { IdempotencyRepository } from './repositories/idempotency.js';
@@ -41,6 +42,8 @@ export class Store {
   readonly moderation: ModerationRepository;
   readonly settings: SettingsRepository;
   readonly idempotency: IdempotencyRepository;
+  /** Moderators' full-text search and readers' histories (issue 16). */
+  readonly search: CommentSearchRepository;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -56,6 +59,7 @@ export class Store {
     this.moderation = new ModerationRepository(db, dialect);
     this.settings = new SettingsRepository(db, dialect);
     this.idempotency = new IdempotencyRepository(db, dialect);
+    this.search = new CommentSearchRepository(db, dialect);
   }
 
   /**

@@ -25,7 +25,7 @@ export function FormBasics({ csrf, back }: { csrf: string; back: string }) {
   );
 }
 
-export type AdminSection = 'queue' | 'audit' | 'settings';
+export type AdminSection = 'queue' | 'search' | 'audit' | 'settings';
 
 /** The dashboard's own navigation; the audit log and settings are for admins only. */
 export function AdminShell(p: {
@@ -48,6 +48,7 @@ export function AdminShell(p: {
       <nav class="admin-nav" aria-label={m.heading}>
         <ul>
           {link('queue', '/admin', m.nav.queue)}
+          {link('search', '/admin/search', m.search.nav)}
           {p.isAdmin ? link('audit', '/admin/audit', m.nav.audit) : null}
           {p.isAdmin ? link('settings', '/admin/settings', m.nav.settings) : null}
         </ul>
