@@ -301,6 +301,12 @@ describe.each(DIALECTS)('import and export on %s', (dialect) => {
 
       const sticky = await byImportId(db, 'wordpress', 'blog.example.com/10/21');
       expect(sticky).toMatchObject({ up: 5, down: 2, score: 3, rank_score: 3, pinned: 1, status: 'visible' });
+      // wpDiscuz's edit time; the file names no editor, so the author made the edit (`Last edited … by Ines Varga`).
+      expect(new Date(Number(sticky.edited_at)).toISOString()).toBe('2023-03-01T11:00:00.000Z');
+      expect(Number(sticky.edited_by)).toBe(Number(sticky.author_id));
+      const [stickyView] = await p.discussions.publicViews([Number(sticky.id)]).then((m) => [...m.values()]);
+      expect(stickyView).toMatchObject({ editedBy: 'Ines Varga', author: { name: 'Ines Varga' } });
+
       // WordPress keeps line breaks in stored comments: a newline breaks the line, a blank line starts a paragraph.
       expect(sticky.body_src).toBe('The **Tay Bridge** comes to mind.\nTwice, in fact.\n\nAnd the Tacoma Narrows — “Galloping Gertie”.');
       expect(sticky.body_html).toBe(

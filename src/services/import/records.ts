@@ -31,6 +31,9 @@ export interface ImportedComment {
   pinned?: boolean;
   locked?: boolean;
   editedAt?: Date | null;
+  /** Who made the last edit, when the file says; otherwise the author made it (readers may edit only their own words). */
+  editedBy?: ImportedAuthor | null;
+
   /** The file's text of the comment was longer than the reader kept (see `ImportWriter.maxText`). */
   clipped?: boolean;
 }

@@ -306,7 +306,9 @@ export class ImportWriter {
       status: c.status,
       created_at: c.createdAt.getTime(),
       edited_at: c.editedAt?.getTime() ?? null,
-      edited_by: null,
+      // `Last edited … by <name>` as on the original page.
+      edited_by: c.editedAt ? (c.editedBy ? await this.user(c.editedBy, c.editedAt) : authorId) : null,
+
       score: up - down,
       up,
       down,
