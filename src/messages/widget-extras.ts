@@ -23,6 +23,23 @@ export const widgetExtras = {
     quote: 'Quote',
     count: (n: number) => `${n.toLocaleString('en')} ${pl(n, { one: 'comment', other: 'comments' })} on this passage`,
   },
+  /** A comment's row once scripts run: the vote control, Reply, and the "More actions" menu. */
+  actions: {
+    upVote: 'Up vote',
+    downVote: 'Down vote',
+    votes: 'Votes',
+    ownComment: 'You cannot vote on your own comment.',
+    reply: 'Reply',
+    quote: 'Quote',
+    report: 'Report',
+    edit: 'Edit',
+    delete: 'Delete',
+    copyLink: 'Copy link',
+    copied: 'Link to the comment copied.',
+    deleteConfirm: 'Delete this comment? Its replies stay.',
+    deleteYes: 'Yes, delete',
+    deleteNo: 'Keep it',
+  },
   report: {
     legend: 'Why should moderators look at this comment?',
     reasons: { abuse: 'Abusive or hateful', spam: 'Spam', off_topic: 'Off topic', other: 'Something else' },

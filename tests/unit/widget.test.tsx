@@ -4,6 +4,8 @@ import type { CommentView, DiscussionState, ThreadView, ViewerInfo } from '../..
 import { messages } from '../../src/messages.js';
 import { Discussion } from '../../web/widget/Discussion.js';
 import { createApi } from '../../web/widget/api.js';
+import { Actions } from '../../web/widget/CommentActions.js';
+import type { Widget } from '../../web/widget/context.js';
 
 /** The server-rendered discussion, as a reader without JavaScript (or before hydration) gets it. */
 
@@ -91,6 +93,25 @@ function state(over: Partial<DiscussionState> = {}): DiscussionState {
 
 const render = (s: DiscussionState) => renderToString(<Discussion state={s} />);
 const m = messages.widget;
+const x = messages.widget.actions;
+
+/** A comment's row as the script draws it once it runs (CommentActions.tsx). */
+const row = (s: DiscussionState, c: CommentView, mine: boolean) =>
+  renderToString(
+    <Actions
+      c={c}
+      w={{ state: s } as Widget}
+      mine={mine}
+      body={null}
+      mode="view"
+      setMode={() => {}}
+      quote={() => {}}
+      failed={() => {}}
+      replyButton={{ current: null }}
+      reported={false}
+      more={m.moreActions}
+    />,
+  );
 
 describe('Discussion (server render)', () => {
   it('is a labelled section headed by the comment count', () => {
@@ -143,8 +164,8 @@ describe('Discussion (server render)', () => {
     expect(html).toContain('id="comment-5"');
     expect(html).toContain('Still here.');
     const deleted = html.slice(html.indexOf('<article id="comment-4"'), html.indexOf('<article id="comment-5"'));
-    expect(deleted).not.toContain('Up vote');
-    expect(deleted).not.toContain('>Reply<');
+    expect(deleted).not.toContain('parley-votes');
+    expect(deleted).not.toContain('parley-more');
   });
 
   it('marks comments awaiting moderation', () => {
@@ -178,9 +199,9 @@ describe('Discussion (server render)', () => {
     expect(html).not.toContain('>Sign in</a>');
     expect(html).toContain('Signed in as Martin M');
     expect(html).not.toContain('<textarea');
-    // Votes and Reply stay visible; using them opens the subscribe prompt (needs the script).
-    expect(html).toContain('<span class="parley-sr">Up vote</span>');
-    expect(html).toContain('<button type="button" aria-haspopup="dialog">Reply</button>');
+    // The row's controls come with the script (where they open the subscribe prompt): the score stays.
+    expect(html).toContain('<span class="parley-votes">3</span>');
+    expect(html).not.toContain('<button type="button" aria-haspopup="dialog">Reply</button>');
   });
 
   it('says when comments are closed', () => {
@@ -201,32 +222,47 @@ describe('Discussion (server render)', () => {
     expect(html).toContain('Signed in as Jon Hawksley');
   });
 
-  it('shows edit and delete only on comments the viewer may change', () => {
-    const mine = comment({ id: 60, name: 'Jon Hawksley', author: { id: subscriber.id, name: 'Jon Hawksley' }, canEdit: true, canDelete: true });
-    const theirs = comment({ id: 61, name: 'Kent Ausburn' });
-    const page = {
-      sort: 'top' as const,
-      threads: [mine, theirs].map((c) => ({ comment: c, replies: [], repliesCursor: null, moreReplies: 0 })),
-      nextCursor: null,
-    };
-    const html = render(state({ viewer: subscriber, canParticipate: true, blockedReason: null, blockedMessage: null, csrfToken: 'tok', page }));
-    const first = html.slice(html.indexOf('<article id="comment-60"'), html.indexOf('<article id="comment-61"'));
-    const second = html.slice(html.indexOf('<article id="comment-61"'));
-    expect(first).toContain('>Edit<');
-    expect(first).toContain('>Delete<');
-    expect(first).toContain(`title="${m.ownComment}"`);
-    expect(second).not.toContain('>Edit<');
-    expect(second).not.toContain('>Delete<');
-    expect(second).toContain('>Reply<');
-    expect(second).toContain('>Quote<');
+  it('shows the score and a menu holding the permalink before the script runs, and no control that needs it', () => {
+    const html = render(state());
+    const first = html.slice(html.indexOf('<article id="comment-1"'), html.indexOf('<article id="comment-2"'));
+    expect(first).toContain(
+      `<div class="parley-actions"><span class="parley-votes">3</span><details class="parley-more"><summary aria-label="${m.moreActions}">⋯</summary><a href="?comment=1#comment-1">${m.permalinkLabel}</a></details></div>`,
+    );
+    expect(first).not.toContain('<button');
   });
 
-  it('renders vote buttons with counts and pressed state', () => {
-    const voted = comment({ id: 70, up: 12, down: 2, myVote: 1 });
-    const page = { sort: 'top' as const, threads: [{ comment: voted, replies: [], repliesCursor: null, moreReplies: 0 }], nextCursor: null };
-    const html = render(state({ viewer: subscriber, canParticipate: true, blockedReason: null, blockedMessage: null, page }));
-    expect(html).toMatch(/<button type="button" aria-pressed="true"[^>]*>.*?Up vote.*?12.*?<\/button>/);
-    expect(html).toMatch(/<button type="button" aria-pressed="false"[^>]*>.*?Down vote.*?2.*?<\/button>/);
+  it('offers edit and delete in the menu only on comments the viewer may change', () => {
+    const mine = comment({ id: 60, name: 'Jon Hawksley', author: { id: subscriber.id, name: 'Jon Hawksley' }, canEdit: true, canDelete: true });
+    const theirs = comment({ id: 61, name: 'Kent Ausburn' });
+    const s = state({ viewer: subscriber, canParticipate: true, blockedReason: null, blockedMessage: null, csrfToken: 'tok' });
+    const first = row(s, mine, true);
+    const second = row(s, theirs, false);
+    expect(first).toContain('>Edit<');
+    expect(first).toContain('>Delete<');
+    expect(first).toContain(`title="${x.ownComment}"`);
+    expect(first).not.toContain('>Report<');
+    expect(second).not.toContain('>Edit<');
+    expect(second).not.toContain('>Delete<');
+    expect(second).not.toContain('title=');
+    for (const label of ['Reply', 'Quote', 'Report', 'Copy link']) expect(second).toContain(`>${label}<`);
+  });
+
+  it('shows one vote control with the net score and the pressed state', () => {
+    const s = state({ viewer: subscriber, canParticipate: true, blockedReason: null, blockedMessage: null });
+    const html = row(s, comment({ id: 70, up: 12, down: 2, score: 10, myVote: 1 }), false);
+    expect(html).toMatch(
+      /<span class="parley-votes" role="group" aria-label="Votes"><button type="button" aria-label="Up vote" aria-pressed="true">▲<\/button><span class="parley-score">10<\/span><button type="button" aria-label="Down vote" aria-pressed="false">▼<\/button><\/span>/,
+    );
+    expect(row(s, comment({ id: 71, score: -2, myVote: -1 }), false)).toMatch(/aria-label="Down vote" aria-pressed="true"/);
+  });
+
+  it('gives guests votes and Reply that open the subscribe prompt', () => {
+    const html = row(state(), comment({ id: 72 }), false);
+    expect(html).toContain(`aria-disabled="true" title="${messages.errors.signin}"`);
+    expect(html).toContain('<button type="button" aria-haspopup="dialog">Reply</button>');
+    expect(html).not.toContain('>Quote<');
+    expect(html).not.toContain('>Report<');
+    expect(html).toContain('>Copy link<');
   });
 
   it('escapes names and other fields, and adds nothing executable to a body', () => {

@@ -3,25 +3,20 @@ import type { CommentView } from '../../src/domain/types.js';
 import { widget as wm } from '../../src/messages/current/widget.js';
 import { Avatar } from './Avatar.js';
 import { Composer } from './Composer.js';
-import { blockMessage, errorText, useWidget } from './context.js';
+import { errorText, useWidget } from './context.js';
+import type { Mode } from './CommentActions.js';
 import { quoteMarkdown } from './model.js';
 import { RelativeTime } from './RelativeTime.js';
 import { useLazy } from './lazy.js';
 
 const m = wm;
 
-/** The text a reader selected inside this comment's body, if any. */
-function selectionIn(el: HTMLElement | null): string {
-  const sel = typeof window === 'undefined' ? null : window.getSelection();
-  if (!el || !sel || sel.isCollapsed || sel.rangeCount === 0) return '';
-  const range = sel.getRangeAt(0);
-  return el.contains(range.commonAncestorContainer) ? sel.toString() : '';
-}
-
 export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
   const w = useWidget();
-  const [mode, setMode] = useState<'view' | 'reply' | 'edit' | 'confirm-delete' | 'report'>('view');
+  const [mode, setMode] = useState<Mode>('view');
   const [notice, setNotice] = useState<string | null>(null);
+  // The row's controls need scripts: they load once the widget runs (see CommentActions.tsx).
+  const actions = useLazy(() => import('./CommentActions.js'), w.mounted);
   const report = useLazy(() => import('./ReportForm.js'), mode === 'report');
   const editor = useLazy(() => import('./EditForm.js'), mode === 'edit');
   const [insert, setInsert] = useState<{ text: string; n: number } | null>(null);
@@ -30,7 +25,6 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
   const replyButton = useRef<HTMLButtonElement>(null);
   const deleted = c.status === 'deleted';
   const mine = w.state.viewer !== null && c.author?.id === w.state.viewer.id;
-  const blocked = blockMessage(w.state);
   // A deleted comment is named by its placeholder, which says so once.
   const nameId = `comment-${c.id}-${deleted ? 'gone' : 'author'}`;
 
@@ -38,22 +32,11 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
     setMode('view');
     replyButton.current?.focus();
   };
-  const wantsIn = w.state.blockedReason === 'subscribe' || w.state.blockedReason === 'signin';
-  const vote = async (value: -1 | 1, e: Event) => {
-    if (wantsIn) return w.prompt(e.currentTarget as HTMLElement);
-    setError(null);
-    try {
-      await w.vote(c, c.myVote === value ? 0 : value);
-    } catch (err) {
-      setError(errorText(err));
-    }
-  };
-  const quote = () => {
-    const text = selectionIn(body.current) || c.bodySrc || body.current?.innerText || '';
+  const failed = (err: unknown) => setError(err ? errorText(err) : null);
+  const quote = (text: string) => {
     setMode('reply');
     setInsert({ text: quoteMarkdown(text, c.author?.name ?? ''), n: (insert?.n ?? 0) + 1 });
   };
-  const voteTitle = blocked ?? (mine ? wm.ownComment : undefined);
 
   return (
     <article
@@ -75,7 +58,7 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
         {c.status === 'pending' ? <span class="parley-badge">{m.pending}</span> : null}
       </header>
       {mode === 'edit' && editor ? (
-        <editor.EditForm c={c} w={w} Composer={Composer} onClose={() => setMode('view')} onError={(e) => setError(errorText(e))} />
+        <editor.EditForm c={c} w={w} Composer={Composer} onClose={() => setMode('view')} onError={failed} />
       ) : deleted ? (
         <p id={nameId} class="parley-deleted">
           {m.deleted}
@@ -88,88 +71,32 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
           <EditedText at={c.editedAt} by={c.editedBy} />
         </p>
       ) : null}
-      {deleted ? null : (
+      {deleted ? null : actions ? (
+        <actions.Actions
+          c={c}
+          w={w}
+          mine={mine}
+          body={body.current}
+          mode={mode}
+          setMode={setMode}
+          quote={quote}
+          failed={failed}
+          replyButton={replyButton}
+          reported={!!notice}
+          more={m.moreActions}
+        />
+      ) : (
+        // Before scripts (and without them): the score, and a menu holding the comment's permalink.
+        // Every byte here is paid once per comment on the page.
         <div class="parley-actions">
-          <span class="parley-votes" role="group" aria-label={m.votes}>
-            <button
-              type="button"
-              aria-pressed={c.myVote === 1 ? 'true' : 'false'}
-              aria-disabled={voteTitle ? 'true' : undefined}
-              title={voteTitle}
-              onClick={(e) => vote(1, e)}
-            >
-              <span aria-hidden="true">▲</span> <span class="parley-sr">{m.upVote}</span> <span class="parley-n">{c.up}</span>
-            </button>
-            <button
-              type="button"
-              aria-pressed={c.myVote === -1 ? 'true' : 'false'}
-              aria-disabled={voteTitle ? 'true' : undefined}
-              title={voteTitle}
-              onClick={(e) => vote(-1, e)}
-            >
-              <span aria-hidden="true">▼</span> <span class="parley-sr">{m.downVote}</span> <span class="parley-n">{c.down}</span>
-            </button>
-          </span>
-          {wantsIn && c.status === 'visible' ? (
-            <button type="button" aria-haspopup="dialog" onClick={(e) => w.prompt(e.currentTarget as HTMLElement)}>
-              {m.reply}
-            </button>
-          ) : null}
-          {w.state.canParticipate && c.status === 'visible' ? (
-            <>
-              <button
-                type="button"
-                ref={replyButton}
-                aria-expanded={mode === 'reply' ? 'true' : 'false'}
-                onClick={() => setMode(mode === 'reply' ? 'view' : 'reply')}
-              >
-                {m.reply}
-              </button>
-              <button type="button" onClick={quote}>
-                {m.quote}
-              </button>
-            </>
-          ) : null}
-          {c.canEdit && mode !== 'edit' ? (
-            <button type="button" onClick={() => setMode('edit')}>
-              {m.edit}
-            </button>
-          ) : null}
-          {w.state.viewer && !mine && c.status === 'visible' && !notice ? (
-            <button type="button" aria-expanded={mode === 'report' ? 'true' : 'false'} onClick={() => setMode(mode === 'report' ? 'view' : 'report')}>
-              {m.reportOpen}
-            </button>
-          ) : null}
-          {c.canDelete ? (
-            mode === 'confirm-delete' ? (
-              <span class="parley-confirm" role="group" aria-label={m.deleteConfirm}>
-                <span>{m.deleteConfirm}</span>
-                <button
-                  type="button"
-                  class="parley-danger"
-                  onClick={async () => {
-                    try {
-                      await w.remove(c.id);
-                      setMode('view');
-                    } catch (err) {
-                      setError(errorText(err));
-                    }
-                  }}
-                >
-                  {m.deleteYes}
-                </button>
-                <button type="button" onClick={() => setMode('view')}>
-                  {m.deleteNo}
-                </button>
-              </span>
-            ) : (
-              <button type="button" onClick={() => setMode('confirm-delete')}>
-                {m.delete}
-              </button>
-            )
-          ) : null}
+          <span class="parley-votes">{c.score}</span>
+          <details class="parley-more">
+            <summary aria-label={m.moreActions}>⋯</summary>
+            <a href={`?comment=${c.id}#comment-${c.id}`}>{m.permalinkLabel}</a>
+          </details>
         </div>
       )}
+      {mode === 'confirm-delete' && actions ? <actions.Confirm c={c} w={w} setMode={setMode} failed={failed} /> : null}
       {error ? (
         <p class="parley-error" role="alert">
           {error}

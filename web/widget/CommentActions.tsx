@@ -1,0 +1,206 @@
+import type { Ref } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+import type { CommentView } from '../../src/domain/types.js';
+import { widgetExtras } from '../../src/messages/current/widget-extras.js';
+import type { Widget } from './context.js';
+
+export type Mode = 'view' | 'reply' | 'edit' | 'confirm-delete' | 'report';
+
+/*
+ * A comment's row of actions once scripts run: the vote control (▲ score ▼), Reply, and a menu
+ * with Quote, Report, Edit, Delete and Copy link. Until it arrives (just after the page turns
+ * interactive) the server's row shows the score and a menu holding the permalink, which is what
+ * works without scripts. Like EditForm it takes the widget as a prop and imports nothing of the
+ * first download but Preact, so the first download carries none of it.
+ */
+
+interface Props {
+  c: CommentView;
+  w: Widget;
+  /** The comment is the viewer's own. */
+  mine: boolean;
+  /** Its body, for quoting the reader's selection. */
+  body: HTMLElement | null;
+  mode: Mode;
+  setMode(mode: Mode): void;
+  /** Opens a reply quoting `text`. */
+  quote(text: string): void;
+  /** Shows what went wrong, or clears it (null). */
+  failed(err: unknown): void;
+  /** Reply, where focus returns when the reply box closes. */
+  replyButton: Ref<HTMLButtonElement>;
+  /** The viewer reported it already (from this page). */
+  reported: boolean;
+  /** The menu button's name, shared with the server's row. */
+  more: string;
+}
+
+/** The text a reader selected inside this comment's body, if any. */
+function selectionIn(el: HTMLElement | null): string {
+  const sel = getSelection();
+  if (!el || !sel || sel.isCollapsed || sel.rangeCount === 0) return '';
+  return el.contains(sel.getRangeAt(0).commonAncestorContainer) ? sel.toString() : '';
+}
+
+/** Focus back on the menu button of comment `id` (after its menu or confirmation closes). */
+const toMenu = (id: number) => document.querySelector<HTMLElement>(`#comment-${id} .parley-more summary`)?.focus();
+
+export function Actions({ c, w, mine, body, mode, setMode, quote, failed, replyButton, reported, more }: Props) {
+  const m = widgetExtras.actions;
+  const s = w.state;
+  const details = useRef<HTMLDetailsElement>(null);
+  const list = useRef<HTMLDivElement>(null);
+  // Signed out or not subscribed: votes and Reply open the subscribe prompt instead.
+  const wantsIn = s.blockedReason === 'subscribe' || s.blockedReason === 'signin';
+  const title = (s.canParticipate ? null : s.blockedMessage) ?? (mine ? m.ownComment : undefined);
+  const visible = c.status === 'visible';
+
+  useEffect(() => {
+    const d = details.current!;
+    const onKey = (e: KeyboardEvent) => {
+      if (!d.open) return;
+      const items = [...list.current!.querySelectorAll('button')];
+      const n = items.length;
+      const i = items.indexOf(document.activeElement as HTMLButtonElement);
+      const step = e.key === 'ArrowDown' ? 1 : e.key === 'ArrowUp' ? -1 : 0;
+      if (e.key === 'Escape') close();
+      // From the menu's button the arrows go to the first or the last item.
+      else if (step) items[i < 0 ? (step > 0 ? 0 : n - 1) : (i + step + n) % n]?.focus();
+      else return;
+      e.preventDefault();
+      e.stopPropagation();
+    };
+    // Clicking or tabbing elsewhere closes it, as menus do.
+    const onOut = (e: FocusEvent) => {
+      if (!d.contains(e.relatedTarget as Node | null)) d.open = false;
+    };
+    d.addEventListener('keydown', onKey);
+    d.addEventListener('focusout', onOut);
+    return () => {
+      d.removeEventListener('keydown', onKey);
+      d.removeEventListener('focusout', onOut);
+    };
+  }, []);
+
+  // Closing hands focus back to the menu's button, so keyboard readers stay where they were.
+  const close = () => {
+    details.current!.open = false;
+    toMenu(c.id);
+  };
+  const pick = (run: () => unknown) => () => {
+    details.current!.open = false;
+    run();
+  };
+  const copy = async () => {
+    close();
+    try {
+      await navigator.clipboard.writeText(new URL(`?comment=${c.id}#comment-${c.id}`, location.href).href);
+      w.announce(m.copied);
+    } catch (err) {
+      failed(err);
+    }
+  };
+  const vote = (value: -1 | 1) => (e: Event) => {
+    if (wantsIn) return w.prompt(e.currentTarget as HTMLElement);
+    failed(null);
+    w.vote(c, c.myVote === value ? 0 : value).catch(failed);
+  };
+  const voteButton = (value: -1 | 1) => (
+    <button
+      type="button"
+      aria-label={value > 0 ? m.upVote : m.downVote}
+      aria-pressed={c.myVote === value ? 'true' : 'false'}
+      aria-disabled={title ? 'true' : undefined}
+      title={title}
+      onClick={vote(value)}
+    >
+      {value > 0 ? '▲' : '▼'}
+    </button>
+  );
+
+  return (
+    <div class="parley-actions">
+      <span class="parley-votes" role="group" aria-label={m.votes}>
+        {voteButton(1)}
+        <span class="parley-score">{c.score}</span>
+        {voteButton(-1)}
+      </span>
+      {visible && wantsIn ? (
+        <button type="button" aria-haspopup="dialog" onClick={(e) => w.prompt(e.currentTarget as HTMLElement)}>
+          {m.reply}
+        </button>
+      ) : visible && s.canParticipate ? (
+        <button
+          type="button"
+          ref={replyButton}
+          aria-expanded={mode === 'reply' ? 'true' : 'false'}
+          onClick={() => setMode(mode === 'reply' ? 'view' : 'reply')}
+        >
+          {m.reply}
+        </button>
+      ) : null}
+      <details class="parley-more" ref={details}>
+        <summary aria-label={more}>⋯</summary>
+        <div class="parley-menu" ref={list}>
+          {s.canParticipate && visible ? (
+            <button type="button" onClick={pick(() => quote(selectionIn(body) || c.bodySrc || body?.innerText || ''))}>
+              {m.quote}
+            </button>
+          ) : null}
+          {s.viewer && !mine && visible && !reported ? (
+            <button type="button" aria-expanded={mode === 'report' ? 'true' : 'false'} onClick={pick(() => setMode(mode === 'report' ? 'view' : 'report'))}>
+              {m.report}
+            </button>
+          ) : null}
+          {c.canEdit && mode !== 'edit' ? (
+            <button type="button" onClick={pick(() => setMode('edit'))}>
+              {m.edit}
+            </button>
+          ) : null}
+          {c.canDelete ? (
+            <button type="button" onClick={pick(() => setMode('confirm-delete'))}>
+              {m.delete}
+            </button>
+          ) : null}
+          <button type="button" onClick={copy}>
+            {m.copyLink}
+          </button>
+        </div>
+      </details>
+    </div>
+  );
+}
+
+/** "Delete this comment?" with Yes and Keep, under the comment once Delete is chosen. */
+export function Confirm({ c, w, setMode, failed }: Pick<Props, 'c' | 'w' | 'setMode' | 'failed'>) {
+  const m = widgetExtras.actions;
+  const keep = useRef<HTMLButtonElement>(null);
+  useEffect(() => keep.current?.focus(), []);
+  return (
+    <p class="parley-confirm" role="group" aria-label={m.deleteConfirm}>
+      <span>{m.deleteConfirm}</span>
+      <button
+        type="button"
+        class="parley-danger"
+        onClick={() =>
+          w.remove(c.id).then(
+            () => setMode('view'),
+            (err) => failed(err),
+          )
+        }
+      >
+        {m.deleteYes}
+      </button>
+      <button
+        type="button"
+        ref={keep}
+        onClick={() => {
+          setMode('view');
+          toMenu(c.id);
+        }}
+      >
+        {m.deleteNo}
+      </button>
+    </p>
+  );
+}
