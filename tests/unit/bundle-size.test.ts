@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { LOCALES, widgetScript } from '../../src/messages/locales.js';
+import { messagesFor } from '../../src/messages/locales/index.js';
 
 /** The README promises this budget; `npm test` builds the bundles before running the tests. */
 const BUDGET = 15 * 1024;
@@ -19,12 +21,26 @@ function eager(file: string, seen = new Set<string>()): Set<string> {
 }
 
 describe('browser JavaScript budget', () => {
-  it('keeps embed.js plus everything the widget needs to start under 15 KB gzipped', () => {
-    const start = [...eager('widget.js')];
-    expect(start.length).toBeGreaterThan(1);
-    const total = gz('embed.js') + gz('embed-frame.js') + start.reduce((n, f) => n + gz(f), 0);
-    console.log(`initial JS: ${total} bytes gzipped (${start.join(', ')}, embed.js, embed-frame.js)`);
-    expect(total).toBeLessThanOrEqual(BUDGET);
-    expect(gz('embed.js')).toBeLessThan(2048);
+  // Each language has its own widget bundle (scripts/build-web.mjs); a reader downloads one.
+  for (const lang of LOCALES) {
+    it(`keeps embed.js plus everything the ${lang} widget needs to start under 15 KB gzipped`, () => {
+      const start = [...eager(widgetScript(lang))];
+      expect(start.length).toBeGreaterThan(1);
+      const total = gz('embed.js') + gz('embed-frame.js') + start.reduce((n, f) => n + gz(f), 0);
+      console.log(`initial JS (${lang}): ${total} bytes gzipped (${start.join(', ')}, embed.js, embed-frame.js)`);
+      expect(total).toBeLessThanOrEqual(BUDGET);
+      expect(gz('embed.js')).toBeLessThan(2048);
+    });
+  }
+
+  it("a language's bundle carries its own strings and no other language's", () => {
+    const code = (lang: string) => [...eager(widgetScript(lang))].map((f) => readFileSync(join(DIR, f), 'utf8')).join('\n');
+    for (const lang of LOCALES) {
+      const own = code(lang);
+      for (const other of LOCALES) {
+        const marker = messagesFor(other).widget.joinHeading;
+        expect(own.includes(marker), `${widgetScript(lang)} and "${marker}" (${other})`).toBe(other === lang);
+      }
+    }
   });
 });

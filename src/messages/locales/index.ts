@@ -10,6 +10,9 @@ import { isLocale, type Locale } from '../locales.js';
 import { defaultLocale, registerCatalog } from '../scope.js';
 import { widgetExtras } from '../widget-extras.js';
 import { widget } from '../widget.js';
+import * as de from './de/index.js';
+import * as deWidget from './de/widget.js';
+import * as deExtras from './de/widget-extras.js';
 
 interface Parts {
   messages: Catalog;
@@ -19,6 +22,7 @@ interface Parts {
 
 export const catalogs: Record<Locale, Parts> = {
   en: { messages: english, widget, widgetExtras },
+  de: { messages: de.messages, widget: deWidget.widget, widgetExtras: deExtras.widgetExtras },
 };
 
 for (const [lang, parts] of Object.entries(catalogs)) registerCatalog(lang as Locale, parts);

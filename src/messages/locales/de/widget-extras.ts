@@ -1,0 +1,54 @@
+/** Widget-Texte der bei Bedarf geladenen Teile (Melden, Benachrichtigungen, Menü, Editor). */
+import type { WidgetExtrasCatalog } from '../../catalog.js';
+import { plurals } from '../../plural.js';
+
+const pl = plurals('de');
+
+export const widgetExtras = {
+  inlineTab: {
+    none: 'Noch keine Kommentare zu Textstellen. Markieren Sie Wörter im Artikel, um einen zu beginnen.',
+    orphaned: 'verwaist: Diese Textstelle steht nicht mehr im Artikel',
+  },
+  dialogClose: 'Schließen',
+  edit: { label: 'Ihren Kommentar bearbeiten', save: 'Speichern', saving: 'Wird gespeichert…' },
+  passageTools: {
+    toolbar: 'Markierte Textstelle',
+    comment: 'Diese Textstelle kommentieren',
+    quote: 'Zitieren',
+    count: (n: number) => `${n.toLocaleString('de')} ${pl(n, { one: 'Kommentar', other: 'Kommentare' })} zu dieser Textstelle`,
+  },
+  actions: {
+    upVote: 'Positiv bewerten',
+    downVote: 'Negativ bewerten',
+    votes: 'Bewertungen',
+    ownComment: 'Sie können Ihren eigenen Kommentar nicht bewerten.',
+    reply: 'Antworten',
+    quote: 'Zitieren',
+    report: 'Melden',
+    edit: 'Bearbeiten',
+    delete: 'Löschen',
+    copyLink: 'Link kopieren',
+    copied: 'Link zum Kommentar kopiert.',
+    deleteConfirm: 'Diesen Kommentar löschen? Die Antworten bleiben erhalten.',
+    deleteYes: 'Ja, löschen',
+    deleteNo: 'Behalten',
+  },
+  report: {
+    legend: 'Warum sollten sich die Moderatoren diesen Kommentar ansehen?',
+    reasons: { abuse: 'Beleidigend oder hasserfüllt', spam: 'Spam', off_topic: 'Am Thema vorbei', other: 'Etwas anderes' },
+    details: 'Details (optional)',
+    send: 'Meldung senden',
+    cancel: 'Abbrechen',
+    thanks: 'Danke. Die Moderatoren sehen sich das an.',
+  },
+  notify: {
+    legend: 'Benachrichtigen bei',
+    article: 'neuen Kommentaren zu diesem Artikel',
+    replies: 'neuen Antworten auf meine Kommentare',
+    digest: 'einer täglichen E-Mail statt einer pro Kommentar',
+    guestLabel: 'Neue Kommentare per E-Mail (als Gast)',
+    guestPlaceholder: 'sie@example.com',
+    guestSubmit: 'Benachrichtigen',
+    checkMail: (email: string) => `Sehen Sie in ${email} nach: Nach Ihrer Bestätigung beginnen die Benachrichtigungen.`,
+  },
+} satisfies WidgetExtrasCatalog;
