@@ -116,6 +116,7 @@ const english = {
     backHome: 'Back to the front page',
     backToArticle: (title: string) => `Back to “${title}”`,
     inlineLink: 'Read the comments on passages of this article (Inline Feedbacks)',
+    showLinked: 'The linked comment is not on this page: show it',
     footer: 'Discussions by Parley',
     verifyHeading: 'Finish signing in',
     verifyIntro: 'Press the button to sign in on this device.',

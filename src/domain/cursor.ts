@@ -11,6 +11,8 @@ export interface ThreadCursor {
   w: number;
   k: number;
   i: number;
+  /** Set on the pages of `View all comments`: each thread comes with all its replies. */
+  a?: 1;
 }
 
 export interface ReplyCursor {
@@ -43,7 +45,7 @@ export function decodeThreadCursor(raw: string, sort: SortOrder): ThreadCursor {
   if (v.s !== sort || !isInt(v.w) || !isInt(v.k) || !isInt(v.i)) {
     throw badRequest('bad_cursor', 'The cursor does not belong to this sort order; start again from the first page.');
   }
-  return { s: sort, w: v.w, k: v.k, i: v.i };
+  return { s: sort, w: v.w, k: v.k, i: v.i, ...(v.a === 1 ? { a: 1 as const } : {}) };
 }
 
 export function decodeReplyCursor(raw: string, rootId: number): ReplyCursor {

@@ -112,4 +112,11 @@ export interface DiscussionState {
   now: string;
   /** PUBLICATION_TIMEZONE: exact times on hover are the publication's, not UTC's. */
   timeZone: string;
+  /**
+   * Where a no-JS `Show N more replies` link goes, the thread's id to be added at its end: this
+   * page (sort, cursor) with the threads already expanded kept open.
+   */
+  moreHref?: string;
+  /** Comments this page does not show, given stand-ins for `#comment-ID` links (rendered pages only, not hydrated). */
+  elsewhere?: number[];
 }

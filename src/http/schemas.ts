@@ -21,6 +21,11 @@ export const ErrorBody = Type.Object(
 export const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
 export const Cursor = Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' });
+/** `View all comments`: each top-level comment of the page with all its replies. */
+export const AllReplies = Type.Optional(Type.Literal('1', { description: 'Every reply of each thread on the page (View all comments)' }));
+/** Threads a reader opened without JavaScript (`Show N more replies`), comma-separated ids, kept open by each further link. */
+export const Expand = Type.Optional(Type.String({ maxLength: 400, pattern: '^[0-9]{1,15}(,[0-9]{1,15}){0,39}$' }));
+export const expandIds = (s: string | undefined): number[] => (s ? s.split(',').map(Number) : []);
 // Shapes that cross HTTP are defined in src/domain/views.ts, where the widget finds their types too.
 export { SortSchema as Sort, VoteValueSchema as VoteValue } from '../domain/views.js';
 

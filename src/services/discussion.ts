@@ -30,6 +30,21 @@ const replyCursor = (rootId: number, maxId: number, last: Comment | undefined) =
 /** Replies shown at once when a link asks for a whole thread; the rest load by cursor. */
 const MAX_LINKED_REPLIES = 200;
 
+/** Replies per thread on a `View all comments` page (each top-level comment with all its replies); the rest load by cursor. */
+const ALL_REPLIES = 500;
+
+/** Threads one no-JS page opens whole at most (the `expand` list). */
+const MAX_EXPANDED = 20;
+
+/** Comments of one article the page gives a `#comment-ID` stand-in at most. */
+const MAX_LINK_TARGETS = 2000;
+
+/** How a page is asked for beyond sort and cursor: every reply of each thread, or some threads whole (no-JS `Show N more replies`). */
+export interface PageView {
+  all?: boolean;
+  expand?: readonly number[];
+}
+
 const sortKey = (c: Comment, sort: SortOrder) => (sort === 'top' ? c.rankScore : c.createdAt.getTime());
 
 /** What posting a comment answers (201). */
@@ -154,23 +169,35 @@ export class Discussions {
     return list.map((c) => commentView(c, actor, votes.get(c.id) ?? 0, now, this.limits.EDIT_WINDOW_MINUTES));
   }
 
-  /** Attaches each thread's first replies (up to the watermark) to its top-level comment. */
-  private async threads(roots: readonly Comment[], maxId: number, actor: Actor | null): Promise<ThreadView[]> {
-    const perThread = this.limits.REPLIES_PER_THREAD;
+  /**
+   * Attaches each thread's first replies (up to the watermark) to its top-level comment: every
+   * reply (up to ALL_REPLIES) when `all`, else the first REPLIES_PER_THREAD.
+   */
+  private async threads(roots: readonly Comment[], maxId: number, actor: Actor | null, all = false): Promise<ThreadView[]> {
+    const perThread = all ? ALL_REPLIES : this.limits.REPLIES_PER_THREAD;
     const withReplies = roots.filter((r) => r.replyCount > 0);
+    const bare =
+      perThread === 0
+        ? []
+        : await this.store.comments.bareReplies(
+            withReplies.map((r) => r.id),
+            actor?.user.id ?? null,
+          );
     const replies =
       perThread === 0
         ? []
         : await this.store.comments.replies(
             withReplies.map((r) => ({ rootId: r.id, maxId, after: null, limit: perThread })),
             actor?.user.id ?? null,
+            bare.map((b) => b.id),
           );
     const views = await this.views([...roots, ...replies], actor);
     const byId = new Map(views.map((v) => [v.id, v]));
     return roots.map((root) => {
       const mine = replies.filter((r) => r.rootId === root.id);
       const last = mine.at(-1);
-      const more = Math.max(0, root.replyCount - mine.length);
+      // reply_count counts deleted placeholders, the bare ones left out here too.
+      const more = Math.max(0, root.replyCount - mine.length - bare.filter((b) => b.rootId === root.id).length);
       return {
         comment: byId.get(root.id)!,
         replies: mine.map((r) => byId.get(r.id)!),
@@ -180,8 +207,8 @@ export class Discussions {
     });
   }
 
-  async page(articleId: number, sort: SortOrder, cursor: string | undefined, actor: Actor | null): Promise<ThreadPage> {
-    const shared = await this.pages.get(articleId, `${sort}:${cursor ?? ''}`, () => this.computePage(articleId, sort, cursor, null));
+  async page(articleId: number, sort: SortOrder, cursor: string | undefined, actor: Actor | null, all = false): Promise<ThreadPage> {
+    const shared = await this.pages.get(articleId, `${sort}:${cursor ?? ''}${all ? ':all' : ''}`, () => this.computePage(articleId, sort, cursor, null, all));
     return actor ? this.personalise(shared, actor, articleId, cursor === undefined) : shared;
   }
 
@@ -205,9 +232,11 @@ export class Discussions {
     return { ...page, threads };
   }
 
-  private async computePage(articleId: number, sort: SortOrder, cursor: string | undefined, actor: Actor | null): Promise<ThreadPage> {
+  private async computePage(articleId: number, sort: SortOrder, cursor: string | undefined, actor: Actor | null, all = false): Promise<ThreadPage> {
     await this.article(articleId);
     const c = cursor ? decodeThreadCursor(cursor, sort) : null;
+    // A `View all comments` page's cursor says so: its next pages are whole threads too.
+    const every = all || c?.a === 1;
     const maxId = c ? c.w : await this.store.comments.maxId();
     const limit = this.limits.PAGE_SIZE;
     const rows = await this.store.comments.topLevel({
@@ -220,10 +249,11 @@ export class Discussions {
     });
     const roots = rows.slice(0, limit);
     const last = roots.at(-1);
-    const nextCursor = rows.length > limit && last ? encodeThreadCursor({ s: sort, w: maxId, k: sortKey(last, sort), i: last.id }) : null;
+    const nextCursor =
+      rows.length > limit && last ? encodeThreadCursor({ s: sort, w: maxId, k: sortKey(last, sort), i: last.id, ...(every ? { a: 1 as const } : {}) }) : null;
     // Pinned comments head the first page in every sort; the keyset pages leave them out.
     const pinned = c ? [] : await this.store.comments.pinnedTopLevel(articleId, maxId, actor?.user.id ?? null);
-    return { sort, threads: await this.threads([...pinned, ...roots], maxId, actor), nextCursor };
+    return { sort, threads: await this.threads([...pinned, ...roots], maxId, actor, every), nextCursor };
   }
 
   async moreReplies(
@@ -234,16 +264,25 @@ export class Discussions {
     const c = decodeReplyCursor(cursor, rootId);
     const root = await this.comment(rootId);
     const limit = Math.max(this.limits.REPLIES_PER_THREAD, 1) * 4;
-    const rows = await this.store.comments.replies([{ rootId, maxId: c.w, after: { time: c.t, id: c.i }, limit: limit + 1 }], actor?.user.id ?? null);
+    const bare = await this.store.comments.bareReplies([rootId], actor?.user.id ?? null);
+    const rows = await this.store.comments.replies(
+      [{ rootId, maxId: c.w, after: { time: c.t, id: c.i }, limit: limit + 1 }],
+      actor?.user.id ?? null,
+      bare.map((b) => b.id),
+    );
     const shown = rows.slice(0, limit);
     const last = shown.at(-1);
     const hasMore = rows.length > limit && last;
+    const bareAfter = (t: Comment) => bare.filter((b) => b.createdAt > t.createdAt.getTime() || (b.createdAt === t.createdAt.getTime() && b.id > t.id)).length;
     return {
       replies: await this.views(shown, actor),
       repliesCursor: hasMore ? replyCursor(rootId, c.w, last) : null,
       // An estimate from the thread's counter: replies posted after the watermark are in it too.
       moreReplies: hasMore
-        ? Math.max(1, root.replyCount - (await this.store.comments.countReplies(rootId, c.w, { time: last.createdAt.getTime(), id: last.id })))
+        ? Math.max(
+            1,
+            root.replyCount - (await this.store.comments.countReplies(rootId, c.w, { time: last.createdAt.getTime(), id: last.id })) - bareAfter(last),
+          )
         : 0,
     };
   }
@@ -259,11 +298,20 @@ export class Discussions {
       target.rootId === null
         ? Math.min(root.replyCount, MAX_LINKED_REPLIES)
         : await this.store.comments.countReplies(root.id, maxId, { time: target.createdAt.getTime(), id: target.id }, true);
-    const limit = Math.max(this.limits.REPLIES_PER_THREAD, needed);
-    const replies = limit === 0 ? [] : await this.store.comments.replies([{ rootId: root.id, maxId, after: null, limit }], actor?.user.id ?? null);
+    // The thread comes whole (up to MAX_LINKED_REPLIES), and always far enough to hold the target.
+    const limit = Math.max(this.limits.REPLIES_PER_THREAD, needed, Math.min(root.replyCount, MAX_LINKED_REPLIES));
+    const bare = limit === 0 ? [] : await this.store.comments.bareReplies([root.id], actor?.user.id ?? null);
+    const replies =
+      limit === 0
+        ? []
+        : await this.store.comments.replies(
+            [{ rootId: root.id, maxId, after: null, limit }],
+            actor?.user.id ?? null,
+            bare.map((b) => b.id),
+          );
     const views = await this.views([root, ...replies], actor);
     const last = replies.at(-1);
-    const more = Math.max(0, root.replyCount - replies.length);
+    const more = Math.max(0, root.replyCount - replies.length - bare.length);
     return {
       comment: views[0]!,
       replies: views.slice(1),
@@ -466,15 +514,30 @@ export class Discussions {
     sort: SortOrder,
     cursor: string | undefined,
     focusCommentId: number | null,
+    view: PageView & { linkTargets?: boolean } = {},
   ): Promise<DiscussionState> {
     const now = this.clock.now();
-    let page = await this.page(article.id, sort, cursor, actor);
+    let page = await this.page(article.id, sort, cursor, actor, view.all);
+    let focusRoot: number | null = null;
     if (focusCommentId !== null) {
       const focused = await this.threadOf(focusCommentId, actor).catch(() => null);
       if (focused) {
+        focusRoot = focused.comment.id;
         page = { ...page, threads: [focused, ...page.threads.filter((t) => t.comment.id !== focused.comment.id)] };
       }
     }
+    // Threads a reader expanded without JavaScript come whole: in their place, or first when on another page.
+    const expand = [...new Set(view.expand ?? [])].slice(0, MAX_EXPANDED);
+    for (const id of expand) {
+      if (page.threads.some((t) => t.comment.id === id && t.moreReplies === 0)) continue;
+      const whole = await this.threadOf(id, actor).catch(() => null);
+      if (!whole) continue;
+      const at = page.threads.findIndex((t) => t.comment.id === whole.comment.id);
+      page = { ...page, threads: at >= 0 ? page.threads.map((t, i) => (i === at ? whole : t)) : [whole, ...page.threads] };
+    }
+    // The next `Show N more replies` link keeps these threads open (and the linked one shown).
+    const kept = focusRoot === null || expand.includes(focusRoot) ? expand : [...expand, focusRoot];
+    const moreHref = `?sort=${sort}${cursor ? `&cursor=${cursor}` : view.all ? '&all=1' : ''}&expand=${kept.map((id) => `${id},`).join('')}`;
     const block = participationBlock(actor, article.commentPolicy, now);
     return {
       article: { id: article.id, slug: article.slug, title: article.title, policy: article.commentPolicy, commentCount: article.commentCount },
@@ -489,6 +552,17 @@ export class Discussions {
       limits: { maxLength: this.limits.MAX_COMMENT_LENGTH, editWindowMinutes: this.limits.EDIT_WINDOW_MINUTES, indentDepth: this.limits.INDENT_DEPTH },
       now: now.toISOString(),
       timeZone: this.limits.PUBLICATION_TIMEZONE ?? 'UTC',
+      moreHref,
+      ...(view.linkTargets ? { elsewhere: await this.elsewhere(article.id, page) } : {}),
     };
+  }
+
+  /**
+   * Comments of the article this page does not show (up to MAX_LINK_TARGETS): the page gives each
+   * a stand-in for `#comment-ID` links that the server never sees, leading to `?comment=ID`.
+   */
+  private async elsewhere(articleId: number, page: ThreadPage): Promise<number[]> {
+    const shown = new Set(page.threads.flatMap((t) => [t.comment.id, ...t.replies.map((r) => r.id)]));
+    return (await this.store.comments.visibleIds(articleId, MAX_LINK_TARGETS)).filter((id) => !shown.has(id));
   }
 }

@@ -53,7 +53,16 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
         <a class="parley-permalink" href={`?comment=${c.id}#comment-${c.id}`} aria-label={m.permalinkLabel}>
           <RelativeTime iso={c.createdAt} />
         </a>
-        {c.replyTo ? <span class="parley-replyto">{m.replyTo(c.replyTo)}</span> : null}
+        {c.replyTo ? (
+          <a class="parley-replyto" href={`#comment-${c.parentId}`}>
+            {m.replyTo(c.replyTo)}
+          </a>
+        ) : null}
+        {c.anchor ? (
+          <span class="parley-passage-ref">
+            {m.passage.about} <q>{c.anchor.exact}</q>
+          </span>
+        ) : null}
         {c.byArticleAuthor ? <span class="parley-badge">{m.author}</span> : null}
         {c.status === 'pending' ? <span class="parley-badge">{m.pending}</span> : null}
       </header>

@@ -57,10 +57,11 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
   const set = (to: Partial<View>) => dispatch({ type: 'set', to });
   const failed = (err: unknown) => set({ error: (err as Error).message });
 
-  const loadFirst = async (s: SortOrder) => {
+  // `all`: View all comments, each thread with every reply (its further pages too, by their cursor).
+  const loadFirst = async (s: SortOrder, all?: 1) => {
     set({ busy: true, error: null });
     try {
-      dispatch({ type: 'page', page: await api.page(state.article.id, s) });
+      dispatch({ type: 'page', page: await api.page(state.article.id, s, null, all) });
     } catch (err) {
       failed(err);
     } finally {
@@ -222,13 +223,29 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
       <section id="comments" class="parley" aria-labelledby="parley-count">
         <div class="parley-head">
           <h2 id="parley-count">{m.commentsCount(v.count)}</h2>
-          <a class="parley-view-all" href={`?sort=${sort}#comments`}>
+          <a
+            class="parley-view-all"
+            href={`?sort=${sort}&all=1#comments`}
+            onClick={(e) => {
+              e.preventDefault();
+              void loadFirst(sort, 1);
+            }}
+          >
             {m.viewAll}
           </a>
         </div>
         {state.viewer ? <p class="parley-signed-in">{m.signedInAs(state.viewer.name)}</p> : null}
         {state.canParticipate ? (
           <>
+            <Composer
+              id="parley-new"
+              label={m.composerLabel}
+              submitLabel={m.post}
+              busyLabel={m.posting}
+              insert={mainInsert}
+              onSubmit={(body) => widget.post(body, null)}
+            />
+            {/* Below the box, not above it: the box is scrolled to the top of the view, and the passage stays in sight. */}
             {passage ? (
               <div class="parley-about">
                 <p>{m.passage.about}</p>
@@ -238,14 +255,6 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
                 </button>
               </div>
             ) : null}
-            <Composer
-              id="parley-new"
-              label={m.composerLabel}
-              submitLabel={m.post}
-              busyLabel={m.posting}
-              insert={mainInsert}
-              onSubmit={(body) => widget.post(body, null)}
-            />
           </>
         ) : (
           <JoinBlock state={state} path={path} />

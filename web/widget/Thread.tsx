@@ -20,7 +20,7 @@ export function Thread({ thread }: { thread: ThreadView }) {
               {wm.moreReplies(thread.moreReplies)}
             </button>
           ) : (
-            <a href={`?comment=${thread.comment.id}#comment-${thread.comment.id}`}>{wm.moreReplies(thread.moreReplies)}</a>
+            <a href={`${w.state.moreHref}${thread.comment.id}#comment-${thread.comment.id}`}>{wm.moreReplies(thread.moreReplies)}</a>
           )}
         </p>
       ) : null}

@@ -70,8 +70,8 @@ export function createApi(base: string, csrfToken: string | null, fetcher: typeo
   return {
     // Calls only parts loaded later make are in `api-later.ts`, which travels with them.
     call,
-    page: (articleId: number, sort: SortOrder, cursor?: string | null) =>
-      call<ThreadPage>('GET', `/articles/${articleId}/comments?sort=${sort}${cursor ? `&cursor=${q(cursor)}` : ''}`),
+    page: (articleId: number, sort: SortOrder, cursor?: string | null, all?: 1) =>
+      call<ThreadPage>('GET', `/articles/${articleId}/comments?sort=${sort}${cursor ? `&cursor=${q(cursor)}` : ''}${all ? '&all=1' : ''}`),
     replies: (rootId: number, cursor: string) => call<RepliesPage>('GET', `/comments/${rootId}/replies?cursor=${q(cursor)}`),
     thread: (commentId: number) => call<ThreadView>('GET', `/comments/${commentId}/thread`),
     post: async (articleId: number, body: string, parentId: number | null, anchor?: PassageSelectors | null) => {

@@ -80,6 +80,9 @@ export const foldLive: LiveFold = (v, msg, viewerId, reduce, find) => {
   const posted = (): View => reduce(v, { type: 'posted', comment: fromLive(undefined, c, viewerId), count: v.count });
   // A reply goes into its thread when that is shown; a new thread goes first in the newest order.
   if (c.parentId !== null) return ts.some((t) => t.comment.id === (c.rootId ?? c.id)) ? posted() : v;
+  // The reader's own new comment is no news to them: its event can arrive before the post's
+  // answer, which then finds it already shown, first, like any comment they post.
+  if (c.author?.id === viewerId) return posted();
   if (v.sort === 'newest') return { ...posted(), arrived: v.arrived + 1 };
   return { ...v, waiting: v.waiting + 1 };
 };

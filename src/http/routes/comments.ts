@@ -4,7 +4,21 @@ import { PassageSelectorsSchema } from '../../domain/views.js';
 import type { Discussions } from '../../services/discussion.js';
 import { EncodedBody, sendEncoded } from '../compression.js';
 import { perIp, perReader } from '../limits.js';
-import { CommentView, Cursor, errors, Id, IdParams, RepliesPage, SIGNED_IN_WRITE, Sort, ThreadPage, ThreadView, VoteResult, VoteValue } from '../schemas.js';
+import {
+  AllReplies,
+  CommentView,
+  Cursor,
+  errors,
+  Id,
+  IdParams,
+  RepliesPage,
+  SIGNED_IN_WRITE,
+  Sort,
+  ThreadPage,
+  ThreadView,
+  VoteResult,
+  VoteValue,
+} from '../schemas.js';
 import type { TypedApp } from '../typed-app.js';
 
 const Body = (max: number) =>
@@ -41,19 +55,20 @@ export async function commentRoutes(app: TypedApp, opts: { discussions: Discussi
     schema: {
       operationId: 'listComments',
       tags: ['comments'],
-      summary: 'A page of top-level comments with the first replies of each',
+      summary: 'A page of top-level comments with the first replies of each (all of them with `all`)',
       params: IdParams,
-      querystring: Type.Object({ sort: Sort, cursor: Type.Optional(Cursor) }, { additionalProperties: false }),
+      querystring: Type.Object({ sort: Sort, cursor: Type.Optional(Cursor), all: AllReplies }, { additionalProperties: false }),
       response: { 200: ThreadPage, ...errors(400, 404) },
     },
     handler: async (req, reply) => {
       const q = req.query;
       const id = req.params.id;
-      if (req.actor) return d.page(id, q.sort, q.cursor, req.actor);
+      const all = q.all === '1';
+      if (req.actor) return d.page(id, q.sort, q.cursor, req.actor, all);
       const body = await guestPages.get(
         id,
-        `${q.sort}:${q.cursor ?? ''}`,
-        async () => new EncodedBody(Buffer.from(JSON.stringify(await d.page(id, q.sort, q.cursor, null))), 'application/json; charset=utf-8'),
+        `${q.sort}:${q.cursor ?? ''}:${all}`,
+        async () => new EncodedBody(Buffer.from(JSON.stringify(await d.page(id, q.sort, q.cursor, null, all))), 'application/json; charset=utf-8'),
       );
       return sendEncoded(req, reply, body);
     },

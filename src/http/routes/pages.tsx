@@ -24,7 +24,7 @@ import { headerSafe, returnLocation } from '../locations.js';
 import { renderPage, sendPage } from '../render.js';
 import { EncodedBody, sendEncoded } from '../compression.js';
 import { asset } from '../../render/assets.js';
-import { Cursor, Id, Sort } from '../schemas.js';
+import { AllReplies, Cursor, Expand, expandIds, Id, Sort } from '../schemas.js';
 import { clearSessionCookie, setSessionCookie } from '../session.js';
 import { allowedOrigin, embedOrigins } from '../embed-origins.js';
 import { stringField } from '../request-fields.js';
@@ -127,7 +127,7 @@ export async function pageRoutes(
   app.get('/articles/:slug', {
     schema: {
       params: Type.Object({ slug: Type.String({ maxLength: 200 }) }),
-      querystring: Type.Object({ sort: Sort, cursor: Type.Optional(Cursor), comment: Type.Optional(Id) }),
+      querystring: Type.Object({ sort: Sort, cursor: Type.Optional(Cursor), comment: Type.Optional(Id), all: AllReplies, expand: Expand }),
     },
     handler: async (req, reply) => {
       const slug = req.params.slug;
@@ -139,7 +139,7 @@ export async function pageRoutes(
       if (found.publisherPage) {
         return reply.redirect(`${found.publisherPage}${q.comment ? `#comment-${q.comment}` : '#comments'}`, 303);
       }
-      if (!req.actor && q.cursor === undefined && q.comment === undefined) {
+      if (!req.actor && q.cursor === undefined && q.comment === undefined && q.all === undefined && q.expand === undefined) {
         // A guest's page is one of two per sort, whole or cut: the meter (a signed cookie, no
         // database) picks which, and only its cookie is this reader's own.
         const truncated = await meterArticle(req, reply, metering, { id: found.id, slug }, { secure, allowance: config.METER_FREE_ARTICLES });
@@ -147,7 +147,7 @@ export async function pageRoutes(
         const body = await guestPages.get(found.id, `${q.sort}:${returnPath}:${truncated ? 'cut' : 'whole'}`, async () => {
           // Read afresh: the page must show the article as it is now, not as the slug was learnt.
           const article = await discussions.article(found.id);
-          const state = await discussions.state(article, null, null, q.sort, undefined, null);
+          const state = await discussions.state(article, null, null, q.sort, undefined, null, { linkTargets: true });
           return new EncodedBody(
             Buffer.from(renderPage(req, deps, { ...pageOptions(article), returnPath }, page(article, state, truncated, null))),
             'text/html; charset=utf-8',
@@ -161,7 +161,11 @@ export async function pageRoutes(
         slugs.delete(slug);
         return articleNotFound(req, reply);
       }
-      const state = await discussions.state(article, req.actor, req.csrfToken, q.sort, q.cursor, q.comment ?? null);
+      const state = await discussions.state(article, req.actor, req.csrfToken, q.sort, q.cursor, q.comment ?? null, {
+        all: q.all === '1',
+        expand: expandIds(q.expand),
+        linkTargets: true,
+      });
       const truncated = await meterArticle(req, reply, metering, article, { secure, allowance: config.METER_FREE_ARTICLES });
       // Signed-in subscribers see where their subscription stands (readers without one see the join block).
       const sub = req.actor ? await billing.state(req.actor) : null;

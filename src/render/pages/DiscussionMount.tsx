@@ -1,5 +1,26 @@
 import type { CommentView, DiscussionState } from '../../domain/types.js';
 import { Discussion } from '../../../web/widget/Discussion.js';
+import { messages } from '../../messages.js';
+
+/**
+ * Without JavaScript, a `#comment-ID` link to a comment this page does not show (a reply beyond
+ * the first few, a thread on a later page) lands on its stand-in, shown only as the link's
+ * target, which asks the server for the comment's thread. With JavaScript nothing here exists:
+ * the widget fetches the thread itself.
+ */
+function LinkTargets({ ids }: { ids: number[] }) {
+  return (
+    <noscript>
+      <div class="parley-targets">
+        {ids.map((id) => (
+          <p key={id} id={`comment-${id}`}>
+            <a href={`?comment=${id}#comment-${id}`}>{messages.pages.showLinked}</a>
+          </p>
+        ))}
+      </div>
+    </noscript>
+  );
+}
 
 /** JSON inside a script element: `<` escaped so no string in it can close the element. */
 export function embedJson(value: unknown): string {
@@ -17,7 +38,7 @@ const withoutBody = ({ bodyHtml, bodySrc: _src, ...rest }: CommentView) => (body
  * already, where the widget reads it back, and an author's editable source is fetched when
  * they open the editor. Each body ships once.
  */
-export function hydrationState(state: DiscussionState) {
+export function hydrationState({ elsewhere: _serverOnly, ...state }: DiscussionState) {
   return {
     ...state,
     page: { ...state.page, threads: state.page.threads.map((t) => ({ ...t, comment: withoutBody(t.comment), replies: t.replies.map(withoutBody) })) },
@@ -32,6 +53,7 @@ export function DiscussionMount({ state }: { state: DiscussionState }) {
         <Discussion state={state} />
       </div>
       <script type="application/json" id="parley-state" dangerouslySetInnerHTML={{ __html: embedJson(hydrationState(state)) }} />
+      {state.elsewhere?.length ? <LinkTargets ids={state.elsewhere} /> : null}
     </>
   );
 }

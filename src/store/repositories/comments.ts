@@ -120,15 +120,17 @@ export class CommentsRepository extends Repository {
 
   /**
    * The next replies of several threads in one round trip: one index range scan per thread,
-   * joined with UNION ALL, so a page costs the same however long its threads are.
+   * joined with UNION ALL, so a page costs the same however long its threads are. `skip` names
+   * replies to leave out (deleted placeholders with nothing left beneath them: see bareReplies).
    */
-  async replies(queries: readonly RepliesQuery[], viewerId: number | null): Promise<Comment[]> {
+  async replies(queries: readonly RepliesQuery[], viewerId: number | null, skip: readonly number[] = []): Promise<Comment[]> {
     if (queries.length === 0) return [];
     const one = (q: RepliesQuery) => {
       let query = selectComments(this.db)
         .where('comments.root_id', '=', q.rootId)
         .where('comments.id', '<=', q.maxId)
         .where((eb) => shownTo(eb, viewerId));
+      if (skip.length) query = query.where('comments.id', 'not in', [...skip]);
       if (q.after) query = query.where(sql<boolean>`(comments.created_at, comments.id) > (${q.after.time}, ${q.after.id})`);
       return query.orderBy('comments.created_at', 'asc').orderBy('comments.id', 'asc').limit(q.limit);
     };
@@ -140,6 +142,7 @@ export class CommentsRepository extends Repository {
         .where('comments.root_id', '=', sql.ref<number>('roots.id'))
         .where('comments.id', '<=', first!.maxId)
         .where((eb) => shownTo(eb, viewerId))
+        .where((eb) => (skip.length ? eb('comments.id', 'not in', [...skip]) : eb.lit(true)))
         .orderBy('comments.created_at', 'asc')
         .orderBy('comments.id', 'asc')
         .limit(first!.limit);
@@ -153,6 +156,62 @@ export class CommentsRepository extends Repository {
     });
     const rows = await union.execute();
     return rows.map((r) => toComment(r as unknown as CommentRow));
+  }
+
+  /**
+   * The deleted replies of these threads with nothing beneath them a reader could see (at any
+   * depth): their placeholders would be empty rows, so the pages leave them out. Only deleted
+   * replies and their direct answers are read, not whole threads.
+   */
+  async bareReplies(rootIds: readonly number[], viewerId: number | null): Promise<{ id: number; rootId: number; createdAt: number }[]> {
+    if (rootIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('comments')
+      .select(['id', 'parent_id', 'root_id', 'status', 'author_id', 'created_at'])
+      .where('root_id', 'in', [...rootIds])
+      .where((eb) =>
+        eb.or([
+          eb('status', '=', 'deleted'),
+          eb(
+            'parent_id',
+            'in',
+            eb
+              .selectFrom('comments as d')
+              .select('d.id')
+              .where('d.root_id', 'in', [...rootIds])
+              .where('d.status', '=', 'deleted'),
+          ),
+        ]),
+      )
+      .execute();
+    const deleted = rows.filter((r) => r.status === 'deleted');
+    const seen = (r: (typeof rows)[number]) => r.status === 'visible' || (r.status === 'pending' && viewerId !== null && Number(r.author_id) === viewerId);
+    // A placeholder is kept when an answer beneath it is seen or is itself a kept placeholder.
+    const kept = new Set<number>();
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const d of deleted) {
+        if (kept.has(Number(d.id))) continue;
+        if (rows.some((r) => Number(r.parent_id) === Number(d.id) && (seen(r) || kept.has(Number(r.id))))) {
+          kept.add(Number(d.id));
+          grew = true;
+        }
+      }
+    }
+    return deleted.filter((d) => !kept.has(Number(d.id))).map((d) => ({ id: Number(d.id), rootId: Number(d.root_id), createdAt: Number(d.created_at) }));
+  }
+
+  /** The ids of an article's visible comments, oldest first. */
+  async visibleIds(articleId: number, limit: number): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('comments')
+      .select('id')
+      .where('article_id', '=', articleId)
+      .where('status', '=', 'visible')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => Number(r.id));
   }
 
   /** Replies of a thread readers see, up to and including the one at `upTo` in time order. */
