@@ -11,8 +11,7 @@ import { defaultLocale, registerCatalog } from '../scope.js';
 import { widgetExtras } from '../widget-extras.js';
 import { widget } from '../widget.js';
 import * as de from './de/index.js';
-import * as deWidget from './de/widget.js';
-import * as deExtras from './de/widget-extras.js';
+import * as fr from './fr/index.js';
 
 interface Parts {
   messages: Catalog;
@@ -22,7 +21,8 @@ interface Parts {
 
 export const catalogs: Record<Locale, Parts> = {
   en: { messages: english, widget, widgetExtras },
-  de: { messages: de.messages, widget: deWidget.widget, widgetExtras: deExtras.widgetExtras },
+  de: de.parts,
+  fr: fr.parts,
 };
 
 for (const [lang, parts] of Object.entries(catalogs)) registerCatalog(lang as Locale, parts);

@@ -362,3 +362,6 @@ Die Konfiguration kommt aus Umgebungsvariablen; siehe README.md.`,
     noSummary: 'Keine Zusammenfassung.',
   },
 } satisfies Catalog;
+
+/** The three parts the registry (../index.ts) and the browser bundles take. */
+export const parts = { messages, widget, widgetExtras };

@@ -1,0 +1,54 @@
+/** Textes du widget pour les parties chargées à la demande (signalement, notifications, menu, éditeur). */
+import type { WidgetExtrasCatalog } from '../../catalog.js';
+import { plurals } from '../../plural.js';
+
+const pl = plurals('fr');
+
+export const widgetExtras = {
+  inlineTab: {
+    none: 'Pas encore de commentaires sur des passages. Sélectionnez des mots dans l’article pour en commencer un.',
+    orphaned: 'orphelin : ce passage ne figure plus dans l’article',
+  },
+  dialogClose: 'Fermer',
+  edit: { label: 'Modifier votre commentaire', save: 'Enregistrer', saving: 'Enregistrement…' },
+  passageTools: {
+    toolbar: 'Passage sélectionné',
+    comment: 'Commenter ce passage',
+    quote: 'Citer',
+    count: (n: number) => `${n.toLocaleString('fr')} ${pl(n, { one: 'commentaire', other: 'commentaires' })} sur ce passage`,
+  },
+  actions: {
+    upVote: 'Vote positif',
+    downVote: 'Vote négatif',
+    votes: 'Votes',
+    ownComment: 'Vous ne pouvez pas voter pour votre propre commentaire.',
+    reply: 'Répondre',
+    quote: 'Citer',
+    report: 'Signaler',
+    edit: 'Modifier',
+    delete: 'Supprimer',
+    copyLink: 'Copier le lien',
+    copied: 'Lien vers le commentaire copié.',
+    deleteConfirm: 'Supprimer ce commentaire ? Ses réponses restent.',
+    deleteYes: 'Oui, supprimer',
+    deleteNo: 'Le garder',
+  },
+  report: {
+    legend: 'Pourquoi les modérateurs devraient-ils examiner ce commentaire ?',
+    reasons: { abuse: 'Injurieux ou haineux', spam: 'Spam', off_topic: 'Hors sujet', other: 'Autre chose' },
+    details: 'Détails (facultatif)',
+    send: 'Envoyer le signalement',
+    cancel: 'Annuler',
+    thanks: 'Merci. Les modérateurs vont y jeter un œil.',
+  },
+  notify: {
+    legend: 'M’avertir des',
+    article: 'nouveaux commentaires sur cet article',
+    replies: 'nouvelles réponses à mes commentaires',
+    digest: 'un e-mail par jour au lieu d’un par commentaire',
+    guestLabel: 'Recevoir les nouveaux commentaires par e-mail (invité)',
+    guestPlaceholder: 'vous@example.com',
+    guestSubmit: 'M’avertir',
+    checkMail: (email: string) => `Consultez ${email} : confirmez-y et les notifications commencent.`,
+  },
+} satisfies WidgetExtrasCatalog;
