@@ -5,13 +5,19 @@ import { useWidget } from './context.js';
 // One per time zone: toLocaleString builds a formatter per call (0.3 ms, most of a server render of a long thread).
 const formats: Record<string, Intl.DateTimeFormat> = {};
 
-/** `2 days ago`, with the exact time in the publication's time zone (named by the long time style) for machines and on hover. */
+/**
+ * `2 days ago`, with the exact time in the publication's time zone (named by the long time style)
+ * for machines and, once the script runs, on hover: the page does not carry it twice per comment.
+ */
 export function RelativeTime({ iso }: { iso: string }) {
-  const { now, state } = useWidget();
+  const { now, state, mounted } = useWidget();
   const date = new Date(iso);
   const tz = state.timeZone;
   return (
-    <time datetime={iso} title={(formats[tz] ??= new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'long', timeZone: tz })).format(date)}>
+    <time
+      datetime={iso}
+      title={mounted ? (formats[tz] ??= new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'long', timeZone: tz })).format(date) : undefined}
+    >
       {relativeTime(date, now, 'en', wm.justNow)}
     </time>
   );

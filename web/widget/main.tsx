@@ -1,4 +1,5 @@
 import { hydrate } from 'preact';
+import { type CompactThread, restoreThreads } from '../../src/domain/hydration.js';
 import type { DiscussionState } from '../../src/domain/types.js';
 import { Discussion } from './Discussion.js';
 
@@ -7,8 +8,14 @@ const root = document.getElementById('parley-root');
 const data = document.getElementById('parley-state');
 if (root && data?.textContent) {
   const state = JSON.parse(data.textContent) as DiscussionState;
-  // The state leaves out each body shown: it is in the server's markup already.
-  for (const t of state.page.threads)
-    for (const c of [t.comment, ...t.replies]) c.bodyHtml ??= root.querySelector(`#comment-${c.id} .parley-body`)?.innerHTML as string;
+  // The state leaves out what the server's markup shows (src/domain/hydration.ts): read back here.
+  restoreThreads(state.page.threads as CompactThread[], (id) => {
+    const el = root.querySelector(`#comment-${id}`)!;
+    return {
+      bodyHtml: el.querySelector('.parley-body')?.innerHTML as string,
+      name: el.querySelector('.parley-author')?.textContent as string,
+      createdAt: el.querySelector('time')?.getAttribute('datetime') as string,
+    };
+  });
   hydrate(<Discussion state={state} apiBase={root.dataset.api ?? '/api/v1'} />, root);
 }

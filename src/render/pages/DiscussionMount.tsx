@@ -1,4 +1,5 @@
-import type { CommentView, DiscussionState } from '../../domain/types.js';
+import { compactThreads } from '../../domain/hydration.js';
+import type { DiscussionState } from '../../domain/types.js';
 import { Discussion } from '../../../web/widget/Discussion.js';
 import { messages } from '../../messages.js';
 
@@ -30,18 +31,15 @@ export function embedJson(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
-// A deleted comment keeps its empty body: it shows none for the widget to read back.
-const withoutBody = ({ bodyHtml, bodySrc: _src, ...rest }: CommentView) => (bodyHtml ? rest : { ...rest, bodyHtml });
-
 /**
- * The state the widget hydrates from, without the comments' bodies: each body is in the markup
- * already, where the widget reads it back, and an author's editable source is fetched when
- * they open the editor. Each body ships once.
+ * The state the widget hydrates from, without what the markup shows (each body, name and time
+ * ships once) or the widget can tell (src/domain/hydration.ts). An author's editable source is
+ * fetched when they open the editor.
  */
 export function hydrationState({ elsewhere: _serverOnly, ...state }: DiscussionState) {
   return {
     ...state,
-    page: { ...state.page, threads: state.page.threads.map((t) => ({ ...t, comment: withoutBody(t.comment), replies: t.replies.map(withoutBody) })) },
+    page: { ...state.page, threads: compactThreads(state.page.threads) },
   };
 }
 

@@ -1,0 +1,107 @@
+/**
+ * The comments of a page's hydration state, without what the widget can know otherwise (issue
+ * 12: a 70-comment page spelled out ~380 bytes of state per comment). The server's markup already
+ * shows each body, author name and time; a comment's thread says its root, the parent shown
+ * before it says its depth and whom it answers, its votes say its score; and most fields hold the
+ * same value on most comments. `compactThreads` leaves out every field the widget would guess
+ * right, `restoreThreads` (in the browser) makes the same guesses, so the widget sees exactly the
+ * threads the server rendered.
+ */
+import type { CommentView, ThreadView } from './views.js';
+
+/** What most comments hold. */
+export const USUAL = {
+  parentId: null,
+  bodySrc: null,
+  status: 'visible',
+  editedAt: null,
+  editedBy: null,
+  up: 0,
+  down: 0,
+  myVote: 0,
+  replyCount: 0,
+  anchor: null,
+  canEdit: false,
+  canDelete: false,
+  pinned: false,
+  locked: false,
+} as const;
+
+/** A thread as the page's state carries it. */
+export type CompactThread = Partial<Omit<ThreadView, 'comment' | 'replies'>> & { comment: CompactComment; replies?: CompactComment[] };
+export type CompactComment = Partial<Omit<CommentView, 'author'>> & { id: number; author?: { id: number; name?: string } | null };
+
+/** What the markup says of a shown comment: its body, its author's name and when it was written. */
+export interface Shown {
+  bodyHtml: string;
+  name: string;
+  createdAt: string;
+}
+
+type Guess = Record<string, unknown>;
+
+/** The widget's guess for each field a comment's entry may leave out (`parent`: its parent, if shown before it). */
+const guess = (c: CompactComment, rootId: number, parent: CommentView | undefined): Guess => ({
+  ...USUAL,
+  rootId: c.parentId == null ? null : rootId,
+  depth: parent ? parent.depth + 1 : 0,
+  replyTo: parent?.author?.name ?? null,
+  score: (c.up ?? 0) - (c.down ?? 0),
+});
+
+const compacted = new WeakMap<CommentView, CompactComment>();
+
+/** The threads of a page as its hydration state carries them. */
+export function compactThreads(threads: readonly ThreadView[]): CompactThread[] {
+  return threads.map((t) => {
+    const seen = new Map<number, CommentView>();
+    const compact = (c: CommentView): CompactComment => {
+      const parent = seen.get(c.parentId ?? -1);
+      seen.set(c.id, c);
+      // A view shared by many pages (the guests', every reader's) is compacted once: what it
+      // is compared with (its thread, its parent's depth and name) is the same on each.
+      const known = compacted.get(c);
+      if (known) return known;
+      const g = guess(c, t.comment.id, parent);
+      const out: Guess = {};
+      for (const [k, v] of Object.entries(c)) {
+        // In the markup: the body (a deleted comment's is empty), the time, the author's name.
+        // The source is fetched by the editor.
+        if (k === 'bodyHtml' || k === 'bodySrc' || k === 'createdAt') continue;
+        // Other flags (the author's badge, featured) are only ever set to true.
+        if (k in g ? v === g[k] : v === false) continue;
+        out[k] = k === 'author' && c.author ? { id: c.author.id } : v;
+      }
+      compacted.set(c, out as CompactComment);
+      return out as CompactComment;
+    };
+    const out: CompactThread = { comment: compact(t.comment) };
+    if (t.replies.length) out.replies = t.replies.map(compact);
+    if (t.repliesCursor !== null) out.repliesCursor = t.repliesCursor;
+    if (t.moreReplies) out.moreReplies = t.moreReplies;
+    return out;
+  });
+}
+
+/**
+ * The threads the server rendered, from the page's state and its markup (`shown(id)`). Fills in
+ * `threads` itself and returns it.
+ */
+export function restoreThreads(threads: CompactThread[], shown: (id: number) => Shown): ThreadView[] {
+  for (const t of threads) {
+    t.replies ??= [];
+    t.repliesCursor ??= null;
+    t.moreReplies ??= 0;
+    const seen = new Map<number, CommentView>();
+    for (const c of [t.comment, ...t.replies] as (CompactComment & Guess)[]) {
+      const m = shown(c.id);
+      const g = guess(c, t.comment.id, seen.get(c.parentId ?? -1));
+      g.bodyHtml = c.status === 'deleted' ? '' : m.bodyHtml;
+      g.createdAt = m.createdAt;
+      for (const k in g) if (!(k in c)) c[k] = g[k];
+      if (c.author && c.author.name === undefined) c.author.name = m.name;
+      seen.set(c.id, c as unknown as CommentView);
+    }
+  }
+  return threads as ThreadView[];
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { compactThreads, restoreThreads, type Shown, USUAL } from '../../src/domain/hydration.js';
+import type { CommentView, ThreadView } from '../../src/domain/views.js';
+
+const at = (m: number) => new Date(Date.UTC(2026, 10, 30, 10, m)).toISOString();
+
+function view(over: Partial<CommentView> & { id: number }): CommentView {
+  return {
+    parentId: null,
+    rootId: null,
+    depth: 0,
+    author: { id: over.id * 10, name: `Reader ${over.id}` },
+    replyTo: null,
+    bodyHtml: `<p>Comment ${over.id}</p>`,
+    bodySrc: `Comment ${over.id}`,
+    status: 'visible',
+    createdAt: at(over.id),
+    editedAt: null,
+    editedBy: null,
+    score: 0,
+    up: 0,
+    down: 0,
+    myVote: 0,
+    replyCount: 0,
+    anchor: null,
+    canEdit: false,
+    canDelete: false,
+    pinned: false,
+    locked: false,
+    ...over,
+  };
+}
+
+/** What the page's markup shows of each comment, as the browser reads it back. */
+const markupOf = (threads: ThreadView[]) => {
+  const all = new Map(threads.flatMap((t) => [t.comment, ...t.replies]).map((c) => [c.id, c]));
+  return (id: number): Shown => {
+    const c = all.get(id)!;
+    return { bodyHtml: c.bodyHtml, name: c.author?.name ?? '', createdAt: c.createdAt };
+  };
+};
+
+/** The threads without their sources: the page never carries them (the editor fetches its own). */
+const sourceless = (threads: ThreadView[]): ThreadView[] =>
+  threads.map((t) => ({ ...t, comment: { ...t.comment, bodySrc: null }, replies: t.replies.map((r) => ({ ...r, bodySrc: null })) }));
+
+/** Through JSON, as the page carries it. */
+const roundTrip = (threads: ThreadView[]) => restoreThreads(JSON.parse(JSON.stringify(compactThreads(threads))), markupOf(threads));
+
+describe('the hydration state of a page', () => {
+  const root = view({ id: 1, up: 5, down: 1, score: 4, replyCount: 4, pinned: true, locked: false });
+  const reply = view({ id: 2, parentId: 1, rootId: 1, depth: 1, replyTo: 'Reader 1', up: 2, score: 2, myVote: 1 });
+  const deep = view({ id: 3, parentId: 2, rootId: 1, depth: 2, replyTo: 'Reader 2', editedAt: at(9), editedBy: 'A moderator' });
+  // Its parent is not on the page (held by moderation): depth and name are said outright.
+  const orphan = view({ id: 5, parentId: 4, rootId: 1, depth: 3, replyTo: 'Someone hidden', canEdit: true, canDelete: true, status: 'pending' });
+  // Its parent was deleted: the stored name of whom it answers differs from the placeholder's.
+  const gone = view({ id: 6, author: null, bodyHtml: '', bodySrc: null, status: 'deleted', replyCount: 1 });
+  const underGone = view({ id: 7, parentId: 6, rootId: 6, depth: 1, replyTo: 'Was here', byArticleAuthor: true, score: 3, up: 1, down: 0 });
+  const threads: ThreadView[] = [
+    { comment: root, replies: [reply, deep, orphan], repliesCursor: 'next', moreReplies: 2 },
+    { comment: gone, replies: [underGone], repliesCursor: null, moreReplies: 0 },
+    { comment: view({ id: 8 }), replies: [], repliesCursor: null, moreReplies: 0 },
+  ];
+
+  it('gives the widget back exactly the threads the server rendered', () => {
+    expect(roundTrip(threads)).toEqual(sourceless(threads));
+  });
+
+  it('leaves out what the markup shows, what the thread implies and every field at its usual value', () => {
+    const compact = compactThreads(threads);
+    for (const c of compact.flatMap((t) => [t.comment, ...(t.replies ?? [])])) {
+      expect(c).not.toHaveProperty('bodyHtml');
+      expect(c).not.toHaveProperty('bodySrc');
+      expect(c).not.toHaveProperty('createdAt');
+      expect(c).not.toHaveProperty('rootId');
+      if (c.author) expect(Object.keys(c.author)).toEqual(['id']);
+      for (const [k, v] of Object.entries(USUAL)) if (k in c) expect((c as Record<string, unknown>)[k], `${c.id}.${k}`).not.toBe(v);
+      if ('locked' in c || 'pinned' in c) expect(c.locked ?? c.pinned).toBe(true);
+    }
+    expect(compact[2]).toEqual({ comment: { id: 8, author: { id: 80 } } });
+    // Depth and whom it answers follow from the parent shown before it...
+    expect(compact[0]!.replies![1]).toEqual({ id: 3, parentId: 2, author: { id: 30 }, editedAt: at(9), editedBy: 'A moderator' });
+    // ...and are kept when the parent is not shown, or answers to another name; so is a score votes do not explain.
+    expect(compact[0]!.replies![2]).toMatchObject({ depth: 3, replyTo: 'Someone hidden' });
+    expect(compact[1]!.replies![0]).toMatchObject({ replyTo: 'Was here', score: 3 });
+  });
+
+  it('stays small: under 60 bytes a comment for an ordinary thread', () => {
+    const many: ThreadView[] = [1, 2, 3].map((n) => ({
+      comment: view({ id: n * 100, up: n, score: n, replyCount: 5 }),
+      replies: [1, 2, 3, 4, 5].map((k) =>
+        view({
+          id: n * 100 + k,
+          parentId: n * 100 + (k > 2 ? k - 1 : 0),
+          rootId: n * 100,
+          depth: k > 2 ? k - 1 : 1,
+          replyTo: `Reader ${n * 100 + (k > 2 ? k - 1 : 0)}`,
+        }),
+      ),
+      repliesCursor: null,
+      moreReplies: 0,
+    }));
+    expect(roundTrip(many)).toEqual(sourceless(many));
+    expect(JSON.stringify(compactThreads(many)).length / 18).toBeLessThan(60);
+  });
+});
