@@ -11,6 +11,7 @@ import { defaultLocale, registerCatalog } from '../scope.js';
 import { widgetExtras } from '../widget-extras.js';
 import { widget } from '../widget.js';
 import * as de from './de/index.js';
+import * as es from './es/index.js';
 import * as fr from './fr/index.js';
 
 interface Parts {
@@ -23,6 +24,7 @@ export const catalogs: Record<Locale, Parts> = {
   en: { messages: english, widget, widgetExtras },
   de: de.parts,
   fr: fr.parts,
+  es: es.parts,
 };
 
 for (const [lang, parts] of Object.entries(catalogs)) registerCatalog(lang as Locale, parts);

@@ -1,0 +1,54 @@
+/** Textos del widget para las partes que se cargan al usarlas (denuncias, avisos, menú, editor). */
+import type { WidgetExtrasCatalog } from '../../catalog.js';
+import { plurals } from '../../plural.js';
+
+const pl = plurals('es');
+
+export const widgetExtras = {
+  inlineTab: {
+    none: 'Aún no hay comentarios sobre pasajes. Selecciona palabras del artículo para empezar uno.',
+    orphaned: 'huérfano: este pasaje ya no está en el artículo',
+  },
+  dialogClose: 'Cerrar',
+  edit: { label: 'Edita tu comentario', save: 'Guardar', saving: 'Guardando…' },
+  passageTools: {
+    toolbar: 'Pasaje seleccionado',
+    comment: 'Comentar este pasaje',
+    quote: 'Citar',
+    count: (n: number) => `${n.toLocaleString('es')} ${pl(n, { one: 'comentario', other: 'comentarios' })} sobre este pasaje`,
+  },
+  actions: {
+    upVote: 'Voto a favor',
+    downVote: 'Voto en contra',
+    votes: 'Votos',
+    ownComment: 'No puedes votar tu propio comentario.',
+    reply: 'Responder',
+    quote: 'Citar',
+    report: 'Denunciar',
+    edit: 'Editar',
+    delete: 'Eliminar',
+    copyLink: 'Copiar enlace',
+    copied: 'Enlace al comentario copiado.',
+    deleteConfirm: '¿Eliminar este comentario? Sus respuestas se mantienen.',
+    deleteYes: 'Sí, eliminar',
+    deleteNo: 'Conservarlo',
+  },
+  report: {
+    legend: '¿Por qué deberían revisar los moderadores este comentario?',
+    reasons: { abuse: 'Ofensivo o de odio', spam: 'Spam', off_topic: 'Fuera de tema', other: 'Otra cosa' },
+    details: 'Detalles (opcional)',
+    send: 'Enviar denuncia',
+    cancel: 'Cancelar',
+    thanks: 'Gracias. Los moderadores lo revisarán.',
+  },
+  notify: {
+    legend: 'Avisarme de',
+    article: 'nuevos comentarios en este artículo',
+    replies: 'nuevas respuestas a mis comentarios',
+    digest: 'un correo diario en lugar de uno por comentario',
+    guestLabel: 'Enviarme los comentarios nuevos por correo (invitado)',
+    guestPlaceholder: 'tu@example.com',
+    guestSubmit: 'Avisarme',
+    checkMail: (email: string) => `Revisa ${email}: confirma allí y empezarán los avisos.`,
+  },
+} satisfies WidgetExtrasCatalog;
