@@ -16,7 +16,7 @@ export interface ChangeTracker {
   reported(commentId: number): void;
 }
 
-type ChangeStore = Pick<Store, 'transaction'>;
+type ChangeStore = Pick<Store, 'transaction' | 'grouped'>;
 
 /**
  * The one path by which a discussion changes: posting, editing, voting, moderation and account
@@ -38,10 +38,12 @@ export class DiscussionChanges {
 
   /**
    * Runs `fn` as one change. With `articleId`, that article is locked first, so two changes to one
-   * discussion never wait on each other's rows in opposite orders.
+   * discussion never wait on each other's rows in opposite orders. `grouped` lets the change share
+   * its transaction with others to the same article that arrive meanwhile (store.grouped): many
+   * posts then take the article's lock once and commit with one fsync; it settles after the commit.
    */
-  async run<T>(fn: (tx: Store, track: ChangeTracker) => Promise<T>, opts: { articleId?: number } = {}): Promise<T> {
-    const { result, wakeups } = await this.d.store.transaction(async (tx) => {
+  async run<T>(fn: (tx: Store, track: ChangeTracker) => Promise<T>, opts: { articleId?: number; grouped?: boolean } = {}): Promise<T> {
+    const change = async (tx: Store) => {
       if (opts.articleId !== undefined) await tx.articles.lock(opts.articleId);
       const before = new Map<number, Comment | null>();
       const reports: number[] = [];
@@ -81,7 +83,9 @@ export class DiscussionChanges {
       const wakeups: Wakeup[] = [];
       for (const e of events) wakeups.push({ articleId: e.articleId, eventId: await tx.events.append(e.articleId, e.type, e.commentId, now) });
       return { result, wakeups };
-    });
+    };
+    const { result, wakeups } =
+      opts.grouped && opts.articleId !== undefined ? await this.d.store.grouped(opts.articleId, change) : await this.d.store.transaction(change);
     const articles = new Set(wakeups.map((w) => w.articleId));
     if (opts.articleId !== undefined) articles.add(opts.articleId);
     for (const a of articles) for (const forget of this.committed) forget(a);

@@ -393,7 +393,8 @@ export class Discussions {
             await tx.idempotency.saveAnswer(actor!.user.id, keyed.key, { fingerprint: keyed.fingerprint, status: 201, response: JSON.stringify(answer) }, now);
           return answer;
         },
-        { articleId },
+        // Concurrent posts share a transaction and its commit; each is answered once that commit returns.
+        { articleId, grouped: true },
       );
     } catch (err) {
       // A post with the same key committed while this one waited for the author's turn.

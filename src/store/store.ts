@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Dialect } from './connect.js';
 import type { Database } from './schema.js';
+import { GroupCommit } from './group-commit.js';
 import { ArticlesRepository } from './repositories/articles.js';
 import { BillingRepository } from './repositories/billing.js';
 import { CommentSearchRepository } from './repositories/comment-search.js';
@@ -44,6 +45,7 @@ export class Store {
   readonly idempotency: IdempotencyRepository;
   /** Moderators' full-text search and readers' histories (issue 16). */
   readonly search: CommentSearchRepository;
+  private group: GroupCommit<Store> | null = null;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -82,6 +84,18 @@ export class Store {
         await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
       }
     }
+  }
+
+  /**
+   * Runs `fn` in a transaction it may share with other writes of the same lane that arrive
+   * meanwhile (group commit, see group-commit.ts): one commit and one fsync for all of them, each
+   * in its own savepoint, each settled only once that commit has returned. SQLite has one writer,
+   * so all its writes share one lane; PostgreSQL's lanes run side by side (e.g. one per article).
+   */
+  async grouped<T>(lane: string | number, fn: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return fn(this);
+    this.group ??= new GroupCommit<Store>((work) => this.transaction(work));
+    return this.group.run(this.dialect === 'sqlite' ? 'sqlite' : lane, fn);
   }
 
   private async once<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

@@ -1,0 +1,108 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+/** Most writes one transaction carries: enough to share a commit widely, few enough that none waits long. */
+export const MAX_BATCH = 128;
+
+interface Job<S> {
+  work: (tx: S) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * PostgreSQL's deadlock and serialisation victims: the whole transaction is tried again (by the
+ * store), so the batch gives up rather than carry on without the victim.
+ */
+const retriedWhole = (err: unknown) => ['40P01', '40001'].includes((err as { code?: string }).code ?? '');
+
+/**
+ * Group commit: writes that arrive while a lane's writer is busy share its next transaction, so
+ * one commit (one fsync) acknowledges many. Each write runs in its own savepoint, so one that
+ * fails (a refused post, a broken constraint) takes back only its own changes and reports only
+ * its own error. No write is answered before the commit returns: a failed commit fails every
+ * write of the batch, and an error a write met is only told once the batch it ran beside is
+ * committed, since that write may have read what the batch wrote. A lane with nothing in
+ * progress starts at once, so an idle server adds no wait; the writes that queued meanwhile
+ * go in the next transaction, at most MAX_BATCH of them.
+ */
+export class GroupCommit<S extends { db: Kysely<Database> }> {
+  private readonly queues = new Map<string | number, Job<S>[]>();
+
+  /** `transaction` runs its callback in one transaction, retried whole where `retriedWhole` says. */
+  constructor(
+    private readonly transaction: <T>(fn: (tx: S) => Promise<T>) => Promise<T>,
+    private readonly maxBatch = MAX_BATCH,
+  ) {}
+
+  /** Runs `work` in the lane's next shared transaction; settles once that transaction has committed. */
+  run<T>(lane: string | number, work: (tx: S) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const queue = this.queues.get(lane);
+      const job = { work, resolve: resolve as (v: unknown) => void, reject };
+      if (queue) queue.push(job);
+      else {
+        this.queues.set(lane, [job]);
+        void this.drain(lane);
+      }
+    });
+  }
+
+  /** The lane's writer: one transaction after another while writes are waiting. */
+  private async drain(lane: string | number): Promise<void> {
+    const queue = this.queues.get(lane)!;
+    while (queue.length > 0) {
+      // better-sqlite3 answers synchronously, so a request runs from its arrival to its write
+      // without letting another in. Yielding once to the event loop lets the requests that have
+      // already arrived reach this queue first (microseconds when idle, not a timer).
+      await new Promise((resolve) => setImmediate(resolve));
+      await this.commit(queue);
+    }
+    this.queues.delete(lane);
+  }
+
+  private async commit(queue: Job<S>[]): Promise<void> {
+    let batch: Job<S>[] | null = null;
+    let outcomes: Outcome[];
+    try {
+      outcomes = await this.transaction(async (tx) => {
+        // Taken once the transaction has begun (SQLite's one connection may have been busy), so
+        // what queued during the wait goes too; a retry runs the same batch again.
+        batch ??= queue.splice(0, this.maxBatch);
+        const out: Outcome[] = [];
+        for (const job of batch) out.push(await this.one(tx, job));
+        return out;
+      });
+    } catch (err) {
+      for (const job of batch ?? queue.splice(0, this.maxBatch)) job.reject(err);
+      return;
+    }
+    batch!.forEach((job, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) job.resolve(o.value);
+      else job.reject(o.error);
+    });
+  }
+
+  private async one(tx: S, job: Job<S>): Promise<Outcome> {
+    await sql`savepoint group_commit`.execute(tx.db);
+    try {
+      const value = await job.work(tx);
+      await sql`release savepoint group_commit`.execute(tx.db);
+      return { ok: true, value };
+    } catch (error) {
+      if (retriedWhole(error)) throw error;
+      // SQLite ends the whole transaction by itself on a full disk or an I/O error, and a lost
+      // PostgreSQL connection has none left either: then the write's own error fails the batch.
+      try {
+        await sql`rollback to savepoint group_commit`.execute(tx.db);
+        await sql`release savepoint group_commit`.execute(tx.db);
+      } catch {
+        throw error;
+      }
+      return { ok: false, error };
+    }
+  }
+}
