@@ -9,7 +9,8 @@ const status = document.getElementById('admin-status');
 const queue = document.querySelector<HTMLOListElement>('ol.queue');
 let current: HTMLElement | null = null;
 
-const items = () => [...document.querySelectorAll<HTMLElement>('ol.queue article.item')];
+// The queue's comments, or a search's results (src/render/admin/SearchPage.tsx): the same keys walk both.
+const items = () => [...document.querySelectorAll<HTMLElement>('ol.queue article.item, ol.search-results article.item')];
 
 function announce(text: string, ok = true): void {
   if (!status) return;
@@ -158,6 +159,18 @@ document.addEventListener('keydown', (e) => {
     case 'p':
     case 'l':
       return press(`button[data-key="${e.key}"]`, current);
+    case 'h':
+    case 'o':
+      // The author's history, or the comment in its discussion.
+      current?.querySelector<HTMLAnchorElement>(`a[data-key="${e.key}"]`)?.click();
+      return;
+    case '/': {
+      const box = document.getElementById('search-q');
+      if (!box) return;
+      e.preventDefault();
+      box.focus();
+      return;
+    }
     case 'e': {
       const details = current?.querySelector<HTMLDetailsElement>('details.item-edit');
       if (!details) return;

@@ -102,7 +102,10 @@ function Item({ item, p }: { item: QueueItem; p: QueuePageProps }) {
           </section>
         ) : null}
         <p class="item-author">
-          <strong>{m.authorHeading}:</strong> {u.name}
+          <strong>{m.authorHeading}:</strong>{' '}
+          <a href={`/admin/users/${u.id}`} data-key="h" aria-label={m.search.authorHistory(u.name)}>
+            {u.name}
+          </a>
           {m.roleBadge[u.role] ? <span class="badge">{m.roleBadge[u.role]}</span> : null}
           {u.banned ? <span class="badge danger">{m.bannedBadge}</span> : null}
           {suspended ? <span class="badge danger">{m.suspendedUntil(shortDateTime(u.suspendedUntil!, p.timeZone))}</span> : null} ·{' '}
