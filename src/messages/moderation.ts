@@ -82,6 +82,7 @@ export const moderation = {
     ['e', 'edit the comment'],
     ['p', 'pin or unpin'],
     ['l', 'lock or unlock the thread'],
+    ['h', "open the author's history"],
     ['1 2 3', 'pending, reported, rejected'],
   ] as [string, string][],
   done: {
