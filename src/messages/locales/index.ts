@@ -13,6 +13,7 @@ import { widget } from '../widget.js';
 import * as de from './de/index.js';
 import * as es from './es/index.js';
 import * as fr from './fr/index.js';
+import * as it from './it/index.js';
 
 interface Parts {
   messages: Catalog;
@@ -25,6 +26,7 @@ export const catalogs: Record<Locale, Parts> = {
   de: de.parts,
   fr: fr.parts,
   es: es.parts,
+  it: it.parts,
 };
 
 for (const [lang, parts] of Object.entries(catalogs)) registerCatalog(lang as Locale, parts);

@@ -1,0 +1,54 @@
+/** Testi del widget per le parti caricate all'uso (segnalazioni, notifiche, menu, editor). */
+import type { WidgetExtrasCatalog } from '../../catalog.js';
+import { plurals } from '../../plural.js';
+
+const pl = plurals('it');
+
+export const widgetExtras = {
+  inlineTab: {
+    none: 'Ancora nessun commento sui passaggi. Seleziona delle parole nell’articolo per iniziarne uno.',
+    orphaned: 'orfano: questo passaggio non è più nell’articolo',
+  },
+  dialogClose: 'Chiudi',
+  edit: { label: 'Modifica il tuo commento', save: 'Salva', saving: 'Salvataggio…' },
+  passageTools: {
+    toolbar: 'Passaggio selezionato',
+    comment: 'Commenta questo passaggio',
+    quote: 'Cita',
+    count: (n: number) => `${n.toLocaleString('it')} ${pl(n, { one: 'commento', other: 'commenti' })} su questo passaggio`,
+  },
+  actions: {
+    upVote: 'Voto positivo',
+    downVote: 'Voto negativo',
+    votes: 'Voti',
+    ownComment: 'Non puoi votare il tuo commento.',
+    reply: 'Rispondi',
+    quote: 'Cita',
+    report: 'Segnala',
+    edit: 'Modifica',
+    delete: 'Elimina',
+    copyLink: 'Copia link',
+    copied: 'Link al commento copiato.',
+    deleteConfirm: 'Eliminare questo commento? Le risposte restano.',
+    deleteYes: 'Sì, elimina',
+    deleteNo: 'Tienilo',
+  },
+  report: {
+    legend: 'Perché i moderatori dovrebbero esaminare questo commento?',
+    reasons: { abuse: 'Offensivo o d’odio', spam: 'Spam', off_topic: 'Fuori tema', other: 'Altro' },
+    details: 'Dettagli (facoltativo)',
+    send: 'Invia segnalazione',
+    cancel: 'Annulla',
+    thanks: 'Grazie. I moderatori daranno un’occhiata.',
+  },
+  notify: {
+    legend: 'Avvisami di',
+    article: 'nuovi commenti su questo articolo',
+    replies: 'nuove risposte ai miei commenti',
+    digest: 'un’email al giorno invece di una per commento',
+    guestLabel: 'Inviami i nuovi commenti per email (ospite)',
+    guestPlaceholder: 'tu@example.com',
+    guestSubmit: 'Avvisami',
+    checkMail: (email: string) => `Controlla ${email}: conferma da lì e le notifiche inizieranno.`,
+  },
+} satisfies WidgetExtrasCatalog;
