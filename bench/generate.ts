@@ -1,7 +1,9 @@
 import type { Store } from '../src/store/store.js';
 
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
 /** A small deterministic PRNG so every run builds the same thread. */
-function rng(seed: number) {
+export function rng(seed: number) {
   let s = seed >>> 0;
   return () => {
     s = (s * 1664525 + 1013904223) >>> 0;
@@ -20,7 +22,14 @@ export interface GeneratedThread {
  * replies at random depths, with vote counts spread so that the "top" sort differs from time.
  * Rows go in with multi-row inserts inside one transaction; counters are set at the end.
  */
-export async function generateThread(store: Store, slug: string, n: number, authorIds: number[]): Promise<GeneratedThread> {
+export async function generateThread(
+  store: Store,
+  slug: string,
+  n: number,
+  authorIds: number[],
+  /** Words of comment `i` (plain text); by default one sentence that differs only by its number. */
+  bodyOf?: (i: number) => string,
+): Promise<GeneratedThread> {
   const now = Date.now();
   const article = await store.articles.upsert(
     {
@@ -73,7 +82,8 @@ export async function generateThread(store: Store, slug: string, n: number, auth
         depthOf.set(id, depth);
         const up = Math.floor(rand() ** 3 * 60);
         const down = Math.floor(rand() ** 4 * 12);
-        const body = `Benchmark comment ${i} with a little *Markdown* and enough words to look like a real reply.`;
+        const text = bodyOf?.(i);
+        const body = text ?? `Benchmark comment ${i} with a little *Markdown* and enough words to look like a real reply.`;
         rows.push({
           id,
           article_id: article.id,
@@ -82,7 +92,10 @@ export async function generateThread(store: Store, slug: string, n: number, auth
           depth,
           author_id: authorIds[i % authorIds.length]!,
           body_src: body,
-          body_html: `<p>Benchmark comment ${i} with a little <em>Markdown</em> and enough words to look like a real reply.</p>`,
+          body_html:
+            text === undefined
+              ? `<p>Benchmark comment ${i} with a little <em>Markdown</em> and enough words to look like a real reply.</p>`
+              : `<p>${escapeHtml(text)}</p>`,
           status: 'visible',
           created_at: start + i * step,
           edited_at: null,
