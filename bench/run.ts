@@ -24,6 +24,7 @@ import { hashToken } from '../src/services/accounts.js';
 import { freshDatabase } from '../tests/support/databases.js';
 import { killHard, startServerProcess } from '../tests/support/process.js';
 import { generateThread } from './generate.js';
+import { readWhilePosting } from './hot-thread.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const sizes = (list: string) => list.split(',').filter(Boolean).map(Number);
@@ -32,6 +33,8 @@ const SIZES = (dialect: string) => sizes(process.env[`BENCH_SIZES_${dialect.toUp
 const DBS = (process.env.BENCH_DB ?? 'sqlite,postgres').split(',') as ('sqlite' | 'postgres')[];
 const SORTS = ['top', 'newest', 'oldest'] as const;
 const BROWSER = { 'accept-encoding': 'br, gzip' };
+/** New comments per second into the hot thread while guests read it (issue 12). */
+const HOT_POSTS_PER_SECOND = 20;
 
 interface Row {
   db: string;
@@ -45,6 +48,8 @@ interface Row {
   errors: number;
   raw?: number;
   sent?: number;
+  /** For a hot-thread row: its throughput against the same page read quietly. */
+  ofQuiet?: number;
 }
 const rows: Row[] = [];
 
@@ -139,6 +144,33 @@ async function main() {
           }
         }
       }
+      // The demo page read by guests while it gets new comments: last of the reads, as it adds comments.
+      const demoThread = threads[0]!;
+      const quiet = rows.find((r) => r.db === dialect && r.thread === demoThread.label && r.sort === 'top' && r.reader === 'guest' && r.what === 'SSR page');
+      const hotUrl = `${base}/articles/${demoThread.slug}?sort=top`;
+      const hot = await readWhilePosting({
+        base,
+        url: hotUrl,
+        articleId: demoThread.articleId,
+        cookie: `parley_session=${token}`,
+        csrf,
+        perSecond: HOT_POSTS_PER_SECOND,
+        seconds: SECONDS,
+        headers: BROWSER,
+      });
+      rows.push({
+        db: dialect,
+        thread: demoThread.label,
+        sort: 'top',
+        reader: 'guest',
+        what: `SSR page, ${hot.posted.toFixed(0)} posts/s`,
+        rps: hot.rps,
+        p50: hot.p50,
+        p99: hot.p99,
+        errors: hot.errors,
+        ofQuiet: quiet ? hot.rps / quiet.rps : undefined,
+      });
+      process.stderr.write(`  ${dialect} hot thread: ${hot.rps.toFixed(0)} req/s while ${hot.posted.toFixed(1)} posts/s\n`);
       const big = threads.at(-1)!;
       let n = 0;
       // Every request a new text: the duplicate-comment rule would refuse repeats.
@@ -162,7 +194,7 @@ async function main() {
 /** The one table: each read with the page/API ratio for the same case, and bytes raw and as sent. */
 function print(started: string, pinned: boolean) {
   const api = (r: Row) => rows.find((x) => x.what === 'JSON API' && x.db === r.db && x.thread === r.thread && x.sort === r.sort && x.reader === r.reader);
-  const head = ['db', 'comments', 'sort', 'reader', 'request', 'req/s', 'p50 ms', 'p99 ms', 'page/API', 'bytes raw', 'bytes br', 'errors'];
+  const head = ['db', 'comments', 'sort', 'reader', 'request', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'bytes raw', 'bytes sent', 'errors'];
   const body = rows.map((r) => {
     const a = r.what === 'SSR page' ? api(r) : undefined;
     return [
@@ -174,7 +206,7 @@ function print(started: string, pinned: boolean) {
       r.rps.toFixed(0),
       String(r.p50),
       String(r.p99),
-      a ? (r.rps / a.rps).toFixed(2) : '',
+      a ? (r.rps / a.rps).toFixed(2) : r.ofQuiet !== undefined ? r.ofQuiet.toFixed(2) : '',
       r.raw?.toLocaleString('en') ?? '',
       r.sent?.toLocaleString('en') ?? '',
       r.errors ? String(r.errors) : '',
@@ -184,6 +216,9 @@ function print(started: string, pinned: boolean) {
   const line = (cells: string[]) => `| ${cells.map((c, i) => (i >= 5 ? c.padStart(width[i]!) : c.padEnd(width[i]!))).join(' | ')} |`;
   console.log(
     `\nParley benchmark ${started}: node ${process.version}, ${SECONDS} s per row, 20 connections, ${pinned ? 'client on core 0, server on core 1 (taskset)' : 'NOT pinned'}; every read sends accept-encoding: br, gzip; load average at the end ${loadavg()[0]!.toFixed(1)}`,
+  );
+  console.log(
+    'ratio: an SSR page against the JSON API for the same case; a hot-thread row against the same page read quietly. bytes sent: as the server answered accept-encoding: br, gzip',
   );
   console.log(line(head));
   console.log(`|${width.map((w, i) => (i >= 5 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`);

@@ -1,6 +1,6 @@
 import { messages } from '../messages.js';
 import { AppError } from './errors.js';
-import type { Article, Comment, CommentPolicy, Role, User } from './types.js';
+import type { Article, Comment, CommentPolicy, Entitlement, Role, User } from './types.js';
 
 /**
  * Who may do what in Parley. Every permission rule lives here and nowhere else: services and
@@ -55,6 +55,8 @@ export interface Actor {
   subscriber: boolean;
   /** End of paid-up access; null when open-ended or not a subscriber. */
   subscriberUntil: Date | null;
+  /** What the session found this from, so the subscription's state is told without asking again. */
+  entitlements?: readonly Entitlement[];
 }
 
 export type BlockReason = 'signin' | 'subscribe' | 'closed' | 'suspended';

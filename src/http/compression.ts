@@ -10,7 +10,14 @@ export type Encoding = 'br' | 'gzip';
  * `*` stands for every coding the header does not name.
  */
 export function preferredEncoding(header: string | string[] | undefined): Encoding | null {
-  if (!header) return null;
+  const { br, gzip } = codingWeights(header);
+  if (br <= 0 && gzip <= 0) return null;
+  return br >= gzip ? 'br' : 'gzip';
+}
+
+/** How much the client wants each coding we make (0: refused or not named). */
+export function codingWeights(header: string | string[] | undefined): Record<Encoding, number> {
+  if (!header) return { br: 0, gzip: 0 };
   const q = new Map<string, number>();
   for (const part of String(header).split(',')) {
     const [name, ...params] = part.trim().toLowerCase().split(';');
@@ -23,10 +30,7 @@ export function preferredEncoding(header: string | string[] | undefined): Encodi
     if (Number.isFinite(weight)) q.set(name, weight);
   }
   const star = q.get('*');
-  const br = q.get('br') ?? star ?? 0;
-  const gzip = q.get('gzip') ?? q.get('x-gzip') ?? star ?? 0;
-  if (br <= 0 && gzip <= 0) return null;
-  return br >= gzip ? 'br' : 'gzip';
+  return { br: q.get('br') ?? star ?? 0, gzip: q.get('gzip') ?? q.get('x-gzip') ?? star ?? 0 };
 }
 
 /** Adds `value` to the reply's Vary header unless it is there already. */

@@ -57,7 +57,7 @@ export class Accounts {
     const list = await this.store.billing.entitlementsOf(user.id);
     const now = this.clock.now();
     const subscriber = isSubscriber(list, now, this.graceMs);
-    return { user, subscriber, subscriberUntil: subscriber ? subscribedUntil(list, now, this.graceMs) : null };
+    return { user, subscriber, subscriberUntil: subscriber ? subscribedUntil(list, now, this.graceMs) : null, entitlements: list };
   }
 
   viewerInfo(actor: Actor): ViewerInfo {

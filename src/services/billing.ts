@@ -114,6 +114,12 @@ export class Billing {
     return this.stripe;
   }
 
+  /** Where the reader's subscription stands, from what their session found (no query when it found it). */
+  async subscription(actor: Actor): Promise<SubscriptionState> {
+    const list = actor.entitlements ?? (await this.store.billing.entitlementsOf(actor.user.id));
+    return subscriptionState(list, this.clock.now(), this.accounts.graceMs);
+  }
+
   async state(actor: Actor): Promise<SubscriptionState & { manageable: boolean }> {
     const list = await this.store.billing.entitlementsOf(actor.user.id);
     const manageable = this.enabled && (await this.store.billing.stripeCustomerOf(actor.user.id)) !== null;

@@ -4,12 +4,13 @@ import type { LiveFold, LiveMessage, View } from './model.js';
 const IDLE_HIDDEN_MS = 60_000;
 
 /**
- * Follows the article's event stream. A tab hidden for a minute closes its stream, so the server
+ * Follows the article's event stream from `since`. A tab hidden for a minute closes its stream, so the server
  * holds nothing for it; when it is shown again it reconnects from the last event it saw.
  */
-export function followLive(url: string, onMessage: (m: LiveMessage) => void): () => void {
+export function followLive(url: string, onMessage: (m: LiveMessage) => void, since?: number): () => void {
   let source: EventSource | null = null;
-  let lastId = '';
+  // From the page's own moment, so what happened while it waited in a cache or loaded arrives too.
+  let lastId = since ? String(since) : '';
   let hiddenTimer: ReturnType<typeof setTimeout> | null = null;
   const types: LiveMessage['type'][] = ['comment.created', 'comment.edited', 'comment.deleted', 'comment.voted', 'comment.hidden', 'reset'];
 

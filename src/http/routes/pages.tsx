@@ -32,6 +32,8 @@ import type { TypedApp } from '../typed-app.js';
 import { subscriptionSentence } from '../../render/pages/SubscribePage.js';
 import { InlinePage } from '../../render/pages/InlinePage.js';
 import type { Billing } from '../../services/billing.js';
+import { DiscussionMarkup } from '../../render/discussion-html.js';
+import { DeflatedTexts, fillMarks, pieceMark, sendPieces } from '../page-pieces.js';
 
 const m = messages.pages;
 const SignInForm = Type.Object({
@@ -53,6 +55,8 @@ export async function pageRoutes(
   // Guests' article pages, whole and cut by the meter, per sort: rendered and compressed once per
   // change of the article's discussion (or per minute), shared by every guest.
   const guestPages = discussions.derivedCache<EncodedBody>();
+  // Articles as signed-in pages show them, kept like guests' pages: until the article's next change.
+  const articles = discussions.derivedCache<Article | null>();
   // An article's text changes only when its file does; rendering its Markdown took a good part of
   // each signed-in page. Keyed by the text itself, so an edited article renders afresh.
   const articleHtml = new Map<string, string>();
@@ -108,14 +112,27 @@ export async function pageRoutes(
     return { ...entry, article };
   };
 
-  const page = (article: Article, state: DiscussionState, truncated: PaywallInfo | null, subscription: { text: string; attention: boolean } | null) => (
+  // Signed-in readers' pages: their discussion rendered once per kind of reader and page
+  // (src/render/discussion-html.ts), the article's text and those shared parts compressed once.
+  const readerMarkup = new DiscussionMarkup();
+  const deflatedTexts = new DeflatedTexts();
+  const BODY = pieceMark('body');
+  const DISCUSSION = pieceMark('discussion');
+  const page = (
+    article: Article,
+    state: DiscussionState,
+    truncated: PaywallInfo | null,
+    subscription: { text: string; attention: boolean } | null,
+    marks?: { body: string; discussion: string },
+  ) => (
     <ArticlePage
       article={article}
-      bodyHtml={articleText(article.body, truncated !== null)}
+      bodyHtml={marks?.body ?? articleText(article.body, truncated !== null)}
       timeZone={config.PUBLICATION_TIMEZONE}
       state={state}
       truncated={truncated}
       subscription={subscription}
+      discussionHtml={marks?.discussion}
     />
   );
   const pageOptions = (article: Article) => ({
@@ -156,7 +173,7 @@ export async function pageRoutes(
         reply.header('cache-control', 'private, no-cache');
         return sendEncoded(req, reply, body);
       }
-      const article = 'article' in found ? found.article : await store.articles.byId(found.id);
+      const article = 'article' in found ? found.article : await articles.get(found.id, 'article', () => store.articles.byId(found.id));
       if (!article) {
         slugs.delete(slug);
         return articleNotFound(req, reply);
@@ -168,10 +185,19 @@ export async function pageRoutes(
       });
       const truncated = await meterArticle(req, reply, metering, article, { secure, allowance: config.METER_FREE_ARTICLES });
       // Signed-in subscribers see where their subscription stands (readers without one see the join block).
-      const sub = req.actor ? await billing.state(req.actor) : null;
+      const sub = req.actor ? await billing.subscription(req.actor) : null;
       const subscription =
         sub && sub.kind !== 'none' ? { text: subscriptionSentence(sub, config.PUBLICATION_TIMEZONE), attention: sub.kind !== 'active' } : null;
-      return sendPage(req, reply, deps, pageOptions(article), page(article, state, truncated, subscription));
+      const discussion = readerMarkup.pieces(state, discussions.sharedPageOf(state.page));
+      if (!discussion) return sendPage(req, reply, deps, pageOptions(article), page(article, state, truncated, subscription));
+      // Times as the shared markup shows them, so the page stays the same (and 304s) until the discussion changes.
+      const shown = { ...state, now: discussion.now };
+      const html = renderPage(req, deps, pageOptions(article), page(article, shown, truncated, subscription, { body: BODY, discussion: DISCUSSION }));
+      const fills = new Map([
+        [BODY, [deflatedTexts.of(articleText(article.body, truncated !== null))]],
+        [DISCUSSION, discussion.pieces],
+      ]);
+      return sendPieces(req, reply, fillMarks(html, fills));
     },
   });
 

@@ -13,9 +13,11 @@ export interface ArticlePageProps {
   truncated?: PaywallInfo | null;
   /** Where a signed-in subscriber's subscription stands; `attention` when it is ending or unpaid. */
   subscription?: { text: string; attention: boolean } | null;
+  /** The discussion's markup when rendered already (a signed-in reader's, mostly shared). */
+  discussionHtml?: string;
 }
 
-export function ArticlePage({ article: a, bodyHtml, timeZone, state, truncated, subscription }: ArticlePageProps) {
+export function ArticlePage({ article: a, bodyHtml, timeZone, state, truncated, subscription, discussionHtml }: ArticlePageProps) {
   return (
     <>
       <article class="article" aria-labelledby="article-title">
@@ -54,7 +56,7 @@ export function ArticlePage({ article: a, bodyHtml, timeZone, state, truncated, 
           <a href={`/articles/${a.slug}/inline`}>{messages.pages.inlineLink}</a>
         </p>
       </noscript>
-      <DiscussionMount state={state} />
+      <DiscussionMount state={state} html={discussionHtml} />
     </>
   );
 }

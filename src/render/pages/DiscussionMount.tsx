@@ -43,13 +43,20 @@ export function hydrationState({ elsewhere: _serverOnly, ...state }: DiscussionS
   };
 }
 
-/** The server-rendered discussion and the state the browser widget hydrates it from. */
-export function DiscussionMount({ state }: { state: DiscussionState }) {
+/**
+ * The server-rendered discussion and the state the browser widget hydrates it from; `html` is
+ * the discussion already rendered (src/render/discussion-html.ts), else it is rendered here.
+ */
+export function DiscussionMount({ state, html }: { state: DiscussionState; html?: string }) {
   return (
     <>
-      <div id="parley-root" data-api="/api/v1">
-        <Discussion state={state} />
-      </div>
+      {html === undefined ? (
+        <div id="parley-root" data-api="/api/v1">
+          <Discussion state={state} />
+        </div>
+      ) : (
+        <div id="parley-root" data-api="/api/v1" dangerouslySetInnerHTML={{ __html: html }} />
+      )}
       <script type="application/json" id="parley-state" dangerouslySetInnerHTML={{ __html: embedJson(hydrationState(state)) }} />
       {state.elsewhere?.length ? <LinkTargets ids={state.elsewhere} /> : null}
     </>

@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { addVary, codingWeights, notModified } from './compression.js';
+import { Deflated, gzipPieces, joinPieces, type Piece } from './composed-gzip.js';
+
+/**
+ * Marks where a shared piece goes in a page rendered around it. Random, so no text a reader
+ * wrote can stand for one.
+ */
+export const pieceMark = (name: string) => `\u2063${name}-${randomBytes(9).toString('base64url')}\u2063`;
+
+/** A rendered page cut at its marks, each mark replaced by its pieces. */
+export function fillMarks(html: string, fills: ReadonlyMap<string, Piece[]>): Piece[] {
+  const out: Piece[] = [];
+  let rest = html;
+  for (const [mark, pieces] of fills) {
+    const at = rest.indexOf(mark);
+    if (at < 0) throw new Error('page rendered without a mark for a shared piece');
+    out.push(Buffer.from(rest.slice(0, at)), ...pieces);
+    rest = rest.slice(at + mark.length);
+  }
+  out.push(Buffer.from(rest));
+  return out;
+}
+
+/** Deflated pieces kept per text, so a text shared by many pages is compressed once. */
+export class DeflatedTexts {
+  private readonly texts = new Map<string, Deflated>();
+  constructor(private readonly max = 500) {}
+
+  of(text: string): Deflated {
+    let d = this.texts.get(text);
+    if (!d) {
+      d = new Deflated(Buffer.from(text));
+      if (this.texts.size >= this.max) this.texts.delete(this.texts.keys().next().value!);
+      this.texts.set(text, d);
+    }
+    return d;
+  }
+}
+
+/**
+ * Sends a page made of pieces, each reader's own: as one gzip stream of the shared pieces
+ * deflated once and the reader's deflated now, when the reader takes gzip (every browser does;
+ * brotli streams cannot be joined), else whole and left to the reply's own compression.
+ * Revalidated on every view and answered 304 when unchanged, like every page.
+ */
+export function sendPieces(req: FastifyRequest, reply: FastifyReply, pieces: Piece[]) {
+  reply.type('text/html; charset=utf-8').header('cache-control', 'private, no-cache');
+  addVary(reply, 'Accept-Encoding');
+  if (codingWeights(req.headers['accept-encoding']).gzip > 0) {
+    const { body, crc, length } = gzipPieces(pieces);
+    const tag = `${crc.toString(36)}-${length.toString(36)}`;
+    reply.header('etag', `"${tag}-gzip"`);
+    if (notModified(req, `"${tag}"`)) return reply.status(304).send();
+    return reply.header('content-encoding', 'gzip').send(body);
+  }
+  const { raw, crc } = joinPieces(pieces);
+  const etag = `"${crc.toString(36)}-${raw.length.toString(36)}"`;
+  reply.header('etag', etag);
+  if (notModified(req, etag)) return reply.status(304).send();
+  return reply.send(raw);
+}

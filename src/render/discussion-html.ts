@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import { Fragment, h } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import type { CommentView, DiscussionState, ThreadPage, ThreadView } from '../domain/types.js';
+import { Deflated, type Piece } from '../http/composed-gzip.js';
+import { Discussion } from '../../web/widget/Discussion.js';
+
+// Stands for the reader's name in the markup shared by readers of one kind. Random, so no
+// author can put it in their own name and have it replaced by each reader's.
+const NAME = `\u2063${randomBytes(12).toString('base64url')}\u2063`;
+
+// The name is text in the markup: escaped exactly as the renderer escapes text.
+const asText = (s: string) => renderToString(h(Fragment, null, s));
+
+const render = (state: DiscussionState) => renderToString(h(Discussion, { state }));
+
+const commentsOf = (threads: ThreadView[]) => threads.flatMap((t) => [t.comment, ...t.replies]);
+
+/**
+ * Whether a comment looks different to this reader than in the shared page: theirs, or anything
+ * of it personalised (their vote, their rights, whatever else a reader's page may come to carry).
+ */
+function personal(c: CommentView, shared: CommentView | undefined, viewerId: number): boolean {
+  if (!shared || c.author?.id === viewerId) return true;
+  if (c === shared) return false;
+  const a = c as unknown as Record<string, unknown>;
+  const b = shared as unknown as Record<string, unknown>;
+  return Object.keys(a).some((k) => a[k] !== b[k]) || Object.keys(b).some((k) => !(k in a));
+}
+
+/** The same threads with the same comments in the same order: the reader's page adds or moves nothing. */
+function sameShape(a: ThreadPage, b: ThreadPage): boolean {
+  if (a.threads.length !== b.threads.length || a.nextCursor !== b.nextCursor) return false;
+  return a.threads.every((t, i) => {
+    const u = b.threads[i]!;
+    return (
+      t.comment.id === u.comment.id &&
+      t.moreReplies === u.moreReplies &&
+      t.replies.length === u.replies.length &&
+      t.replies.every((r, j) => r.id === u.replies[j]!.id)
+    );
+  });
+}
+
+/** One comment's element in rendered markup: comments are sibling `<article>`s with none inside. */
+function commentElement(html: string, id: number): { start: number; end: number } | null {
+  const start = html.indexOf(`<article id="comment-${id}"`);
+  if (start < 0) return null;
+  const close = html.indexOf('</article>', start);
+  return close < 0 ? null : { start, end: close + '</article>'.length };
+}
+
+/** Beyond this many comments of their own on a page a reader's discussion is rendered whole. */
+const MAX_SPLICED = 12;
+/** Threads are kept deflated in runs of about this many bytes: small runs compress worse, big ones cost more to redo. */
+const RUN_BYTES = 8192;
+
+/** A run of the shared markup: whole threads (or the part before them), kept deflated too. */
+interface Run {
+  html: string;
+  deflated: Deflated;
+}
+
+/** Splits markup before each thread, into runs of at least RUN_BYTES (the part before the threads alone). */
+function runsOf(html: string): Run[] {
+  const cuts = [...html.matchAll(/<li class="parley-thread"/g)].map((m) => m.index);
+  const runs: string[] = [];
+  let from = 0;
+  for (const cut of cuts) {
+    if (runs.length === 0 || cut - from >= RUN_BYTES) {
+      if (cut > from) runs.push(html.slice(from, cut));
+      from = cut;
+    }
+  }
+  runs.push(html.slice(from));
+  let prev: Deflated | undefined;
+  return runs.map((r) => {
+    prev = new Deflated(Buffer.from(r), prev);
+    return { html: r, deflated: prev };
+  });
+}
+
+/**
+ * A signed-in reader's discussion markup, mostly shared. Readers of one kind (who may take part,
+ * or why not) see the same page but for their name and the few comments they wrote or voted on,
+ * so the page is rendered (and deflated) once per kind, for a reader who wrote and voted on
+ * nothing, and each reader's own comments are rendered alone and put in their place. Rendering
+ * and compressing the whole tree took most of a signed-in page's time.
+ */
+export class DiscussionMarkup {
+  // Keyed by the shared page object itself: a new page (after any change) renders afresh, and
+  // an old one's renders go with it.
+  private readonly byPage = new WeakMap<ThreadPage, Map<string, { runs: Run[]; now: string }>>();
+
+  /** The markup whole, as a string, for `state` as `pieces` leaves it. */
+  html(state: DiscussionState, shared: ThreadPage | undefined): string {
+    const made = this.pieces(state, shared);
+    return made ? made.pieces.map((p) => (p instanceof Deflated ? p.raw : p).toString()).join('') : render(state);
+  }
+
+  /**
+   * The markup as pieces, shared runs deflated already, and the moment its times were rendered
+   * for (the state the widget hydrates from must say the same); null when this reader's page
+   * differs from the shared one in more than their own comments (render it whole). `shared` is
+   * the page every reader shares that `state.page` was personalised from.
+   */
+  pieces(state: DiscussionState, shared: ThreadPage | undefined): { pieces: Piece[]; now: string } | null {
+    const viewer = state.viewer;
+    if (!viewer || !shared || state.focusCommentId !== null || !sameShape(state.page, shared)) return null;
+    const before = new Map(commentsOf(shared.threads).map((c) => [c.id, c]));
+    const own = commentsOf(state.page.threads).filter((c) => personal(c, before.get(c.id), viewer.id));
+    if (own.length > MAX_SPLICED) return null;
+    const { runs, now } = this.forKind(state, shared);
+    state = { ...state, now };
+    const changed = new Map<number, string>();
+    if (own.length) {
+      // The reader's own comments rendered in their threads (for their indent), then moved over.
+      const ids = new Set(own.map((c) => c.id));
+      const mine = render({ ...state, page: { ...state.page, threads: state.page.threads.filter((t) => commentsOf([t]).some((c) => ids.has(c.id))) } });
+      for (const c of own) {
+        const from = commentElement(mine, c.id);
+        const i = runs.findIndex((r) => r.html.includes(`<article id="comment-${c.id}"`));
+        const html = changed.get(i) ?? runs[i]?.html;
+        const to = html === undefined ? null : commentElement(html, c.id);
+        if (!from || !to || html === undefined) return null;
+        changed.set(i, html.slice(0, to.start) + mine.slice(from.start, from.end) + html.slice(to.end));
+      }
+    }
+    const name = asText(viewer.name);
+    const pieces = runs.map((r, i) => {
+      const html = changed.get(i) ?? r.html;
+      return html.includes(NAME) ? Buffer.from(html.replaceAll(NAME, name)) : changed.has(i) ? Buffer.from(html) : r.deflated;
+    });
+    return { pieces, now };
+  }
+
+  private forKind(state: DiscussionState, shared: ThreadPage): { runs: Run[]; now: string } {
+    const kind = JSON.stringify([state.canParticipate, state.blockedReason, state.blockedMessage, state.viewer?.role, state.limits]);
+    let renders = this.byPage.get(shared);
+    if (!renders) this.byPage.set(shared, (renders = new Map()));
+    let made = renders.get(kind);
+    if (made === undefined) {
+      // A reader nobody is (no comment is theirs), named by a placeholder.
+      made = {
+        runs: runsOf(render({ ...state, viewer: { ...state.viewer!, id: -1, name: NAME }, follow: null, csrfToken: null, page: shared })),
+        now: state.now,
+      };
+      renders.set(kind, made);
+    }
+    return made;
+  }
+}
