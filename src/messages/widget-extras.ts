@@ -15,7 +15,13 @@ export const widgetExtras = {
   },
   dialogClose: 'Close',
   /** An author's editor, loaded when they open it. */
-  edit: { label: 'Edit your comment', save: 'Save', saving: 'Saving…' },
+  edit: {
+    label: 'Edit your comment',
+    save: 'Save',
+    saving: 'Saving…',
+    saved: 'Your changes were saved.',
+    pending: 'Your changes were saved and are awaiting moderation.',
+  },
   /** The passage tools laid over the article's text. */
   passageTools: {
     toolbar: 'Selected passage',
@@ -39,6 +45,7 @@ export const widgetExtras = {
     deleteConfirm: 'Delete this comment? Its replies stay.',
     deleteYes: 'Yes, delete',
     deleteNo: 'Keep it',
+    deleted: 'The comment was deleted.',
   },
   report: {
     legend: 'Why should moderators look at this comment?',

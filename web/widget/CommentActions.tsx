@@ -1,6 +1,7 @@
 import type { Ref } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import type { CommentView } from '../../src/domain/types.js';
+import type { CommentChanged } from '../../src/domain/views.js';
 import { widgetExtras } from '../../src/messages/current/widget-extras.js';
 import type { Widget } from './context.js';
 
@@ -182,12 +183,16 @@ export function Confirm({ c, w, setMode, failed }: Pick<Props, 'c' | 'w' | 'setM
       <button
         type="button"
         class="parley-danger"
-        onClick={() =>
-          w.remove(c.id).then(
-            () => setMode('view'),
-            (err) => failed(err),
-          )
-        }
+        onClick={async () => {
+          try {
+            const res = await w.api.call<CommentChanged>('DELETE', `/comments/${c.id}`);
+            w.show(res.comment, res.commentCount);
+            w.announce(m.deleted);
+            setMode('view');
+          } catch (err) {
+            failed(err);
+          }
+        }}
       >
         {m.deleteYes}
       </button>

@@ -168,17 +168,8 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
       focusLater(`comment-${c.id}`);
       announce(c.status === 'pending' ? m.announce.pending : parentId === null ? m.announce.posted : m.announce.replied);
     },
-    async edit(id, body) {
-      const res = await api.edit(id, body);
-      dispatch({ type: 'changed', id, to: () => res.comment });
-      focusLater(`comment-${id}`);
-      announce(res.comment.status === 'pending' ? m.announce.editPending : m.announce.edited);
-    },
-    async remove(id) {
-      const res = await api.remove(id);
-      dispatch({ type: 'changed', id, to: () => res.comment, count: res.commentCount });
-      announce(m.announce.deleted);
-    },
+    show: (c, count) => dispatch({ type: 'changed', id: c.id, to: () => c, count }),
+    focusLater,
     async vote(c, value) {
       const res = await api.vote(c.id, value);
       dispatch({ type: 'changed', id: c.id, to: (old) => ({ ...old, ...res }) });

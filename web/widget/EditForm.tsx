@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CommentView } from '../../src/domain/types.js';
+import type { CommentEdited } from '../../src/domain/views.js';
 import { widgetExtras as x } from '../../src/messages/current/widget-extras.js';
 import type { Composer as ComposerType } from './Composer.js';
 import type { Widget } from './context.js';
@@ -32,7 +33,10 @@ export function EditForm(p: { c: CommentView; w: Widget; Composer: typeof Compos
       initial={source}
       autoFocus
       onSubmit={async (text) => {
-        await w.edit(c.id, text);
+        const { comment } = await w.api.call<CommentEdited>('PATCH', `/comments/${c.id}`, { body: text });
+        w.show(comment);
+        w.focusLater(`comment-${c.id}`);
+        w.announce(comment.status === 'pending' ? x.edit.pending : x.edit.saved);
         p.onClose();
       }}
       onCancel={p.onClose}

@@ -6,7 +6,6 @@
 import type { SortOrder } from '../../src/domain/types.js';
 import type {
   CommentChanged,
-  CommentEdited,
   PassageComments,
   PassageSelectors,
   RepliesPage,
@@ -85,8 +84,6 @@ export function createApi(base: string, csrfToken: string | null, fetcher: typeo
       return res;
     },
     passages: (articleId: number) => call<PassageComments>('GET', `/articles/${articleId}/passages`),
-    edit: (id: number, body: string) => call<CommentEdited>('PATCH', `/comments/${id}`, { body }),
-    remove: (id: number) => call<CommentChanged>('DELETE', `/comments/${id}`),
     vote: (id: number, value: VoteValue) => call<VoteResult>('PUT', `/comments/${id}/vote`, { value }),
   };
 }

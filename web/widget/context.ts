@@ -16,8 +16,10 @@ export interface Widget {
   /** The comment a link pointed at, drawn with an outline. */
   highlight: number | null;
   post(body: string, parentId: number | null): Promise<void>;
-  edit(id: number, body: string): Promise<void>;
-  remove(id: number): Promise<void>;
+  /** Shows `c` as the server now has it (an edit, a deletion), with the article's new count if it changed. */
+  show(c: CommentView, count?: number): void;
+  /** Focuses (and may scroll to) the element with this id once the next render is in the DOM. */
+  focusLater(id: string | null, scroll?: boolean): void;
   vote(c: CommentView, value: -1 | 0 | 1): Promise<void>;
   loadReplies(thread: ThreadView): Promise<void>;
   announce(message: string): void;

@@ -10,7 +10,13 @@ export const widgetExtras = {
     orphaned: 'verwaist: Diese Textstelle steht nicht mehr im Artikel',
   },
   dialogClose: 'Schließen',
-  edit: { label: 'Ihren Kommentar bearbeiten', save: 'Speichern', saving: 'Wird gespeichert…' },
+  edit: {
+    label: 'Ihren Kommentar bearbeiten',
+    save: 'Speichern',
+    saving: 'Wird gespeichert…',
+    saved: 'Ihre Änderungen wurden gespeichert.',
+    pending: 'Ihre Änderungen wurden gespeichert und warten auf Moderation.',
+  },
   passageTools: {
     toolbar: 'Markierte Textstelle',
     comment: 'Diese Textstelle kommentieren',
@@ -32,6 +38,7 @@ export const widgetExtras = {
     deleteConfirm: 'Diesen Kommentar löschen? Die Antworten bleiben erhalten.',
     deleteYes: 'Ja, löschen',
     deleteNo: 'Behalten',
+    deleted: 'Der Kommentar wurde gelöscht.',
   },
   report: {
     legend: 'Warum sollten sich die Moderatoren diesen Kommentar ansehen?',

@@ -10,7 +10,13 @@ export const widgetExtras = {
     orphaned: 'huérfano: este pasaje ya no está en el artículo',
   },
   dialogClose: 'Cerrar',
-  edit: { label: 'Edita tu comentario', save: 'Guardar', saving: 'Guardando…' },
+  edit: {
+    label: 'Edita tu comentario',
+    save: 'Guardar',
+    saving: 'Guardando…',
+    saved: 'Tus cambios se han guardado.',
+    pending: 'Tus cambios se han guardado y están pendientes de moderación.',
+  },
   passageTools: {
     toolbar: 'Pasaje seleccionado',
     comment: 'Comentar este pasaje',
@@ -32,6 +38,7 @@ export const widgetExtras = {
     deleteConfirm: '¿Eliminar este comentario? Sus respuestas se mantienen.',
     deleteYes: 'Sí, eliminar',
     deleteNo: 'Conservarlo',
+    deleted: 'El comentario se ha eliminado.',
   },
   report: {
     legend: '¿Por qué deberían revisar los moderadores este comentario?',

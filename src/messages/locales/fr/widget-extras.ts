@@ -10,7 +10,13 @@ export const widgetExtras = {
     orphaned: 'orphelin : ce passage ne figure plus dans l’article',
   },
   dialogClose: 'Fermer',
-  edit: { label: 'Modifier votre commentaire', save: 'Enregistrer', saving: 'Enregistrement…' },
+  edit: {
+    label: 'Modifier votre commentaire',
+    save: 'Enregistrer',
+    saving: 'Enregistrement…',
+    saved: 'Vos modifications ont été enregistrées.',
+    pending: 'Vos modifications ont été enregistrées et attendent la modération.',
+  },
   passageTools: {
     toolbar: 'Passage sélectionné',
     comment: 'Commenter ce passage',
@@ -32,6 +38,7 @@ export const widgetExtras = {
     deleteConfirm: 'Supprimer ce commentaire ? Ses réponses restent.',
     deleteYes: 'Oui, supprimer',
     deleteNo: 'Le garder',
+    deleted: 'Le commentaire a été supprimé.',
   },
   report: {
     legend: 'Pourquoi les modérateurs devraient-ils examiner ce commentaire ?',

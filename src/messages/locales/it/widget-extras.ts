@@ -10,7 +10,13 @@ export const widgetExtras = {
     orphaned: 'orfano: questo passaggio non è più nell’articolo',
   },
   dialogClose: 'Chiudi',
-  edit: { label: 'Modifica il tuo commento', save: 'Salva', saving: 'Salvataggio…' },
+  edit: {
+    label: 'Modifica il tuo commento',
+    save: 'Salva',
+    saving: 'Salvataggio…',
+    saved: 'Le modifiche sono state salvate.',
+    pending: 'Le modifiche sono state salvate e sono in attesa di moderazione.',
+  },
   passageTools: {
     toolbar: 'Passaggio selezionato',
     comment: 'Commenta questo passaggio',
@@ -32,6 +38,7 @@ export const widgetExtras = {
     deleteConfirm: 'Eliminare questo commento? Le risposte restano.',
     deleteYes: 'Sì, elimina',
     deleteNo: 'Tienilo',
+    deleted: 'Il commento è stato eliminato.',
   },
   report: {
     legend: 'Perché i moderatori dovrebbero esaminare questo commento?',
