@@ -25,6 +25,7 @@ import { freshDatabase } from '../tests/support/databases.js';
 import { killHard, startServerProcess } from '../tests/support/process.js';
 import { generateThread } from './generate.js';
 import { readWhilePosting } from './hot-thread.js';
+import { createPosters, lost, POST_CONNECTIONS, POSTERS, postRequests } from './posts.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const sizes = (list: string) => list.split(',').filter(Boolean).map(Number);
@@ -108,6 +109,7 @@ async function main() {
     const token = randomBytes(32).toString('base64url');
     const csrf = randomBytes(32).toString('base64url');
     await store.users.createSession(hashToken(token), poster.id, csrf, now, new Date(Date.now() + 86400_000));
+    const posters = await createPosters(store, POSTERS);
     const threads = [{ slug: demo.slug, articleId: demo.id, label: `${demo.commentCount} (demo)` }];
     for (const size of SIZES(dialect)) {
       const t0 = performance.now();
@@ -183,6 +185,11 @@ async function main() {
           requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ body: `Load test comment ${n++} with *emphasis*.` }) }) }],
         },
       );
+      // Many subscribers into one article at once: what group commit shares a commit among. Every
+      // acknowledged post must be in the database; one that is not counts as an error.
+      const many = postRequests(base, big.articleId, posters);
+      await load({ db: dialect, thread: big.label, sort: '', reader: `${POSTERS} signed in`, what: `POST comment, ${POST_CONNECTIONS} conn` }, many.options);
+      rows.at(-1)!.errors += await lost(db.url, big.articleId, many.acked);
     } finally {
       await killHard(server.child);
       await db.drop();
