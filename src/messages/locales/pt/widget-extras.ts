@@ -1,0 +1,61 @@
+/** Textos do widget das partes carregadas ao usar (denúncias, avisos, menu, editor). */
+import type { WidgetExtrasCatalog } from '../../catalog.js';
+import { plurals } from '../../plural.js';
+
+const pl = plurals('pt');
+
+export const widgetExtras = {
+  inlineTab: {
+    none: 'Ainda não há comentários sobre trechos. Selecione palavras no artigo para começar um.',
+    orphaned: 'órfão: este trecho já não está no artigo',
+  },
+  dialogClose: 'Fechar',
+  edit: {
+    label: 'Edite o seu comentário',
+    save: 'Salvar',
+    saving: 'Salvando…',
+    saved: 'As suas alterações foram salvas.',
+    pending: 'As suas alterações foram salvas e aguardam moderação.',
+  },
+  passageTools: {
+    toolbar: 'Trecho selecionado',
+    comment: 'Comentar este trecho',
+    quote: 'Citar',
+    count: (n: number) => `${n.toLocaleString('pt')} ${pl(n, { one: 'comentário', other: 'comentários' })} sobre este trecho`,
+  },
+  actions: {
+    upVote: 'Voto positivo',
+    downVote: 'Voto negativo',
+    votes: 'Votos',
+    ownComment: 'Você não pode votar no seu próprio comentário.',
+    reply: 'Responder',
+    quote: 'Citar',
+    report: 'Denunciar',
+    edit: 'Editar',
+    delete: 'Excluir',
+    copyLink: 'Copiar link',
+    copied: 'Link do comentário copiado.',
+    deleteConfirm: 'Excluir este comentário? As respostas continuam.',
+    deleteYes: 'Sim, excluir',
+    deleteNo: 'Manter',
+    deleted: 'O comentário foi excluído.',
+  },
+  report: {
+    legend: 'Por que os moderadores devem ver este comentário?',
+    reasons: { abuse: 'Ofensivo ou de ódio', spam: 'Spam', off_topic: 'Fora do assunto', other: 'Outro motivo' },
+    details: 'Detalhes (opcional)',
+    send: 'Enviar denúncia',
+    cancel: 'Cancelar',
+    thanks: 'Obrigado. Os moderadores vão dar uma olhada.',
+  },
+  notify: {
+    legend: 'Avisar-me de',
+    article: 'novos comentários neste artigo',
+    replies: 'novas respostas aos meus comentários',
+    digest: 'um e-mail por dia em vez de um por comentário',
+    guestLabel: 'Receber novos comentários por e-mail (visitante)',
+    guestPlaceholder: 'voce@example.com',
+    guestSubmit: 'Avisar-me',
+    checkMail: (email: string) => `Veja ${email}: confirme lá e os avisos começam.`,
+  },
+} satisfies WidgetExtrasCatalog;
