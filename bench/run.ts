@@ -13,7 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -51,6 +51,19 @@ interface Row {
   sent?: number;
   /** For a hot-thread row: its throughput against the same page read quietly. */
   ofQuiet?: number;
+  /** The server's resident memory after the row, in MB. */
+  rss?: number;
+}
+
+/** The server process's resident memory in MB (Linux), so memory shows against thread size. */
+let serverPid = 0;
+function serverRss(): number | undefined {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${serverPid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 const rows: Row[] = [];
 
@@ -81,7 +94,7 @@ function wireBytes(url: string, headers: Record<string, string>): Promise<{ stat
 
 async function load(row: Omit<Row, 'rps' | 'p50' | 'p99' | 'errors'>, opts: autocannon.Options) {
   const r = await autocannon({ connections: 20, duration: SECONDS, ...opts });
-  const out: Row = { ...row, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.non2xx + r.errors + r.timeouts };
+  const out: Row = { ...row, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.non2xx + r.errors + r.timeouts, rss: serverRss() };
   rows.push(out);
   process.stderr.write(`  ${row.db} ${row.thread} ${row.sort} ${row.reader} ${row.what}: ${out.rps.toFixed(0)} req/s\n`);
 }
@@ -127,6 +140,7 @@ async function main() {
       CONTENT_DIR: 'content',
     });
     const serverPinned = pin(server.child.pid!, 1);
+    serverPid = server.child.pid!;
     if (!pinned || !serverPinned) process.stderr.write('warning: could not pin client and server to separate cores\n');
     const base = server.url;
     const readers = { guest: {}, 'signed in': { cookie: `parley_session=${token}` } } as Record<string, Record<string, string>>;
@@ -167,6 +181,7 @@ async function main() {
         reader: 'guest',
         what: `SSR page, ${hot.posted.toFixed(0)} posts/s`,
         rps: hot.rps,
+        rss: serverRss(),
         p50: hot.p50,
         p99: hot.p99,
         errors: hot.errors,
@@ -201,7 +216,7 @@ async function main() {
 /** The one table: each read with the page/API ratio for the same case, and bytes raw and as sent. */
 function print(started: string, pinned: boolean) {
   const api = (r: Row) => rows.find((x) => x.what === 'JSON API' && x.db === r.db && x.thread === r.thread && x.sort === r.sort && x.reader === r.reader);
-  const head = ['db', 'comments', 'sort', 'reader', 'request', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'bytes raw', 'bytes sent', 'errors'];
+  const head = ['db', 'comments', 'sort', 'reader', 'request', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'bytes raw', 'bytes sent', 'server MB', 'errors'];
   const body = rows.map((r) => {
     const a = r.what === 'SSR page' ? api(r) : undefined;
     return [
@@ -216,6 +231,7 @@ function print(started: string, pinned: boolean) {
       a ? (r.rps / a.rps).toFixed(2) : r.ofQuiet !== undefined ? r.ofQuiet.toFixed(2) : '',
       r.raw?.toLocaleString('en') ?? '',
       r.sent?.toLocaleString('en') ?? '',
+      r.rss?.toFixed(0) ?? '',
       r.errors ? String(r.errors) : '',
     ];
   });

@@ -36,17 +36,23 @@ export function meterDecision(i: MeterInput): MeterDecision {
   return { full: false, count: false, reason: 'exhausted', remaining: 0 };
 }
 
-const monthFormats = new Map<string, Intl.DateTimeFormat>();
+const monthFormats = new Map<string, { format: Intl.DateTimeFormat; minute: number; key: string }>();
 
 /** 'YYYY-MM' of `now` in the publication's time zone: the meter's calendar month. */
 export function monthKey(now: Date, timeZone: string): string {
   let f = monthFormats.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit' });
+    f = { format: new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit' }), minute: Number.NaN, key: '' };
     monthFormats.set(timeZone, f);
   }
-  const parts = Object.fromEntries(f.formatToParts(now).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}`;
+  // Every guest's page asks, and formatting parts is slow: no zone changes month within a minute.
+  const minute = Math.floor(now.getTime() / 60_000);
+  if (minute !== f.minute) {
+    const parts = Object.fromEntries(f.format.formatToParts(now).map((p) => [p.type, p.value]));
+    f.minute = minute;
+    f.key = `${parts.year}-${parts.month}`;
+  }
+  return f.key;
 }
 
 // The major engines' documented user-agent tokens. Anyone can claim to be Googlebot, which is
