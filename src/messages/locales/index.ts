@@ -14,6 +14,7 @@ import * as de from './de/index.js';
 import * as es from './es/index.js';
 import * as fr from './fr/index.js';
 import * as it from './it/index.js';
+import * as nl from './nl/index.js';
 import * as pt from './pt/index.js';
 
 interface Parts {
@@ -29,6 +30,7 @@ export const catalogs: Record<Locale, Parts> = {
   es: es.parts,
   it: it.parts,
   pt: pt.parts,
+  nl: nl.parts,
 };
 
 for (const [lang, parts] of Object.entries(catalogs)) registerCatalog(lang as Locale, parts);

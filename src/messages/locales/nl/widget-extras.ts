@@ -1,0 +1,61 @@
+/** Widgetteksten voor de delen die bij gebruik laden (melden, meldingen, menu, editor). */
+import type { WidgetExtrasCatalog } from '../../catalog.js';
+import { plurals } from '../../plural.js';
+
+const pl = plurals('nl');
+
+export const widgetExtras = {
+  inlineTab: {
+    none: 'Nog geen reacties op passages. Selecteer woorden in het artikel om er een te beginnen.',
+    orphaned: 'verweesd: deze passage staat niet meer in het artikel',
+  },
+  dialogClose: 'Sluiten',
+  edit: {
+    label: 'Je reactie bewerken',
+    save: 'Opslaan',
+    saving: 'Bezig met opslaan…',
+    saved: 'Je wijzigingen zijn opgeslagen.',
+    pending: 'Je wijzigingen zijn opgeslagen en wachten op moderatie.',
+  },
+  passageTools: {
+    toolbar: 'Geselecteerde passage',
+    comment: 'Reageer op deze passage',
+    quote: 'Citeren',
+    count: (n: number) => `${n.toLocaleString('nl')} ${pl(n, { one: 'reactie', other: 'reacties' })} op deze passage`,
+  },
+  actions: {
+    upVote: 'Stem omhoog',
+    downVote: 'Stem omlaag',
+    votes: 'Stemmen',
+    ownComment: 'Je kunt niet op je eigen reactie stemmen.',
+    reply: 'Antwoorden',
+    quote: 'Citeren',
+    report: 'Melden',
+    edit: 'Bewerken',
+    delete: 'Verwijderen',
+    copyLink: 'Link kopiëren',
+    copied: 'Link naar de reactie gekopieerd.',
+    deleteConfirm: 'Deze reactie verwijderen? De antwoorden blijven staan.',
+    deleteYes: 'Ja, verwijderen',
+    deleteNo: 'Bewaren',
+    deleted: 'De reactie is verwijderd.',
+  },
+  report: {
+    legend: 'Waarom moeten moderatoren naar deze reactie kijken?',
+    reasons: { abuse: 'Beledigend of haatdragend', spam: 'Spam', off_topic: 'Off-topic', other: 'Iets anders' },
+    details: 'Details (optioneel)',
+    send: 'Melding versturen',
+    cancel: 'Annuleren',
+    thanks: 'Dank je. De moderatoren kijken ernaar.',
+  },
+  notify: {
+    legend: 'Stuur me een bericht bij',
+    article: 'nieuwe reacties op dit artikel',
+    replies: 'nieuwe antwoorden op mijn reacties',
+    digest: 'één e-mail per dag in plaats van één per reactie',
+    guestLabel: 'Nieuwe reacties per e-mail (als gast)',
+    guestPlaceholder: 'jij@example.com',
+    guestSubmit: 'Houd me op de hoogte',
+    checkMail: (email: string) => `Kijk in ${email}: bevestig daar en de meldingen beginnen.`,
+  },
+} satisfies WidgetExtrasCatalog;
