@@ -27,6 +27,7 @@ import { LiveHub } from './services/live.js';
 import { Moderation } from './services/moderation.js';
 import { ModeratorSearch } from './services/moderator-search.js';
 import { editRules, ModerationRules, postingRules } from './services/posting/index.js';
+import { Mutes } from './services/mutes.js';
 import { Notifications } from './services/notifications.js';
 import { OutboxWorker } from './services/outbox-worker.js';
 import { WebhookOutbox, WebhookSender } from './services/webhooks.js';
@@ -93,7 +94,7 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
   const notifications = new Notifications(store, config, clock);
   const moderationRules = new ModerationRules(store);
   const changes = new DiscussionChanges({ store, bus, clock, webhooks: new WebhookOutbox(config) });
-  const moderation = new Moderation({ store, config, clock, changes, rules: moderationRules });
+  const moderation = new Moderation({ store, config, clock, changes, rules: moderationRules, onFeatured: [notifications.onCommentFeatured] });
   const discussions = new Discussions({
     store,
     accounts,
@@ -139,6 +140,7 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
     metering,
     account,
     moderation,
+    mutes: new Mutes(store, clock),
     search: new ModeratorSearch({ store, clock }),
     embedded,
     rateLimitStore,

@@ -32,6 +32,7 @@ export function commentView(c: Comment, actor: Actor | null, myVote: VoteValue, 
     locked: c.locked,
     // Only when true: most comments are not the author's, and every byte of the page counts.
     ...(c.byArticleAuthor && !deleted ? { byArticleAuthor: true } : {}),
+    ...(c.featuredAt && !deleted ? { featured: true } : {}),
   };
 }
 

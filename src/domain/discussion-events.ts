@@ -4,11 +4,13 @@ import type { Comment } from './types.js';
 export type DiscussionEventType = 'comment.created' | 'comment.edited' | 'comment.deleted' | 'comment.voted';
 
 /** The parts of a comment a reader of the thread can see change. */
-type Seen = Pick<Comment, 'status' | 'bodySrc' | 'editedAt' | 'pinned' | 'locked' | 'anchor' | 'up' | 'down' | 'score' | 'rankScore'>;
+type Seen = Pick<Comment, 'status' | 'bodySrc' | 'editedAt' | 'pinned' | 'locked' | 'anchor' | 'up' | 'down' | 'score' | 'rankScore'> &
+  Partial<Pick<Comment, 'featuredAt'>>;
 
 const VOTE_FIELDS = ['up', 'down', 'score', 'rankScore'] as const;
 
 const editedAt = (c: Seen) => c.editedAt?.getTime() ?? null;
+const featuredAt = (c: Seen) => c.featuredAt?.getTime() ?? null;
 
 /**
  * The event a change makes, from the comment before and after it (null: it did not exist), or
@@ -30,6 +32,8 @@ export function eventOf(before: Seen | null, after: Seen | null): DiscussionEven
     editedAt(b) !== editedAt(a) ||
     b.pinned !== a.pinned ||
     b.locked !== a.locked ||
+    // Featuring shows a badge: open pages redraw the comment (`edited` carries the whole view).
+    featuredAt(b) !== featuredAt(a) ||
     JSON.stringify(b.anchor) !== JSON.stringify(a.anchor);
   if (edited) return 'comment.edited';
   return VOTE_FIELDS.some((f) => b[f] !== a[f]) ? 'comment.voted' : null;

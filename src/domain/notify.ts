@@ -2,7 +2,11 @@
  * Who hears of a new comment, and when mail is retried. Pure rules; the notifications service
  * gathers the candidates and the outbox worker applies the timing.
  */
-export type NotifyKind = 'reply' | 'comment';
+/** `mention`: the comment names them with `@`; `featured`: an editors' pick on an article they follow. */
+export type NotifyKind = 'reply' | 'mention' | 'comment' | 'featured';
+
+/** Which reason wins when one reader has several for one comment: the most personal. */
+const RANK: Record<NotifyKind, number> = { reply: 3, mention: 2, comment: 1, featured: 0 };
 
 export interface Candidate {
   email: string;
@@ -18,7 +22,8 @@ export interface Recipient extends Omit<Candidate, 'suspended'> {}
 
 /**
  * One mail per reader per comment: the comment's author hears nothing, suspended readers hear
- * nothing, and someone both following the article and answered by the comment gets the reply mail.
+ * nothing, and someone with several reasons (following the article, answered, mentioned) gets
+ * the mail of the most personal one.
  */
 export function recipients(authorId: number, authorEmail: string, candidates: readonly Candidate[]): Recipient[] {
   const byEmail = new Map<string, Recipient>();
@@ -26,7 +31,7 @@ export function recipients(authorId: number, authorEmail: string, candidates: re
     const email = c.email.toLowerCase();
     if (c.suspended || c.userId === authorId || email === authorEmail.toLowerCase()) continue;
     const seen = byEmail.get(email);
-    if (!seen || (seen.kind === 'comment' && c.kind === 'reply')) {
+    if (!seen || RANK[c.kind] > RANK[seen.kind]) {
       const { suspended: _s, ...rest } = c;
       byEmail.set(email, { ...rest, email });
     }

@@ -7,8 +7,9 @@ export type { CommentView, FollowState, PassageRef, ThreadPage, ThreadView } fro
 export type Role = 'reader' | 'moderator' | 'admin';
 export type CommentPolicy = 'subscribers' | 'members' | 'closed';
 export type CommentStatus = 'visible' | 'pending' | 'rejected' | 'deleted';
-export type SortOrder = 'top' | 'newest' | 'oldest';
-export const SORT_ORDERS: readonly SortOrder[] = ['top', 'newest', 'oldest'];
+/** `featured`: the editors' picks only, newest pick first. */
+export type SortOrder = 'top' | 'newest' | 'oldest' | 'featured';
+export const SORT_ORDERS: readonly SortOrder[] = ['top', 'newest', 'oldest', 'featured'];
 
 export interface User {
   id: number;
@@ -78,6 +79,8 @@ export interface Comment {
   pinned: boolean;
   /** On a top-level comment: no new replies in its thread. */
   locked: boolean;
+  /** When a moderator made it an editors' pick; null if it is not one. */
+  featuredAt: Date | null;
   /** Why it was held for moderation or rejected (a rule's or moderator's reason), if it was. */
   moderationReason: string | null;
 }

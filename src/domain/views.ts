@@ -8,7 +8,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const lit = <const T extends string>(xs: readonly T[]) => Type.Union(xs.map((x) => Type.Literal(x)));
 
-export const SortSchema = Type.Union([Type.Literal('top'), Type.Literal('newest'), Type.Literal('oldest')], { default: 'top' });
+export const SortSchema = Type.Union([Type.Literal('top'), Type.Literal('newest'), Type.Literal('oldest'), Type.Literal('featured')], { default: 'top' });
 export const VoteValueSchema = Type.Union([Type.Literal(-1), Type.Literal(0), Type.Literal(1)]);
 
 /** The passage of the article a comment is about, where it currently is in the article's text. */
@@ -45,6 +45,13 @@ export const CommentViewSchema = Type.Object({
   locked: Type.Optional(Type.Boolean()),
   /** Written by the article's author (badge "Author"); absent otherwise. */
   byArticleAuthor: Type.Optional(Type.Boolean()),
+  /** An editors' pick (badge "Editors' pick"); absent otherwise. */
+  featured: Type.Optional(Type.Boolean()),
+  /**
+   * Present (true) only in the answers to the reader who muted this comment's author: their
+   * comments collapse for that reader. No answer to anyone else carries it.
+   */
+  muted: Type.Optional(Type.Boolean()),
 });
 export type CommentView = Static<typeof CommentViewSchema>;
 
@@ -55,6 +62,8 @@ export const ThreadViewSchema = Type.Object({
   /** Cursor for the next replies of this thread, or null when all are here. */
   repliesCursor: Nullable(Type.String()),
   moreReplies: Type.Integer(),
+  /** Under the Featured tab, a picked reply comes with the comment it answers. */
+  context: Type.Optional(Type.Object({ id: Type.Integer(), author: Nullable(Type.String()), excerpt: Type.String() })),
 });
 export type ThreadView = Static<typeof ThreadViewSchema>;
 
@@ -79,7 +88,13 @@ export const ViewerInfoSchema = Type.Object({
   subscriberUntil: Nullable(Type.String()),
 });
 
-export const FollowStateSchema = Type.Object({ article: Type.Boolean(), replies: Type.Boolean(), digest: lit(['instant', 'daily']) });
+export const FollowStateSchema = Type.Object({
+  article: Type.Boolean(),
+  replies: Type.Boolean(),
+  digest: lit(['instant', 'daily']),
+  /** Whether the article's follow also mails its editors' picks (off by default). */
+  featured: Type.Optional(Type.Boolean()),
+});
 export type FollowState = Static<typeof FollowStateSchema>;
 
 /** The answer to posting or deleting a comment: the comment as now seen, and the article's new count. */
@@ -144,6 +159,8 @@ export const QueueItemSchema = Type.Object({
     up: Type.Integer(),
     down: Type.Integer(),
     pinned: Type.Boolean(),
+    /** An editors' pick (absent before any comment was featured). */
+    featured: Type.Optional(Type.Boolean()),
     /** Whether the thread the comment is in takes no new replies. */
     threadLocked: Type.Boolean(),
     reason: Nullable(Type.String()),

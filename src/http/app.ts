@@ -4,6 +4,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Mutes } from '../services/mutes.js';
 import type { Logger } from 'pino';
 import { trustedProxies, type Config } from '../config.js';
 import { AppError } from '../domain/errors.js';
@@ -40,6 +41,8 @@ import { commentSourceRoutes } from './routes/comment-source.js';
 import { embedRoutes } from './routes/embed.js';
 import { followApiRoutes, followPageRoutes } from './routes/follows.js';
 import { liveRoutes } from './routes/live.js';
+import { mentionRoutes } from './routes/mentions.js';
+import { muteApiRoutes, mutePageRoutes } from './routes/mutes.js';
 import { pageRoutes } from './routes/pages.js';
 import { ssoApiRoutes, ssoPageRoutes } from './routes/sso.js';
 import { proxyTrust } from './limits.js';
@@ -61,6 +64,8 @@ export interface AppDeps {
   metering: Metering;
   account: AccountSettings;
   moderation: Moderation;
+  /** Readers muting readers (issue 16). */
+  mutes: Mutes;
   /** Moderators' comment search and readers' histories. */
   search: ModeratorSearch;
   embedded: EmbeddedArticles;
@@ -159,6 +164,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(authRoutes, { accounts: deps.accounts, config });
       await api.register(articleRoutes, { store: deps.store, discussions: deps.discussions });
       await api.register(liveRoutes, { hub: deps.hub, discussions: deps.discussions, config });
+      await api.register(mentionRoutes, { discussions: deps.discussions });
+      await api.register(muteApiRoutes, { mutes: deps.mutes });
       await api.register(followApiRoutes, { notifications: deps.notifications, config });
       await api.register(billingApiRoutes, { billing: deps.billing });
       await api.register(ssoApiRoutes, { sso: deps.sso, accounts: deps.accounts, config });
@@ -174,7 +181,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(pageRoutes, deps);
   await app.register(billingPageRoutes, { billing: deps.billing, config, accounts: deps.accounts });
   await app.register(ssoPageRoutes, { sso: deps.sso, accounts: deps.accounts, config });
-  await app.register(accountPageRoutes, { account: deps.account, billing: deps.billing, accounts: deps.accounts, config });
+  await app.register(accountPageRoutes, { account: deps.account, billing: deps.billing, accounts: deps.accounts, config, mutes: deps.mutes });
+  await app.register(mutePageRoutes, { mutes: deps.mutes });
   await app.register(adminPageRoutes, { moderation: deps.moderation, accounts: deps.accounts, config });
   await app.register(adminSearchPageRoutes, { search: deps.search, moderation: deps.moderation, accounts: deps.accounts, config });
   await app.register(countsRoutes, { db: deps.store.db, config });

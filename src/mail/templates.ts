@@ -35,13 +35,25 @@ const shell = (inner: string, footer: string) =>
   `<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5;max-width:38rem">${inner}<hr style="border:0;border-top:1px solid #ddd"><p style="color:#555;font-size:13px">${footer}</p></body></html>`;
 
 /** One comment, for an instant reply or follow mail, with one-click unsubscribe (RFC 8058). */
-export function commentMail(to: string, kind: 'reply' | 'comment', c: NotifiedComment, unsubscribeUrl: string, publication: string): OutgoingMail {
+export function commentMail(
+  to: string,
+  kind: 'reply' | 'mention' | 'comment' | 'featured',
+  c: NotifiedComment,
+  unsubscribeUrl: string,
+  publication: string,
+): OutgoingMail {
   const n = messages.notify;
-  const intro = kind === 'reply' ? n.replyIntro(c.authorName, c.articleTitle) : n.commentIntro(c.authorName, c.articleTitle);
-  const stop = kind === 'reply' ? n.unsubscribeReplies : n.unsubscribeArticle;
+  const [intro, subject] = {
+    reply: [n.replyIntro, n.replySubject],
+    mention: [n.mentionIntro, n.mentionSubject],
+    comment: [n.commentIntro, n.commentSubject],
+    featured: [n.featuredIntro, n.featuredSubject],
+  }[kind].map((f) => f(c.authorName, c.articleTitle)) as [string, string];
+  // Replies and mentions are about the reader's own comments; the others about an article they follow.
+  const stop = kind === 'reply' || kind === 'mention' ? n.unsubscribeReplies : n.unsubscribeArticle;
   return {
     to,
-    subject: kind === 'reply' ? n.replySubject(c.authorName, c.articleTitle) : n.commentSubject(c.authorName, c.articleTitle),
+    subject,
     text: `${intro}\n\n${c.excerpt}\n\n${n.readMore}: ${c.link}\n\n--\n${n.footerWhy(publication)}\n${stop}: ${unsubscribeUrl}\n`,
     html: shell(
       `<p>${esc(intro)}</p><blockquote style="margin:0;padding-left:12px;border-left:3px solid #8a2b12">${c.bodyHtml}</blockquote><p><a href="${esc(c.link)}">${esc(n.readMore)}</a></p>`,

@@ -8,7 +8,8 @@ const num = (n: number) => n.toLocaleString('en');
 export const widget = {
   commentsCount: (n: number) => `${num(n)} ${n === 1 ? 'Comment' : 'Comments'}`,
   sortLabel: 'Sort comments',
-  sorts: { top: 'Most Voted', newest: 'Newest', oldest: 'Oldest' },
+  /** `featured` also names the badge on an editors' pick. */
+  sorts: { top: 'Most Voted', newest: 'Newest', oldest: 'Oldest', featured: 'Featured' },
   inline: 'Inline Feedbacks',
   passage: {
     about: 'About this passage:',
@@ -47,6 +48,11 @@ export const widget = {
   loadMore: 'Load more',
   loading: 'Loading…',
   noComments: 'No comments yet.',
+  /** Under the Featured tab, a picked reply is introduced by the comment it answers. */
+  inReplyTo: (name: string) => `In reply to ${name}`,
+  /** A comment by a reader the viewer muted, collapsed to one row. */
+  mutedRow: 'A reader you muted wrote this.',
+  showComment: 'Show comment',
   failed: 'Something went wrong on our side. Please try again.',
   networkError: 'The server could not be reached. Check your connection and try again.',
   announce: {

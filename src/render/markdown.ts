@@ -3,6 +3,7 @@ import type { StateCore, StateInline, Token } from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
 import { messages } from '../messages.js';
 import { ANCHOR_IGNORE_ATTR } from './article-text.js';
+import { findMentions, MAX_MENTIONS, type Participant } from '../domain/mentions.js';
 
 /*
  * Comment text goes through two independent walls: markdown-it with raw HTML off and a
@@ -53,6 +54,63 @@ function imageSyntaxAsText(state: StateInline, silent: boolean): boolean {
   return true;
 }
 
+/** The only relative link a comment may hold: a mention's, to a comment on the same page. */
+const MENTION_HREF = /^#comment-[1-9][0-9]{0,15}$/;
+const MENTION_CLASS = 'parley-mention';
+
+interface MentionEnv {
+  participants?: readonly Participant[];
+  /** Filled in while rendering: whom the text links to, in order, each once. */
+  linked?: Participant[];
+}
+
+/**
+ * `@name` of a participant becomes a link to their comment, in plain text only: not inside a
+ * link, code or a word. Runs on markdown-it's tokens, so what it makes goes through the
+ * sanitizer like the rest, which lets through exactly this href and class.
+ */
+function linkMentions(state: StateCore): void {
+  const env = state.env as MentionEnv;
+  if (!env.participants?.length) return;
+  env.linked ??= [];
+  let count = 0;
+  for (const block of state.tokens) {
+    if (block.type !== 'inline' || !block.children) continue;
+    const out: Token[] = [];
+    let inLink = 0;
+    for (const t of block.children) {
+      if (t.type === 'link_open') inLink++;
+      if (t.type === 'link_close') inLink--;
+      const spans = t.type === 'text' && inLink === 0 && count < MAX_MENTIONS ? findMentions(t.content, env.participants) : [];
+      if (spans.length === 0) {
+        out.push(t);
+        continue;
+      }
+      let pos = 0;
+      const text = (content: string) => {
+        const tok = new state.Token('text', '', 0);
+        tok.content = content;
+        return tok;
+      };
+      for (const sp of spans) {
+        if (count >= MAX_MENTIONS) break;
+        count++;
+        if (sp.start > pos) out.push(text(t.content.slice(pos, sp.start)));
+        const open = new state.Token('mention_open', 'a', 1);
+        open.attrs = [
+          ['href', `#comment-${sp.who.commentId}`],
+          ['class', MENTION_CLASS],
+        ];
+        out.push(open, text(t.content.slice(sp.start, sp.end)), new state.Token('mention_close', 'a', -1));
+        if (!env.linked.some((p) => p.userId === sp.who.userId)) env.linked.push(sp.who);
+        pos = sp.end;
+      }
+      if (pos < t.content.length) out.push(text(t.content.slice(pos)));
+    }
+    block.children = out;
+  }
+}
+
 const commentMd = new MarkdownIt('zero', {
   html: false,
   linkify: true,
@@ -79,6 +137,7 @@ commentMd.enable([
 ]);
 commentMd.inline.ruler.before('link', 'image_syntax_as_text', imageSyntaxAsText);
 commentMd.validateLink = isCommentUrl;
+commentMd.core.ruler.push('link_mentions', linkMentions);
 commentMd.renderer.rules.link_open = (tokens, idx, options, _env, self) => {
   const token = tokens[idx]!;
   keepOnlyHref(token);
@@ -88,8 +147,8 @@ commentMd.renderer.rules.link_open = (tokens, idx, options, _env, self) => {
 
 const COMMENT_SANITIZE: sanitizeHtml.IOptions = {
   allowedTags: ['p', 'br', 'em', 'strong', 's', 'a', 'blockquote', 'ul', 'ol', 'li', 'code', 'pre'],
-  allowedAttributes: { a: ['href', 'rel'], ol: ['start'], code: ['class'] },
-  allowedClasses: { code: [LANGUAGE_CLASS] },
+  allowedAttributes: { a: ['href', 'rel', 'class'], ol: ['start'], code: ['class'] },
+  allowedClasses: { code: [LANGUAGE_CLASS], a: [MENTION_CLASS] },
   allowedSchemes: ['http', 'https', 'mailto'],
   allowedSchemesByTag: {},
   allowedSchemesAppliedToAttributes: ['href'],
@@ -99,6 +158,9 @@ const COMMENT_SANITIZE: sanitizeHtml.IOptions = {
     // Re-applied here so the rel policy holds even if markdown output ever changes, and
     // so a relative href (which sanitize-html would otherwise accept) is dropped.
     a: (_tag, attribs) => {
+      // A mention: a link to a comment on this page, nothing else kept.
+      if (attribs.href !== undefined && MENTION_HREF.test(attribs.href) && attribs.class === MENTION_CLASS)
+        return { tagName: 'a', attribs: { href: attribs.href, class: MENTION_CLASS } };
       const out: sanitizeHtml.Attributes = {};
       if (attribs.href !== undefined && isCommentUrl(attribs.href)) out.href = attribs.href;
       out.rel = COMMENT_REL;
@@ -110,6 +172,15 @@ const COMMENT_SANITIZE: sanitizeHtml.IOptions = {
 /** Turns a reader's comment into safe HTML using the small markdown subset comments allow. */
 export function renderMarkdown(src: string): string {
   return sanitizeHtml(commentMd.render(src), COMMENT_SANITIZE);
+}
+
+/**
+ * A comment's HTML with its `@name` mentions of `participants` linked to their comments, and
+ * whom it links (each once, at most MAX_MENTIONS): those are the readers to tell.
+ */
+export function renderComment(src: string, participants: readonly Participant[]): { html: string; mentioned: Participant[] } {
+  const env: MentionEnv = { participants, linked: [] };
+  return { html: sanitizeHtml(commentMd.render(src, env as Record<string, unknown>), COMMENT_SANITIZE), mentioned: env.linked ?? [] };
 }
 
 // A body `# Heading` would compete with the page's own <h1> (the article title) and

@@ -8,7 +8,8 @@ import { deleteBlock, denialError, editBlock, enforce, participationBlock, voteB
 import type { Article, Comment, FollowState, CommentView, DiscussionState, SortOrder, ThreadPage, ThreadView } from '../domain/types.js';
 import type { VoteValue } from '../domain/votes.js';
 import { messages } from '../messages.js';
-import { renderMarkdown } from '../render/markdown.js';
+import { mentionCandidates, type Participant } from '../domain/mentions.js';
+import { plainTextExcerpt, renderComment } from '../render/markdown.js';
 import type { Store } from '../store/store.js';
 import type { EventBus } from '../events/bus.js';
 import type { Clock } from './clock.js';
@@ -47,6 +48,9 @@ export interface PageView {
 
 const sortKey = (c: Comment, sort: SortOrder) => (sort === 'top' ? c.rankScore : c.createdAt.getTime());
 
+/** Marks a comment whose author the viewer muted; everyone else's answers never carry the field. */
+const withMute = (v: CommentView, muted: ReadonlySet<number>): CommentView => (v.author && muted.has(v.author.id) ? { ...v, muted: true } : v);
+
 /** What posting a comment answers (201). */
 export interface PostAnswer {
   comment: CommentView;
@@ -82,11 +86,14 @@ export interface PostContext {
 export type PostVerdict = { hold: string } | { refuse: AppError };
 export type PostingRule = (ctx: PostContext) => Promise<PostVerdict | null>;
 
-/** Work that must commit together with a new comment, e.g. notification outbox rows. */
-export type CommentCreatedHook = (tx: Store, comment: Comment) => Promise<void>;
+/** Work that must commit together with a new comment, e.g. notification outbox rows; `mentioned`: whom its `@names` link. */
+export type CommentCreatedHook = (tx: Store, comment: Comment, about?: { mentioned: readonly Participant[] }) => Promise<void>;
+
+/** Names offered while typing `@`. */
+const PARTICIPANTS_SHOWN = 8;
 
 /** The repositories a discussion reads and writes; posting rules see only `PostingReads`. */
-type DiscussionStore = Pick<Store, 'articles' | 'comments' | 'votes' | 'idempotency' | 'transaction'> & PostingReads;
+type DiscussionStore = Pick<Store, 'articles' | 'comments' | 'votes' | 'idempotency' | 'mutes' | 'transaction'> & PostingReads;
 
 export interface DiscussionDeps {
   store: DiscussionStore;
@@ -166,7 +173,13 @@ export class Discussions {
           list.map((c) => c.id),
         )
       : new Map<number, VoteValue>();
-    return list.map((c) => commentView(c, actor, votes.get(c.id) ?? 0, now, this.limits.EDIT_WINDOW_MINUTES));
+    const muted = await this.mutedBy(actor);
+    return list.map((c) => withMute(commentView(c, actor, votes.get(c.id) ?? 0, now, this.limits.EDIT_WINDOW_MINUTES), muted));
+  }
+
+  /** Whom the viewer muted: their comments carry `muted` in this viewer's answers, and only there. */
+  private async mutedBy(actor: Actor | null): Promise<ReadonlySet<number>> {
+    return new Set(actor ? await this.store.mutes.idsOf(actor.user.id) : []);
   }
 
   /**
@@ -222,7 +235,8 @@ export class Discussions {
     const ids = page.threads.flatMap((t) => [t.comment.id, ...t.replies.map((r) => r.id)]);
     const votes = await this.store.votes.ofMany(actor.user.id, ids);
     const now = this.clock.now();
-    const mine = (v: CommentView) => personalView(v, actor, votes.get(v.id) ?? 0, now, this.limits.EDIT_WINDOW_MINUTES);
+    const muted = await this.mutedBy(actor);
+    const mine = (v: CommentView) => withMute(personalView(v, actor, votes.get(v.id) ?? 0, now, this.limits.EDIT_WINDOW_MINUTES), muted);
     let threads = page.threads.map((t) => {
       const replies = ownViews.filter((o) => o.rootId === t.comment.id);
       return { ...t, comment: mine(t.comment), replies: replies.length ? mergeReplies(t.replies.map(mine), replies) : t.replies.map(mine) };
@@ -238,6 +252,8 @@ export class Discussions {
     // A `View all comments` page's cursor says so: its next pages are whole threads too.
     const every = all || c?.a === 1;
     const maxId = c ? c.w : await this.store.comments.maxId();
+    // Editors' picks page by when they were picked, one pick to an entry (featuredPage).
+    if (sort === 'featured') return this.featuredPage(articleId, maxId, c ? { key: c.k, id: c.i } : null, actor);
     const limit = this.limits.PAGE_SIZE;
     const rows = await this.store.comments.topLevel({
       articleId,
@@ -254,6 +270,68 @@ export class Discussions {
     // Pinned comments head the first page in every sort; the keyset pages leave them out.
     const pinned = c ? [] : await this.store.comments.pinnedTopLevel(articleId, maxId, actor?.user.id ?? null);
     return { sort, threads: await this.threads([...pinned, ...roots], maxId, actor, every), nextCursor };
+  }
+
+  /**
+   * The participants `text` may name with `@`: this thread's first (a reply's), then the rest of
+   * the article's, each linked to their latest comment there.
+   */
+  private async mentionable(articleId: number, rootId: number | null, text: string): Promise<Participant[]> {
+    const names = mentionCandidates(text);
+    if (names.length === 0) return [];
+    const inThread = rootId === null ? [] : await this.store.comments.participants({ articleId, rootId, names, limit: 50 });
+    const inArticle = await this.store.comments.participants({ articleId, names, limit: 50 });
+    return [...inThread, ...inArticle.filter((p) => !inThread.some((t) => t.userId === p.userId))];
+  }
+
+  /**
+   * Whom a reader typing `@` + `prefix` may mean: participants of the thread they answer (`rootId`)
+   * first, then of the article, most recent first. Only names readers already see beside comments.
+   */
+  async participants(articleId: number, prefix: string, rootId: number | null): Promise<Participant[]> {
+    await this.article(articleId);
+    const limit = PARTICIPANTS_SHOWN;
+    const inThread = rootId === null ? [] : await this.store.comments.participants({ articleId, rootId, prefix, limit });
+    const inArticle = await this.store.comments.participants({ articleId, prefix, limit });
+    return [...inThread, ...inArticle.filter((p) => !inThread.some((t) => t.userId === p.userId))].slice(0, limit);
+  }
+
+  /**
+   * The Featured tab: editors' picks of any depth, newest pick first, no pinned comments ahead of
+   * them. A pick heads its own entry; a picked reply comes with the comment it answers (its
+   * context), a picked top-level comment with the way to its replies.
+   */
+  private async featuredPage(articleId: number, maxId: number, after: { key: number; id: number } | null, actor: Actor | null): Promise<ThreadPage> {
+    const limit = this.limits.PAGE_SIZE;
+    const rows = await this.store.comments.featured({ articleId, maxId, after, limit: limit + 1 });
+    const picks = rows.slice(0, limit);
+    const last = picks.at(-1);
+    const nextCursor = rows.length > limit && last ? encodeThreadCursor({ s: 'featured', w: maxId, k: last.featuredAt!.getTime(), i: last.id }) : null;
+    const parents = new Map(
+      (await this.store.comments.byIds([...new Set(picks.flatMap((p) => (p.parentId === null ? [] : [p.parentId])))])).map((p) => [p.id, p]),
+    );
+    const views = await this.views(picks, actor);
+    const threads = picks.map((p, i): ThreadView => {
+      const parent = p.parentId === null ? undefined : parents.get(p.parentId);
+      const shown = parent && (parent.status === 'visible' || parent.status === 'deleted');
+      const replies = p.rootId === null ? p.replyCount : 0;
+      return {
+        comment: views[i]!,
+        replies: [],
+        moreReplies: replies,
+        repliesCursor: replies > 0 ? replyCursor(p.id, maxId, undefined) : null,
+        ...(shown
+          ? {
+              context: {
+                id: parent.id,
+                author: parent.status === 'deleted' ? null : parent.authorName,
+                excerpt: parent.status === 'deleted' ? '' : plainTextExcerpt(parent.bodySrc, 160),
+              },
+            }
+          : {}),
+      };
+    });
+    return { sort: 'featured', threads, nextCursor };
   }
 
   async moreReplies(
@@ -355,7 +433,7 @@ export class Discussions {
     }
     if (passage !== null && parent) throw badRequest('anchor_on_reply', messages.errors.anchor_on_reply);
     const placed = passage === null ? null : placeAnchor(article, passage);
-    const html = renderMarkdown(text);
+    const { html, mentioned } = renderComment(text, await this.mentionable(articleId, parent ? (parent.rootId ?? parent.id) : null, text));
     try {
       return await this.changes.run(
         async (tx, track) => {
@@ -383,7 +461,7 @@ export class Discussions {
           });
           track.created(commentId);
           const created = (await tx.comments.byId(commentId))!;
-          for (const hook of this.onCreated) await hook(tx, created);
+          for (const hook of this.onCreated) await hook(tx, created, { mentioned });
           // The answer is made in the transaction, so the one recorded for the key is the one sent.
           const answer: PostAnswer = {
             comment: commentView(created, actor, 0, now, this.limits.EDIT_WINDOW_MINUTES),
@@ -423,6 +501,8 @@ export class Discussions {
     enforce(editBlock(actor, c, now, this.limits.EDIT_WINDOW_MINUTES));
     const text = normaliseBody(body, this.limits.MAX_COMMENT_LENGTH);
     if (text !== c.bodySrc) {
+      // Mentions in the new words are linked; those already told of the comment are not told again.
+      const { html } = renderComment(text, await this.mentionable(c.articleId, c.rootId ?? c.id, text));
       // A held or rejected comment is already with the moderators; a visible one goes back to them
       // if the new words would have held it. Live pages then drop it (`comment.hidden`).
       const { holdReason } =
@@ -432,7 +512,7 @@ export class Discussions {
       await this.changes.run(
         async (tx, track) => {
           await track.touch(c.id);
-          await tx.comments.edit(c.id, text, renderMarkdown(text), actor.user.id, now);
+          await tx.comments.edit(c.id, text, html, actor.user.id, now);
           if (holdReason) await tx.comments.hold(c.id, holdReason, now);
         },
         { articleId: c.articleId },

@@ -59,6 +59,8 @@ export interface ModerationDeps {
   /** The one path every change to a discussion takes (events, caches, wake-ups). */
   changes: DiscussionChanges;
   rules: ModerationRules;
+  /** Work that commits with a new editors' pick, e.g. the mails to followers who asked for them. */
+  onFeatured?: ((tx: Store, comment: Comment) => Promise<void>)[];
 }
 
 /**
@@ -72,8 +74,10 @@ export class Moderation {
   private readonly clock: Clock;
   private readonly changes: DiscussionChanges;
   readonly rules: ModerationRules;
+  private readonly onFeatured: NonNullable<ModerationDeps['onFeatured']>;
 
   constructor(deps: ModerationDeps) {
+    this.onFeatured = deps.onFeatured ?? [];
     this.store = deps.store;
     this.config = deps.config;
     this.clock = deps.clock;
@@ -226,6 +230,7 @@ export class Moderation {
           up: c.up,
           down: c.down,
           pinned: c.pinned,
+          featured: c.featuredAt !== null,
           threadLocked: root?.locked ?? false,
           reason: c.moderationReason,
           bannedWords: bannedWordsIn(c.bodySrc, settings.bannedWords),
@@ -349,6 +354,36 @@ export class Moderation {
       });
     });
     return { id: c.id, pinned };
+  }
+
+  /**
+   * Makes a comment an editors' pick, or takes it off the list. Only a comment readers see can be
+   * picked; picking it again keeps its first time (and mails nobody twice). Open pages redraw it
+   * with its badge through the change path's `comment.edited`.
+   */
+  async feature(actor: Actor | null, id: number, featured: boolean): Promise<{ id: number; featured: boolean }> {
+    const a = this.moderator(actor);
+    const c = await this.commentOr404(id);
+    if (featured && c.status !== 'visible') throw conflict('not_featurable', messages.errors.not_featurable);
+    if (featured === (c.featuredAt !== null)) return { id: c.id, featured };
+    const now = this.clock.now();
+    await this.changes.run(
+      async (tx, track) => {
+        await track.touch(c.id);
+        await tx.comments.setFeatured(c.id, featured ? a.user.id : null, now);
+        await tx.moderation.audit({
+          actorId: a.user.id,
+          action: featured ? 'comment.feature' : 'comment.unfeature',
+          targetType: 'comment',
+          targetId: c.id,
+          details: { article: c.articleId },
+          now,
+        });
+        if (featured) for (const hook of this.onFeatured) await hook(tx, (await tx.comments.byId(c.id))!);
+      },
+      { articleId: c.articleId },
+    );
+    return { id: c.id, featured };
   }
 
   /** Locks (or unlocks) the thread a comment belongs to, at its top-level comment. */

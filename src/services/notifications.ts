@@ -4,6 +4,7 @@ import { badRequest, notFound, unauthorized } from '../domain/errors.js';
 import { nextDigestAt, recipients, type Candidate } from '../domain/notify.js';
 import type { Actor } from '../domain/permissions.js';
 import { isSuspended } from '../domain/permissions.js';
+import type { Participant } from '../domain/mentions.js';
 import type { Comment, FollowState } from '../domain/types.js';
 import { messages } from '../messages.js';
 import type { Store } from '../store/store.js';
@@ -14,17 +15,29 @@ const token = (prefix: 'f' | 'u') => `${prefix}${randomBytes(24).toString('base6
 /** "Notify of": following articles, reply notifications, and queuing their mails. */
 export class Notifications {
   constructor(
-    private readonly store: Pick<Store, 'users' | 'articles' | 'comments' | 'notifications' | 'transaction'>,
+    private readonly store: Pick<Store, 'users' | 'articles' | 'comments' | 'notifications' | 'mutes' | 'transaction'>,
     private readonly config: Pick<Config, 'baseUrl' | 'DIGEST_HOUR_UTC'>,
     private readonly clock: Clock,
   ) {}
 
   /** Runs inside the new comment's transaction, so its mails are queued if and only if it exists. */
-  readonly onCommentCreated = async (tx: Store, c: Comment): Promise<void> => {
+  readonly onCommentCreated = async (tx: Store, c: Comment, about?: { mentioned: readonly Participant[] }): Promise<void> => {
     if (c.status !== 'visible') return;
     const now = this.clock.now();
     const author = (await tx.users.byId(c.authorId))!;
     const candidates: Candidate[] = [];
+    // Readers named with `@` hear of it as they would of a reply (their reply setting decides),
+    // unless they muted the author. The post that names them is limited like any reply.
+    const named = about?.mentioned.filter((p) => p.userId !== c.authorId) ?? [];
+    const muters = await tx.mutes.mutersAmong(
+      c.authorId,
+      named.map((p) => p.userId),
+    );
+    for (const u of await tx.users.byIds(named.filter((p) => !muters.has(p.userId)).map((p) => p.userId))) {
+      const prefs = await tx.notifications.prefs(u.id);
+      if (prefs.replies)
+        candidates.push({ email: u.email, userId: u.id, kind: 'mention', followId: null, suspended: isSuspended(u, now), digest: prefs.digest });
+    }
     if (c.parentId !== null) {
       const parent = await tx.comments.byId(c.parentId);
       const parentAuthor = parent && parent.status === 'visible' ? await tx.users.byId(parent.authorId) : null;
@@ -67,19 +80,68 @@ export class Notifications {
     }
   };
 
+  /**
+   * Runs inside the featuring's transaction: followers of the article who asked for editors' picks
+   * get a mail, once per comment (featuring it again sends nothing new).
+   */
+  readonly onCommentFeatured = async (tx: Store, c: Comment): Promise<void> => {
+    if (c.status !== 'visible') return;
+    const now = this.clock.now();
+    const author = (await tx.users.byId(c.authorId))!;
+    const candidates: Candidate[] = (await tx.notifications.articleFollowers(c.articleId, now, { featured: true })).map((f) => ({
+      email: f.email,
+      userId: f.userId,
+      kind: 'featured',
+      followId: f.followId,
+      suspended: f.suspended,
+      // A pick is news once; it does not wait for the next day's digest.
+      digest: 'instant',
+    }));
+    for (const r of recipients(author.id, author.email, candidates)) {
+      await tx.notifications.enqueueMail({
+        kind: 'featured',
+        recipient: r.email,
+        userId: r.userId,
+        commentId: c.id,
+        followId: r.followId,
+        dedupeKey: `f${c.id}:${r.email}`,
+        dueAt: now,
+        now,
+      });
+    }
+  };
+
   async state(actor: Actor | null, articleId: number): Promise<FollowState | null> {
     if (!actor) return null;
     const [follow, prefs] = await Promise.all([this.store.notifications.followOf(articleId, actor.user.email), this.store.notifications.prefs(actor.user.id)]);
-    return { article: follow?.confirmed ?? false, replies: prefs.replies, digest: prefs.digest };
+    const following = follow?.confirmed ?? false;
+    return {
+      article: following,
+      replies: prefs.replies,
+      digest: prefs.digest,
+      featured: following && (await this.store.notifications.followWantsFeatured(follow!.id)),
+    };
   }
 
-  /** A signed-in reader's address is already proven, so their follow needs no confirmation. */
-  async setFollow(actor: Actor | null, articleId: number, on: boolean): Promise<FollowState> {
+  /**
+   * A signed-in reader's address is already proven, so their follow needs no confirmation.
+   * `featured`: whether the follow also mails editors' picks (off unless asked for).
+   */
+  async setFollow(actor: Actor | null, articleId: number, on: boolean, featured?: boolean): Promise<FollowState> {
     if (!actor) throw unauthorized(messages.errors.unauthenticated);
     await this.requireArticle(articleId);
     const now = this.clock.now();
-    if (on) await this.store.notifications.putFollow({ articleId, email: actor.user.email, userId: actor.user.id, confirmed: true, token: token('f'), now });
-    else {
+    if (on) {
+      const f = await this.store.notifications.putFollow({
+        articleId,
+        email: actor.user.email,
+        userId: actor.user.id,
+        confirmed: true,
+        token: token('f'),
+        now,
+      });
+      if (featured !== undefined) await this.store.notifications.setFollowFeatured(f.id, featured);
+    } else {
       const f = await this.store.notifications.followOf(articleId, actor.user.email);
       if (f) await this.store.notifications.deleteFollow(f.id);
     }

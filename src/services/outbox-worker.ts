@@ -215,12 +215,13 @@ export class OutboxWorker {
     if (!unsubscribe) return null;
     const url = this.notifications.unsubscribeUrl(unsubscribe);
     if (first.kind.startsWith('digest:')) return digestMail(first.recipient, items, url, this.config.PUBLICATION_NAME);
-    return commentMail(first.recipient, item.kind === 'reply' ? 'reply' : 'comment', item, url, this.config.PUBLICATION_NAME);
+    const kind = item.kind === 'reply' || item.kind === 'mention' || item.kind === 'featured' ? item.kind : 'comment';
+    return commentMail(first.recipient, kind, item, url, this.config.PUBLICATION_NAME);
   }
 
-  /** Article mails unsubscribe from that article; reply mails from reply notifications. */
+  /** Article mails (new comments, editors' picks) unsubscribe from that article; reply and mention mails from reply notifications. */
   private async unsubscribeToken(kind: string, followId: number | null, userId: number | null): Promise<string | null> {
-    if (kind === 'comment' && followId !== null) return (await this.store.notifications.followById(followId))?.token ?? null;
+    if ((kind === 'comment' || kind === 'featured') && followId !== null) return (await this.store.notifications.followById(followId))?.token ?? null;
     return userId === null ? null : this.notifications.replyToken(userId);
   }
 }

@@ -13,7 +13,9 @@ import * as idempotency from './migrations/010_idempotency.js';
 import * as eventSeq from './migrations/011_event_seq.js';
 import * as webhookPayload from './migrations/012_webhook_payload.js';
 import * as articleAuthor from './migrations/013_article_author.js';
+import * as featured from './migrations/014_featured.js';
 import * as commentSearch from './migrations/015_comment_search.js';
+import * as mutes from './migrations/016_mutes.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -34,7 +36,9 @@ const migrations: Record<string, DialectMigration> = {
   '011_event_seq': eventSeq,
   '012_webhook_payload': webhookPayload,
   '013_article_author': articleAuthor,
+  '014_featured': featured,
   '015_comment_search': commentSearch,
+  '016_mutes': mutes,
 };
 
 class StaticProvider implements MigrationProvider {

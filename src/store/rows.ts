@@ -84,6 +84,7 @@ export function toComment(r: CommentRow): Comment {
     rankScore: r.rank_score,
     pinned: r.pinned === 1,
     locked: r.locked === 1,
+    featuredAt: date(r.featured_at),
     moderationReason: r.moderation_reason,
   };
 }

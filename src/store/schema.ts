@@ -85,6 +85,9 @@ export interface CommentsTable {
   // import (008): where an imported comment came from and its id there; null for Parley's own
   import_source: string | null;
   import_id: string | null;
+  // editors' picks (014): when and by which moderator the comment was featured; null if it is not
+  featured_at: number | null;
+  featured_by: number | null;
 }
 
 export interface CommentRevisionsTable {
@@ -139,6 +142,8 @@ export interface FollowsTable {
   confirmed: number;
   token: string;
   created_at: number;
+  /** 1: also mail this follower when a comment of the article is featured (014). */
+  featured: Generated<number>;
 }
 
 export interface OutboxTable {
@@ -238,6 +243,13 @@ export interface AuditLogTable {
   created_at: number;
 }
 
+/** Reader `muter_id` collapses the comments of reader `muted_id` (016). */
+export interface MutesTable {
+  muter_id: number;
+  muted_id: number;
+  created_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   entitlements: EntitlementsTable;
@@ -260,4 +272,5 @@ export interface Database {
   sso_identities: SsoIdentitiesTable;
   reports: ReportsTable;
   audit_log: AuditLogTable;
+  mutes: MutesTable;
 }

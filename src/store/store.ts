@@ -9,6 +9,7 @@ import { CommentsRepository } from './repositories/comments.js';
 import { EventsRepository } from './repositories/events.js';
 import { IdempotencyRepository } from './repositories/idempotency.js';
 import { ModerationRepository } from './repositories/moderation.js';
+import { MutesRepository } from './repositories/mutes.js';
 import { NotificationsRepository } from './repositories/notifications.js';
 import { SettingsRepository } from './repositories/settings.js';
 import { UsersRepository } from './repositories/users.js';
@@ -20,6 +21,7 @@ export type { NewComment, RepliesQuery, TopLevelQuery } from './repositories/com
 export type { DiscussionEventType } from './repositories/events.js';
 export type { IdempotentAnswer } from './repositories/idempotency.js';
 export type { AuditRecord, ReportRecord } from './repositories/moderation.js';
+export type { MutedReader } from './repositories/mutes.js';
 export type { FollowRow, OutboxRow } from './repositories/notifications.js';
 export type { SessionRecord } from './repositories/users.js';
 
@@ -45,6 +47,7 @@ export class Store {
   readonly idempotency: IdempotencyRepository;
   /** Moderators' full-text search and readers' histories (issue 16). */
   readonly search: CommentSearchRepository;
+  readonly mutes: MutesRepository;
   private group: GroupCommit<Store> | null = null;
 
   constructor(
@@ -62,6 +65,7 @@ export class Store {
     this.settings = new SettingsRepository(db, dialect);
     this.idempotency = new IdempotencyRepository(db, dialect);
     this.search = new CommentSearchRepository(db, dialect);
+    this.mutes = new MutesRepository(db, dialect);
   }
 
   /**

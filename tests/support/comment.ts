@@ -25,6 +25,7 @@ export function aComment(over: Partial<Comment> = {}): Comment {
     rankScore: 0,
     pinned: false,
     locked: false,
+    featuredAt: null,
     moderationReason: null,
     ...over,
   };

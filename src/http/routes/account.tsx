@@ -10,6 +10,7 @@ import { MessagePage } from '../../render/pages/MessagePage.js';
 import type { Accounts } from '../../services/accounts.js';
 import type { AccountSettings } from '../../services/account-settings.js';
 import type { Billing } from '../../services/billing.js';
+import type { Mutes } from '../../services/mutes.js';
 import { formErrorPages } from '../form-errors.js';
 import { confirmMailLimit } from '../limits.js';
 import { sendPage } from '../render.js';
@@ -29,6 +30,8 @@ const SubscriptionStateSchema = Type.Object({
 });
 
 interface Opts {
+  /** The account page lists the readers muted, each with a form to unmute. */
+  mutes?: Mutes;
   account: AccountSettings;
   billing: Billing;
   accounts: Accounts;
@@ -194,7 +197,8 @@ export async function accountPageRoutes(app: TypedApp, opts: Opts) {
         csrfToken={req.csrfToken}
         state={await billing.state(actor)}
         timeZone={config.PUBLICATION_TIMEZONE}
-        notice={extra.notice}
+        muted={(await opts.mutes?.list(actor)) ?? []}
+        notice={extra.notice ?? (stringField(req.query, 'done') === 'unmuted' ? m.unmuted : undefined)}
         error={extra.error}
       />,
     );

@@ -177,6 +177,19 @@ export async function adminApiRoutes(app: TypedApp, opts: { moderation: Moderati
     handler: (req) => mod.pin(req.actor, id(req), req.body.pinned),
   });
 
+  app.put('/admin/comments/:id/feature', {
+    schema: {
+      operationId: 'featureComment',
+      tags: ['moderation'],
+      security: SIGNED_IN_WRITE,
+      summary: "Make a published comment an editors' pick (Featured tab, badge, mail to followers who asked), or take it off",
+      params: IdParams,
+      body: Type.Object({ featured: Type.Boolean() }, { additionalProperties: false }),
+      response: { 200: Type.Object({ id: Type.Integer(), featured: Type.Boolean() }), ...errors(400, 401, 403, 404, 409) },
+    },
+    handler: (req) => mod.feature(req.actor, id(req), req.body.featured),
+  });
+
   app.put('/admin/comments/:id/lock', {
     schema: {
       operationId: 'lockThread',
@@ -376,6 +389,10 @@ async function perform(mod: Moderation, actor: Actor | null, form: Form): Promis
     case 'pin':
     case 'unpin':
       await mod.pin(actor, cid, verb === 'pin');
+      return one(verb);
+    case 'feature':
+    case 'unfeature':
+      await mod.feature(actor, cid, verb === 'feature');
       return one(verb);
     case 'lock':
     case 'unlock':

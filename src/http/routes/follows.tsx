@@ -24,12 +24,12 @@ export async function followApiRoutes(app: TypedApp, opts: { notifications: Noti
       operationId: 'setArticleFollow',
       tags: ['follows'],
       security: SIGNED_IN_WRITE,
-      summary: 'Follow or unfollow an article (signed in)',
+      summary: "Follow or unfollow an article (signed in); `featured` also mails its editors' picks (off by default)",
       params: IdParams,
-      body: Type.Object({ follow: Type.Boolean() }, { additionalProperties: false }),
+      body: Type.Object({ follow: Type.Boolean(), featured: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
       response: { 200: FollowState, ...errors(400, 401, 404) },
     },
-    handler: (req) => notifications.setFollow(req.actor, req.params.id, req.body.follow),
+    handler: (req) => notifications.setFollow(req.actor, req.params.id, req.body.follow, req.body.featured),
   });
 
   app.post('/articles/:id/follow-by-email', {

@@ -67,6 +67,7 @@ function Item({ item, p }: { item: QueueItem; p: QueuePageProps }) {
           <p class="item-meta">
             <Time at={c.createdAt} timeZone={p.timeZone} />
             {c.pinned ? <span class="badge">{m.pinnedBadge}</span> : null}
+            {c.featured ? <span class="badge">{m.featuredBadge}</span> : null}
             {c.threadLocked ? <span class="badge">{m.lockedBadge}</span> : null}
             {a.policy === 'closed' ? <span class="badge">{m.closedBadge}</span> : null}
             <span>{m.score(c.up, c.down)}</span>
@@ -135,6 +136,9 @@ function Item({ item, p }: { item: QueueItem; p: QueuePageProps }) {
             <div class="action-row">
               {c.depth === 0 && c.status === 'visible' ? (
                 <Toggle on={c.pinned} id={c.id} ops={['pin', 'unpin']} labels={[m.pin, m.unpin]} shortcut="p" />
+              ) : null}
+              {c.status === 'visible' || c.featured ? (
+                <Toggle on={c.featured === true} id={c.id} ops={['feature', 'unfeature']} labels={[m.feature, m.unfeature]} />
               ) : null}
               <Toggle on={c.threadLocked} id={c.id} ops={['lock', 'unlock']} labels={[m.lock, m.unlock]} shortcut="l" />
               <Toggle on={a.policy === 'closed'} id={c.id} ops={['close', 'reopen']} labels={[m.closeArticle, m.reopenArticle]} />

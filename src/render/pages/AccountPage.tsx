@@ -28,12 +28,14 @@ export interface AccountPageProps {
   csrfToken: string | null;
   state: SubscriptionState & { manageable: boolean };
   timeZone: string;
+  /** Readers this one muted, most recent first. */
+  muted?: { userId: number; name: string }[];
   notice?: string;
   error?: string;
 }
 
 /** Profile, email, subscription, sessions, export and deletion: plain forms that work without JavaScript. */
-export function AccountPage({ user, csrfToken, state, timeZone, notice, error }: AccountPageProps) {
+export function AccountPage({ user, csrfToken, state, timeZone, muted = [], notice, error }: AccountPageProps) {
   const csrf = <input type="hidden" name="_csrf" value={csrfToken ?? ''} />;
   return (
     <MessagePage heading={m.heading}>
@@ -101,6 +103,29 @@ export function AccountPage({ user, csrfToken, state, timeZone, notice, error }:
           <span class="hint">{m.signOutEverywhereHint}</span>
           <button type="submit">{m.signOutEverywhere}</button>
         </form>
+      </section>
+
+      <section aria-labelledby="mutes-heading" class="account-section">
+        <h2 id="mutes-heading">{m.mutesHeading}</h2>
+        <p>{m.mutesHint}</p>
+        {muted.length === 0 ? (
+          <p>{m.mutesNone}</p>
+        ) : (
+          <ul class="mutes">
+            {muted.map((r) => (
+              <li key={r.userId}>
+                <form method="post" action="/account/unmute">
+                  {csrf}
+                  <input type="hidden" name="userId" value={String(r.userId)} />
+                  <span>{r.name}</span>{' '}
+                  <button type="submit" aria-label={m.unmuteLabel(r.name)}>
+                    {m.unmute}
+                  </button>
+                </form>
+              </li>
+            ))}
+          </ul>
+        )}
       </section>
 
       <section aria-labelledby="export-heading" class="account-section">

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Anchor } from '../../domain/anchoring.js';
+import type { Participant } from '../../domain/mentions.js';
 import type { Comment, SortOrder } from '../../domain/types.js';
 import { toComment, type CommentRow } from '../rows.js';
 import { notBarePlaceholder, selectComments, shownTo } from './comment-select.js';
@@ -100,6 +101,21 @@ export class CommentsRepository extends Repository {
         break;
     }
     const rows = await query.limit(q.limit).execute();
+    return rows.map((r) => toComment(r as CommentRow));
+  }
+
+  /**
+   * An article's editors' picks at any depth, newest pick first, by keyset on (featured_at, id);
+   * `featured_at is not null` is literal so the partial index applies. Only comments readers see.
+   */
+  async featured(q: { articleId: number; maxId: number; after: { key: number; id: number } | null; limit: number }): Promise<Comment[]> {
+    let query = selectComments(this.db)
+      .where('comments.article_id', '=', q.articleId)
+      .where(sql<boolean>`comments.featured_at is not null`)
+      .where('comments.id', '<=', q.maxId)
+      .where('comments.status', '=', 'visible');
+    if (q.after) query = query.where(sql<boolean>`(comments.featured_at, comments.id) < (${q.after.key}, ${q.after.id})`);
+    const rows = await query.orderBy('comments.featured_at', 'desc').orderBy('comments.id', 'desc').limit(q.limit).execute();
     return rows.map((r) => toComment(r as CommentRow));
   }
 
@@ -251,6 +267,33 @@ export class CommentsRepository extends Repository {
       .limit(limit)
       .execute();
     return rows.map((r) => toComment(r as CommentRow));
+  }
+
+  /**
+   * Readers with a published comment under an article (or, with `rootId`, in that thread), each
+   * with their latest such comment, most recent first: whom a `@` may name. `names` keeps exact
+   * display names only; `prefix` those starting so (case-insensitively for ASCII letters).
+   */
+  async participants(q: { articleId: number; rootId?: number | null; names?: readonly string[]; prefix?: string; limit: number }): Promise<Participant[]> {
+    if (q.names && q.names.length === 0) return [];
+    let query = this.db
+      .selectFrom('comments')
+      .innerJoin('users', 'users.id', 'comments.author_id')
+      .select(['comments.author_id', 'users.display_name'])
+      .select((eb) => eb.fn.max('comments.id').as('comment_id'))
+      .where('comments.article_id', '=', q.articleId)
+      .where('comments.status', '=', 'visible');
+    if (q.rootId != null) {
+      const root = q.rootId;
+      query = query.where((eb) => eb.or([eb('comments.root_id', '=', root), eb('comments.id', '=', root)]));
+    }
+    if (q.names) query = query.where('users.display_name', 'in', [...q.names]);
+    if (q.prefix) {
+      const like = `${q.prefix.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      query = query.where(sql<boolean>`lower(users.display_name) like ${like} escape '\\'`);
+    }
+    const rows = await query.groupBy(['comments.author_id', 'users.display_name']).orderBy('comment_id', 'desc').limit(q.limit).execute();
+    return rows.map((r) => ({ userId: Number(r.author_id), name: r.display_name, commentId: Number(r.comment_id) }));
   }
 
   // ---- writing and revisions -----------------------------------------------------------------------
@@ -450,6 +493,15 @@ export class CommentsRepository extends Repository {
     await this.db
       .updateTable('comments')
       .set({ pinned: pinned ? 1 : 0 })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Makes a comment an editors' pick (by `by`, at `now`) or takes it off the list (`by` null). */
+  async setFeatured(id: number, by: number | null, now: Date): Promise<void> {
+    await this.db
+      .updateTable('comments')
+      .set(by === null ? { featured_at: null, featured_by: null } : { featured_at: now.getTime(), featured_by: by })
       .where('id', '=', id)
       .execute();
   }

@@ -93,6 +93,20 @@ export class NotificationsRepository extends Repository {
     return (await this.followOf(f.articleId, f.email))!;
   }
 
+  /** Whether this follow also wants editors' picks of its article (off unless asked for). */
+  async setFollowFeatured(id: number, on: boolean): Promise<void> {
+    await this.db
+      .updateTable('follows')
+      .set({ featured: on ? 1 : 0 })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async followWantsFeatured(id: number): Promise<boolean> {
+    const r = await this.db.selectFrom('follows').select('featured').where('id', '=', id).executeTakeFirst();
+    return r?.featured === 1;
+  }
+
   async confirmFollow(id: number): Promise<void> {
     await this.db.updateTable('follows').set({ confirmed: 1 }).where('id', '=', id).execute();
   }
@@ -105,14 +119,17 @@ export class NotificationsRepository extends Repository {
   async articleFollowers(
     articleId: number,
     now: Date,
+    only: { featured?: boolean } = {},
   ): Promise<{ followId: number; email: string; userId: number | null; suspended: boolean; digest: string }[]> {
-    const rows = await this.db
+    let query = this.db
       .selectFrom('follows')
       .leftJoin('users', 'users.id', 'follows.user_id')
       .select(['follows.id', 'follows.email', 'follows.user_id', 'users.banned', 'users.suspended_until', 'users.digest'])
       .where('follows.article_id', '=', articleId)
-      .where('follows.confirmed', '=', 1)
-      .execute();
+      .where('follows.confirmed', '=', 1);
+    // Followers who also asked to hear of editors' picks.
+    if (only.featured) query = query.where('follows.featured', '=', 1);
+    const rows = await query.execute();
     return rows.map((r) => ({
       followId: Number(r.id),
       email: r.email,
