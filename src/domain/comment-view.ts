@@ -42,10 +42,9 @@ export function commentView(c: Comment, actor: Actor | null, myVote: VoteValue, 
  */
 export function personalView(v: CommentView, actor: Actor, myVote: VoteValue, now: Date, editWindowMinutes: number): CommentView {
   const c = { authorId: v.author?.id ?? -1, createdAt: new Date(v.createdAt), status: v.status };
-  return {
-    ...v,
-    myVote: c.authorId === actor.user.id ? 0 : myVote,
-    canEdit: canEdit(actor, c, now, editWindowMinutes),
-    canDelete: canDelete(actor, c, now),
-  };
+  const mine = { myVote: c.authorId === actor.user.id ? 0 : myVote, canEdit: canEdit(actor, c, now, editWindowMinutes), canDelete: canDelete(actor, c, now) };
+  // Unchanged, the view itself: what a reader's page shares with the guests' is then the same
+  // objects, and work keyed by them (the page's state, its markup) is done once for all.
+  if (mine.myVote === v.myVote && mine.canEdit === v.canEdit && mine.canDelete === v.canDelete) return v;
+  return { ...v, ...mine };
 }

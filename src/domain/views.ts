@@ -67,7 +67,16 @@ export const ThreadViewSchema = Type.Object({
 });
 export type ThreadView = Static<typeof ThreadViewSchema>;
 
-export const ThreadPageSchema = Type.Object({ sort: SortSchema, threads: Type.Array(ThreadViewSchema), nextCursor: Nullable(Type.String()) });
+export const ThreadPageSchema = Type.Object({
+  sort: SortSchema,
+  threads: Type.Array(ThreadViewSchema),
+  nextCursor: Nullable(Type.String()),
+  /**
+   * The article's last event before this page was read: a live stream opened `after` it misses
+   * nothing the page does not show, however long the page waited in a cache.
+   */
+  since: Type.Optional(Type.Integer({ minimum: 0 })),
+});
 export type ThreadPage = Static<typeof ThreadPageSchema>;
 
 /** A further page of one thread's replies. */

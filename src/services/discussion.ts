@@ -34,6 +34,13 @@ const MAX_LINKED_REPLIES = 200;
 /** Replies per thread on a `View all comments` page (each top-level comment with all its replies); the rest load by cursor. */
 const ALL_REPLIES = 500;
 
+/**
+ * A `View all comments` page, in PAGE_SIZEs: top-level comments at most, and the comments
+ * (replies included) after which it ends (60 and 240 by default).
+ */
+const ALL_PAGE_THREADS = 3;
+const ALL_PAGE_COMMENTS = 12;
+
 /** Threads one no-JS page opens whole at most (the `expand` list). */
 const MAX_EXPANDED = 20;
 
@@ -93,7 +100,7 @@ export type CommentCreatedHook = (tx: Store, comment: Comment, about?: { mention
 const PARTICIPANTS_SHOWN = 8;
 
 /** The repositories a discussion reads and writes; posting rules see only `PostingReads`. */
-type DiscussionStore = Pick<Store, 'articles' | 'comments' | 'votes' | 'idempotency' | 'mutes' | 'transaction'> & PostingReads;
+type DiscussionStore = Pick<Store, 'articles' | 'comments' | 'votes' | 'idempotency' | 'mutes' | 'transaction' | 'events'> & PostingReads;
 
 export interface DiscussionDeps {
   store: DiscussionStore;
@@ -123,6 +130,8 @@ export class Discussions {
   private readonly followState: NonNullable<DiscussionDeps['followState']>;
   private readonly pages: PageCache<ThreadPage>;
   private readonly derived: PageCache<unknown>[] = [];
+  /** Each signed-in reader's page, back to the shared page it was made from (see sharedPageOf). */
+  private readonly personalised = new WeakMap<ThreadPage, ThreadPage>();
   private readonly changes: DiscussionChanges;
 
   constructor(deps: DiscussionDeps) {
@@ -177,6 +186,11 @@ export class Discussions {
     return list.map((c) => withMute(commentView(c, actor, votes.get(c.id) ?? 0, now, this.limits.EDIT_WINDOW_MINUTES), muted));
   }
 
+  private async mutedList(actor: Actor | null): Promise<{ mutedAuthors?: number[] }> {
+    const ids = [...(await this.mutedBy(actor))];
+    return ids.length ? { mutedAuthors: ids } : {};
+  }
+
   /** Whom the viewer muted: their comments carry `muted` in this viewer's answers, and only there. */
   private async mutedBy(actor: Actor | null): Promise<ReadonlySet<number>> {
     return new Set(actor ? await this.store.mutes.idsOf(actor.user.id) : []);
@@ -222,7 +236,18 @@ export class Discussions {
 
   async page(articleId: number, sort: SortOrder, cursor: string | undefined, actor: Actor | null, all = false): Promise<ThreadPage> {
     const shared = await this.pages.get(articleId, `${sort}:${cursor ?? ''}${all ? ':all' : ''}`, () => this.computePage(articleId, sort, cursor, null, all));
-    return actor ? this.personalise(shared, actor, articleId, cursor === undefined) : shared;
+    if (!actor) return shared;
+    const own = await this.personalise(shared, actor, articleId, cursor === undefined);
+    this.personalised.set(own, shared);
+    return own;
+  }
+
+  /**
+   * The page every reader shares that a signed-in reader's page was made from: what the two
+   * have in common is rendered once for all readers (src/render/discussion-html.ts).
+   */
+  sharedPageOf(page: ThreadPage): ThreadPage | undefined {
+    return this.personalised.get(page);
   }
 
   /**
@@ -248,13 +273,15 @@ export class Discussions {
 
   private async computePage(articleId: number, sort: SortOrder, cursor: string | undefined, actor: Actor | null, all = false): Promise<ThreadPage> {
     await this.article(articleId);
+    // Read before the comments, so every event after it is one the page may not show.
+    const since = cursor ? undefined : await this.store.events.lastId(articleId);
     const c = cursor ? decodeThreadCursor(cursor, sort) : null;
     // A `View all comments` page's cursor says so: its next pages are whole threads too.
     const every = all || c?.a === 1;
     const maxId = c ? c.w : await this.store.comments.maxId();
     // Editors' picks page by when they were picked, one pick to an entry (featuredPage).
-    if (sort === 'featured') return this.featuredPage(articleId, maxId, c ? { key: c.k, id: c.i } : null, actor);
-    const limit = this.limits.PAGE_SIZE;
+    if (sort === 'featured') return { ...(await this.featuredPage(articleId, maxId, c ? { key: c.k, id: c.i } : null, actor)), ...(since === undefined ? {} : { since }) };
+    const limit = this.limits.PAGE_SIZE * (every ? ALL_PAGE_THREADS : 1);
     const rows = await this.store.comments.topLevel({
       articleId,
       sort,
@@ -263,13 +290,25 @@ export class Discussions {
       limit: limit + 1,
       viewerId: actor?.user.id ?? null,
     });
-    const roots = rows.slice(0, limit);
-    const last = roots.at(-1);
-    const nextCursor =
-      rows.length > limit && last ? encodeThreadCursor({ s: sort, w: maxId, k: sortKey(last, sort), i: last.id, ...(every ? { a: 1 as const } : {}) }) : null;
+    let roots = rows.slice(0, limit);
+    let more = rows.length > limit;
     // Pinned comments head the first page in every sort; the keyset pages leave them out.
     const pinned = c ? [] : await this.store.comments.pinnedTopLevel(articleId, maxId, actor?.user.id ?? null);
-    return { sort, threads: await this.threads([...pinned, ...roots], maxId, actor, every), nextCursor };
+    let threads = await this.threads([...pinned, ...roots], maxId, actor, every);
+    if (every) {
+      // A page of whole threads is measured in comments: it ends with the thread that brings it to
+      // ALL_PAGE_COMMENTS (a discussion the size of most shows whole at once).
+      let n = 0;
+      const end = threads.findIndex((t, i) => (n += 1 + t.replies.length) >= ALL_PAGE_COMMENTS * this.limits.PAGE_SIZE && i >= pinned.length);
+      if (end >= 0 && end < threads.length - 1) {
+        threads = threads.slice(0, end + 1);
+        roots = roots.slice(0, end + 1 - pinned.length);
+        more = true;
+      }
+    }
+    const last = roots.at(-1);
+    const nextCursor = more && last ? encodeThreadCursor({ s: sort, w: maxId, k: sortKey(last, sort), i: last.id, ...(every ? { a: 1 as const } : {}) }) : null;
+    return { sort, threads, nextCursor, ...(since === undefined ? {} : { since }) };
   }
 
   /**
@@ -635,6 +674,8 @@ export class Discussions {
       timeZone: this.limits.PUBLICATION_TIMEZONE ?? 'UTC',
       moreHref,
       ...(view.linkTargets ? { elsewhere: await this.elsewhere(article.id, page) } : {}),
+      // Comments by readers this viewer muted collapse, also those that arrive live.
+      ...(await this.mutedList(actor)),
     };
   }
 
