@@ -2,7 +2,7 @@
  * The languages Parley ships. `en` is the source every other catalog is checked against
  * (src/messages/catalog.ts); the others live in src/messages/locales/<lang>/.
  */
-export const LOCALES = ['en', 'de', 'fr', 'es', 'it', 'pt', 'nl'] as const;
+export const LOCALES = ['en', 'de', 'fr', 'es', 'it', 'pt', 'nl', 'ar'] as const;
 export type Locale = (typeof LOCALES)[number];
 
 /** Scripts written right to left: their pages get `dir="rtl"`. */

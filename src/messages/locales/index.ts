@@ -10,6 +10,7 @@ import { isLocale, type Locale } from '../locales.js';
 import { defaultLocale, registerCatalog } from '../scope.js';
 import { widgetExtras } from '../widget-extras.js';
 import { widget } from '../widget.js';
+import * as ar from './ar/index.js';
 import * as de from './de/index.js';
 import * as es from './es/index.js';
 import * as fr from './fr/index.js';
@@ -31,6 +32,7 @@ export const catalogs: Record<Locale, Parts> = {
   it: it.parts,
   pt: pt.parts,
   nl: nl.parts,
+  ar: ar.parts,
 };
 
 for (const [lang, parts] of Object.entries(catalogs)) registerCatalog(lang as Locale, parts);

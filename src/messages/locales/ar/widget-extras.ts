@@ -1,0 +1,62 @@
+/** نصوص الأداة للأجزاء التي تُحمَّل عند استخدامها (الإبلاغ، التنبيهات، القائمة، المحرر). */
+import type { WidgetExtrasCatalog } from '../../catalog.js';
+import { plural } from '../../plural.js';
+
+const num = (n: number) => n.toLocaleString('ar');
+
+export const widgetExtras = {
+  inlineTab: {
+    none: 'لا تعليقات على المقاطع بعد. حدّد كلمات في المقال لتبدأ تعليقًا.',
+    orphaned: 'يتيم: لم يعد هذا المقطع في المقال',
+  },
+  dialogClose: 'إغلاق',
+  edit: {
+    label: 'عدّل تعليقك',
+    save: 'حفظ',
+    saving: 'جارٍ الحفظ…',
+    saved: 'حُفظت تعديلاتك.',
+    pending: 'حُفظت تعديلاتك وهي بانتظار الإشراف.',
+  },
+  passageTools: {
+    toolbar: 'المقطع المحدد',
+    comment: 'علّق على هذا المقطع',
+    quote: 'اقتباس',
+    count: (n: number) =>
+      `${plural('ar', n, { zero: 'لا تعليقات', one: 'تعليق واحد', two: 'تعليقان', few: '# تعليقات', many: '# تعليقًا', other: '# تعليق' }).replace('#', num(n))} على هذا المقطع`,
+  },
+  actions: {
+    upVote: 'تصويت مؤيد',
+    downVote: 'تصويت معارض',
+    votes: 'الأصوات',
+    ownComment: 'لا يمكنك التصويت على تعليقك.',
+    reply: 'رد',
+    quote: 'اقتباس',
+    report: 'إبلاغ',
+    edit: 'تعديل',
+    delete: 'حذف',
+    copyLink: 'نسخ الرابط',
+    copied: 'نُسخ رابط التعليق.',
+    deleteConfirm: 'أتحذف هذا التعليق؟ ستبقى الردود عليه.',
+    deleteYes: 'نعم، احذفه',
+    deleteNo: 'أبقِه',
+    deleted: 'حُذف التعليق.',
+  },
+  report: {
+    legend: 'لماذا ينبغي للمشرفين مراجعة هذا التعليق؟',
+    reasons: { abuse: 'مسيء أو يحض على الكراهية', spam: 'رسائل مزعجة', off_topic: 'خارج الموضوع', other: 'سبب آخر' },
+    details: 'تفاصيل (اختياري)',
+    send: 'إرسال البلاغ',
+    cancel: 'إلغاء',
+    thanks: 'شكرًا لك. سيراجعه المشرفون.',
+  },
+  notify: {
+    legend: 'نبّهني إلى',
+    article: 'التعليقات الجديدة على هذا المقال',
+    replies: 'الردود الجديدة على تعليقاتي',
+    digest: 'رسالة بريد واحدة يوميًا بدل رسالة لكل تعليق',
+    guestLabel: 'أرسل إليّ التعليقات الجديدة بالبريد (زائر)',
+    guestPlaceholder: 'you@example.com',
+    guestSubmit: 'نبّهني',
+    checkMail: (email: string) => `راجع ${email}: أكّد من هناك لتبدأ التنبيهات.`,
+  },
+} satisfies WidgetExtrasCatalog;
