@@ -42,6 +42,33 @@ describe('process faults under load', () => {
     120_000,
   );
 
+  it.each(['sqlite', 'postgres'] as const)(
+    'kill -9 amid 32 writers posting without pause on %s: group commit acknowledged only what it committed',
+    async (dialect) => {
+      const db = dialect === 'sqlite' ? await freshDatabase('sqlite') : await startPrivatePostgres();
+      run.onCleanup(async () => ('destroy' in db ? db.destroy() : db.drop()));
+      const { articleId, writers } = await prepareLoad(db.url, 32);
+      const env = { ...LOAD_ENV, DATABASE_URL: db.url, CONTENT_DIR: 'tests/fixtures/content' };
+      let node = await run.node(env);
+      // No think time: posts queue behind each commit and share the next one, so the kill lands
+      // with a batch in flight whose posts have not been answered.
+      const load = new LoadClient({ nodes: [node.url], articleId, writers, thinkMs: 0, readerHz: 0, requestTimeoutMs: 3000 });
+      run.load = load;
+      await load.start();
+      await sleep(2000);
+      await killHard(node.child);
+      run.retire(node);
+      const t = Date.now();
+      node = await run.node(env, { port: node.port });
+      await sleep(1500);
+      await load.stop();
+      const report = await load.verify(db.url, 15_000);
+      expectNothingLost(`kill -9 amid concurrent posts (${dialect})`, report, run, { recoveryMs: load.firstAckAfter(t) });
+      expect(report.comments).toBeGreaterThan(writers.length);
+    },
+    120_000,
+  );
+
   it('SIGTERM under load: requests in flight finish, readiness drains, live streams end with a retry hint', async () => {
     const pgs = await startPrivatePostgres();
     run.onCleanup(pgs.destroy);
