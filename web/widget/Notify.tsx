@@ -4,7 +4,10 @@ import { widgetExtras } from '../../src/messages/current/widget-extras.js';
 import { follow as followArticle, followByEmail, prefs } from './api-later.js';
 import type { Widget } from './context.js';
 
-/** "Notify of": follow this article, replies to my comments; guests follow by email. */
+/**
+ * "Notify of": follow this article, replies to my comments; guests follow by email. One line
+ * (a <details>) that opens to its options, so it does not stand between the reader and the comments.
+ */
 // Loaded on demand: it takes the widget and its strings as props rather than importing them, so
 // its chunk shares nothing but Preact with the first download.
 export function Notify({ w }: { w: Widget }) {
@@ -23,10 +26,11 @@ export function Notify({ w }: { w: Widget }) {
   };
   if (!w.mounted) return null;
   return (
-    <fieldset class="parley-notify">
-      <legend>{m.legend}</legend>
+    <details class="parley-notify">
+      <summary>{m.legend}</summary>
       {follow ? (
-        <>
+        <fieldset>
+          <legend class="parley-sr">{m.legend}</legend>
           <label>
             <input
               type="checkbox"
@@ -63,7 +67,7 @@ export function Notify({ w }: { w: Widget }) {
             />{' '}
             {m.digest}
           </label>
-        </>
+        </fieldset>
       ) : (
         <form
           class="parley-row"
@@ -95,6 +99,6 @@ export function Notify({ w }: { w: Widget }) {
           {error}
         </p>
       ) : null}
-    </fieldset>
+    </details>
   );
 }
