@@ -43,8 +43,7 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
       id={`comment-${c.id}`}
       class={`parley-comment indent-${indent}${w.highlight === c.id ? ' parley-highlight' : ''}`}
       aria-labelledby={nameId}
-      // Only focused by the script (after a post, a link, a further page): not needed before it runs.
-      tabIndex={w.mounted ? -1 : undefined}
+      tabIndex={-1}
     >
       <header class="parley-meta">
         <Avatar name={c.author?.name ?? null} seed={String(c.author?.id ?? c.id)} />

@@ -5,19 +5,13 @@ import { useWidget } from './context.js';
 // One per time zone: toLocaleString builds a formatter per call (0.3 ms, most of a server render of a long thread).
 const formats: Record<string, Intl.DateTimeFormat> = {};
 
-/**
- * `2 days ago`, with the exact time in the publication's time zone (named by the long time style)
- * for machines and, once the script runs, on hover: the page does not carry it twice per comment.
- */
+/** `2 days ago`, with the exact time in the publication's time zone (named by the long time style) for machines and on hover. */
 export function RelativeTime({ iso }: { iso: string }) {
-  const { now, state, mounted } = useWidget();
+  const { now, state } = useWidget();
   const date = new Date(iso);
   const tz = state.timeZone;
   return (
-    <time
-      datetime={iso}
-      title={mounted ? (formats[tz] ??= new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'long', timeZone: tz })).format(date) : undefined}
-    >
+    <time datetime={iso} title={(formats[tz] ??= new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'long', timeZone: tz })).format(date)}>
       {relativeTime(date, now, 'en', wm.justNow)}
     </time>
   );
