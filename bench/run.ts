@@ -36,6 +36,8 @@ const SORTS = ['top', 'newest', 'oldest'] as const;
 const BROWSER = { 'accept-encoding': 'br, gzip' };
 /** New comments per second into the hot thread while guests read it (issue 12). */
 const HOT_POSTS_PER_SECOND = 20;
+/** The demo's subscriber (src/demo/discussion.ts), who voted on many of its comments. */
+const DEMO_VOTER = 'reader@example.com';
 
 interface Row {
   db: string;
@@ -122,6 +124,12 @@ async function main() {
     const token = randomBytes(32).toString('base64url');
     const csrf = randomBytes(32).toString('base64url');
     await store.users.createSession(hashToken(token), poster.id, csrf, now, new Date(Date.now() + 86400_000));
+    // The demo's own subscriber has voted on many of its comments: their page differs from the shared one the most.
+    const voter = (await store.users.byEmail(DEMO_VOTER))!;
+    const voterToken = randomBytes(32).toString('base64url');
+    await store.users.createSession(hashToken(voterToken), voter.id, randomBytes(32).toString('base64url'), now, new Date(Date.now() + 86400_000));
+    const demoIds = (await store.comments.visibleIds(demo.id, 10_000)) as number[];
+    const voterVotes = (await store.votes.ofMany(voter.id, demoIds)).size;
     const posters = await createPosters(store, POSTERS);
     const threads = [{ slug: demo.slug, articleId: demo.id, label: `${demo.commentCount} (demo)` }];
     for (const size of SIZES(dialect)) {
@@ -144,10 +152,12 @@ async function main() {
     if (!pinned || !serverPinned) process.stderr.write('warning: could not pin client and server to separate cores\n');
     const base = server.url;
     const readers = { guest: {}, 'signed in': { cookie: `parley_session=${token}` } } as Record<string, Record<string, string>>;
+    const voterLabel = `signed in, ${voterVotes} votes`;
+    const readersOf = (articleId: number) => (articleId === demo.id ? { ...readers, [voterLabel]: { cookie: `parley_session=${voterToken}` } } : readers);
     try {
       for (const t of threads) {
         for (const sort of SORTS) {
-          for (const [reader, cookie] of Object.entries(readers)) {
+          for (const [reader, cookie] of Object.entries(readersOf(t.articleId))) {
             for (const [what, url] of [
               ['SSR page', `${base}/articles/${t.slug}?sort=${sort}`],
               ['JSON API', `${base}/api/v1/articles/${t.articleId}/comments?sort=${sort}`],

@@ -51,7 +51,7 @@ function commentElement(html: string, id: number): { start: number; end: number 
 }
 
 /** Beyond this many comments of their own on a page a reader's discussion is rendered whole. */
-const MAX_SPLICED = 12;
+const MAX_SPLICED = 100;
 /** Threads are kept deflated in runs of about this many bytes: small runs compress worse, big ones cost more to redo. */
 const RUN_BYTES = 8192;
 

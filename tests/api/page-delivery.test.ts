@@ -90,13 +90,14 @@ describe.each(DIALECTS)('page delivery on %s', (dialect) => {
 
   it('compresses pages, JSON and static files with brotli or gzip, decoding to the same body', async () => {
     const reader = await p.signIn('reader@example.com');
-    const urls: [string, Record<string, string>][] = [
-      [`/articles/${DEMO_ARTICLE}`, {}], // a guest's page, from the cache
-      [`/articles/${DEMO_ARTICLE}`, { cookie: reader.cookie }], // a signed-in reader's page, made for them
-      [`/api/v1/articles/${articleId}/comments?sort=oldest`, {}],
-      ['/static/site.css', {}],
+    // A signed-in reader's page is one gzip stream of pieces kept deflated (brotli streams cannot be joined).
+    const urls: [string, Record<string, string>, 'br' | 'gzip'][] = [
+      [`/articles/${DEMO_ARTICLE}`, {}, 'br'], // a guest's page, from the cache
+      [`/articles/${DEMO_ARTICLE}`, { cookie: reader.cookie }, 'gzip'], // a signed-in reader's page, made for them
+      [`/api/v1/articles/${articleId}/comments?sort=oldest`, {}, 'br'],
+      ['/static/site.css', {}, 'br'],
     ];
-    for (const [url, headers] of urls) {
+    for (const [url, headers, best] of urls) {
       const plain = await page(url, headers);
       expect(plain.statusCode).toBe(200);
       expect(plain.headers['content-encoding']).toBeUndefined();
@@ -104,7 +105,7 @@ describe.each(DIALECTS)('page delivery on %s', (dialect) => {
       // Signed-in pages carry the reader's own CSRF token and the time: compared without them.
       const same = (s: string) => s.replace(/"now":"[^"]+"/, '');
       for (const [accept, enc] of [
-        ['br, gzip', 'br'],
+        ['br, gzip', best],
         ['gzip, deflate', 'gzip'],
         ['gzip;q=1, br;q=0.5', 'gzip'],
       ] as const) {
@@ -137,6 +138,67 @@ describe.each(DIALECTS)('page delivery on %s', (dialect) => {
         expect((await page(url, { ...h, 'if-none-match': '"something-else"' })).statusCode).toBe(200);
       }
     }
+  });
+
+  it("makes each signed-in reader's page from pieces shared by all readers, with their own name, votes and token", async () => {
+    const ada = await p.signIn('reader@example.com'); // the demo's subscriber, who voted on many comments
+    const ben = await p.signIn(`ben-${dialect}@example.com`);
+    const benId = (await p.store.users.byEmail(`ben-${dialect}@example.com`))!.id;
+    await p.store.billing.putEntitlement({ userId: benId, source: 'manual', externalRef: '', status: 'active', currentPeriodEnd: null, now: new Date() });
+    const pageFor = async (who: { cookie: string }, extra: Record<string, string> = {}) => {
+      const res = await page(`/articles/${DEMO_ARTICLE}?sort=oldest`, { cookie: who.cookie, 'accept-encoding': 'gzip, deflate, br', ...extra });
+      return { res, html: res.statusCode === 200 ? decoded(res) : '' };
+    };
+    const a = await pageFor(ada);
+    const b = await pageFor(ben);
+    for (const [r, csrf] of [
+      [a, ada.csrf],
+      [b, ben.csrf],
+    ] as const) {
+      expect(r.res.headers['content-encoding']).toBe('gzip');
+      expect(r.html).toContain(`Signed in as ${stateOf(r.html).viewer.name}`);
+      expect(stateOf(r.html).csrfToken).toBe(csrf);
+    }
+    expect(stateOf(a.html).viewer.name).toBe('Ada Subscriber');
+    expect(a.html).not.toContain(`Signed in as ${stateOf(b.html).viewer.name}`);
+    // Ada's votes ride in her state alone.
+    const votedIn = (html: string) =>
+      (stateOf(html).page.threads as { comment: { myVote?: number }; replies?: { myVote?: number }[] }[])
+        .flatMap((t) => [t.comment, ...(t.replies ?? [])])
+        .filter((c) => c.myVote).length;
+    expect(votedIn(a.html)).toBeGreaterThan(0);
+    expect(votedIn(b.html)).toBe(0);
+    // Unchanged, a reader's page is answered 304; their own vote changes it, for them.
+    expect((await pageFor(ben, { 'if-none-match': b.res.headers.etag as string })).res.statusCode).toBe(304);
+    const target = stateOf(b.html).page.threads[0].comment.id as number;
+    const voted = await p.app.inject({
+      method: 'PUT',
+      url: `/api/v1/comments/${target}/vote`,
+      headers: { cookie: ben.cookie, 'x-csrf-token': ben.csrf },
+      payload: { value: 1 },
+    });
+    expect(voted.statusCode).toBe(200);
+    const after = await pageFor(ben, { 'if-none-match': b.res.headers.etag as string });
+    expect(after.res.statusCode).toBe(200);
+    expect(votedIn(after.html)).toBe(1);
+  });
+
+  it('tells the page the last event before it was read, and a stream opened after it gets what came since', async () => {
+    const before = stateOf((await page(`/articles/${DEMO_ARTICLE}?sort=newest`)).body).page.since as number;
+    expect(before).toBeGreaterThanOrEqual(0);
+    const author = await p.signIn('jon.marsh@example.com');
+    const posted = await p.app.inject({
+      method: 'POST',
+      url: `/api/v1/articles/${articleId}/comments`,
+      headers: { cookie: author.cookie, 'x-csrf-token': author.csrf },
+      payload: { body: 'Posted between the page and its stream.' },
+    });
+    expect(posted.statusCode).toBe(201);
+    const after = stateOf((await page(`/articles/${DEMO_ARTICLE}?sort=newest`)).body).page.since as number;
+    expect(after).toBeGreaterThan(before);
+    const events = await p.store.events.since(articleId, before, 10);
+    expect(events.map((e) => e.commentId)).toContain(posted.json().comment.id);
+    expect(events.every((e) => e.id > before && e.id <= after)).toBe(true);
   });
 
   it('links fingerprinted assets, served immutable; pages are revalidated', async () => {
