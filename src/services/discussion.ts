@@ -132,6 +132,7 @@ export class Discussions {
   private readonly derived: PageCache<unknown>[] = [];
   /** Each signed-in reader's page, back to the shared page it was made from (see sharedPageOf). */
   private readonly personalised = new WeakMap<ThreadPage, ThreadPage>();
+  private readonly linkTargets = new WeakMap<ThreadPage, Promise<number[]>>();
   private readonly changes: DiscussionChanges;
 
   constructor(deps: DiscussionDeps) {
@@ -280,7 +281,8 @@ export class Discussions {
     const every = all || c?.a === 1;
     const maxId = c ? c.w : await this.store.comments.maxId();
     // Editors' picks page by when they were picked, one pick to an entry (featuredPage).
-    if (sort === 'featured') return { ...(await this.featuredPage(articleId, maxId, c ? { key: c.k, id: c.i } : null, actor)), ...(since === undefined ? {} : { since }) };
+    if (sort === 'featured')
+      return { ...(await this.featuredPage(articleId, maxId, c ? { key: c.k, id: c.i } : null, actor)), ...(since === undefined ? {} : { since }) };
     const limit = this.limits.PAGE_SIZE * (every ? ALL_PAGE_THREADS : 1);
     const rows = await this.store.comments.topLevel({
       articleId,
@@ -684,6 +686,15 @@ export class Discussions {
    * a stand-in for `#comment-ID` links that the server never sees, leading to `?comment=ID`.
    */
   private async elsewhere(articleId: number, page: ThreadPage): Promise<number[]> {
+    // A reader's page shows what the shared page shows (their own held comments are not among
+    // those readers can link to): asked once per shared page, not on every signed-in view.
+    const shared = this.personalised.get(page) ?? page;
+    let ids = this.linkTargets.get(shared);
+    if (!ids) this.linkTargets.set(shared, (ids = this.linkTargetsOf(articleId, shared)));
+    return ids;
+  }
+
+  private async linkTargetsOf(articleId: number, page: ThreadPage): Promise<number[]> {
     const shown = new Set(page.threads.flatMap((t) => [t.comment.id, ...t.replies.map((r) => r.id)]));
     return (await this.store.comments.visibleIds(articleId, MAX_LINK_TARGETS)).filter((id) => !shown.has(id));
   }
