@@ -690,7 +690,12 @@ export class Discussions {
     // those readers can link to): asked once per shared page, not on every signed-in view.
     const shared = this.personalised.get(page) ?? page;
     let ids = this.linkTargets.get(shared);
-    if (!ids) this.linkTargets.set(shared, (ids = this.linkTargetsOf(articleId, shared)));
+    if (!ids) {
+      ids = this.linkTargetsOf(articleId, shared);
+      this.linkTargets.set(shared, ids);
+      // A failed lookup (the database away for a moment) is asked again next time.
+      ids.catch(() => this.linkTargets.delete(shared));
+    }
     return ids;
   }
 
