@@ -63,6 +63,16 @@ export function relativeTime(date: Date, now: Date, locale = 'en', justNow = 'ju
   return fmt.format(sign * days, 'day');
 }
 
+function localDateTime(locale: string, timeZone: string): Intl.DateTimeFormat {
+  const key = `local\u0000${locale}\u0000${timeZone}`;
+  let f = dateFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'long', timeStyle: 'short' });
+    dateFormats.set(key, f);
+  }
+  return f;
+}
+
 function dateFormat(locale: string, timeZone: string): Intl.DateTimeFormat {
   const key = `${locale}\u0000${timeZone}`;
   let f = dateFormats.get(key);
@@ -83,10 +93,12 @@ function dateFormat(locale: string, timeZone: string): Intl.DateTimeFormat {
 }
 
 /**
- * "November 10, 2024 - 5:00pm" in the publication's time zone. The shape is fixed by the
- * page design; only the month name and day period come from the locale.
+ * "November 10, 2024 - 5:00pm" in the publication's time zone. In English the shape is fixed by
+ * the page design; other languages write the date and time their own way ("10. November 2024 um
+ * 17:00").
  */
 export function formatArticleDate(date: Date, timeZone: string, locale = 'en-US'): string {
+  if (!locale.startsWith('en')) return localDateTime(locale, timeZone).format(date);
   const parts: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
   for (const part of dateFormat(locale, timeZone).formatToParts(date)) {
     if (part.type !== 'literal') parts[part.type] = part.value;

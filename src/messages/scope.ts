@@ -31,6 +31,15 @@ export function withLocale<T>(lang: string | null | undefined, fn: () => T): T {
 }
 
 /**
+ * Makes the rest of the current request speak `lang`: everything the calling async function
+ * still runs and awaits, and nothing that runs beside it. For route handlers that learn the
+ * article (and so the language) halfway through.
+ */
+export function enterLocale(lang: string | null | undefined): void {
+  scope.enterWith(isLocale(lang) ? lang : fallback);
+}
+
+/**
  * Called by src/messages/locales/index.ts for each shipped language: `messages` (the catalog) and
  * the widget's `widget` and `widgetExtras`, which are also bundled on their own.
  */

@@ -4,9 +4,12 @@
  */
 /** Numbers in the page's language (one place, so a translation changes one line). */
 const num = (n: number) => n.toLocaleString('en');
+const rules = new Intl.PluralRules('en');
+/** The singular or plural, as English's plural rules choose for n. */
+const pl = (n: number, one: string, other: string) => (rules.select(n) === 'one' ? one : other);
 
 export const widget = {
-  commentsCount: (n: number) => `${num(n)} ${n === 1 ? 'Comment' : 'Comments'}`,
+  commentsCount: (n: number) => `${num(n)} ${pl(n, 'Comment', 'Comments')}`,
   sortLabel: 'Sort comments',
   /** `featured` also names the badge on an editors' pick. */
   sorts: { top: 'Most Voted', newest: 'Newest', oldest: 'Oldest', featured: 'Featured' },
@@ -29,7 +32,7 @@ export const widget = {
   replyLabel: (name: string) => `Your reply to ${name}`,
   markdownHint: 'Markdown works: *italic*, **bold**, [link](https://example.com), > quote, - list, `code`.',
   counter: (used: number, max: number) => `${num(used)} / ${num(max)}`,
-  counterOver: (over: number) => `${num(over)} ${over === 1 ? 'character' : 'characters'} too many`,
+  counterOver: (over: number) => `${num(over)} ${pl(over, 'character', 'characters')} too many`,
   post: 'Post',
   postReply: 'Post reply',
   posting: 'Posting…',
@@ -43,8 +46,10 @@ export const widget = {
   /** Badge on comments by the article's own author. */
   author: 'Author',
   edited: (when: string, name: string | null) => (name ? `Last edited ${when} by ${name}` : `Last edited ${when}`),
+  /** The locale dates and numbers are written in (Intl): British English, day before month. */
+  intl: 'en-GB',
   justNow: 'just now',
-  moreReplies: (k: number) => `Show ${num(k)} more ${k === 1 ? 'reply' : 'replies'}`,
+  moreReplies: (k: number) => `Show ${num(k)} more ${pl(k, 'reply', 'replies')}`,
   loadMore: 'Load more',
   loading: 'Loading…',
   noComments: 'No comments yet.',
@@ -60,12 +65,12 @@ export const widget = {
     replied: 'Your reply was posted.',
     pending: 'Your comment was posted and is awaiting moderation.',
     sorted: (label: string) => `Comments sorted by ${label}.`,
-    loaded: (n: number) => `${num(n)} more ${n === 1 ? 'comment' : 'comments'} loaded.`,
-    repliesLoaded: (n: number) => `${num(n)} more ${n === 1 ? 'reply' : 'replies'} loaded.`,
+    loaded: (n: number) => `${num(n)} more ${pl(n, 'comment', 'comments')} loaded.`,
+    repliesLoaded: (n: number) => `${num(n)} more ${pl(n, 'reply', 'replies')} loaded.`,
     linked: 'The linked comment is shown first.',
   },
   live: {
-    newComments: (n: number) => `Show ${num(n)} new ${n === 1 ? 'comment' : 'comments'}`,
-    arrived: (n: number) => `${num(n)} new ${n === 1 ? 'comment' : 'comments'} arrived.`,
+    newComments: (n: number) => `Show ${num(n)} new ${pl(n, 'comment', 'comments')}`,
+    arrived: (n: number) => `${num(n)} new ${pl(n, 'comment', 'comments')} arrived.`,
   },
 } as const;

@@ -4,8 +4,10 @@ import { Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import matter from 'gray-matter';
 import type { Article } from '../domain/types.js';
+import { LOCALES, type Locale } from '../messages/locales.js';
 import type { ArticleInput, Store } from '../store/store.js';
 import { reanchorArticle } from './anchors.js';
+import { setArticleLocale } from './article-locales.js';
 import type { Clock } from './clock.js';
 
 const FrontMatter = Type.Object({
@@ -21,12 +23,14 @@ const FrontMatter = Type.Object({
   published_at: Type.Union([Type.String({ minLength: 10 }), Type.Date()]),
   comments: Type.Union([Type.Literal('subscribers'), Type.Literal('members'), Type.Literal('closed')], { default: 'subscribers' }),
   url: Type.Optional(Type.String({ maxLength: 2000 })),
+  /** The article's language (its page, widget and mails); LOCALE when absent. */
+  lang: Type.Optional(Type.Union(LOCALES.map((l) => Type.Literal(l)))),
 });
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /** Parses one article file; the error names the file and the field so an editor can fix it. */
-export function parseArticle(file: string, source: string): ArticleInput & { authorEmail: string | null } {
+export function parseArticle(file: string, source: string): ArticleInput & { authorEmail: string | null; lang: Locale | null } {
   const slug = basename(file, '.md');
   if (!SLUG.test(slug)) throw new Error(`${file}: the file name must be a slug (lower-case words joined by hyphens)`);
   const { data, content } = matter(source);
@@ -50,6 +54,7 @@ export function parseArticle(file: string, source: string): ArticleInput & { aut
     body: content.trim(),
     commentPolicy: v.comments,
     authorEmail: v.author_email ?? null,
+    lang: v.lang ?? null,
   };
 }
 
@@ -58,7 +63,7 @@ export async function loadContent(dir: string, store: Pick<Store, 'articles' | '
   const files = (await readdir(dir)).filter((f) => f.endsWith('.md')).sort();
   const inputs = await Promise.all(files.map(async (f) => parseArticle(f, await readFile(join(dir, f), 'utf8'))));
   const out: Article[] = [];
-  for (const { authorEmail, ...a } of inputs) {
+  for (const { authorEmail, lang, ...a } of inputs) {
     const before = await store.articles.bySlug(a.slug);
     const article = await store.articles.upsert(a, clock.now());
     // The author gets an account under that address (as a sign-in would make), so the badge follows the account, not a name.
@@ -66,6 +71,7 @@ export async function loadContent(dir: string, store: Pick<Store, 'articles' | '
       ? ((await store.users.byEmail(authorEmail)) ?? (await store.users.ensure(authorEmail, a.author || authorEmail, clock.now())))
       : null;
     await store.articles.setAuthorUser(article.id, author?.id ?? null);
+    setArticleLocale(store, article.id, lang);
     // Edited text moves passages: re-find each comment's words, or mark it orphaned.
     if (before && before.body !== article.body) await reanchorArticle(store, article);
     out.push(article);

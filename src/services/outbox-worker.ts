@@ -4,6 +4,8 @@ import type { Config } from '../config.js';
 import { MAX_ATTEMPTS, retryDelayMs } from '../domain/notify.js';
 import { isSuspended } from '../domain/permissions.js';
 import type { Mailer, OutgoingMail } from '../mail/mailer.js';
+import { withLocale } from '../messages/scope.js';
+import { articleLocale } from './article-locales.js';
 import { commentMail, confirmFollowMail, digestMail, type NotifiedComment } from '../mail/templates.js';
 import { plainTextExcerpt } from '../render/markdown.js';
 import type { OutboxRow, Store } from '../store/store.js';
@@ -187,13 +189,16 @@ export class OutboxWorker {
       const follow = first.follow_id === null ? null : await this.store.notifications.followById(first.follow_id);
       if (!follow || follow.confirmed) return null;
       const article = await this.store.articles.byId(follow.articleId);
-      return article ? confirmFollowMail(first.recipient, article.title, `${this.config.baseUrl}/follow/confirm?token=${follow.token}`) : null;
+      if (!article) return null;
+      const link = `${this.config.baseUrl}/follow/confirm?token=${follow.token}`;
+      // A mail about one article speaks its language.
+      return withLocale(articleLocale(this.store, article.id), () => confirmFollowMail(first.recipient, article.title, link));
     }
     if (first.user_id !== null) {
       const user = await this.store.users.byId(first.user_id);
       if (!user || isSuspended(user, this.clock.now())) return null;
     }
-    const items: (NotifiedComment & { kind: string; followId: number | null })[] = [];
+    const items: (NotifiedComment & { kind: string; followId: number | null; articleId: number })[] = [];
     for (const r of rows) {
       const c = r.comment_id === null ? null : await this.store.comments.byId(r.comment_id);
       const article = c ? await this.store.articles.byId(c.articleId) : null;
@@ -207,6 +212,7 @@ export class OutboxWorker {
         link: `${this.config.baseUrl}/articles/${article.slug}?comment=${c.id}#comment-${c.id}`,
         kind: r.kind.replace('digest:', ''),
         followId: r.follow_id,
+        articleId: article.id,
       });
     }
     if (items.length === 0) return null;
@@ -216,7 +222,7 @@ export class OutboxWorker {
     const url = this.notifications.unsubscribeUrl(unsubscribe);
     if (first.kind.startsWith('digest:')) return digestMail(first.recipient, items, url, this.config.PUBLICATION_NAME);
     const kind = item.kind === 'reply' || item.kind === 'mention' || item.kind === 'featured' ? item.kind : 'comment';
-    return commentMail(first.recipient, kind, item, url, this.config.PUBLICATION_NAME);
+    return withLocale(articleLocale(this.store, item.articleId), () => commentMail(first.recipient, kind, item, url, this.config.PUBLICATION_NAME));
   }
 
   /** Article mails (new comments, editors' picks) unsubscribe from that article; reply and mention mails from reply notifications. */

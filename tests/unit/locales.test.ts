@@ -3,7 +3,8 @@ import { english } from '../../src/messages.js';
 import { catalogs, messagesFor } from '../../src/messages/locales/index.js';
 import { LOCALES, dirOf, isLocale, type Locale } from '../../src/messages/locales.js';
 import { plural } from '../../src/messages/plural.js';
-import { currentLocale, withLocale } from '../../src/messages/scope.js';
+import { currentLocale, enterLocale, withLocale } from '../../src/messages/scope.js';
+import { formatArticleDate, relativeTime } from '../../src/domain/time.js';
 import { messages } from '../../src/messages.js';
 import { widgetExtras } from '../../src/messages/widget-extras.js';
 import { widget } from '../../src/messages/widget.js';
@@ -98,5 +99,38 @@ describe('the locale scope', () => {
   it('a view kept in a constant follows the language too', () => {
     const pages = messages.pages;
     for (const lang of LOCALES) withLocale(lang, () => expect(pages.commentsCount(2)).toBe(messagesFor(lang).pages.commentsCount(2)));
+  });
+});
+
+describe('dates and relative times in each language', () => {
+  const at = new Date('2026-11-10T17:00:00Z');
+  it('write article dates in the language, keeping the English page design in English', () => {
+    expect(formatArticleDate(at, 'UTC', 'en-US')).toBe('November 10, 2026 - 5:00pm');
+    expect(formatArticleDate(at, 'UTC', 'de')).toBe('10. November 2026 um 17:00');
+    expect(formatArticleDate(at, 'Europe/Paris', 'fr')).toBe('10 novembre 2026 à 18:00');
+    expect(formatArticleDate(at, 'UTC', 'ar')).toContain('نوفمبر');
+  });
+
+  it('say how long ago in the language, with its plural forms', () => {
+    const now = new Date(at.getTime() + 2 * 86_400_000);
+    expect(relativeTime(at, now, 'de', 'gerade eben')).toBe('vor 2 Tagen');
+    expect(relativeTime(at, now, 'fr', 'à l’instant')).toBe('il y a 2 jours');
+    expect(relativeTime(at, now, 'ar', 'الآن')).toBe('قبل يومين');
+    expect(relativeTime(at, new Date(at.getTime() + 1000), 'ar', 'الآن')).toBe('الآن');
+  });
+});
+
+describe('enterLocale', () => {
+  it('changes the language of the rest of one async task and of nothing beside it', async () => {
+    const seen: string[] = [];
+    const task = async (lang: string | null) => {
+      await new Promise((r) => setTimeout(r, 1));
+      if (lang) enterLocale(lang);
+      await new Promise((r) => setTimeout(r, 5));
+      seen.push(`${lang}:${currentLocale()}:${messages.pages.signIn}`);
+    };
+    await Promise.all([task('de'), task(null), task('ar')]);
+    expect(seen.sort()).toEqual([`ar:ar:${messagesFor('ar').pages.signIn}`, `de:de:${messagesFor('de').pages.signIn}`, `null:en:${english.pages.signIn}`]);
+    expect(currentLocale()).toBe('en');
   });
 });

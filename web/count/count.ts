@@ -14,8 +14,10 @@
   const keyOf = (el: HTMLElement) => (el.dataset.parleyCount ?? '').trim();
 
   function show(el: HTMLElement, n: number) {
-    const template = (n === 1 ? el.dataset.parleyOne : el.dataset.parleyOther) ?? el.dataset.parleyOther;
-    const num = n.toLocaleString(document.documentElement.lang || undefined);
+    // The page's language picks the form: in French 0 is singular too ("0 commentaire").
+    const lang = document.documentElement.lang || undefined;
+    const template = (new Intl.PluralRules(lang).select(n) === 'one' ? el.dataset.parleyOne : el.dataset.parleyOther) ?? el.dataset.parleyOther;
+    const num = n.toLocaleString(lang);
     el.textContent = template ? template.replace('{n}', num) : num;
     el.dataset.parleyCounted = String(n);
   }

@@ -7,7 +7,8 @@ import type { Article, DiscussionState } from '../../domain/types.js';
 import type { PaywallInfo } from '../../render/pages/Paywall.js';
 import { messages } from '../../messages.js';
 import { widgetScript } from '../../messages/locales.js';
-import { currentLocale } from '../../messages/scope.js';
+import { currentLocale, enterLocale } from '../../messages/scope.js';
+import { articleLocale } from '../../services/article-locales.js';
 import { renderArticleMarkdown, renderArticleTeaser } from '../../render/markdown.js';
 import { ArticlePage } from '../../render/pages/ArticlePage.js';
 import { HomePage } from '../../render/pages/HomePage.js';
@@ -152,6 +153,8 @@ export async function pageRoutes(
       if (!found) {
         return articleNotFound(req, reply);
       }
+      // The article's page, its widget and its meter speak the article's language.
+      enterLocale(articleLocale(store, found.id));
       const q = req.query;
       if (found.publisherPage) {
         return reply.redirect(`${found.publisherPage}${q.comment ? `#comment-${q.comment}` : '#comments'}`, 303);
@@ -206,6 +209,7 @@ export async function pageRoutes(
     if (!article) {
       return articleNotFound(req, reply);
     }
+    enterLocale(articleLocale(store, article.id));
     const comments = await discussions.passages(article.id, req.actor);
     return sendPage(
       req,

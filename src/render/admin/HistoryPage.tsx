@@ -3,6 +3,7 @@ import type { HistoryReport, ReaderHistory } from '../../domain/search-views.js'
 import { messages } from '../../messages.js';
 import { AdminShell, shortDateTime, Time } from './parts.js';
 import { ResultList } from './SearchPage.js';
+import { currentLocale } from '../../messages/scope.js';
 
 const m = messages.moderation;
 const h = m.userHistory;
@@ -44,7 +45,7 @@ export function HistoryPage(p: { history: ReaderHistory; isAdmin: boolean; timeZ
   const total = SEARCH_STATUSES.reduce((n, s) => n + statusCounts[s], 0);
   const section = (id: string, title: string, shown: number, all: number) => (
     <h2 id={id}>
-      {title} <span class="muted count">({all > shown ? h.latest(shown, all) : all.toLocaleString('en')})</span>
+      {title} <span class="muted count">({all > shown ? h.latest(shown, all) : all.toLocaleString(currentLocale())})</span>
     </h2>
   );
   return (
@@ -75,11 +76,11 @@ export function HistoryPage(p: { history: ReaderHistory; isAdmin: boolean; timeZ
                   <li>
                     {statusCounts[s] > 0 ? (
                       <a href={searchHref({ author: u.email, status: s })}>
-                        {m.search.statuses[s]}: {statusCounts[s].toLocaleString('en')}
+                        {m.search.statuses[s]}: {statusCounts[s].toLocaleString(currentLocale())}
                       </a>
                     ) : (
                       <span class="muted">
-                        {m.search.statuses[s]}: {statusCounts[s].toLocaleString('en')}
+                        {m.search.statuses[s]}: {statusCounts[s].toLocaleString(currentLocale())}
                       </span>
                     )}
                   </li>

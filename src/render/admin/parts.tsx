@@ -1,13 +1,17 @@
 import type { ComponentChildren } from 'preact';
 import { messages } from '../../messages.js';
+import { currentLocale } from '../../messages/scope.js';
 
 const m = messages.moderation;
 const formats = new Map<string, Intl.DateTimeFormat>();
 
-/** "20 Nov 2026, 12:00" in the publication's time zone: moderators compare exact times. */
+/** "20 Nov 2026, 12:00" (in English) in the publication's time zone: moderators compare exact times. */
 export function shortDateTime(d: Date | string, timeZone: string): string {
-  let f = formats.get(timeZone);
-  if (!f) formats.set(timeZone, (f = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone })));
+  const lang = currentLocale();
+  const key = `${lang} ${timeZone}`;
+  let f = formats.get(key);
+  // English as in Britain: day before month, a 24-hour clock.
+  if (!f) formats.set(key, (f = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, { dateStyle: 'medium', timeStyle: 'short', timeZone })));
   return f.format(typeof d === 'string' ? new Date(d) : d);
 }
 

@@ -1,7 +1,9 @@
 import type { Article, DiscussionState } from '../../domain/types.js';
 import { formatArticleDate } from '../../domain/time.js';
+import { articleDateLocale } from './format.js';
 import { DiscussionMount } from './DiscussionMount.js';
 import { messages } from '../../messages.js';
+import { NotifyForm } from './NotifyForm.js';
 import { Paywall, type PaywallInfo } from './Paywall.js';
 
 export interface ArticlePageProps {
@@ -34,7 +36,7 @@ export function ArticlePage({ article: a, bodyHtml, timeZone, state, truncated, 
           ) : null}
           <p class="article-meta">
             {a.author ? <span class="byline">{a.author}</span> : null}
-            <time datetime={a.publishedAt.toISOString()}>{formatArticleDate(a.publishedAt, timeZone)}</time>
+            <time datetime={a.publishedAt.toISOString()}>{formatArticleDate(a.publishedAt, timeZone, articleDateLocale())}</time>
           </p>
         </header>
         <div class="article-body" dangerouslySetInnerHTML={{ __html: bodyHtml }} />
@@ -55,6 +57,7 @@ export function ArticlePage({ article: a, bodyHtml, timeZone, state, truncated, 
         <p class="inline-link">
           <a href={`/articles/${a.slug}/inline`}>{messages.pages.inlineLink}</a>
         </p>
+        <NotifyForm articleId={a.id} slug={a.slug} follow={state.follow} csrfToken={state.csrfToken} />
       </noscript>
       <DiscussionMount state={state} html={discussionHtml} />
     </>

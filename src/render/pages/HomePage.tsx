@@ -1,5 +1,6 @@
 import type { Article } from '../../domain/types.js';
 import { formatArticleDate } from '../../domain/time.js';
+import { articleDateLocale } from './format.js';
 import { messages } from '../../messages.js';
 
 export function HomePage({ articles, timeZone }: { articles: Article[]; timeZone: string }) {
@@ -16,7 +17,7 @@ export function HomePage({ articles, timeZone }: { articles: Article[]; timeZone
             {a.standfirst ? <p class="standfirst">{a.standfirst}</p> : null}
             <p class="article-meta">
               {a.author ? <span class="byline">{a.author}</span> : null}
-              <time datetime={a.publishedAt.toISOString()}>{formatArticleDate(a.publishedAt, timeZone)}</time>
+              <time datetime={a.publishedAt.toISOString()}>{formatArticleDate(a.publishedAt, timeZone, articleDateLocale())}</time>
               <a href={`/articles/${a.slug}#comments`}>{m.commentsCount(a.commentCount)}</a>
             </p>
           </li>

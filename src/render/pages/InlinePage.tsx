@@ -1,4 +1,5 @@
 import { formatArticleDate } from '../../domain/time.js';
+import { articleDateLocale } from './format.js';
 import type { Article, CommentView } from '../../domain/types.js';
 import { messages } from '../../messages.js';
 import { Avatar } from '../../../web/widget/Avatar.js';
@@ -34,7 +35,7 @@ export function InlinePage({ article, comments, timeZone }: { article: Article; 
                     {c.author?.name}
                   </span>
                   <a class="parley-permalink" href={`/articles/${article.slug}?comment=${c.id}#comment-${c.id}`}>
-                    <time datetime={c.createdAt}>{formatArticleDate(new Date(c.createdAt), timeZone)}</time>
+                    <time datetime={c.createdAt}>{formatArticleDate(new Date(c.createdAt), timeZone, articleDateLocale())}</time>
                   </a>
                 </header>
                 <div class="parley-body" dangerouslySetInnerHTML={{ __html: c.bodyHtml }} />

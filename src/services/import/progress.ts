@@ -1,4 +1,5 @@
 import { messages } from '../../messages.js';
+import { currentLocale } from '../../messages/scope.js';
 
 /** What an import tells whoever watches it. */
 export interface Progress {
@@ -15,7 +16,7 @@ interface Out {
   columns?: number;
 }
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en');
+const fmt = (n: number) => Math.round(n).toLocaleString(currentLocale());
 
 function duration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '?';

@@ -52,6 +52,7 @@ export const widget = {
   pending: 'بانتظار الإشراف',
   author: 'الكاتب',
   edited: (when: string, name: string | null) => (name ? `آخر تعديل ${when} بواسطة ${name}` : `آخر تعديل ${when}`),
+  intl: 'ar',
   justNow: 'الآن',
   moreReplies: (k: number) => `عرض ${pl(k, replies)} أخرى`,
   loadMore: 'تحميل المزيد',

@@ -41,6 +41,7 @@ export const widget = {
   pending: 'Wartet auf Moderation',
   author: 'Autor',
   edited: (when: string, name: string | null) => (name ? `Zuletzt bearbeitet ${when} von ${name}` : `Zuletzt bearbeitet ${when}`),
+  intl: 'de',
   justNow: 'gerade eben',
   moreReplies: (k: number) => `${num(k)} weitere ${pl(k, 'Antwort', 'Antworten')} anzeigen`,
   loadMore: 'Mehr laden',

@@ -40,6 +40,7 @@ export const widget = {
   pending: 'Pendiente de moderación',
   author: 'Autor',
   edited: (when: string, name: string | null) => (name ? `Editado por última vez ${when} por ${name}` : `Editado por última vez ${when}`),
+  intl: 'es',
   justNow: 'ahora mismo',
   moreReplies: (k: number) => `Mostrar ${num(k)} ${pl(k, 'respuesta más', 'respuestas más')}`,
   loadMore: 'Cargar más',

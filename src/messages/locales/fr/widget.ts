@@ -41,6 +41,7 @@ export const widget = {
   pending: 'En attente de modération',
   author: 'Auteur',
   edited: (when: string, name: string | null) => (name ? `Modifié ${when} par ${name}` : `Modifié ${when}`),
+  intl: 'fr',
   justNow: 'à l’instant',
   moreReplies: (k: number) => `Afficher ${num(k)} ${pl(k, 'autre réponse', 'autres réponses')}`,
   loadMore: 'Charger la suite',

@@ -40,6 +40,7 @@ export const widget = {
   pending: 'In attesa di moderazione',
   author: 'Autore',
   edited: (when: string, name: string | null) => (name ? `Modificato ${when} da ${name}` : `Modificato ${when}`),
+  intl: 'it',
   justNow: 'proprio ora',
   moreReplies: (k: number) => `Mostra ${pl(k, 'un’altra risposta', `altre ${num(k)} risposte`)}`,
   loadMore: 'Carica altri',

@@ -40,6 +40,7 @@ export const widget = {
   pending: 'Wacht op moderatie',
   author: 'Auteur',
   edited: (when: string, name: string | null) => (name ? `Laatst bewerkt ${when} door ${name}` : `Laatst bewerkt ${when}`),
+  intl: 'nl',
   justNow: 'zojuist',
   moreReplies: (k: number) => `Nog ${num(k)} ${pl(k, 'antwoord', 'antwoorden')} tonen`,
   loadMore: 'Meer laden',

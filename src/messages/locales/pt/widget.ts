@@ -40,6 +40,7 @@ export const widget = {
   pending: 'Aguardando moderação',
   author: 'Autor',
   edited: (when: string, name: string | null) => (name ? `Editado ${when} por ${name}` : `Editado ${when}`),
+  intl: 'pt',
   justNow: 'agora mesmo',
   moreReplies: (k: number) => `Mostrar mais ${num(k)} ${pl(k, 'resposta', 'respostas')}`,
   loadMore: 'Carregar mais',
