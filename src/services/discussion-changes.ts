@@ -43,8 +43,10 @@ export class DiscussionChanges {
    * posts then take the article's lock once and commit with one fsync; it settles after the commit.
    */
   async run<T>(fn: (tx: Store, track: ChangeTracker) => Promise<T>, opts: { articleId?: number; grouped?: boolean } = {}): Promise<T> {
+    const grouped = opts.grouped === true && opts.articleId !== undefined;
     const change = async (tx: Store) => {
-      if (opts.articleId !== undefined) await tx.articles.lock(opts.articleId);
+      // A shared transaction has locked the article before its first change.
+      if (opts.articleId !== undefined && !grouped) await tx.articles.lock(opts.articleId);
       const before = new Map<number, Comment | null>();
       const reports: number[] = [];
       const track: ChangeTracker = {
@@ -84,8 +86,7 @@ export class DiscussionChanges {
       for (const e of events) wakeups.push({ articleId: e.articleId, eventId: await tx.events.append(e.articleId, e.type, e.commentId, now) });
       return { result, wakeups };
     };
-    const { result, wakeups } =
-      opts.grouped && opts.articleId !== undefined ? await this.d.store.grouped(opts.articleId, change) : await this.d.store.transaction(change);
+    const { result, wakeups } = grouped ? await this.d.store.grouped(opts.articleId!, change) : await this.d.store.transaction(change);
     const articles = new Set(wakeups.map((w) => w.articleId));
     if (opts.articleId !== undefined) articles.add(opts.articleId);
     for (const a of articles) for (const forget of this.committed) forget(a);

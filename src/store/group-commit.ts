@@ -31,10 +31,14 @@ const retriedWhole = (err: unknown) => ['40P01', '40001'].includes((err as { cod
 export class GroupCommit<S extends { db: Kysely<Database> }> {
   private readonly queues = new Map<string | number, Job<S>[]>();
 
-  /** `transaction` runs its callback in one transaction, retried whole where `retriedWhole` says. */
+  /**
+   * `transaction` runs its callback in one transaction, retried whole where `retriedWhole` says;
+   * `begin` runs first in each, once for the batch (e.g. to lock what all its writes lock).
+   */
   constructor(
     private readonly transaction: <T>(fn: (tx: S) => Promise<T>) => Promise<T>,
     private readonly maxBatch = MAX_BATCH,
+    private readonly begin: (tx: S, lane: string | number) => Promise<void> = async () => {},
   ) {}
 
   /** Runs `work` in the lane's next shared transaction; settles once that transaction has committed. */
@@ -58,12 +62,12 @@ export class GroupCommit<S extends { db: Kysely<Database> }> {
       // without letting another in. Yielding once to the event loop lets the requests that have
       // already arrived reach this queue first (microseconds when idle, not a timer).
       await new Promise((resolve) => setImmediate(resolve));
-      await this.commit(queue);
+      await this.commit(lane, queue);
     }
     this.queues.delete(lane);
   }
 
-  private async commit(queue: Job<S>[]): Promise<void> {
+  private async commit(lane: string | number, queue: Job<S>[]): Promise<void> {
     let batch: Job<S>[] | null = null;
     let outcomes: Outcome[];
     try {
@@ -71,6 +75,7 @@ export class GroupCommit<S extends { db: Kysely<Database> }> {
         // Taken once the transaction has begun (SQLite's one connection may have been busy), so
         // what queued during the wait goes too; a retry runs the same batch again.
         batch ??= queue.splice(0, this.maxBatch);
+        await this.begin(tx, lane);
         const out: Outcome[] = [];
         for (const job of batch) out.push(await this.one(tx, job));
         return out;

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Dialect } from './connect.js';
 import type { Database } from './schema.js';
-import { GroupCommit } from './group-commit.js';
+import { GroupCommit, MAX_BATCH } from './group-commit.js';
 import { ArticlesRepository } from './repositories/articles.js';
 import { BillingRepository } from './repositories/billing.js';
 import { CommentSearchRepository } from './repositories/comment-search.js';
@@ -91,15 +91,23 @@ export class Store {
   }
 
   /**
-   * Runs `fn` in a transaction it may share with other writes of the same lane that arrive
-   * meanwhile (group commit, see group-commit.ts): one commit and one fsync for all of them, each
-   * in its own savepoint, each settled only once that commit has returned. SQLite has one writer,
-   * so all its writes share one lane; PostgreSQL's lanes run side by side (e.g. one per article).
+   * Runs `fn`, a write to the article's discussion, in a transaction it may share with other such
+   * writes that arrive meanwhile (group commit, see group-commit.ts): one commit and one fsync for
+   * all of them, each in its own savepoint, each settled only once that commit has returned. The
+   * article is locked once, before any of them runs (articles.lock). SQLite has one writer, so all
+   * its writes share one lane; PostgreSQL's run one per article, side by side.
    */
-  async grouped<T>(lane: string | number, fn: (tx: Store) => Promise<T>): Promise<T> {
-    if (this.db.isTransaction) return fn(this);
-    this.group ??= new GroupCommit<Store>((work) => this.transaction(work));
-    return this.group.run(this.dialect === 'sqlite' ? 'sqlite' : lane, fn);
+  async grouped<T>(articleId: number, fn: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) {
+      await this.articles.lock(articleId);
+      return fn(this);
+    }
+    this.group ??= new GroupCommit<Store>(
+      (work) => this.transaction(work),
+      MAX_BATCH,
+      (tx, lane) => (typeof lane === 'number' ? tx.articles.lock(lane) : Promise.resolve()),
+    );
+    return this.group.run(this.dialect === 'sqlite' ? 'sqlite' : articleId, fn);
   }
 
   private async once<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

@@ -24,6 +24,11 @@ export class IdempotencyRepository extends Repository {
    */
   async lockAuthorPosts(userId: number, waitMs: number): Promise<boolean> {
     if (this.dialect !== 'postgres') return true;
+    // Usually nobody holds it: one round trip then, instead of setting and restoring lock_timeout around a wait.
+    const { rows: tried } = await sql<{
+      ok: boolean;
+    }>`select pg_try_advisory_xact_lock(${AUTHOR_POSTS_LOCK}::int, ${userId % 2_147_483_647}::int) as ok`.execute(this.db);
+    if (tried[0]?.ok) return true;
     // Two-int form: a namespace of Parley's own, and the id folded into int4 (a collision only
     // makes two authors wait for each other).
     const { rows } = await sql<{
