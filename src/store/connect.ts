@@ -52,7 +52,8 @@ export function connect(url: string, opts: ConnectOptions = {}): Connection {
   const sqlite = new SQLite(file);
   // WAL lets readers run beside the writer. synchronous=FULL syncs the log at every commit, so an
   // acknowledged comment survives a power cut too, not only a killed process (NORMAL's promise);
-  // it cost 17% of posting throughput here (897 -> 745 posts/s, bench/run.ts).
+  // it cost 17% of posting throughput here (897 -> 745 posts/s, bench/run.ts) until posts that
+  // arrive together came to share one commit and its sync (group-commit.ts).
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');

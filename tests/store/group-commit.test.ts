@@ -44,6 +44,11 @@ describe.each(DIALECTS)('group commit on %s', (dialect) => {
     await drop?.();
   });
 
+  it.runIf(dialect === 'sqlite')('shares commits that still sync: SQLite keeps synchronous=FULL in WAL mode', async () => {
+    expect((await sql<{ synchronous: number }>`pragma synchronous`.execute(store.db)).rows[0]?.synchronous).toBe(2);
+    expect((await sql<{ journal_mode: string }>`pragma journal_mode`.execute(store.db)).rows[0]?.journal_mode).toBe('wal');
+  });
+
   it('runs writes queued at once in one transaction and answers each with its own result', async () => {
     const before = commits;
     const answers = await Promise.all(['a1', 'a2', 'a3', 'a4', 'a5'].map((v) => group.run('lane', async (tx) => (await put(tx, v), v.toUpperCase()))));
