@@ -181,12 +181,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(pageRoutes, deps);
   await app.register(billingPageRoutes, { billing: deps.billing, config, accounts: deps.accounts });
   await app.register(ssoPageRoutes, { sso: deps.sso, accounts: deps.accounts, config });
-  await app.register(accountPageRoutes, { account: deps.account, billing: deps.billing, accounts: deps.accounts, config, mutes: deps.mutes });
+  await app.register(accountPageRoutes, {
+    account: deps.account,
+    billing: deps.billing,
+    accounts: deps.accounts,
+    config,
+    mutes: deps.mutes,
+    notifications: deps.notifications,
+  });
   await app.register(mutePageRoutes, { mutes: deps.mutes });
   await app.register(adminPageRoutes, { moderation: deps.moderation, accounts: deps.accounts, config });
   await app.register(adminSearchPageRoutes, { search: deps.search, moderation: deps.moderation, accounts: deps.accounts, config });
   await app.register(countsRoutes, { db: deps.store.db, config });
   await app.register(embedRoutes, { config, embedded: deps.embedded, discussions: deps.discussions, accounts: deps.accounts, sso: deps.sso });
-  await app.register(followPageRoutes, { notifications: deps.notifications, config, accounts: deps.accounts });
+  await app.register(followPageRoutes, { notifications: deps.notifications, config, accounts: deps.accounts, store: deps.store });
   return app;
 }

@@ -64,5 +64,7 @@ export const widgetExtras = {
     guestPlaceholder: 'you@example.com',
     guestSubmit: 'Notify me',
     checkMail: (email: string) => `Check ${email}: confirm there and the notifications start.`,
+    accountWide: 'Replies and the daily email apply to every article, not only this one.',
+    accountLink: 'Your notification settings',
   },
 } as const;

@@ -148,6 +148,12 @@ export class Notifications {
     return (await this.state(actor, articleId))!;
   }
 
+  /** A reader's account-wide settings: reply mails, and one mail per comment or a daily digest. */
+  async prefsOf(actor: Actor): Promise<{ replies: boolean; digest: 'instant' | 'daily' }> {
+    const p = await this.store.notifications.prefs(actor.user.id);
+    return { replies: p.replies, digest: p.digest };
+  }
+
   async setPrefs(actor: Actor | null, p: { replies?: boolean; digest?: 'instant' | 'daily' }): Promise<void> {
     if (!actor) throw unauthorized(messages.errors.unauthenticated);
     await this.store.notifications.setPrefs(actor.user.id, p);

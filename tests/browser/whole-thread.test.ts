@@ -283,6 +283,51 @@ describe('the whole discussion in a browser (issue 15)', () => {
     await ctx.close();
   });
 
+  it('Notify of says which choices are account-wide, works without JavaScript, and /account holds those settings', async () => {
+    // With JavaScript: the widget's control says which two boxes are the account's.
+    const { ctx, page } = await context({ as: 'ada@example.com' });
+    await page.goto(url());
+    await page.locator('.parley-notify summary').click();
+    const note = page.locator('.parley-notify .parley-hint');
+    await note.waitFor();
+    expect(await note.textContent()).toContain('apply to every article');
+    expect(await note.getByRole('link').getAttribute('href')).toBe('/account#notifications');
+    await expectAccessible(page, 'Notify of, opened');
+
+    // /account: the settings as a plain form.
+    await page.goto(`${base}/account#notifications`);
+    const section = page.getByRole('region', { name: 'Notification settings' });
+    await section.waitFor();
+    await section.getByLabel('one daily digest').check();
+    await section.getByRole('button', { name: 'Save notification settings' }).click();
+    await page.getByRole('status').filter({ hasText: 'Notification settings saved.' }).waitFor();
+    expect(await page.getByRole('region', { name: 'Notification settings' }).getByLabel('one daily digest').isChecked()).toBe(true);
+    await expectAccessible(page, '/account with notification settings');
+    const ada = await p.accounts.actorFor((await p.store.users.byEmail('ada@example.com'))!);
+    expect((await p.notifications.state(ada, articleId))!.digest).toBe('daily');
+    await ctx.close();
+
+    // Without JavaScript: the article page has the form, for a reader and for a guest.
+    const { ctx: plainCtx, page: plain } = await context({ as: 'ada@example.com', javaScriptEnabled: false });
+    await plain.goto(url());
+    const notify = plain.locator('form.notify-form');
+    expect(await notify.getByRole('group', { name: 'Notify of' }).count()).toBe(1);
+    expect(await notify.getByLabel('one daily email instead of one per comment').isChecked()).toBe(true);
+    await notify.getByLabel('new comments on this article').check();
+    await notify.getByRole('button', { name: 'Save' }).click();
+    await plain.getByRole('heading', { name: 'Notification settings saved' }).waitFor();
+    expect((await p.notifications.state(ada, articleId))!.article).toBe(true);
+    await plainCtx.close();
+
+    const { ctx: guestCtx, page: guest } = await context({ javaScriptEnabled: false });
+    await guest.goto(url());
+    await guest.getByLabel('Email me new comments (guest)').fill('night.owl@example.com');
+    await guest.getByRole('button', { name: 'Notify me' }).click();
+    await guest.getByText('Check night.owl@example.com').waitFor();
+    expect((await p.store.notifications.followOf(articleId, 'night.owl@example.com'))?.confirmed).toBe(false);
+    await guestCtx.close();
+  });
+
   it('leaves out deleted replies with nothing beneath them, keeping a placeholder above an answer', async () => {
     const ada = await p.accounts.actorFor((await p.store.users.byEmail('ada@example.com'))!);
     const root = (await p.discussions.page(articleId, 'newest', undefined, null)).threads.at(-1)!.comment.id;

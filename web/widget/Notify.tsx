@@ -67,6 +67,10 @@ export function Notify({ w }: { w: Widget }) {
             />{' '}
             {m.digest}
           </label>
+          {/* The two boxes above are the reader's account settings, not this article's. */}
+          <p class="parley-hint">
+            {m.accountWide} <a href="/account#notifications">{m.accountLink}</a>
+          </p>
         </fieldset>
       ) : (
         <form

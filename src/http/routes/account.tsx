@@ -11,6 +11,7 @@ import type { Accounts } from '../../services/accounts.js';
 import type { AccountSettings } from '../../services/account-settings.js';
 import type { Billing } from '../../services/billing.js';
 import type { Mutes } from '../../services/mutes.js';
+import type { Notifications } from '../../services/notifications.js';
 import { formErrorPages } from '../form-errors.js';
 import { confirmMailLimit } from '../limits.js';
 import { sendPage } from '../render.js';
@@ -33,6 +34,8 @@ interface Opts {
   /** The account page lists the readers muted, each with a form to unmute. */
   mutes?: Mutes;
   account: AccountSettings;
+  /** The account page's notification settings (reply mails, daily digest). */
+  notifications?: Pick<Notifications, 'prefsOf' | 'setPrefs'>;
   billing: Billing;
   accounts: Accounts;
   config: Config;
@@ -198,6 +201,7 @@ export async function accountPageRoutes(app: TypedApp, opts: Opts) {
         state={await billing.state(actor)}
         timeZone={config.PUBLICATION_TIMEZONE}
         muted={(await opts.mutes?.list(actor)) ?? []}
+        notify={await opts.notifications?.prefsOf(actor)}
         notice={extra.notice ?? (stringField(req.query, 'done') === 'unmuted' ? m.unmuted : undefined)}
         error={extra.error}
       />,
@@ -217,6 +221,16 @@ export async function accountPageRoutes(app: TypedApp, opts: Opts) {
   };
 
   app.get('/account', async (req, reply) => (req.actor ? page(req, reply, req.actor) : toSignIn(reply)));
+
+  // Without JavaScript a checkbox left unticked is not sent: the form says every setting each time.
+  app.post('/account/notifications', async (req, reply) =>
+    act(req, reply, async (actor) => {
+      const digest = field(req, 'digest');
+      if (!opts.notifications || (digest !== 'instant' && digest !== 'daily')) throw new AppError(400, 'validation', messages.errors.validation);
+      await opts.notifications.setPrefs(actor, { replies: field(req, 'replies') === 'yes', digest });
+      return m.notificationsSaved;
+    }),
+  );
 
   app.post('/account/name', async (req, reply) =>
     act(req, reply, async (actor) => {

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { Config } from '../../config.js';
 import { AppError } from '../../domain/errors.js';
-import { messages } from '../../messages.js';
+import { localizedWidgetExtras, messages } from '../../messages.js';
+import type { Store } from '../../store/store.js';
 import { MessagePage } from '../../render/pages/MessagePage.js';
 import type { Accounts } from '../../services/accounts.js';
 import type { Notifications } from '../../services/notifications.js';
@@ -68,8 +69,11 @@ export async function followApiRoutes(app: TypedApp, opts: { notifications: Noti
   });
 }
 
-export async function followPageRoutes(app: TypedApp, opts: { notifications: Notifications; config: Config; accounts: Accounts }) {
-  const { notifications } = opts;
+export async function followPageRoutes(
+  app: TypedApp,
+  opts: { notifications: Notifications; config: Config; accounts: Accounts; store?: Pick<Store, 'articles'> },
+) {
+  const { notifications, config } = opts;
   const deps = { config: opts.config, accounts: opts.accounts };
   formErrorPages(app, deps);
   const tokenOf = (v: unknown) => (typeof v === 'string' && v.length <= 100 ? v : '');
@@ -83,6 +87,54 @@ export async function followPageRoutes(app: TypedApp, opts: { notifications: Not
         <p>{n.invalidToken}</p>
       </MessagePage>,
     );
+
+  // "Notify of" without JavaScript (src/render/pages/NotifyForm.tsx). An unticked box is not sent,
+  // so a signed-in reader's form states every choice each time.
+  app.post('/articles/:slug/notify', {
+    config: { rateLimit: { max: config.LOGIN_LIMIT_PER_HOUR, timeWindow: '1 hour' } },
+    preHandler: confirmMailLimit(app, config.CONFIRM_MAILS_PER_ADDRESS_PER_HOUR),
+    schema: {
+      params: Type.Object({ slug: Type.String({ minLength: 1, maxLength: 200 }) }),
+      body: Type.Object(
+        {
+          article: Type.String({ pattern: '^[0-9]{1,15}$' }),
+          email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
+          follow: Type.Optional(Type.Literal('yes')),
+          replies: Type.Optional(Type.Literal('yes')),
+          digest: Type.Optional(Type.Literal('daily')),
+          _csrf: Type.Optional(Type.String({ maxLength: 200 })),
+        },
+        { additionalProperties: false },
+      ),
+    },
+    handler: async (req, reply) => {
+      const b = req.body;
+      const article = await opts.store?.articles.byId(Number(b.article));
+      if (!article || article.slug !== req.params.slug) throw new AppError(404, 'article_not_found', messages.errors.article_not_found);
+      const back = (
+        <p>
+          <a href={`/articles/${encodeURIComponent(article.slug)}#comments`}>{messages.pages.backToArticle(article.title)}</a>
+        </p>
+      );
+      if (!req.actor) {
+        if (!b.email) throw new AppError(400, 'validation', messages.errors.validation);
+        await notifications.guestFollow(b.email, article.id);
+        return sendPage(
+          req,
+          reply,
+          deps,
+          { title: n.confirmHeading, status: 202 },
+          <MessagePage heading={n.confirmHeading}>
+            <p role="status">{localizedWidgetExtras.notify.checkMail(b.email)}</p>
+            {back}
+          </MessagePage>,
+        );
+      }
+      await notifications.setFollow(req.actor, article.id, b.follow === 'yes');
+      await notifications.setPrefs(req.actor, { replies: b.replies === 'yes', digest: b.digest === 'daily' ? 'daily' : 'instant' });
+      return sendPage(req, reply, deps, { title: n.savedHeading }, <MessagePage heading={n.savedHeading}>{back}</MessagePage>);
+    },
+  });
 
   // GETs only show a button, so link scanners in mail systems change nothing.
   app.get('/follow/confirm', async (req, reply) =>

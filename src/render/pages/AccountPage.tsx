@@ -30,12 +30,14 @@ export interface AccountPageProps {
   timeZone: string;
   /** Readers this one muted, most recent first. */
   muted?: { userId: number; name: string }[];
+  /** The account-wide notification settings (which articles they follow is chosen under each article). */
+  notify?: { replies: boolean; digest: 'instant' | 'daily' };
   notice?: string;
   error?: string;
 }
 
 /** Profile, email, subscription, sessions, export and deletion: plain forms that work without JavaScript. */
-export function AccountPage({ user, csrfToken, state, timeZone, muted = [], notice, error }: AccountPageProps) {
+export function AccountPage({ user, csrfToken, state, timeZone, muted = [], notify, notice, error }: AccountPageProps) {
   const csrf = <input type="hidden" name="_csrf" value={csrfToken ?? ''} />;
   return (
     <MessagePage heading={m.heading}>
@@ -95,6 +97,29 @@ export function AccountPage({ user, csrfToken, state, timeZone, muted = [], noti
           </p>
         ) : null}
       </section>
+
+      {notify ? (
+        <section id="notifications" aria-labelledby="notifications-heading" class="account-section">
+          <h2 id="notifications-heading">{m.notificationsHeading}</h2>
+          <p id="notifications-hint">{m.notificationsHint}</p>
+          <form method="post" action="/account/notifications" aria-describedby="notifications-hint">
+            {csrf}
+            <label class="check">
+              <input type="checkbox" name="replies" value="yes" checked={notify.replies} /> {m.notifyReplies}
+            </label>
+            <fieldset>
+              <legend>{m.notifyDigest}</legend>
+              <label class="check">
+                <input type="radio" name="digest" value="instant" checked={notify.digest === 'instant'} /> {m.notifyInstant}
+              </label>
+              <label class="check">
+                <input type="radio" name="digest" value="daily" checked={notify.digest === 'daily'} /> {m.notifyDaily}
+              </label>
+            </fieldset>
+            <button type="submit">{m.notificationsSave}</button>
+          </form>
+        </section>
+      ) : null}
 
       <section aria-labelledby="sessions-heading" class="account-section">
         <h2 id="sessions-heading">{m.sessions}</h2>

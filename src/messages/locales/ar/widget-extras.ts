@@ -58,5 +58,7 @@ export const widgetExtras = {
     guestPlaceholder: 'you@example.com',
     guestSubmit: 'نبّهني',
     checkMail: (email: string) => `راجع ${email}: أكّد من هناك لتبدأ التنبيهات.`,
+    accountWide: 'تسري الردود والرسالة اليومية على كل المقالات، لا على هذا المقال وحده.',
+    accountLink: 'إعدادات تنبيهاتك',
   },
 } satisfies WidgetExtrasCatalog;

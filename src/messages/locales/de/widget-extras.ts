@@ -57,5 +57,7 @@ export const widgetExtras = {
     guestPlaceholder: 'sie@example.com',
     guestSubmit: 'Benachrichtigen',
     checkMail: (email: string) => `Sehen Sie in ${email} nach: Nach Ihrer Bestätigung beginnen die Benachrichtigungen.`,
+    accountWide: 'Antworten und die tägliche E-Mail gelten für jeden Artikel, nicht nur für diesen.',
+    accountLink: 'Ihre Benachrichtigungseinstellungen',
   },
 } satisfies WidgetExtrasCatalog;

@@ -57,5 +57,7 @@ export const widgetExtras = {
     guestPlaceholder: 'tu@example.com',
     guestSubmit: 'Avisarme',
     checkMail: (email: string) => `Revisa ${email}: confirma allí y empezarán los avisos.`,
+    accountWide: 'Las respuestas y el correo diario valen para todos los artículos, no solo para este.',
+    accountLink: 'Tus ajustes de notificaciones',
   },
 } satisfies WidgetExtrasCatalog;

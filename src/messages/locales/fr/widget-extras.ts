@@ -57,5 +57,7 @@ export const widgetExtras = {
     guestPlaceholder: 'vous@example.com',
     guestSubmit: 'M’avertir',
     checkMail: (email: string) => `Consultez ${email} : confirmez-y et les notifications commencent.`,
+    accountWide: 'Les réponses et le courriel quotidien valent pour tous les articles, pas seulement celui-ci.',
+    accountLink: 'Vos réglages de notifications',
   },
 } satisfies WidgetExtrasCatalog;

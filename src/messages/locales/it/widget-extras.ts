@@ -57,5 +57,7 @@ export const widgetExtras = {
     guestPlaceholder: 'tu@example.com',
     guestSubmit: 'Avvisami',
     checkMail: (email: string) => `Controlla ${email}: conferma da lì e le notifiche inizieranno.`,
+    accountWide: 'Le risposte e l’email giornaliera valgono per tutti gli articoli, non solo per questo.',
+    accountLink: 'Le tue impostazioni delle notifiche',
   },
 } satisfies WidgetExtrasCatalog;

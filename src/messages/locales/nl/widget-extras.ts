@@ -57,5 +57,7 @@ export const widgetExtras = {
     guestPlaceholder: 'jij@example.com',
     guestSubmit: 'Houd me op de hoogte',
     checkMail: (email: string) => `Kijk in ${email}: bevestig daar en de meldingen beginnen.`,
+    accountWide: 'Antwoorden en de dagelijkse mail gelden voor elk artikel, niet alleen voor dit.',
+    accountLink: 'Je meldingsinstellingen',
   },
 } satisfies WidgetExtrasCatalog;

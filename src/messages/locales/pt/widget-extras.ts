@@ -57,5 +57,7 @@ export const widgetExtras = {
     guestPlaceholder: 'voce@example.com',
     guestSubmit: 'Avisar-me',
     checkMail: (email: string) => `Veja ${email}: confirme lá e os avisos começam.`,
+    accountWide: 'As respostas e o email diário valem para todos os artigos, não só para este.',
+    accountLink: 'As suas definições de notificações',
   },
 } satisfies WidgetExtrasCatalog;
