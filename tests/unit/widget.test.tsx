@@ -100,7 +100,8 @@ const row = (s: DiscussionState, c: CommentView, mine: boolean) =>
   renderToString(
     <Actions
       c={c}
-      w={{ state: s } as Widget}
+      // Only what the row reads while rendering (no muted readers on this page).
+      w={{ state: s, muted: [] } as unknown as Widget}
       mine={mine}
       body={null}
       mode="view"
