@@ -4,6 +4,7 @@ import { expectAccessible, launchBrowser, watchConsole } from '../support/browse
 import { freePort } from '../support/process.js';
 import { startParley, TestClock, type TestParley } from '../support/harness.js';
 import { DEMO_ARTICLE, seedDemo } from '../../src/demo/seed.js';
+import { importWordPress } from '../../src/services/import/wordpress.js';
 
 const comments = (page: Page) => page.locator('article.parley-comment');
 /** Comments with words (deleted ones with answers stay as placeholders, which the count leaves out). */
@@ -343,6 +344,45 @@ describe('the whole discussion in a browser (issue 15)', () => {
       expect(await page.locator(`article#comment-${alone}`).count()).toBe(0);
       expect(await page.locator(`#comment-${above}`).textContent()).toContain('This comment was deleted');
       if (js) await expectAccessible(page, 'a thread with deleted replies');
+      await ctx.close();
+    }
+  });
+});
+
+/** Issue 15: an imported edit keeps its editor, as `Last edited … by <name>` on the original page. */
+describe('imported edits in a browser (issue 15)', () => {
+  let p: TestParley;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    p = await startParley('sqlite', { BASE_URL: base }, { clock: new TestClock(Date.now()) });
+    await p.app.listen({ port, host: '127.0.0.1' });
+    await importWordPress(p.store.db, 'tests/fixtures/import/wordpress.xml', { now: p.clock.now() });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await p?.dispose();
+  });
+
+  it('shows who made an imported edit, with JavaScript and without', async () => {
+    const article = (await p.store.articles.bySlug('bridges-we-regret'))!;
+    const edited = (await p.discussions.page(article.id, 'oldest', undefined, null, true)).threads
+      .flatMap((t) => [t.comment, ...t.replies])
+      .filter((c) => c.editedAt !== null);
+    expect(edited.length).toBeGreaterThan(0);
+    for (const js of [true, false]) {
+      const ctx = await browser.newContext({ javaScriptEnabled: js });
+      const page = await ctx.newPage();
+      await page.goto(`${base}/articles/bridges-we-regret?sort=oldest`);
+      for (const c of edited) {
+        const line = page.locator(`#comment-${c.id} .parley-edited`);
+        expect(await line.textContent()).toMatch(new RegExp(`^Last edited .+ ago by ${c.author!.name}$`));
+      }
+      if (js) await expectAccessible(page, 'an imported discussion');
       await ctx.close();
     }
   });
