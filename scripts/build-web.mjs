@@ -29,12 +29,23 @@ const oneLanguage = (lang) => ({
   },
 });
 
+/*
+ * Parts of the discussion the browser never changes, only hydrates: each bundle takes the
+ * server's markup as it is (web/widget/<Part>.browser.tsx) instead of the code that writes it.
+ */
+const keptMarkup = {
+  name: 'kept-markup',
+  setup(b) {
+    b.onResolve({ filter: /\/JoinBlock\.js$/ }, () => ({ path: resolve('web/widget/JoinBlock.browser.tsx') }));
+  },
+};
+
 for (const lang of LOCALES) await widgetBundle(lang);
 
 async function widgetBundle(lang) {
   await build({
     entryPoints: { [`widget${suffix(lang)}`]: 'web/widget/main.tsx' },
-    plugins: [oneLanguage(lang)],
+    plugins: [oneLanguage(lang), keptMarkup],
     bundle: true,
     // Features loaded on use (import()) become their own chunks, outside the first download.
     splitting: true,
