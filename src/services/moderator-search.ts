@@ -74,7 +74,7 @@ export class ModeratorSearch {
     if (q.cursor && !after) throw badRequest('bad_cursor', messages.errors.bad_cursor);
     const limit = q.limit ?? PAGE;
     const { search } = this.deps.store;
-    const [rows, total] = await Promise.all([search.find(f, after, limit + 1), search.count(f)]);
+    const { rows, total } = await search.page(f, after, limit + 1);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {

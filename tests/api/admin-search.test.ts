@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReaderHistory, SearchPage } from '../../src/domain/search-views.js';
 import { importDisqus } from '../../src/services/import/disqus.js';
@@ -188,6 +189,40 @@ describe.each(DIALECTS)('moderators search comments on %s', (dialect) => {
     } while (cursor);
     expect(pages).toBe(3);
     expect(seen).toEqual([...mine].reverse());
+  });
+
+  it('gives the same answers whichever index the engine walks (few matches, many matches, ANALYZEd)', async () => {
+    // Enough comments that a common word takes the newest-first road and a rare one the word index's.
+    const inserted: number[] = [];
+    await p.store.transaction(async (tx) => {
+      for (let i = 0; i < 520; i++) {
+        const at = new Date(p.clock.now().getTime() + i * 1000);
+        const body = i === 260 ? 'A filler note about a solitary narwhal.' : `A filler note, number ${i}.`;
+        inserted.push(
+          await tx.comments.insert({
+            articleId: members,
+            parentId: null,
+            rootId: null,
+            depth: 0,
+            authorId: ids.dee!,
+            bodySrc: body,
+            bodyHtml: `<p>${body}</p>`,
+            status: 'visible',
+            createdAt: at,
+          }),
+        );
+      }
+    });
+    if (dialect === 'postgres') await sql`analyze comments`.execute(p.store.db);
+    const newest = [...inserted].reverse();
+    const common = await find({ q: 'filler notes', limit: 25 });
+    expect(common.total).toBe(520);
+    expect(common.results.map((r) => r.id)).toEqual(newest.slice(0, 25));
+    const next = await find({ q: 'filler notes', limit: 25, cursor: common.nextCursor! });
+    expect(next.results.map((r) => r.id)).toEqual(newest.slice(25, 50));
+    expect(idsOf(await find({ q: 'narwhal' }))).toEqual([inserted[260]]);
+    expect((await find({ q: 'filler', status: 'visible', limit: 5 })).results.map((r) => r.id)).toEqual(newest.slice(0, 5));
+    expect((await find({ q: 'filler', author: 'Dee', limit: 5 })).total).toBe(520);
   });
 
   it('refuses filters it cannot read with a 400', async () => {
