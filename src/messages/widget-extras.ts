@@ -68,3 +68,14 @@ export const widgetExtras = {
     accountLink: 'Your notification settings',
   },
 } as const;
+  /** Said to screen readers after an action, so loaded with the parts loaded on use. */
+  announce: {
+    posted: 'Your comment was posted.',
+    replied: 'Your reply was posted.',
+    pending: 'Your comment was posted and is awaiting moderation.',
+    sorted: (label: string) => `Comments sorted by ${label}.`,
+    loaded: (n: number) => `${n.toLocaleString('en')} more ${pl(n, { one: 'comment', other: 'comments' })} loaded.`,
+    repliesLoaded: (n: number) => `${n.toLocaleString('en')} more ${pl(n, { one: 'reply', other: 'replies' })} loaded.`,
+    linked: 'The linked comment is shown first.',
+    arrived: (n: number) => `${n.toLocaleString('en')} new ${pl(n, { one: 'comment', other: 'comments' })} arrived.`,
+  },

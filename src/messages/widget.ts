@@ -60,17 +60,7 @@ export const widget = {
   showComment: 'Show comment',
   failed: 'Something went wrong on our side. Please try again.',
   networkError: 'The server could not be reached. Check your connection and try again.',
-  announce: {
-    posted: 'Your comment was posted.',
-    replied: 'Your reply was posted.',
-    pending: 'Your comment was posted and is awaiting moderation.',
-    sorted: (label: string) => `Comments sorted by ${label}.`,
-    loaded: (n: number) => `${num(n)} more ${pl(n, 'comment', 'comments')} loaded.`,
-    repliesLoaded: (n: number) => `${num(n)} more ${pl(n, 'reply', 'replies')} loaded.`,
-    linked: 'The linked comment is shown first.',
-  },
   live: {
     newComments: (n: number) => `Show ${num(n)} new ${pl(n, 'comment', 'comments')}`,
-    arrived: (n: number) => `${num(n)} new ${pl(n, 'comment', 'comments')} arrived.`,
   },
 } as const;

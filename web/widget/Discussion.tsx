@@ -11,6 +11,7 @@ import { Thread } from './Thread.js';
 import { CommentItem } from './CommentItem.js';
 import type { Anchor } from '../../src/domain/anchoring.js';
 import { useLazy } from './lazy.js';
+import type { WidgetExtrasCatalog } from '../../src/messages/catalog.js';
 
 const m = wm;
 
@@ -53,6 +54,9 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
     setAnnouncement('');
     setTimeout(() => setAnnouncement(text), 50);
   };
+  // What is said after an action comes with the parts loaded on use: its words stay out of the first download.
+  const say = (pick: (x: WidgetExtrasCatalog) => string) =>
+    void import('../../src/messages/current/widget-extras.js').then((s) => announce(pick(s.widgetExtras)));
 
   const set = (to: Partial<View>) => dispatch({ type: 'set', to });
   const failed = (err: unknown) => set({ error: (err as Error).message });
@@ -71,7 +75,7 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
 
   // What live updates did that the reader must hear of, or that needs the server again.
   useEffect(() => {
-    if (v.arrived) announce(m.live.arrived(1));
+    if (v.arrived) say((x) => x.announce.arrived(1));
   }, [v.arrived]);
   useEffect(() => {
     if (v.stale) void loadFirst(sort);
@@ -124,7 +128,7 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
         .then((t) => {
           dispatch({ type: 'thread', thread: t });
           focusLater(`comment-${id}`, true);
-          announce(m.announce.linked);
+          say((x) => x.announce.linked);
         })
         .catch(() => {});
     };
@@ -166,7 +170,7 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
       const c = res.comment;
       dispatch({ type: 'posted', comment: c, count: res.commentCount });
       focusLater(`comment-${c.id}`);
-      announce(c.status === 'pending' ? m.announce.pending : parentId === null ? m.announce.posted : m.announce.replied);
+      say((x) => (c.status === 'pending' ? x.announce.pending : parentId === null ? x.announce.posted : x.announce.replied));
     },
     show: (c, count) => dispatch({ type: 'changed', id: c.id, to: () => c, count }),
     focusLater,
@@ -179,7 +183,7 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
       try {
         const page = await api.replies(t.comment.id, t.repliesCursor);
         dispatch({ type: 'replies', rootId: t.comment.id, page });
-        announce(m.announce.repliesLoaded(page.replies.length));
+        say((x) => x.announce.repliesLoaded(page.replies.length));
       } catch (err) {
         failed(err);
       }
@@ -190,7 +194,7 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
   const changeSort = (s: SortOrder) => {
     set({ sort: s, tab: s });
     history.replaceState(null, '', `?sort=${s}#comments`);
-    void loadFirst(s).then(() => announce(m.announce.sorted(m.sorts[s])));
+    void loadFirst(s).then(() => say((x) => x.announce.sorted(m.sorts[s])));
   };
 
   const loadMore = async () => {
@@ -201,7 +205,7 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
       dispatch({ type: 'page', page, more: true });
       // The button goes away on the last page: focus would fall to the page's start.
       if (!page.nextCursor && page.threads[0]) focusLater(`comment-${page.threads[0].comment.id}`);
-      announce(m.announce.loaded(page.threads.length));
+      say((x) => x.announce.loaded(page.threads.length));
     } catch (err) {
       failed(err);
     } finally {

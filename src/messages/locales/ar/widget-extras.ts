@@ -1,8 +1,12 @@
 /** نصوص الأداة للأجزاء التي تُحمَّل عند استخدامها (الإبلاغ، التنبيهات، القائمة، المحرر). */
 import type { WidgetExtrasCatalog } from '../../catalog.js';
-import { plural } from '../../plural.js';
+import { type PluralForms, plural } from '../../plural.js';
 
 const num = (n: number) => n.toLocaleString('ar');
+/** The form Arabic's rules choose for n, with `#` replaced by the number. */
+const count = (n: number, forms: PluralForms) => plural('ar', n, forms).replace('#', num(n));
+const comments: PluralForms = { zero: 'لا تعليقات', one: 'تعليق واحد', two: 'تعليقان', few: '# تعليقات', many: '# تعليقًا', other: '# تعليق' };
+const replies: PluralForms = { zero: 'لا ردود', one: 'رد واحد', two: 'ردّان', few: '# ردود', many: '# ردًّا', other: '# رد' };
 
 export const widgetExtras = {
   inlineTab: {
@@ -21,8 +25,7 @@ export const widgetExtras = {
     toolbar: 'المقطع المحدد',
     comment: 'علّق على هذا المقطع',
     quote: 'اقتباس',
-    count: (n: number) =>
-      `${plural('ar', n, { zero: 'لا تعليقات', one: 'تعليق واحد', two: 'تعليقان', few: '# تعليقات', many: '# تعليقًا', other: '# تعليق' }).replace('#', num(n))} على هذا المقطع`,
+    count: (n: number) => `${count(n, comments)} على هذا المقطع`,
   },
   actions: {
     upVote: 'تصويت مؤيد',
@@ -62,3 +65,14 @@ export const widgetExtras = {
     accountLink: 'إعدادات تنبيهاتك',
   },
 } satisfies WidgetExtrasCatalog;
+  /** Said to screen readers after an action, so loaded with the parts loaded on use. */
+  announce: {
+    posted: 'نُشر تعليقك.',
+    replied: 'نُشر ردّك.',
+    pending: 'أُرسل تعليقك وهو بانتظار الإشراف.',
+    sorted: (label: string) => `رُتّبت التعليقات حسب: ${label}.`,
+    loaded: (n: number) => `حُمّل ${count(n, comments)} إضافي.`,
+    repliesLoaded: (n: number) => `حُمّل ${count(n, replies)} إضافي.`,
+    linked: 'يظهر التعليق المرتبط أولًا.',
+    arrived: (n: number) => `تعليقات جديدة وصلت: ${num(n)}.`,
+  },

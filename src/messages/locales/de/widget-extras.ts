@@ -4,6 +4,7 @@ import { plurals } from '../../plural.js';
 
 const pl = plurals('de');
 
+const num = (n: number) => n.toLocaleString('de');
 export const widgetExtras = {
   inlineTab: {
     none: 'Noch keine Kommentare zu Textstellen. Markieren Sie Wörter im Artikel, um einen zu beginnen.',
@@ -61,3 +62,14 @@ export const widgetExtras = {
     accountLink: 'Ihre Benachrichtigungseinstellungen',
   },
 } satisfies WidgetExtrasCatalog;
+  /** Said to screen readers after an action, so loaded with the parts loaded on use. */
+  announce: {
+    posted: 'Ihr Kommentar wurde veröffentlicht.',
+    replied: 'Ihre Antwort wurde veröffentlicht.',
+    pending: 'Ihr Kommentar wurde gesendet und wartet auf Moderation.',
+    sorted: (label: string) => `Kommentare sortiert nach: ${label}.`,
+    loaded: (n: number) => `${num(n)} weitere ${pl(n, { one: 'Kommentar', other: 'Kommentare' })} geladen.`,
+    repliesLoaded: (n: number) => `${num(n)} weitere ${pl(n, { one: 'Antwort', other: 'Antworten' })} geladen.`,
+    linked: 'Der verlinkte Kommentar wird zuerst angezeigt.',
+    arrived: (n: number) => `${num(n)} ${pl(n, { one: 'neuer Kommentar ist', other: 'neue Kommentare sind' })} eingetroffen.`,
+  },

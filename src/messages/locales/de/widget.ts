@@ -16,7 +16,7 @@ export const widget = {
   },
   viewAll: 'Alle Kommentare anzeigen',
   joinHeading: 'Diskutieren Sie mit',
-  joinText: 'Um in den Kommentaren mitzudiskutieren, werden Sie zahlende Abonnentin oder zahlender Abonnent.',
+  joinText: 'Um in den Kommentaren mitzudiskutieren, werden Sie zahlender Abonnent.',
   joinBenefits:
     'Schließen Sie sich Gleichgesinnten an, die unseren Journalismus unterstützen, lesen Sie unbegrenzt Artikel und genießen Sie weitere Vorteile für Abonnenten.',
   joinMembers: 'Melden Sie sich an, um in den Kommentaren mitzudiskutieren.',
@@ -51,18 +51,8 @@ export const widget = {
   mutedRow: 'Das schrieb jemand, den Sie stummgeschaltet haben.',
   showComment: 'Kommentar anzeigen',
   failed: 'Bei uns ist etwas schiefgegangen. Bitte versuchen Sie es erneut.',
-  networkError: 'Der Server war nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
-  announce: {
-    posted: 'Ihr Kommentar wurde veröffentlicht.',
-    replied: 'Ihre Antwort wurde veröffentlicht.',
-    pending: 'Ihr Kommentar wurde gesendet und wartet auf Moderation.',
-    sorted: (label: string) => `Kommentare sortiert nach: ${label}.`,
-    loaded: (n: number) => `${num(n)} weitere ${pl(n, 'Kommentar', 'Kommentare')} geladen.`,
-    repliesLoaded: (n: number) => `${num(n)} weitere ${pl(n, 'Antwort', 'Antworten')} geladen.`,
-    linked: 'Der verlinkte Kommentar wird zuerst angezeigt.',
-  },
+  networkError: 'Der Server ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
   live: {
     newComments: (n: number) => `${num(n)} ${pl(n, 'neuen Kommentar', 'neue Kommentare')} anzeigen`,
-    arrived: (n: number) => `${num(n)} ${pl(n, 'neuer Kommentar ist', 'neue Kommentare sind')} eingetroffen.`,
   },
 } satisfies WidgetCatalog;

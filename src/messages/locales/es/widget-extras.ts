@@ -4,6 +4,7 @@ import { plurals } from '../../plural.js';
 
 const pl = plurals('es');
 
+const num = (n: number) => n.toLocaleString('es');
 export const widgetExtras = {
   inlineTab: {
     none: 'Aún no hay comentarios sobre pasajes. Selecciona palabras del artículo para empezar uno.',
@@ -61,3 +62,17 @@ export const widgetExtras = {
     accountLink: 'Tus ajustes de notificaciones',
   },
 } satisfies WidgetExtrasCatalog;
+  /** Said to screen readers after an action, so loaded with the parts loaded on use. */
+  announce: {
+    posted: 'Tu comentario se ha publicado.',
+    replied: 'Tu respuesta se ha publicado.',
+    pending: 'Tu comentario se ha enviado y está pendiente de moderación.',
+    sorted: (label: string) => `Comentarios ordenados por: ${label}.`,
+    loaded: (n: number) =>
+      `${pl(n, { one: 'Se ha cargado', other: 'Se han cargado' })} ${num(n)} ${pl(n, { one: 'comentario más', other: 'comentarios más' })}.`,
+    repliesLoaded: (n: number) =>
+      `${pl(n, { one: 'Se ha cargado', other: 'Se han cargado' })} ${num(n)} ${pl(n, { one: 'respuesta más', other: 'respuestas más' })}.`,
+    linked: 'El comentario enlazado se muestra primero.',
+    arrived: (n: number) =>
+      `${pl(n, { one: 'Ha llegado', other: 'Han llegado' })} ${num(n)} ${pl(n, { one: 'comentario nuevo', other: 'comentarios nuevos' })}.`,
+  },

@@ -51,17 +51,7 @@ export const widget = {
   showComment: 'Mostrar comentario',
   failed: 'Algo salió mal por nuestra parte. Inténtalo de nuevo.',
   networkError: 'No se pudo conectar con el servidor. Comprueba tu conexión e inténtalo de nuevo.',
-  announce: {
-    posted: 'Tu comentario se ha publicado.',
-    replied: 'Tu respuesta se ha publicado.',
-    pending: 'Tu comentario se ha enviado y está pendiente de moderación.',
-    sorted: (label: string) => `Comentarios ordenados por: ${label}.`,
-    loaded: (n: number) => `${pl(n, 'Se ha cargado', 'Se han cargado')} ${num(n)} ${pl(n, 'comentario más', 'comentarios más')}.`,
-    repliesLoaded: (n: number) => `${pl(n, 'Se ha cargado', 'Se han cargado')} ${num(n)} ${pl(n, 'respuesta más', 'respuestas más')}.`,
-    linked: 'El comentario enlazado se muestra primero.',
-  },
   live: {
     newComments: (n: number) => `Mostrar ${num(n)} ${pl(n, 'comentario nuevo', 'comentarios nuevos')}`,
-    arrived: (n: number) => `${pl(n, 'Ha llegado', 'Han llegado')} ${num(n)} ${pl(n, 'comentario nuevo', 'comentarios nuevos')}.`,
   },
 } satisfies WidgetCatalog;

@@ -4,6 +4,7 @@ import { plurals } from '../../plural.js';
 
 const pl = plurals('fr');
 
+const num = (n: number) => n.toLocaleString('fr');
 export const widgetExtras = {
   inlineTab: {
     none: 'Pas encore de commentaires sur des passages. Sélectionnez des mots dans l’article pour en commencer un.',
@@ -61,3 +62,14 @@ export const widgetExtras = {
     accountLink: 'Vos réglages de notifications',
   },
 } satisfies WidgetExtrasCatalog;
+  /** Said to screen readers after an action, so loaded with the parts loaded on use. */
+  announce: {
+    posted: 'Votre commentaire a été publié.',
+    replied: 'Votre réponse a été publiée.',
+    pending: 'Votre commentaire a été envoyé et attend la modération.',
+    sorted: (label: string) => `Commentaires triés par : ${label}.`,
+    loaded: (n: number) => `${num(n)} ${pl(n, { one: 'commentaire supplémentaire chargé', other: 'commentaires supplémentaires chargés' })}.`,
+    repliesLoaded: (n: number) => `${num(n)} ${pl(n, { one: 'réponse supplémentaire chargée', other: 'réponses supplémentaires chargées' })}.`,
+    linked: 'Le commentaire lié est affiché en premier.',
+    arrived: (n: number) => `${num(n)} ${pl(n, { one: 'nouveau commentaire est arrivé', other: 'nouveaux commentaires sont arrivés' })}.`,
+  },

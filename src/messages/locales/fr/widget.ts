@@ -17,8 +17,7 @@ export const widget = {
   viewAll: 'Voir tous les commentaires',
   joinHeading: 'Rejoignez la discussion',
   joinText: 'Pour participer à la discussion dans les commentaires, abonnez-vous.',
-  joinBenefits:
-    'Rejoignez des lecteurs qui soutiennent notre journalisme, lisez des articles sans limite et profitez des autres avantages réservés aux abonnés.',
+  joinBenefits: 'Rejoignez des lecteurs qui soutiennent notre journalisme, lisez sans limite et profitez des avantages réservés aux abonnés.',
   joinMembers: 'Connectez-vous pour participer à la discussion dans les commentaires.',
   subscribe: 'S’abonner',
   signIn: 'Se connecter',
@@ -52,17 +51,7 @@ export const widget = {
   showComment: 'Afficher le commentaire',
   failed: 'Un problème est survenu de notre côté. Veuillez réessayer.',
   networkError: 'Le serveur est injoignable. Vérifiez votre connexion et réessayez.',
-  announce: {
-    posted: 'Votre commentaire a été publié.',
-    replied: 'Votre réponse a été publiée.',
-    pending: 'Votre commentaire a été envoyé et attend la modération.',
-    sorted: (label: string) => `Commentaires triés par : ${label}.`,
-    loaded: (n: number) => `${num(n)} ${pl(n, 'commentaire supplémentaire chargé', 'commentaires supplémentaires chargés')}.`,
-    repliesLoaded: (n: number) => `${num(n)} ${pl(n, 'réponse supplémentaire chargée', 'réponses supplémentaires chargées')}.`,
-    linked: 'Le commentaire lié est affiché en premier.',
-  },
   live: {
     newComments: (n: number) => `Afficher ${num(n)} ${pl(n, 'nouveau commentaire', 'nouveaux commentaires')}`,
-    arrived: (n: number) => `${num(n)} ${pl(n, 'nouveau commentaire est arrivé', 'nouveaux commentaires sont arrivés')}.`,
   },
 } satisfies WidgetCatalog;

@@ -4,6 +4,7 @@ import { plurals } from '../../plural.js';
 
 const pl = plurals('it');
 
+const num = (n: number) => n.toLocaleString('it');
 export const widgetExtras = {
   inlineTab: {
     none: 'Ancora nessun commento sui passaggi. Seleziona delle parole nell’articolo per iniziarne uno.',
@@ -61,3 +62,14 @@ export const widgetExtras = {
     accountLink: 'Le tue impostazioni delle notifiche',
   },
 } satisfies WidgetExtrasCatalog;
+  /** Said to screen readers after an action, so loaded with the parts loaded on use. */
+  announce: {
+    posted: 'Il tuo commento è stato pubblicato.',
+    replied: 'La tua risposta è stata pubblicata.',
+    pending: 'Il tuo commento è stato inviato ed è in attesa di moderazione.',
+    sorted: (label: string) => `Commenti ordinati per: ${label}.`,
+    loaded: (n: number) => `${pl(n, { one: 'Caricato un altro commento', other: `Caricati altri ${num(n)} commenti` })}.`,
+    repliesLoaded: (n: number) => `${pl(n, { one: 'Caricata un’altra risposta', other: `Caricate altre ${num(n)} risposte` })}.`,
+    linked: 'Il commento collegato è mostrato per primo.',
+    arrived: (n: number) => `${pl(n, { one: 'È arrivato', other: 'Sono arrivati' })} ${num(n)} ${pl(n, { one: 'nuovo commento', other: 'nuovi commenti' })}.`,
+  },

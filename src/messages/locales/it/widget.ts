@@ -51,17 +51,7 @@ export const widget = {
   showComment: 'Mostra il commento',
   failed: 'Qualcosa è andato storto da parte nostra. Riprova.',
   networkError: 'Impossibile raggiungere il server. Controlla la connessione e riprova.',
-  announce: {
-    posted: 'Il tuo commento è stato pubblicato.',
-    replied: 'La tua risposta è stata pubblicata.',
-    pending: 'Il tuo commento è stato inviato ed è in attesa di moderazione.',
-    sorted: (label: string) => `Commenti ordinati per: ${label}.`,
-    loaded: (n: number) => `${pl(n, 'Caricato un altro commento', `Caricati altri ${num(n)} commenti`)}.`,
-    repliesLoaded: (n: number) => `${pl(n, 'Caricata un’altra risposta', `Caricate altre ${num(n)} risposte`)}.`,
-    linked: 'Il commento collegato è mostrato per primo.',
-  },
   live: {
     newComments: (n: number) => `Mostra ${num(n)} ${pl(n, 'nuovo commento', 'nuovi commenti')}`,
-    arrived: (n: number) => `${pl(n, 'È arrivato', 'Sono arrivati')} ${num(n)} ${pl(n, 'nuovo commento', 'nuovi commenti')}.`,
   },
 } satisfies WidgetCatalog;

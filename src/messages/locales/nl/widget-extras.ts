@@ -4,6 +4,7 @@ import { plurals } from '../../plural.js';
 
 const pl = plurals('nl');
 
+const num = (n: number) => n.toLocaleString('nl');
 export const widgetExtras = {
   inlineTab: {
     none: 'Nog geen reacties op passages. Selecteer woorden in het artikel om er een te beginnen.',
@@ -61,3 +62,14 @@ export const widgetExtras = {
     accountLink: 'Je meldingsinstellingen',
   },
 } satisfies WidgetExtrasCatalog;
+  /** Said to screen readers after an action, so loaded with the parts loaded on use. */
+  announce: {
+    posted: 'Je reactie is geplaatst.',
+    replied: 'Je antwoord is geplaatst.',
+    pending: 'Je reactie is verstuurd en wacht op moderatie.',
+    sorted: (label: string) => `Reacties gesorteerd op: ${label}.`,
+    loaded: (n: number) => `Nog ${num(n)} ${pl(n, { one: 'reactie', other: 'reacties' })} geladen.`,
+    repliesLoaded: (n: number) => `Nog ${num(n)} ${pl(n, { one: 'antwoord', other: 'antwoorden' })} geladen.`,
+    linked: 'De gelinkte reactie staat bovenaan.',
+    arrived: (n: number) => `${num(n)} ${pl(n, { one: 'nieuwe reactie binnengekomen', other: 'nieuwe reacties binnengekomen' })}.`,
+  },

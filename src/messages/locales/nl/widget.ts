@@ -51,17 +51,7 @@ export const widget = {
   showComment: 'Reactie tonen',
   failed: 'Er ging bij ons iets mis. Probeer het opnieuw.',
   networkError: 'De server was niet bereikbaar. Controleer je verbinding en probeer het opnieuw.',
-  announce: {
-    posted: 'Je reactie is geplaatst.',
-    replied: 'Je antwoord is geplaatst.',
-    pending: 'Je reactie is verstuurd en wacht op moderatie.',
-    sorted: (label: string) => `Reacties gesorteerd op: ${label}.`,
-    loaded: (n: number) => `Nog ${num(n)} ${pl(n, 'reactie', 'reacties')} geladen.`,
-    repliesLoaded: (n: number) => `Nog ${num(n)} ${pl(n, 'antwoord', 'antwoorden')} geladen.`,
-    linked: 'De gelinkte reactie staat bovenaan.',
-  },
   live: {
     newComments: (n: number) => `${num(n)} ${pl(n, 'nieuwe reactie', 'nieuwe reacties')} tonen`,
-    arrived: (n: number) => `${num(n)} ${pl(n, 'nieuwe reactie binnengekomen', 'nieuwe reacties binnengekomen')}.`,
   },
 } satisfies WidgetCatalog;

@@ -4,6 +4,7 @@ import { plurals } from '../../plural.js';
 
 const pl = plurals('pt');
 
+const num = (n: number) => n.toLocaleString('pt');
 export const widgetExtras = {
   inlineTab: {
     none: 'Ainda não há comentários sobre trechos. Selecione palavras no artigo para começar um.',
@@ -61,3 +62,14 @@ export const widgetExtras = {
     accountLink: 'As suas definições de notificações',
   },
 } satisfies WidgetExtrasCatalog;
+  /** Said to screen readers after an action, so loaded with the parts loaded on use. */
+  announce: {
+    posted: 'O seu comentário foi publicado.',
+    replied: 'A sua resposta foi publicada.',
+    pending: 'O seu comentário foi enviado e aguarda moderação.',
+    sorted: (label: string) => `Comentários ordenados por: ${label}.`,
+    loaded: (n: number) => `Mais ${num(n)} ${pl(n, { one: 'comentário carregado', other: 'comentários carregados' })}.`,
+    repliesLoaded: (n: number) => `Mais ${num(n)} ${pl(n, { one: 'resposta carregada', other: 'respostas carregadas' })}.`,
+    linked: 'O comentário do link é mostrado primeiro.',
+    arrived: (n: number) => `${pl(n, { one: 'Chegou', other: 'Chegaram' })} ${num(n)} ${pl(n, { one: 'comentário novo', other: 'comentários novos' })}.`,
+  },

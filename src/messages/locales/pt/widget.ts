@@ -51,17 +51,7 @@ export const widget = {
   showComment: 'Mostrar comentário',
   failed: 'Algo deu errado do nosso lado. Tente novamente.',
   networkError: 'Não foi possível contactar o servidor. Verifique a sua conexão e tente novamente.',
-  announce: {
-    posted: 'O seu comentário foi publicado.',
-    replied: 'A sua resposta foi publicada.',
-    pending: 'O seu comentário foi enviado e aguarda moderação.',
-    sorted: (label: string) => `Comentários ordenados por: ${label}.`,
-    loaded: (n: number) => `Mais ${num(n)} ${pl(n, 'comentário carregado', 'comentários carregados')}.`,
-    repliesLoaded: (n: number) => `Mais ${num(n)} ${pl(n, 'resposta carregada', 'respostas carregadas')}.`,
-    linked: 'O comentário do link é mostrado primeiro.',
-  },
   live: {
     newComments: (n: number) => `Mostrar ${num(n)} ${pl(n, 'comentário novo', 'comentários novos')}`,
-    arrived: (n: number) => `${pl(n, 'Chegou', 'Chegaram')} ${num(n)} ${pl(n, 'comentário novo', 'comentários novos')}.`,
   },
 } satisfies WidgetCatalog;
