@@ -67,7 +67,6 @@ export const widgetExtras = {
     accountWide: 'Replies and the daily email apply to every article, not only this one.',
     accountLink: 'Your notification settings',
   },
-} as const;
   /** Said to screen readers after an action, so loaded with the parts loaded on use. */
   announce: {
     posted: 'Your comment was posted.',
@@ -79,3 +78,4 @@ export const widgetExtras = {
     linked: 'The linked comment is shown first.',
     arrived: (n: number) => `${n.toLocaleString('en')} new ${pl(n, { one: 'comment', other: 'comments' })} arrived.`,
   },
+} as const;

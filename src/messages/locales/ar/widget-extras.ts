@@ -64,7 +64,6 @@ export const widgetExtras = {
     accountWide: 'تسري الردود والرسالة اليومية على كل المقالات، لا على هذا المقال وحده.',
     accountLink: 'إعدادات تنبيهاتك',
   },
-} satisfies WidgetExtrasCatalog;
   /** Said to screen readers after an action, so loaded with the parts loaded on use. */
   announce: {
     posted: 'نُشر تعليقك.',
@@ -76,3 +75,4 @@ export const widgetExtras = {
     linked: 'يظهر التعليق المرتبط أولًا.',
     arrived: (n: number) => `تعليقات جديدة وصلت: ${num(n)}.`,
   },
+} satisfies WidgetExtrasCatalog;

@@ -61,7 +61,6 @@ export const widgetExtras = {
     accountWide: 'Antworten und die tägliche E-Mail gelten für jeden Artikel, nicht nur für diesen.',
     accountLink: 'Ihre Benachrichtigungseinstellungen',
   },
-} satisfies WidgetExtrasCatalog;
   /** Said to screen readers after an action, so loaded with the parts loaded on use. */
   announce: {
     posted: 'Ihr Kommentar wurde veröffentlicht.',
@@ -73,3 +72,4 @@ export const widgetExtras = {
     linked: 'Der verlinkte Kommentar wird zuerst angezeigt.',
     arrived: (n: number) => `${num(n)} ${pl(n, { one: 'neuer Kommentar ist', other: 'neue Kommentare sind' })} eingetroffen.`,
   },
+} satisfies WidgetExtrasCatalog;

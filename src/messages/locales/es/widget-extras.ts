@@ -61,7 +61,6 @@ export const widgetExtras = {
     accountWide: 'Las respuestas y el correo diario valen para todos los artículos, no solo para este.',
     accountLink: 'Tus ajustes de notificaciones',
   },
-} satisfies WidgetExtrasCatalog;
   /** Said to screen readers after an action, so loaded with the parts loaded on use. */
   announce: {
     posted: 'Tu comentario se ha publicado.',
@@ -76,3 +75,4 @@ export const widgetExtras = {
     arrived: (n: number) =>
       `${pl(n, { one: 'Ha llegado', other: 'Han llegado' })} ${num(n)} ${pl(n, { one: 'comentario nuevo', other: 'comentarios nuevos' })}.`,
   },
+} satisfies WidgetExtrasCatalog;

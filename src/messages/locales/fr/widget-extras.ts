@@ -61,7 +61,6 @@ export const widgetExtras = {
     accountWide: 'Les réponses et le courriel quotidien valent pour tous les articles, pas seulement celui-ci.',
     accountLink: 'Vos réglages de notifications',
   },
-} satisfies WidgetExtrasCatalog;
   /** Said to screen readers after an action, so loaded with the parts loaded on use. */
   announce: {
     posted: 'Votre commentaire a été publié.',
@@ -73,3 +72,4 @@ export const widgetExtras = {
     linked: 'Le commentaire lié est affiché en premier.',
     arrived: (n: number) => `${num(n)} ${pl(n, { one: 'nouveau commentaire est arrivé', other: 'nouveaux commentaires sont arrivés' })}.`,
   },
+} satisfies WidgetExtrasCatalog;

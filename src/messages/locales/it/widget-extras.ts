@@ -61,7 +61,6 @@ export const widgetExtras = {
     accountWide: 'Le risposte e l’email giornaliera valgono per tutti gli articoli, non solo per questo.',
     accountLink: 'Le tue impostazioni delle notifiche',
   },
-} satisfies WidgetExtrasCatalog;
   /** Said to screen readers after an action, so loaded with the parts loaded on use. */
   announce: {
     posted: 'Il tuo commento è stato pubblicato.',
@@ -73,3 +72,4 @@ export const widgetExtras = {
     linked: 'Il commento collegato è mostrato per primo.',
     arrived: (n: number) => `${pl(n, { one: 'È arrivato', other: 'Sono arrivati' })} ${num(n)} ${pl(n, { one: 'nuovo commento', other: 'nuovi commenti' })}.`,
   },
+} satisfies WidgetExtrasCatalog;

@@ -61,7 +61,6 @@ export const widgetExtras = {
     accountWide: 'Antwoorden en de dagelijkse mail gelden voor elk artikel, niet alleen voor dit.',
     accountLink: 'Je meldingsinstellingen',
   },
-} satisfies WidgetExtrasCatalog;
   /** Said to screen readers after an action, so loaded with the parts loaded on use. */
   announce: {
     posted: 'Je reactie is geplaatst.',
@@ -73,3 +72,4 @@ export const widgetExtras = {
     linked: 'De gelinkte reactie staat bovenaan.',
     arrived: (n: number) => `${num(n)} ${pl(n, { one: 'nieuwe reactie binnengekomen', other: 'nieuwe reacties binnengekomen' })}.`,
   },
+} satisfies WidgetExtrasCatalog;

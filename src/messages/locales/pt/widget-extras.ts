@@ -61,7 +61,6 @@ export const widgetExtras = {
     accountWide: 'As respostas e o email diário valem para todos os artigos, não só para este.',
     accountLink: 'As suas definições de notificações',
   },
-} satisfies WidgetExtrasCatalog;
   /** Said to screen readers after an action, so loaded with the parts loaded on use. */
   announce: {
     posted: 'O seu comentário foi publicado.',
@@ -73,3 +72,4 @@ export const widgetExtras = {
     linked: 'O comentário do link é mostrado primeiro.',
     arrived: (n: number) => `${pl(n, { one: 'Chegou', other: 'Chegaram' })} ${num(n)} ${pl(n, { one: 'comentário novo', other: 'comentários novos' })}.`,
   },
+} satisfies WidgetExtrasCatalog;
