@@ -119,6 +119,23 @@ describe('live events', () => {
     expect(top).toMatchObject({ count: 11, arrived: 0, waiting: 1 });
   });
 
+  it('never offers the reader their own new comment as news, whichever of its event and the post’s answer comes first (issue 15)', () => {
+    const own = comment(3, { author: { id: 7, name: 'Me' } });
+    const answer = { ...own, canEdit: true, canDelete: true };
+    for (const sort of ['top', 'oldest', 'newest'] as const) {
+      // The event first: shown at once, first, announced as nothing new; the answer then takes its place.
+      const early = live({ ...v, sort }, { type: 'comment.created', comment: own, commentCount: 11 });
+      expect(early).toMatchObject({ waiting: 0, arrived: 0, count: 11 });
+      expect(ids(early)).toEqual([[3], [1, 2]]);
+      const settled = discussion(early, { type: 'posted', comment: answer, count: 11 });
+      expect(ids(settled)).toEqual([[3], [1, 2]]);
+      expect(findComment(settled.threads, 3)).toMatchObject({ canEdit: true, canDelete: true });
+      // The answer first: the event finds it shown and changes nothing.
+      const posted = discussion({ ...v, sort }, { type: 'posted', comment: answer, count: 11 });
+      expect(live(posted, { type: 'comment.created', comment: own, commentCount: 11 })).toMatchObject({ waiting: 0, arrived: 0, threads: posted.threads });
+    }
+  });
+
   it('adds a reply to a shown thread with no rights but deleting one’s own, and ignores one already shown or in a thread not shown', () => {
     const mine = live(v, { type: 'comment.created', comment: reply(3, 1, { author: { id: 7, name: 'Me' } }) });
     expect(ids(mine)).toEqual([[1, 2, 3]]);

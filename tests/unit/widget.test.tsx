@@ -87,6 +87,7 @@ function state(over: Partial<DiscussionState> = {}): DiscussionState {
     limits: { maxLength: 5000, editWindowMinutes: 60, indentDepth: 3 },
     now: NOW,
     timeZone: 'UTC',
+    moreHref: '?sort=top&expand=7,',
     ...over,
   };
 }
@@ -128,7 +129,20 @@ describe('Discussion (server render)', () => {
     expect(html).toContain('<a href="?sort=newest#comments" aria-current="true">Newest</a>');
     expect(html).toContain('<a href="?sort=oldest#comments">Oldest</a>');
     expect(html.match(/aria-current=/g)).toHaveLength(1);
-    expect(html).toMatch(/<a[^>]*href="\?sort=newest#comments"[^>]*>View all comments<\/a>/);
+    // Every comment, each thread whole (issue 15): a page of its own without JavaScript, loaded in place with it.
+    expect(html).toMatch(/<a[^>]*href="\?sort=newest&amp;all=1#comments"[^>]*>View all comments<\/a>/);
+  });
+
+  it('links Reply to <name> to the comment answered, and names the passage a comment is about (issue 15)', () => {
+    const html = render(state());
+    expect(html).toContain('<a class="parley-replyto" href="#comment-1">Reply to Carlos Danger</a>');
+    const about = comment({ id: 9, name: 'Ada', anchor: { exact: 'a hotel that <moves>', start: 10, end: 30, status: 'anchored' } });
+    const withPassage = render(
+      state({ page: { sort: 'top', threads: [{ comment: about, replies: [], repliesCursor: null, moreReplies: 0 }], nextCursor: null } }),
+    );
+    expect(withPassage).toContain('<span class="parley-passage-ref">About this passage: <q>a hotel that &lt;moves></q></span>');
+    // Still one article per comment, none inside another.
+    expect(withPassage.match(/<article/g)).toHaveLength(1);
   });
 
   it('shows each comment as an article with its author, time and permalink', () => {
@@ -177,7 +191,8 @@ describe('Discussion (server render)', () => {
 
   it('offers more replies and the next page as links before the script runs', () => {
     const html = render(state());
-    expect(html).toContain('<a href="?comment=1#comment-1">Show 2 more replies</a>');
+    // Without JavaScript a thread opens on this page, keeping the threads opened before (the server's moreHref).
+    expect(html).toContain('<a href="?sort=top&amp;expand=7,1#comment-1">Show 2 more replies</a>');
     expect(html).toContain('<a href="?sort=top&amp;cursor=next-page#comments">Load more</a>');
     expect(render(state({ page: { sort: 'top', threads: threads(), nextCursor: null } }))).not.toContain('Load more');
   });
