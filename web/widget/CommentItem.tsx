@@ -1,4 +1,3 @@
-import type { ComponentChildren, VNode } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import type { CommentView } from '../../src/domain/types.js';
 import { widget as wm } from '../../src/messages/current/widget.js';
@@ -26,8 +25,6 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
   const replyButton = useRef<HTMLButtonElement>(null);
   const deleted = c.status === 'deleted';
   const mine = w.state.viewer !== null && c.author?.id === w.state.viewer.id;
-  // A reader this viewer muted: the comment collapses to one line that opens it (no script needed).
-  const hush = w.state.mutedAuthors?.includes(c.author?.id as number);
   // A deleted comment is named by its placeholder, which says so once.
   const nameId = `comment-${c.id}-${deleted ? 'gone' : 'author'}`;
 
@@ -48,8 +45,7 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
       aria-labelledby={nameId}
       tabIndex={-1}
     >
-      <Hush on={hush}>
-        <header class="parley-meta">
+      <header class="parley-meta">
         <Avatar name={c.author?.name ?? null} seed={String(c.author?.id ?? c.id)} />
         <span id={deleted ? undefined : nameId} class="parley-author">
           {c.author?.name}
@@ -68,7 +64,6 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
           </span>
         ) : null}
         {c.byArticleAuthor ? <span class="parley-badge">{m.author}</span> : null}
-        {c.featured ? <span class="parley-badge">{m.sorts.featured}</span> : null}
         {c.status === 'pending' ? <span class="parley-badge">{m.pending}</span> : null}
       </header>
       {mode === 'edit' && editor ? (
@@ -142,21 +137,7 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
           onCancel={closeComposer}
         />
       ) : null}
-      </Hush>
     </article>
-  );
-}
-
-function Hush({ on, children }: { on?: boolean; children: ComponentChildren }) {
-  return on ? (
-    <details class="parley-muted">
-      <summary>
-        {m.mutedRow} {m.showComment}
-      </summary>
-      {children}
-    </details>
-  ) : (
-    (children as VNode)
   );
 }
 

@@ -43,16 +43,7 @@ export const widgetExtras = {
     deleteYes: 'نعم، احذفه',
     deleteNo: 'أبقِه',
     deleted: 'حُذف التعليق.',
-    mute: (name: string) => `كتم ${name}`,
-    unmute: (name: string) => `إلغاء كتم ${name}`,
-    muted: (name: string) => `تم كتم ${name}: تُطوى تعليقاته لك. لن يُبلَّغ بذلك؛ يمكنك التراجع هنا أو في حسابك.`,
-    unmuted: (name: string) => `لم يعد ${name} مكتومًا.`,
-    feature: 'تمييزه كاختيار المحررين',
-    unfeature: 'إزالته من اختيارات المحررين',
-    featured: 'أصبح التعليق من اختيارات المحررين.',
-    unfeatured: 'لم يعد التعليق من اختيارات المحررين.',
   },
-  mentions: { label: 'قراء يمكنك ذكرهم' },
   report: {
     legend: 'لماذا ينبغي للمشرفين مراجعة هذا التعليق؟',
     reasons: { abuse: 'مسيء أو يحض على الكراهية', spam: 'رسائل مزعجة', off_topic: 'خارج الموضوع', other: 'سبب آخر' },
@@ -64,7 +55,6 @@ export const widgetExtras = {
   notify: {
     legend: 'نبّهني إلى',
     article: 'التعليقات الجديدة على هذا المقال',
-    featured: 'اختيارات المحررين في هذا المقال',
     replies: 'الردود الجديدة على تعليقاتي',
     digest: 'رسالة بريد واحدة يوميًا بدل رسالة لكل تعليق',
     guestLabel: 'أرسل إليّ التعليقات الجديدة بالبريد (زائر)',
@@ -74,7 +64,6 @@ export const widgetExtras = {
     accountWide: 'تسري الردود والرسالة اليومية على كل المقالات، لا على هذا المقال وحده.',
     accountLink: 'إعدادات تنبيهاتك',
   },
-} satisfies WidgetExtrasCatalog;
   /** Said to screen readers after an action, so loaded with the parts loaded on use. */
   announce: {
     posted: 'نُشر تعليقك.',
@@ -86,3 +75,4 @@ export const widgetExtras = {
     linked: 'يظهر التعليق المرتبط أولًا.',
     arrived: (n: number) => `تعليقات جديدة وصلت: ${num(n)}.`,
   },
+} satisfies WidgetExtrasCatalog;

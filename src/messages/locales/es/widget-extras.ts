@@ -40,16 +40,7 @@ export const widgetExtras = {
     deleteYes: 'Sí, eliminar',
     deleteNo: 'Conservarlo',
     deleted: 'El comentario se ha eliminado.',
-    mute: (name: string) => `Silenciar a ${name}`,
-    unmute: (name: string) => `Dejar de silenciar a ${name}`,
-    muted: (name: string) => `${name} está silenciado: sus comentarios se pliegan para usted. No se le avisa; puede deshacerlo aquí o en su cuenta.`,
-    unmuted: (name: string) => `${name} ya no está silenciado.`,
-    feature: 'Destacar como selección de la redacción',
-    unfeature: 'Quitar de la selección de la redacción',
-    featured: 'El comentario está destacado como selección de la redacción.',
-    unfeatured: 'El comentario ya no es una selección de la redacción.',
   },
-  mentions: { label: 'Lectores a los que mencionar' },
   report: {
     legend: '¿Por qué deberían revisar los moderadores este comentario?',
     reasons: { abuse: 'Ofensivo o de odio', spam: 'Spam', off_topic: 'Fuera de tema', other: 'Otra cosa' },
@@ -61,7 +52,6 @@ export const widgetExtras = {
   notify: {
     legend: 'Avisarme de',
     article: 'nuevos comentarios en este artículo',
-    featured: 'la selección de la redacción en este artículo',
     replies: 'nuevas respuestas a mis comentarios',
     digest: 'un correo diario en lugar de uno por comentario',
     guestLabel: 'Enviarme los comentarios nuevos por correo (invitado)',
@@ -71,7 +61,6 @@ export const widgetExtras = {
     accountWide: 'Las respuestas y el correo diario valen para todos los artículos, no solo para este.',
     accountLink: 'Tus ajustes de notificaciones',
   },
-} satisfies WidgetExtrasCatalog;
   /** Said to screen readers after an action, so loaded with the parts loaded on use. */
   announce: {
     posted: 'Tu comentario se ha publicado.',
@@ -86,3 +75,4 @@ export const widgetExtras = {
     arrived: (n: number) =>
       `${pl(n, { one: 'Ha llegado', other: 'Han llegado' })} ${num(n)} ${pl(n, { one: 'comentario nuevo', other: 'comentarios nuevos' })}.`,
   },
+} satisfies WidgetExtrasCatalog;

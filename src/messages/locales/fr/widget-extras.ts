@@ -40,16 +40,7 @@ export const widgetExtras = {
     deleteYes: 'Oui, supprimer',
     deleteNo: 'Le garder',
     deleted: 'Le commentaire a été supprimé.',
-    mute: (name: string) => `Masquer ${name}`,
-    unmute: (name: string) => `Ne plus masquer ${name}`,
-    muted: (name: string) => `${name} est masqué : ses commentaires sont repliés pour vous. Personne ne le lui dit ; annulez ici ou dans votre compte.`,
-    unmuted: (name: string) => `${name} n’est plus masqué.`,
-    feature: 'Mettre à la une (choix de la rédaction)',
-    unfeature: 'Retirer des choix de la rédaction',
-    featured: 'Le commentaire est à la une, choix de la rédaction.',
-    unfeatured: 'Le commentaire n’est plus un choix de la rédaction.',
   },
-  mentions: { label: 'Lecteurs à mentionner' },
   report: {
     legend: 'Pourquoi les modérateurs devraient-ils examiner ce commentaire ?',
     reasons: { abuse: 'Injurieux ou haineux', spam: 'Spam', off_topic: 'Hors sujet', other: 'Autre chose' },
@@ -61,7 +52,6 @@ export const widgetExtras = {
   notify: {
     legend: 'M’avertir des',
     article: 'nouveaux commentaires sur cet article',
-    featured: 'les choix de la rédaction sur cet article',
     replies: 'nouvelles réponses à mes commentaires',
     digest: 'un e-mail par jour au lieu d’un par commentaire',
     guestLabel: 'Recevoir les nouveaux commentaires par e-mail (invité)',
@@ -71,7 +61,6 @@ export const widgetExtras = {
     accountWide: 'Les réponses et le courriel quotidien valent pour tous les articles, pas seulement celui-ci.',
     accountLink: 'Vos réglages de notifications',
   },
-} satisfies WidgetExtrasCatalog;
   /** Said to screen readers after an action, so loaded with the parts loaded on use. */
   announce: {
     posted: 'Votre commentaire a été publié.',
@@ -83,3 +72,4 @@ export const widgetExtras = {
     linked: 'Le commentaire lié est affiché en premier.',
     arrived: (n: number) => `${num(n)} ${pl(n, { one: 'nouveau commentaire est arrivé', other: 'nouveaux commentaires sont arrivés' })}.`,
   },
+} satisfies WidgetExtrasCatalog;

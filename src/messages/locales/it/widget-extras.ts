@@ -40,16 +40,7 @@ export const widgetExtras = {
     deleteYes: 'Sì, elimina',
     deleteNo: 'Tienilo',
     deleted: 'Il commento è stato eliminato.',
-    mute: (name: string) => `Silenzia ${name}`,
-    unmute: (name: string) => `Riattiva ${name}`,
-    muted: (name: string) => `${name} è silenziato: i suoi commenti sono compressi per te. Non lo saprà; puoi annullare qui o nel tuo account.`,
-    unmuted: (name: string) => `${name} non è più silenziato.`,
-    feature: 'Metti in evidenza (scelta della redazione)',
-    unfeature: 'Togli dalle scelte della redazione',
-    featured: 'Il commento è in evidenza tra le scelte della redazione.',
-    unfeatured: 'Il commento non è più una scelta della redazione.',
   },
-  mentions: { label: 'Lettori da menzionare' },
   report: {
     legend: 'Perché i moderatori dovrebbero esaminare questo commento?',
     reasons: { abuse: 'Offensivo o d’odio', spam: 'Spam', off_topic: 'Fuori tema', other: 'Altro' },
@@ -61,7 +52,6 @@ export const widgetExtras = {
   notify: {
     legend: 'Avvisami di',
     article: 'nuovi commenti su questo articolo',
-    featured: 'le scelte della redazione su questo articolo',
     replies: 'nuove risposte ai miei commenti',
     digest: 'un’email al giorno invece di una per commento',
     guestLabel: 'Inviami i nuovi commenti per email (ospite)',
@@ -71,7 +61,6 @@ export const widgetExtras = {
     accountWide: 'Le risposte e l’email giornaliera valgono per tutti gli articoli, non solo per questo.',
     accountLink: 'Le tue impostazioni delle notifiche',
   },
-} satisfies WidgetExtrasCatalog;
   /** Said to screen readers after an action, so loaded with the parts loaded on use. */
   announce: {
     posted: 'Il tuo commento è stato pubblicato.',
@@ -83,3 +72,4 @@ export const widgetExtras = {
     linked: 'Il commento collegato è mostrato per primo.',
     arrived: (n: number) => `${pl(n, { one: 'È arrivato', other: 'Sono arrivati' })} ${num(n)} ${pl(n, { one: 'nuovo commento', other: 'nuovi commenti' })}.`,
   },
+} satisfies WidgetExtrasCatalog;

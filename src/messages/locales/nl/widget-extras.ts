@@ -40,17 +40,7 @@ export const widgetExtras = {
     deleteYes: 'Ja, verwijderen',
     deleteNo: 'Bewaren',
     deleted: 'De reactie is verwijderd.',
-    mute: (name: string) => `${name} dempen`,
-    unmute: (name: string) => `${name} niet meer dempen`,
-    muted: (name: string) =>
-      `${name} is gedempt: de reacties zijn voor u ingeklapt. ${name} krijgt het niet te horen; ongedaan maken kan hier of in uw account.`,
-    unmuted: (name: string) => `${name} is niet meer gedempt.`,
-    feature: 'Uitlichten als keuze van de redactie',
-    unfeature: 'Uit de keuzes van de redactie halen',
-    featured: 'De reactie is uitgelicht als keuze van de redactie.',
-    unfeatured: 'De reactie is geen keuze van de redactie meer.',
   },
-  mentions: { label: 'Lezers om te noemen' },
   report: {
     legend: 'Waarom moeten moderatoren naar deze reactie kijken?',
     reasons: { abuse: 'Beledigend of haatdragend', spam: 'Spam', off_topic: 'Off-topic', other: 'Iets anders' },
@@ -62,7 +52,6 @@ export const widgetExtras = {
   notify: {
     legend: 'Stuur me een bericht bij',
     article: 'nieuwe reacties op dit artikel',
-    featured: 'keuzes van de redactie bij dit artikel',
     replies: 'nieuwe antwoorden op mijn reacties',
     digest: 'één e-mail per dag in plaats van één per reactie',
     guestLabel: 'Nieuwe reacties per e-mail (als gast)',
@@ -72,7 +61,6 @@ export const widgetExtras = {
     accountWide: 'Antwoorden en de dagelijkse mail gelden voor elk artikel, niet alleen voor dit.',
     accountLink: 'Je meldingsinstellingen',
   },
-} satisfies WidgetExtrasCatalog;
   /** Said to screen readers after an action, so loaded with the parts loaded on use. */
   announce: {
     posted: 'Je reactie is geplaatst.',
@@ -84,3 +72,4 @@ export const widgetExtras = {
     linked: 'De gelinkte reactie staat bovenaan.',
     arrived: (n: number) => `${num(n)} ${pl(n, { one: 'nieuwe reactie binnengekomen', other: 'nieuwe reacties binnengekomen' })}.`,
   },
+} satisfies WidgetExtrasCatalog;

@@ -40,16 +40,7 @@ export const widgetExtras = {
     deleteYes: 'Sim, excluir',
     deleteNo: 'Manter',
     deleted: 'O comentário foi excluído.',
-    mute: (name: string) => `Silenciar ${name}`,
-    unmute: (name: string) => `Deixar de silenciar ${name}`,
-    muted: (name: string) => `${name} foi silenciado: os comentários dessa pessoa ficam recolhidos para você. Ninguém é avisado; desfaça aqui ou na sua conta.`,
-    unmuted: (name: string) => `${name} não está mais silenciado.`,
-    feature: 'Destacar como escolha da redação',
-    unfeature: 'Tirar das escolhas da redação',
-    featured: 'O comentário foi destacado como escolha da redação.',
-    unfeatured: 'O comentário não é mais uma escolha da redação.',
   },
-  mentions: { label: 'Leitores para mencionar' },
   report: {
     legend: 'Por que os moderadores devem ver este comentário?',
     reasons: { abuse: 'Ofensivo ou de ódio', spam: 'Spam', off_topic: 'Fora do assunto', other: 'Outro motivo' },
@@ -61,7 +52,6 @@ export const widgetExtras = {
   notify: {
     legend: 'Avisar-me de',
     article: 'novos comentários neste artigo',
-    featured: 'escolhas da redação neste artigo',
     replies: 'novas respostas aos meus comentários',
     digest: 'um e-mail por dia em vez de um por comentário',
     guestLabel: 'Receber novos comentários por e-mail (visitante)',
@@ -71,7 +61,6 @@ export const widgetExtras = {
     accountWide: 'As respostas e o email diário valem para todos os artigos, não só para este.',
     accountLink: 'As suas definições de notificações',
   },
-} satisfies WidgetExtrasCatalog;
   /** Said to screen readers after an action, so loaded with the parts loaded on use. */
   announce: {
     posted: 'O seu comentário foi publicado.',
@@ -83,3 +72,4 @@ export const widgetExtras = {
     linked: 'O comentário do link é mostrado primeiro.',
     arrived: (n: number) => `${pl(n, { one: 'Chegou', other: 'Chegaram' })} ${num(n)} ${pl(n, { one: 'comentário novo', other: 'comentários novos' })}.`,
   },
+} satisfies WidgetExtrasCatalog;
