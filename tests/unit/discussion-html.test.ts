@@ -4,34 +4,11 @@ import { describe, expect, it } from 'vitest';
 import type { CommentView, DiscussionState, ThreadPage } from '../../src/domain/types.js';
 import { DiscussionMarkup } from '../../src/render/discussion-html.js';
 import { Discussion } from '../../web/widget/Discussion.js';
+import { aCommentView } from '../support/comment.js';
 
 const at = '2026-11-30T10:00:00.000Z';
-let next = 1;
-function view(over: Partial<CommentView> & { author: { id: number; name: string } }): CommentView {
-  const id = over.id ?? next++;
-  return {
-    id,
-    parentId: null,
-    rootId: null,
-    depth: 0,
-    replyTo: null,
-    bodyHtml: `<p>Comment ${id}</p>`,
-    bodySrc: null,
-    status: 'visible',
-    createdAt: at,
-    editedAt: null,
-    editedBy: null,
-    score: 0,
-    up: 0,
-    down: 0,
-    myVote: 0,
-    replyCount: 0,
-    anchor: null,
-    canEdit: false,
-    canDelete: false,
-    ...over,
-  };
-}
+const view = (over: Partial<CommentView> & { id: number; author: { id: number; name: string } }): CommentView =>
+  aCommentView(over.id, { createdAt: at, bodyHtml: `<p>Comment ${over.id}</p>`, ...over });
 
 const ann = { id: 1, name: 'Ann' };
 const bob = { id: 2, name: 'Bob' };

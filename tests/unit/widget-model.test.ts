@@ -1,31 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { CommentView, ThreadView } from '../../src/domain/types.js';
 import { foldLive } from '../../web/widget/live.js';
+import { aCommentView } from '../support/comment.js';
 import { discussion, findComment, newThread, type Action, type LiveMessage, type View } from '../../web/widget/model.js';
 
-const comment = (id: number, over: Partial<CommentView> = {}): CommentView => ({
-  id,
-  parentId: null,
-  rootId: null,
-  depth: 0,
-  author: { id: 100 + id, name: `Reader ${id}` },
-  replyTo: null,
-  bodyHtml: `<p>${id}</p>`,
-  bodySrc: null,
-  status: 'visible',
-  createdAt: new Date(Date.UTC(2026, 0, 1, 0, id)).toISOString(),
-  editedAt: null,
-  editedBy: null,
-  score: 0,
-  up: 0,
-  down: 0,
-  myVote: 0,
-  replyCount: 0,
-  anchor: null,
-  canEdit: false,
-  canDelete: false,
-  ...over,
-});
+const comment = aCommentView;
 const reply = (id: number, root: number, over: Partial<CommentView> = {}) => comment(id, { parentId: root, rootId: root, depth: 1, ...over });
 
 const view = (threads: ThreadView[], over: Partial<View> = {}): View => ({
