@@ -123,6 +123,31 @@ describe.each(DIALECTS)('group commit on %s', (dialect) => {
     expect((await rows()).filter((v) => v.startsWith('e'))).toEqual(['e0', 'e1', 'e2', 'e3']);
   });
 
+  it(
+    dialect === 'sqlite'
+      ? "queues another article's write behind a batch in progress (one writer)"
+      : "runs another article's write beside a batch in progress (a lane per article)",
+    async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let started!: () => void;
+      const running = new Promise<void>((r) => (started = r));
+      const first = store.grouped(1, async (tx) => {
+        started();
+        await gate;
+        await put(tx, 'g1');
+      });
+      await running;
+      let secondDone = false;
+      const second = store.grouped(2, (tx) => put(tx, 'g2')).then(() => (secondDone = true));
+      for (let waited = 0; !secondDone && waited < (dialect === 'sqlite' ? 300 : 10_000); waited += 50) await new Promise((r) => setTimeout(r, 50));
+      expect(secondDone).toBe(dialect === 'postgres');
+      release();
+      await Promise.all([first, second]);
+      expect((await rows()).filter((v) => v.startsWith('g'))).toEqual(['g1', 'g2']);
+    },
+  );
+
   it('keeps at most the batch limit in one transaction', async () => {
     const small = new GroupCommit<Store>((work) => {
       commits++;
