@@ -1,3 +1,4 @@
+import { messages } from '../messages.js';
 import { badRequest } from './errors.js';
 import type { SortOrder } from './types.js';
 
@@ -31,7 +32,7 @@ function decode(raw: string): Record<string, unknown> {
     if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('not an object');
     return v as Record<string, unknown>;
   } catch {
-    throw badRequest('bad_cursor', 'The cursor is not valid; start again from the first page.');
+    throw badRequest('bad_cursor', messages.errors.bad_cursor);
   }
 }
 
@@ -43,7 +44,7 @@ export const encodeReplyCursor = (c: ReplyCursor) => encode(c);
 export function decodeThreadCursor(raw: string, sort: SortOrder): ThreadCursor {
   const v = decode(raw);
   if (v.s !== sort || !isInt(v.w) || !isInt(v.k) || !isInt(v.i)) {
-    throw badRequest('bad_cursor', 'The cursor does not belong to this sort order; start again from the first page.');
+    throw badRequest('bad_cursor', messages.errors.bad_cursor);
   }
   return { s: sort, w: v.w, k: v.k, i: v.i, ...(v.a === 1 ? { a: 1 as const } : {}) };
 }
@@ -51,7 +52,7 @@ export function decodeThreadCursor(raw: string, sort: SortOrder): ThreadCursor {
 export function decodeReplyCursor(raw: string, rootId: number): ReplyCursor {
   const v = decode(raw);
   if (v.r !== rootId || !isInt(v.w) || !isInt(v.t) || !isInt(v.i)) {
-    throw badRequest('bad_cursor', 'The cursor does not belong to this thread.');
+    throw badRequest('bad_cursor', messages.errors.bad_cursor);
   }
   return { r: rootId, w: v.w, t: v.t, i: v.i };
 }

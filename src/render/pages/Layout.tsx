@@ -45,7 +45,7 @@ export function Layout(p: LayoutProps) {
           <a class="site-name" href="/">
             {p.publication}
           </a>
-          <nav aria-label="Account">
+          <nav aria-label={messages.account.link}>
             {p.viewer ? (
               <form method="post" action="/signout" class="signout">
                 <span class="signed-in-as">{m.signedInAs(p.viewer.name)}</span>
