@@ -41,9 +41,11 @@ export function mentionCandidates(text: string): string[] {
   const out = new Set<string>();
   for (const at of atSigns(text)) {
     const rest = text.slice(at + 1, at + 1 + MAX_NAME + 1).split('\n')[0]!;
-    for (let i = 1; i <= Math.min(rest.length, MAX_NAME); i++) if (wordChar(rest[i - 1]) && !wordChar(rest[i])) out.add(rest.slice(0, i));
+    // Every place a name could end: not inside a word, not on a space (names may end in punctuation).
+    for (let i = 1; i <= Math.min(rest.length, MAX_NAME); i++)
+      if (!/\s/.test(rest[i - 1]!) && !(wordChar(rest[i - 1]) && wordChar(rest[i]))) out.add(rest.slice(0, i));
   }
-  return [...out].slice(0, 200);
+  return [...out].slice(0, 400);
 }
 
 /**

@@ -46,7 +46,17 @@ export const widgetExtras = {
     deleteYes: 'Yes, delete',
     deleteNo: 'Keep it',
     deleted: 'The comment was deleted.',
+    mute: (name: string) => `Mute ${name}`,
+    unmute: (name: string) => `Unmute ${name}`,
+    muted: (name: string) => `${name} is muted: their comments are collapsed for you. They are not told; undo it here or in your account.`,
+    unmuted: (name: string) => `${name} is no longer muted.`,
+    feature: "Feature as editors' pick",
+    unfeature: "Remove from editors' picks",
+    featured: "The comment is featured as an editors' pick.",
+    unfeatured: "The comment is no longer an editors' pick.",
   },
+  /** The `@name` suggestions while writing a comment. */
+  mentions: { label: 'Readers to mention' },
   report: {
     legend: 'Why should moderators look at this comment?',
     reasons: { abuse: 'Abusive or hateful', spam: 'Spam', off_topic: 'Off topic', other: 'Something else' },
@@ -58,6 +68,7 @@ export const widgetExtras = {
   notify: {
     legend: 'Notify of',
     article: 'new comments on this article',
+    featured: "editors' picks on this article",
     replies: 'new replies to my comments',
     digest: 'one daily email instead of one per comment',
     guestLabel: 'Email me new comments (guest)',

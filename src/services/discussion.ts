@@ -326,11 +326,14 @@ export class Discussions {
   }
 
   /**
-   * Whom a reader typing `@` + `prefix` may mean: participants of the thread they answer (`rootId`)
-   * first, then of the article, most recent first. Only names readers already see beside comments.
+   * Whom a reader typing `@` + `prefix` may mean: participants of the thread they answer (the one
+   * holding comment `near`) first, then of the article, most recent first. Only names readers
+   * already see beside comments.
    */
-  async participants(articleId: number, prefix: string, rootId: number | null): Promise<Participant[]> {
+  async participants(articleId: number, prefix: string, near: number | null): Promise<Participant[]> {
     await this.article(articleId);
+    const about = near === null ? null : await this.store.comments.byId(near);
+    const rootId = about && about.articleId === articleId ? (about.rootId ?? about.id) : null;
     const limit = PARTICIPANTS_SHOWN;
     const inThread = rootId === null ? [] : await this.store.comments.participants({ articleId, rootId, prefix, limit });
     const inArticle = await this.store.comments.participants({ articleId, prefix, limit });

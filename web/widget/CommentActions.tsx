@@ -46,9 +46,28 @@ function selectionIn(el: HTMLElement | null): string {
 /** Focus back on the menu button of comment `id` (after its menu or confirmation closes). */
 const toMenu = (id: number) => document.querySelector<HTMLElement>(`#comment-${id} .parley-more summary`)?.focus();
 
+/**
+ * `@name` suggestions: a comment box is worth watching once there are comments (and so readers to
+ * name), which is when this chunk arrives. The suggestions themselves load with the first `@`.
+ */
+let armed = false;
+function armMentions(w: Widget): void {
+  const root = document.getElementById('comments');
+  if (armed || !root || !w.state.canParticipate) return;
+  armed = true;
+  const onAt = (e: Event) => {
+    const box = e.target as HTMLTextAreaElement;
+    if (!box.value?.includes('@')) return;
+    root.removeEventListener('input', onAt);
+    void import('./mentions.js').then((x) => x.attachMentions(root, w.api, w.state.article.id, box));
+  };
+  root.addEventListener('input', onAt);
+}
+
 export function Actions({ c, w, mine, body, mode, setMode, quote, failed, replyButton, reported, more }: Props) {
   const m = widgetExtras.actions;
   const s = w.state;
+  useEffect(() => armMentions(w), []);
   const details = useRef<HTMLDetailsElement>(null);
   const list = useRef<HTMLDivElement>(null);
   // Signed out or not subscribed: votes and Reply open the subscribe prompt instead.
@@ -92,6 +111,32 @@ export function Actions({ c, w, mine, body, mode, setMode, quote, failed, replyB
     details.current!.open = false;
     run();
   };
+  // Muting and featuring change what this reader (or every reader) sees: done here, said aloud.
+  const author = c.author;
+  const muted = s.mutedAuthors ?? [];
+  const hushed = !!author && muted.includes(author.id);
+  const mute = pick(async () => {
+    try {
+      await w.api.call(hushed ? 'DELETE' : 'PUT', `/me/mutes/${author!.id}`);
+      // The page's list of muted readers is what every comment reads; showing this one again redraws them all.
+      s.mutedAuthors = hushed ? muted.filter((id) => id !== author!.id) : [...muted, author!.id];
+      w.show(c);
+      w.announce((hushed ? m.unmuted : m.muted)(author!.name));
+      // The comment folds up (or opens out): focus goes to its one-line summary, or back to its menu.
+      requestAnimationFrame(() => (hushed ? toMenu(c.id) : document.querySelector<HTMLElement>(`#comment-${c.id} .parley-muted > summary`)?.focus()));
+    } catch (err) {
+      failed(err);
+    }
+  });
+  const feature = pick(async () => {
+    try {
+      const res = await w.api.call<{ featured: boolean }>('PUT', `/admin/comments/${c.id}/feature`, { featured: !c.featured });
+      w.show({ ...c, featured: res.featured });
+      w.announce(res.featured ? m.featured : m.unfeatured);
+    } catch (err) {
+      failed(err);
+    }
+  });
   const copy = async () => {
     close();
     try {
@@ -161,6 +206,16 @@ export function Actions({ c, w, mine, body, mode, setMode, quote, failed, replyB
           {c.canDelete ? (
             <button type="button" onClick={pick(() => setMode('confirm-delete'))}>
               {m.delete}
+            </button>
+          ) : null}
+          {s.viewer && !mine && author ? (
+            <button type="button" onClick={mute}>
+              {(hushed ? m.unmute : m.mute)(author.name)}
+            </button>
+          ) : null}
+          {s.viewer && s.viewer.role !== 'reader' && visible ? (
+            <button type="button" onClick={feature}>
+              {c.featured ? m.unfeature : m.feature}
             </button>
           ) : null}
           <button type="button" onClick={copy}>

@@ -1,3 +1,4 @@
+import type { ComponentChildren, VNode } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import type { CommentView } from '../../src/domain/types.js';
 import { widget as wm } from '../../src/messages/current/widget.js';
@@ -25,6 +26,8 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
   const replyButton = useRef<HTMLButtonElement>(null);
   const deleted = c.status === 'deleted';
   const mine = w.state.viewer !== null && c.author?.id === w.state.viewer.id;
+  // A reader this viewer muted: the comment collapses to one line that opens it (no script needed).
+  const hush = w.state.mutedAuthors?.includes(c.author?.id as number);
   // A deleted comment is named by its placeholder, which says so once.
   const nameId = `comment-${c.id}-${deleted ? 'gone' : 'author'}`;
 
@@ -45,99 +48,115 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
       aria-labelledby={nameId}
       tabIndex={-1}
     >
-      <header class="parley-meta">
-        <Avatar name={c.author?.name ?? null} seed={String(c.author?.id ?? c.id)} />
-        <span id={deleted ? undefined : nameId} class="parley-author">
-          {c.author?.name}
-        </span>
-        <a class="parley-permalink" href={`?comment=${c.id}#comment-${c.id}`} aria-label={m.permalinkLabel}>
-          <RelativeTime iso={c.createdAt} />
-        </a>
-        {c.replyTo ? (
-          <a class="parley-replyto" href={`#comment-${c.parentId}`}>
-            {m.replyTo(c.replyTo)}
-          </a>
-        ) : null}
-        {c.anchor ? (
-          <span class="parley-passage-ref">
-            {m.passage.about} <q>{c.anchor.exact}</q>
+      <Hush on={hush}>
+        <header class="parley-meta">
+          <Avatar name={c.author?.name ?? null} seed={String(c.author?.id ?? c.id)} />
+          <span id={deleted ? undefined : nameId} class="parley-author">
+            {c.author?.name}
           </span>
+          <a class="parley-permalink" href={`?comment=${c.id}#comment-${c.id}`} aria-label={m.permalinkLabel}>
+            <RelativeTime iso={c.createdAt} />
+          </a>
+          {c.replyTo ? (
+            <a class="parley-replyto" href={`#comment-${c.parentId}`}>
+              {m.replyTo(c.replyTo)}
+            </a>
+          ) : null}
+          {c.anchor ? (
+            <span class="parley-passage-ref">
+              {m.passage.about} <q>{c.anchor.exact}</q>
+            </span>
+          ) : null}
+          {c.byArticleAuthor ? <span class="parley-badge">{m.author}</span> : null}
+          {c.featured ? <span class="parley-badge">{m.sorts.featured}</span> : null}
+          {c.status === 'pending' ? <span class="parley-badge">{m.pending}</span> : null}
+        </header>
+        {mode === 'edit' && editor ? (
+          <editor.EditForm c={c} w={w} Composer={Composer} onClose={() => setMode('view')} onError={failed} />
+        ) : deleted ? (
+          <p id={nameId} class="parley-deleted">
+            {m.deleted}
+          </p>
+        ) : (
+          <div class="parley-body" ref={body} dangerouslySetInnerHTML={{ __html: c.bodyHtml }} />
+        )}
+        {c.editedAt && !deleted ? (
+          <p class="parley-edited">
+            <EditedText at={c.editedAt} by={c.editedBy} />
+          </p>
         ) : null}
-        {c.byArticleAuthor ? <span class="parley-badge">{m.author}</span> : null}
-        {c.status === 'pending' ? <span class="parley-badge">{m.pending}</span> : null}
-      </header>
-      {mode === 'edit' && editor ? (
-        <editor.EditForm c={c} w={w} Composer={Composer} onClose={() => setMode('view')} onError={failed} />
-      ) : deleted ? (
-        <p id={nameId} class="parley-deleted">
-          {m.deleted}
-        </p>
-      ) : (
-        <div class="parley-body" ref={body} dangerouslySetInnerHTML={{ __html: c.bodyHtml }} />
-      )}
-      {c.editedAt && !deleted ? (
-        <p class="parley-edited">
-          <EditedText at={c.editedAt} by={c.editedBy} />
-        </p>
-      ) : null}
-      {deleted ? null : actions ? (
-        <actions.Actions
-          c={c}
-          w={w}
-          mine={mine}
-          body={body.current}
-          mode={mode}
-          setMode={setMode}
-          quote={quote}
-          failed={failed}
-          replyButton={replyButton}
-          reported={!!notice}
-          more={m.moreActions}
-        />
-      ) : (
-        // Before scripts (and without them): the score, and a menu holding the comment's permalink.
-        // Every byte here is paid once per comment on the page.
-        <div class="parley-actions">
-          <span class="parley-votes">{c.score}</span>
-          <details class="parley-more">
-            <summary aria-label={m.moreActions}>⋯</summary>
-            <a href={`?comment=${c.id}#comment-${c.id}`}>{m.permalinkLabel}</a>
-          </details>
-        </div>
-      )}
-      {mode === 'confirm-delete' && actions ? <actions.Confirm c={c} w={w} setMode={setMode} failed={failed} /> : null}
-      {error ? (
-        <p class="parley-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      {mode === 'report' && report ? (
-        <report.ReportForm
-          id={c.id}
-          api={w.api}
-          onDone={(msg) => {
-            setMode('view');
-            setNotice(msg);
-          }}
-        />
-      ) : null}
-      {notice ? <p role="status">{notice}</p> : null}
-      {mode === 'reply' ? (
-        <Composer
-          id={`reply-${c.id}`}
-          label={m.replyLabel(c.author?.name ?? '')}
-          submitLabel={m.postReply}
-          busyLabel={m.posting}
-          insert={insert}
-          autoFocus
-          onSubmit={async (text) => {
-            await w.post(text, c.id);
-            setMode('view');
-          }}
-          onCancel={closeComposer}
-        />
-      ) : null}
+        {deleted ? null : actions ? (
+          <actions.Actions
+            c={c}
+            w={w}
+            mine={mine}
+            body={body.current}
+            mode={mode}
+            setMode={setMode}
+            quote={quote}
+            failed={failed}
+            replyButton={replyButton}
+            reported={!!notice}
+            more={m.moreActions}
+          />
+        ) : (
+          // Before scripts (and without them): the score, and a menu holding the comment's permalink.
+          // Every byte here is paid once per comment on the page.
+          <div class="parley-actions">
+            <span class="parley-votes">{c.score}</span>
+            <details class="parley-more">
+              <summary aria-label={m.moreActions}>⋯</summary>
+              <a href={`?comment=${c.id}#comment-${c.id}`}>{m.permalinkLabel}</a>
+            </details>
+          </div>
+        )}
+        {mode === 'confirm-delete' && actions ? <actions.Confirm c={c} w={w} setMode={setMode} failed={failed} /> : null}
+        {error ? (
+          <p class="parley-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        {mode === 'report' && report ? (
+          <report.ReportForm
+            id={c.id}
+            api={w.api}
+            onDone={(msg) => {
+              setMode('view');
+              setNotice(msg);
+            }}
+          />
+        ) : null}
+        {notice ? <p role="status">{notice}</p> : null}
+        {mode === 'reply' ? (
+          <Composer
+            id={`reply-${c.id}`}
+            label={m.replyLabel(c.author?.name ?? '')}
+            submitLabel={m.postReply}
+            busyLabel={m.posting}
+            insert={insert}
+            autoFocus
+            onSubmit={async (text) => {
+              await w.post(text, c.id);
+              setMode('view');
+            }}
+            onCancel={closeComposer}
+          />
+        ) : null}
+      </Hush>
     </article>
+  );
+}
+
+function Hush({ on, children }: { on?: boolean; children: ComponentChildren }) {
+  return on ? (
+    <details class="parley-muted">
+      <summary>
+        {m.mutedRow} {m.showComment}
+      </summary>
+      {children}
+    </details>
+  ) : (
+    (children as VNode)
   );
 }
 

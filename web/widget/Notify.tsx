@@ -39,6 +39,17 @@ export function Notify({ w }: { w: Widget }) {
             />{' '}
             {m.article}
           </label>
+          {follow.article ? (
+            // Off by default: a follower of the article may also ask for its editors' picks.
+            <label>
+              <input
+                type="checkbox"
+                checked={follow.featured === true}
+                onChange={(e) => run(async () => setFollow(await followArticle(w.api, w.state.article.id, true, (e.target as HTMLInputElement).checked)))}
+              />{' '}
+              {m.featured}
+            </label>
+          ) : null}
           <label>
             <input
               type="checkbox"

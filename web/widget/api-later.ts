@@ -7,7 +7,8 @@ import type { Api } from './api.js';
 
 export const report = (api: Api, id: number, reason: string, text: string) =>
   api.call<{ reported: boolean }>('POST', `/comments/${id}/report`, { reason, ...(text.trim() ? { text } : {}) });
-export const follow = (api: Api, articleId: number, on: boolean) => api.call<FollowState>('PUT', `/articles/${articleId}/follow`, { follow: on });
+export const follow = (api: Api, articleId: number, on: boolean, featured?: boolean) =>
+  api.call<FollowState>('PUT', `/articles/${articleId}/follow`, { follow: on, ...(featured === undefined ? {} : { featured }) });
 export const followByEmail = (api: Api, articleId: number, email: string) =>
   api.call<{ sent: boolean }>('POST', `/articles/${articleId}/follow-by-email`, { email });
 export const prefs = (api: Api, p: { replies?: boolean; digest?: 'instant' | 'daily' }) => api.call<{ ok: boolean }>('PUT', '/me/notifications', p);

@@ -76,6 +76,8 @@ export const foldLive: LiveFold = (v, msg, viewerId, reduce, find) => {
   // Every other event carries the whole comment.
   const c = msg.comment as CommentView;
   const shown = find(ts, c.id);
+  // Under the Featured tab a new pick is news (as a new comment is elsewhere); new comments are not.
+  if (v.sort === 'featured' && !shown) return c.featured && msg.type === 'comment.edited' ? { ...v, waiting: v.waiting + 1 } : v;
   if (msg.type !== 'comment.created') return shown ? reduce(v, { type: 'changed', id: c.id, to: (old) => fromLive(old, c, viewerId) }) : v;
   if (shown) return v;
   const posted = (): View => reduce(v, { type: 'posted', comment: fromLive(undefined, c, viewerId), count: v.count });

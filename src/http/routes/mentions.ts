@@ -13,7 +13,7 @@ export async function mentionRoutes(app: TypedApp, opts: { discussions: Discussi
     schema: {
       operationId: 'listParticipants',
       tags: ['comments'],
-      summary: "Readers with a published comment under the article whose name starts with `q`, the thread's (`thread`: its top-level comment) first",
+      summary: 'Readers with a published comment under the article whose name starts with `q`; those of the thread holding comment `thread` first',
       params: IdParams,
       querystring: Type.Object({ q: Type.String({ maxLength: 60 }), thread: Type.Optional(Id) }, { additionalProperties: false }),
       response: { 200: ParticipantsAnswer, ...errors(400, 404) },

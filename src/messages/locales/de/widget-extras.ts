@@ -40,7 +40,17 @@ export const widgetExtras = {
     deleteYes: 'Ja, löschen',
     deleteNo: 'Behalten',
     deleted: 'Der Kommentar wurde gelöscht.',
+    mute: (name: string) => `${name} stummschalten`,
+    unmute: (name: string) => `Stummschaltung von ${name} aufheben`,
+    muted: (name: string) =>
+      `${name} ist stummgeschaltet: Kommentare von ${name} sind für Sie eingeklappt. ${name} erfährt es nicht; aufheben können Sie es hier oder in Ihrem Konto.`,
+    unmuted: (name: string) => `${name} ist nicht mehr stummgeschaltet.`,
+    feature: 'Als Empfehlung der Redaktion auszeichnen',
+    unfeature: 'Aus den Empfehlungen der Redaktion nehmen',
+    featured: 'Der Kommentar ist jetzt eine Empfehlung der Redaktion.',
+    unfeatured: 'Der Kommentar ist keine Empfehlung der Redaktion mehr.',
   },
+  mentions: { label: 'Leser, die Sie erwähnen können' },
   report: {
     legend: 'Warum sollten sich die Moderatoren diesen Kommentar ansehen?',
     reasons: { abuse: 'Beleidigend oder hasserfüllt', spam: 'Spam', off_topic: 'Am Thema vorbei', other: 'Etwas anderes' },
@@ -52,6 +62,7 @@ export const widgetExtras = {
   notify: {
     legend: 'Benachrichtigen bei',
     article: 'neuen Kommentaren zu diesem Artikel',
+    featured: 'Empfehlungen der Redaktion zu diesem Artikel',
     replies: 'neuen Antworten auf meine Kommentare',
     digest: 'einer täglichen E-Mail statt einer pro Kommentar',
     guestLabel: 'Neue Kommentare per E-Mail (als Gast)',

@@ -40,7 +40,17 @@ export const widgetExtras = {
     deleteYes: 'Ja, verwijderen',
     deleteNo: 'Bewaren',
     deleted: 'De reactie is verwijderd.',
+    mute: (name: string) => `${name} dempen`,
+    unmute: (name: string) => `${name} niet meer dempen`,
+    muted: (name: string) =>
+      `${name} is gedempt: de reacties zijn voor u ingeklapt. ${name} krijgt het niet te horen; ongedaan maken kan hier of in uw account.`,
+    unmuted: (name: string) => `${name} is niet meer gedempt.`,
+    feature: 'Uitlichten als keuze van de redactie',
+    unfeature: 'Uit de keuzes van de redactie halen',
+    featured: 'De reactie is uitgelicht als keuze van de redactie.',
+    unfeatured: 'De reactie is geen keuze van de redactie meer.',
   },
+  mentions: { label: 'Lezers om te noemen' },
   report: {
     legend: 'Waarom moeten moderatoren naar deze reactie kijken?',
     reasons: { abuse: 'Beledigend of haatdragend', spam: 'Spam', off_topic: 'Off-topic', other: 'Iets anders' },
@@ -52,6 +62,7 @@ export const widgetExtras = {
   notify: {
     legend: 'Stuur me een bericht bij',
     article: 'nieuwe reacties op dit artikel',
+    featured: 'keuzes van de redactie bij dit artikel',
     replies: 'nieuwe antwoorden op mijn reacties',
     digest: 'één e-mail per dag in plaats van één per reactie',
     guestLabel: 'Nieuwe reacties per e-mail (als gast)',
