@@ -140,7 +140,12 @@ export function Discussion({ state, apiBase = '/api/v1' }: { state: DiscussionSt
     let gone = false;
     if (typeof EventSource !== 'undefined') {
       void import('./live.js').then(({ followLive, foldLive }) => {
-        if (!gone) stop = followLive(`${apiBase}/articles/${state.article.id}/events`, (msg) => dispatch({ type: 'live', msg, viewerId, fold: foldLive }), state.page.since);
+        if (!gone)
+          stop = followLive(
+            `${apiBase}/articles/${state.article.id}/events`,
+            (msg) => dispatch({ type: 'live', msg, viewerId, fold: foldLive }),
+            state.page.since,
+          );
       });
     }
     return () => {
