@@ -175,6 +175,7 @@ export const moderation = {
       ['j / k', 'next / previous result'],
       ['h', "open the author's history"],
       ['o', 'open the comment in its discussion'],
+      ['a / r', 'approve / reject the current result'],
     ] as [string, string][],
   },
   userHistory: {

@@ -131,6 +131,12 @@ describe("moderators' search and reader history in a real browser", () => {
     await page.locator('#search-q').press('Enter');
     await expect.poll(() => page.getByRole('heading', { name: '1 comment found' }).isVisible()).toBe(true);
     expect(await page.locator('ol.search-results article.item').getAttribute('id')).toBe(`result-${posted.a1}`);
+    // Approving a reported comment from a result settles its reports and comes back to the search.
+    await page.locator(`#result-${posted.a1}`).getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => page.locator('#admin-status').textContent()).toBe('1 comment approved.');
+    expect(await page.locator('#search-q').inputValue()).toBe('harbour');
+    expect(await page.locator('#search-author').inputValue()).toBe('Lovelace');
+    expect(await p.store.moderation.openReportCount(posted.a1!)).toBe(0);
     await page.locator(`#result-${posted.a1} a[data-key="h"]`).click();
     await expect.poll(() => page.getByRole('heading', { name: 'History of Ada Lovelace', level: 1 }).isVisible()).toBe(true);
     await ctx.close();
@@ -138,7 +144,7 @@ describe("moderators' search and reader history in a real browser", () => {
 
   it('fits a phone and reads in the dark, with no axe violation', async () => {
     const { ctx, page } = await signedIn('mia@example.com', { colorScheme: 'dark', width: 360 });
-    await page.goto(`${base}/admin/search?q=harbour&reports=open`);
+    await page.goto(`${base}/admin/search?q=harbour&reports=any`);
     await expect.poll(() => page.getByRole('heading', { name: '1 comment found' }).isVisible()).toBe(true);
     // Nothing wider than the phone.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
@@ -146,6 +152,23 @@ describe("moderators' search and reader history in a real browser", () => {
     await page.goto(`${base}/admin/users/${adaId}`);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await expectAccessible(page, 'a history at 360 px in the dark');
+    await ctx.close();
+  });
+
+  it('rejects a result from the keyboard and shows what it became, in place', async () => {
+    const { ctx, page } = await signedIn('mia@example.com');
+    const problems = watchConsole(page);
+    await page.goto(`${base}/admin/search?q=harbour`);
+    await page.keyboard.press('j');
+    await expect.poll(() => focused(page)).toBe(`result-${posted.b1}`);
+    await page.keyboard.press('r');
+    await expect.poll(() => page.locator('#admin-status').textContent()).toBe('1 comment rejected.');
+    expect(await page.locator(`#result-${posted.b1} .badge`).textContent()).toBe('Rejected');
+    // The result stays, and keeps the focus.
+    expect(await page.locator('ol.search-results article.item').count()).toBe(2);
+    await expect.poll(() => focused(page)).toBe(`result-${posted.b1}`);
+    expect((await p.store.comments.byId(posted.b1!))!.status).toBe('rejected');
+    expect(problems).toEqual([]);
     await ctx.close();
   });
 });

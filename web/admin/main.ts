@@ -77,6 +77,20 @@ function removeItems(ids: number[]): void {
   setCurrent(after);
 }
 
+/**
+ * A search result stays where it is after an action (it still matches the search); its status
+ * badge says what it became.
+ */
+function showStatus(button: HTMLButtonElement, changed: number[]): void {
+  const [verb, id] = button.value.split(':');
+  if (!changed.includes(Number(id))) return;
+  const status = verb === 'approve' ? 'visible' : verb === 'reject' ? 'rejected' : null;
+  const badge = document.querySelector<HTMLElement>(`#result-${id} .badge[class*="status-"]`);
+  if (!status || !badge) return;
+  badge.className = `badge status-${status}`;
+  badge.textContent = m.search.statuses[status] ?? status;
+}
+
 async function run(form: HTMLFormElement, button: HTMLButtonElement): Promise<void> {
   const data = new FormData(form, button);
   const body = new URLSearchParams();
@@ -102,7 +116,8 @@ async function run(form: HTMLFormElement, button: HTMLButtonElement): Promise<vo
       button.value = alt;
       button.textContent = label;
     }
-    removeItems(out.removed ?? []);
+    if (queue) removeItems(out.removed ?? []);
+    else showStatus(button, out.removed ?? []);
   } catch {
     announce(m.failed(navigator.onLine ? 'network error' : 'offline'), false);
   } finally {

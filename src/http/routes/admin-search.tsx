@@ -7,7 +7,7 @@ import { denialError, type Actor } from '../../domain/permissions.js';
 import { ReaderHistorySchema, ReportFilterSchema, SearchPageSchema, SearchStatusSchema } from '../../domain/search-views.js';
 import { messages } from '../../messages.js';
 import { HistoryPage } from '../../render/admin/HistoryPage.js';
-import { EMPTY_FORM, SearchPage, type SearchForm } from '../../render/admin/SearchPage.js';
+import { backTo, EMPTY_FORM, SearchPage, type SearchForm } from '../../render/admin/SearchPage.js';
 import { MessagePage } from '../../render/pages/MessagePage.js';
 import type { Accounts } from '../../services/accounts.js';
 import type { Moderation } from '../../services/moderation.js';
@@ -72,6 +72,13 @@ export async function adminSearchApiRoutes(app: TypedApp, opts: { search: Modera
   });
 }
 
+/** The dashboard's words for what an action did (the queue's, for the same actions). */
+function doneText(key: string, n: number): string | null {
+  if (!(key in m.done)) return null;
+  const v = (m.done as Record<string, string | ((n: number) => string)>)[key]!;
+  return typeof v === 'function' ? v(n) : v;
+}
+
 /** The form's strings as a query: empty fields are no filter; unknown choices are a 400. */
 function queryOf(f: SearchForm, cursor: string | undefined): SearchQuery {
   const status = f.status === '' ? undefined : f.status;
@@ -127,6 +134,9 @@ export async function adminSearchPageRoutes(app: TypedApp, opts: { search: Moder
     to: Type.Optional(Type.String({ maxLength: 20 })),
     reports: Type.Optional(Type.String({ maxLength: 20 })),
     cursor: Type.Optional(Type.String({ maxLength: 40 })),
+    // What /admin/actions did, when a result's button brought the moderator back here.
+    done: Type.Optional(Type.String({ maxLength: 20 })),
+    n: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
   });
 
   app.get('/admin/search', {
@@ -134,8 +144,8 @@ export async function adminSearchPageRoutes(app: TypedApp, opts: { search: Moder
     handler: async (req, reply) => {
       const actor = gate(req, reply);
       if (!actor) return reply;
-      const { cursor, ...fields } = req.query;
-      const form: SearchForm = { ...EMPTY_FORM, ...fields };
+      const { cursor, done, n } = req.query;
+      const form = Object.fromEntries(Object.keys(EMPTY_FORM).map((k) => [k, req.query[k as keyof SearchForm] ?? ''])) as unknown as SearchForm;
       const isAdmin = mod.access(actor, 'change_settings') === null;
       const render = (props: { page: Awaited<ReturnType<ModeratorSearch['search']>> | null; error: string | null; nextHref: string | null }, status = 200) =>
         sendPage(
@@ -143,7 +153,14 @@ export async function adminSearchPageRoutes(app: TypedApp, opts: { search: Moder
           reply,
           deps,
           { ...page, title: `${m.search.heading} | ${m.heading}`, status },
-          <SearchPage form={form} isAdmin={isAdmin} timeZone={config.PUBLICATION_TIMEZONE} {...props} />,
+          <SearchPage
+            form={form}
+            isAdmin={isAdmin}
+            timeZone={config.PUBLICATION_TIMEZONE}
+            actions={{ csrf: req.csrfToken ?? '', back: backTo('/admin/search', { ...form, ...(cursor ? { cursor } : {}) }) }}
+            done={done ? doneText(done, n ?? 1) : null}
+            {...props}
+          />,
         );
       // The empty form is the first visit: it lists the newest comments, as a search for nothing.
       try {

@@ -1,7 +1,7 @@
 import { SEARCH_STATUSES } from '../../domain/comment-search.js';
 import type { SearchPage as Page, SearchResult } from '../../domain/search-views.js';
 import { messages } from '../../messages.js';
-import { AdminShell, Time } from './parts.js';
+import { AdminShell, FormBasics, Time } from './parts.js';
 
 const m = messages.moderation;
 
@@ -26,8 +26,55 @@ export function Snippet({ parts }: { parts: SearchResult['snippet'] }) {
   return <p class="snippet">{parts.map((p) => (p.match ? <mark>{p.text}</mark> : p.text))}</p>;
 }
 
+/** Where a dashboard form returns to, and its session token: results carry approve and reject. */
+export interface ResultActions {
+  csrf: string;
+  back: string;
+}
+
+/**
+ * A dashboard address in the only characters /admin/actions accepts as a way back (letters,
+ * digits, _ - = & %): everything else in a value is percent-encoded.
+ */
+export function backTo(path: string, params: Record<string, string>): string {
+  const enc = (v: string) => encodeURIComponent(v).replace(/[.!~*'()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const qs = Object.entries(params)
+    .filter(([, v]) => v !== '')
+    .map(([k, v]) => `${k}=${enc(v)}`)
+    .join('&');
+  return qs ? `${path}?${qs}` : path;
+}
+
+/** Approve and reject, as in the queue (the same form endpoint, keys `a` and `r`). */
+function Actions({ r, actions }: { r: SearchResult; actions: ResultActions }) {
+  const approvable = r.status !== 'visible' && r.status !== 'deleted';
+  const dismissable = r.status === 'visible' && r.reports.open > 0;
+  const rejectable = r.status !== 'rejected' && r.status !== 'deleted';
+  if (!approvable && !dismissable && !rejectable) return null;
+  return (
+    <form class="item-actions primary-actions" method="post" action="/admin/actions">
+      <FormBasics csrf={actions.csrf} back={actions.back} />
+      {approvable || dismissable ? (
+        <button type="submit" name="op" value={`approve:${r.id}`} class="approve" data-key="a">
+          {m.approve}
+        </button>
+      ) : null}
+      {rejectable ? (
+        <>
+          <label>
+            {m.rejectReason} <input type="text" name="reason" value={m.rejectReasonDefault} maxLength={500} class="reason" />
+          </label>
+          <button type="submit" name="op" value={`reject:${r.id}`} class="reject" data-key="r">
+            {m.reject}
+          </button>
+        </>
+      ) : null}
+    </form>
+  );
+}
+
 /** One found comment: who, where, when, its state, the words, and where to go from it. */
-export function ResultItem({ r, timeZone, showAuthor = true }: { r: SearchResult; timeZone: string; showAuthor?: boolean }) {
+export function ResultItem({ r, timeZone, showAuthor = true, actions }: { r: SearchResult; timeZone: string; showAuthor?: boolean; actions?: ResultActions }) {
   const head = `result-${r.id}-h`;
   const s = m.search;
   return (
@@ -61,6 +108,7 @@ export function ResultItem({ r, timeZone, showAuthor = true }: { r: SearchResult
             <a href={r.links.moderation}>{s.moderate}</a>
           </p>
         ) : null}
+        {actions ? <Actions r={r} actions={actions} /> : null}
       </article>
     </li>
   );
@@ -71,16 +119,18 @@ export function ResultList({
   timeZone,
   label,
   showAuthor = true,
+  actions,
 }: {
   results: SearchResult[];
   timeZone: string;
   label: string;
   showAuthor?: boolean;
+  actions?: ResultActions;
 }) {
   return (
     <ol class="search-results" aria-label={label}>
       {results.map((r) => (
-        <ResultItem r={r} timeZone={timeZone} showAuthor={showAuthor} />
+        <ResultItem r={r} timeZone={timeZone} showAuthor={showAuthor} actions={actions} />
       ))}
     </ol>
   );
@@ -158,13 +208,21 @@ export interface SearchPageProps {
   timeZone: string;
   /** The next page's address, when there is one. */
   nextHref: string | null;
+  actions: ResultActions;
+  /** What the last action did (after a form post without script), if anything. */
+  done: string | null;
 }
 
 /** Moderators' search over every comment: a plain GET form, so it works without script. */
 export function SearchPage(p: SearchPageProps) {
   const s = m.search;
   return (
-    <AdminShell section="search" isAdmin={p.isAdmin} heading={s.heading} status={p.error ? { ok: false, text: p.error } : null}>
+    <AdminShell
+      section="search"
+      isAdmin={p.isAdmin}
+      heading={s.heading}
+      status={p.error ? { ok: false, text: p.error } : p.done ? { ok: true, text: p.done } : null}
+    >
       <Form f={p.form} />
       <details class="shortcuts">
         <summary>{m.shortcutsHeading}</summary>
@@ -184,7 +242,7 @@ export function SearchPage(p: SearchPageProps) {
           <h2 id="search-found" class="search-found">
             {p.page.total === 0 ? s.none : s.found(p.page.total)}
           </h2>
-          {p.page.results.length > 0 ? <ResultList results={p.page.results} timeZone={p.timeZone} label={s.resultsLabel} /> : null}
+          {p.page.results.length > 0 ? <ResultList results={p.page.results} timeZone={p.timeZone} label={s.resultsLabel} actions={p.actions} /> : null}
           {p.nextHref ? (
             <p>
               <a href={p.nextHref}>{m.nextPage}</a>

@@ -177,6 +177,7 @@ export const moderation = {
       ['j / k', 'nächstes / vorheriges Ergebnis'],
       ['h', 'Verlauf des Autors öffnen'],
       ['o', 'Kommentar in seiner Diskussion öffnen'],
+      ['a / r', 'aktuelles Ergebnis freigeben / ablehnen'],
     ],
   },
   userHistory: {

@@ -177,6 +177,7 @@ export const moderation = {
       ['j / k', 'resultado siguiente / anterior'],
       ['h', 'abrir el historial del autor'],
       ['o', 'abrir el comentario en su debate'],
+      ['a / r', 'aprobar / rechazar el resultado actual'],
     ],
   },
   userHistory: {

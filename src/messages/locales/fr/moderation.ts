@@ -178,6 +178,7 @@ export const moderation = {
       ['j / k', 'résultat suivant / précédent'],
       ['h', 'ouvrir l’historique de l’auteur'],
       ['o', 'ouvrir le commentaire dans sa discussion'],
+      ['a / r', 'approuver / rejeter le résultat courant'],
     ],
   },
   userHistory: {

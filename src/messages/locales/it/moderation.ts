@@ -178,6 +178,7 @@ export const moderation = {
       ['j / k', 'risultato successivo / precedente'],
       ['h', 'apri la cronologia dell’autore'],
       ['o', 'apri il commento nella sua discussione'],
+      ['a / r', 'approva / rifiuta il risultato corrente'],
     ],
   },
   userHistory: {

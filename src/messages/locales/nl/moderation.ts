@@ -176,6 +176,7 @@ export const moderation = {
       ['j / k', 'volgend / vorig resultaat'],
       ['h', 'geschiedenis van de auteur openen'],
       ['o', 'reactie in haar discussie openen'],
+      ['a / r', 'huidig resultaat goedkeuren / afwijzen'],
     ],
   },
   userHistory: {

@@ -177,6 +177,7 @@ export const moderation = {
       ['j / k', 'resultado seguinte / anterior'],
       ['h', 'abrir o histórico do autor'],
       ['o', 'abrir o comentário na sua discussão'],
+      ['a / r', 'aprovar / rejeitar o resultado atual'],
     ],
   },
   userHistory: {
