@@ -26,7 +26,7 @@ describe.each(DIALECTS)('languages: LOCALE and an article front matter lang, on 
     article(dir, 'plain-thread', null);
     article(dir, 'arabic-thread', 'ar');
     article(dir, 'german-thread', 'de');
-    p = await startParley(dialect, { CONTENT_DIR: dir, LOCALE: 'fr' });
+    p = await startParley(dialect, { CONTENT_DIR: dir, LOCALE: 'fr', EMBED_ALLOWED_ORIGINS: 'https://publisher.example' });
   });
   afterAll(async () => {
     await p?.dispose();
@@ -87,6 +87,23 @@ describe.each(DIALECTS)('languages: LOCALE and an article front matter lang, on 
     // Errors keep their stable code; the message is in LOCALE.
     const missing = json(await p.app.inject({ method: 'GET', url: '/api/v1/articles/999999/comments' }));
     expect(missing.error).toEqual({ code: 'article_not_found', message: fr.errors.article_not_found });
+  });
+
+  it("embeds a discussion in the host page's language (data-parley-lang), else in LOCALE", async () => {
+    const frame = (extra: Record<string, string>) =>
+      p.app.inject({
+        method: 'GET',
+        url: `/embed/frame?${new URLSearchParams({ article: 'host-42', url: 'https://publisher.example/a', title: 'On the host', ...extra })}`,
+        headers: { 'sec-fetch-dest': 'iframe', 'sec-fetch-site': 'cross-site' },
+      });
+    const arabic = (await frame({ lang: 'ar' })).body;
+    expect(arabic).toContain('<html lang="ar" dir="rtl"');
+    expect(arabic).toMatch(/src="\/static\/widget\.ar\.js/);
+    expect(arabic).toContain(ar.embed.frameHeading('On the host'));
+    const plain = (await frame({})).body;
+    expect(plain).toContain('<html lang="fr" dir="ltr"');
+    expect(plain).toContain(fr.widget.joinHeading);
+    expect((await frame({ lang: 'xx' })).statusCode).toBe(400);
   });
 
   it('refuses a language Parley does not ship, naming the file and the field', () => {

@@ -7,8 +7,8 @@
 (() => {
   const script = document.currentScript as HTMLScriptElement | null;
   const origin = new URL(script?.src ?? '/', location.href).origin;
-  // data-parley-accent and the rest, by their dataset names; the query takes them lower-cased.
-  const THEME_KEYS = ['Accent', 'Bg', 'Fg', 'Muted', 'Border', 'Font', 'Scheme'];
+  // data-parley-accent and the rest (data-parley-lang: the host page's language), by their dataset names; the query takes them lower-cased.
+  const THEME_KEYS = ['Accent', 'Bg', 'Fg', 'Muted', 'Border', 'Font', 'Scheme', 'Lang'];
 
   /**
    * With the publisher's single sign-on, the frame opens with a fresh token for the reader signed

@@ -3,6 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { renderToString } from 'preact-render-to-string';
 import type { Config } from '../../config.js';
 import { messages } from '../../messages.js';
+import { LOCALES } from '../../messages/locales.js';
+import { enterLocale } from '../../messages/scope.js';
 import { EmbedFrame } from '../../render/pages/EmbedFrame.js';
 import { MessagePage } from '../../render/pages/MessagePage.js';
 import type { Discussions } from '../../services/discussion.js';
@@ -112,6 +114,8 @@ export async function embedRoutes(
           comment: Type.Optional(Id),
           // The publisher's sign-on token for the reader on their page; empty when nobody is signed in there.
           sso: Type.Optional(Type.String({ maxLength: 8192 })),
+          /** The host page's language (`data-parley-lang`), else LOCALE. */
+          lang: Type.Optional(Type.Union(LOCALES.map((l) => Type.Literal(l)))),
           ...Theme,
         },
         { additionalProperties: false },
@@ -143,8 +147,9 @@ export async function embedRoutes(
           .redirect(`/embed/frame?${new URLSearchParams(Object.entries(rest).map(([k, v]) => [k, String(v)]))}`, 303);
       }
       const article = await embedded.register(q.article, pageUrl, q.title);
+      enterLocale(q.lang);
       const state = await discussions.state(article, req.actor, req.csrfToken, q.sort, undefined, q.comment ?? null);
-      const { article: _a, url: _u, title: _t, sort: _s, comment: _c, sso: _x, scheme, ...theme } = q;
+      const { article: _a, url: _u, title: _t, sort: _s, comment: _c, sso: _x, lang: _l, scheme, ...theme } = q;
       const themeCss = Object.keys(theme).length ? `/embed/theme.css?${new URLSearchParams(theme as Record<string, string>)}` : null;
       reply.removeHeader('x-frame-options');
       return reply
