@@ -7,7 +7,7 @@ export const widget = {
   commentsCount: (n: number) => `التعليقات (${num(n)})`,
   sortLabel: 'ترتيب التعليقات',
   sorts: { top: 'الأعلى تصويتا', newest: 'الأحدث', oldest: 'الأقدم', featured: 'المميزة' },
-  inline: 'تعليقات على المقاطع',
+  inline: 'تعليقات المقاطع',
   passage: {
     about: 'حول هذا المقطع:',
     remove: 'ليس حول مقطع',
