@@ -6,8 +6,11 @@ import { AppError } from '../../domain/errors.js';
 import { denialError, type Actor } from '../../domain/permissions.js';
 import { ReaderHistorySchema, ReportFilterSchema, SearchPageSchema, SearchStatusSchema } from '../../domain/search-views.js';
 import { messages } from '../../messages.js';
+import { adminScript } from '../../messages/locales.js';
+import { currentLocale } from '../../messages/scope.js';
 import { HistoryPage } from '../../render/admin/HistoryPage.js';
 import { backTo, EMPTY_FORM, SearchPage, type SearchForm } from '../../render/admin/SearchPage.js';
+import { asset } from '../../render/assets.js';
 import { MessagePage } from '../../render/pages/MessagePage.js';
 import type { Accounts } from '../../services/accounts.js';
 import type { Moderation } from '../../services/moderation.js';
@@ -102,7 +105,8 @@ function queryOf(f: SearchForm, cursor: string | undefined): SearchQuery {
 export async function adminSearchPageRoutes(app: TypedApp, opts: { search: ModeratorSearch; moderation: Moderation; accounts: Accounts; config: Config }) {
   const { search, moderation: mod, config } = opts;
   const deps = { config, accounts: opts.accounts };
-  const page = { scripts: ['/static/admin.js'] };
+  // The dashboard's script in the language being spoken, as on the queue.
+  const page = () => ({ scripts: [asset(adminScript(currentLocale()))] });
 
   /** Moderators only, as for the queue; otherwise the answer (sign-in redirect or refusal) is sent. */
   const gate = (req: FastifyRequest, reply: FastifyReply): Actor | null => {
@@ -152,7 +156,7 @@ export async function adminSearchPageRoutes(app: TypedApp, opts: { search: Moder
           req,
           reply,
           deps,
-          { ...page, title: `${m.search.heading} | ${m.heading}`, status },
+          { ...page(), title: `${m.search.heading} | ${m.heading}`, status },
           <SearchPage
             form={form}
             isAdmin={isAdmin}
@@ -185,7 +189,7 @@ export async function adminSearchPageRoutes(app: TypedApp, opts: { search: Moder
         req,
         reply,
         deps,
-        { ...page, title: `${m.userHistory.heading(history.user.name)} | ${m.heading}` },
+        { ...page(), title: `${m.userHistory.heading(history.user.name)} | ${m.heading}` },
         <HistoryPage history={history} isAdmin={mod.access(actor, 'change_settings') === null} timeZone={config.PUBLICATION_TIMEZONE} nextHref={next} />,
       );
     },
