@@ -44,8 +44,12 @@ const ALL_PAGE_COMMENTS = 12;
 /** Threads one no-JS page opens whole at most (the `expand` list). */
 const MAX_EXPANDED = 20;
 
-/** Comments of one article the page gives a `#comment-ID` stand-in at most. */
-const MAX_LINK_TARGETS = 2000;
+/**
+ * Comments of one article the page gives a `#comment-ID` stand-in at most, beyond the parents its
+ * replies link to: the newest, which links go to most. Each costs bytes on every page of the
+ * article, however long its discussion (a thousand cost 80 KB).
+ */
+const MAX_LINK_TARGETS = 100;
 
 /** How a page is asked for beyond sort and cursor: every reply of each thread, or some threads whole (no-JS `Show N more replies`). */
 export interface PageView {
@@ -685,7 +689,7 @@ export class Discussions {
   }
 
   /**
-   * Comments of the article this page does not show (up to MAX_LINK_TARGETS): the page gives each
+   * Comments of the article this page does not show (see MAX_LINK_TARGETS): the page gives each
    * a stand-in for `#comment-ID` links that the server never sees, leading to `?comment=ID`.
    */
   private async elsewhere(articleId: number, page: ThreadPage): Promise<number[]> {
@@ -704,6 +708,9 @@ export class Discussions {
 
   private async linkTargetsOf(articleId: number, page: ThreadPage): Promise<number[]> {
     const shown = new Set(page.threads.flatMap((t) => [t.comment.id, ...t.replies.map((r) => r.id)]));
-    return (await this.store.comments.visibleIds(articleId, MAX_LINK_TARGETS)).filter((id) => !shown.has(id));
+    // Each `Reply to <name>` on the page links to its parent: those lead somewhere first.
+    const parents = page.threads.flatMap((t) => t.replies.map((r) => r.parentId ?? 0));
+    const newest = await this.store.comments.visibleIds(articleId, MAX_LINK_TARGETS);
+    return [...new Set([...parents, ...newest])].filter((id) => id > 0 && !shown.has(id));
   }
 }

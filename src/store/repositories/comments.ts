@@ -217,14 +217,14 @@ export class CommentsRepository extends Repository {
     return deleted.filter((d) => !kept.has(Number(d.id))).map((d) => ({ id: Number(d.id), rootId: Number(d.root_id), createdAt: Number(d.created_at) }));
   }
 
-  /** The ids of an article's visible comments, oldest first. */
+  /** The ids of an article's visible comments, newest first. */
   async visibleIds(articleId: number, limit: number): Promise<number[]> {
     const rows = await this.db
       .selectFrom('comments')
       .select('id')
       .where('article_id', '=', articleId)
       .where('status', '=', 'visible')
-      .orderBy('id')
+      .orderBy('id', 'desc')
       .limit(limit)
       .execute();
     return rows.map((r) => Number(r.id));
