@@ -8,7 +8,7 @@ import { deleteBlock, denialError, editBlock, enforce, participationBlock, voteB
 import type { Article, Comment, FollowState, CommentView, DiscussionState, SortOrder, ThreadPage, ThreadView } from '../domain/types.js';
 import type { VoteValue } from '../domain/votes.js';
 import { messages } from '../messages.js';
-import { mentionCandidates, type Participant } from '../domain/mentions.js';
+import type { Participant } from '../domain/mentions.js';
 import { plainTextExcerpt, renderComment } from '../render/markdown.js';
 import type { Store } from '../store/store.js';
 import type { EventBus } from '../events/bus.js';
@@ -16,6 +16,7 @@ import type { Clock } from './clock.js';
 import type { DiscussionChanges } from './discussion-changes.js';
 import { PageCache } from './page-cache.js';
 import { placeAnchor } from './anchors.js';
+import { mentionable } from './mentions.js';
 import type { Accounts } from './accounts.js';
 import { IDEMPOTENCY_TTL_MS, requestFingerprint } from './idempotency.js';
 import type { PostingReads } from './posting/port.js';
@@ -318,18 +319,6 @@ export class Discussions {
   }
 
   /**
-   * The participants `text` may name with `@`: this thread's first (a reply's), then the rest of
-   * the article's, each linked to their latest comment there.
-   */
-  private async mentionable(articleId: number, rootId: number | null, text: string): Promise<Participant[]> {
-    const names = mentionCandidates(text);
-    if (names.length === 0) return [];
-    const inThread = rootId === null ? [] : await this.store.comments.participants({ articleId, rootId, names, limit: 50 });
-    const inArticle = await this.store.comments.participants({ articleId, names, limit: 50 });
-    return [...inThread, ...inArticle.filter((p) => !inThread.some((t) => t.userId === p.userId))];
-  }
-
-  /**
    * Whom a reader typing `@` + `prefix` may mean: participants of the thread they answer (the one
    * holding comment `near`) first, then of the article, most recent first. Only names readers
    * already see beside comments.
@@ -481,7 +470,7 @@ export class Discussions {
     }
     if (passage !== null && parent) throw badRequest('anchor_on_reply', messages.errors.anchor_on_reply);
     const placed = passage === null ? null : placeAnchor(article, passage);
-    const { html, mentioned } = renderComment(text, await this.mentionable(articleId, parent ? (parent.rootId ?? parent.id) : null, text));
+    const { html, mentioned } = renderComment(text, await mentionable(this.store, articleId, parent ? (parent.rootId ?? parent.id) : null, text));
     try {
       return await this.changes.run(
         async (tx, track) => {
@@ -550,7 +539,7 @@ export class Discussions {
     const text = normaliseBody(body, this.limits.MAX_COMMENT_LENGTH);
     if (text !== c.bodySrc) {
       // Mentions in the new words are linked; those already told of the comment are not told again.
-      const { html } = renderComment(text, await this.mentionable(c.articleId, c.rootId ?? c.id, text));
+      const { html } = renderComment(text, await mentionable(this.store, c.articleId, c.rootId ?? c.id, text));
       // A held or rejected comment is already with the moderators; a visible one goes back to them
       // if the new words would have held it. Live pages then drop it (`comment.hidden`).
       const { holdReason } =

@@ -18,10 +18,11 @@ import {
 import type { Comment, CommentPolicy, Role, User } from '../domain/types.js';
 import type { QueueItem } from '../domain/views.js';
 import { messages } from '../messages.js';
-import { renderMarkdown } from '../render/markdown.js';
+import { renderComment } from '../render/markdown.js';
 import type { AuditRecord, Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 import type { ChangeTracker, DiscussionChanges } from './discussion-changes.js';
+import { mentionable } from './mentions.js';
 import type { ModerationRules } from './posting/settings.js';
 
 export type QueueTab = 'pending' | 'reported' | 'rejected';
@@ -318,7 +319,8 @@ export class Moderation {
     const c = await this.commentOr404(id);
     if (c.status === 'deleted') throw conflict('not_editable', messages.errors.not_editable);
     const text = normaliseBody(body, this.config.MAX_COMMENT_LENGTH);
-    const html = renderMarkdown(text);
+    // Mentions stay linked through a moderator's edit (nobody is told again).
+    const { html } = renderComment(text, await mentionable(this.store, c.articleId, c.rootId ?? c.id, text));
     if (text !== c.bodySrc) {
       await this.commit(async (tx, track, now) => {
         await track.touch(c.id);

@@ -94,6 +94,12 @@ describe.each(DIALECTS)('mentions on %s', (dialect) => {
     // An edit links new mentions too.
     const edited = await api(dee, 'PATCH', `/comments/${c.id}`, { body: 'Now only @Bob' });
     expect(json(edited).comment.bodyHtml).toContain(`<a href="#comment-${root.id}" class="parley-mention">@Bob</a>`);
+    // So does a moderator's.
+    await p.accounts.grant('mod@example.com', null);
+    await p.moderation.setRoleByEmail('mod@example.com', 'moderator', 'Mod');
+    const mod = await p.signIn('mod@example.com');
+    const byMod = await api(mod, 'PATCH', `/admin/comments/${c.id}`, { body: 'Tidied: thanks @Ada Lovelace' });
+    expect(json(byMod).bodyHtml).toContain(`<a href="#comment-${adaReply.id}" class="parley-mention">@Ada Lovelace</a>`);
   });
 
   it('mails a mentioned reader under their reply setting, once, and not when they muted the author', async () => {
