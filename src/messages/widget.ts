@@ -53,8 +53,6 @@ export const widget = {
   loadMore: 'Load more',
   loading: 'Loading…',
   noComments: 'No comments yet.',
-  /** Under the Featured tab, a picked reply is introduced by the comment it answers. */
-  inReplyTo: (name: string) => `In reply to ${name}`,
   /** A comment by a reader the viewer muted, collapsed to one row. */
   mutedRow: 'A reader you muted wrote this.',
   showComment: 'Show comment',

@@ -45,7 +45,6 @@ export const widget = {
   loadMore: 'تحميل المزيد',
   loading: 'جار التحميل…',
   noComments: 'لا تعليقات بعد.',
-  inReplyTo: (name: string) => `ردا على ${name}`,
   mutedRow: 'كتبه قارئ كتمته.',
   showComment: 'عرض التعليق',
   failed: 'حدث خطأ لدينا. أعد المحاولة.',

@@ -47,7 +47,6 @@ export const widget = {
   loadMore: 'Mehr laden',
   loading: 'Wird geladen…',
   noComments: 'Noch keine Kommentare.',
-  inReplyTo: (name: string) => `Als Antwort an ${name}`,
   mutedRow: 'Das schrieb jemand, den Sie stummgeschaltet haben.',
   showComment: 'Kommentar anzeigen',
   failed: 'Bei uns ist etwas schiefgegangen. Bitte versuchen Sie es erneut.',

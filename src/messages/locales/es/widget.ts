@@ -46,7 +46,6 @@ export const widget = {
   loadMore: 'Cargar más',
   loading: 'Cargando…',
   noComments: 'Aún no hay comentarios.',
-  inReplyTo: (name: string) => `En respuesta a ${name}`,
   mutedRow: 'Lo escribió un lector que has silenciado.',
   showComment: 'Mostrar comentario',
   failed: 'Algo salió mal por nuestra parte. Inténtalo de nuevo.',

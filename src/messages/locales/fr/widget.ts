@@ -46,7 +46,6 @@ export const widget = {
   loadMore: 'Charger la suite',
   loading: 'Chargement…',
   noComments: 'Pas encore de commentaires.',
-  inReplyTo: (name: string) => `En réponse à ${name}`,
   mutedRow: 'Écrit par un lecteur que vous avez masqué.',
   showComment: 'Afficher le commentaire',
   failed: 'Un problème est survenu de notre côté. Veuillez réessayer.',

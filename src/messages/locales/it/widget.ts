@@ -46,7 +46,6 @@ export const widget = {
   loadMore: 'Carica altri',
   loading: 'Caricamento…',
   noComments: 'Ancora nessun commento.',
-  inReplyTo: (name: string) => `In risposta a ${name}`,
   mutedRow: 'L’ha scritto un lettore che hai silenziato.',
   showComment: 'Mostra il commento',
   failed: 'Qualcosa è andato storto da parte nostra. Riprova.',

@@ -46,7 +46,6 @@ export const widget = {
   loadMore: 'Meer laden',
   loading: 'Bezig met laden…',
   noComments: 'Nog geen reacties.',
-  inReplyTo: (name: string) => `Als antwoord aan ${name}`,
   mutedRow: 'Geschreven door een lezer die je hebt gedempt.',
   showComment: 'Reactie tonen',
   failed: 'Er ging bij ons iets mis. Probeer het opnieuw.',

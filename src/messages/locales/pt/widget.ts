@@ -46,7 +46,6 @@ export const widget = {
   loadMore: 'Carregar mais',
   loading: 'Carregando…',
   noComments: 'Ainda não há comentários.',
-  inReplyTo: (name: string) => `Em resposta a ${name}`,
   mutedRow: 'Escrito por um leitor que você silenciou.',
   showComment: 'Mostrar comentário',
   failed: 'Algo deu errado do nosso lado. Tente novamente.',
