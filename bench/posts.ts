@@ -117,20 +117,22 @@ async function main() {
   for (const dialect of (process.env.BENCH_DB ?? 'sqlite,postgres').split(',') as ('sqlite' | 'postgres')[]) {
     const db =
       dialect === 'sqlite' ? { url: join(mkdtempSync(join(tmpdir(), 'parley-bench-')), 'bench.db'), drop: async () => {} } : await freshDatabase('postgres');
-    // The server migrates the database as it starts; the article and posters go in after.
-    const server = await startServerProcess({ DATABASE_URL: db.url, RATE_LIMIT_PER_MINUTE: '100000000', POST_LIMIT_PER_MINUTE: '100000000' });
-    const conn = connect(db.url);
-    const store = new Store(conn.db, conn.dialect);
-    const now = new Date();
-    const article = await store.articles.upsert(blankArticle({ slug: 'posts', title: 'Posts', publishedAt: now, body: 'Posts.' }), now);
-    const posters = await createPosters(store, POSTERS);
-    await conn.close();
-    const serverPinned = pin(server.child.pid!, 1);
+    let server: Awaited<ReturnType<typeof startServerProcess>> | null = null;
     try {
+      // The server migrates the database as it starts; the article and posters go in after.
+      server = await startServerProcess({ DATABASE_URL: db.url, RATE_LIMIT_PER_MINUTE: '100000000', POST_LIMIT_PER_MINUTE: '100000000' });
+      const conn = connect(db.url);
+      const store = new Store(conn.db, conn.dialect);
+      const now = new Date();
+      const article = await store.articles.upsert(blankArticle({ slug: 'posts', title: 'Posts', publishedAt: now, body: 'Posts.' }), now);
+      const posters = await createPosters(store, POSTERS);
+      await conn.close();
+      const serverPinned = pin(server.child.pid!, 1);
       const { options, acked } = postRequests(server.url, article.id, posters);
       const cpu0 = cpuSeconds(server.child.pid!);
       const r = await autocannon({ duration: seconds, ...options });
       const cpu = cpuSeconds(server.child.pid!)! - cpu0!;
+      // Killed before the check: what it acknowledged must be on disk, not in its memory.
       await killHard(server.child);
       console.log(
         `${dialect}: ${r.requests.average.toFixed(0)} posts/s (${acked.length} acknowledged, ${await lost(db.url, article.id, acked)} lost, ${r.non2xx + r.errors + r.timeouts} errors), ` +
@@ -138,7 +140,7 @@ async function main() {
           `${pinned && serverPinned ? 'client core 0, server core 1' : 'NOT pinned'}, load average ${loadavg()[0]!.toFixed(1)}`,
       );
     } finally {
-      await killHard(server.child);
+      if (server) await killHard(server.child);
       await db.drop();
     }
   }
