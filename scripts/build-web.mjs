@@ -10,6 +10,8 @@ await mkdir(out, { recursive: true });
 // The shipped languages, read from the one list (src/messages/locales.ts) rather than repeated here.
 const LOCALES = JSON.parse(/LOCALES = (\[[^\]]*\])/.exec(await readFile('src/messages/locales.ts', 'utf8'))[1].replaceAll("'", '"'));
 const suffix = (lang) => (lang === 'en' ? '' : `.${lang}`);
+const CATALOG_KEYS =
+  /^(commentsCount|composerLabel|counterOver|joinBenefits|joinHeading|joinMembers|joinText|justNow|markdownHint|moreActions|mutedRow|networkError|noComments|permalinkLabel|postReply|replyLabel|showComment|signedInAs|sortLabel|viewAll)$/;
 
 /*
  * On the server src/messages/current/*.ts answer in the language of the page being rendered; in
@@ -57,6 +59,10 @@ async function widgetBundle(lang) {
     legalComments: 'none',
     // Strings as UTF-8 rather than \u escapes: an Arabic letter is 2 bytes instead of 6 (served with charset=utf-8).
     charset: 'utf8',
+    // The widget catalog's longest keys get short names in the bundle (-100 B gzipped: room for the
+    // translations). Only keys that are nothing but catalog keys: never a JSON field, a DOM
+    // attribute or read by a string, which renaming would break.
+    mangleProps: CATALOG_KEYS,
     // Evergreen browsers since 2022; older syntax costs bytes every reader downloads.
     target: 'es2022',
     jsx: 'automatic',
