@@ -115,8 +115,11 @@ export interface DiscussionState {
   now: string;
   /** PUBLICATION_TIMEZONE: exact times on hover are the publication's, not UTC's. */
   timeZone: string;
-  /** Readers this viewer muted (only ever sent to the viewer who muted them); absent when none. */
-  mutedAuthors?: number[];
+  /**
+   * Readers this viewer muted, and the line their comments collapse to: only ever sent to the
+   * viewer who muted them; absent when none.
+   */
+  muted?: { ids: number[]; label: string };
   /**
    * Where a no-JS `Show N more replies` link goes, the thread's id to be added at its end: this
    * page (sort, cursor) with the threads already expanded kept open.

@@ -55,6 +55,11 @@ export const widgetExtras = {
     featured: "The comment is featured as an editors' pick.",
     unfeatured: "The comment is no longer an editors' pick.",
   },
+  /**
+   * The one line a comment by a reader the viewer muted collapses to; it opens the comment. Sent in
+   * the page's state only to a reader who muted someone (the first download need not carry it).
+   */
+  mutedRow: 'A reader you muted wrote this. Show comment',
   /** The `@name` suggestions while writing a comment. */
   mentions: { label: 'Readers to mention' },
   report: {

@@ -53,9 +53,6 @@ export const widget = {
   loadMore: 'Load more',
   loading: 'Loading…',
   noComments: 'No comments yet.',
-  /** A comment by a reader the viewer muted, collapsed to one row. */
-  mutedRow: 'A reader you muted wrote this.',
-  showComment: 'Show comment',
   failed: 'Something went wrong on our side. Please try again.',
   networkError: 'The server could not be reached. Check your connection and try again.',
   live: {

@@ -192,9 +192,9 @@ export class Discussions {
     return list.map((c) => withMute(commentView(c, actor, votes.get(c.id) ?? 0, now, this.limits.EDIT_WINDOW_MINUTES), muted));
   }
 
-  private async mutedList(actor: Actor | null): Promise<{ mutedAuthors?: number[] }> {
+  private async mutedList(actor: Actor | null): Promise<Pick<DiscussionState, 'muted'>> {
     const ids = [...(await this.mutedBy(actor))];
-    return ids.length ? { mutedAuthors: ids } : {};
+    return ids.length ? { muted: { ids, label: messages.widget.mutedRow } } : {};
   }
 
   /** Whom the viewer muted: their comments carry `muted` in this viewer's answers, and only there. */

@@ -76,7 +76,7 @@ describe.each(DIALECTS)('muting on %s', (dialect) => {
     for (const who of [cy, null]) for (const c of (await seen(who)).values()) expect('muted' in c).toBe(false);
     // The article page tells the widget whom Ada muted (so live comments collapse too), and renders them collapsed.
     const page = await p.app.inject({ method: 'GET', url: '/articles/open-thread?sort=newest', headers: { cookie: ada.cookie } });
-    expect(page.body).toContain(`"mutedAuthors":[${ids.bob}]`);
+    expect(page.body).toContain(`"muted":{"ids":[${ids.bob}],"label":"A reader you muted wrote this. Show comment"}`);
     expect(page.body).toMatch(new RegExp(`id="comment-${byBob.id}"[^>]*>\\s*<details class="parley-muted">`));
 
     const off = await api(ada, 'DELETE', `/me/mutes/${ids.bob}`);
@@ -112,7 +112,8 @@ describe.each(DIALECTS)('muting on %s', (dialect) => {
     expect(after.mutes).toEqual({ mutes: [] });
     // The page differs only by its CSRF token and times: nothing about mutes.
     for (const html of [after.html, after.account]) {
-      expect(html).not.toContain('mutedAuthors');
+      expect(html).not.toContain('"muted"');
+      expect(html).not.toContain('A reader you muted');
       expect(html).not.toContain('parley-muted');
     }
     expect(after.account).not.toContain('Ada');

@@ -113,13 +113,13 @@ export function Actions({ c, w, mine, body, mode, setMode, quote, failed, replyB
   };
   // Muting and featuring change what this reader (or every reader) sees: done here, said aloud.
   const author = c.author;
-  const muted = s.mutedAuthors ?? [];
+  const muted = s.muted?.ids ?? [];
   const hushed = !!author && muted.includes(author.id);
   const mute = pick(async () => {
     try {
       await w.api.call(hushed ? 'DELETE' : 'PUT', `/me/mutes/${author!.id}`);
       // The page's list of muted readers is what every comment reads; showing this one again redraws them all.
-      s.mutedAuthors = hushed ? muted.filter((id) => id !== author!.id) : [...muted, author!.id];
+      s.muted = { ids: hushed ? muted.filter((id) => id !== author!.id) : [...muted, author!.id], label: widgetExtras.mutedRow };
       w.show(c);
       w.announce((hushed ? m.unmuted : m.muted)(author!.name));
       // The comment folds up (or opens out): focus goes to its one-line summary, or back to its menu.

@@ -27,7 +27,7 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
   const deleted = c.status === 'deleted';
   const mine = w.state.viewer !== null && c.author?.id === w.state.viewer.id;
   // A reader this viewer muted: the comment collapses to one line that opens it (no script needed).
-  const hush = w.state.mutedAuthors?.includes(c.author?.id as number);
+  const hush = w.state.muted?.ids.includes(c.author?.id as number) && w.state.muted.label;
   // A deleted comment is named by its placeholder, which says so once.
   const nameId = `comment-${c.id}-${deleted ? 'gone' : 'author'}`;
 
@@ -48,7 +48,7 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
       aria-labelledby={nameId}
       tabIndex={-1}
     >
-      <Hush on={hush}>
+      <Hush label={hush}>
         <header class="parley-meta">
           <Avatar name={c.author?.name ?? null} seed={String(c.author?.id ?? c.id)} />
           <span id={deleted ? undefined : nameId} class="parley-author">
@@ -147,12 +147,10 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
   );
 }
 
-function Hush({ on, children }: { on?: boolean; children: ComponentChildren }) {
-  return on ? (
+function Hush({ label, children }: { label?: string | false; children: ComponentChildren }) {
+  return label ? (
     <details class="parley-muted">
-      <summary>
-        {m.mutedRow} {m.showComment}
-      </summary>
+      <summary>{label}</summary>
       {children}
     </details>
   ) : (

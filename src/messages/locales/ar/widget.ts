@@ -45,8 +45,6 @@ export const widget = {
   loadMore: 'تحميل المزيد',
   loading: 'جار التحميل…',
   noComments: 'لا تعليقات بعد.',
-  mutedRow: 'كتبه قارئ كتمته.',
-  showComment: 'عرض التعليق',
   failed: 'حدث خطأ لدينا. أعد المحاولة.',
   networkError: 'تعذر الاتصال بالخادم. تحقق من اتصالك.',
   live: {

@@ -50,6 +50,7 @@ export const widgetExtras = {
     featured: 'Der Kommentar ist jetzt eine Empfehlung der Redaktion.',
     unfeatured: 'Der Kommentar ist keine Empfehlung der Redaktion mehr.',
   },
+  mutedRow: 'Das schrieb jemand, den Sie stummgeschaltet haben. Kommentar anzeigen',
   mentions: { label: 'Leser, die Sie erwähnen können' },
   report: {
     legend: 'Warum sollten sich die Moderatoren diesen Kommentar ansehen?',

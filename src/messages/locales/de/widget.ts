@@ -47,8 +47,6 @@ export const widget = {
   loadMore: 'Mehr laden',
   loading: 'Wird geladen…',
   noComments: 'Noch keine Kommentare.',
-  mutedRow: 'Das schrieb jemand, den Sie stummgeschaltet haben.',
-  showComment: 'Kommentar anzeigen',
   failed: 'Bei uns ist etwas schiefgegangen. Bitte versuchen Sie es erneut.',
   networkError: 'Der Server ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
   live: {

@@ -49,6 +49,7 @@ export const widgetExtras = {
     featured: 'El comentario está destacado como selección de la redacción.',
     unfeatured: 'El comentario ya no es una selección de la redacción.',
   },
+  mutedRow: 'Lo escribió un lector que has silenciado. Mostrar comentario',
   mentions: { label: 'Lectores a los que mencionar' },
   report: {
     legend: '¿Por qué deberían revisar los moderadores este comentario?',

@@ -46,8 +46,6 @@ export const widget = {
   loadMore: 'Cargar más',
   loading: 'Cargando…',
   noComments: 'Aún no hay comentarios.',
-  mutedRow: 'Lo escribió un lector que has silenciado.',
-  showComment: 'Mostrar comentario',
   failed: 'Algo salió mal por nuestra parte. Inténtalo de nuevo.',
   networkError: 'No se pudo conectar con el servidor. Comprueba tu conexión e inténtalo de nuevo.',
   live: {

@@ -49,6 +49,7 @@ export const widgetExtras = {
     featured: 'Le commentaire est à la une, choix de la rédaction.',
     unfeatured: 'Le commentaire n’est plus un choix de la rédaction.',
   },
+  mutedRow: 'Écrit par un lecteur que vous avez masqué. Afficher le commentaire',
   mentions: { label: 'Lecteurs à mentionner' },
   report: {
     legend: 'Pourquoi les modérateurs devraient-ils examiner ce commentaire ?',

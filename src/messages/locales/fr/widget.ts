@@ -46,8 +46,6 @@ export const widget = {
   loadMore: 'Charger la suite',
   loading: 'Chargement…',
   noComments: 'Pas encore de commentaires.',
-  mutedRow: 'Écrit par un lecteur que vous avez masqué.',
-  showComment: 'Afficher le commentaire',
   failed: 'Un problème est survenu de notre côté. Veuillez réessayer.',
   networkError: 'Le serveur est injoignable. Vérifiez votre connexion et réessayez.',
   live: {

@@ -49,6 +49,7 @@ export const widgetExtras = {
     featured: 'Il commento è in evidenza tra le scelte della redazione.',
     unfeatured: 'Il commento non è più una scelta della redazione.',
   },
+  mutedRow: 'L’ha scritto un lettore che hai silenziato. Mostra il commento',
   mentions: { label: 'Lettori da menzionare' },
   report: {
     legend: 'Perché i moderatori dovrebbero esaminare questo commento?',

@@ -46,8 +46,6 @@ export const widget = {
   loadMore: 'Carica altri',
   loading: 'Caricamento…',
   noComments: 'Ancora nessun commento.',
-  mutedRow: 'L’ha scritto un lettore che hai silenziato.',
-  showComment: 'Mostra il commento',
   failed: 'Qualcosa è andato storto da parte nostra. Riprova.',
   networkError: 'Impossibile raggiungere il server. Controlla la connessione e riprova.',
   live: {

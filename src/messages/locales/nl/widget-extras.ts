@@ -50,6 +50,7 @@ export const widgetExtras = {
     featured: 'De reactie is uitgelicht als keuze van de redactie.',
     unfeatured: 'De reactie is geen keuze van de redactie meer.',
   },
+  mutedRow: 'Geschreven door een lezer die je hebt gedempt. Reactie tonen',
   mentions: { label: 'Lezers om te noemen' },
   report: {
     legend: 'Waarom moeten moderatoren naar deze reactie kijken?',

@@ -46,8 +46,6 @@ export const widget = {
   loadMore: 'Meer laden',
   loading: 'Bezig met laden…',
   noComments: 'Nog geen reacties.',
-  mutedRow: 'Geschreven door een lezer die je hebt gedempt.',
-  showComment: 'Reactie tonen',
   failed: 'Er ging bij ons iets mis. Probeer het opnieuw.',
   networkError: 'De server was niet bereikbaar. Controleer je verbinding en probeer het opnieuw.',
   live: {

@@ -49,6 +49,7 @@ export const widgetExtras = {
     featured: 'O comentário foi destacado como escolha da redação.',
     unfeatured: 'O comentário não é mais uma escolha da redação.',
   },
+  mutedRow: 'Escrito por um leitor que você silenciou. Mostrar comentário',
   mentions: { label: 'Leitores para mencionar' },
   report: {
     legend: 'Por que os moderadores devem ver este comentário?',

@@ -46,8 +46,6 @@ export const widget = {
   loadMore: 'Carregar mais',
   loading: 'Carregando…',
   noComments: 'Ainda não há comentários.',
-  mutedRow: 'Escrito por um leitor que você silenciou.',
-  showComment: 'Mostrar comentário',
   failed: 'Algo deu errado do nosso lado. Tente novamente.',
   networkError: 'Não foi possível contactar o servidor. Verifique a sua conexão e tente novamente.',
   live: {
