@@ -56,8 +56,6 @@ export async function pageRoutes(
   // Guests' article pages, whole and cut by the meter, per sort: rendered and compressed once per
   // change of the article's discussion (or per minute), shared by every guest.
   const guestPages = discussions.derivedCache<EncodedBody>();
-  // Articles as signed-in pages show them, kept like guests' pages: until the article's next change.
-  const articles = discussions.derivedCache<Article | null>();
   // An article's text changes only when its file does; rendering its Markdown took a good part of
   // each signed-in page. Keyed by the text itself, so an edited article renders afresh.
   const articleHtml = new Map<string, string>();
@@ -176,7 +174,7 @@ export async function pageRoutes(
         reply.header('cache-control', 'private, no-cache');
         return sendEncoded(req, reply, body);
       }
-      const article = 'article' in found ? found.article : await articles.get(found.id, 'article', () => store.articles.byId(found.id));
+      const article = 'article' in found ? found.article : await store.articles.byId(found.id);
       if (!article) {
         slugs.delete(slug);
         return articleNotFound(req, reply);
