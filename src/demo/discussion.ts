@@ -33,6 +33,7 @@ export interface DemoComment {
   editedBody?: string; // if present the comment was later edited to this text (the seeder keeps body as first revision)
   editedAfterMinutes?: number;
   deleted?: boolean; // the author deleted it later (it must have replies hanging below it)
+  featured?: boolean; // an editors' pick (the Featured tab)
 }
 
 export const demoArticleSlug = 'night-trains';
@@ -152,6 +153,7 @@ export const demoDiscussion: DemoComment[] = [
     key: 'c10',
     author: 'dev',
     minutesAfterPublish: 23,
+    featured: true,
     up: 17,
     down: 3,
     body: 'I enjoyed this, but I think it lets the economics off a little lightly.\n\n> If a city can subsidise a concert hall, a state can subsidise a bed that moves.\n\nA concert hall serves a whole city. A sleeper serves a few hundred people a night, many of them — let’s be honest — comfortably off. Subsidy *per passenger* matters, and the piece never gives a number.',
@@ -274,6 +276,7 @@ export const demoDiscussion: DemoComment[] = [
     key: 'c24',
     author: 'eleanor',
     minutesAfterPublish: 132,
+    featured: true,
     up: 21,
     body: 'I worked for some years on the procurement side of a regional transport authority, so let me add some colour to the bit about rolling stock, because I think it’s the most underrated line in the piece:\n\n> rolling stock that almost nobody manufactures any more\n\nThe problem is chicken-and-egg. Manufacturers won’t set up a production line for sleeper coaches without a large, firm order. Operators won’t place a large, firm order without knowing the routes will still be running in fifteen years. And nobody can promise them that, because the routes depend on subsidy decisions that change with every government.\n\nSo you get exactly what the article describes: old coaches refurbished, re-refurbished, and kept going with parts salvaged from their siblings. Each refurbishment is cheaper than a new coach, so each one looks like a sensible decision on its own. Added together, they are a slow way of deciding not to have a night-train network at all.\n\nIf I could change one thing, it would be a long-term rolling-stock pool: coaches owned by a public body, across borders, and leased to whoever wins the right to run the routes. It takes the fifteen-year risk off the operator. It isn’t glamorous. It’s the boring plumbing that makes the romantic part possible.',
   },

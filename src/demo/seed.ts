@@ -92,6 +92,9 @@ export async function seedDemo(parley: Parley): Promise<SeedReport> {
       const id = ids.get(c.key)!;
       await tx.comments.edit(id, c.editedBody!, renderMarkdown(c.editedBody!), people.get(c.author)!, at(c.minutesAfterPublish + (c.editedAfterMinutes ?? 30)));
     }
+    // Editors' picks, chosen by the editor an hour after each was posted.
+    const editor = (await tx.users.byEmail('editor@example.com'))!;
+    for (const c of ordered.filter((x) => x.featured)) await tx.comments.setFeatured(ids.get(c.key)!, editor.id, at(c.minutesAfterPublish + 60));
     for (const c of ordered.filter((x) => x.deleted)) {
       const row = await tx.comments.byId(ids.get(c.key)!);
       await tx.comments.delete(row!, at(span));

@@ -16,6 +16,13 @@ describe.each(DIALECTS)('the demo publication on %s', (dialect) => {
   });
   afterAll(() => p?.dispose());
 
+  it("has editors' picks under the Featured tab, newest pick first", async () => {
+    const res = json(await p.app.inject({ method: 'GET', url: `/api/v1/articles/${articleId}/comments?sort=featured` }));
+    const picks = res.threads.map((t: { comment: { author: { name: string }; featured?: boolean } }) => t.comment);
+    expect(picks.map((c: { author: { name: string } }) => c.author.name)).toEqual(['Eleanor Pike', 'Devraj Menon']);
+    expect(picks.every((c: { featured?: boolean }) => c.featured === true)).toBe(true);
+  });
+
   it('has several original articles on its front page', async () => {
     const home = await p.app.inject({ method: 'GET', url: '/' });
     expect(home.statusCode).toBe(200);
