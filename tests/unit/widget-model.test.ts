@@ -138,6 +138,21 @@ describe('live events', () => {
     expect(ids(live(v, { type: 'comment.hidden', comment: { id: 1 } as CommentView }))).toEqual([]);
   });
 
+  it('under the Featured tab offers a new pick, not new comments, and redraws a shown pick (issue 16)', () => {
+    const v = view([newThread(comment(1, { featured: true }))], { sort: 'featured', tab: 'featured' });
+    const created = live(v, { type: 'comment.created', comment: comment(3), commentCount: 11 });
+    expect(ids(created)).toEqual([[1]]);
+    expect(created).toMatchObject({ waiting: 0, arrived: 0, count: 11 });
+    const picked = live(v, { type: 'comment.edited', comment: comment(4, { featured: true }), commentCount: 11 });
+    expect(ids(picked)).toEqual([[1]]);
+    expect(picked.waiting).toBe(1);
+    const unpicked = live(v, { type: 'comment.edited', comment: comment(1), commentCount: 11 });
+    expect(findComment(unpicked.threads, 1)!.featured).toBeUndefined();
+    // Elsewhere a pick is an edit like any other: its badge appears where it is shown.
+    const top = view([newThread(comment(5))]);
+    expect(findComment(live(top, { type: 'comment.edited', comment: comment(5, { featured: true }), commentCount: 10 }).threads, 5)!.featured).toBe(true);
+  });
+
   it('counts a reset so the widget reloads the first page', () => {
     const reset = live(v, { type: 'reset', commentCount: 12 });
     expect(reset).toMatchObject({ stale: 1, count: 12 });
