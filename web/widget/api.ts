@@ -4,16 +4,7 @@
  * when there is one, a network message otherwise.
  */
 import type { SortOrder } from '../../src/domain/types.js';
-import type {
-  CommentChanged,
-  PassageComments,
-  PassageSelectors,
-  RepliesPage,
-  ThreadPage,
-  ThreadView,
-  VoteResult,
-  VoteValue,
-} from '../../src/domain/views.js';
+import type { CommentChanged, PassageComments, PassageSelectors, RepliesPage, ThreadPage, ThreadView, VoteResult, VoteValue } from '../../src/domain/views.js';
 import { widget as wm } from '../../src/messages/current/widget.js';
 
 export class ApiError extends Error {
