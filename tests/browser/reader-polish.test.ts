@@ -90,7 +90,8 @@ describe('reader polish (issue 15)', () => {
 
     await page.goto(`${base}/articles/open-thread`);
     await page.locator('.parley-sorts').waitFor();
-    expect(await page.locator('.parley-sorts a').count()).toBe(4);
+    // Most Voted, Newest, Oldest, Featured and Inline Feedbacks.
+    expect(await page.locator('.parley-sorts a').count()).toBe(5);
     expect(new Set(await tops('.parley-sorts a')).size).toBe(1);
     // One line each: no label broken over two lines.
     const line = await page
