@@ -174,15 +174,7 @@ describe('the discussion in a real browser', () => {
     await watcher.locator(`#comment-${posted.comment.id}`, { hasText: 'edited live' }).waitFor({ timeout: 10_000 });
     const ada = await p.accounts.actorFor((await p.store.users.byEmail('ada@example.com'))!);
     await p.discussions.vote(ada, posted.comment.id, 1);
-    await expect
-      .poll(
-        () =>
-          watcher
-            .locator(`#comment-${posted.comment.id} .parley-score`)
-            .textContent(),
-        { timeout: 10_000 },
-      )
-      .toContain('1');
+    await expect.poll(() => watcher.locator(`#comment-${posted.comment.id} .parley-score`).textContent(), { timeout: 10_000 }).toContain('1');
     await top.getByRole('button', { name: 'Show 1 new comment' }).click();
     await top.locator(`#comment-${posted.comment.id}`).waitFor();
     // A moderator rejects it: open pages drop it without a reload.
