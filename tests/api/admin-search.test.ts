@@ -250,6 +250,9 @@ describe.each(DIALECTS)('moderators search comments on %s', (dialect) => {
     expect(page.statusCode).toBe(400);
     expect(page.body).toContain('The dates are not valid');
     expect((await api(mod, 'GET', '/admin/users/999999/history')).statusCode).toBe(404);
+    const missing = await p.app.inject({ method: 'GET', url: '/admin/users/999999', headers: { cookie: mod.cookie } });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers['content-type']).toContain('text/html');
   });
 
   it("shows a reader's history: comments, reports against them and by them, actions taken", async () => {

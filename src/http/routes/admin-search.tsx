@@ -183,7 +183,20 @@ export async function adminSearchPageRoutes(app: TypedApp, opts: { search: Moder
     handler: async (req, reply) => {
       const actor = gate(req, reply);
       if (!actor) return reply;
-      const history = await search.history(actor, req.params.id, req.query.cursor);
+      const history = await search.history(actor, req.params.id, req.query.cursor).catch((err: unknown) => {
+        if (err instanceof AppError && err.status === 404) return null;
+        throw err;
+      });
+      if (!history)
+        return sendPage(
+          req,
+          reply,
+          deps,
+          { title: m.heading, status: 404 },
+          <MessagePage heading={m.heading}>
+            <p role="alert">{messages.errors.user_not_found}</p>
+          </MessagePage>,
+        );
       const next = history.comments.nextCursor ? `/admin/users/${history.user.id}?cursor=${encodeURIComponent(history.comments.nextCursor)}` : null;
       return sendPage(
         req,
