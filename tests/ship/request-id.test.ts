@@ -90,6 +90,6 @@ describe('one logger', () => {
     // The app is built with that logger: `logger: log` among buildApp's arguments (which may hold objects of their own).
     const server = readFileSync('src/server.ts', 'utf8');
     const call = server.slice(server.indexOf('buildApp({'), server.indexOf('\n  });', server.indexOf('buildApp({')));
-    expect(call).toMatch(/\n\s*logger: log,?\n/);
+    expect(call).toMatch(/^\s*logger: log,?$/m);
   });
 });
