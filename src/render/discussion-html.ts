@@ -16,16 +16,23 @@ const render = (state: DiscussionState) => renderToString(h(Discussion, { state 
 
 const commentsOf = (threads: ThreadView[]) => threads.flatMap((t) => [t.comment, ...t.replies]);
 
+// What a reader's page may hold of a comment that the server's markup does not show: their vote
+// and rights reach the controls, which only the browser draws (tests/unit/discussion-html.test.ts
+// fails should the markup come to show them).
+const NOT_IN_MARKUP = new Set(['myVote', 'canEdit', 'canDelete']);
+
 /**
- * Whether a comment looks different to this reader than in the shared page: theirs, or anything
- * of it personalised (their vote, their rights, whatever else a reader's page may come to carry).
+ * Whether a comment's markup differs for this reader from the shared page's: anything of it
+ * personalised that the markup shows (collapsed as muted, whatever else a reader's page may come
+ * to carry).
  */
-function personal(c: CommentView, shared: CommentView | undefined, viewerId: number): boolean {
-  if (!shared || c.author?.id === viewerId) return true;
+function personal(c: CommentView, shared: CommentView | undefined): boolean {
+  if (!shared) return true;
   if (c === shared) return false;
   const a = c as unknown as Record<string, unknown>;
   const b = shared as unknown as Record<string, unknown>;
-  return Object.keys(a).some((k) => a[k] !== b[k]) || Object.keys(b).some((k) => !(k in a));
+  const differs = (k: string) => !NOT_IN_MARKUP.has(k) && a[k] !== b[k];
+  return Object.keys(a).some(differs) || Object.keys(b).some(differs);
 }
 
 /** The same threads with the same comments in the same order: the reader's page adds or moves nothing. */
@@ -108,7 +115,7 @@ export class DiscussionMarkup {
     const viewer = state.viewer;
     if (!viewer || !shared || state.focusCommentId !== null || !sameShape(state.page, shared)) return null;
     const before = new Map(commentsOf(shared.threads).map((c) => [c.id, c]));
-    const own = commentsOf(state.page.threads).filter((c) => personal(c, before.get(c.id), viewer.id));
+    const own = commentsOf(state.page.threads).filter((c) => personal(c, before.get(c.id)));
     if (own.length > MAX_SPLICED) return null;
     const { runs, now } = this.forKind(state, shared);
     state = { ...state, now };
@@ -140,11 +147,9 @@ export class DiscussionMarkup {
     if (!renders) this.byPage.set(shared, (renders = new Map()));
     let made = renders.get(kind);
     if (made === undefined) {
-      // A reader nobody is (no comment is theirs), named by a placeholder.
-      made = {
-        runs: runsOf(render({ ...state, viewer: { ...state.viewer!, id: -1, name: NAME }, follow: null, csrfToken: null, page: shared })),
-        now: state.now,
-      };
+      // A reader nobody is (no comment is theirs, nobody muted), named by a placeholder.
+      const anyone = { ...state, viewer: { ...state.viewer!, id: -1, name: NAME }, follow: null, csrfToken: null, muted: undefined, page: shared };
+      made = { runs: runsOf(render(anyone)), now: state.now };
       renders.set(kind, made);
     }
     return made;

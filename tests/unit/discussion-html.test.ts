@@ -87,25 +87,48 @@ describe('a signed-in reader’s discussion markup, rendered once per kind of re
     expect(markup.html(other, shared)).toBe(whole(other));
   });
 
-  it('keeps long pages in deflated runs and redoes only the runs holding the reader’s comments', () => {
+  it('keeps what one reader muted to that reader: the next reader of the same kind sees every comment open', async () => {
+    const shared = sharedPage();
+    const markup = new DiscussionMarkup();
+    const muting = personalise(shared, {}, () => false);
+    for (const t of muting.threads)
+      for (const [i, c] of [t.comment, ...t.replies].entries()) {
+        if (c.author?.id !== ann.id) continue;
+        if (i === 0) t.comment = { ...c, muted: true };
+        else t.replies = t.replies.map((r) => (r.id === c.id ? { ...r, muted: true } : r));
+      }
+    const a: DiscussionState = { ...stateOf(muting), muted: { ids: [ann.id], label: 'Muted reader' } };
+    expect(markup.html(a, shared)).toBe(whole(a));
+    expect(markup.html(a, shared)).toContain('Muted reader');
+    const b = stateOf(personalise(shared, {}, () => false));
+    b.viewer = { ...b.viewer!, id: 60, name: 'Ola' };
+    expect(markup.html(b, shared)).toBe(whole(b));
+    expect(markup.html(b, shared)).not.toContain('Muted reader');
+  });
+
+  it('keeps long pages in deflated runs and redoes only the runs whose markup differs for the reader', () => {
     const long = `<p>${'A sentence of some length to fill the page. '.repeat(30)}</p>`;
+    const cy = { id: 3, name: 'Cy' };
     const shared: ThreadPage = {
       sort: 'newest',
       nextCursor: null,
       threads: Array.from({ length: 30 }, (_, i) => ({
-        comment: view({ id: 100 + i, author: i === 25 ? { ...reader } : ann, bodyHtml: long }),
+        comment: view({ id: 100 + i, author: i === 25 ? cy : i === 5 ? { ...reader } : ann, bodyHtml: long }),
         replies: [],
         repliesCursor: null,
         moreReplies: 0,
       })),
     };
     const markup = new DiscussionMarkup();
-    const state = stateOf(personalise(shared, { 103: 1 }, (c) => c.author?.id === reader.id));
+    // Their own comment (105) and their vote (103) look the same in the markup: only the browser draws controls.
+    const page = personalise(shared, { 103: 1 }, (c) => c.author?.id === reader.id);
+    page.threads[25] = { ...page.threads[25]!, comment: { ...page.threads[25]!.comment, muted: true } };
+    const state: DiscussionState = { ...stateOf(page), muted: { ids: [cy.id], label: 'Muted reader' } };
     const { pieces } = markup.pieces(state, shared)!;
     const kept = pieces.filter((p) => !Buffer.isBuffer(p));
     expect(pieces.length).toBeGreaterThan(3);
-    // The runs with comment 103 and with the reader's comment 125 are redone, and the part with their name.
-    expect(pieces.length - kept.length).toBe(3);
+    // Redone: the run with Cy's comment, collapsed for this reader, and the part with their name.
+    expect(pieces.length - kept.length).toBe(2);
     expect(markup.html(state, shared)).toBe(whole(state));
   });
 
