@@ -97,7 +97,21 @@ function dateFormat(locale: string, timeZone: string): Intl.DateTimeFormat {
  * the page design; other languages write the date and time their own way ("10. November 2024 um
  * 17:00").
  */
+// An article's date is formatted on every view of it; the same few articles are viewed most.
+const formattedDates = new Map<string, string>();
+
 export function formatArticleDate(date: Date, timeZone: string, locale = 'en-US'): string {
+  const key = `${date.getTime()}|${timeZone}|${locale}`;
+  let text = formattedDates.get(key);
+  if (text === undefined) {
+    text = formatDate(date, timeZone, locale);
+    if (formattedDates.size >= 1000) formattedDates.delete(formattedDates.keys().next().value!);
+    formattedDates.set(key, text);
+  }
+  return text;
+}
+
+function formatDate(date: Date, timeZone: string, locale: string): string {
   if (!locale.startsWith('en')) return localDateTime(locale, timeZone).format(date);
   const parts: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
   for (const part of dateFormat(locale, timeZone).formatToParts(date)) {

@@ -3,7 +3,7 @@ import { constants, crc32, deflateRawSync, type ZlibOptions } from 'node:zlib';
 /** Deflate looks back at most this far: a piece's dictionary is the stream's last 32 KB before it. */
 const WINDOW = 32 * 1024;
 const SHARED: ZlibOptions = { level: 9, finishFlush: constants.Z_SYNC_FLUSH };
-const OWN: ZlibOptions = { level: 4, finishFlush: constants.Z_SYNC_FLUSH };
+const OWN: ZlibOptions = { level: 1, finishFlush: constants.Z_SYNC_FLUSH };
 
 const tail = (b: Buffer) => (b.length > WINDOW ? b.subarray(b.length - WINDOW) : b);
 
@@ -51,15 +51,19 @@ export function joinPieces(pieces: Piece[]): { raw: Buffer; crc: number } {
   return { raw, crc: crc32(raw) };
 }
 
-/** The last 32 KB of the stream so far, from the raw pieces written, newest last. */
+/** Of the stream so far, what a reader's own piece may refer back to (see gzipPieces). */
+const OWN_HISTORY = 2048;
+
+/** The last OWN_HISTORY bytes of the stream so far, from the raw pieces written, newest last. */
 function history(raws: Buffer[]): Buffer {
   const parts: Buffer[] = [];
   let n = 0;
-  for (let i = raws.length - 1; i >= 0 && n < WINDOW; i--) {
+  for (let i = raws.length - 1; i >= 0 && n < OWN_HISTORY; i--) {
     parts.unshift(raws[i]!);
     n += raws[i]!.length;
   }
-  return tail(Buffer.concat(parts));
+  const all = Buffer.concat(parts);
+  return all.length > OWN_HISTORY ? all.subarray(all.length - OWN_HISTORY) : all;
 }
 
 /** One gzip member of the pieces: the reader's own deflated now (quickly: they are small), the rest as kept. */
@@ -71,7 +75,8 @@ export function gzipPieces(pieces: Piece[]): { body: Buffer; crc: number; length
   pieces.forEach((p, i) => {
     const raw = rawOf(p);
     if (raw.length === 0) return;
-    // The reader's own pieces refer back into what precedes them, which the reader gets too.
+    // The reader's own pieces may refer back into what precedes them, which the reader gets too;
+    // only its last few KB, as zlib works through all of a dictionary before compressing.
     out.push(p instanceof Deflated ? p.following(pieces[i - 1]) : deflateRawSync(raw, raws.length ? { ...OWN, dictionary: history(raws) } : OWN));
     raws.push(raw);
     crc = crc32(raw, crc);
