@@ -16,6 +16,7 @@ import * as articleAuthor from './migrations/013_article_author.js';
 import * as featured from './migrations/014_featured.js';
 import * as commentSearch from './migrations/015_comment_search.js';
 import * as mutes from './migrations/016_mutes.js';
+import * as commentsByArticle from './migrations/017_comments_by_article.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -39,6 +40,7 @@ const migrations: Record<string, DialectMigration> = {
   '014_featured': featured,
   '015_comment_search': commentSearch,
   '016_mutes': mutes,
+  '017_comments_by_article': commentsByArticle,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -219,11 +219,12 @@ export class CommentsRepository extends Repository {
 
   /** The ids of an article's visible comments, newest first. */
   async visibleIds(articleId: number, limit: number): Promise<number[]> {
+    // The article's own index (017), newest first; the status is checked on the rows it gives.
     const rows = await this.db
       .selectFrom('comments')
       .select('id')
       .where('article_id', '=', articleId)
-      .where('status', '=', 'visible')
+      .where(sql<string>`status || ''`, '=', 'visible')
       .orderBy('id', 'desc')
       .limit(limit)
       .execute();
