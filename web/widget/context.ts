@@ -51,10 +51,14 @@ export function useFocusAfterRender(): (id: string | null, scroll?: boolean) => 
     const p = pending.current;
     if (!p) return;
     pending.current = null;
-    const el = document.getElementById(p.id);
-    if (!el) return;
-    if (p.scroll) el.scrollIntoView({ block: 'start' });
-    el.focus({ preventScroll: p.scroll });
+    // The element may come in a later render (a part loaded on use): look again for a moment.
+    const go = (tries: number) => {
+      const el = document.getElementById(p.id);
+      if (!el) return void (tries > 0 && pending.current === null && setTimeout(() => go(tries - 1), 50));
+      if (p.scroll) el.scrollIntoView({ block: 'start' });
+      el.focus({ preventScroll: p.scroll });
+    };
+    go(20);
   });
   return (id, scroll = false) => {
     pending.current = id === null ? null : { id, scroll };
