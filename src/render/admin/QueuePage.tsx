@@ -2,7 +2,7 @@ import { SUSPENSION_HOURS } from '../../domain/moderation.js';
 import { messages } from '../../messages.js';
 import type { QueueItem, QueuePage as Page, QueueTab } from '../../services/moderation.js';
 import { QUEUE_TABS } from '../../services/moderation.js';
-import { AdminShell, FormBasics, shortDateTime, Time } from './parts.js';
+import { AdminShell, FormBasics, Shortcuts, shortDateTime, Time } from './parts.js';
 
 const m = messages.moderation;
 
@@ -212,19 +212,7 @@ export function QueuePage(p: QueuePageProps) {
   return (
     <AdminShell section="queue" isAdmin={p.isAdmin} heading={m.heading} status={p.status}>
       <Tabs page={page} />
-      <details class="shortcuts">
-        <summary>{m.shortcutsHeading}</summary>
-        <dl>
-          {m.shortcuts.map(([k, what]) => (
-            <div>
-              <dt>
-                <kbd>{k}</kbd>
-              </dt>
-              <dd>{what}</dd>
-            </div>
-          ))}
-        </dl>
-      </details>
+      <Shortcuts keys={m.shortcuts} />
       {page.items.length === 0 ? (
         <p class="queue-empty">{m.empty[page.tab]}</p>
       ) : (

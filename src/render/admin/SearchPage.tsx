@@ -1,7 +1,7 @@
 import { SEARCH_STATUSES } from '../../domain/comment-search.js';
 import type { SearchPage as Page, SearchResult } from '../../domain/search-views.js';
 import { messages } from '../../messages.js';
-import { AdminShell, FormBasics, Time } from './parts.js';
+import { AdminShell, FormBasics, Shortcuts, Time } from './parts.js';
 
 const m = messages.moderation;
 
@@ -224,19 +224,7 @@ export function SearchPage(p: SearchPageProps) {
       status={p.error ? { ok: false, text: p.error } : p.done ? { ok: true, text: p.done } : null}
     >
       <Form f={p.form} />
-      <details class="shortcuts">
-        <summary>{m.shortcutsHeading}</summary>
-        <dl>
-          {s.shortcuts.map(([k, what]) => (
-            <div>
-              <dt>
-                <kbd>{k}</kbd>
-              </dt>
-              <dd>{what}</dd>
-            </div>
-          ))}
-        </dl>
-      </details>
+      <Shortcuts keys={s.shortcuts} />
       {p.page ? (
         <section aria-labelledby="search-found">
           <h2 id="search-found" class="search-found">

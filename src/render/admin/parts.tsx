@@ -66,3 +66,22 @@ export function AdminShell(p: {
     </div>
   );
 }
+
+/** The keys a dashboard page answers to, folded away under their heading. */
+export function Shortcuts({ keys }: { keys: readonly (readonly string[])[] }) {
+  return (
+    <details class="shortcuts">
+      <summary>{messages.moderation.shortcutsHeading}</summary>
+      <dl>
+        {keys.map(([k, what]) => (
+          <div key={k}>
+            <dt>
+              <kbd>{k}</kbd>
+            </dt>
+            <dd>{what}</dd>
+          </div>
+        ))}
+      </dl>
+    </details>
+  );
+}
