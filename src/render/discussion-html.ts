@@ -57,7 +57,7 @@ function commentElement(html: string, id: number): { start: number; end: number 
   return close < 0 ? null : { start, end: close + '</article>'.length };
 }
 
-/** Beyond this many comments of their own on a page a reader's discussion is rendered whole. */
+/** Beyond this many comments whose markup differs for the reader, their discussion is rendered whole. */
 const MAX_SPLICED = 100;
 /** Threads are kept deflated in runs of about this many bytes: small runs compress worse, big ones cost more to redo. */
 const RUN_BYTES = 8192;
@@ -89,10 +89,11 @@ function runsOf(html: string): Run[] {
 
 /**
  * A signed-in reader's discussion markup, mostly shared. Readers of one kind (who may take part,
- * or why not) see the same page but for their name and the few comments they wrote or voted on,
- * so the page is rendered (and deflated) once per kind, for a reader who wrote and voted on
- * nothing, and each reader's own comments are rendered alone and put in their place. Rendering
- * and compressing the whole tree took most of a signed-in page's time.
+ * or why not) see the same markup but for their name and the few comments that look different to
+ * them (collapsed as muted, say; votes and rights only reach controls the browser draws), so the
+ * markup is rendered (and deflated) once per kind, for a reader who is nobody in particular, and
+ * those few comments are rendered for the reader and put in their place. Rendering and
+ * compressing the whole tree took most of a signed-in page's time.
  */
 export class DiscussionMarkup {
   // Keyed by the shared page object itself: a new page (after any change) renders afresh, and
