@@ -1,35 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { compactThreads, restoreThreads, type Shown, USUAL } from '../../src/domain/hydration.js';
 import type { CommentView, ThreadView } from '../../src/domain/views.js';
+import { aCommentView } from '../support/comment.js';
 
 const at = (m: number) => new Date(Date.UTC(2026, 10, 30, 10, m)).toISOString();
 
-function view(over: Partial<CommentView> & { id: number }): CommentView {
-  return {
-    parentId: null,
-    rootId: null,
-    depth: 0,
+const view = (over: Partial<CommentView> & { id: number }): CommentView =>
+  aCommentView(over.id, {
     author: { id: over.id * 10, name: `Reader ${over.id}` },
-    replyTo: null,
     bodyHtml: `<p>Comment ${over.id}</p>`,
     bodySrc: `Comment ${over.id}`,
-    status: 'visible',
     createdAt: at(over.id),
-    editedAt: null,
-    editedBy: null,
-    score: 0,
-    up: 0,
-    down: 0,
-    myVote: 0,
-    replyCount: 0,
-    anchor: null,
-    canEdit: false,
-    canDelete: false,
     pinned: false,
     locked: false,
     ...over,
-  };
-}
+  });
 
 /** What the page's markup shows of each comment, as the browser reads it back. */
 const markupOf = (threads: ThreadView[]) => {
