@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { addVary, codingWeights, notModified } from './compression.js';
-import { Deflated, gzipPieces, joinPieces, type Piece } from './composed-gzip.js';
+import { gzipPieces, joinPieces, type Piece } from './composed-gzip.js';
 
 /**
  * Marks where a shared piece goes in a page rendered around it. Random, so no text a reader
@@ -21,22 +21,6 @@ export function fillMarks(html: string, fills: ReadonlyMap<string, Piece[]>): Pi
   }
   out.push(Buffer.from(rest));
   return out;
-}
-
-/** Deflated pieces kept per text, so a text shared by many pages is compressed once. */
-export class DeflatedTexts {
-  private readonly texts = new Map<string, Deflated>();
-  constructor(private readonly max = 500) {}
-
-  of(text: string): Deflated {
-    let d = this.texts.get(text);
-    if (!d) {
-      d = new Deflated(Buffer.from(text));
-      if (this.texts.size >= this.max) this.texts.delete(this.texts.keys().next().value!);
-      this.texts.set(text, d);
-    }
-    return d;
-  }
 }
 
 /**

@@ -1,13 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { Fragment, h } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { CommentView, DiscussionState, ThreadPage, ThreadView } from '../domain/types.js';
 import { Deflated, type Piece } from '../http/composed-gzip.js';
+import { pieceMark } from '../http/page-pieces.js';
 import { Discussion } from '../../web/widget/Discussion.js';
 
 // Stands for the reader's name in the markup shared by readers of one kind. Random, so no
 // author can put it in their own name and have it replaced by each reader's.
-const NAME = `\u2063${randomBytes(12).toString('base64url')}\u2063`;
+const NAME = pieceMark('name');
 
 // The name is text in the markup: escaped exactly as the renderer escapes text.
 const asText = (s: string) => renderToString(h(Fragment, null, s));

@@ -34,7 +34,8 @@ import { subscriptionSentence } from '../../render/pages/SubscribePage.js';
 import { InlinePage } from '../../render/pages/InlinePage.js';
 import type { Billing } from '../../services/billing.js';
 import { DiscussionMarkup } from '../../render/discussion-html.js';
-import { DeflatedTexts, fillMarks, pieceMark, sendPieces } from '../page-pieces.js';
+import { fillMarks, pieceMark, sendPieces } from '../page-pieces.js';
+import { Deflated } from '../composed-gzip.js';
 
 const m = messages.pages;
 const SignInForm = Type.Object({
@@ -57,17 +58,23 @@ export async function pageRoutes(
   // change of the article's discussion (or per minute), shared by every guest.
   const guestPages = discussions.derivedCache<EncodedBody>();
   // An article's text changes only when its file does; rendering its Markdown took a good part of
-  // each signed-in page. Keyed by the text itself, so an edited article renders afresh.
-  const articleHtml = new Map<string, string>();
-  const articleText = (body: string, cut: boolean) => {
+  // each signed-in page. Keyed by the text itself, so an edited article renders afresh. Signed-in
+  // pages also take it deflated once (src/http/composed-gzip.ts).
+  const articleHtml = new Map<string, { html: string; deflated?: Deflated }>();
+  const articleEntry = (body: string, cut: boolean) => {
     const key = `${cut ? 'cut' : 'whole'}:${body}`;
-    let html = articleHtml.get(key);
-    if (html === undefined) {
-      html = cut ? renderArticleTeaser(body, 2) : renderArticleMarkdown(body);
+    let entry = articleHtml.get(key);
+    if (entry === undefined) {
+      entry = { html: cut ? renderArticleTeaser(body, 2) : renderArticleMarkdown(body) };
       if (articleHtml.size >= 500) articleHtml.delete(articleHtml.keys().next().value!);
-      articleHtml.set(key, html);
+      articleHtml.set(key, entry);
     }
-    return html;
+    return entry;
+  };
+  const articleText = (body: string, cut: boolean) => articleEntry(body, cut).html;
+  const articleDeflated = (body: string, cut: boolean) => {
+    const entry = articleEntry(body, cut);
+    return (entry.deflated ??= new Deflated(Buffer.from(entry.html)));
   };
 
   const articleNotFound = (req: FastifyRequest, reply: FastifyReply) =>
@@ -114,7 +121,6 @@ export async function pageRoutes(
   // Signed-in readers' pages: their discussion rendered once per kind of reader and page
   // (src/render/discussion-html.ts), the article's text and those shared parts compressed once.
   const readerMarkup = new DiscussionMarkup();
-  const deflatedTexts = new DeflatedTexts();
   const BODY = pieceMark('body');
   const DISCUSSION = pieceMark('discussion');
   const page = (
@@ -195,7 +201,7 @@ export async function pageRoutes(
       const shown = { ...state, now: discussion.now };
       const html = renderPage(req, deps, pageOptions(article), page(article, shown, truncated, subscription, { body: BODY, discussion: DISCUSSION }));
       const fills = new Map([
-        [BODY, [deflatedTexts.of(articleText(article.body, truncated !== null))]],
+        [BODY, [articleDeflated(article.body, truncated !== null)]],
         [DISCUSSION, discussion.pieces],
       ]);
       return sendPieces(req, reply, fillMarks(html, fills));
