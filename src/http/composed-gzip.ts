@@ -5,7 +5,7 @@ const WINDOW = 32 * 1024;
 const SHARED: ZlibOptions = { level: 9, finishFlush: constants.Z_SYNC_FLUSH };
 const OWN: ZlibOptions = { level: 1, finishFlush: constants.Z_SYNC_FLUSH };
 
-const tail = (b: Buffer) => (b.length > WINDOW ? b.subarray(b.length - WINDOW) : b);
+const tail = (b: Buffer, n = WINDOW) => (b.length > n ? b.subarray(b.length - n) : b);
 
 /**
  * A piece of many pages (an article's text, the threads every reader of a kind sees), deflated
@@ -62,8 +62,7 @@ function history(raws: Buffer[]): Buffer {
     parts.unshift(raws[i]!);
     n += raws[i]!.length;
   }
-  const all = Buffer.concat(parts);
-  return all.length > OWN_HISTORY ? all.subarray(all.length - OWN_HISTORY) : all;
+  return tail(Buffer.concat(parts), OWN_HISTORY);
 }
 
 /** One gzip member of the pieces: the reader's own deflated now (quickly: they are small), the rest as kept. */
