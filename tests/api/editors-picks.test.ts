@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
+import { injectAs } from '../support/api-client.js';
 import { json, startParley, type TestParley } from '../support/harness.js';
 
 type Who = { cookie: string; csrf: string };
@@ -17,8 +18,7 @@ describe.each(DIALECTS)("editors' picks on %s", (dialect) => {
   let bob: Who;
   let fan: Who;
 
-  const api = (who: Who | null, method: Method, url: string, payload?: object) =>
-    p.app.inject({ method, url: `/api/v1${url}`, headers: who ? { cookie: who.cookie, 'x-csrf-token': who.csrf } : {}, ...(payload ? { payload } : {}) });
+  const api = (who: Who | null, method: Method, url: string, payload?: object) => injectAs(p.app)(who, method, url, payload);
   const posted = async (who: Who, body: string, parentId?: number) => {
     const res = await api(who, 'POST', `/articles/${open}/comments`, { body, ...(parentId ? { parentId } : {}) });
     expect(res.statusCode, res.body).toBe(201);
