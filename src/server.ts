@@ -105,6 +105,7 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
     rules: postingRules(config, moderationRules),
     editRules: editRules(moderationRules),
     onCreated: [notifications.onCommentCreated],
+    moderationRules,
     followState: (actor, articleId) => notifications.state(actor, articleId),
   });
   const worker = new OutboxWorker(store, mailer, notifications, config, clock, log, new WebhookSender(config, () => clock.now()));

@@ -10,8 +10,8 @@ import type { WebhookOutbox } from './webhooks.js';
 export interface ChangeTracker {
   /** Records the comment as it is now (inside the transaction), to compare with after the change. */
   touch(commentId: number): Promise<void>;
-  /** A comment this change created. */
-  created(commentId: number): void;
+  /** A comment this change created; `as`, when given, is how it stands at the end of the change. */
+  created(commentId: number, as?: Comment): void;
   /** A reader reported the comment: no change readers see, but the publisher's webhooks hear of it. */
   reported(commentId: number): void;
 }
@@ -48,13 +48,15 @@ export class DiscussionChanges {
       // A shared transaction has locked the article before its first change.
       if (opts.articleId !== undefined && !grouped) await tx.articles.lock(opts.articleId);
       const before = new Map<number, Comment | null>();
+      const after = new Map<number, Comment>();
       const reports: number[] = [];
       const track: ChangeTracker = {
         async touch(id) {
           if (!before.has(id)) before.set(id, await tx.comments.byId(id));
         },
-        created(id) {
+        created(id, as) {
           if (!before.has(id)) before.set(id, null);
+          if (as) after.set(id, as);
         },
         reported(id) {
           reports.push(id);
@@ -70,7 +72,7 @@ export class DiscussionChanges {
         if (c) hooks.push({ type: 'comment.reported', comment: c });
       }
       for (const [id, was] of before) {
-        const is = await tx.comments.byId(id);
+        const is = after.get(id) ?? (await tx.comments.byId(id));
         const type = eventOf(was, is);
         const articleId = (is ?? was)?.articleId;
         if (type && articleId !== undefined) events.push({ articleId, type, commentId: id });

@@ -20,6 +20,8 @@ import { mentionable } from './mentions.js';
 import type { Accounts } from './accounts.js';
 import { IDEMPOTENCY_TTL_MS, requestFingerprint } from './idempotency.js';
 import type { PostingReads } from './posting/port.js';
+import type { ModerationRules } from './posting/settings.js';
+import type { ModerationSettings } from '../domain/moderation.js';
 
 type Limits = Pick<Config, 'PAGE_SIZE' | 'REPLIES_PER_THREAD' | 'EDIT_WINDOW_MINUTES' | 'MAX_COMMENT_LENGTH' | 'INDENT_DEPTH'> &
   Partial<Pick<Config, 'VOTE_MIN_ACCOUNT_AGE_HOURS' | 'PUBLICATION_TIMEZONE'>>;
@@ -92,6 +94,8 @@ export interface PostContext {
   now: Date;
   /** Read-only: a rule judges a post, and what the post writes is the discussion's to do. */
   store: PostingReads;
+  /** The article's pre-moderation rules, when read before the post's transaction (see `post`). */
+  moderation?: ModerationSettings;
 }
 
 /** A rule either holds the comment for moderation (with the reason shown to moderators) or refuses it. */
@@ -99,7 +103,11 @@ export type PostVerdict = { hold: string } | { refuse: AppError };
 export type PostingRule = (ctx: PostContext) => Promise<PostVerdict | null>;
 
 /** Work that must commit together with a new comment, e.g. notification outbox rows; `mentioned`: whom its `@names` link. */
-export type CommentCreatedHook = (tx: Store, comment: Comment, about?: { mentioned: readonly Participant[] }) => Promise<void>;
+export type CommentCreatedHook = (
+  tx: Store,
+  comment: Comment,
+  about?: { mentioned: readonly Participant[]; author?: { id: number; email: string } },
+) => Promise<void>;
 
 /** Names offered while typing `@`. */
 const PARTICIPANTS_SHOWN = 8;
@@ -119,6 +127,8 @@ export interface DiscussionDeps {
   /** Rules run on an author's edit of a visible comment; a hold takes it back to the queue. */
   editRules?: PostingRule[];
   onCreated?: CommentCreatedHook[];
+  /** Where posting reads an article's pre-moderation rules before its transaction. */
+  moderationRules?: Pick<ModerationRules, 'forArticle'>;
   followState?: (actor: Actor | null, articleId: number) => Promise<FollowState | null>;
 }
 
@@ -132,6 +142,7 @@ export class Discussions {
   private readonly rules: PostingRule[];
   private readonly editRules: PostingRule[];
   private readonly onCreated: CommentCreatedHook[];
+  private readonly moderationRules: DiscussionDeps['moderationRules'];
   private readonly followState: NonNullable<DiscussionDeps['followState']>;
   private readonly pages: PageCache<ThreadPage>;
   private readonly derived: PageCache<unknown>[] = [];
@@ -149,6 +160,7 @@ export class Discussions {
     this.rules = deps.rules ?? [];
     this.editRules = deps.editRules ?? [];
     this.onCreated = deps.onCreated ?? [];
+    this.moderationRules = deps.moderationRules;
     this.followState = deps.followState ?? (async () => null);
     this.pages = new PageCache(deps.bus);
     this.changes = deps.changes;
@@ -471,6 +483,9 @@ export class Discussions {
     if (passage !== null && parent) throw badRequest('anchor_on_reply', messages.errors.anchor_on_reply);
     const placed = passage === null ? null : placeAnchor(article, passage);
     const { html, mentioned } = renderComment(text, await mentionable(this.store, articleId, parent ? (parent.rootId ?? parent.id) : null, text));
+    // Read before the transaction: posts into one article take their turns there, one round trip
+    // at a time, and rules that change once in a while need not be read under that lock.
+    const moderation = await this.moderationRules?.forArticle(articleId);
     try {
       return await this.changes.run(
         async (tx, track) => {
@@ -482,28 +497,27 @@ export class Discussions {
             const earlier = await this.earlierAnswer(tx, actor!, keyed);
             if (earlier) throw new Replay(earlier);
           }
-          const { status, holdReason } = await this.verdict({ actor: actor!, article, parent, text, now, store: tx });
-          const commentId = await tx.comments.insert({
-            articleId,
-            parentId: parent?.id ?? null,
-            rootId: parent ? (parent.rootId ?? parent.id) : null,
-            depth: parent ? parent.depth + 1 : 0,
-            authorId: actor!.user.id,
-            bodySrc: text,
-            bodyHtml: html,
-            status,
-            createdAt: now,
-            anchor: placed,
-            moderationReason: holdReason,
-          });
-          track.created(commentId);
-          const created = (await tx.comments.byId(commentId))!;
-          for (const hook of this.onCreated) await hook(tx, created, { mentioned });
+          const { status, holdReason } = await this.verdict({ actor: actor!, article, parent, text, now, store: tx, moderation });
+          const { comment: created, commentCount } = await tx.comments.post(
+            {
+              articleId,
+              parentId: parent?.id ?? null,
+              rootId: parent ? (parent.rootId ?? parent.id) : null,
+              depth: parent ? parent.depth + 1 : 0,
+              authorId: actor!.user.id,
+              bodySrc: text,
+              bodyHtml: html,
+              status,
+              createdAt: now,
+              anchor: placed,
+              moderationReason: holdReason,
+            },
+            { author: actor!.user.displayName, replyTo: parent?.authorName ?? null },
+          );
+          track.created(created.id, created);
+          for (const hook of this.onCreated) await hook(tx, created, { mentioned, author: actor!.user });
           // The answer is made in the transaction, so the one recorded for the key is the one sent.
-          const answer: PostAnswer = {
-            comment: commentView(created, actor, 0, now, this.limits.EDIT_WINDOW_MINUTES),
-            commentCount: (await tx.articles.byId(articleId))!.commentCount,
-          };
+          const answer: PostAnswer = { comment: commentView(created, actor, 0, now, this.limits.EDIT_WINDOW_MINUTES), commentCount };
           if (keyed)
             await tx.idempotency.saveAnswer(actor!.user.id, keyed.key, { fingerprint: keyed.fingerprint, status: 201, response: JSON.stringify(answer) }, now);
           return answer;

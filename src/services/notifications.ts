@@ -21,10 +21,14 @@ export class Notifications {
   ) {}
 
   /** Runs inside the new comment's transaction, so its mails are queued if and only if it exists. */
-  readonly onCommentCreated = async (tx: Store, c: Comment, about?: { mentioned: readonly Participant[] }): Promise<void> => {
+  readonly onCommentCreated = async (
+    tx: Store,
+    c: Comment,
+    about?: { mentioned: readonly Participant[]; author?: { id: number; email: string } },
+  ): Promise<void> => {
     if (c.status !== 'visible') return;
     const now = this.clock.now();
-    const author = (await tx.users.byId(c.authorId))!;
+    const author = about?.author ?? (await tx.users.byId(c.authorId))!;
     const candidates: Candidate[] = [];
     // Readers named with `@` hear of it as they would of a reply (their reply setting decides),
     // unless they muted the author. The post that names them is limited like any reply.

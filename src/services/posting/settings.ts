@@ -57,7 +57,8 @@ export class ModerationRules {
    * the post's own store: posting runs its rules inside its transaction, and on PostgreSQL a
    * second connection taken from the pool there could wait for ever behind posts that hold the rest.
    */
-  forPost(ctx: { article: { id: number }; store?: ModerationRulesReads }): Promise<ModerationSettings> {
+  forPost(ctx: { article: { id: number }; store?: ModerationRulesReads; moderation?: ModerationSettings }): Promise<ModerationSettings> {
+    if (ctx.moderation) return Promise.resolve(ctx.moderation);
     let p = this.perPost.get(ctx);
     if (!p) this.perPost.set(ctx, (p = this.forArticle(ctx.article.id, ctx.store)));
     return p;

@@ -1,8 +1,9 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Anchor } from '../../domain/anchoring.js';
 import type { Participant } from '../../domain/mentions.js';
 import type { Comment, SortOrder } from '../../domain/types.js';
 import { toComment, type CommentRow } from '../rows.js';
+import type { CommentsTable } from '../schema.js';
 import { notBarePlaceholder, selectComments, shownTo } from './comment-select.js';
 import { Repository } from './repository.js';
 
@@ -314,35 +315,78 @@ export class CommentsRepository extends Repository {
 
   /** Inserts a comment with its first revision and moves the counters it affects. */
   async insert(c: NewComment): Promise<number> {
-    const { id } = await this.db
-      .insertInto('comments')
-      .values({
-        article_id: c.articleId,
-        parent_id: c.parentId,
-        root_id: c.rootId,
-        depth: c.depth,
-        author_id: c.authorId,
-        body_src: c.bodySrc,
-        body_html: c.bodyHtml,
-        status: c.status,
-        created_at: c.createdAt.getTime(),
-        edited_at: null,
-        edited_by: null,
-        score: 0,
-        up: 0,
-        down: 0,
-        reply_count: 0,
-        moderation_reason: c.moderationReason ?? null,
-        anchor: c.anchor ? JSON.stringify(c.anchor.selectors) : null,
-        anchor_start: c.anchor?.start ?? null,
-        anchor_end: c.anchor?.end ?? null,
-        anchor_status: c.anchor ? 'anchored' : null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const { id } = await this.db.insertInto('comments').values(commentValues(c)).returning('id').executeTakeFirstOrThrow();
     await this.addRevision(Number(id), c.bodySrc, c.authorId, c.createdAt);
     if (c.status === 'visible') await this.countVisible(c.articleId, c.rootId, 1);
     return Number(id);
+  }
+
+  /**
+   * A reader's post: `insert`, answering with the comment as readers see it and its article's
+   * count without reading either again. `names` are the author's and, for a reply, the parent
+   * author's (a parent one may reply to is visible, so `Reply to` names them). On PostgreSQL the
+   * comment, its revision and both counters are one statement: posts into one article queue
+   * behind its lock, and each round trip there is paid by all of them.
+   */
+  async post(c: NewComment, names: { author: string; replyTo: string | null }): Promise<{ comment: Comment; commentCount: number }> {
+    const delta = c.status === 'visible' ? 1 : 0;
+    const withNames = (row: Selectable<CommentsTable>, articleAuthor: number | null) =>
+      toComment({
+        ...row,
+        author_name: names.author,
+        editor_name: null,
+        reply_to_name: names.replyTo,
+        by_article_author: articleAuthor !== null && Number(articleAuthor) === c.authorId,
+      });
+    if (this.dialect === 'postgres') {
+      const r = await this.db
+        .with('c', (db) => db.insertInto('comments').values(commentValues(c)).returningAll())
+        .with('r', (db) =>
+          db
+            .insertInto('comment_revisions')
+            .columns(['comment_id', 'body_src', 'editor_id', 'created_at'])
+            .expression((eb) =>
+              eb
+                .selectFrom('c')
+                .select((s) => ['c.id', s.val(c.bodySrc).as('body_src'), s.val(c.authorId).as('editor_id'), s.val(c.createdAt.getTime()).as('created_at')]),
+            ),
+        )
+        .with('a', (db) =>
+          db
+            .updateTable('articles')
+            .set((eb) => ({ comment_count: eb('comment_count', '+', delta) }))
+            .where('id', '=', c.articleId)
+            .returning(['comment_count', 'author_user_id']),
+        )
+        .with('t', (db) =>
+          db
+            .updateTable('comments')
+            .set((eb) => ({ reply_count: eb('reply_count', '+', delta) }))
+            .where('id', '=', c.rootId ?? 0)
+            .where(sql.lit(delta), '>', 0),
+        )
+        .selectFrom(['c', 'a'])
+        .selectAll('c')
+        .select(['a.comment_count', 'a.author_user_id'])
+        .executeTakeFirstOrThrow();
+      const { comment_count, author_user_id, ...row } = r;
+      return { comment: withNames(row, author_user_id), commentCount: Number(comment_count) };
+    }
+    const row = await this.db.insertInto('comments').values(commentValues(c)).returningAll().executeTakeFirstOrThrow();
+    await this.addRevision(Number(row.id), c.bodySrc, c.authorId, c.createdAt);
+    if (delta > 0 && c.rootId !== null)
+      await this.db
+        .updateTable('comments')
+        .set((eb) => ({ reply_count: eb('reply_count', '+', delta) }))
+        .where('id', '=', c.rootId)
+        .execute();
+    const a = await this.db
+      .updateTable('articles')
+      .set((eb) => ({ comment_count: eb('comment_count', '+', delta) }))
+      .where('id', '=', c.articleId)
+      .returning(['comment_count', 'author_user_id'])
+      .executeTakeFirstOrThrow();
+    return { comment: withNames(row, a.author_user_id), commentCount: Number(a.comment_count) };
   }
 
   async edit(id: number, bodySrc: string, bodyHtml: string, editorId: number, now: Date): Promise<void> {
@@ -574,4 +618,30 @@ export class CommentsRepository extends Repository {
       .executeTakeFirst();
     return r === undefined ? null : Number(r.id);
   }
+}
+
+/** A new comment's row, with every counter at zero. */
+function commentValues(c: NewComment) {
+  return {
+    article_id: c.articleId,
+    parent_id: c.parentId,
+    root_id: c.rootId,
+    depth: c.depth,
+    author_id: c.authorId,
+    body_src: c.bodySrc,
+    body_html: c.bodyHtml,
+    status: c.status,
+    created_at: c.createdAt.getTime(),
+    edited_at: null,
+    edited_by: null,
+    score: 0,
+    up: 0,
+    down: 0,
+    reply_count: 0,
+    moderation_reason: c.moderationReason ?? null,
+    anchor: c.anchor ? JSON.stringify(c.anchor.selectors) : null,
+    anchor_start: c.anchor?.start ?? null,
+    anchor_end: c.anchor?.end ?? null,
+    anchor_status: c.anchor ? ('anchored' as const) : null,
+  };
 }

@@ -1,3 +1,5 @@
+import type { QueryCreator } from 'kysely';
+import type { Database } from '../schema.js';
 import { firstIdSince, inBatches } from './batches.js';
 import { Repository } from './repository.js';
 
@@ -13,13 +15,34 @@ export class EventsRepository extends Repository {
    * that has seen id n has seen everything before it (see migration 011). Call inside a transaction.
    */
   async append(articleId: number, type: DiscussionEventType, commentId: number, now: Date): Promise<number> {
-    const { event_seq } = await this.db
-      .updateTable('articles')
-      .set((eb) => ({ event_seq: eb('event_seq', '+', 1) }))
-      .where('id', '=', articleId)
-      .returning('event_seq')
-      .executeTakeFirstOrThrow();
-    const seq = Number(event_seq);
+    const next = (db: QueryCreator<Database>) =>
+      db
+        .updateTable('articles')
+        .set((eb) => ({ event_seq: eb('event_seq', '+', 1) }))
+        .where('id', '=', articleId)
+        .returning('event_seq');
+    if (this.dialect === 'postgres') {
+      // One round trip: changes to one article wait for each other's, so each one counts.
+      const { seq } = await this.db
+        .with('s', next)
+        .insertInto('events')
+        .columns(['article_id', 'type', 'comment_id', 'created_at', 'seq'])
+        .expression((eb) =>
+          eb
+            .selectFrom('s')
+            .select((s) => [
+              s.val(articleId).as('article_id'),
+              s.val(type).as('type'),
+              s.val(commentId).as('comment_id'),
+              s.val(now.getTime()).as('created_at'),
+              's.event_seq',
+            ]),
+        )
+        .returning('seq')
+        .executeTakeFirstOrThrow();
+      return Number(seq);
+    }
+    const seq = Number((await next(this.db).executeTakeFirstOrThrow()).event_seq);
     await this.db.insertInto('events').values({ article_id: articleId, type, comment_id: commentId, created_at: now.getTime(), seq }).execute();
     return seq;
   }
