@@ -22,6 +22,11 @@ export function postgresBus(url: string, onError: (err: Error) => void = () => {
   let connected = false;
   let closed = false;
   let wakeSleeper: () => void = () => {};
+  // Wake-ups published in one turn of the event loop (a committed batch of posts) go out in one
+  // round trip, one NOTIFY per article naming its latest event: a woken reader reads every event
+  // after the last it saw, not only the one named, so the earlier ones add nothing.
+  let queued: Map<number, number> | null = null;
+  let sent: Promise<void> | null = null;
 
   const deliver = (n: pg.Notification) => {
     try {
@@ -77,8 +82,17 @@ export function postgresBus(url: string, onError: (err: Error) => void = () => {
   const running = run();
 
   return {
-    async publish(w) {
-      await pool.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(w)]);
+    publish(w) {
+      if (!queued) {
+        const batch = (queued = new Map());
+        sent = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+          queued = null;
+          const payloads = [...batch].map(([articleId, eventId]) => JSON.stringify({ articleId, eventId }));
+          await pool.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [CHANNEL, payloads]);
+        });
+      }
+      queued.set(w.articleId, Math.max(queued.get(w.articleId) ?? 0, w.eventId));
+      return sent!;
     },
     subscribe: (fn) => local.subscribe(fn),
     healthy: () => connected,

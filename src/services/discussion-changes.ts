@@ -41,8 +41,10 @@ export class DiscussionChanges {
    * discussion never wait on each other's rows in opposite orders. `grouped` lets the change share
    * its transaction with others to the same article that arrive meanwhile (store.grouped): many
    * posts then take the article's lock once and commit with one fsync; it settles after the commit.
+   * `author`: whose posting lock the change will take (idempotency.lockAuthorPosts), taken up
+   * front with its batch's others.
    */
-  async run<T>(fn: (tx: Store, track: ChangeTracker) => Promise<T>, opts: { articleId?: number; grouped?: boolean } = {}): Promise<T> {
+  async run<T>(fn: (tx: Store, track: ChangeTracker) => Promise<T>, opts: { articleId?: number; grouped?: boolean; author?: number } = {}): Promise<T> {
     const grouped = opts.grouped === true && opts.articleId !== undefined;
     const change = async (tx: Store) => {
       // A shared transaction has locked the article before its first change.
@@ -88,7 +90,7 @@ export class DiscussionChanges {
       for (const e of events) wakeups.push({ articleId: e.articleId, eventId: await tx.events.append(e.articleId, e.type, e.commentId, now) });
       return { result, wakeups };
     };
-    const { result, wakeups } = grouped ? await this.d.store.grouped(opts.articleId!, change) : await this.d.store.transaction(change);
+    const { result, wakeups } = grouped ? await this.d.store.grouped(opts.articleId!, change, opts.author) : await this.d.store.transaction(change);
     const articles = new Set(wakeups.map((w) => w.articleId));
     if (opts.articleId !== undefined) articles.add(opts.articleId);
     for (const a of articles) for (const forget of this.committed) forget(a);

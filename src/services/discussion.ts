@@ -523,7 +523,7 @@ export class Discussions {
           return answer;
         },
         // Concurrent posts share a transaction and its commit; each is answered once that commit returns.
-        { articleId, grouped: true },
+        { articleId, grouped: true, author: actor!.user.id },
       );
     } catch (err) {
       // A post with the same key committed while this one waited for the author's turn.

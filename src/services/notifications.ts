@@ -20,6 +20,21 @@ export class Notifications {
     private readonly clock: Clock,
   ) {}
 
+  /** Followers read per transaction and article (see followersIn). */
+  private readonly followers = new WeakMap<Store, Map<number, ReturnType<Store['notifications']['articleFollowers']>>>();
+
+  /**
+   * Posts that share one transaction (group commit) read their article's followers once: the
+   * posts take their turns under the article's lock, and nothing in posting changes who follows.
+   */
+  private followersIn(tx: Store, articleId: number, now: Date): ReturnType<Store['notifications']['articleFollowers']> {
+    let ofTx = this.followers.get(tx);
+    if (!ofTx) this.followers.set(tx, (ofTx = new Map()));
+    let read = ofTx.get(articleId);
+    if (!read) ofTx.set(articleId, (read = tx.notifications.articleFollowers(articleId, now)));
+    return read;
+  }
+
   /** Runs inside the new comment's transaction, so its mails are queued if and only if it exists. */
   readonly onCommentCreated = async (
     tx: Store,
@@ -59,7 +74,7 @@ export class Notifications {
         }
       }
     }
-    for (const f of await tx.notifications.articleFollowers(c.articleId, now)) {
+    for (const f of await this.followersIn(tx, c.articleId, now)) {
       candidates.push({
         email: f.email,
         userId: f.userId,

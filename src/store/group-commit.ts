@@ -6,8 +6,17 @@ export const MAX_BATCH = 128;
 
 interface Job<S> {
   work: (tx: S) => Promise<unknown>;
+  /** What the write will lock (e.g. its author), for `begin` to take for the whole batch at once. */
+  key: number | undefined;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
+}
+
+/** A write failed in a batch run without savepoints: the batch is rolled back and run again, isolated. */
+class WriteFailed extends Error {
+  constructor(readonly error: unknown) {
+    super('a write of the batch failed');
+  }
 }
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -20,13 +29,18 @@ const retriedWhole = (err: unknown) => ['40P01', '40001'].includes((err as { cod
 
 /**
  * Group commit: writes that arrive while a lane's writer is busy share its next transaction, so
- * one commit (one fsync) acknowledges many. Each write runs in its own savepoint, so one that
- * fails (a refused post, a broken constraint) takes back only its own changes and reports only
- * its own error. No write is answered before the commit returns: a failed commit fails every
- * write of the batch, and an error a write met is only told once the batch it ran beside is
- * committed, since that write may have read what the batch wrote. A lane with nothing in
- * progress starts at once, so an idle server adds no wait; the writes that queued meanwhile
- * go in the next transaction, at most MAX_BATCH of them.
+ * one commit (one fsync) acknowledges many. No write is answered before the commit returns: a
+ * failed commit fails every write of the batch, and an error a write met is only told once the
+ * batch it ran beside is committed, since that write may have read what the batch wrote. A lane
+ * with nothing in progress starts at once, so an idle server adds no wait; the writes that queued
+ * meanwhile go in the next transaction, at most MAX_BATCH of them.
+ *
+ * A batch first runs its writes one after another with nothing between them: on PostgreSQL every
+ * statement is a round trip that all the article's posts wait for, and a savepoint costs two. If
+ * one of them fails (a refused post, a broken constraint), the whole transaction is rolled back
+ * and the batch runs again with each write in its own savepoint, so the failing one takes back
+ * only its own changes and reports only its own error. Writes must therefore be safe to run
+ * twice until they commit, as they already are for the retries of a deadlock.
  */
 export class GroupCommit<S extends { db: Kysely<Database> }> {
   private readonly queues = new Map<string | number, Job<S>[]>();
@@ -38,14 +52,14 @@ export class GroupCommit<S extends { db: Kysely<Database> }> {
   constructor(
     private readonly transaction: <T>(fn: (tx: S) => Promise<T>) => Promise<T>,
     private readonly maxBatch = MAX_BATCH,
-    private readonly begin: (tx: S, lane: string | number) => Promise<void> = async () => {},
+    private readonly begin: (tx: S, lane: string | number, keys: number[]) => Promise<void> = async () => {},
   ) {}
 
   /** Runs `work` in the lane's next shared transaction; settles once that transaction has committed. */
-  run<T>(lane: string | number, work: (tx: S) => Promise<T>): Promise<T> {
+  run<T>(lane: string | number, work: (tx: S) => Promise<T>, key?: number): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const queue = this.queues.get(lane);
-      const job = { work, resolve: resolve as (v: unknown) => void, reject };
+      const job = { work, key, resolve: resolve as (v: unknown) => void, reject };
       if (queue) queue.push(job);
       else {
         this.queues.set(lane, [job]);
@@ -69,26 +83,45 @@ export class GroupCommit<S extends { db: Kysely<Database> }> {
 
   private async commit(lane: string | number, queue: Job<S>[]): Promise<void> {
     let batch: Job<S>[] | null = null;
-    let outcomes: Outcome[];
-    try {
-      outcomes = await this.transaction(async (tx) => {
-        // Taken once the transaction has begun (SQLite's one connection may have been busy), so
-        // what queued during the wait goes too; a retry runs the same batch again.
-        batch ??= queue.splice(0, this.maxBatch);
-        await this.begin(tx, lane);
-        const out: Outcome[] = [];
-        for (const job of batch) out.push(await this.one(tx, job));
-        return out;
-      });
-    } catch (err) {
-      for (const job of batch ?? queue.splice(0, this.maxBatch)) job.reject(err);
-      return;
+    let outcomes: Outcome[] | null = null;
+    for (let isolated = false; !outcomes; isolated = true) {
+      try {
+        outcomes = await this.transaction(async (tx) => {
+          // Taken once the transaction has begun (SQLite's one connection may have been busy), so
+          // what queued during the wait goes too; a retry runs the same batch again.
+          batch ??= queue.splice(0, this.maxBatch);
+          await this.begin(
+            tx,
+            lane,
+            batch.flatMap((job) => (job.key === undefined ? [] : [job.key])),
+          );
+          const out: Outcome[] = [];
+          for (const job of batch) out.push(isolated ? await this.one(tx, job) : await this.together(tx, job));
+          return out;
+        });
+      } catch (err) {
+        // Only a write's own failure earns the second, isolated run: after a failed COMMIT the
+        // batch may even have committed, and running it again could store it twice.
+        if (err instanceof WriteFailed && !isolated) continue;
+        for (const job of batch ?? queue.splice(0, this.maxBatch)) job.reject(err instanceof WriteFailed ? err.error : err);
+        return;
+      }
     }
     batch!.forEach((job, i) => {
-      const o = outcomes[i]!;
+      const o = outcomes![i]!;
       if (o.ok) job.resolve(o.value);
       else job.reject(o.error);
     });
+  }
+
+  /** A write run without a savepoint: its failure rolls the whole batch back (see the class). */
+  private async together(tx: S, job: Job<S>): Promise<Outcome> {
+    try {
+      return { ok: true, value: await job.work(tx) };
+    } catch (error) {
+      if (retriedWhole(error)) throw error;
+      throw new WriteFailed(error);
+    }
   }
 
   private async one(tx: S, job: Job<S>): Promise<Outcome> {

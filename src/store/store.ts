@@ -93,11 +93,12 @@ export class Store {
   /**
    * Runs `fn`, a write to the article's discussion, in a transaction it may share with other such
    * writes that arrive meanwhile (group commit, see group-commit.ts): one commit and one fsync for
-   * all of them, each in its own savepoint, each settled only once that commit has returned. The
-   * article is locked once, before any of them runs (articles.lock). SQLite has one writer, so all
+   * all of them, each settled only once that commit has returned. The article is locked once,
+   * before any of them runs (articles.lock), and so are the posting locks of the authors they name
+   * (`author`, idempotency.lockAuthorPosts), all in one round trip. SQLite has one writer, so all
    * its writes share one lane; PostgreSQL's run one per article, side by side.
    */
-  async grouped<T>(articleId: number, fn: (tx: Store) => Promise<T>): Promise<T> {
+  async grouped<T>(articleId: number, fn: (tx: Store) => Promise<T>, author?: number): Promise<T> {
     if (this.db.isTransaction) {
       await this.articles.lock(articleId);
       return fn(this);
@@ -105,9 +106,13 @@ export class Store {
     this.group ??= new GroupCommit<Store>(
       (work) => this.transaction(work),
       MAX_BATCH,
-      (tx, lane) => (typeof lane === 'number' ? tx.articles.lock(lane) : Promise.resolve()),
+      async (tx, lane, authors) => {
+        if (typeof lane !== 'number') return;
+        await tx.articles.lock(lane);
+        await tx.idempotency.tryLockAuthors(authors);
+      },
     );
-    return this.group.run(this.dialect === 'sqlite' ? 'sqlite' : articleId, fn);
+    return this.group.run(this.dialect === 'sqlite' ? 'sqlite' : articleId, fn, author);
   }
 
   private async once<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

@@ -35,4 +35,31 @@ describe.each(DIALECTS)('comments repository on %s', (dialect) => {
     ]);
     expect((await comments.byId(c))!.editedByName).toBe('Bob');
   });
+
+  it("answers a reader's post with the comment as it reads back and the article's new count", async () => {
+    const { comments, articles } = f.store;
+    const root = await comments.insert(f.newComment());
+    const count = (await articles.byId(f.articleId))!.commentCount;
+    const anchor = {
+      selectors: {
+        quote: { type: 'TextQuoteSelector' as const, exact: 'b', prefix: '', suffix: '' },
+        position: { type: 'TextPositionSelector' as const, start: 0, end: 1 },
+      },
+      start: 0,
+      end: 1,
+    };
+    const posted = await comments.post(f.newComment({ parentId: root, rootId: root, depth: 1, authorId: f.bob, bodySrc: 'hi' }), {
+      author: 'Bob',
+      replyTo: 'Alice',
+    });
+    expect(posted.commentCount).toBe(count + 1);
+    expect(posted.comment).toEqual(await comments.byId(posted.comment.id));
+    expect((await comments.byId(root))!.replyCount).toBe(1);
+    expect((await comments.revisionsOf(posted.comment.id)).map((r) => r.bodySrc)).toEqual(['hi']);
+    // A held post moves no counter; one on a passage keeps where it was found.
+    const held = await comments.post(f.newComment({ status: 'pending', anchor }), { author: 'Alice', replyTo: null });
+    expect(held.commentCount).toBe(count + 1);
+    expect(held.comment).toEqual(await comments.byId(held.comment.id));
+    expect(held.comment.anchor).not.toBeNull();
+  });
 });

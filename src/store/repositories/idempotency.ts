@@ -13,6 +13,24 @@ export interface IdempotentAnswer {
 
 /** Keyed writes: one author's posts one at a time, and the answers recorded for their keys. */
 export class IdempotencyRepository extends Repository {
+  /** Authors whose posting lock this transaction took up front (tryLockAuthors). */
+  private readonly held = new Set<number>();
+
+  /**
+   * Takes for this transaction, in one round trip, the posting locks of those among `userIds`
+   * that nobody else holds; lockAuthorPosts then finds them held and waits only for the others.
+   * Taken outside any savepoint, so no write rolled back to one gives them up.
+   */
+  async tryLockAuthors(userIds: readonly number[]): Promise<void> {
+    const fresh = [...new Set(userIds)].filter((id) => !this.held.has(id));
+    if (this.dialect !== 'postgres' || fresh.length === 0) return;
+    const { rows } = await sql<{
+      id: number;
+      ok: boolean;
+    }>`select id, pg_try_advisory_xact_lock(${AUTHOR_POSTS_LOCK}::int, (id % 2147483647)::int) as ok from unnest(${fresh}::bigint[]) as id`.execute(this.db);
+    for (const r of rows) if (r.ok) this.held.add(Number(r.id));
+  }
+
   /**
    * Makes one author's posts run one after another until this transaction ends, so what a post
    * checks (a duplicate, an idempotency key) cannot change before it commits. PostgreSQL takes a
@@ -23,7 +41,7 @@ export class IdempotencyRepository extends Repository {
    * transaction is then unusable and must be abandoned.
    */
   async lockAuthorPosts(userId: number, waitMs: number): Promise<boolean> {
-    if (this.dialect !== 'postgres') return true;
+    if (this.dialect !== 'postgres' || this.held.has(userId)) return true;
     // Usually nobody holds it: one round trip then, instead of setting and restoring lock_timeout around a wait.
     const { rows: tried } = await sql<{
       ok: boolean;
