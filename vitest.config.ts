@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
+    setupFiles: ['tests/support/cleanup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Suites open real databases and browsers; two cores run two at a time.

@@ -185,6 +185,7 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
       await app.close();
       clearTimeout(cut);
       await stopWorker;
+      await store.settled();
       hub.close();
       discussions.close();
       await bus.close();

@@ -44,6 +44,7 @@ const retriedWhole = (err: unknown) => ['40P01', '40001'].includes((err as { cod
  */
 export class GroupCommit<S extends { db: Kysely<Database> }> {
   private readonly queues = new Map<string | number, Job<S>[]>();
+  private readonly writers = new Set<Promise<void>>();
 
   /**
    * `transaction` runs its callback in one transaction, retried whole where `retriedWhole` says;
@@ -63,9 +64,20 @@ export class GroupCommit<S extends { db: Kysely<Database> }> {
       if (queue) queue.push(job);
       else {
         this.queues.set(lane, [job]);
-        void this.drain(lane);
+        const writer = this.drain(lane);
+        this.writers.add(writer);
+        void writer.finally(() => this.writers.delete(writer));
       }
     });
+  }
+
+  /**
+   * Settles once every lane has written what was queued, including what queues meanwhile: a
+   * shutting-down node waits for it before closing the database, so writes whose clients already
+   * hung up are still committed (and answered to a retry with the same key) rather than cut off.
+   */
+  async settled(): Promise<void> {
+    while (this.writers.size > 0) await Promise.allSettled([...this.writers]);
   }
 
   /** The lane's writer: one transaction after another while writes are waiting. */

@@ -115,6 +115,11 @@ export class Store {
     return this.group.run(this.dialect === 'sqlite' ? 'sqlite' : articleId, fn, author);
   }
 
+  /** Settles once the writes queued for group commit are committed (or failed); see GroupCommit.settled. */
+  async settled(): Promise<void> {
+    await this.group?.settled();
+  }
+
   private async once<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     const trx = await this.db.startTransaction().execute();
     try {

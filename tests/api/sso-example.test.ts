@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startParley, TestClock, type TestParley } from '../support/harness.js';
-import { freePort, killHard } from '../support/process.js';
+import { freePort, killHard, tracked } from '../support/process.js';
 
 const SECRET = 'the-readme-example-shares-this-secret-with-parley';
 const EXAMPLE = 'examples/publisher-sso.mjs';
@@ -22,10 +22,12 @@ describe("the README's single sign-on example", () => {
     // The example signs with the real clock.
     p = await startParley('sqlite', { SSO_SECRET: SECRET, BASE_URL: parley, EMBED_ALLOWED_ORIGINS: publisher }, { clock: new TestClock(Date.now()) });
     await p.app.listen({ port, host: '127.0.0.1' });
-    child = spawn(process.execPath, [EXAMPLE], {
-      env: { ...process.env, PARLEY_URL: parley, PARLEY_SSO_SECRET: SECRET, PORT: String(publisherPort) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    child = tracked(
+      spawn(process.execPath, [EXAMPLE], {
+        env: { ...process.env, PARLEY_URL: parley, PARLEY_SSO_SECRET: SECRET, PORT: String(publisherPort) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));

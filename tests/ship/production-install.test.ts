@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtCli, freePort, killHard } from '../support/process.js';
+import { builtCli, freePort, killHard, tracked } from '../support/process.js';
 
 /**
  * Docker cannot run here, so this does what the Dockerfile's final image does, read from the
@@ -143,7 +143,9 @@ describe('a production install, as the image has it', () => {
     expect(seeded.status, seeded.stderr + seeded.stdout).toBe(0);
     expect(seeded.stdout).toContain('reader@example.com');
 
-    server = spawn(image.cmd[0] === 'node' ? process.execPath : image.cmd[0]!, image.cmd.slice(1), { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    server = tracked(
+      spawn(image.cmd[0] === 'node' ? process.execPath : image.cmd[0]!, image.cmd.slice(1), { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
     server.stdout!.on('data', (d) => (out += d));
     server.stderr!.on('data', (d) => (out += d));
     await expect.poll(async () => (await fetch(`${url}/healthz`).catch(() => null))?.status ?? 0, { timeout: 60_000, interval: 200 }).toBe(200);

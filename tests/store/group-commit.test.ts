@@ -150,6 +150,20 @@ describe.each(DIALECTS)('group commit on %s', (dialect) => {
     },
   );
 
+  it('settles once every queued write is committed, those queued meanwhile too (what a shutdown waits for)', async () => {
+    const done: string[] = [];
+    const first = ['s1', 's2'].map((v) => group.run('lane', (tx) => put(tx, v)).then(() => done.push(v)));
+    // Queued while the first batch is being written.
+    const later = group.run('lane', async (tx) => {
+      await put(tx, 's3');
+      void group.run('lane', (t2) => put(t2, 's4')).then(() => done.push('s4'));
+    });
+    await group.settled();
+    expect(done.sort()).toEqual(['s1', 's2', 's4']);
+    expect((await rows()).filter((v) => v.startsWith('s'))).toEqual(['s1', 's2', 's3', 's4']);
+    await Promise.all([...first, later]);
+  });
+
   it('keeps at most the batch limit in one transaction', async () => {
     const small = new GroupCommit<Store>((work) => {
       commits++;

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
-import { freePort } from './process.js';
+import { freePort, tracked } from './process.js';
 
 export interface TestRedis {
   url: string;
@@ -32,7 +32,7 @@ export async function startRedis(): Promise<TestRedis> {
     port,
     async start() {
       if (child) return;
-      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+      child = tracked(spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }));
       for (let i = 0; i < 100; i++) {
         if (await accepts(port)) return;
         await new Promise((r) => setTimeout(r, 50));
