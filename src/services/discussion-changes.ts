@@ -86,11 +86,18 @@ export class DiscussionChanges {
       if (hooked) for (const h of hooks) await this.d.webhooks!.enqueue(tx, h.type, h.comment, now);
       // Article order (stable within one article): two changes lock article rows in the same order, never in a cycle.
       events.sort((x, y) => x.articleId - y.articleId);
-      const wakeups: Wakeup[] = [];
-      for (const e of events) wakeups.push({ articleId: e.articleId, eventId: await tx.events.append(e.articleId, e.type, e.commentId, now) });
-      return { result, wakeups };
+      // A shared transaction appends its changes' events together before it commits (store.grouped).
+      const appended: { readonly articleId: number; id: number }[] = [];
+      for (const e of events)
+        appended.push(
+          grouped
+            ? tx.events.later(e.articleId, e.type, e.commentId, now)
+            : { articleId: e.articleId, id: await tx.events.append(e.articleId, e.type, e.commentId, now) },
+        );
+      return { result, appended };
     };
-    const { result, wakeups } = grouped ? await this.d.store.grouped(opts.articleId!, change, opts.author) : await this.d.store.transaction(change);
+    const { result, appended } = grouped ? await this.d.store.grouped(opts.articleId!, change, opts.author) : await this.d.store.transaction(change);
+    const wakeups: Wakeup[] = appended.map((e) => ({ articleId: e.articleId, eventId: e.id }));
     const articles = new Set(wakeups.map((w) => w.articleId));
     if (opts.articleId !== undefined) articles.add(opts.articleId);
     for (const a of articles) for (const forget of this.committed) forget(a);

@@ -48,12 +48,15 @@ export class GroupCommit<S extends { db: Kysely<Database> }> {
 
   /**
    * `transaction` runs its callback in one transaction, retried whole where `retriedWhole` says;
-   * `begin` runs first in each, once for the batch (e.g. to lock what all its writes lock).
+   * `begin` runs first in each, once for the batch (e.g. to lock what all its writes lock), with
+   * the keys its writes were queued with; `end` runs after its writes, before the commit (e.g. to
+   * write what they left for the batch to write at once).
    */
   constructor(
     private readonly transaction: <T>(fn: (tx: S) => Promise<T>) => Promise<T>,
     private readonly maxBatch = MAX_BATCH,
     private readonly begin: (tx: S, lane: string | number, keys: number[]) => Promise<void> = async () => {},
+    private readonly end: (tx: S) => Promise<void> = async () => {},
   ) {}
 
   /** Runs `work` in the lane's next shared transaction; settles once that transaction has committed. */
@@ -109,6 +112,7 @@ export class GroupCommit<S extends { db: Kysely<Database> }> {
           );
           const out: Outcome[] = [];
           for (const job of batch) out.push(isolated ? await this.one(tx, job) : await this.together(tx, job));
+          await this.end(tx);
           return out;
         });
       } catch (err) {

@@ -95,13 +95,16 @@ export class Store {
    * writes that arrive meanwhile (group commit, see group-commit.ts): one commit and one fsync for
    * all of them, each settled only once that commit has returned. The article is locked once,
    * before any of them runs (articles.lock), and so are the posting locks of the authors they name
-   * (`author`, idempotency.lockAuthorPosts), all in one round trip. SQLite has one writer, so all
+   * (`author`, idempotency.lockAuthorPosts), all in one round trip; the events the writes queued
+   * (events.later) are appended together before the commit. SQLite has one writer, so all
    * its writes share one lane; PostgreSQL's run one per article, side by side.
    */
   async grouped<T>(articleId: number, fn: (tx: Store) => Promise<T>, author?: number): Promise<T> {
     if (this.db.isTransaction) {
       await this.articles.lock(articleId);
-      return fn(this);
+      const result = await fn(this);
+      await this.events.flush();
+      return result;
     }
     this.group ??= new GroupCommit<Store>(
       (work) => this.transaction(work),
@@ -111,6 +114,7 @@ export class Store {
         await tx.articles.lock(lane);
         await tx.idempotency.tryLockAuthors(authors);
       },
+      (tx) => tx.events.flush(),
     );
     return this.group.run(this.dialect === 'sqlite' ? 'sqlite' : articleId, fn, author);
   }

@@ -27,4 +27,30 @@ describe.each(DIALECTS)('events repository on %s', (dialect) => {
     expect(await events.lastId(f.articleId)).toBe(6);
     expect(await events.oldestId(other)).toBe(1);
   });
+
+  it("appends a shared transaction's queued events together, in the order queued, after those before", async () => {
+    const { articles, comments, events } = f.store;
+    const a = (await articles.upsert(blankArticle({ slug: 'later-a', title: 'A', publishedAt: now, body: 'b' }), now)).id;
+    const b = (await articles.upsert(blankArticle({ slug: 'later-b', title: 'B', publishedAt: now, body: 'b' }), now)).id;
+    const c = await comments.insert(f.newComment());
+    await f.store.transaction((tx) => tx.events.append(a, 'comment.created', c, now));
+    const slots = await f.store.transaction(async (tx) => {
+      const queued = [tx.events.later(a, 'comment.voted', c, now), tx.events.later(b, 'comment.created', c, now), tx.events.later(a, 'comment.edited', c, now)];
+      // Nothing is written until the flush.
+      expect(await tx.events.lastId(a)).toBe(1);
+      await tx.events.flush();
+      return queued;
+    });
+    expect(slots.map((s) => [s.articleId === a ? 'a' : 'b', s.id])).toEqual([
+      ['a', 2],
+      ['b', 1],
+      ['a', 3],
+    ]);
+    expect((await events.since(a, 0, 10)).map((e) => [e.id, e.type])).toEqual([
+      [1, 'comment.created'],
+      [2, 'comment.voted'],
+      [3, 'comment.edited'],
+    ]);
+    expect(await events.lastId(b)).toBe(1);
+  });
 });
