@@ -65,8 +65,27 @@ function history(raws: Buffer[]): Buffer {
   return tail(Buffer.concat(parts), OWN_HISTORY);
 }
 
+/** The pieces with each run of the reader's own ones joined: each deflate call costs far more to set up than its bytes take. */
+function joinOwn(pieces: Piece[]): Piece[] {
+  const out: Piece[] = [];
+  let own: Buffer[] = [];
+  const flush = () => {
+    if (own.length) out.push(own.length === 1 ? own[0]! : Buffer.concat(own));
+    own = [];
+  };
+  for (const p of pieces) {
+    if (p instanceof Deflated) {
+      flush();
+      out.push(p);
+    } else if (p.length) own.push(p);
+  }
+  flush();
+  return out;
+}
+
 /** One gzip member of the pieces: the reader's own deflated now (quickly: they are small), the rest as kept. */
-export function gzipPieces(pieces: Piece[]): { body: Buffer; crc: number; length: number } {
+export function gzipPieces(all: Piece[]): { body: Buffer; crc: number; length: number } {
+  const pieces = joinOwn(all);
   const out: Buffer[] = [HEADER];
   const raws: Buffer[] = [];
   let crc = 0;

@@ -58,22 +58,24 @@ export async function pageRoutes(
   // change of the article's discussion (or per minute), shared by every guest.
   const guestPages = discussions.derivedCache<EncodedBody>();
   // An article's text changes only when its file does; rendering its Markdown took a good part of
-  // each signed-in page. Keyed by the text itself, so an edited article renders afresh. Signed-in
-  // pages also take it deflated once (src/http/composed-gzip.ts).
-  const articleHtml = new Map<string, { html: string; deflated?: Deflated }>();
-  const articleEntry = (body: string, cut: boolean) => {
-    const key = `${cut ? 'cut' : 'whole'}:${body}`;
+  // each signed-in page. Kept per article and checked against the text itself, so an edited
+  // article renders afresh (a key made of the text cost hashing all of it on every view).
+  // Signed-in pages also take it deflated once (src/http/composed-gzip.ts).
+  const articleHtml = new Map<string, { body: string; html: string; deflated?: Deflated }>();
+  const articleEntry = (article: Pick<Article, 'id' | 'body'>, cut: boolean) => {
+    const key = `${article.id}:${cut ? 'cut' : 'whole'}`;
     let entry = articleHtml.get(key);
-    if (entry === undefined) {
-      entry = { html: cut ? renderArticleTeaser(body, 2) : renderArticleMarkdown(body) };
+    if (entry?.body !== article.body) {
+      entry = { body: article.body, html: cut ? renderArticleTeaser(article.body, 2) : renderArticleMarkdown(article.body) };
+      articleHtml.delete(key);
       if (articleHtml.size >= 500) articleHtml.delete(articleHtml.keys().next().value!);
       articleHtml.set(key, entry);
     }
     return entry;
   };
-  const articleText = (body: string, cut: boolean) => articleEntry(body, cut).html;
-  const articleDeflated = (body: string, cut: boolean) => {
-    const entry = articleEntry(body, cut);
+  const articleText = (article: Pick<Article, 'id' | 'body'>, cut: boolean) => articleEntry(article, cut).html;
+  const articleDeflated = (article: Pick<Article, 'id' | 'body'>, cut: boolean) => {
+    const entry = articleEntry(article, cut);
     return (entry.deflated ??= new Deflated(Buffer.from(entry.html)));
   };
 
@@ -132,7 +134,7 @@ export async function pageRoutes(
   ) => (
     <ArticlePage
       article={article}
-      bodyHtml={marks?.body ?? articleText(article.body, truncated !== null)}
+      bodyHtml={marks?.body ?? articleText(article, truncated !== null)}
       timeZone={config.PUBLICATION_TIMEZONE}
       state={state}
       truncated={truncated}
@@ -201,7 +203,7 @@ export async function pageRoutes(
       const shown = { ...state, now: discussion.now };
       const html = renderPage(req, deps, pageOptions(article), page(article, shown, truncated, subscription, { body: BODY, discussion: DISCUSSION }));
       const fills = new Map([
-        [BODY, [articleDeflated(article.body, truncated !== null)]],
+        [BODY, [articleDeflated(article, truncated !== null)]],
         [DISCUSSION, discussion.pieces],
       ]);
       return sendPieces(req, reply, fillMarks(html, fills));
