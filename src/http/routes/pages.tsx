@@ -34,8 +34,10 @@ import { subscriptionSentence } from '../../render/pages/SubscribePage.js';
 import { InlinePage } from '../../render/pages/InlinePage.js';
 import type { Billing } from '../../services/billing.js';
 import { DiscussionMarkup } from '../../render/discussion-html.js';
+import { StateThreads } from '../../render/state-threads.js';
+import type { SharedThreads } from '../../render/pages/DiscussionMount.js';
 import { fillMarks, pieceMark, sendPieces } from '../page-pieces.js';
-import { Deflated } from '../composed-gzip.js';
+import { Deflated, type Piece } from '../composed-gzip.js';
 
 const m = messages.pages;
 const SignInForm = Type.Object({
@@ -123,14 +125,17 @@ export async function pageRoutes(
   // Signed-in readers' pages: their discussion rendered once per kind of reader and page
   // (src/render/discussion-html.ts), the article's text and those shared parts compressed once.
   const readerMarkup = new DiscussionMarkup();
+  const stateThreads = new StateThreads();
   const BODY = pieceMark('body');
   const DISCUSSION = pieceMark('discussion');
+  // In the state's JSON the mark is a string: its quotes go with it.
+  const THREADS = pieceMark('threads');
   const page = (
     article: Article,
     state: DiscussionState,
     truncated: PaywallInfo | null,
     subscription: { text: string; attention: boolean } | null,
-    marks?: { body: string; discussion: string },
+    marks?: { body: string; discussion: string; threads?: SharedThreads },
   ) => (
     <ArticlePage
       article={article}
@@ -140,6 +145,7 @@ export async function pageRoutes(
       truncated={truncated}
       subscription={subscription}
       discussionHtml={marks?.discussion}
+      sharedThreads={marks?.threads}
     />
   );
   const pageOptions = (article: Article) => ({
@@ -201,11 +207,14 @@ export async function pageRoutes(
       if (!discussion) return sendPage(req, reply, deps, pageOptions(article), page(article, state, truncated, subscription));
       // Times as the shared markup shows them, so the page stays the same (and 304s) until the discussion changes.
       const shown = { ...state, now: discussion.now };
-      const html = renderPage(req, deps, pageOptions(article), page(article, shown, truncated, subscription, { body: BODY, discussion: DISCUSSION }));
-      const fills = new Map([
+      const threads = stateThreads.of(state.page, discussions.sharedPageOf(state.page));
+      const marks = { body: BODY, discussion: DISCUSSION, threads: threads ? { mark: THREADS, own: threads.own } : undefined };
+      const html = renderPage(req, deps, pageOptions(article), page(article, shown, truncated, subscription, marks));
+      const fills = new Map<string, Piece[]>([
         [BODY, [articleDeflated(article, truncated !== null)]],
         [DISCUSSION, discussion.pieces],
       ]);
+      if (threads) fills.set(JSON.stringify(THREADS), [threads.json]);
       return sendPieces(req, reply, fillMarks(html, fills));
     },
   });
