@@ -26,6 +26,12 @@ const Env = Type.Object({
   EDIT_WINDOW_MINUTES: Type.Integer({ minimum: 0, maximum: 525600, default: 1440 }),
   MAX_COMMENT_LENGTH: Type.Integer({ minimum: 10, maximum: 100000, default: 10000 }),
   SESSION_DAYS: Type.Integer({ minimum: 1, maximum: 365, default: 30 }),
+  /**
+   * How long a node trusts a session (its reader, role, sanctions, entitlements) as it last read
+   * it. Changes made on the node itself apply at once; those made on another node or by the CLI
+   * within this many seconds. 0: every request reads the session afresh.
+   */
+  SESSION_CACHE_SECONDS: Type.Integer({ minimum: 0, maximum: 60, default: 5 }),
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 300 }),
   POST_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 10 }),
   LOGIN_LIMIT_PER_HOUR: Type.Integer({ minimum: 1, default: 10 }),

@@ -84,10 +84,66 @@ export function compactThreads(threads: readonly ThreadView[]): CompactThread[] 
 }
 
 /**
- * The threads the server rendered, from the page's state and its markup (`shown(id)`). Fills in
- * `threads` itself and returns it.
+ * A signed-in reader's own values of the comments their page shows otherwise than the page every
+ * reader shares (their vote, their rights, a mute), by comment id. Their page's state then
+ * carries the shared threads as they are, compacted once for all readers, and these beside them.
  */
-export function restoreThreads(threads: CompactThread[], shown: (id: number) => Shown): ThreadView[] {
+export type OwnFields = Record<number, Record<string, unknown>>;
+
+/** What a page's state may carry beside its threads: the reader's own fields of shared ones. */
+export interface OwnHydration {
+  own?: OwnFields;
+}
+
+type Fields = Record<string, unknown>;
+
+/** The fields of `mine` that differ from `shared`'s, or null when one cannot be told as a plain value (or `mine` lacks one). */
+function differing(mine: Fields, shared: Fields, skip: ReadonlySet<string>): Fields | null {
+  const out: Fields = {};
+  for (const k in shared) if (!skip.has(k) && !(k in mine)) return null;
+  for (const k in mine) {
+    if (skip.has(k) || mine[k] === shared[k]) continue;
+    if (typeof mine[k] === 'object' && mine[k] !== null) return null;
+    out[k] = mine[k];
+  }
+  return out;
+}
+
+const NONE = new Set<string>();
+const THREAD_PARTS = new Set(['comment', 'replies']);
+
+/**
+ * What of a reader's threads differs from the shared page's (`shared`, which they were made
+ * from): per comment, the fields with other values. Null when the threads differ in more than
+ * plain fields of the same comments in the same places; the reader's threads then go whole.
+ */
+export function ownFields(threads: readonly ThreadView[], shared: readonly ThreadView[]): OwnFields | null {
+  if (threads.length !== shared.length) return null;
+  const own: OwnFields = {};
+  for (let i = 0; i < threads.length; i++) {
+    const t = threads[i]!;
+    const s = shared[i]!;
+    if (t.replies.length !== s.replies.length) return null;
+    const rest = differing(t as unknown as Fields, s as unknown as Fields, THREAD_PARTS);
+    if (rest === null || Object.keys(rest).length) return null;
+    for (let j = -1; j < t.replies.length; j++) {
+      const c = j < 0 ? t.comment : t.replies[j]!;
+      const b = j < 0 ? s.comment : s.replies[j]!;
+      if (c === b) continue;
+      if (c.id !== b.id) return null;
+      const d = differing(c as unknown as Fields, b as unknown as Fields, NONE);
+      if (d === null) return null;
+      if (Object.keys(d).length) own[c.id] = d;
+    }
+  }
+  return own;
+}
+
+/**
+ * The threads the server rendered, from the page's state and its markup (`shown(id)`), with the
+ * reader's `own` fields where the state carries them apart. Fills in `threads` itself and returns it.
+ */
+export function restoreThreads(threads: CompactThread[], shown: (id: number) => Shown, own?: OwnFields): ThreadView[] {
   for (const t of threads) {
     t.replies ??= [];
     t.repliesCursor ??= null;
@@ -100,6 +156,7 @@ export function restoreThreads(threads: CompactThread[], shown: (id: number) => 
       g.createdAt = m.createdAt;
       for (const k in g) if (!(k in c)) c[k] = g[k];
       if (c.author && c.author.name === undefined) c.author.name = m.name;
+      if (own?.[c.id]) Object.assign(c, own[c.id]);
       seen.set(c.id, c as unknown as CommentView);
     }
   }

@@ -65,8 +65,45 @@ function history(raws: Buffer[]): Buffer {
   return tail(Buffer.concat(parts), OWN_HISTORY);
 }
 
-/** One gzip member of the pieces: the reader's own deflated now (quickly: they are small), the rest as kept. */
-export function gzipPieces(pieces: Piece[]): { body: Buffer; crc: number; length: number } {
+/** The pieces with each run of the reader's own ones joined: each deflate call costs far more to set up than its bytes take. */
+function joinOwn(pieces: Piece[]): Piece[] {
+  const out: Piece[] = [];
+  let own: Buffer[] = [];
+  const flush = () => {
+    if (own.length) out.push(own.length === 1 ? own[0]! : Buffer.concat(own));
+    own = [];
+  };
+  for (const p of pieces) {
+    if (p instanceof Deflated) {
+      flush();
+      out.push(p);
+    } else if (p.length) own.push(p);
+  }
+  flush();
+  return out;
+}
+
+/** Own pieces this short go as they are (a stored block): deflating them would save a few bytes and cost a deflate call's setup. */
+const STORED_UP_TO = 160;
+
+/** `raw` as one stored deflate block; it starts on a byte boundary, as every piece ends on one (RFC 1951, 3.2.4). */
+function stored(raw: Buffer): Buffer {
+  const head = Buffer.alloc(5);
+  head.writeUInt16LE(raw.length, 1);
+  head.writeUInt16LE(~raw.length & 0xffff, 3);
+  return Buffer.concat([head, raw]);
+}
+
+/** The reader's own piece deflated now, quickly (they are small), referring back into the last of what precedes it. */
+function ownDeflated(raw: Buffer, before: Buffer[]): Buffer {
+  if (raw.length <= STORED_UP_TO) return stored(raw);
+  // Only the last few KB as history, as zlib works through all of a dictionary before compressing.
+  return deflateRawSync(raw, before.length ? { ...OWN, dictionary: history(before) } : OWN);
+}
+
+/** One gzip member of the pieces: the reader's own deflated now, the rest as kept. */
+export function gzipPieces(all: Piece[]): { body: Buffer; crc: number; length: number } {
+  const pieces = joinOwn(all);
   const out: Buffer[] = [HEADER];
   const raws: Buffer[] = [];
   let crc = 0;
@@ -74,9 +111,8 @@ export function gzipPieces(pieces: Piece[]): { body: Buffer; crc: number; length
   pieces.forEach((p, i) => {
     const raw = rawOf(p);
     if (raw.length === 0) return;
-    // The reader's own pieces may refer back into what precedes them, which the reader gets too;
-    // only its last few KB, as zlib works through all of a dictionary before compressing.
-    out.push(p instanceof Deflated ? p.following(pieces[i - 1]) : deflateRawSync(raw, raws.length ? { ...OWN, dictionary: history(raws) } : OWN));
+    // The reader's own pieces may refer back into what precedes them, which the reader gets too.
+    out.push(p instanceof Deflated ? p.following(pieces[i - 1]) : ownDeflated(raw, raws));
     raws.push(raw);
     crc = crc32(raw, crc);
     length += raw.length;

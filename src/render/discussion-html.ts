@@ -66,6 +66,8 @@ const RUN_BYTES = 8192;
 interface Run {
   html: string;
   deflated: Deflated;
+  /** Whether it shows the reader's name (NAME): then it is the reader's own piece. Known once, not looked for on each view. */
+  named: boolean;
 }
 
 /** Splits markup before each thread, into runs of at least RUN_BYTES (the part before the threads alone). */
@@ -83,7 +85,7 @@ function runsOf(html: string): Run[] {
   let prev: Deflated | undefined;
   return runs.map((r) => {
     prev = new Deflated(Buffer.from(r), prev);
-    return { html: r, deflated: prev };
+    return { html: r, deflated: prev, named: r.includes(NAME) };
   });
 }
 
@@ -136,8 +138,9 @@ export class DiscussionMarkup {
     }
     const name = asText(viewer.name);
     const pieces = runs.map((r, i) => {
-      const html = changed.get(i) ?? r.html;
-      return html.includes(NAME) ? Buffer.from(html.replaceAll(NAME, name)) : changed.has(i) ? Buffer.from(html) : r.deflated;
+      const html = changed.get(i);
+      if (html === undefined) return r.named ? Buffer.from(r.html.replaceAll(NAME, name)) : r.deflated;
+      return Buffer.from(html.includes(NAME) ? html.replaceAll(NAME, name) : html);
     });
     return { pieces, now };
   }

@@ -3,12 +3,13 @@ import type { Config } from '../config.js';
 import { isSubscriber, subscribedUntil } from '../domain/entitlements.js';
 import { badRequest, notFound } from '../domain/errors.js';
 import type { Actor } from '../domain/permissions.js';
-import type { User, ViewerInfo } from '../domain/types.js';
+import type { Entitlement, User, ViewerInfo } from '../domain/types.js';
 import type { Mailer } from '../mail/mailer.js';
 import { loginMail } from '../mail/templates.js';
 import { messages } from '../messages.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
+import { SessionCache } from './session-cache.js';
 
 const LOGIN_TOKEN_MS = 15 * 60_000;
 
@@ -41,12 +42,19 @@ export interface SessionInfo {
 
 /** Sign-in by emailed link, sessions, and who counts as a subscriber. */
 export class Accounts {
+  /** Sessions read lately (see session-cache.ts); none kept when SESSION_CACHE_SECONDS is 0 or not given. */
+  private readonly sessions: SessionCache;
+
   constructor(
-    private readonly store: Pick<Store, 'users' | 'billing'>,
+    private readonly store: Pick<Store, 'users' | 'billing' | 'accountWrites'>,
     private readonly mailer: Mailer,
-    private readonly config: Pick<Config, 'baseUrl' | 'PUBLICATION_NAME' | 'SESSION_DAYS' | 'PAST_DUE_GRACE_DAYS'>,
+    private readonly config: Pick<Config, 'baseUrl' | 'PUBLICATION_NAME' | 'SESSION_DAYS' | 'PAST_DUE_GRACE_DAYS'> &
+      Partial<Pick<Config, 'SESSION_CACHE_SECONDS'>>,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.sessions = new SessionCache((config.SESSION_CACHE_SECONDS ?? 0) * 1000);
+    store.accountWrites.listen((change) => this.sessions.forget(change));
+  }
 
   /** How long a subscriber whose payment failed keeps access. */
   get graceMs(): number {
@@ -54,8 +62,11 @@ export class Accounts {
   }
 
   async actorFor(user: User): Promise<Actor> {
-    const list = await this.store.billing.entitlementsOf(user.id);
-    const now = this.clock.now();
+    return this.actorOf(user, await this.store.billing.entitlementsOf(user.id), this.clock.now());
+  }
+
+  /** Whether `user` is a subscriber at `now`, judged from their entitlements. */
+  private actorOf(user: User, list: readonly Entitlement[], now: Date): Actor {
     const subscriber = isSubscriber(list, now, this.graceMs);
     return { user, subscriber, subscriberUntil: subscriber ? subscribedUntil(list, now, this.graceMs) : null, entitlements: list };
   }
@@ -99,9 +110,19 @@ export class Accounts {
   }
 
   async session(sessionToken: string): Promise<SessionInfo | null> {
-    const s = await this.store.users.sessionByHash(hashToken(sessionToken), this.clock.now());
-    if (!s) return null;
-    return { actor: await this.actorFor(s.user), csrfToken: s.csrfToken };
+    const hash = hashToken(sessionToken);
+    const now = this.clock.now();
+    let known = this.sessions.get(hash, now);
+    if (!known) {
+      const mark = this.sessions.mark();
+      const s = await this.store.users.sessionByHash(hash, now);
+      // Unknown tokens are not kept: anyone can send as many as they like.
+      if (!s) return null;
+      known = { ...s, entitlements: await this.store.billing.entitlementsOf(s.user.id) };
+      this.sessions.keep(hash, known, mark, now);
+    }
+    // Judged at this request's time, kept or not: a subscription that ended a moment ago has ended.
+    return { actor: this.actorOf(known.user, known.entitlements, now), csrfToken: known.csrfToken };
   }
 
   async logout(sessionToken: string): Promise<void> {

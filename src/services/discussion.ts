@@ -192,7 +192,8 @@ export class Discussions {
     return c;
   }
 
-  private async views(list: readonly Comment[], actor: Actor | null): Promise<CommentView[]> {
+  /** `muted`: whom the viewer muted, when the caller has asked already. */
+  private async views(list: readonly Comment[], actor: Actor | null, muted?: ReadonlySet<number>): Promise<CommentView[]> {
     const now = this.clock.now();
     const votes = actor
       ? await this.store.votes.ofMany(
@@ -200,12 +201,12 @@ export class Discussions {
           list.map((c) => c.id),
         )
       : new Map<number, VoteValue>();
-    const muted = await this.mutedBy(actor);
+    muted ??= await this.mutedBy(actor);
     return list.map((c) => withMute(commentView(c, actor, votes.get(c.id) ?? 0, now, this.limits.EDIT_WINDOW_MINUTES), muted));
   }
 
-  private async mutedList(actor: Actor | null): Promise<Pick<DiscussionState, 'muted'>> {
-    const ids = [...(await this.mutedBy(actor))];
+  private mutedList(muted: ReadonlySet<number>): Pick<DiscussionState, 'muted'> {
+    const ids = [...muted];
     return ids.length ? { muted: { ids, label: messages.widget.mutedRow } } : {};
   }
 
@@ -252,10 +253,18 @@ export class Discussions {
     });
   }
 
-  async page(articleId: number, sort: SortOrder, cursor: string | undefined, actor: Actor | null, all = false): Promise<ThreadPage> {
+  /** `muted`: whom the viewer muted, when the caller has asked already (a page's state needs it too). */
+  async page(
+    articleId: number,
+    sort: SortOrder,
+    cursor: string | undefined,
+    actor: Actor | null,
+    all = false,
+    muted?: ReadonlySet<number>,
+  ): Promise<ThreadPage> {
     const shared = await this.pages.get(articleId, `${sort}:${cursor ?? ''}${all ? ':all' : ''}`, () => this.computePage(articleId, sort, cursor, null, all));
     if (!actor) return shared;
-    const own = await this.personalise(shared, actor, articleId, cursor === undefined);
+    const own = await this.personalise(shared, actor, articleId, cursor === undefined, muted ?? (await this.mutedBy(actor)));
     this.personalised.set(own, shared);
     return own;
   }
@@ -272,13 +281,13 @@ export class Discussions {
    * The guests' page as one signed-in reader sees it: their votes and rights, and their own
    * comments awaiting moderation (which guests never see) in the threads shown, new ones first.
    */
-  private async personalise(page: ThreadPage, actor: Actor, articleId: number, firstPage: boolean): Promise<ThreadPage> {
+  private async personalise(page: ThreadPage, actor: Actor, articleId: number, firstPage: boolean, muted: ReadonlySet<number>): Promise<ThreadPage> {
     const own = await this.store.comments.pendingBy(actor.user.id, articleId, 50);
-    const ownViews = await this.views(own, actor);
+    // Nearly always none: no question asked for them then.
+    const ownViews = own.length ? await this.views(own, actor, muted) : [];
     const ids = page.threads.flatMap((t) => [t.comment.id, ...t.replies.map((r) => r.id)]);
     const votes = await this.store.votes.ofMany(actor.user.id, ids);
     const now = this.clock.now();
-    const muted = await this.mutedBy(actor);
     const mine = (v: CommentView) => withMute(personalView(v, actor, votes.get(v.id) ?? 0, now, this.limits.EDIT_WINDOW_MINUTES), muted);
     let threads = page.threads.map((t) => {
       const replies = ownViews.filter((o) => o.rootId === t.comment.id);
@@ -649,7 +658,9 @@ export class Discussions {
     view: PageView & { linkTargets?: boolean } = {},
   ): Promise<DiscussionState> {
     const now = this.clock.now();
-    let page = await this.page(article.id, sort, cursor, actor, view.all);
+    // Asked once: the page marks muted readers' comments, and the state lists them for the widget.
+    const muted = await this.mutedBy(actor);
+    let page = await this.page(article.id, sort, cursor, actor, view.all, muted);
     let focusRoot: number | null = null;
     if (focusCommentId !== null) {
       const focused = await this.threadOf(focusCommentId, actor).catch(() => null);
@@ -687,7 +698,7 @@ export class Discussions {
       moreHref,
       ...(view.linkTargets ? { elsewhere: await this.elsewhere(article.id, page) } : {}),
       // Comments by readers this viewer muted collapse, also those that arrive live.
-      ...(await this.mutedList(actor)),
+      ...this.mutedList(muted),
     };
   }
 

@@ -61,7 +61,6 @@ export class Metering {
   /** Decides whether this reader gets `article` whole, and counts the read if it uses up an allowance. */
   async read(actor: Actor | null, article: Pick<Article, 'id'>, cookie: string | undefined, userAgent: string | undefined): Promise<MeterResult> {
     const now = this.clock.now();
-    const month = monthKey(now, this.config.PUBLICATION_TIMEZONE);
     const staff = actor?.user.role === 'admin' || actor?.user.role === 'moderator';
     const base = {
       subscriber: actor?.subscriber ?? false,
@@ -72,6 +71,8 @@ export class Metering {
     };
     const quick = meterDecision({ ...base, readThisMonth: 0, alreadyCounted: false });
     if (quick.reason === 'subscriber' || quick.reason === 'crawler') return { decision: quick, cookie: null };
+    // After the quick answer: naming the month in the publication's zone is not free, and subscribers never need it.
+    const month = monthKey(now, this.config.PUBLICATION_TIMEZONE);
 
     if (actor) {
       const read = await this.store.billing.readsThisMonth(actor.user.id, month);

@@ -132,14 +132,8 @@ export class Notifications {
 
   async state(actor: Actor | null, articleId: number): Promise<FollowState | null> {
     if (!actor) return null;
-    const [follow, prefs] = await Promise.all([this.store.notifications.followOf(articleId, actor.user.email), this.store.notifications.prefs(actor.user.id)]);
-    const following = follow?.confirmed ?? false;
-    return {
-      article: following,
-      replies: prefs.replies,
-      digest: prefs.digest,
-      featured: following && (await this.store.notifications.followWantsFeatured(follow!.id)),
-    };
+    const f = await this.store.notifications.readerFollow(actor.user.id, articleId);
+    return { article: f.following, replies: f.replies, digest: f.digest, featured: f.featured };
   }
 
   /**

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { AccountWrites, HeldAccountWrites } from './account-writes.js';
 import type { Dialect } from './connect.js';
 import type { Database } from './schema.js';
 import { GroupCommit, MAX_BATCH } from './group-commit.js';
@@ -53,14 +54,16 @@ export class Store {
   constructor(
     readonly db: Kysely<Database>,
     readonly dialect: Dialect,
+    /** Told of writes to users, sessions and entitlements, for the session cache (services/session-cache.ts). */
+    readonly accountWrites: AccountWrites = new AccountWrites(),
   ) {
-    this.users = new UsersRepository(db, dialect);
+    this.users = new UsersRepository(db, dialect, accountWrites);
     this.articles = new ArticlesRepository(db, dialect);
     this.comments = new CommentsRepository(db, dialect);
     this.votes = new VotesRepository(db, dialect);
     this.events = new EventsRepository(db, dialect);
     this.notifications = new NotificationsRepository(db, dialect);
-    this.billing = new BillingRepository(db, dialect);
+    this.billing = new BillingRepository(db, dialect, accountWrites);
     this.moderation = new ModerationRepository(db, dialect);
     this.settings = new SettingsRepository(db, dialect);
     this.idempotency = new IdempotencyRepository(db, dialect);
@@ -126,9 +129,11 @@ export class Store {
 
   private async once<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     const trx = await this.db.startTransaction().execute();
+    const writes = new HeldAccountWrites();
     try {
-      const result = await fn(new Store(trx, this.dialect));
+      const result = await fn(new Store(trx, this.dialect, writes));
       await trx.commit().execute();
+      writes.release(this.accountWrites);
       return result;
     } catch (err) {
       // The rollback releases the connection even when it fails. A rollback that finds nothing to

@@ -161,13 +161,15 @@ describe.each(DIALECTS)('page delivery on %s', (dialect) => {
     }
     expect(stateOf(a.html).viewer.name).toBe('Ada Subscriber');
     expect(a.html).not.toContain(`Signed in as ${stateOf(b.html).viewer.name}`);
-    // Ada's votes ride in her state alone.
+    // Ada's votes ride in her state alone, beside the threads every reader's state shares.
     const votedIn = (html: string) =>
-      (stateOf(html).page.threads as { comment: { myVote?: number }; replies?: { myVote?: number }[] }[])
-        .flatMap((t) => [t.comment, ...(t.replies ?? [])])
+      restoreThreads(stateOf(html).page.threads, (id) => shownIn(html, id), stateOf(html).own)
+        .flatMap((t) => [t.comment, ...t.replies])
         .filter((c) => c.myVote).length;
     expect(votedIn(a.html)).toBeGreaterThan(0);
     expect(votedIn(b.html)).toBe(0);
+    expect(stateOf(b.html).own).toBeUndefined();
+    expect(JSON.stringify(stateOf(a.html).page.threads)).toBe(JSON.stringify(stateOf(b.html).page.threads));
     // Unchanged, a reader's page is answered 304; their own vote changes it, for them.
     expect((await pageFor(ben, { 'if-none-match': b.res.headers.etag as string })).res.statusCode).toBe(304);
     const target = stateOf(b.html).page.threads[0].comment.id as number;
@@ -279,7 +281,7 @@ describe.each(DIALECTS)('page delivery on %s', (dialect) => {
       // About a third of the ~380 bytes a comment took with every field spelled out.
       expect(JSON.stringify(state.page).length / inState.length).toBeLessThan(120);
       // What the widget rebuilds from state and markup is what the API answers the same reader.
-      const restored = restoreThreads(state.page.threads, (id) => shownIn(res.body, id));
+      const restored = restoreThreads(state.page.threads, (id) => shownIn(res.body, id), state.own);
       const api = json(await page(`/api/v1/articles/${articleId}/comments?sort=oldest`, headers));
       const sourceless = (c: any) => ({ ...c, bodySrc: null });
       expect(restored).toEqual(api.threads.map((t: any) => ({ ...t, comment: sourceless(t.comment), replies: t.replies.map(sourceless) })));

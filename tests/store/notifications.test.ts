@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
+import { blankArticle } from '../../src/store/store.js';
 import { now, useStore } from './fixture.js';
 
 describe.each(DIALECTS)('notifications repository on %s', (dialect) => {
@@ -17,6 +18,22 @@ describe.each(DIALECTS)('notifications repository on %s', (dialect) => {
     expect((await notifications.articleFollowers(f.articleId, now)).map((r) => r.email)).toEqual(['reader@example.com']);
     await notifications.deleteFollow(first.id);
     expect(await notifications.followByToken('t1')).toBeNull();
+  });
+
+  it("tells a reader's page whether they follow the article, for picks too, and their preferences", async () => {
+    const { notifications } = f.store;
+    const other = await f.store.articles.upsert(blankArticle({ slug: `other-${dialect}`, title: 'Other', publishedAt: now, body: 'x' }), now);
+    expect(await notifications.readerFollow(f.bob, f.articleId)).toEqual({ following: false, featured: false, replies: true, digest: 'instant' });
+    // Unconfirmed, it is no follow yet.
+    const follow = await notifications.putFollow({ articleId: f.articleId, email: 'bob@example.com', userId: null, confirmed: false, token: 'tb', now });
+    expect((await notifications.readerFollow(f.bob, f.articleId)).following).toBe(false);
+    await notifications.confirmFollow(follow.id);
+    await notifications.setFollowFeatured(follow.id, true);
+    await notifications.setPrefs(f.bob, { replies: false, digest: 'daily' });
+    expect(await notifications.readerFollow(f.bob, f.articleId)).toEqual({ following: true, featured: true, replies: false, digest: 'daily' });
+    // Another article, another reader: not followed.
+    expect((await notifications.readerFollow(f.bob, other.id)).following).toBe(false);
+    expect((await notifications.readerFollow(f.alice, f.articleId)).following).toBe(false);
   });
 
   it('queues a mail once per key, leases it to one claimer, and gives back what was not sent', async () => {

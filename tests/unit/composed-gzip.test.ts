@@ -28,6 +28,16 @@ describe('a gzip stream made of pieces deflated apart', () => {
     expect(gzipPieces([first, second]).body.length).toBeLessThan(gzipPieces([first]).body.length + 200);
   });
 
+  it('sends a short own piece as it is, between shared ones, and the stream still decodes', () => {
+    const first = new Deflated(text('<li>thread one', 1000));
+    const second = new Deflated(text('<li>thread two', 1000), first);
+    const own = Buffer.from('</div><script type="application/json">{"page":{"threads":');
+    const pieces = [Buffer.from('<p>a</p>'), first, own, second, Buffer.from('x'.repeat(5000))];
+    const { body } = gzipPieces(pieces);
+    expect(gunzipSync(body).equals(joinPieces(pieces).raw)).toBe(true);
+    expect(body.includes(own)).toBe(true);
+  });
+
   it('costs little against compressing the page whole', () => {
     const shared = new Deflated(text('<article>shared thread', 3000));
     const { body } = gzipPieces([Buffer.from('<header>x</header>'), shared]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compactThreads, restoreThreads, type Shown, USUAL } from '../../src/domain/hydration.js';
+import { compactThreads, ownFields, restoreThreads, type Shown, USUAL } from '../../src/domain/hydration.js';
 import type { CommentView, ThreadView } from '../../src/domain/views.js';
 import { aCommentView } from '../support/comment.js';
 
@@ -68,6 +68,38 @@ describe('the hydration state of a page', () => {
     // ...and are kept when the parent is not shown, or answers to another name; so is a score votes do not explain.
     expect(compact[0]!.replies![2]).toMatchObject({ depth: 3, replyTo: 'Someone hidden' });
     expect(compact[1]!.replies![0]).toMatchObject({ replyTo: 'Was here', score: 3 });
+  });
+
+  it("carries a reader's own votes, rights and mutes apart from the threads every reader shares", () => {
+    // As Discussions personalises the shared page: views nothing changed for the reader stay the same objects.
+    const mine = threads.map((t, i) => ({
+      ...t,
+      comment: i === 2 ? { ...t.comment, myVote: -1 as const, muted: true } : t.comment,
+      replies: t.replies.map((r) => (r.id === 3 ? { ...r, myVote: 1 as const, canEdit: true, canDelete: true } : r)),
+    }));
+    const own = ownFields(mine, threads)!;
+    expect(own).toEqual({ 3: { myVote: 1, canEdit: true, canDelete: true }, 8: { myVote: -1, muted: true } });
+    const shared = JSON.parse(JSON.stringify(compactThreads(threads)));
+    expect(restoreThreads(shared, markupOf(threads), JSON.parse(JSON.stringify(own)))).toEqual(sourceless(mine));
+    // Nothing of their own: nothing beside the shared threads.
+    expect(
+      ownFields(
+        threads.map((t) => ({ ...t })),
+        threads,
+      ),
+    ).toEqual({});
+  });
+
+  it("carries a reader's threads whole when they differ from the shared ones in more than plain fields", () => {
+    const moved = [threads[1]!, threads[0]!, threads[2]!];
+    expect(ownFields(moved, threads)).toBeNull();
+    expect(ownFields(threads.slice(1), threads)).toBeNull();
+    const extra = [{ ...threads[0]!, replies: [...threads[0]!.replies, view({ id: 9, parentId: 1, rootId: 1, depth: 1 })] }, threads[1]!, threads[2]!];
+    expect(ownFields(extra, threads)).toBeNull();
+    const renamed = [{ ...threads[0]!, comment: { ...root, author: { id: 10, name: 'Someone else' } } }, threads[1]!, threads[2]!];
+    expect(ownFields(renamed, threads)).toBeNull();
+    const moreShown = [{ ...threads[0]!, moreReplies: 1 }, threads[1]!, threads[2]!];
+    expect(ownFields(moreShown, threads)).toBeNull();
   });
 
   it('stays small: under 60 bytes a comment for an ordinary thread', () => {

@@ -1,5 +1,5 @@
 import { hydrate } from 'preact';
-import { type CompactThread, restoreThreads } from '../../src/domain/hydration.js';
+import { type CompactThread, type OwnHydration, restoreThreads } from '../../src/domain/hydration.js';
 import type { DiscussionState } from '../../src/domain/types.js';
 import { Discussion } from './Discussion.js';
 
@@ -7,15 +7,20 @@ import { Discussion } from './Discussion.js';
 const root = document.getElementById('parley-root');
 const data = document.getElementById('parley-state');
 if (root && data?.textContent) {
-  const state = JSON.parse(data.textContent) as DiscussionState;
+  const { own, ...state } = JSON.parse(data.textContent) as DiscussionState & OwnHydration;
   // The state leaves out what the server's markup shows (src/domain/hydration.ts): read back here.
-  restoreThreads(state.page.threads as CompactThread[], (id) => {
-    const el = root.querySelector(`#comment-${id}`)!;
-    return {
-      bodyHtml: el.querySelector('.parley-body')?.innerHTML as string,
-      name: el.querySelector('.parley-author')?.textContent as string,
-      createdAt: el.querySelector('time')?.getAttribute('datetime') as string,
-    };
-  });
+  // A signed-in reader's own votes and rights may come apart from the threads all readers share.
+  restoreThreads(
+    state.page.threads as CompactThread[],
+    (id) => {
+      const el = root.querySelector(`#comment-${id}`)!;
+      return {
+        bodyHtml: el.querySelector('.parley-body')?.innerHTML as string,
+        name: el.querySelector('.parley-author')?.textContent as string,
+        createdAt: el.querySelector('time')?.getAttribute('datetime') as string,
+      };
+    },
+    own,
+  );
   hydrate(<Discussion state={state} apiBase={root.dataset.api ?? '/api/v1'} />, root);
 }

@@ -34,8 +34,10 @@ import { subscriptionSentence } from '../../render/pages/SubscribePage.js';
 import { InlinePage } from '../../render/pages/InlinePage.js';
 import type { Billing } from '../../services/billing.js';
 import { DiscussionMarkup } from '../../render/discussion-html.js';
+import { StateThreads } from '../../render/state-threads.js';
+import type { SharedThreads } from '../../render/pages/DiscussionMount.js';
 import { fillMarks, pieceMark, sendPieces } from '../page-pieces.js';
-import { Deflated } from '../composed-gzip.js';
+import { Deflated, type Piece } from '../composed-gzip.js';
 
 const m = messages.pages;
 const SignInForm = Type.Object({
@@ -58,22 +60,24 @@ export async function pageRoutes(
   // change of the article's discussion (or per minute), shared by every guest.
   const guestPages = discussions.derivedCache<EncodedBody>();
   // An article's text changes only when its file does; rendering its Markdown took a good part of
-  // each signed-in page. Keyed by the text itself, so an edited article renders afresh. Signed-in
-  // pages also take it deflated once (src/http/composed-gzip.ts).
-  const articleHtml = new Map<string, { html: string; deflated?: Deflated }>();
-  const articleEntry = (body: string, cut: boolean) => {
-    const key = `${cut ? 'cut' : 'whole'}:${body}`;
+  // each signed-in page. Kept per article and checked against the text itself, so an edited
+  // article renders afresh (a key made of the text cost hashing all of it on every view).
+  // Signed-in pages also take it deflated once (src/http/composed-gzip.ts).
+  const articleHtml = new Map<string, { body: string; html: string; deflated?: Deflated }>();
+  const articleEntry = (article: Pick<Article, 'id' | 'body'>, cut: boolean) => {
+    const key = `${article.id}:${cut ? 'cut' : 'whole'}`;
     let entry = articleHtml.get(key);
-    if (entry === undefined) {
-      entry = { html: cut ? renderArticleTeaser(body, 2) : renderArticleMarkdown(body) };
+    if (entry?.body !== article.body) {
+      entry = { body: article.body, html: cut ? renderArticleTeaser(article.body, 2) : renderArticleMarkdown(article.body) };
+      articleHtml.delete(key);
       if (articleHtml.size >= 500) articleHtml.delete(articleHtml.keys().next().value!);
       articleHtml.set(key, entry);
     }
     return entry;
   };
-  const articleText = (body: string, cut: boolean) => articleEntry(body, cut).html;
-  const articleDeflated = (body: string, cut: boolean) => {
-    const entry = articleEntry(body, cut);
+  const articleText = (article: Pick<Article, 'id' | 'body'>, cut: boolean) => articleEntry(article, cut).html;
+  const articleDeflated = (article: Pick<Article, 'id' | 'body'>, cut: boolean) => {
+    const entry = articleEntry(article, cut);
     return (entry.deflated ??= new Deflated(Buffer.from(entry.html)));
   };
 
@@ -121,23 +125,27 @@ export async function pageRoutes(
   // Signed-in readers' pages: their discussion rendered once per kind of reader and page
   // (src/render/discussion-html.ts), the article's text and those shared parts compressed once.
   const readerMarkup = new DiscussionMarkup();
+  const stateThreads = new StateThreads();
   const BODY = pieceMark('body');
   const DISCUSSION = pieceMark('discussion');
+  // In the state's JSON the mark is a string: its quotes go with it.
+  const THREADS = pieceMark('threads');
   const page = (
     article: Article,
     state: DiscussionState,
     truncated: PaywallInfo | null,
     subscription: { text: string; attention: boolean } | null,
-    marks?: { body: string; discussion: string },
+    marks?: { body: string; discussion: string; threads?: SharedThreads },
   ) => (
     <ArticlePage
       article={article}
-      bodyHtml={marks?.body ?? articleText(article.body, truncated !== null)}
+      bodyHtml={marks?.body ?? articleText(article, truncated !== null)}
       timeZone={config.PUBLICATION_TIMEZONE}
       state={state}
       truncated={truncated}
       subscription={subscription}
       discussionHtml={marks?.discussion}
+      sharedThreads={marks?.threads}
     />
   );
   const pageOptions = (article: Article) => ({
@@ -199,11 +207,14 @@ export async function pageRoutes(
       if (!discussion) return sendPage(req, reply, deps, pageOptions(article), page(article, state, truncated, subscription));
       // Times as the shared markup shows them, so the page stays the same (and 304s) until the discussion changes.
       const shown = { ...state, now: discussion.now };
-      const html = renderPage(req, deps, pageOptions(article), page(article, shown, truncated, subscription, { body: BODY, discussion: DISCUSSION }));
-      const fills = new Map([
-        [BODY, [articleDeflated(article.body, truncated !== null)]],
+      const threads = stateThreads.of(state.page, discussions.sharedPageOf(state.page));
+      const marks = { body: BODY, discussion: DISCUSSION, threads: threads ? { mark: THREADS, own: threads.own } : undefined };
+      const html = renderPage(req, deps, pageOptions(article), page(article, shown, truncated, subscription, marks));
+      const fills = new Map<string, Piece[]>([
+        [BODY, [articleDeflated(article, truncated !== null)]],
         [DISCUSSION, discussion.pieces],
       ]);
+      if (threads) fills.set(JSON.stringify(THREADS), [threads.json]);
       return sendPieces(req, reply, fillMarks(html, fills));
     },
   });

@@ -1,7 +1,7 @@
 import type { Article, DiscussionState } from '../../domain/types.js';
 import { formatArticleDate } from '../../domain/time.js';
 import { articleDateLocale } from './format.js';
-import { DiscussionMount } from './DiscussionMount.js';
+import { DiscussionMount, type SharedThreads } from './DiscussionMount.js';
 import { messages } from '../../messages.js';
 import { NotifyForm } from './NotifyForm.js';
 import { Paywall, type PaywallInfo } from './Paywall.js';
@@ -17,9 +17,11 @@ export interface ArticlePageProps {
   subscription?: { text: string; attention: boolean } | null;
   /** The discussion's markup when rendered already (a signed-in reader's, mostly shared). */
   discussionHtml?: string;
+  /** Where the state carries the threads every reader shares (see DiscussionMount). */
+  sharedThreads?: SharedThreads;
 }
 
-export function ArticlePage({ article: a, bodyHtml, timeZone, state, truncated, subscription, discussionHtml }: ArticlePageProps) {
+export function ArticlePage({ article: a, bodyHtml, timeZone, state, truncated, subscription, discussionHtml, sharedThreads }: ArticlePageProps) {
   return (
     <>
       <article class="article" aria-labelledby="article-title">
@@ -59,7 +61,7 @@ export function ArticlePage({ article: a, bodyHtml, timeZone, state, truncated, 
         </p>
         <NotifyForm articleId={a.id} slug={a.slug} follow={state.follow} csrfToken={state.csrfToken} />
       </noscript>
-      <DiscussionMount state={state} html={discussionHtml} />
+      <DiscussionMount state={state} html={discussionHtml} threads={sharedThreads} />
     </>
   );
 }

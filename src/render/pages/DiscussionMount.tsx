@@ -1,4 +1,4 @@
-import { compactThreads } from '../../domain/hydration.js';
+import { compactThreads, type OwnFields } from '../../domain/hydration.js';
 import type { DiscussionState } from '../../domain/types.js';
 import { Discussion } from '../../../web/widget/Discussion.js';
 import { messages } from '../../messages.js';
@@ -32,11 +32,30 @@ export function embedJson(value: unknown): string {
 }
 
 /**
+ * Where a signed-in reader's state carries the threads every reader of the page shares: `mark`
+ * stands (as a JSON string) for their compacted JSON, made once for all of them
+ * (src/render/discussion-html.ts), and `own` holds what differs for this reader.
+ */
+export interface SharedThreads {
+  mark: string;
+  own: OwnFields;
+}
+
+/**
  * The state the widget hydrates from, without what the markup shows (each body, name and time
  * ships once) or the widget can tell (src/domain/hydration.ts). An author's editable source is
  * fetched when they open the editor.
  */
-export function hydrationState({ elsewhere: _serverOnly, ...state }: DiscussionState) {
+export function hydrationState({ elsewhere: _serverOnly, ...state }: DiscussionState, shared?: SharedThreads) {
+  // The shared threads first: what comes before them in the page is then the same for every
+  // reader, and what is the reader's own follows them in one piece.
+  if (shared) {
+    const {
+      page: { threads: _shared, ...page },
+      ...rest
+    } = state;
+    return { page: { threads: shared.mark, ...page }, ...rest, ...(Object.keys(shared.own).length ? { own: shared.own } : {}) };
+  }
   return {
     ...state,
     page: { ...state.page, threads: compactThreads(state.page.threads) },
@@ -47,7 +66,7 @@ export function hydrationState({ elsewhere: _serverOnly, ...state }: DiscussionS
  * The server-rendered discussion and the state the browser widget hydrates it from; `html` is
  * the discussion already rendered (src/render/discussion-html.ts), else it is rendered here.
  */
-export function DiscussionMount({ state, html }: { state: DiscussionState; html?: string }) {
+export function DiscussionMount({ state, html, threads }: { state: DiscussionState; html?: string; threads?: SharedThreads }) {
   return (
     <>
       {html === undefined ? (
@@ -57,7 +76,7 @@ export function DiscussionMount({ state, html }: { state: DiscussionState; html?
       ) : (
         <div id="parley-root" data-api="/api/v1" dangerouslySetInnerHTML={{ __html: html }} />
       )}
-      <script type="application/json" id="parley-state" dangerouslySetInnerHTML={{ __html: embedJson(hydrationState(state)) }} />
+      <script type="application/json" id="parley-state" dangerouslySetInnerHTML={{ __html: embedJson(hydrationState(state, threads)) }} />
       {state.elsewhere?.length ? <LinkTargets ids={state.elsewhere} /> : null}
     </>
   );

@@ -1,9 +1,22 @@
 import type { Entitlement, EntitlementSource, EntitlementStatus } from '../../domain/types.js';
+import type { Kysely } from 'kysely';
+import type { AccountWrites } from '../account-writes.js';
+import type { Dialect } from '../connect.js';
 import { toEntitlement } from '../rows.js';
+import type { Database } from '../schema.js';
 import { Repository } from './repository.js';
 
 /** What a reader may read and has read: entitlements, Stripe's events and customers, the meter. */
 export class BillingRepository extends Repository {
+  constructor(
+    db: Kysely<Database>,
+    dialect: Dialect,
+    /** Told of each change to a user's entitlements: sessions kept in memory carry them. */
+    private readonly writes: AccountWrites,
+  ) {
+    super(db, dialect);
+  }
+
   // ---- entitlements --------------------------------------------------------------------------------
 
   async entitlementsOf(userId: number): Promise<Entitlement[]> {
@@ -47,6 +60,7 @@ export class BillingRepository extends Repository {
       )
       .returning('id')
       .executeTakeFirst();
+    if (written !== undefined) this.writes.wrote({ userId: e.userId });
     return written !== undefined;
   }
 

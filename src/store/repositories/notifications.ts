@@ -141,6 +141,22 @@ export class NotificationsRepository extends Repository {
 
   // ---- readers' preferences ------------------------------------------------------------------------
 
+  /**
+   * What a signed-in reader's page says of their mail, in one question (it is asked on every such
+   * page): whether they follow the article (a confirmed follow of their address), for editors'
+   * picks too, and their reply and digest preferences.
+   */
+  async readerFollow(userId: number, articleId: number): Promise<{ following: boolean; featured: boolean; replies: boolean; digest: 'instant' | 'daily' }> {
+    const r = await this.db
+      .selectFrom('users')
+      .leftJoin('follows', (j) => j.onRef('follows.email', '=', 'users.email').on('follows.article_id', '=', articleId))
+      .select(['users.notify_replies', 'users.digest', 'follows.confirmed', 'follows.featured'])
+      .where('users.id', '=', userId)
+      .executeTakeFirstOrThrow();
+    const following = r.confirmed === 1;
+    return { following, featured: following && r.featured === 1, replies: r.notify_replies === 1, digest: r.digest === 'daily' ? 'daily' : 'instant' };
+  }
+
   async prefs(userId: number): Promise<{ replies: boolean; digest: 'instant' | 'daily'; token: string | null }> {
     const r = await this.db.selectFrom('users').select(['notify_replies', 'digest', 'notify_token']).where('id', '=', userId).executeTakeFirstOrThrow();
     return { replies: r.notify_replies === 1, digest: r.digest === 'daily' ? 'daily' : 'instant', token: r.notify_token };

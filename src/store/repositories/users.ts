@@ -1,5 +1,9 @@
 import type { Role, User } from '../../domain/types.js';
+import type { Kysely } from 'kysely';
+import type { AccountWrites } from '../account-writes.js';
+import type { Dialect } from '../connect.js';
 import { toUser } from '../rows.js';
+import type { Database } from '../schema.js';
 import { Repository } from './repository.js';
 
 export interface SessionRecord {
@@ -13,6 +17,15 @@ export interface SessionRecord {
  * and the publishers' single sign-on identities.
  */
 export class UsersRepository extends Repository {
+  constructor(
+    db: Kysely<Database>,
+    dialect: Dialect,
+    /** Told of each change to a user or their sessions: sessions kept in memory must forget them. */
+    private readonly writes: AccountWrites,
+  ) {
+    super(db, dialect);
+  }
+
   // ---- accounts ------------------------------------------------------------------------------------
 
   async byId(id: number): Promise<User | null> {
@@ -59,10 +72,12 @@ export class UsersRepository extends Repository {
 
   async setDisplayName(userId: number, name: string): Promise<void> {
     await this.db.updateTable('users').set({ display_name: name }).where('id', '=', userId).execute();
+    this.writes.wrote({ userId });
   }
 
   async setEmail(userId: number, email: string): Promise<void> {
     await this.db.updateTable('users').set({ email: email.toLowerCase() }).where('id', '=', userId).execute();
+    this.writes.wrote({ userId });
   }
 
   /**
@@ -93,6 +108,7 @@ export class UsersRepository extends Repository {
       .set({ display_name: displayName, email: placeholderEmail, role: 'reader', notify_token: null, notify_replies: 0 })
       .where('id', '=', userId)
       .execute();
+    this.writes.wrote({ userId });
   }
 
   // ---- roles and sanctions -------------------------------------------------------------------------
@@ -114,6 +130,7 @@ export class UsersRepository extends Repository {
 
   async setRole(userId: number, role: Role): Promise<void> {
     await this.db.updateTable('users').set({ role }).where('id', '=', userId).execute();
+    this.writes.wrote({ userId });
   }
 
   async setSuspension(userId: number, until: Date | null): Promise<void> {
@@ -122,6 +139,7 @@ export class UsersRepository extends Repository {
       .set({ suspended_until: until?.getTime() ?? null })
       .where('id', '=', userId)
       .execute();
+    this.writes.wrote({ userId });
   }
 
   async setBanned(userId: number, banned: boolean): Promise<void> {
@@ -130,6 +148,7 @@ export class UsersRepository extends Repository {
       .set({ banned: banned ? 1 : 0 })
       .where('id', '=', userId)
       .execute();
+    this.writes.wrote({ userId });
   }
 
   // ---- sessions ------------------------------------------------------------------------------------
@@ -156,10 +175,12 @@ export class UsersRepository extends Repository {
 
   async deleteSession(idHash: string): Promise<void> {
     await this.db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+    this.writes.wrote({ sessionHash: idHash });
   }
 
   async deleteSessionsOf(userId: number): Promise<void> {
     await this.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+    this.writes.wrote({ userId });
   }
 
   // ---- sign-in and email-change tokens -------------------------------------------------------------
