@@ -27,8 +27,9 @@ function shownIn(html: string, id: number): Shown {
       .replace(/&quot;/g, '"')
       .replace(/&amp;/g, '&');
   return {
-    bodyHtml: /<div class="parley-body">([\s\S]*?)<\/div>(?=<p class="parley-edited">|<div class="parley-actions">)/.exec(el)?.[1] ?? '',
-    name: text(/class="parley-author">([^<]*)</.exec(el)?.[1] ?? ''),
+    // The body is the div right after the header; the name, the header's <b>.
+    bodyHtml: /<\/header><div>([\s\S]*?)<\/div>(?=<p class="parley-edited">|<footer>)/.exec(el)?.[1] ?? '',
+    name: text(/<header[^>]*><b[^>]*>([^<]*)</.exec(el)?.[1] ?? ''),
     createdAt: /<time datetime="([^"]+)"/.exec(el)![1]!,
   };
 }

@@ -8,12 +8,13 @@ const root = document.getElementById('parley-root');
 const data = document.getElementById('parley-state');
 if (root && data?.textContent) {
   const state = JSON.parse(data.textContent) as DiscussionState;
-  // The state leaves out what the server's markup shows (src/domain/hydration.ts): read back here.
+  // The state leaves out what the server's markup shows (src/domain/hydration.ts): read back here,
+  // from the comment's parts as CommentItem places them.
   restoreThreads(state.page.threads as CompactThread[], (id) => {
     const el = root.querySelector(`#comment-${id}`)!;
     return {
-      bodyHtml: el.querySelector('.parley-body')?.innerHTML as string,
-      name: el.querySelector('.parley-author')?.textContent as string,
+      bodyHtml: el.querySelector('header + div')?.innerHTML as string,
+      name: el.querySelector('header > b')?.textContent as string,
       createdAt: el.querySelector('time')?.getAttribute('datetime') as string,
     };
   });
