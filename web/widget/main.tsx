@@ -12,10 +12,15 @@ if (root && data?.textContent) {
   // from the comment's parts as CommentItem places them.
   restoreThreads(state.page.threads as CompactThread[], (id) => {
     const el = root.querySelector(`#comment-${id}`)!;
+    // "Reply to" is the header's in-page link (the time's starts with ?comment=).
+    const to = el.querySelector('header > a[href^="#"]')?.getAttribute('href');
+    const score = el.querySelector('footer')?.textContent;
     return {
       bodyHtml: el.querySelector('header + div')?.innerHTML as string,
       name: el.querySelector('header > b')?.textContent as string,
       createdAt: el.querySelector('time')?.getAttribute('datetime') as string,
+      parentId: to ? Number(to.slice(9)) : null, // after "#comment-"
+      score: score ? Number(score) : null,
     };
   });
   hydrate(<Discussion state={state} apiBase={root.dataset.api ?? '/api/v1'} />, root);
