@@ -11,7 +11,7 @@ await mkdir(out, { recursive: true });
 const LOCALES = JSON.parse(/LOCALES = (\[[^\]]*\])/.exec(await readFile('src/messages/locales.ts', 'utf8'))[1].replaceAll("'", '"'));
 const suffix = (lang) => (lang === 'en' ? '' : `.${lang}`);
 const CATALOG_KEYS =
-  /^(commentsCount|composerLabel|counterOver|joinBenefits|joinHeading|joinMembers|joinText|justNow|markdownHint|moreActions|mutedRow|networkError|noComments|permalinkLabel|postReply|replyLabel|showComment|signedInAs|sortLabel|viewAll)$/;
+  /^(commentsCount|composerLabel|counterOver|joinBenefits|joinHeading|joinMembers|joinText|justNow|markdownHint|mutedRow|networkError|noComments|postReply|replyLabel|showComment|signedInAs|sortLabel|viewAll)$/;
 
 /*
  * On the server src/messages/current/*.ts answer in the language of the page being rendered; in

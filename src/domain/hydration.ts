@@ -1,11 +1,12 @@
 /**
  * The comments of a page's hydration state, without what the widget can know otherwise (issue
  * 12: a 70-comment page spelled out ~380 bytes of state per comment). The server's markup already
- * shows each body, author name and time; a comment's thread says its root, the parent shown
- * before it says its depth and whom it answers, its votes say its score; and most fields hold the
- * same value on most comments. `compactThreads` leaves out every field the widget would guess
- * right, `restoreThreads` (in the browser) makes the same guesses, so the widget sees exactly the
- * threads the server rendered.
+ * shows each body, author name, time and score, and the comment a reply answers (its "Reply to"
+ * link); a comment's thread says its root, the parent shown before it says its depth and whom it
+ * answers, its score and down votes say its up votes; and most fields hold the same value on most
+ * comments. `compactThreads` leaves out every field the widget would guess right,
+ * `restoreThreads` (in the browser) makes the same guesses, so the widget sees exactly the threads
+ * the server rendered.
  */
 import type { CommentView, ThreadView } from './views.js';
 
@@ -29,24 +30,33 @@ export const USUAL = {
 
 /** A thread as the page's state carries it. */
 export type CompactThread = Partial<Omit<ThreadView, 'comment' | 'replies'>> & { comment: CompactComment; replies?: CompactComment[] };
-export type CompactComment = Partial<Omit<CommentView, 'author'>> & { id: number; author?: { id: number; name?: string } | null };
+/** A comment as the page's state carries it; its author is their id alone (the markup shows the name). */
+export type CompactComment = Partial<Omit<CommentView, 'author'>> & { id: number; author?: number | null };
 
-/** What the markup says of a shown comment: its body, its author's name and when it was written. */
+/** What the markup says of a shown comment. */
 export interface Shown {
   bodyHtml: string;
   name: string;
   createdAt: string;
+  /** The comment its "Reply to" link points at, if it has one. */
+  parentId: number | null;
+  /** Its score; null when it shows none (a deleted comment). */
+  score: number | null;
 }
 
 type Guess = Record<string, unknown>;
 
-/** The widget's guess for each field a comment's entry may leave out (`parent`: its parent, if shown before it). */
-const guess = (c: CompactComment, rootId: number, parent: CommentView | undefined): Guess => ({
+/**
+ * The widget's guess for each field a comment's entry may leave out (`parent`: its parent, if
+ * shown before it; `score`: the score the markup shows, if any).
+ */
+const guess = (c: Pick<CompactComment, 'parentId' | 'up' | 'down'>, rootId: number, parent: CommentView | undefined, score: number | null): Guess => ({
   ...USUAL,
   rootId: c.parentId == null ? null : rootId,
   depth: parent ? parent.depth + 1 : 0,
   replyTo: parent?.author?.name ?? null,
-  score: (c.up ?? 0) - (c.down ?? 0),
+  up: score === null ? 0 : score + (c.down ?? 0),
+  score: score ?? (c.up ?? 0) - (c.down ?? 0),
 });
 
 const compacted = new WeakMap<CommentView, CompactComment>();
@@ -62,15 +72,15 @@ export function compactThreads(threads: readonly ThreadView[]): CompactThread[] 
       // is compared with (its thread, its parent's depth and name) is the same on each.
       const known = compacted.get(c);
       if (known) return known;
-      const g = guess(c, t.comment.id, parent);
+      const g = guess(c, t.comment.id, parent, c.status === 'deleted' ? null : c.score);
       const out: Guess = {};
       for (const [k, v] of Object.entries(c)) {
-        // In the markup: the body (a deleted comment's is empty), the time, the author's name.
-        // The source is fetched by the editor.
-        if (k === 'bodyHtml' || k === 'bodySrc' || k === 'createdAt') continue;
+        // In the markup: the body (a deleted comment's is empty), the time, the author's name,
+        // the parent a "Reply to" link points at. The source is fetched by the editor.
+        if (k === 'bodyHtml' || k === 'bodySrc' || k === 'createdAt' || (k === 'parentId' && c.replyTo)) continue;
         // Other flags (the author's badge, featured) are only ever set to true.
         if (k in g ? v === g[k] : v === false) continue;
-        out[k] = k === 'author' && c.author ? { id: c.author.id } : v;
+        out[k] = k === 'author' && c.author ? c.author.id : v;
       }
       compacted.set(c, out as CompactComment);
       return out as CompactComment;
@@ -151,11 +161,12 @@ export function restoreThreads(threads: CompactThread[], shown: (id: number) => 
     const seen = new Map<number, CommentView>();
     for (const c of [t.comment, ...t.replies] as (CompactComment & Guess)[]) {
       const m = shown(c.id);
-      const g = guess(c, t.comment.id, seen.get(c.parentId ?? -1));
+      if (!('parentId' in c)) c.parentId = m.parentId;
+      const g = guess(c, t.comment.id, seen.get(c.parentId ?? -1), m.score);
       g.bodyHtml = c.status === 'deleted' ? '' : m.bodyHtml;
       g.createdAt = m.createdAt;
       for (const k in g) if (!(k in c)) c[k] = g[k];
-      if (c.author && c.author.name === undefined) c.author.name = m.name;
+      if (typeof c.author === 'number') (c as Guess).author = { id: c.author, name: m.name };
       if (own?.[c.id]) Object.assign(c, own[c.id]);
       seen.set(c.id, c as unknown as CommentView);
     }

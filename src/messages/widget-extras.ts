@@ -31,6 +31,8 @@ export const widgetExtras = {
   },
   /** A comment's row once scripts run: the vote control, Reply, and the "More actions" menu. */
   actions: {
+    /** The name of the menu's button (Quote, Report, Edit, Delete, Copy link…), which shows only ⋯. */
+    more: 'More actions',
     upVote: 'Up vote',
     downVote: 'Down vote',
     votes: 'Votes',

@@ -37,9 +37,6 @@ export const widget = {
   postReply: 'Post reply',
   posting: 'Posting…',
   cancel: 'Cancel',
-  permalinkLabel: 'Link to this comment',
-  /** The button of a comment's menu (Quote, Report, Edit, Delete, Copy link); without scripts it holds the permalink. */
-  moreActions: 'More actions',
   replyTo: (name: string) => `Reply to ${name}`,
   deleted: 'This comment was deleted',
   pending: 'Awaiting moderation',

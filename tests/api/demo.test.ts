@@ -60,6 +60,22 @@ describe.each(DIALECTS)('the demo publication on %s', (dialect) => {
     expect(all.filter((c) => c.status === 'deleted').length).toBe(1);
   });
 
+  // Issue 12's budget for the demo article page as a guest first loads it (bench/page-sizes.ts
+  // prints the figures). Its relative times and dates change with the calendar, by a few hundred
+  // bytes at most.
+  it('sends a guest the article page within budget: 50,000 bytes of markup and state, 15,000 as sent', async () => {
+    const url = `/articles/${DEMO_ARTICLE}`;
+    const raw = await p.app.inject({ method: 'GET', url });
+    expect(raw.headers['content-encoding']).toBeUndefined();
+    expect(raw.body).toContain('<script type="application/json" id="parley-state">');
+    expect(raw.rawPayload.length).toBeLessThanOrEqual(50_000);
+    for (const coding of ['br', 'gzip']) {
+      const sent = await p.app.inject({ method: 'GET', url, headers: { 'accept-encoding': coding } });
+      expect(sent.headers['content-encoding']).toBe(coding);
+      expect(sent.rawPayload.length).toBeLessThanOrEqual(15_000);
+    }
+  });
+
   it('fills the Inline Feedbacks tab, and badges the article author (by her account, from author_email) wherever she comments', async () => {
     const { comments } = json(await p.app.inject({ method: 'GET', url: `/api/v1/articles/${articleId}/passages` }));
     expect(comments.length).toBe(3);

@@ -100,7 +100,7 @@ describe('the discussion in a real browser', () => {
 
     await page.getByLabel('Write a comment').fill('A first comment from *Ada* 🎉');
     await page.getByRole('button', { name: 'Post', exact: true }).click();
-    const mine = page.locator('article.parley-comment', { hasText: 'A first comment from Ada' });
+    const mine = page.locator('.parley-thread > article', { hasText: 'A first comment from Ada' });
     await mine.waitFor();
     expect(await mine.locator('em').textContent()).toBe('Ada');
     expect(await page.getByRole('heading', { name: '2 Comments' }).count()).toBe(1);
@@ -117,7 +117,7 @@ describe('the discussion in a real browser', () => {
     await replyBox.press('End');
     await replyBox.pressSequentially('\nAgreed, Bob.');
     await page.getByRole('button', { name: 'Post reply' }).click();
-    const reply = page.locator('article.parley-comment', { hasText: 'Agreed, Bob.' });
+    const reply = page.locator('.parley-thread > article', { hasText: 'Agreed, Bob.' });
     await reply.waitFor();
     expect(await reply.textContent()).toContain('Reply to Bob Builder');
     expect(await reply.locator('blockquote').count()).toBe(1);
@@ -134,7 +134,7 @@ describe('the discussion in a real browser', () => {
     await editBox.fill('An edited comment from Ada');
     await expectAccessible(page, 'article page while editing');
     await page.getByRole('button', { name: 'Save' }).click();
-    const edited = page.locator('article.parley-comment', { hasText: 'An edited comment from Ada' });
+    const edited = page.locator('.parley-thread > article', { hasText: 'An edited comment from Ada' });
     await edited.waitFor();
     expect(await edited.textContent()).toMatch(/Last edited .* by Ada/);
 
@@ -151,7 +151,7 @@ describe('the discussion in a real browser', () => {
     await bob.getByText('Thank you. The moderators will take a look.').waitFor();
 
     await page.reload();
-    await page.locator('article.parley-comment', { hasText: 'An edited comment from Ada' }).waitFor();
+    await page.locator('.parley-thread > article', { hasText: 'An edited comment from Ada' }).waitFor();
     expect(problems).toEqual([]);
     await ctx.close();
   });
@@ -223,13 +223,14 @@ describe('the discussion in a real browser', () => {
     await page.goto(`${base}/articles/members-thread?sort=oldest`);
     const more = page.getByRole('button', { name: 'Load more' });
     await more.waitFor();
-    const before = await page.locator('.parley-comment').count();
+    const before = await page.locator('.parley-thread > article').count();
     await more.focus();
     await page.keyboard.press('Enter');
     await page.getByText('Paged comment number 25').waitFor();
     expect(await more.count()).toBe(0);
     // Focus went to the first comment that arrived, not back to the top of the page.
-    const focusedIndex = () => page.evaluate(() => [...document.querySelectorAll('.parley-comment')].findIndex((el) => el.contains(document.activeElement)));
+    const focusedIndex = () =>
+      page.evaluate(() => [...document.querySelectorAll('.parley-thread > article')].findIndex((el) => el.contains(document.activeElement)));
     await expect.poll(focusedIndex, { timeout: 5000 }).toBe(before);
     await expect.poll(() => page.locator('#comments [role="status"]').textContent(), { timeout: 5000 }).toMatch(/more comments? loaded/);
     await expectAccessible(page, 'second page loaded');
@@ -276,7 +277,7 @@ describe('the discussion in a real browser', () => {
     await page.getByText('Notify of').first().waitFor({ timeout: 15_000 });
     expect(await page.getByLabel('Write a comment').inputValue()).toBe('Typed while the page was still loading.');
     await page.getByRole('button', { name: 'Post', exact: true }).click();
-    await page.locator('article.parley-comment', { hasText: 'Typed while the page was still loading.' }).waitFor();
+    await page.locator('.parley-thread > article', { hasText: 'Typed while the page was still loading.' }).waitFor();
     await ctx.close();
   });
 });

@@ -59,8 +59,8 @@ describe('Arabic, right to left (LOCALE=ar)', () => {
     await expect.poll(() => page.getByRole('heading', { name: /تعليق/ }).first().isVisible()).toBe(true);
 
     // A reply sits further from the right edge than its thread's first comment: indents mirror.
-    const reply = page.locator('.parley-comment.indent-1').first();
-    const top = page.locator('.parley-comment.indent-0').first();
+    const reply = page.locator('.parley-thread > article.indent-1').first();
+    const top = page.locator('.parley-thread > article:not([class*="indent-"])').first();
     const [replyBox, topBox] = [await reply.boundingBox(), await top.boundingBox()];
     expect(replyBox!.x + replyBox!.width).toBeLessThan(topBox!.x + topBox!.width - 5);
     expect(await reply.evaluate((el) => getComputedStyle(el).borderRightStyle)).toBe('solid');

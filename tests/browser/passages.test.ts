@@ -78,7 +78,7 @@ describe('comments on passages of the article, in a real browser', () => {
     await expect.poll(() => page.locator('.parley-about blockquote').textContent()).toBe('with emphasis');
     await page.getByLabel('Write a comment').fill('Why the emphasis here?');
     await page.getByRole('button', { name: 'Post', exact: true }).click();
-    await page.locator('article.parley-comment', { hasText: 'Why the emphasis here?' }).waitFor();
+    await page.locator('.parley-thread > article', { hasText: 'Why the emphasis here?' }).waitFor();
 
     const mark = page.locator('.article-body mark.parley-passage[role="button"]');
     await mark.waitFor();
@@ -134,7 +134,7 @@ describe('comments on passages of the article, in a real browser', () => {
     await page.getByLabel('Write a comment').press('End');
     await page.getByLabel('Write a comment').pressSequentially('No, it was just right.');
     await page.getByRole('button', { name: 'Post', exact: true }).click();
-    await page.locator('article.parley-comment', { hasText: 'No, it was just right.' }).waitFor();
+    await page.locator('.parley-thread > article', { hasText: 'No, it was just right.' }).waitFor();
     await expect.poll(() => page.locator('.article-body mark.parley-passage').allTextContents()).toContain('Fourth paragraph, the end.');
     await expectAccessible(page, 'article with an inline question');
     await ctx.close();
@@ -168,7 +168,7 @@ describe('comments on passages of the article, in a real browser', () => {
       await expect.poll(() => page.locator('.parley-about blockquote').textContent()).toBe(phrase);
       await page.getByLabel('Write a comment').fill(words);
       await page.getByRole('button', { name: 'Post', exact: true }).click();
-      await page.locator('article.parley-comment', { hasText: words }).waitFor();
+      await page.locator('.parley-thread > article', { hasText: words }).waitFor();
     }
     await page.reload();
     const third = page.locator('.article-body p', { hasText: 'Third paragraph' });
@@ -187,7 +187,9 @@ describe('comments on passages of the article, in a real browser', () => {
     await expect.poll(() => list.textContent()).toContain('On the start of the third.');
     expect(await list.textContent()).toContain('On the end of the third.');
     // Focus went to the first comment on the passage, in the list that loaded on demand.
-    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('.parley-comment')?.textContent ?? '')).toContain('On the start of the third.');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.closest('.parley-thread > article')?.textContent ?? ''))
+      .toContain('On the start of the third.');
     await ctx.close();
   });
 

@@ -113,7 +113,7 @@ describe('from paywall to posting, in a real browser', () => {
     expect(await page.locator('.article-body').textContent()).toContain('Fourth paragraph');
     await page.getByLabel('Write a comment').fill('Paid up and posting.');
     await page.getByRole('button', { name: 'Post', exact: true }).click();
-    await page.locator('article.parley-comment', { hasText: 'Paid up and posting.' }).waitFor();
+    await page.locator('.parley-thread > article', { hasText: 'Paid up and posting.' }).waitFor();
     await ctx.close();
   });
 });

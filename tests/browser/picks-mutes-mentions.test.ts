@@ -107,12 +107,12 @@ describe("editors' picks, muting and mentions in a real browser", () => {
     await expect.poll(() => collapsed.count()).toBe(2);
     // Focus lands on the collapsed line, which says what it is.
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent ?? '')).toContain('A reader you muted wrote this. Show comment');
-    expect(await page.locator(`#comment-${bobs} .parley-body`).isVisible()).toBe(false);
+    expect(await page.locator(`#comment-${bobs} header + div`).isVisible()).toBe(false);
     // Ada's own reply is untouched.
-    expect(await page.locator(`#comment-${adas} .parley-body`).isVisible()).toBe(true);
+    expect(await page.locator(`#comment-${adas} header + div`).isVisible()).toBe(true);
     await expectAccessible(page, 'muted comments collapsed');
     await page.keyboard.press('Enter');
-    expect(await page.locator(`#comment-${bobs} .parley-body`).isVisible()).toBe(true);
+    expect(await page.locator(`#comment-${bobs} header + div`).isVisible()).toBe(true);
     // Server-rendered the same way after a reload.
     await page.reload();
     await expect.poll(() => page.locator('.parley-muted').count()).toBe(2);
@@ -166,7 +166,7 @@ describe("editors' picks, muting and mentions in a real browser", () => {
     await expect.poll(() => list.count()).toBe(0);
     await box.pressSequentially('on the view.');
     await page.getByRole('button', { name: 'Post', exact: true }).click();
-    const mention = page.locator('.parley-body a.parley-mention', { hasText: '@Bob Builder' });
+    const mention = page.locator('.parley-thread header + div a.parley-mention', { hasText: '@Bob Builder' });
     await mention.waitFor();
     // It points at Bob's latest comment in the discussion (his second, top-level one).
     const href = await mention.getAttribute('href');

@@ -139,7 +139,7 @@ describe('reader polish (issue 15)', () => {
         expect(await page.locator(`#comment-${alone}`).count()).toBe(0);
         expect(await page.locator(`#comment-${emptied}`).count()).toBe(0);
         expect(await page.locator(`#comment-${answered}`).textContent()).toContain('This comment was deleted');
-        expect(await page.locator('article.parley-comment').count()).toBe(3);
+        expect(await page.locator('.parley-thread > article').count()).toBe(3);
         expect(await page.getByRole('heading', { name: `${count} Comments` }).count()).toBe(1);
       }
       if (js) await expectAccessible(page, 'a discussion with deleted comments');
@@ -153,7 +153,7 @@ describe('reader polish (issue 15)', () => {
     const at = new Date(posted.createdAt);
     const expected = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'long', timeZone: TZ }).format(at);
     expect(expected).toMatch(/GMT-[45]$/);
-    const title = (page: Page) => page.locator(`#comment-${posted.id} .parley-meta time`).getAttribute('title');
+    const title = (page: Page) => page.locator(`#comment-${posted.id} header time`).getAttribute('title');
 
     const noJs = await browser.newContext({ javaScriptEnabled: false });
     const plain = await noJs.newPage();
@@ -195,7 +195,7 @@ describe('the demo discussion (issue 15)', () => {
     const namesake = await p.store.users.ensure('not.helena@example.com', 'Helena Varga', new Date());
     await p.accounts.grant('not.helena@example.com', null);
     const fake = (await p.discussions.post(await p.accounts.actorFor(namesake), article.id, 'I wrote this, honestly.', null)).comment.id;
-    const authorBadge = (page: Page, id: number) => page.locator(`#comment-${id} .parley-meta .parley-badge`, { hasText: 'Author' }).count();
+    const authorBadge = (page: Page, id: number) => page.locator(`#comment-${id} header .parley-badge`, { hasText: 'Author' }).count();
 
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
@@ -206,7 +206,7 @@ describe('the demo discussion (issue 15)', () => {
     expect(await authorBadge(page, fake)).toBe(0);
     await page.getByRole('link', { name: 'Oldest' }).click();
     await expect.poll(() => page.getByRole('link', { name: 'Oldest' }).getAttribute('aria-current')).toBe('true');
-    const hers = page.locator('article.parley-comment').filter({ has: page.locator('.parley-author', { hasText: /^Helena Varga$/ }) });
+    const hers = page.locator('.parley-thread > article').filter({ has: page.locator('header > b', { hasText: /^Helena Varga$/ }) });
     await hers.first().waitFor();
     const ids = await hers.evaluateAll((els) => els.map((e) => Number(e.id.replace('comment-', ''))));
     const byHer = ids.filter((id) => id !== fake);

@@ -6,7 +6,7 @@ import { startParley, TestClock, type TestParley } from '../support/harness.js';
 import { DEMO_ARTICLE, seedDemo } from '../../src/demo/seed.js';
 import { importWordPress } from '../../src/services/import/wordpress.js';
 
-const comments = (page: Page) => page.locator('article.parley-comment');
+const comments = (page: Page) => page.locator('.parley-thread > article');
 /** Comments with words (deleted ones with answers stay as placeholders, which the count leaves out). */
 const readable = (page: Page) => comments(page).filter({ hasNot: page.locator('.parley-deleted') });
 const shownIds = (page: Page) => comments(page).evaluateAll((els) => els.map((e) => Number(e.id.replace('comment-', ''))));
@@ -141,7 +141,9 @@ describe('the whole discussion in a browser (issue 15)', () => {
     }
     expect(clicks).toBeGreaterThan(0);
     // Every thread of the page is now open: all their comments are shown.
-    const roots = new Set(await plain.locator('article.parley-comment.indent-0').evaluateAll((els) => els.map((e) => Number(e.id.replace('comment-', '')))));
+    const roots = new Set(
+      await plain.locator('.parley-thread > article:not([class*="indent-"])').evaluateAll((els) => els.map((e) => Number(e.id.replace('comment-', '')))),
+    );
     const whole = (await p.discussions.page(articleId, 'top', undefined, null, true)).threads.filter((t) => roots.has(t.comment.id));
     expect(whole).toHaveLength(roots.size);
     expect(shown).toBe(whole.reduce((n, t) => n + [t.comment, ...t.replies].filter((c) => c.status !== 'deleted').length, 0));
@@ -190,7 +192,7 @@ describe('the whole discussion in a browser (issue 15)', () => {
     await page.goto(`${url()}?sort=oldest`);
     await page.locator('#parley-root').waitFor();
     // A reply shown well below the comment it answers.
-    const links = page.locator('a.parley-replyto');
+    const links = page.getByRole('link', { name: /^Reply to / });
     expect(await links.count()).toBeGreaterThan(3);
     const link = links.last();
     const href = (await link.getAttribute('href'))!;
@@ -209,7 +211,7 @@ describe('the whole discussion in a browser (issue 15)', () => {
 
     const { ctx: plainCtx, page: plain } = await context({ javaScriptEnabled: false });
     await plain.goto(`${url()}?sort=oldest`);
-    await plain.locator(`a.parley-replyto[href="${href}"]`).first().click();
+    await plain.locator(`header > a[href="${href}"]`).first().click();
     expect(await plain.locator(`#comment-${parentId}`).evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('solid');
     await plainCtx.close();
   });

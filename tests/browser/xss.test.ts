@@ -106,13 +106,14 @@ describe('XSS corpus rendered in Chromium', () => {
       // Give hydration, lazy chunks and any smuggled timers a moment to run.
       await page.waitForTimeout(300);
       pages++;
-      seen += await page.locator('#comments article.parley-comment').count();
+      seen += await page.locator('#comments .parley-thread > article').count();
       const hits = await page.evaluate(() => (window as unknown as { __xssHits: string[] }).__xssHits);
       expect(hits, `page ${pages}`).toEqual([]);
       const dangerous = await page.evaluate(() => {
         // Where user text lands: comment bodies, names, and whom a reply answers.
         const out: string[] = [];
-        for (const el of document.querySelectorAll('#comments :is(.parley-body, .parley-author, .parley-replyto, .parley-edited) *')) {
+        // (A comment's body is the div after its header, the name its <b>, "Reply to" the link after the time's.)
+        for (const el of document.querySelectorAll('#comments .parley-thread article :is(header + div, header > b, header > a + a, .parley-edited) *')) {
           if (['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'SVG', 'MATH', 'STYLE', 'IMG', 'FORM', 'BASE', 'META', 'LINK'].includes(el.tagName.toUpperCase()))
             out.push(`<${el.tagName}>`);
           for (const a of el.attributes) {

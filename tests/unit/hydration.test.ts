@@ -21,7 +21,14 @@ const markupOf = (threads: ThreadView[]) => {
   const all = new Map(threads.flatMap((t) => [t.comment, ...t.replies]).map((c) => [c.id, c]));
   return (id: number): Shown => {
     const c = all.get(id)!;
-    return { bodyHtml: c.bodyHtml, name: c.author?.name ?? '', createdAt: c.createdAt };
+    // As CommentItem shows them: "Reply to" links to the parent; a deleted comment shows no score.
+    return {
+      bodyHtml: c.bodyHtml,
+      name: c.author?.name ?? '',
+      createdAt: c.createdAt,
+      parentId: c.replyTo ? c.parentId : null,
+      score: c.status === 'deleted' ? null : c.score,
+    };
   };
 };
 
@@ -39,7 +46,7 @@ describe('the hydration state of a page', () => {
   // Its parent is not on the page (held by moderation): depth and name are said outright.
   const orphan = view({ id: 5, parentId: 4, rootId: 1, depth: 3, replyTo: 'Someone hidden', canEdit: true, canDelete: true, status: 'pending' });
   // Its parent was deleted: the stored name of whom it answers differs from the placeholder's.
-  const gone = view({ id: 6, author: null, bodyHtml: '', bodySrc: null, status: 'deleted', replyCount: 1 });
+  const gone = view({ id: 6, author: null, bodyHtml: '', bodySrc: null, status: 'deleted', replyCount: 1, up: 2, down: 1, score: 1 });
   const underGone = view({ id: 7, parentId: 6, rootId: 6, depth: 1, replyTo: 'Was here', byArticleAuthor: true, score: 3, up: 1, down: 0 });
   const threads: ThreadView[] = [
     { comment: root, replies: [reply, deep, orphan], repliesCursor: 'next', moreReplies: 2 },
@@ -58,16 +65,27 @@ describe('the hydration state of a page', () => {
       expect(c).not.toHaveProperty('bodySrc');
       expect(c).not.toHaveProperty('createdAt');
       expect(c).not.toHaveProperty('rootId');
-      if (c.author) expect(Object.keys(c.author)).toEqual(['id']);
+      // The author by id alone, and no score: the markup shows the name and the score.
+      if (c.author !== null) expect(typeof c.author).toBe('number');
+      if (c.status !== 'deleted') expect(c).not.toHaveProperty('score');
       for (const [k, v] of Object.entries(USUAL)) if (k in c) expect((c as Record<string, unknown>)[k], `${c.id}.${k}`).not.toBe(v);
       if ('locked' in c || 'pinned' in c) expect(c.locked ?? c.pinned).toBe(true);
     }
-    expect(compact[2]).toEqual({ comment: { id: 8, author: { id: 80 } } });
-    // Depth and whom it answers follow from the parent shown before it...
-    expect(compact[0]!.replies![1]).toEqual({ id: 3, parentId: 2, author: { id: 30 }, editedAt: at(9), editedBy: 'A moderator' });
-    // ...and are kept when the parent is not shown, or answers to another name; so is a score votes do not explain.
+    expect(compact[2]).toEqual({ comment: { id: 8, author: 80 } });
+    // The parent is the one its "Reply to" link points at; depth and whom it answers follow from
+    // the parent shown before it...
+    expect(compact[0]!.replies![1]).toEqual({ id: 3, author: 30, editedAt: at(9), editedBy: 'A moderator' });
+    // ...and are kept when the parent is not shown, or answers to another name; so are up votes
+    // that the score shown and the down votes do not explain.
     expect(compact[0]!.replies![2]).toMatchObject({ depth: 3, replyTo: 'Someone hidden' });
-    expect(compact[1]!.replies![0]).toMatchObject({ replyTo: 'Was here', score: 3 });
+    expect(compact[0]!.replies![2]).not.toHaveProperty('parentId');
+    expect(compact[1]!.replies![0]).toMatchObject({ replyTo: 'Was here', up: 1 });
+    // Up votes the score shows are left out; down votes are said (the score alone cannot tell them).
+    expect(compact[0]!.comment).toMatchObject({ down: 1 });
+    expect(compact[0]!.comment).not.toHaveProperty('up');
+    // A deleted comment has no author (null, said outright) and shows no score: its votes are said, its score follows.
+    expect(compact[1]!.comment).toMatchObject({ author: null, status: 'deleted', up: 2, down: 1 });
+    expect(compact[1]!.comment).not.toHaveProperty('score');
   });
 
   it("carries a reader's own votes, rights and mutes apart from the threads every reader shares", () => {
@@ -102,7 +120,7 @@ describe('the hydration state of a page', () => {
     expect(ownFields(moreShown, threads)).toBeNull();
   });
 
-  it('stays small: under 60 bytes a comment for an ordinary thread', () => {
+  it('stays small: under 40 bytes a comment for an ordinary thread', () => {
     const many: ThreadView[] = [1, 2, 3].map((n) => ({
       comment: view({ id: n * 100, up: n, score: n, replyCount: 5 }),
       replies: [1, 2, 3, 4, 5].map((k) =>
@@ -118,6 +136,6 @@ describe('the hydration state of a page', () => {
       moreReplies: 0,
     }));
     expect(roundTrip(many)).toEqual(sourceless(many));
-    expect(JSON.stringify(compactThreads(many)).length / 18).toBeLessThan(60);
+    expect(JSON.stringify(compactThreads(many)).length / 18).toBeLessThan(40);
   });
 });

@@ -10,9 +10,9 @@ export type Mode = 'view' | 'reply' | 'edit' | 'confirm-delete' | 'report';
 /*
  * A comment's row of actions once scripts run: the vote control (▲ score ▼), Reply, and a menu
  * with Quote, Report, Edit, Delete and Copy link. Until it arrives (just after the page turns
- * interactive) the server's row shows the score and a menu holding the permalink, which is what
- * works without scripts. Like EditForm it takes the widget as a prop and imports nothing of the
- * first download but Preact, so the first download carries none of it.
+ * interactive) the server's row shows the score alone, which is what works without scripts (the
+ * comment's time links to it). Like EditForm it takes the widget as a prop and imports nothing of
+ * the first download but Preact, so the first download carries none of it.
  */
 
 interface Props {
@@ -32,8 +32,6 @@ interface Props {
   replyButton: Ref<HTMLButtonElement>;
   /** The viewer reported it already (from this page). */
   reported: boolean;
-  /** The menu button's name, shared with the server's row. */
-  more: string;
 }
 
 /** The text a reader selected inside this comment's body, if any. */
@@ -64,7 +62,7 @@ function armMentions(w: Widget): void {
   root.addEventListener('input', onAt);
 }
 
-export function Actions({ c, w, mine, body, mode, setMode, quote, failed, replyButton, reported, more }: Props) {
+export function Actions({ c, w, mine, body, mode, setMode, quote, failed, replyButton, reported }: Props) {
   const m = widgetExtras.actions;
   const s = w.state;
   useEffect(() => armMentions(w), []);
@@ -165,7 +163,7 @@ export function Actions({ c, w, mine, body, mode, setMode, quote, failed, replyB
   );
 
   return (
-    <div class="parley-actions">
+    <footer>
       <span class="parley-votes" role="group" aria-label={m.votes}>
         {voteButton(1)}
         <span class="parley-score">{c.score}</span>
@@ -186,7 +184,7 @@ export function Actions({ c, w, mine, body, mode, setMode, quote, failed, replyB
         </button>
       ) : null}
       <details class="parley-more" ref={details}>
-        <summary aria-label={more}>⋯</summary>
+        <summary aria-label={m.more}>⋯</summary>
         <div class="parley-menu" ref={list}>
           {s.canParticipate && visible ? (
             <button type="button" onClick={pick(() => quote(selectionIn(body) || c.bodySrc || body?.innerText || ''))}>
@@ -223,7 +221,7 @@ export function Actions({ c, w, mine, body, mode, setMode, quote, failed, replyB
           </button>
         </div>
       </details>
-    </div>
+    </footer>
   );
 }
 

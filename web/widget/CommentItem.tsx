@@ -2,7 +2,7 @@ import type { ComponentChildren, VNode } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import type { CommentView } from '../../src/domain/types.js';
 import { widget as wm } from '../../src/messages/current/widget.js';
-import { Avatar } from './Avatar.js';
+import { avatar } from './avatar.js';
 import { Composer } from './Composer.js';
 import { errorText, useWidget } from './context.js';
 import type { Mode } from './CommentActions.js';
@@ -30,6 +30,7 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
   const hush = w.state.muted?.ids.includes(c.author?.id as number) && w.state.muted.label;
   // A deleted comment is named by its placeholder, which says so once.
   const nameId = `comment-${c.id}-${deleted ? 'gone' : 'author'}`;
+  const face = avatar(c.author?.name ?? null, String(c.author?.id ?? c.id));
 
   const closeComposer = () => {
     setMode('view');
@@ -41,27 +42,27 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
     setInsert({ text: quoteMarkdown(text, c.author?.name ?? ''), n: (insert?.n ?? 0) + 1 });
   };
 
+  /*
+   * Every byte of this markup is paid once per comment on the page (issue 12: a 57-comment page in
+   * 50 KB), so its parts are known by their place, not by classes (widget.css, "A comment"): the
+   * header, the body in the div after it, the footer row. Classes mark only what is rare (badges,
+   * a deleted or edited comment) or what place cannot tell (indent, avatar hue, highlight).
+   */
   return (
     <article
       id={`comment-${c.id}`}
-      class={`parley-comment indent-${indent}${w.highlight === c.id ? ' parley-highlight' : ''}`}
+      class={`${indent ? `indent-${indent} ` : ''}${face.hue}${w.highlight === c.id ? ' parley-highlight' : ''}`}
       aria-labelledby={nameId}
       tabIndex={-1}
     >
       <Hush label={hush}>
-        <header class="parley-meta">
-          <Avatar name={c.author?.name ?? null} seed={String(c.author?.id ?? c.id)} />
-          <span id={deleted ? undefined : nameId} class="parley-author">
-            {c.author?.name}
-          </span>
-          <a class="parley-permalink" href={`?comment=${c.id}#comment-${c.id}`} aria-label={m.permalinkLabel}>
+        <header data-i={face.initials}>
+          <b id={deleted ? undefined : nameId}>{c.author?.name}</b>
+          {/* The time is the permalink, and its text is the link's name: "in 1 week, link". */}
+          <a href={`?comment=${c.id}#comment-${c.id}`}>
             <RelativeTime iso={c.createdAt} />
           </a>
-          {c.replyTo ? (
-            <a class="parley-replyto" href={`#comment-${c.parentId}`}>
-              {m.replyTo(c.replyTo)}
-            </a>
-          ) : null}
+          {c.replyTo ? <a href={`#comment-${c.parentId}`}>{m.replyTo(c.replyTo)}</a> : null}
           {c.anchor ? (
             <span class="parley-passage-ref">
               {m.passage.about} <q>{c.anchor.exact}</q>
@@ -78,7 +79,7 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
             {m.deleted}
           </p>
         ) : (
-          <div class="parley-body" ref={body} dangerouslySetInnerHTML={{ __html: c.bodyHtml }} />
+          <div ref={body} dangerouslySetInnerHTML={{ __html: c.bodyHtml }} />
         )}
         {c.editedAt && !deleted ? (
           <p class="parley-edited">
@@ -97,18 +98,11 @@ export function CommentItem({ c, indent }: { c: CommentView; indent: number }) {
             failed={failed}
             replyButton={replyButton}
             reported={!!notice}
-            more={m.moreActions}
           />
         ) : (
-          // Before scripts (and without them): the score, and a menu holding the comment's permalink.
-          // Every byte here is paid once per comment on the page.
-          <div class="parley-actions">
-            <span class="parley-votes">{c.score}</span>
-            <details class="parley-more">
-              <summary aria-label={m.moreActions}>⋯</summary>
-              <a href={`?comment=${c.id}#comment-${c.id}`}>{m.permalinkLabel}</a>
-            </details>
-          </div>
+          // Before scripts (and without them) the row is the score alone: the one link a menu
+          // could hold, the permalink, is the time above.
+          <footer>{c.score}</footer>
         )}
         {mode === 'confirm-delete' && actions ? <actions.Confirm c={c} w={w} setMode={setMode} failed={failed} /> : null}
         {error ? (

@@ -23,7 +23,8 @@ export function EditForm(p: { c: CommentView; w: Widget; Composer: typeof Compos
       },
     );
   }, []);
-  if (source === null) return <div class="parley-body" dangerouslySetInnerHTML={{ __html: c.bodyHtml }} />;
+  // Until then, the body as CommentItem shows it.
+  if (source === null) return <div dangerouslySetInnerHTML={{ __html: c.bodyHtml }} />;
   return (
     <Composer
       id={`edit-${c.id}`}

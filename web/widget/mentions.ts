@@ -89,7 +89,7 @@ export function attachMentions(root: HTMLElement, api: Api, articleId: number, f
     if (!now || now.start === chosen) return close();
     chosen = -1;
     // A reply's box sits inside the comment it answers: that comment's thread comes first.
-    const inside = el.closest('.parley-comment')?.id.replace('comment-', '');
+    const inside = el.closest('.parley-thread > article')?.id.replace('comment-', '');
     timer = setTimeout(() => {
       api
         .call<{ participants: Person[] }>(

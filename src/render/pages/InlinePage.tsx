@@ -2,7 +2,7 @@ import { formatArticleDate } from '../../domain/time.js';
 import { articleDateLocale } from './format.js';
 import type { Article, CommentView } from '../../domain/types.js';
 import { messages } from '../../messages.js';
-import { Avatar } from '../../../web/widget/Avatar.js';
+import { avatar } from '../../../web/widget/avatar.js';
 
 const m = messages.pages;
 const w = messages.widget;
@@ -22,26 +22,27 @@ export function InlinePage({ article, comments, timeZone }: { article: Article; 
         <p class="parley-empty">{w.inlineTab.none}</p>
       ) : (
         <ol class="parley-threads">
-          {comments.map((c) => (
-            <li class="parley-thread" key={c.id}>
-              <blockquote class="parley-passage-quote">
-                {c.anchor?.exact}
-                {c.anchor?.status === 'orphaned' ? <span class="parley-badge">{w.inlineTab.orphaned}</span> : null}
-              </blockquote>
-              <article id={`comment-${c.id}`} class="parley-comment" aria-labelledby={`comment-${c.id}-author`}>
-                <header class="parley-meta">
-                  <Avatar name={c.author?.name ?? null} seed={String(c.author?.id ?? c.id)} />
-                  <span id={`comment-${c.id}-author`} class="parley-author">
-                    {c.author?.name}
-                  </span>
-                  <a class="parley-permalink" href={`/articles/${article.slug}?comment=${c.id}#comment-${c.id}`}>
-                    <time datetime={c.createdAt}>{formatArticleDate(new Date(c.createdAt), timeZone, articleDateLocale())}</time>
-                  </a>
-                </header>
-                <div class="parley-body" dangerouslySetInnerHTML={{ __html: c.bodyHtml }} />
-              </article>
-            </li>
-          ))}
+          {comments.map((c) => {
+            const face = avatar(c.author?.name ?? null, String(c.author?.id ?? c.id));
+            // A comment as the discussion marks it up (CommentItem.tsx), for the same styles.
+            return (
+              <li class="parley-thread" key={c.id}>
+                <blockquote class="parley-passage-quote">
+                  {c.anchor?.exact}
+                  {c.anchor?.status === 'orphaned' ? <span class="parley-badge">{w.inlineTab.orphaned}</span> : null}
+                </blockquote>
+                <article id={`comment-${c.id}`} class={face.hue} aria-labelledby={`comment-${c.id}-author`}>
+                  <header data-i={face.initials}>
+                    <b id={`comment-${c.id}-author`}>{c.author?.name}</b>
+                    <a href={`/articles/${article.slug}?comment=${c.id}#comment-${c.id}`}>
+                      <time datetime={c.createdAt}>{formatArticleDate(new Date(c.createdAt), timeZone, articleDateLocale())}</time>
+                    </a>
+                  </header>
+                  <div dangerouslySetInnerHTML={{ __html: c.bodyHtml }} />
+                </article>
+              </li>
+            );
+          })}
         </ol>
       )}
     </section>

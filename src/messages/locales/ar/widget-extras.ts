@@ -28,6 +28,7 @@ export const widgetExtras = {
     count: (n: number) => `${count(n, comments)} على هذا المقطع`,
   },
   actions: {
+    more: 'إجراءات أخرى',
     upVote: 'تصويت مؤيد',
     downVote: 'تصويت معارض',
     votes: 'الأصوات',

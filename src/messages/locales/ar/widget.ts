@@ -32,8 +32,6 @@ export const widget = {
   postReply: 'نشر الرد',
   posting: 'جار النشر…',
   cancel: 'إلغاء',
-  permalinkLabel: 'رابط هذا التعليق',
-  moreActions: 'إجراءات أخرى',
   replyTo: (name: string) => `ردا على ${name}`,
   deleted: 'حذف هذا التعليق',
   pending: 'بانتظار الإشراف',

@@ -25,6 +25,7 @@ export const widgetExtras = {
     count: (n: number) => `${n.toLocaleString('de')} ${pl(n, { one: 'Kommentar', other: 'Kommentare' })} zu dieser Textstelle`,
   },
   actions: {
+    more: 'Weitere Aktionen',
     upVote: 'Positiv bewerten',
     downVote: 'Negativ bewerten',
     votes: 'Bewertungen',

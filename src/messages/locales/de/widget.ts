@@ -34,8 +34,6 @@ export const widget = {
   postReply: 'Antwort veröffentlichen',
   posting: 'Wird veröffentlicht…',
   cancel: 'Abbrechen',
-  permalinkLabel: 'Link zu diesem Kommentar',
-  moreActions: 'Weitere Aktionen',
   replyTo: (name: string) => `Antwort an ${name}`,
   deleted: 'Dieser Kommentar wurde gelöscht',
   pending: 'Wartet auf Moderation',

@@ -25,6 +25,7 @@ export const widgetExtras = {
     count: (n: number) => `${n.toLocaleString('es')} ${pl(n, { one: 'comentario', other: 'comentarios' })} sobre este pasaje`,
   },
   actions: {
+    more: 'Más acciones',
     upVote: 'Voto a favor',
     downVote: 'Voto en contra',
     votes: 'Votos',

@@ -33,8 +33,6 @@ export const widget = {
   postReply: 'Publicar respuesta',
   posting: 'Publicando…',
   cancel: 'Cancelar',
-  permalinkLabel: 'Enlace a este comentario',
-  moreActions: 'Más acciones',
   replyTo: (name: string) => `Respuesta a ${name}`,
   deleted: 'Este comentario se eliminó',
   pending: 'Pendiente de moderación',

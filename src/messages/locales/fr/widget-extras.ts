@@ -25,6 +25,7 @@ export const widgetExtras = {
     count: (n: number) => `${n.toLocaleString('fr')} ${pl(n, { one: 'commentaire', other: 'commentaires' })} sur ce passage`,
   },
   actions: {
+    more: 'Plus d’actions',
     upVote: 'Vote positif',
     downVote: 'Vote négatif',
     votes: 'Votes',

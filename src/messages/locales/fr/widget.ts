@@ -33,8 +33,6 @@ export const widget = {
   postReply: 'Publier la réponse',
   posting: 'Publication…',
   cancel: 'Annuler',
-  permalinkLabel: 'Lien vers ce commentaire',
-  moreActions: 'Plus d’actions',
   replyTo: (name: string) => `Réponse à ${name}`,
   deleted: 'Ce commentaire a été supprimé',
   pending: 'En attente de modération',

@@ -25,6 +25,7 @@ export const widgetExtras = {
     count: (n: number) => `${n.toLocaleString('it')} ${pl(n, { one: 'commento', other: 'commenti' })} su questo passaggio`,
   },
   actions: {
+    more: 'Altre azioni',
     upVote: 'Voto positivo',
     downVote: 'Voto negativo',
     votes: 'Voti',

@@ -33,8 +33,6 @@ export const widget = {
   postReply: 'Pubblica risposta',
   posting: 'Pubblicazione…',
   cancel: 'Annulla',
-  permalinkLabel: 'Link a questo commento',
-  moreActions: 'Altre azioni',
   replyTo: (name: string) => `Risposta a ${name}`,
   deleted: 'Questo commento è stato eliminato',
   pending: 'In attesa di moderazione',

@@ -25,6 +25,7 @@ export const widgetExtras = {
     count: (n: number) => `${n.toLocaleString('nl')} ${pl(n, { one: 'reactie', other: 'reacties' })} op deze passage`,
   },
   actions: {
+    more: 'Meer acties',
     upVote: 'Stem omhoog',
     downVote: 'Stem omlaag',
     votes: 'Stemmen',

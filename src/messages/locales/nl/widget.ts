@@ -33,8 +33,6 @@ export const widget = {
   postReply: 'Antwoord plaatsen',
   posting: 'Bezig met plaatsen…',
   cancel: 'Annuleren',
-  permalinkLabel: 'Link naar deze reactie',
-  moreActions: 'Meer acties',
   replyTo: (name: string) => `Antwoord aan ${name}`,
   deleted: 'Deze reactie is verwijderd',
   pending: 'Wacht op moderatie',

@@ -25,6 +25,7 @@ export const widgetExtras = {
     count: (n: number) => `${n.toLocaleString('pt')} ${pl(n, { one: 'comentário', other: 'comentários' })} sobre este trecho`,
   },
   actions: {
+    more: 'Mais ações',
     upVote: 'Voto positivo',
     downVote: 'Voto negativo',
     votes: 'Votos',

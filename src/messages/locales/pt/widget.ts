@@ -33,8 +33,6 @@ export const widget = {
   postReply: 'Publicar resposta',
   posting: 'Publicando…',
   cancel: 'Cancelar',
-  permalinkLabel: 'Link para este comentário',
-  moreActions: 'Mais ações',
   replyTo: (name: string) => `Resposta a ${name}`,
   deleted: 'Este comentário foi excluído',
   pending: 'Aguardando moderação',
