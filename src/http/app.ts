@@ -1,6 +1,5 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -26,6 +25,7 @@ import { registerCompression } from './compression.js';
 import { registerErrorHandling } from './errors.js';
 import type { Readiness } from './readiness.js';
 import { registerResponseTimeout } from './response-timeout.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import { healthRoutes } from './routes/health.js';
 import { createLogger, requestId } from './logger.js';
 import { metricsRoutes, observeRequest } from './metrics.js';
@@ -113,7 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerErrorHandling(app);
   registerResponseTimeout(app, config.RESPONSE_TIMEOUT_MS);
 
-  await app.register(fastifyHelmet, {
+  registerSecurityHeaders(app, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],

@@ -27,16 +27,19 @@ export function currentLocale(): Locale {
 
 /** Runs `fn` (and everything it awaits) in `lang`; an unknown or missing lang means the default. */
 export function withLocale<T>(lang: string | null | undefined, fn: () => T): T {
-  return scope.run(isLocale(lang) ? lang : fallback, fn);
+  const to = isLocale(lang) ? lang : fallback;
+  return alreadySpoken(to) ? fn() : scope.run(to, fn);
 }
 
 /**
- * Makes the rest of the current request speak `lang`: everything the calling async function
- * still runs and awaits, and nothing that runs beside it. For route handlers that learn the
- * article (and so the language) halfway through.
+ * Nothing to enter when the default language is already spoken. On Node 20 the first entered
+ * scope turns on promise hooks for the whole process, which cost every request 5–9% of its CPU
+ * (bench/run.ts); a publication in its default language never pays that. Scopes are only ever
+ * run, never entered (`enterWith`): entered while the hooks were still off, a scope lands on
+ * whatever resource is current, which other requests may share, and leaks into them.
  */
-export function enterLocale(lang: string | null | undefined): void {
-  scope.enterWith(isLocale(lang) ? lang : fallback);
+function alreadySpoken(lang: Locale): boolean {
+  return lang === fallback && scope.getStore() === undefined;
 }
 
 /**

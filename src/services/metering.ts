@@ -37,10 +37,23 @@ export class Metering {
     return this.secretKey;
   }
 
+  /**
+   * Recent signatures by what they sign: most guests carry one of a few lists (none yet, or the
+   * article they came in on), and a guest's page is otherwise served from memory.
+   */
+  private readonly signatures = new Map<string, string>();
+
   private async sign(month: string, ids: readonly number[]): Promise<string> {
-    return createHmac('sha256', await this.secret())
-      .update(`meter|${month}|${ids.join('-')}`)
-      .digest('base64url');
+    const payload = `meter|${month}|${ids.join('-')}`;
+    let signature = this.signatures.get(payload);
+    if (signature === undefined) {
+      signature = createHmac('sha256', await this.secret())
+        .update(payload)
+        .digest('base64url');
+      if (this.signatures.size >= 1000) this.signatures.delete(this.signatures.keys().next().value!);
+      this.signatures.set(payload, signature);
+    }
+    return signature;
   }
 
   /** Article ids in a valid cookie for `month`; anything stale, malformed or forged reads as none. */

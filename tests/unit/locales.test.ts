@@ -3,7 +3,7 @@ import { english } from '../../src/messages.js';
 import { catalogs, messagesFor } from '../../src/messages/locales/index.js';
 import { LOCALES, dirOf, isLocale, type Locale } from '../../src/messages/locales.js';
 import { plural } from '../../src/messages/plural.js';
-import { currentLocale, enterLocale, withLocale } from '../../src/messages/scope.js';
+import { currentLocale, withLocale } from '../../src/messages/scope.js';
 import { formatArticleDate, relativeTime } from '../../src/domain/time.js';
 import { messages } from '../../src/messages.js';
 import { widgetExtras } from '../../src/messages/widget-extras.js';
@@ -120,17 +120,27 @@ describe('dates and relative times in each language', () => {
   });
 });
 
-describe('enterLocale', () => {
-  it('changes the language of the rest of one async task and of nothing beside it', async () => {
+describe('withLocale', () => {
+  it('keeps each async task in its own language, the default one included, and nothing beside them', async () => {
     const seen: string[] = [];
-    const task = async (lang: string | null) => {
-      await new Promise((r) => setTimeout(r, 1));
-      if (lang) enterLocale(lang);
-      await new Promise((r) => setTimeout(r, 5));
-      seen.push(`${lang}:${currentLocale()}:${messages.pages.signIn}`);
-    };
-    await Promise.all([task('de'), task(null), task('ar')]);
-    expect(seen.sort()).toEqual([`ar:ar:${messagesFor('ar').pages.signIn}`, `de:de:${messagesFor('de').pages.signIn}`, `null:en:${english.pages.signIn}`]);
+    const task = (lang: string | null) =>
+      withLocale(lang, async () => {
+        await new Promise((r) => setTimeout(r, 1));
+        await new Promise((r) => setTimeout(r, 5));
+        seen.push(`${lang}:${currentLocale()}:${messages.pages.signIn}`);
+      });
+    await Promise.all([task('de'), task(null), task('ar'), task('en')]);
+    expect(seen.sort()).toEqual([
+      `ar:ar:${messagesFor('ar').pages.signIn}`,
+      `de:de:${messagesFor('de').pages.signIn}`,
+      `en:en:${english.pages.signIn}`,
+      `null:en:${english.pages.signIn}`,
+    ]);
     expect(currentLocale()).toBe('en');
+  });
+
+  it('returns to the default language inside another one', async () => {
+    const inner = await withLocale('de', () => withLocale('en', async () => currentLocale()));
+    expect(inner).toBe('en');
   });
 });

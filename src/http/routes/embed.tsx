@@ -4,7 +4,7 @@ import { renderToString } from 'preact-render-to-string';
 import type { Config } from '../../config.js';
 import { messages } from '../../messages.js';
 import { LOCALES } from '../../messages/locales.js';
-import { enterLocale } from '../../messages/scope.js';
+import { withLocale } from '../../messages/scope.js';
 import { EmbedFrame } from '../../render/pages/EmbedFrame.js';
 import { MessagePage } from '../../render/pages/MessagePage.js';
 import type { Discussions } from '../../services/discussion.js';
@@ -147,18 +147,20 @@ export async function embedRoutes(
           .redirect(`/embed/frame?${new URLSearchParams(Object.entries(rest).map(([k, v]) => [k, String(v)]))}`, 303);
       }
       const article = await embedded.register(q.article, pageUrl, q.title);
-      enterLocale(q.lang);
-      const state = await discussions.state(article, req.actor, req.csrfToken, q.sort, undefined, q.comment ?? null);
-      const { article: _a, url: _u, title: _t, sort: _s, comment: _c, sso: _x, lang: _l, scheme, ...theme } = q;
-      const themeCss = Object.keys(theme).length ? `/embed/theme.css?${new URLSearchParams(theme as Record<string, string>)}` : null;
-      reply.removeHeader('x-frame-options');
-      return reply
-        .type('text/html; charset=utf-8')
-        .header('content-security-policy', frameCsp(allowed))
-        .header('cache-control', 'private, no-cache')
-        .send(
-          `<!doctype html>${renderToString(<EmbedFrame state={state} title={article.title} themeCss={themeCss} scheme={(scheme as 'light' | 'dark' | undefined) ?? null} />)}`,
-        );
+      // The frame, its widget and its strings speak the host page's language.
+      return withLocale(q.lang, async () => {
+        const state = await discussions.state(article, req.actor, req.csrfToken, q.sort, undefined, q.comment ?? null);
+        const { article: _a, url: _u, title: _t, sort: _s, comment: _c, sso: _x, lang: _l, scheme, ...theme } = q;
+        const themeCss = Object.keys(theme).length ? `/embed/theme.css?${new URLSearchParams(theme as Record<string, string>)}` : null;
+        reply.removeHeader('x-frame-options');
+        return reply
+          .type('text/html; charset=utf-8')
+          .header('content-security-policy', frameCsp(allowed))
+          .header('cache-control', 'private, no-cache')
+          .send(
+            `<!doctype html>${renderToString(<EmbedFrame state={state} title={article.title} themeCss={themeCss} scheme={(scheme as 'light' | 'dark' | undefined) ?? null} />)}`,
+          );
+      });
     },
   });
 }

@@ -7,7 +7,7 @@ import type { Article, DiscussionState } from '../../domain/types.js';
 import type { PaywallInfo } from '../../render/pages/Paywall.js';
 import { messages } from '../../messages.js';
 import { widgetScript } from '../../messages/locales.js';
-import { currentLocale, enterLocale } from '../../messages/scope.js';
+import { currentLocale, withLocale } from '../../messages/scope.js';
 import { articleLocale } from '../../services/article-locales.js';
 import { renderArticleMarkdown, renderArticleTeaser } from '../../render/markdown.js';
 import { ArticlePage } from '../../render/pages/ArticlePage.js';
@@ -166,56 +166,57 @@ export async function pageRoutes(
         return articleNotFound(req, reply);
       }
       // The article's page, its widget and its meter speak the article's language.
-      enterLocale(articleLocale(store, found.id));
-      const q = req.query;
-      if (found.publisherPage) {
-        return reply.redirect(`${found.publisherPage}${q.comment ? `#comment-${q.comment}` : '#comments'}`, 303);
-      }
-      if (!req.actor && q.cursor === undefined && q.comment === undefined && q.all === undefined && q.expand === undefined) {
-        // A guest's page is one of two per sort, whole or cut: the meter (a signed cookie, no
-        // database) picks which, and only its cookie is this reader's own.
-        const truncated = await meterArticle(req, reply, metering, { id: found.id, slug }, { secure, allowance: config.METER_FREE_ARTICLES });
-        const returnPath = `/articles/${encodeURIComponent(slug)}${req.query.sort ? `?sort=${q.sort}` : ''}`;
-        const body = await guestPages.get(found.id, `${q.sort}:${returnPath}:${truncated ? 'cut' : 'whole'}`, async () => {
-          // Read afresh: the page must show the article as it is now, not as the slug was learnt.
-          const article = await discussions.article(found.id);
-          const state = await discussions.state(article, null, null, q.sort, undefined, null, { linkTargets: true });
-          return new EncodedBody(
-            Buffer.from(renderPage(req, deps, { ...pageOptions(article), returnPath }, page(article, state, truncated, null))),
-            'text/html; charset=utf-8',
-          );
+      return withLocale(articleLocale(store, found.id), async () => {
+        const q = req.query;
+        if (found.publisherPage) {
+          return reply.redirect(`${found.publisherPage}${q.comment ? `#comment-${q.comment}` : '#comments'}`, 303);
+        }
+        if (!req.actor && q.cursor === undefined && q.comment === undefined && q.all === undefined && q.expand === undefined) {
+          // A guest's page is one of two per sort, whole or cut: the meter (a signed cookie, no
+          // database) picks which, and only its cookie is this reader's own.
+          const truncated = await meterArticle(req, reply, metering, { id: found.id, slug }, { secure, allowance: config.METER_FREE_ARTICLES });
+          const returnPath = `/articles/${encodeURIComponent(slug)}${req.query.sort ? `?sort=${q.sort}` : ''}`;
+          const body = await guestPages.get(found.id, `${q.sort}:${returnPath}:${truncated ? 'cut' : 'whole'}`, async () => {
+            // Read afresh: the page must show the article as it is now, not as the slug was learnt.
+            const article = await discussions.article(found.id);
+            const state = await discussions.state(article, null, null, q.sort, undefined, null, { linkTargets: true });
+            return new EncodedBody(
+              Buffer.from(renderPage(req, deps, { ...pageOptions(article), returnPath }, page(article, state, truncated, null))),
+              'text/html; charset=utf-8',
+            );
+          });
+          reply.header('cache-control', 'private, no-cache');
+          return sendEncoded(req, reply, body);
+        }
+        const article = 'article' in found ? found.article : await store.articles.byId(found.id);
+        if (!article) {
+          slugs.delete(slug);
+          return articleNotFound(req, reply);
+        }
+        const state = await discussions.state(article, req.actor, req.csrfToken, q.sort, q.cursor, q.comment ?? null, {
+          all: q.all === '1',
+          expand: expandIds(q.expand),
+          linkTargets: true,
         });
-        reply.header('cache-control', 'private, no-cache');
-        return sendEncoded(req, reply, body);
-      }
-      const article = 'article' in found ? found.article : await store.articles.byId(found.id);
-      if (!article) {
-        slugs.delete(slug);
-        return articleNotFound(req, reply);
-      }
-      const state = await discussions.state(article, req.actor, req.csrfToken, q.sort, q.cursor, q.comment ?? null, {
-        all: q.all === '1',
-        expand: expandIds(q.expand),
-        linkTargets: true,
+        const truncated = await meterArticle(req, reply, metering, article, { secure, allowance: config.METER_FREE_ARTICLES });
+        // Signed-in subscribers see where their subscription stands (readers without one see the join block).
+        const sub = req.actor ? await billing.subscription(req.actor) : null;
+        const subscription =
+          sub && sub.kind !== 'none' ? { text: subscriptionSentence(sub, config.PUBLICATION_TIMEZONE), attention: sub.kind !== 'active' } : null;
+        const discussion = readerMarkup.pieces(state, discussions.sharedPageOf(state.page));
+        if (!discussion) return sendPage(req, reply, deps, pageOptions(article), page(article, state, truncated, subscription));
+        // Times as the shared markup shows them, so the page stays the same (and 304s) until the discussion changes.
+        const shown = { ...state, now: discussion.now };
+        const threads = stateThreads.of(state.page, discussions.sharedPageOf(state.page));
+        const marks = { body: BODY, discussion: DISCUSSION, threads: threads ? { mark: THREADS, own: threads.own } : undefined };
+        const html = renderPage(req, deps, pageOptions(article), page(article, shown, truncated, subscription, marks));
+        const fills = new Map<string, Piece[]>([
+          [BODY, [articleDeflated(article, truncated !== null)]],
+          [DISCUSSION, discussion.pieces],
+        ]);
+        if (threads) fills.set(JSON.stringify(THREADS), [threads.json]);
+        return sendPieces(req, reply, fillMarks(html, fills));
       });
-      const truncated = await meterArticle(req, reply, metering, article, { secure, allowance: config.METER_FREE_ARTICLES });
-      // Signed-in subscribers see where their subscription stands (readers without one see the join block).
-      const sub = req.actor ? await billing.subscription(req.actor) : null;
-      const subscription =
-        sub && sub.kind !== 'none' ? { text: subscriptionSentence(sub, config.PUBLICATION_TIMEZONE), attention: sub.kind !== 'active' } : null;
-      const discussion = readerMarkup.pieces(state, discussions.sharedPageOf(state.page));
-      if (!discussion) return sendPage(req, reply, deps, pageOptions(article), page(article, state, truncated, subscription));
-      // Times as the shared markup shows them, so the page stays the same (and 304s) until the discussion changes.
-      const shown = { ...state, now: discussion.now };
-      const threads = stateThreads.of(state.page, discussions.sharedPageOf(state.page));
-      const marks = { body: BODY, discussion: DISCUSSION, threads: threads ? { mark: THREADS, own: threads.own } : undefined };
-      const html = renderPage(req, deps, pageOptions(article), page(article, shown, truncated, subscription, marks));
-      const fills = new Map<string, Piece[]>([
-        [BODY, [articleDeflated(article, truncated !== null)]],
-        [DISCUSSION, discussion.pieces],
-      ]);
-      if (threads) fills.set(JSON.stringify(THREADS), [threads.json]);
-      return sendPieces(req, reply, fillMarks(html, fills));
     },
   });
 
@@ -224,15 +225,16 @@ export async function pageRoutes(
     if (!article) {
       return articleNotFound(req, reply);
     }
-    enterLocale(articleLocale(store, article.id));
-    const comments = await discussions.passages(article.id, req.actor);
-    return sendPage(
-      req,
-      reply,
-      deps,
-      { title: `${messages.widget.inline} | ${article.title}` },
-      <InlinePage article={article} comments={comments} timeZone={config.PUBLICATION_TIMEZONE} />,
-    );
+    return withLocale(articleLocale(store, article.id), async () => {
+      const comments = await discussions.passages(article.id, req.actor);
+      return sendPage(
+        req,
+        reply,
+        deps,
+        { title: `${messages.widget.inline} | ${article.title}` },
+        <InlinePage article={article} comments={comments} timeZone={config.PUBLICATION_TIMEZONE} />,
+      );
+    });
   });
 
   app.get('/signin', async (req, reply) => {
