@@ -150,6 +150,8 @@ export class Discussions {
   private readonly personalised = new WeakMap<ThreadPage, ThreadPage>();
   private readonly linkTargets = new WeakMap<ThreadPage, Promise<number[]>>();
   private readonly changes: DiscussionChanges;
+  /** Articles as their discussions' pages show them (see articleAsShown). */
+  private readonly shownArticles: PageCache<Article>;
 
   constructor(deps: DiscussionDeps) {
     this.store = deps.store;
@@ -163,6 +165,7 @@ export class Discussions {
     this.moderationRules = deps.moderationRules;
     this.followState = deps.followState ?? (async () => null);
     this.pages = new PageCache(deps.bus);
+    this.shownArticles = this.derivedCache<Article>();
     this.changes = deps.changes;
     // This node forgets its cached guest pages the moment a change commits; other nodes do when its wake-up reaches them.
     this.changes.onCommitted((articleId) => this.forget(articleId));
@@ -184,6 +187,14 @@ export class Discussions {
     const a = await this.store.articles.byId(id);
     if (!a) throw notFound('article_not_found', messages.errors.article_not_found);
     return a;
+  }
+
+  /**
+   * The article as the guests' page of its discussion shows it: read once per change of the
+   * discussion (or per minute, for edits of its text), not on every signed-in reader's view.
+   */
+  articleAsShown(id: number): Promise<Article> {
+    return this.shownArticles.get(id, '', () => this.article(id));
   }
 
   private async comment(id: number): Promise<Comment> {

@@ -315,10 +315,15 @@ describe.each(DIALECTS)('page delivery on %s', (dialect) => {
     expect((await page(`/api/v1/comments/${id}/source`)).statusCode).toBe(401);
   });
 
-  it("drops the guests' cached page on the article's next event", async () => {
+  it("drops the guests' cached page, and the article readers' pages show, on the article's next event", async () => {
     // Oldest first: the test clock is earlier than the demo's comments, so the new one leads.
     const before = await page(`/articles/${DEMO_ARTICLE}?sort=oldest`);
     const count = Number(/(\d+) Comments/.exec(before.body)![1]);
+    const reader = await p.signIn('reader@example.com');
+    const readerCount = async () => Number(/(\d+) Comments/.exec((await page(`/articles/${DEMO_ARTICLE}?sort=oldest`, { cookie: reader.cookie })).body)![1]);
+    // Read twice, so the second view is served from what the first one kept.
+    expect(await readerCount()).toBe(count);
+    expect(await readerCount()).toBe(count);
     const author = await p.signIn('jon.marsh@example.com');
     const res = await p.app.inject({
       method: 'POST',
@@ -332,5 +337,6 @@ describe.each(DIALECTS)('page delivery on %s', (dialect) => {
     expect(after.statusCode).toBe(200);
     expect(after.body).toContain(`${count + 1} Comments`);
     expect(after.body).toContain('A word just after the cache was filled.');
+    expect(await readerCount()).toBe(count + 1);
   });
 });

@@ -46,6 +46,12 @@ const SignInForm = Type.Object({
 });
 
 /** Server-rendered pages: the front page, articles with their discussion, sign-in. */
+/** A missing article reads as none; any other failure stays one. */
+const unlessMissing = (err: unknown): null => {
+  if (err instanceof AppError && err.status === 404) return null;
+  throw err;
+};
+
 export async function pageRoutes(
   app: TypedApp,
   opts: { config: Config; accounts: Accounts; discussions: Discussions; store: Pick<Store, 'articles'>; metering: Metering; billing: Billing },
@@ -188,7 +194,7 @@ export async function pageRoutes(
           reply.header('cache-control', 'private, no-cache');
           return sendEncoded(req, reply, body);
         }
-        const article = 'article' in found ? found.article : await store.articles.byId(found.id);
+        const article = 'article' in found ? found.article : await discussions.articleAsShown(found.id).catch(unlessMissing);
         if (!article) {
           slugs.delete(slug);
           return articleNotFound(req, reply);
