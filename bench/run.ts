@@ -25,7 +25,7 @@ import { freshDatabase } from '../tests/support/databases.js';
 import { killHard, startServerProcess } from '../tests/support/process.js';
 import { generateThread } from './generate.js';
 import { readWhilePosting } from './hot-thread.js';
-import { createPosters, lost, POST_CONNECTIONS, POSTERS, postRequests } from './posts.js';
+import { cpuSeconds, createPosters, lost, POST_CONNECTIONS, POSTERS, postRequests } from './posts.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const sizes = (list: string) => list.split(',').filter(Boolean).map(Number);
@@ -55,6 +55,8 @@ interface Row {
   ofQuiet?: number;
   /** The server's resident memory after the row, in MB. */
   rss?: number;
+  /** Server CPU time per answered request, in ms: what the row cost the server, whatever the client managed. */
+  cpu?: number;
 }
 
 /** The server process's resident memory in MB (Linux), so memory shows against thread size. */
@@ -94,9 +96,23 @@ function wireBytes(url: string, headers: Record<string, string>): Promise<{ stat
   });
 }
 
-async function load(row: Omit<Row, 'rps' | 'p50' | 'p99' | 'errors'>, opts: autocannon.Options) {
+/** Seconds each read row is run unmeasured first, so JIT and caches are warm for every row alike. */
+const WARM_SECONDS = Number(process.env.BENCH_WARM_SECONDS ?? 1);
+
+async function load(row: Omit<Row, 'rps' | 'p50' | 'p99' | 'errors'>, opts: autocannon.Options, warm = true) {
+  if (warm && WARM_SECONDS > 0) await autocannon({ connections: 20, duration: WARM_SECONDS, ...opts });
+  const cpu0 = cpuSeconds(serverPid);
   const r = await autocannon({ connections: 20, duration: SECONDS, ...opts });
-  const out: Row = { ...row, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.non2xx + r.errors + r.timeouts, rss: serverRss() };
+  const cpu1 = cpuSeconds(serverPid);
+  const out: Row = {
+    ...row,
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.non2xx + r.errors + r.timeouts,
+    rss: serverRss(),
+    cpu: cpu0 !== null && cpu1 !== null && r.requests.total > 0 ? ((cpu1 - cpu0) * 1000) / r.requests.total : undefined,
+  };
   rows.push(out);
   process.stderr.write(`  ${row.db} ${row.thread} ${row.sort} ${row.reader} ${row.what}: ${out.rps.toFixed(0)} req/s\n`);
 }
@@ -226,7 +242,7 @@ async function main() {
 /** The one table: each read with the page/API ratio for the same case, and bytes raw and as sent. */
 function print(started: string, pinned: boolean) {
   const api = (r: Row) => rows.find((x) => x.what === 'JSON API' && x.db === r.db && x.thread === r.thread && x.sort === r.sort && x.reader === r.reader);
-  const head = ['db', 'comments', 'sort', 'reader', 'request', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'bytes raw', 'bytes sent', 'server MB', 'errors'];
+  const head = ['db', 'comments', 'sort', 'reader', 'request', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'CPU ms/req', 'bytes raw', 'bytes sent', 'server MB', 'errors'];
   const body = rows.map((r) => {
     const a = r.what === 'SSR page' ? api(r) : undefined;
     return [
@@ -239,6 +255,7 @@ function print(started: string, pinned: boolean) {
       String(r.p50),
       String(r.p99),
       a ? (r.rps / a.rps).toFixed(2) : r.ofQuiet !== undefined ? r.ofQuiet.toFixed(2) : '',
+      r.cpu?.toFixed(3) ?? '',
       r.raw?.toLocaleString('en') ?? '',
       r.sent?.toLocaleString('en') ?? '',
       r.rss?.toFixed(0) ?? '',
@@ -251,7 +268,7 @@ function print(started: string, pinned: boolean) {
     `\nParley benchmark ${started}: node ${process.version}, ${SECONDS} s per row, 20 connections, ${pinned ? 'client on core 0, server on core 1 (taskset)' : 'NOT pinned'}; every read sends accept-encoding: br, gzip; load average at the end ${loadavg()[0]!.toFixed(1)}`,
   );
   console.log(
-    'ratio: an SSR page against the JSON API for the same case; a hot-thread row against the same page read quietly. bytes sent: as the server answered accept-encoding: br, gzip',
+    `ratio: an SSR page against the JSON API for the same case; a hot-thread row against the same page read quietly. CPU ms/req: the server's CPU time per answer (user + system), which the client's own core can hide when it is the one saturated. Each row ran ${WARM_SECONDS} s unmeasured first. bytes sent: as the server answered accept-encoding: br, gzip`,
   );
   console.log(line(head));
   console.log(`|${width.map((w, i) => (i >= 5 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`);

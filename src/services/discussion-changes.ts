@@ -27,12 +27,12 @@ type ChangeStore = Pick<Store, 'transaction' | 'grouped'>;
  * are queued in the same transaction, from the same before and after (domain/webhooks).
  */
 export class DiscussionChanges {
-  private readonly committed: ((articleId: number) => void)[] = [];
+  private readonly committed: ((articleId: number, lastEventId?: number) => void)[] = [];
 
   constructor(private readonly d: { store: ChangeStore; bus: EventBus; clock: Clock; webhooks?: WebhookOutbox }) {}
 
   /** Caches of this node that must forget an article the moment a change to it commits. */
-  onCommitted(fn: (articleId: number) => void): void {
+  onCommitted(fn: (articleId: number, lastEventId?: number) => void): void {
     this.committed.push(fn);
   }
 
@@ -98,9 +98,11 @@ export class DiscussionChanges {
     };
     const { result, appended } = grouped ? await this.d.store.grouped(opts.articleId!, change, opts.author) : await this.d.store.transaction(change);
     const wakeups: Wakeup[] = appended.map((e) => ({ articleId: e.articleId, eventId: e.id }));
-    const articles = new Set(wakeups.map((w) => w.articleId));
-    if (opts.articleId !== undefined) articles.add(opts.articleId);
-    for (const a of articles) for (const forget of this.committed) forget(a);
+    // Each article with the last event this change appended to it, if any.
+    const articles = new Map<number, number | undefined>();
+    if (opts.articleId !== undefined) articles.set(opts.articleId, undefined);
+    for (const w of wakeups) articles.set(w.articleId, Math.max(articles.get(w.articleId) ?? 0, w.eventId));
+    for (const [a, last] of articles) for (const forget of this.committed) forget(a, last);
     // The answer need not wait for the wake-ups: a lost one only delays live readers, whose hub
     // also sweeps the events log on its own.
     for (const w of wakeups) void this.d.bus.publish(w).catch(() => {});

@@ -168,7 +168,7 @@ export class Discussions {
     this.shownArticles = this.derivedCache<Article>();
     this.changes = deps.changes;
     // This node forgets its cached guest pages the moment a change commits; other nodes do when its wake-up reaches them.
-    this.changes.onCommitted((articleId) => this.forget(articleId));
+    this.changes.onCommitted((articleId, lastEventId) => this.forget(articleId, lastEventId));
   }
 
   /** Runs the posting rules in order; the first refusal wins, else the first hold. */
@@ -633,17 +633,18 @@ export class Discussions {
 
   /**
    * A cache of something made from an article's guest page (its rendered HTML), dropped with the
-   * guests' page on this node's own writes at once and on every event the bus brings.
+   * guests' page on this node's own writes at once and on every event the bus brings; with
+   * `serveStaleMs`, kept to be served that long while its replacement renders (see PageCache).
    */
-  derivedCache<T>(): PageCache<T> {
-    const cache = new PageCache<T>(this.bus);
+  derivedCache<T>(opts: { serveStaleMs?: number } = {}): PageCache<T> {
+    const cache = new PageCache<T>(this.bus, undefined, undefined, opts.serveStaleMs);
     this.derived.push(cache as PageCache<unknown>);
     return cache;
   }
 
-  private forget(articleId: number): void {
-    this.pages.invalidate(articleId);
-    for (const c of this.derived) c.invalidate(articleId);
+  private forget(articleId: number, lastEventId?: number): void {
+    this.pages.invalidate(articleId, lastEventId);
+    for (const c of this.derived) c.invalidate(articleId, lastEventId);
   }
 
   /** Passage comments in article order (orphans last), for the Inline Feedbacks list. */

@@ -79,6 +79,56 @@ describe('the page cache shares one computation', () => {
     expect(await cache.get(1, 'k', compute)).toBe(2);
     cache.close();
   });
+
+  it("drops an article's pages once per event, however many times the event is heard", async () => {
+    const bus = inProcessBus();
+    const cache = new PageCache<number>(bus);
+    let runs = 0;
+    const compute = async () => ++runs;
+    expect(await cache.get(1, 'k', compute)).toBe(1);
+    // This node's own write: dropped on commit, then heard again from the bus.
+    cache.invalidate(1, 7);
+    expect(await cache.get(1, 'k', compute)).toBe(2);
+    await bus.publish({ articleId: 1, eventId: 7 });
+    expect(await cache.get(1, 'k', compute)).toBe(2);
+    // A later event, and a drop without one (a change that appended none), still count.
+    await bus.publish({ articleId: 1, eventId: 8 });
+    expect(await cache.get(1, 'k', compute)).toBe(3);
+    cache.invalidate(1);
+    expect(await cache.get(1, 'k', compute)).toBe(4);
+    cache.close();
+  });
+
+  it('lets readers who arrive during a render take the page it replaces, when that is recent; the next reader gets the new one', async () => {
+    const bus = inProcessBus();
+    const cache = new PageCache<string>(bus, 100, 60_000, 200);
+    let release!: () => void;
+    let gate = Promise.resolve();
+    let n = 0;
+    const compute = async () => {
+      const v = `v${++n}`;
+      await gate;
+      return v;
+    };
+    expect(await cache.get(1, 'k', compute)).toBe('v1');
+    gate = new Promise<void>((r) => (release = r));
+    cache.invalidate(1);
+    // The first reader after the event starts the render and waits for it; those beside it do not.
+    const first = cache.get(1, 'k', compute);
+    expect(await cache.get(1, 'k', compute)).toBe('v1');
+    release();
+    expect(await first).toBe('v2');
+    expect(await cache.get(1, 'k', compute)).toBe('v2');
+    // A page read longer ago than the cache serves stale is never served after an event: all wait.
+    await new Promise((r) => setTimeout(r, 250));
+    gate = new Promise<void>((r) => (release = r));
+    cache.invalidate(1);
+    const waiting = [cache.get(1, 'k', compute), cache.get(1, 'k', compute)];
+    release();
+    expect(await Promise.all(waiting)).toEqual(['v3', 'v3']);
+    expect(n).toBe(3);
+    cache.close();
+  });
 });
 
 describe.each(DIALECTS)('page delivery on %s', (dialect) => {

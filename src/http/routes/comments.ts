@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { Config } from '../../config.js';
 import { PassageSelectorsSchema } from '../../domain/views.js';
 import type { Discussions } from '../../services/discussion.js';
+import { GUEST_PAGE_STALE_MS } from '../../services/page-cache.js';
 import { EncodedBody, sendEncoded } from '../compression.js';
 import { perIp, perReader } from '../limits.js';
 import {
@@ -50,7 +51,7 @@ export async function commentRoutes(app: TypedApp, opts: { discussions: Discussi
   const voteIpLimit = perIp(app, 'vote', { max: voteLimit.max * config.IP_LIMIT_FACTOR, timeWindow: voteLimit.timeWindow });
 
   // Guests' pages as sent: serialized and compressed once per change of the article's discussion.
-  const guestPages = d.derivedCache<EncodedBody>();
+  const guestPages = d.derivedCache<EncodedBody>({ serveStaleMs: GUEST_PAGE_STALE_MS });
   app.get('/articles/:id/comments', {
     schema: {
       operationId: 'listComments',

@@ -16,6 +16,7 @@ import { MessagePage } from '../../render/pages/MessagePage.js';
 import { SignInPage, VerifyPage } from '../../render/pages/SignInPage.js';
 import type { Accounts } from '../../services/accounts.js';
 import type { Discussions } from '../../services/discussion.js';
+import { GUEST_PAGE_STALE_MS } from '../../services/page-cache.js';
 import type { Metering } from '../../services/metering.js';
 import { meterArticle } from '../meter.js';
 import type { Store } from '../../store/store.js';
@@ -64,7 +65,7 @@ export async function pageRoutes(
   formErrorPages(app, deps);
   // Guests' article pages, whole and cut by the meter, per sort: rendered and compressed once per
   // change of the article's discussion (or per minute), shared by every guest.
-  const guestPages = discussions.derivedCache<EncodedBody>();
+  const guestPages = discussions.derivedCache<EncodedBody>({ serveStaleMs: GUEST_PAGE_STALE_MS });
   // An article's text changes only when its file does; rendering its Markdown took a good part of
   // each signed-in page. Kept per article and checked against the text itself, so an edited
   // article renders afresh (a key made of the text cost hashing all of it on every view).
