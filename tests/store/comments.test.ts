@@ -1,3 +1,4 @@
+import { DUPLICATE_LOOKBACK } from '../../src/store/repositories/comments.js';
 import { blankArticle } from '../../src/store/store.js';
 import { describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
@@ -21,6 +22,26 @@ describe.each(DIALECTS)('comments repository on %s', (dialect) => {
     // Reloading the article from its file keeps the discussion's count.
     await articles.upsert(blankArticle({ slug: 's', title: 'T2', publishedAt: now, body: 'b' }), now);
     expect((await articles.byId(f.articleId))!.commentCount).toBe(1);
+  });
+
+  it("finds a repeat among the author's latest comments in the window, the earliest first", async () => {
+    const { comments } = f.store;
+    const at = (minutes: number) => new Date(now.getTime() + minutes * 60_000);
+    const since = at(0);
+    // Before the window: not a repeat any more.
+    await comments.insert(f.newComment({ authorId: f.bob, bodySrc: 'same words', createdAt: at(-1) }));
+    expect(await comments.recentDuplicate(f.bob, 'same words', since)).toBeNull();
+    const first = await comments.insert(f.newComment({ authorId: f.bob, bodySrc: 'same words', createdAt: at(1) }));
+    await comments.insert(f.newComment({ authorId: f.bob, bodySrc: 'same words', createdAt: at(2) }));
+    expect(await comments.recentDuplicate(f.bob, 'same words', since)).toBe(first);
+    // Another author's words, and other words, are no repeat.
+    expect(await comments.recentDuplicate(f.alice, 'same words', since)).toBeNull();
+    expect(await comments.recentDuplicate(f.bob, 'other words', since)).toBeNull();
+    // Once the author has written DUPLICATE_LOOKBACK comments since, the words are not compared any more.
+    for (let i = 0; i < DUPLICATE_LOOKBACK - 1; i++) await comments.insert(f.newComment({ authorId: f.bob, bodySrc: `filler ${i}`, createdAt: at(3 + i) }));
+    expect(await comments.recentDuplicate(f.bob, 'same words', since)).not.toBeNull();
+    await comments.insert(f.newComment({ authorId: f.bob, bodySrc: 'filler last', createdAt: at(100) }));
+    expect(await comments.recentDuplicate(f.bob, 'same words', since)).toBeNull();
   });
 
   it('records every revision in order', async () => {

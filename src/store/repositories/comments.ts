@@ -41,6 +41,8 @@ export interface RepliesQuery {
   limit: number;
 }
 
+/** How many of an author's latest comments a new one is compared with for repeats (recentDuplicate). */
+export const DUPLICATE_LOOKBACK = 20;
 /**
  * Comments, their revisions and passage anchors, and every status change with the counters it
  * moves (the article's comment_count, the thread's reply_count). Reads for the posting rules
@@ -605,15 +607,25 @@ export class CommentsRepository extends Repository {
     return r?.t === null || r?.t === undefined ? null : new Date(Number(r.t));
   }
 
-  /** The id of a comment by this author with exactly these words since `since`, if any. */
+  /**
+   * The id of a comment by this author with exactly these words since `since`, if any, among
+   * their last DUPLICATE_LOOKBACK comments: a post then costs the same however many its author
+   * wrote in the window (comparing every one made each post of a flood slower than the last).
+   */
   async recentDuplicate(authorId: number, bodySrc: string, since: Date): Promise<number | null> {
-    const r = await this.db
+    const recent = this.db
       .selectFrom('comments')
-      .select('id')
+      .select(['id', 'body_src'])
       .where('author_id', '=', authorId)
       .where('created_at', '>=', since.getTime())
-      .where('body_src', '=', bodySrc)
-      .orderBy('id', 'asc')
+      .orderBy('created_at', 'desc')
+      .limit(DUPLICATE_LOOKBACK)
+      .as('recent');
+    const r = await this.db
+      .selectFrom(recent)
+      .select('recent.id')
+      .where('recent.body_src', '=', bodySrc)
+      .orderBy('recent.id', 'asc')
       .limit(1)
       .executeTakeFirst();
     return r === undefined ? null : Number(r.id);
