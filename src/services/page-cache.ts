@@ -2,7 +2,8 @@ import type { EventBus } from '../events/bus.js';
 
 /**
  * How long ago a guest's page may have been read and still be served while its replacement
- * renders: a hot thread's readers never wait on a render, and never get a page older than this.
+ * renders: readers who arrive during a hot thread's render do not wait for it, and never get a
+ * page older than this.
  */
 export const GUEST_PAGE_STALE_MS = 1000;
 

@@ -46,13 +46,13 @@ const SignInForm = Type.Object({
   returnTo: Type.Optional(Type.String({ maxLength: 2000 })),
 });
 
-/** Server-rendered pages: the front page, articles with their discussion, sign-in. */
 /** A missing article reads as none; any other failure stays one. */
 const unlessMissing = (err: unknown): null => {
   if (err instanceof AppError && err.status === 404) return null;
   throw err;
 };
 
+/** Server-rendered pages: the front page, articles with their discussion, sign-in. */
 export async function pageRoutes(
   app: TypedApp,
   opts: { config: Config; accounts: Accounts; discussions: Discussions; store: Pick<Store, 'articles'>; metering: Metering; billing: Billing },
