@@ -242,7 +242,22 @@ async function main() {
 /** The one table: each read with the page/API ratio for the same case, and bytes raw and as sent. */
 function print(started: string, pinned: boolean) {
   const api = (r: Row) => rows.find((x) => x.what === 'JSON API' && x.db === r.db && x.thread === r.thread && x.sort === r.sort && x.reader === r.reader);
-  const head = ['db', 'comments', 'sort', 'reader', 'request', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'CPU ms/req', 'bytes raw', 'bytes sent', 'server MB', 'errors'];
+  const head = [
+    'db',
+    'comments',
+    'sort',
+    'reader',
+    'request',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'ratio',
+    'CPU ms/req',
+    'bytes raw',
+    'bytes sent',
+    'server MB',
+    'errors',
+  ];
   const body = rows.map((r) => {
     const a = r.what === 'SSR page' ? api(r) : undefined;
     return [
