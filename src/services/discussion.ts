@@ -150,8 +150,8 @@ export class Discussions {
   private readonly personalised = new WeakMap<ThreadPage, ThreadPage>();
   private readonly linkTargets = new WeakMap<ThreadPage, Promise<number[]>>();
   private readonly changes: DiscussionChanges;
-  /** Articles as their discussions' pages show them (see articleAsShown). */
-  private readonly shownArticles: PageCache<Article>;
+  /** Articles as last read, by the version they were read at (see currentArticle). */
+  private readonly articles = new Map<number, { version: string; article: Article }>();
 
   constructor(deps: DiscussionDeps) {
     this.store = deps.store;
@@ -165,7 +165,6 @@ export class Discussions {
     this.moderationRules = deps.moderationRules;
     this.followState = deps.followState ?? (async () => null);
     this.pages = new PageCache(deps.bus);
-    this.shownArticles = this.derivedCache<Article>();
     this.changes = deps.changes;
     // This node forgets its cached guest pages the moment a change commits; other nodes do when its wake-up reaches them.
     this.changes.onCommitted((articleId, lastEventId) => this.forget(articleId, lastEventId));
@@ -190,11 +189,19 @@ export class Discussions {
   }
 
   /**
-   * The article as the guests' page of its discussion shows it: read once per change of the
-   * discussion (or per minute, for edits of its text), not on every signed-in reader's view.
+   * The article as it is now, its row (with its whole text) read again only when its version
+   * changed: a signed-in reader's every view asks, and reading the text was much of its cost.
    */
-  articleAsShown(id: number): Promise<Article> {
-    return this.shownArticles.get(id, '', () => this.article(id));
+  async currentArticle(id: number): Promise<Article> {
+    const version = await this.store.articles.versionOf(id);
+    if (version === null) throw notFound('article_not_found', messages.errors.article_not_found);
+    const kept = this.articles.get(id);
+    if (kept?.version === version) return kept.article;
+    // Changed again since the version was read? The next view sees another version and reads anew.
+    const article = await this.article(id);
+    if (this.articles.size >= 5000) this.articles.delete(this.articles.keys().next().value!);
+    this.articles.set(id, { version, article });
+    return article;
   }
 
   private async comment(id: number): Promise<Comment> {

@@ -389,4 +389,15 @@ describe.each(DIALECTS)('page delivery on %s', (dialect) => {
     expect(after.body).toContain('A word just after the cache was filled.');
     expect(await readerCount()).toBe(count + 1);
   });
+
+  it("shows a signed-in reader the article's new text as soon as it is stored", async () => {
+    const reader = await p.signIn('reader@example.com');
+    const view = async () => (await page(`/articles/${DEMO_ARTICLE}`, { cookie: reader.cookie })).body;
+    const { id: _id, commentCount: _count, ...article } = (await p.store.articles.byId(articleId))!;
+    expect(await view()).toContain(article.title);
+    await p.store.articles.upsert({ ...article, title: 'Night trains, revised' }, new Date());
+    expect(await view()).toContain('Night trains, revised');
+    await p.store.articles.upsert(article, new Date());
+    expect(await view()).not.toContain('Night trains, revised');
+  });
 });

@@ -33,4 +33,18 @@ describe.each(DIALECTS)('articles repository on %s', (dialect) => {
     expect((await articles.bySlug('a2'))?.id).toBe(a.id);
     expect((await articles.byIds([a.id, f.articleId])).map((x) => x.slug).sort()).toEqual(['a2', 's']);
   });
+
+  it('gives every change a new version, even at the same instant, and none to a reload that changes nothing', async () => {
+    const { articles } = f.store;
+    const a = await articles.upsert({ ...input, slug: 'a3' }, now);
+    const first = await articles.versionOf(a.id);
+    await articles.upsert({ ...input, slug: 'a3' }, now);
+    expect(await articles.versionOf(a.id)).toBe(first);
+    await articles.upsert({ ...input, slug: 'a3', body: 'changed' }, now);
+    const second = await articles.versionOf(a.id);
+    expect(second).not.toBe(first);
+    await articles.setPolicyOverride(a.id, 'closed');
+    expect(await articles.versionOf(a.id)).not.toBe(second);
+    expect(await articles.versionOf(999_999)).toBeNull();
+  });
 });

@@ -195,7 +195,7 @@ export async function pageRoutes(
           reply.header('cache-control', 'private, no-cache');
           return sendEncoded(req, reply, body);
         }
-        const article = 'article' in found ? found.article : await discussions.articleAsShown(found.id).catch(unlessMissing);
+        const article = 'article' in found ? found.article : await discussions.currentArticle(found.id).catch(unlessMissing);
         if (!article) {
           slugs.delete(slug);
           return articleNotFound(req, reply);

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Article, CommentPolicy } from '../../domain/types.js';
 import { toArticle } from '../rows.js';
 import { Repository } from './repository.js';
@@ -52,9 +53,13 @@ export class ArticlesRepository extends Repository {
     // matches no row writes nothing; an INSERT ... ON CONFLICT would (SQLite's AUTOINCREMENT).
     const existing = await this.db.selectFrom('articles').select('id').where('slug', '=', a.slug).executeTakeFirst();
     if (existing) {
+      // Each change moves updated_at on, even within one millisecond or under a stopped clock:
+      // it is what tells readers' nodes to read the article's text again (versionOf).
+      const later =
+        this.dialect === 'postgres' ? sql<number>`greatest(${values.updated_at}, updated_at + 1)` : sql<number>`max(${values.updated_at}, updated_at + 1)`;
       await this.db
         .updateTable('articles')
-        .set(values)
+        .set({ ...values, updated_at: later })
         .where('id', '=', existing.id)
         .where((eb) => eb.or(CONTENT_COLUMNS.map((c) => eb(c, 'is distinct from', values[c]))))
         .execute();
@@ -91,6 +96,15 @@ export class ArticlesRepository extends Repository {
   async bySlug(slug: string): Promise<Article | null> {
     const r = await this.db.selectFrom('articles').selectAll().where('slug', '=', slug).executeTakeFirst();
     return r ? toArticle(r) : null;
+  }
+
+  /**
+   * What changes when anything a page shows of the article does (its text and settings, its
+   * count, a moderator's policy), without the text itself; null for no such article.
+   */
+  async versionOf(id: number): Promise<string | null> {
+    const r = await this.db.selectFrom('articles').select(['updated_at', 'comment_count', 'policy_override']).where('id', '=', id).executeTakeFirst();
+    return r ? `${r.updated_at}:${r.comment_count}:${r.policy_override ?? ''}` : null;
   }
 
   async byId(id: number): Promise<Article | null> {
