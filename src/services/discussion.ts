@@ -14,6 +14,7 @@ import type { Store } from '../store/store.js';
 import type { EventBus } from '../events/bus.js';
 import type { Clock } from './clock.js';
 import type { DiscussionChanges } from './discussion-changes.js';
+import { Lru } from './lru.js';
 import { PageCache } from './page-cache.js';
 import { placeAnchor } from './anchors.js';
 import { mentionable } from './mentions.js';
@@ -151,7 +152,7 @@ export class Discussions {
   private readonly linkTargets = new WeakMap<ThreadPage, Promise<number[]>>();
   private readonly changes: DiscussionChanges;
   /** Articles as last read, by the version they were read at (see currentArticle). */
-  private readonly articles = new Map<number, { version: string; article: Article }>();
+  private readonly articles = new Lru<number, { version: string; article: Article }>(5000);
 
   constructor(deps: DiscussionDeps) {
     this.store = deps.store;
@@ -199,7 +200,6 @@ export class Discussions {
     if (kept?.version === version) return kept.article;
     // Changed again since the version was read? The next view sees another version and reads anew.
     const article = await this.article(id);
-    if (this.articles.size >= 5000) this.articles.delete(this.articles.keys().next().value!);
     this.articles.set(id, { version, article });
     return article;
   }

@@ -5,6 +5,7 @@ import type { Actor } from '../domain/permissions.js';
 import type { Article } from '../domain/types.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
+import { Lru } from './lru.js';
 
 type MeterConfig = Pick<Config, 'METER_FREE_ARTICLES' | 'METER_CRAWLERS_FULL_TEXT' | 'PUBLICATION_TIMEZONE' | 'SECRET_KEY'>;
 
@@ -41,7 +42,7 @@ export class Metering {
    * Recent signatures by what they sign: most guests carry one of a few lists (none yet, or the
    * article they came in on), and a guest's page is otherwise served from memory.
    */
-  private readonly signatures = new Map<string, string>();
+  private readonly signatures = new Lru<string, string>(1000);
 
   private async sign(month: string, ids: readonly number[]): Promise<string> {
     const payload = `meter|${month}|${ids.join('-')}`;
@@ -50,7 +51,6 @@ export class Metering {
       signature = createHmac('sha256', await this.secret())
         .update(payload)
         .digest('base64url');
-      if (this.signatures.size >= 1000) this.signatures.delete(this.signatures.keys().next().value!);
       this.signatures.set(payload, signature);
     }
     return signature;

@@ -3,7 +3,8 @@ import { messages } from '../../messages.js';
 import * as bulk from '../../store/bulk.js';
 import type { Database } from '../../store/schema.js';
 import { child, childText, idAttr, ImportError, local, parseTime, readXml, type XNode } from './xml.js';
-import { Lru, runImport, type ImportedThread, type ImportOptions, type ImportReport } from './writer.js';
+import { Lru } from '../lru.js';
+import { runImport, type ImportedThread, type ImportOptions, type ImportReport } from './writer.js';
 
 const isTrue = (v: string) => v === 'true' || v === '1';
 

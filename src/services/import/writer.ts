@@ -7,6 +7,7 @@ import { renderMarkdown } from '../../render/markdown.js';
 import * as bulk from '../../store/bulk.js';
 import type { Database } from '../../store/schema.js';
 import { cleanDisplayName } from '../account-settings.js';
+import { Lru } from '../lru.js';
 import { htmlToMarkdown, htmlToText } from './html-to-markdown.js';
 import { silentProgress, type Progress } from './progress.js';
 import type { ImportedAuthor, ImportedComment, ImportedThread } from './records.js';
@@ -25,28 +26,6 @@ type Placed = bulk.PlacedComment;
 
 /** First revisions wait and go in together: one statement for this many comments. */
 const REVISION_BATCH = 500;
-
-/** A Map that forgets its least recently used entries: lookups stay fast, memory stays flat. */
-export class Lru<K, V> {
-  private readonly m = new Map<K, V>();
-  constructor(private readonly max: number) {}
-  get(k: K): V | undefined {
-    const v = this.m.get(k);
-    if (v !== undefined) {
-      this.m.delete(k);
-      this.m.set(k, v);
-    }
-    return v;
-  }
-  set(k: K, v: V): void {
-    this.m.delete(k);
-    this.m.set(k, v);
-    if (this.m.size > this.max) this.m.delete(this.m.keys().next().value as K);
-  }
-  delete(k: K): void {
-    this.m.delete(k);
-  }
-}
 
 /**
  * The name an imported author is shown under: the other system's name, mended to the rules a
