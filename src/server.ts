@@ -106,7 +106,6 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
     editRules: editRules(moderationRules),
     onCreated: [notifications.onCommentCreated],
     moderationRules,
-    followState: (actor, articleId) => notifications.state(actor, articleId),
   });
   const worker = new OutboxWorker(store, mailer, notifications, config, clock, log, new WebhookSender(config, () => clock.now()));
   if (opts.worker !== false) worker.start();

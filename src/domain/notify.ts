@@ -2,6 +2,21 @@
  * Who hears of a new comment, and when mail is retried. Pure rules; the notifications service
  * gathers the candidates and the outbox worker applies the timing.
  */
+import type { FollowState } from './views.js';
+
+/** Whether a signed-in reader follows one article (for editors' picks too), and their mail preferences. */
+export interface ReaderFollow {
+  following: boolean;
+  featured: boolean;
+  replies: boolean;
+  digest: 'instant' | 'daily';
+}
+
+/** What a reader's page and the follow endpoint show of it. */
+export function followState(f: ReaderFollow): FollowState {
+  return { article: f.following, replies: f.replies, digest: f.digest, featured: f.featured };
+}
+
 /** `mention`: the comment names them with `@`; `featured`: an editors' pick on an article they follow. */
 export type NotifyKind = 'reply' | 'mention' | 'comment' | 'featured';
 

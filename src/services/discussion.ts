@@ -2,15 +2,16 @@ import type { Config } from '../config.js';
 import { normaliseBody } from '../domain/comment-body.js';
 import { commentView, personalView } from '../domain/comment-view.js';
 import { mergeReplies } from '../domain/tree.js';
+import { followState } from '../domain/notify.js';
 import { decodeReplyCursor, decodeThreadCursor, encodeReplyCursor, encodeThreadCursor } from '../domain/cursor.js';
 import { AppError, badRequest, notFound } from '../domain/errors.js';
 import { deleteBlock, denialError, editBlock, enforce, participationBlock, voteBlock, type Actor } from '../domain/permissions.js';
-import type { Article, Comment, FollowState, CommentView, DiscussionState, SortOrder, ThreadPage, ThreadView } from '../domain/types.js';
+import type { Article, Comment, CommentView, DiscussionState, SortOrder, ThreadPage, ThreadView } from '../domain/types.js';
 import type { VoteValue } from '../domain/votes.js';
 import { messages } from '../messages.js';
 import type { Participant } from '../domain/mentions.js';
 import { plainTextExcerpt, renderComment } from '../render/markdown.js';
-import type { Store } from '../store/store.js';
+import type { ReaderFacts, Store } from '../store/store.js';
 import type { EventBus } from '../events/bus.js';
 import type { Clock } from './clock.js';
 import type { DiscussionChanges } from './discussion-changes.js';
@@ -114,7 +115,7 @@ export type CommentCreatedHook = (
 const PARTICIPANTS_SHOWN = 8;
 
 /** The repositories a discussion reads and writes; posting rules see only `PostingReads`. */
-type DiscussionStore = Pick<Store, 'articles' | 'comments' | 'votes' | 'idempotency' | 'mutes' | 'transaction' | 'events'> & PostingReads;
+type DiscussionStore = Pick<Store, 'articles' | 'comments' | 'votes' | 'idempotency' | 'mutes' | 'readerFacts' | 'transaction' | 'events'> & PostingReads;
 
 export interface DiscussionDeps {
   store: DiscussionStore;
@@ -130,7 +131,6 @@ export interface DiscussionDeps {
   onCreated?: CommentCreatedHook[];
   /** Where posting reads an article's pre-moderation rules before its transaction. */
   moderationRules?: Pick<ModerationRules, 'forArticle'>;
-  followState?: (actor: Actor | null, articleId: number) => Promise<FollowState | null>;
 }
 
 /** Reading and writing an article's discussion: the use cases behind the API and the pages. */
@@ -144,7 +144,6 @@ export class Discussions {
   private readonly editRules: PostingRule[];
   private readonly onCreated: CommentCreatedHook[];
   private readonly moderationRules: DiscussionDeps['moderationRules'];
-  private readonly followState: NonNullable<DiscussionDeps['followState']>;
   private readonly pages: PageCache<ThreadPage>;
   private readonly derived: PageCache<unknown>[] = [];
   /** Each signed-in reader's page, back to the shared page it was made from (see sharedPageOf). */
@@ -164,7 +163,6 @@ export class Discussions {
     this.editRules = deps.editRules ?? [];
     this.onCreated = deps.onCreated ?? [];
     this.moderationRules = deps.moderationRules;
-    this.followState = deps.followState ?? (async () => null);
     this.pages = new PageCache(deps.bus);
     this.changes = deps.changes;
     // This node forgets its cached guest pages the moment a change commits; other nodes do when its wake-up reaches them.
@@ -194,7 +192,10 @@ export class Discussions {
    * changed: a signed-in reader's every view asks, and reading the text was much of its cost.
    */
   async currentArticle(id: number): Promise<Article> {
-    const version = await this.store.articles.versionOf(id);
+    return this.articleAt(id, await this.store.articles.versionOf(id));
+  }
+
+  private async articleAt(id: number, version: string | null): Promise<Article> {
     if (version === null) throw notFound('article_not_found', messages.errors.article_not_found);
     const kept = this.articles.get(id);
     if (kept?.version === version) return kept.article;
@@ -271,20 +272,33 @@ export class Discussions {
     });
   }
 
-  /** `muted`: whom the viewer muted, when the caller has asked already (a page's state needs it too). */
-  async page(
+  async page(articleId: number, sort: SortOrder, cursor: string | undefined, actor: Actor | null, all = false): Promise<ThreadPage> {
+    return actor ? (await this.readerPage(articleId, sort, cursor, actor, all)).page : this.sharedPage(articleId, sort, cursor, all);
+  }
+
+  private sharedPage(articleId: number, sort: SortOrder, cursor: string | undefined, all: boolean): Promise<ThreadPage> {
+    return this.pages.get(articleId, `${sort}:${cursor ?? ''}${all ? ':all' : ''}`, () => this.computePage(articleId, sort, cursor, null, all));
+  }
+
+  /**
+   * A signed-in reader's page: the page all readers share, and what this reader adds to it
+   * (their votes, mutes, held comments, follow and the article's version), asked in one query.
+   */
+  private async readerPage(
     articleId: number,
     sort: SortOrder,
     cursor: string | undefined,
-    actor: Actor | null,
-    all = false,
-    muted?: ReadonlySet<number>,
-  ): Promise<ThreadPage> {
-    const shared = await this.pages.get(articleId, `${sort}:${cursor ?? ''}${all ? ':all' : ''}`, () => this.computePage(articleId, sort, cursor, null, all));
-    if (!actor) return shared;
-    const own = await this.personalise(shared, actor, articleId, cursor === undefined, muted ?? (await this.mutedBy(actor)));
-    this.personalised.set(own, shared);
-    return own;
+    actor: Actor,
+    all: boolean,
+  ): Promise<{ page: ThreadPage; facts: ReaderFacts }> {
+    const shared = await this.sharedPage(articleId, sort, cursor, all);
+    const ids = shared.threads.flatMap((t) => [t.comment.id, ...t.replies.map((r) => r.id)]);
+    const facts = await this.store.readerFacts.of(actor.user.id, articleId, ids);
+    // The shared page may outlive its article by a moment; the reader's view must not.
+    if (facts.articleVersion === null) throw notFound('article_not_found', messages.errors.article_not_found);
+    const page = await this.personalise(shared, actor, articleId, cursor === undefined, facts);
+    this.personalised.set(page, shared);
+    return { page, facts };
   }
 
   /**
@@ -299,12 +313,12 @@ export class Discussions {
    * The guests' page as one signed-in reader sees it: their votes and rights, and their own
    * comments awaiting moderation (which guests never see) in the threads shown, new ones first.
    */
-  private async personalise(page: ThreadPage, actor: Actor, articleId: number, firstPage: boolean, muted: ReadonlySet<number>): Promise<ThreadPage> {
-    const own = await this.store.comments.pendingBy(actor.user.id, articleId, 50);
-    // Nearly always none: no question asked for them then.
+  private async personalise(page: ThreadPage, actor: Actor, articleId: number, firstPage: boolean, facts: ReaderFacts): Promise<ThreadPage> {
+    const muted = new Set(facts.muted);
+    // Nearly always none: no more questions asked then.
+    const own = facts.hasPending ? await this.store.comments.pendingBy(actor.user.id, articleId, 50) : [];
     const ownViews = own.length ? await this.views(own, actor, muted) : [];
-    const ids = page.threads.flatMap((t) => [t.comment.id, ...t.replies.map((r) => r.id)]);
-    const votes = await this.store.votes.ofMany(actor.user.id, ids);
+    const votes = facts.votes;
     const now = this.clock.now();
     const mine = (v: CommentView) => withMute(personalView(v, actor, votes.get(v.id) ?? 0, now, this.limits.EDIT_WINDOW_MINUTES), muted);
     let threads = page.threads.map((t) => {
@@ -676,10 +690,46 @@ export class Discussions {
     focusCommentId: number | null,
     view: PageView & { linkTargets?: boolean } = {},
   ): Promise<DiscussionState> {
+    const reader = actor ? await this.readerPage(article.id, sort, cursor, actor, view.all ?? false) : null;
+    return this.stateOf(article, actor, reader, csrfToken, sort, cursor, focusCommentId, view);
+  }
+
+  /**
+   * The article as it is now and its discussion's state, as `state` gives it. A signed-in
+   * reader's article version comes with the rest of what their view asks, in the same query.
+   */
+  async currentState(
+    articleId: number,
+    actor: Actor | null,
+    csrfToken: string | null,
+    sort: SortOrder,
+    cursor: string | undefined,
+    focusCommentId: number | null,
+    view: PageView & { linkTargets?: boolean } = {},
+  ): Promise<{ article: Article; state: DiscussionState }> {
+    if (!actor) {
+      const article = await this.currentArticle(articleId);
+      return { article, state: await this.state(article, null, csrfToken, sort, cursor, focusCommentId, view) };
+    }
+    const reader = await this.readerPage(articleId, sort, cursor, actor, view.all ?? false);
+    const article = await this.articleAt(articleId, reader.facts.articleVersion);
+    return { article, state: await this.stateOf(article, actor, reader, csrfToken, sort, cursor, focusCommentId, view) };
+  }
+
+  private async stateOf(
+    article: Article,
+    actor: Actor | null,
+    reader: { page: ThreadPage; facts: ReaderFacts } | null,
+    csrfToken: string | null,
+    sort: SortOrder,
+    cursor: string | undefined,
+    focusCommentId: number | null,
+    view: PageView & { linkTargets?: boolean },
+  ): Promise<DiscussionState> {
     const now = this.clock.now();
-    // Asked once: the page marks muted readers' comments, and the state lists them for the widget.
-    const muted = await this.mutedBy(actor);
-    let page = await this.page(article.id, sort, cursor, actor, view.all, muted);
+    // The page marks muted readers' comments, and the state lists them for the widget.
+    const muted = new Set(reader?.facts.muted);
+    let page = reader?.page ?? (await this.sharedPage(article.id, sort, cursor, view.all ?? false));
     let focusRoot: number | null = null;
     if (focusCommentId !== null) {
       const focused = await this.threadOf(focusCommentId, actor).catch(() => null);
@@ -704,7 +754,7 @@ export class Discussions {
     return {
       article: { id: article.id, slug: article.slug, title: article.title, policy: article.commentPolicy, commentCount: article.commentCount },
       viewer: actor ? this.accounts.viewerInfo(actor) : null,
-      follow: await this.followState(actor, article.id),
+      follow: reader ? followState(reader.facts.follow) : null,
       canParticipate: block === null,
       blockedReason: block,
       blockedMessage: block ? messages.errors[block] : null,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
 import { badRequest, notFound, unauthorized } from '../domain/errors.js';
-import { nextDigestAt, recipients, type Candidate } from '../domain/notify.js';
+import { followState, nextDigestAt, recipients, type Candidate } from '../domain/notify.js';
 import type { Actor } from '../domain/permissions.js';
 import { isSuspended } from '../domain/permissions.js';
 import type { Participant } from '../domain/mentions.js';
@@ -132,8 +132,7 @@ export class Notifications {
 
   async state(actor: Actor | null, articleId: number): Promise<FollowState | null> {
     if (!actor) return null;
-    const f = await this.store.notifications.readerFollow(actor.user.id, articleId);
-    return { article: f.following, replies: f.replies, digest: f.digest, featured: f.featured };
+    return followState(await this.store.notifications.readerFollow(actor.user.id, articleId));
   }
 
   /**

@@ -12,6 +12,7 @@ import { IdempotencyRepository } from './repositories/idempotency.js';
 import { ModerationRepository } from './repositories/moderation.js';
 import { MutesRepository } from './repositories/mutes.js';
 import { NotificationsRepository } from './repositories/notifications.js';
+import { ReaderFactsRepository } from './repositories/reader-facts.js';
 import { SettingsRepository } from './repositories/settings.js';
 import { UsersRepository } from './repositories/users.js';
 import { VotesRepository } from './repositories/votes.js';
@@ -24,6 +25,7 @@ export type { IdempotentAnswer } from './repositories/idempotency.js';
 export type { AuditRecord, ReportRecord } from './repositories/moderation.js';
 export type { MutedReader } from './repositories/mutes.js';
 export type { FollowRow, OutboxRow } from './repositories/notifications.js';
+export type { ReaderFacts } from './repositories/reader-facts.js';
 export type { SessionRecord } from './repositories/users.js';
 
 /** Tries of a transaction PostgreSQL aborted as a deadlock or serialisation victim. */
@@ -49,6 +51,8 @@ export class Store {
   /** Moderators' full-text search and readers' histories (issue 16). */
   readonly search: CommentSearchRepository;
   readonly mutes: MutesRepository;
+  /** A signed-in reader's view of an article, in one question (see the repository). */
+  readonly readerFacts: ReaderFactsRepository;
   private group: GroupCommit<Store> | null = null;
 
   constructor(
@@ -69,6 +73,7 @@ export class Store {
     this.idempotency = new IdempotencyRepository(db, dialect);
     this.search = new CommentSearchRepository(db, dialect);
     this.mutes = new MutesRepository(db, dialect);
+    this.readerFacts = new ReaderFactsRepository(db, dialect);
   }
 
   /**

@@ -48,7 +48,7 @@ const SignInForm = Type.Object({
 
 /** A missing article reads as none; any other failure stays one. */
 const unlessMissing = (err: unknown): null => {
-  if (err instanceof AppError && err.status === 404) return null;
+  if (err instanceof AppError && err.code === 'article_not_found') return null;
   throw err;
 };
 
@@ -126,7 +126,7 @@ export async function pageRoutes(
     const entry = { id: article.id, publisherPage, at: Date.now() };
     if (slugs.size >= 5000) slugs.delete(slugs.keys().next().value!);
     slugs.set(slug, entry);
-    return { ...entry, article };
+    return entry;
   };
 
   // Signed-in readers' pages: their discussion rendered once per kind of reader and page
@@ -195,16 +195,18 @@ export async function pageRoutes(
           reply.header('cache-control', 'private, no-cache');
           return sendEncoded(req, reply, body);
         }
-        const article = 'article' in found ? found.article : await discussions.currentArticle(found.id).catch(unlessMissing);
-        if (!article) {
+        const current = await discussions
+          .currentState(found.id, req.actor, req.csrfToken, q.sort, q.cursor, q.comment ?? null, {
+            all: q.all === '1',
+            expand: expandIds(q.expand),
+            linkTargets: true,
+          })
+          .catch(unlessMissing);
+        if (!current) {
           slugs.delete(slug);
           return articleNotFound(req, reply);
         }
-        const state = await discussions.state(article, req.actor, req.csrfToken, q.sort, q.cursor, q.comment ?? null, {
-          all: q.all === '1',
-          expand: expandIds(q.expand),
-          linkTargets: true,
-        });
+        const { article, state } = current;
         const truncated = await meterArticle(req, reply, metering, article, { secure, allowance: config.METER_FREE_ARTICLES });
         // Signed-in subscribers see where their subscription stands (readers without one see the join block).
         const sub = req.actor ? await billing.subscription(req.actor) : null;

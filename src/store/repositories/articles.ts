@@ -18,6 +18,14 @@ const CONTENT_COLUMNS = [
   'comment_policy',
 ] as const;
 
+/**
+ * An article's version from its row (see versionOf); also read by ReaderFactsRepository. Numbers
+ * and their strings (PostgreSQL's bigints arrive as strings) give the same version.
+ */
+export function articleVersion(updatedAt: unknown, commentCount: unknown, policyOverride: unknown): string {
+  return `${Number(updatedAt)}:${Number(commentCount)}:${policyOverride ?? ''}`;
+}
+
 /** An article as the content folder, the embed or an import describes it; the database adds the rest. */
 export type ArticleInput = Omit<Article, 'id' | 'commentCount'>;
 
@@ -104,7 +112,7 @@ export class ArticlesRepository extends Repository {
    */
   async versionOf(id: number): Promise<string | null> {
     const r = await this.db.selectFrom('articles').select(['updated_at', 'comment_count', 'policy_override']).where('id', '=', id).executeTakeFirst();
-    return r ? `${r.updated_at}:${r.comment_count}:${r.policy_override ?? ''}` : null;
+    return r ? articleVersion(r.updated_at, r.comment_count, r.policy_override) : null;
   }
 
   async byId(id: number): Promise<Article | null> {

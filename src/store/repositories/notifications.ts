@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import type { ReaderFollow } from '../../domain/notify.js';
 import type { User } from '../../domain/types.js';
 import { toUser } from '../rows.js';
 import type { FollowsTable, OutboxTable } from '../schema.js';
@@ -36,6 +37,12 @@ const toFollow = (r: Selectable<FollowsTable>): FollowRow => ({
   confirmed: r.confirmed === 1,
   token: r.token,
 });
+
+/** A reader's row joined to their follow of an article, if any (also read by ReaderFactsRepository). */
+export function toReaderFollow(r: { notify_replies: number; digest: string; confirmed: number | null; featured: number | null }): ReaderFollow {
+  const following = r.confirmed === 1;
+  return { following, featured: following && r.featured === 1, replies: r.notify_replies === 1, digest: r.digest === 'daily' ? 'daily' : 'instant' };
+}
 
 /**
  * Who hears of new comments and how: article follows, readers' notification preferences (kept
@@ -146,15 +153,14 @@ export class NotificationsRepository extends Repository {
    * page): whether they follow the article (a confirmed follow of their address), for editors'
    * picks too, and their reply and digest preferences.
    */
-  async readerFollow(userId: number, articleId: number): Promise<{ following: boolean; featured: boolean; replies: boolean; digest: 'instant' | 'daily' }> {
+  async readerFollow(userId: number, articleId: number): Promise<ReaderFollow> {
     const r = await this.db
       .selectFrom('users')
       .leftJoin('follows', (j) => j.onRef('follows.email', '=', 'users.email').on('follows.article_id', '=', articleId))
       .select(['users.notify_replies', 'users.digest', 'follows.confirmed', 'follows.featured'])
       .where('users.id', '=', userId)
       .executeTakeFirstOrThrow();
-    const following = r.confirmed === 1;
-    return { following, featured: following && r.featured === 1, replies: r.notify_replies === 1, digest: r.digest === 'daily' ? 'daily' : 'instant' };
+    return toReaderFollow(r);
   }
 
   async prefs(userId: number): Promise<{ replies: boolean; digest: 'instant' | 'daily'; token: string | null }> {

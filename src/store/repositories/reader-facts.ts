@@ -1,0 +1,69 @@
+import { type RawBuilder, sql } from 'kysely';
+import type { ReaderFollow } from '../../domain/notify.js';
+import type { VoteValue } from '../../domain/votes.js';
+import { articleVersion } from './articles.js';
+import { toReaderFollow } from './notifications.js';
+import { Repository } from './repository.js';
+
+/** What a signed-in reader's view of an article adds to the page all readers share. */
+export interface ReaderFacts {
+  /** As ArticlesRepository.versionOf gives it; null when there is no such article. */
+  articleVersion: string | null;
+  /** Whom the reader muted. */
+  muted: number[];
+  /** The reader's votes on the comments asked about. */
+  votes: Map<number, VoteValue>;
+  /** Whether any of the reader's comments on the article await moderation (nearly never). */
+  hasPending: boolean;
+  follow: ReaderFollow;
+}
+
+/** One row of the union below: which fact (`kind`) and its values; unused columns are 0 or null. */
+interface FactRow {
+  kind: 'a' | 'm' | 'v' | 'p' | 'f';
+  a: number | string | null;
+  b: number | string | null;
+  c: number | string | null;
+  t: string | null;
+}
+
+/**
+ * Everything a signed-in reader's article page asks the database, in one statement. Each view
+ * used to ask five questions one after another; on PostgreSQL every round trip costs the node
+ * about 0.2 ms of CPU, which made these questions most of a signed-in view's cost.
+ *
+ * The facts differ in shape, so each is a branch of a UNION ALL with the same five columns,
+ * which both databases run as written and which no JSON function of either is needed for.
+ */
+export class ReaderFactsRepository extends Repository {
+  async of(userId: number, articleId: number, commentIds: readonly number[]): Promise<ReaderFacts> {
+    const branches: RawBuilder<unknown>[] = [
+      sql`select 'a' as kind, updated_at as a, comment_count as b, 0 as c, policy_override as t from articles where id = ${articleId}`,
+      sql`select 'm', muted_id, 0, 0, null from mutes where muter_id = ${userId}`,
+      // The same probe as CommentsRepository.pendingBy, whose terms say why they are written so.
+      sql`select 'p', id, 0, 0, null from (select id from comments
+            where author_id = ${userId} and article_id + 0 = ${articleId} and status || '' = 'pending' limit 1) held`,
+      sql`select 'f', u.notify_replies, coalesce(f.confirmed, 0), coalesce(f.featured, 0), u.digest
+            from users u left join follows f on f.email = u.email and f.article_id = ${articleId} where u.id = ${userId}`,
+    ];
+    if (commentIds.length) {
+      branches.push(sql`select 'v', comment_id, value, 0, null from votes where user_id = ${userId} and comment_id in (${sql.join([...commentIds])})`);
+    }
+    const { rows } = await sql<FactRow>`${sql.join(branches, sql` union all `)}`.execute(this.db);
+    const facts: ReaderFacts = {
+      articleVersion: null,
+      muted: [],
+      votes: new Map(),
+      hasPending: false,
+      follow: { following: false, featured: false, replies: false, digest: 'instant' },
+    };
+    for (const r of rows) {
+      if (r.kind === 'a') facts.articleVersion = articleVersion(r.a, r.b, r.t);
+      else if (r.kind === 'm') facts.muted.push(Number(r.a));
+      else if (r.kind === 'v') facts.votes.set(Number(r.a), Number(r.b) as VoteValue);
+      else if (r.kind === 'p') facts.hasPending = true;
+      else facts.follow = toReaderFollow({ notify_replies: Number(r.a), confirmed: Number(r.b), featured: Number(r.c), digest: r.t ?? 'instant' });
+    }
+    return facts;
+  }
+}
