@@ -1,7 +1,11 @@
-import { blankArticle } from '../../src/store/store.js';
+import { sql } from 'kysely';
+import { blankArticle, Store } from '../../src/store/store.js';
+import { connect } from '../../src/store/connect.js';
+import { migrate } from '../../src/store/migrate.js';
+import { systemClock } from '../../src/services/clock.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Metering } from '../../src/services/metering.js';
-import { DIALECTS } from '../support/databases.js';
+import { DIALECTS, freshDatabase } from '../support/databases.js';
 import { startParley, type TestParley } from '../support/harness.js';
 
 const GOOGLEBOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
@@ -158,5 +162,26 @@ describe.each(DIALECTS)('metered reading on %s', (dialect) => {
     // With a configured SECRET_KEY the same cookie is not accepted: the key really is what signs it.
     const configured = new Metering(p.store, { ...p.config, SECRET_KEY: 'x'.repeat(40) }, p.clock);
     expect(await configured.readCookie(jar.get('parley_meter'), month)).toEqual([]);
+  });
+});
+
+describe('the meter key', () => {
+  it('is asked for again after a failed read, rather than failing every guest until restart', async () => {
+    const db = await freshDatabase('sqlite');
+    const conn = connect(db.url);
+    try {
+      await migrate(conn);
+      const store = new Store(conn.db, conn.dialect);
+      const node = new Metering(store, { METER_FREE_ARTICLES: 3, METER_CRAWLERS_FULL_TEXT: false, PUBLICATION_TIMEZONE: 'UTC', SECRET_KEY: '' }, systemClock);
+      // No key stored yet and no writes allowed: the first start on a full disk, say.
+      await sql`pragma query_only = 1`.execute(conn.db);
+      await expect(node.secret()).rejects.toThrow();
+      await sql`pragma query_only = 0`.execute(conn.db);
+      const key = await node.secret();
+      expect(key.toString()).toBe(await store.settings.get('secret_key'));
+    } finally {
+      await conn.close();
+      await db.drop();
+    }
   });
 });

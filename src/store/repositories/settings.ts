@@ -2,8 +2,14 @@ import { Repository } from './repository.js';
 
 /** Site-wide key/value settings shared by every node (the pre-moderation rules, the meter's key). */
 export class SettingsRepository extends Repository {
-  /** A shared setting; the first node to start stores `initial`, and every node reads the same value. */
+  /**
+   * A shared setting; the first node to ask stores `initial`, and every node reads the same value.
+   * Once stored it is only read: readers' pages ask for the meter's key, and a write there would
+   * fail them on a full disk.
+   */
   async getOrInit(key: string, initial: string): Promise<string> {
+    const stored = await this.get(key);
+    if (stored !== null) return stored;
     await this.db
       .insertInto('settings')
       .values({ key, value: initial })
