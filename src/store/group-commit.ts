@@ -49,13 +49,14 @@ export class GroupCommit<S extends { db: Kysely<Database> }> {
   /**
    * `transaction` runs its callback in one transaction, retried whole where `retriedWhole` says;
    * `begin` runs first in each, once for the batch (e.g. to lock what all its writes lock), with
-   * the keys its writes were queued with; `end` runs after its writes, before the commit (e.g. to
-   * write what they left for the batch to write at once).
+   * the keys its writes were queued with and whether they run isolated (each in a savepoint, whose
+   * rollback no memory of the batch's would see); `end` runs after its writes, before the commit
+   * (e.g. to write what they left for the batch to write at once).
    */
   constructor(
     private readonly transaction: <T>(fn: (tx: S) => Promise<T>) => Promise<T>,
     private readonly maxBatch = MAX_BATCH,
-    private readonly begin: (tx: S, lane: string | number, keys: number[]) => Promise<void> = async () => {},
+    private readonly begin: (tx: S, lane: string | number, keys: number[], isolated: boolean) => Promise<void> = async () => {},
     private readonly end: (tx: S) => Promise<void> = async () => {},
   ) {}
 
@@ -109,6 +110,7 @@ export class GroupCommit<S extends { db: Kysely<Database> }> {
             tx,
             lane,
             batch.flatMap((job) => (job.key === undefined ? [] : [job.key])),
+            isolated,
           );
           const out: Outcome[] = [];
           for (const job of batch) out.push(isolated ? await this.one(tx, job) : await this.together(tx, job));

@@ -103,8 +103,10 @@ export class Store {
    * writes that arrive meanwhile (group commit, see group-commit.ts): one commit and one fsync for
    * all of them, each settled only once that commit has returned. The article is locked once,
    * before any of them runs (articles.lock), and so are the posting locks of the authors they name
-   * (`author`, idempotency.lockAuthorPosts), all in one round trip; the events the writes queued
-   * (events.later) are appended together before the commit. SQLite has one writer, so all
+   * (`author`, idempotency.lockAuthorPosts), all in one round trip, and then the latest comments
+   * of those authors, for their duplicate checks (comments.loadRecent). The article's count moves
+   * in memory and is written once (comments.countLater), and the events the writes queued
+   * (events.later) are appended together, both before the commit. SQLite has one writer, so all
    * its writes share one lane; PostgreSQL's run one per article, side by side.
    */
   async grouped<T>(articleId: number, fn: (tx: Store) => Promise<T>, author?: number): Promise<T> {
@@ -117,12 +119,21 @@ export class Store {
     this.group ??= new GroupCommit<Store>(
       (work) => this.transaction(work),
       MAX_BATCH,
-      async (tx, lane, authors) => {
+      async (tx, lane, authors, isolated) => {
         if (typeof lane !== 'number') return;
-        await tx.articles.lock(lane);
-        await tx.idempotency.tryLockAuthors(authors);
+        const locked = await tx.articles.lock(lane);
+        const held = await tx.idempotency.tryLockAuthors(authors);
+        // What the batch keeps in memory a savepoint's rollback would not take back: writes
+        // that run isolated ask the database each time.
+        if (isolated) return;
+        if (locked) tx.comments.countLater(lane, locked);
+        // Their latest comments too, so the batch's duplicate checks ask nothing more.
+        await tx.comments.loadRecent(held);
       },
-      (tx) => tx.events.flush(),
+      async (tx) => {
+        await tx.comments.writeCounts();
+        await tx.events.flush();
+      },
     );
     return this.group.run(this.dialect === 'sqlite' ? 'sqlite' : articleId, fn, author);
   }

@@ -73,6 +73,7 @@ describe.each(DIALECTS)('posting under group commit on %s', (dialect) => {
 
   it('refuses only the post that breaks a rule within a batch, and replays a key used twice in one', async () => {
     const [ada, bob, cat] = readers as [Who, Who, Who];
+    const before = (await p.store.articles.byId(articleId))!.commentCount;
     const answers = await Promise.all([
       post(ada, 'Said twice at once'),
       post(ada, 'Said twice at once'),
@@ -99,6 +100,9 @@ describe.each(DIALECTS)('posting under group commit on %s', (dialect) => {
     expect(await stored('Keyed once, sent twice')).toHaveLength(1);
     expect(other.statusCode).toBe(201);
     expect(await stored('An ordinary post beside them')).toEqual([json(other).comment.id]);
+    // The batch that met the refusal ran again, each post on its own: three posts counted, once.
+    expect((await p.store.articles.byId(articleId))!.commentCount).toBe(before + 3);
+    expect([json(won), json(keyedA), json(other)].map((a) => a.commentCount as number).sort((x, y) => x - y)).toEqual([before + 1, before + 2, before + 3]);
   });
 
   it('acknowledges no post of a batch whose COMMIT fails, and every 201 names a stored comment', async () => {

@@ -44,6 +44,34 @@ describe.each(DIALECTS)('comments repository on %s', (dialect) => {
     expect(await comments.recentDuplicate(f.bob, 'same words', since)).toBeNull();
   });
 
+  it("answers repeats from a batch's loaded comments as the query does, its own writes included", async () => {
+    const at = (minutes: number) => new Date(now.getTime() + minutes * 60_000);
+    const since = at(1000);
+    const carol = (await f.store.users.ensure(`carol-${dialect}@example.com`, 'Carol', now)).id;
+    await f.store.comments.insert(f.newComment({ authorId: carol, bodySrc: 'stale words', createdAt: at(999) }));
+    const first = await f.store.comments.insert(f.newComment({ authorId: carol, bodySrc: 'said twice', createdAt: at(1001) }));
+    await f.store.comments.insert(f.newComment({ authorId: carol, bodySrc: 'said twice', createdAt: at(1002) }));
+    const Done = class extends Error {};
+    const fresh = (bodySrc: string) => f.newComment({ authorId: carol, bodySrc, createdAt: at(1003) });
+    await f.store
+      .transaction(async (tx) => {
+        await tx.comments.loadRecent([carol]);
+        expect(await tx.comments.recentDuplicate(carol, 'said twice', since)).toBe(first);
+        expect(await tx.comments.recentDuplicate(carol, 'stale words', since)).toBeNull();
+        expect(await tx.comments.recentDuplicate(carol, 'never said', since)).toBeNull();
+        // An author the batch did not load is asked about as before.
+        expect(await tx.comments.recentDuplicate(f.bob, 'said twice', since)).toBeNull();
+        // The batch's own post counts as soon as it is written.
+        expect(await tx.comments.recentDuplicate(carol, 'new words', since)).toBeNull();
+        const posted = await tx.comments.post(fresh('new words'), { author: 'Carol', replyTo: null });
+        expect(await tx.comments.recentDuplicate(carol, 'new words', since)).toBe(posted.comment.id);
+        throw new Done();
+      })
+      .catch((err: unknown) => {
+        if (!(err instanceof Done)) throw err;
+      });
+  });
+
   it('records every revision in order', async () => {
     const { comments } = f.store;
     const c = await comments.insert(f.newComment({ bodySrc: 'one' }));

@@ -125,10 +125,15 @@ export class ArticlesRepository extends Repository {
     return rows.map(toArticle);
   }
 
-  /** Serialises changes to one article's discussion until commit; SQLite's single writer already does. */
-  async lock(articleId: number): Promise<void> {
-    if (this.dialect !== 'postgres') return;
-    await this.db.selectFrom('articles').select('id').where('id', '=', articleId).forUpdate().execute();
+  /**
+   * Serialises changes to one article's discussion until commit; SQLite's single writer already
+   * does. On PostgreSQL answers the locked row's count and author, which nobody else can change
+   * until then (null for no such article, and always on SQLite).
+   */
+  async lock(articleId: number): Promise<{ commentCount: number; authorUserId: number | null } | null> {
+    if (this.dialect !== 'postgres') return null;
+    const r = await this.db.selectFrom('articles').select(['comment_count', 'author_user_id']).where('id', '=', articleId).forUpdate().executeTakeFirst();
+    return r ? { commentCount: Number(r.comment_count), authorUserId: r.author_user_id === null ? null : Number(r.author_user_id) } : null;
   }
 
   /** A moderator's comment policy for an article; null returns it to the article's own. */

@@ -5,6 +5,7 @@ import type { Comment, SortOrder } from '../../domain/types.js';
 import { toComment, type CommentRow } from '../rows.js';
 import type { CommentsTable } from '../schema.js';
 import { notBarePlaceholder, selectComments, shownTo } from './comment-select.js';
+import { RecentByAuthor } from '../recent-by-author.js';
 import { Repository } from './repository.js';
 
 export interface NewComment {
@@ -49,6 +50,11 @@ export const DUPLICATE_LOOKBACK = 20;
  * (an author's pace, duplicates) are here too.
  */
 export class CommentsRepository extends Repository {
+  /** Authors' latest comments, when a batch of posts loaded them (loadRecent). */
+  private recent: RecentByAuthor | null = null;
+  /** Articles whose count a batch of posts moves here and writes once (countLater). */
+  private readonly counts = new Map<number, { count: number; authorUserId: number | null; moved: number }>();
+
   // ---- reading -------------------------------------------------------------------------------------
 
   async byId(id: number): Promise<Comment | null> {
@@ -341,7 +347,7 @@ export class CommentsRepository extends Repository {
         by_article_author: articleAuthor !== null && Number(articleAuthor) === c.authorId,
       });
     if (this.dialect === 'postgres') {
-      const r = await this.db
+      const inserted = this.db
         .with('c', (db) => db.insertInto('comments').values(commentValues(c)).returningAll())
         .with('r', (db) =>
           db
@@ -353,26 +359,36 @@ export class CommentsRepository extends Repository {
                 .select((s) => ['c.id', s.val(c.bodySrc).as('body_src'), s.val(c.authorId).as('editor_id'), s.val(c.createdAt.getTime()).as('created_at')]),
             ),
         )
-        .with('a', (db) =>
-          db
-            .updateTable('articles')
-            .set((eb) => ({ comment_count: eb('comment_count', '+', delta) }))
-            .where('id', '=', c.articleId)
-            .returning(['comment_count', 'author_user_id']),
-        )
         .with('t', (db) =>
           db
             .updateTable('comments')
             .set((eb) => ({ reply_count: eb('reply_count', '+', delta) }))
             .where('id', '=', c.rootId ?? 0)
             .where(sql.lit(delta), '>', 0),
-        )
-        .selectFrom(['c', 'a'])
-        .selectAll('c')
-        .select(['a.comment_count', 'a.author_user_id'])
-        .executeTakeFirstOrThrow();
-      const { comment_count, author_user_id, ...row } = r;
-      return { comment: withNames(row, author_user_id), commentCount: Number(comment_count) };
+        );
+      const later = this.counts.get(c.articleId);
+      let answer: { comment: Comment; commentCount: number };
+      if (later) {
+        const row = await inserted.selectFrom('c').selectAll('c').executeTakeFirstOrThrow();
+        later.moved += delta;
+        answer = { comment: withNames(row, later.authorUserId), commentCount: later.count + later.moved };
+      } else {
+        const { comment_count, author_user_id, ...row } = await inserted
+          .with('a', (db) =>
+            db
+              .updateTable('articles')
+              .set((eb) => ({ comment_count: eb('comment_count', '+', delta) }))
+              .where('id', '=', c.articleId)
+              .returning(['comment_count', 'author_user_id']),
+          )
+          .selectFrom(['c', 'a'])
+          .selectAll('c')
+          .select(['a.comment_count', 'a.author_user_id'])
+          .executeTakeFirstOrThrow();
+        answer = { comment: withNames(row, author_user_id), commentCount: Number(comment_count) };
+      }
+      this.recent?.add(c.authorId, { id: answer.comment.id, body: c.bodySrc, createdAt: c.createdAt.getTime() });
+      return answer;
     }
     const row = await this.db.insertInto('comments').values(commentValues(c)).returningAll().executeTakeFirstOrThrow();
     await this.addRevision(Number(row.id), c.bodySrc, c.authorId, c.createdAt);
@@ -608,11 +624,53 @@ export class CommentsRepository extends Repository {
   }
 
   /**
+   * Reads, in one round trip, the latest comments of authors whose posting lock this transaction
+   * holds, so each of their posts checks for repeats (recentDuplicate) without asking again.
+   * PostgreSQL only: SQLite answers in-process, where a question costs no wait.
+   */
+  async loadRecent(authorIds: readonly number[]): Promise<void> {
+    if (this.dialect !== 'postgres' || authorIds.length === 0) return;
+    const { rows } = await sql<{ author_id: number; id: number; body_src: string; created_at: number }>`
+      select a.author_id, r.id, r.body_src, r.created_at from unnest(${[...authorIds]}::bigint[]) as a(author_id)
+      cross join lateral (select id, body_src, created_at from comments where author_id = a.author_id
+                          order by created_at desc limit ${DUPLICATE_LOOKBACK}) r`.execute(this.db);
+    this.recent ??= new RecentByAuthor(DUPLICATE_LOOKBACK);
+    this.recent.load(
+      authorIds,
+      rows.map((r) => ({ authorId: Number(r.author_id), id: Number(r.id), body: r.body_src, createdAt: Number(r.created_at) })),
+    );
+  }
+
+  /**
+   * For a batch of posts sharing a transaction, on PostgreSQL: the article's count, read under
+   * its lock (ArticlesRepository.lock), moves here with each post and is written once, by
+   * `writeCounts` before the commit. Updating the row with every post left the next post a new
+   * version of it to step over, and each post waited on the one before it for that.
+   */
+  countLater(articleId: number, locked: { commentCount: number; authorUserId: number | null }): void {
+    this.counts.set(articleId, { count: locked.commentCount, authorUserId: locked.authorUserId, moved: 0 });
+  }
+
+  /** Writes what `countLater` kept; the batch runs it after its posts. */
+  async writeCounts(): Promise<void> {
+    for (const [articleId, c] of this.counts) {
+      if (c.moved !== 0)
+        await this.db
+          .updateTable('articles')
+          .set((eb) => ({ comment_count: eb('comment_count', '+', c.moved) }))
+          .where('id', '=', articleId)
+          .execute();
+    }
+    this.counts.clear();
+  }
+
+  /**
    * The id of a comment by this author with exactly these words since `since`, if any, among
    * their last DUPLICATE_LOOKBACK comments: a post then costs the same however many its author
    * wrote in the window (comparing every one made each post of a flood slower than the last).
    */
   async recentDuplicate(authorId: number, bodySrc: string, since: Date): Promise<number | null> {
+    if (this.recent?.knows(authorId)) return this.recent.matches(authorId, bodySrc, since.getTime())[0]?.id ?? null;
     const recent = this.db
       .selectFrom('comments')
       .select(['id', 'body_src'])

@@ -19,16 +19,21 @@ export class IdempotencyRepository extends Repository {
   /**
    * Takes for this transaction, in one round trip, the posting locks of those among `userIds`
    * that nobody else holds; lockAuthorPosts then finds them held and waits only for the others.
-   * Taken outside any savepoint, so no write rolled back to one gives them up.
+   * Taken outside any savepoint, so no write rolled back to one gives them up. Answers those
+   * among `userIds` whose lock the transaction now holds (none on SQLite, which needs none).
    */
-  async tryLockAuthors(userIds: readonly number[]): Promise<void> {
-    const fresh = [...new Set(userIds)].filter((id) => !this.held.has(id));
-    if (this.dialect !== 'postgres' || fresh.length === 0) return;
-    const { rows } = await sql<{
-      id: number;
-      ok: boolean;
-    }>`select id, pg_try_advisory_xact_lock(${AUTHOR_POSTS_LOCK}::int, (id % 2147483647)::int) as ok from unnest(${fresh}::bigint[]) as id`.execute(this.db);
-    for (const r of rows) if (r.ok) this.held.add(Number(r.id));
+  async tryLockAuthors(userIds: readonly number[]): Promise<number[]> {
+    const asked = [...new Set(userIds)];
+    if (this.dialect !== 'postgres') return [];
+    const fresh = asked.filter((id) => !this.held.has(id));
+    if (fresh.length > 0) {
+      const { rows } = await sql<{
+        id: number;
+        ok: boolean;
+      }>`select id, pg_try_advisory_xact_lock(${AUTHOR_POSTS_LOCK}::int, (id % 2147483647)::int) as ok from unnest(${fresh}::bigint[]) as id`.execute(this.db);
+      for (const r of rows) if (r.ok) this.held.add(Number(r.id));
+    }
+    return asked.filter((id) => this.held.has(id));
   }
 
   /**
