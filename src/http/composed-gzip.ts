@@ -1,4 +1,5 @@
 import { constants, crc32, deflateRawSync, type ZlibOptions } from 'node:zlib';
+import { Lru } from '../services/lru.js';
 
 /** Deflate looks back at most this far: a piece's dictionary is the stream's last 32 KB before it. */
 const WINDOW = 32 * 1024;
@@ -101,9 +102,82 @@ function ownDeflated(raw: Buffer, before: Buffer[]): Buffer {
   return deflateRawSync(raw, before.length ? { ...OWN, dictionary: history(before) } : OWN);
 }
 
-/** One gzip member of the pieces: the reader's own deflated now, the rest as kept. */
-export function gzipPieces(all: Piece[]): { body: Buffer; crc: number; length: number } {
-  const pieces = joinOwn(all);
+/** How many runs CommonRuns keeps deflated (a few per article page in demand), and remembers seeing. */
+const KEPT_RUNS = 2000;
+
+/**
+ * Runs of readers' own pieces that are the same on many readers' pages (a page's head, its
+ * notify form, the article part of its state), once what is each reader's alone is cut out:
+ * deflated the second time they are seen, and kept. A run seen once is deflated with the
+ * reader's piece, as before, so a page no reader shares costs what it did.
+ */
+export class CommonRuns {
+  private readonly kept = new Lru<string, Deflated>(KEPT_RUNS);
+  private readonly seen = new Lru<string, true>(KEPT_RUNS * 4);
+
+  /**
+   * The run deflated, or null while it is not (yet) known to recur. `after`, the shared piece
+   * it follows on the page that first keeps it, is what it may refer back into (see Deflated).
+   */
+  of(raw: Buffer, after: Piece | undefined): Deflated | null {
+    if (raw.length <= STORED_UP_TO) return null;
+    // A checksum finds the run; its bytes, compared, make sure.
+    const key = `${crc32(raw)}:${raw.length}`;
+    const kept = this.kept.get(key);
+    if (kept) return kept.raw.equals(raw) ? kept : null;
+    if (!this.seen.get(key)) {
+      this.seen.set(key, true);
+      return null;
+    }
+    this.seen.delete(key);
+    // A copy: `raw` may be a slice of a whole page, which keeping it would keep.
+    const made = new Deflated(Buffer.from(raw), after instanceof Deflated ? after : undefined);
+    this.kept.set(key, made);
+    return made;
+  }
+}
+
+/** What of a page's own pieces is the reader's alone (their name, their token), and where the rest, shared by readers, is kept. */
+export interface OwnBytes {
+  apart: Buffer[];
+  common: CommonRuns;
+}
+
+/** The first of `apart` in `raw` from `from`, or null. */
+function nextApart(raw: Buffer, from: number, apart: Buffer[]): { at: number; length: number } | null {
+  let first: { at: number; length: number } | null = null;
+  for (const v of apart) {
+    const at = v.length ? raw.indexOf(v, from) : -1;
+    if (at >= 0 && (!first || at < first.at)) first = { at, length: v.length };
+  }
+  return first;
+}
+
+/** An own piece (after `prev`) cut around the reader's bytes, the runs between taken from `common` where it has them. */
+function cutApart(raw: Buffer, prev: Piece | undefined, { apart, common }: OwnBytes): Piece[] {
+  const out: Piece[] = [];
+  let from = 0;
+  while (from < raw.length) {
+    const next = nextApart(raw, from, apart);
+    const end = next ? next.at : raw.length;
+    if (end > from) {
+      const run = raw.subarray(from, end);
+      out.push(common.of(run, from === 0 ? prev : undefined) ?? run);
+    }
+    if (!next) break;
+    out.push(raw.subarray(next.at, next.at + next.length));
+    from = next.at + next.length;
+  }
+  return out;
+}
+
+/**
+ * One gzip member of the pieces: the reader's own deflated now, the rest as kept. Given `own`,
+ * the runs of own pieces that other readers' pages share are taken deflated from its store.
+ */
+export function gzipPieces(all: Piece[], own?: OwnBytes): { body: Buffer; crc: number; length: number } {
+  const joined = joinOwn(all);
+  const pieces = own ? joinOwn(joined.flatMap((p, i) => (p instanceof Deflated ? [p] : cutApart(p, joined[i - 1], own)))) : joined;
   const out: Buffer[] = [HEADER];
   const raws: Buffer[] = [];
   let crc = 0;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { addVary, codingWeights, notModified } from './compression.js';
-import { gzipPieces, joinPieces, type Piece } from './composed-gzip.js';
+import { gzipPieces, joinPieces, type OwnBytes, type Piece } from './composed-gzip.js';
 
 /**
  * Marks where a shared piece goes in a page rendered around it. Random, so no text a reader
@@ -29,11 +29,11 @@ export function fillMarks(html: string, fills: ReadonlyMap<string, Piece[]>): Pi
  * brotli streams cannot be joined), else whole and left to the reply's own compression.
  * Revalidated on every view and answered 304 when unchanged, like every page.
  */
-export function sendPieces(req: FastifyRequest, reply: FastifyReply, pieces: Piece[]) {
+export function sendPieces(req: FastifyRequest, reply: FastifyReply, pieces: Piece[], own?: OwnBytes) {
   reply.type('text/html; charset=utf-8').header('cache-control', 'private, no-cache');
   addVary(reply, 'Accept-Encoding');
   if (codingWeights(req.headers['accept-encoding']).gzip > 0) {
-    const { body, crc, length } = gzipPieces(pieces);
+    const { body, crc, length } = gzipPieces(pieces, own);
     const tag = `${crc.toString(36)}-${length.toString(36)}`;
     reply.header('etag', `"${tag}-gzip"`);
     if (notModified(req, `"${tag}"`)) return reply.status(304).send();

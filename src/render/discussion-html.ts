@@ -9,8 +9,8 @@ import { Discussion } from '../../web/widget/Discussion.js';
 // author can put it in their own name and have it replaced by each reader's.
 const NAME = pieceMark('name');
 
-// The name is text in the markup: escaped exactly as the renderer escapes text.
-const asText = (s: string) => renderToString(h(Fragment, null, s));
+/** Text as the renderer writes it in markup: the reader's name is found, and put, escaped exactly so. */
+export const textMarkup = (s: string) => renderToString(h(Fragment, null, s));
 
 const render = (state: DiscussionState) => renderToString(h(Discussion, { state }));
 
@@ -136,7 +136,7 @@ export class DiscussionMarkup {
         changed.set(i, html.slice(0, to.start) + mine.slice(from.start, from.end) + html.slice(to.end));
       }
     }
-    const name = asText(viewer.name);
+    const name = textMarkup(viewer.name);
     const pieces = runs.map((r, i) => {
       const html = changed.get(i);
       if (html === undefined) return r.named ? Buffer.from(r.html.replaceAll(NAME, name)) : r.deflated;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { crc32, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { Deflated, gzipPieces, joinPieces } from '../../src/http/composed-gzip.js';
+import { CommonRuns, Deflated, gzipPieces, joinPieces, type OwnBytes } from '../../src/http/composed-gzip.js';
 
 const text = (s: string, n: number) => Buffer.from(Array.from({ length: n }, (_, i) => `${s} ${i} `).join(''));
 
@@ -42,5 +42,69 @@ describe('a gzip stream made of pieces deflated apart', () => {
     const shared = new Deflated(text('<article>shared thread', 3000));
     const { body } = gzipPieces([Buffer.from('<header>x</header>'), shared]);
     expect(body.length).toBeLessThan(shared.raw.length / 4);
+  });
+});
+
+describe("readers' own pieces cut around what is theirs alone", () => {
+  const article = new Deflated(text('<p>article text</p>', 400));
+  // A page's own piece for one reader: the same for every reader but for their name and token.
+  const ownPiece = (name: string, token: string) =>
+    Buffer.from(`</div><header>${text('<nav>', 60)}Signed in as ${name}<input name="_csrf" value="${token}"/>${text('<form>notify', 80)}</header>`);
+  const readers = [
+    ['Ann', 'a'.repeat(43)],
+    ['Bartholomew', 'b'.repeat(43)],
+    ['Cy &amp; Di', 'c'.repeat(43)],
+    ['Dee', 'd'.repeat(43)],
+  ];
+
+  it("decodes to each reader's page, first seen or kept, and keeps a run once two pages share it", () => {
+    const common = new CommonRuns();
+    const bodies = readers.map(([name, token]) => {
+      const own: OwnBytes = { apart: [Buffer.from(name!), Buffer.from(token!)], common };
+      const pieces = [Buffer.from('<!doctype html>'), article, ownPiece(name!, token!), article];
+      const { body, crc, length } = gzipPieces(pieces, own);
+      const whole = joinPieces(pieces);
+      expect(gunzipSync(body).equals(whole.raw)).toBe(true);
+      expect([crc, length]).toEqual([whole.crc, whole.raw.length]);
+      return body;
+    });
+    // The run after the token: seen on the first page, kept on the second, taken as kept from then on.
+    const after = Buffer.from(`"/>${text('<form>notify', 80)}</header>`);
+    const kept = common.of(after, undefined);
+    expect(kept).toBeInstanceOf(Deflated);
+    expect(bodies[0]!.includes(kept!.deflated)).toBe(false);
+    for (const body of bodies.slice(2)) expect(body.includes(kept!.deflated)).toBe(true);
+  });
+
+  it('keeps a run the second time it is seen, and never gives it for other bytes', () => {
+    const common = new CommonRuns();
+    const run = text('<section>shared by readers', 40);
+    expect(common.of(run, undefined)).toBeNull();
+    const kept = common.of(Buffer.from(run), undefined);
+    expect(kept?.raw.equals(run)).toBe(true);
+    expect(common.of(run, undefined)).toBe(kept);
+    // As long, but other bytes; and a run short enough to send as it is.
+    const other = Buffer.from(run);
+    other[10] = 'X'.charCodeAt(0);
+    expect(common.of(other, undefined)).toBeNull();
+    const short = Buffer.from('<p>short</p>');
+    common.of(short, undefined);
+    expect(common.of(short, undefined)).toBeNull();
+  });
+
+  it('refers back into the shared piece it first followed only where it follows that piece again', () => {
+    const common = new CommonRuns();
+    const run = text('<p>article text</p> and more', 30);
+    common.of(run, article);
+    const kept = common.of(run, article)!;
+    const elsewhere = new Deflated(text('<p>other text</p>', 400));
+    for (const pieces of [
+      [article, kept],
+      [elsewhere, kept],
+      [Buffer.from('own'), kept],
+    ]) {
+      expect(gunzipSync(gzipPieces(pieces).body).equals(joinPieces(pieces).raw)).toBe(true);
+    }
+    expect(kept.following(article).length).toBeLessThan(kept.following(elsewhere).length);
   });
 });

@@ -34,11 +34,11 @@ import type { TypedApp } from '../typed-app.js';
 import { subscriptionSentence } from '../../render/pages/SubscribePage.js';
 import { InlinePage } from '../../render/pages/InlinePage.js';
 import type { Billing } from '../../services/billing.js';
-import { DiscussionMarkup } from '../../render/discussion-html.js';
+import { DiscussionMarkup, textMarkup } from '../../render/discussion-html.js';
 import { StateThreads } from '../../render/state-threads.js';
-import type { SharedThreads } from '../../render/pages/DiscussionMount.js';
+import { embedJson, type SharedThreads } from '../../render/pages/DiscussionMount.js';
 import { fillMarks, pieceMark, sendPieces } from '../page-pieces.js';
-import { Deflated, type Piece } from '../composed-gzip.js';
+import { CommonRuns, Deflated, type OwnBytes, type Piece } from '../composed-gzip.js';
 
 const m = messages.pages;
 const SignInForm = Type.Object({
@@ -133,6 +133,13 @@ export async function pageRoutes(
   // (src/render/discussion-html.ts), the article's text and those shared parts compressed once.
   const readerMarkup = new DiscussionMarkup();
   const stateThreads = new StateThreads();
+  // What of a signed-in reader's page is theirs alone: their name, token and account. The rest
+  // of what the page adds around its shared pieces is the same on other readers' copies of it.
+  const commonRuns = new CommonRuns();
+  const ownBytes = ({ viewer, csrfToken }: DiscussionState): OwnBytes => ({
+    apart: [viewer && textMarkup(viewer.name), csrfToken, viewer && embedJson(viewer)].filter((s): s is string => !!s).map((s) => Buffer.from(s)),
+    common: commonRuns,
+  });
   const BODY = pieceMark('body');
   const DISCUSSION = pieceMark('discussion');
   // In the state's JSON the mark is a string: its quotes go with it.
@@ -224,7 +231,7 @@ export async function pageRoutes(
           [DISCUSSION, discussion.pieces],
         ]);
         if (threads) fills.set(JSON.stringify(THREADS), [threads.json]);
-        return sendPieces(req, reply, fillMarks(html, fills));
+        return sendPieces(req, reply, fillMarks(html, fills), ownBytes(state));
       });
     },
   });
