@@ -102,6 +102,8 @@ function ownDeflated(raw: Buffer, before: Buffer[]): Buffer {
   return deflateRawSync(raw, before.length ? { ...OWN, dictionary: history(before) } : OWN);
 }
 
+/** Shorter runs go as they are: not worth a lookup. Longer ones, kept, spare the reader's piece around them a deflate call. */
+const KEEP_FROM = 32;
 /** How many runs CommonRuns keeps deflated (a few per article page in demand), and remembers seeing. */
 const KEPT_RUNS = 2000;
 
@@ -120,7 +122,7 @@ export class CommonRuns {
    * it follows on the page that first keeps it, is what it may refer back into (see Deflated).
    */
   of(raw: Buffer, after: Piece | undefined): Deflated | null {
-    if (raw.length <= STORED_UP_TO) return null;
+    if (raw.length < KEEP_FROM) return null;
     // A checksum finds the run; its bytes, compared, make sure.
     const key = `${crc32(raw)}:${raw.length}`;
     const kept = this.kept.get(key);

@@ -87,7 +87,7 @@ describe("readers' own pieces cut around what is theirs alone", () => {
     const other = Buffer.from(run);
     other[10] = 'X'.charCodeAt(0);
     expect(common.of(other, undefined)).toBeNull();
-    const short = Buffer.from('<p>short</p>');
+    const short = Buffer.from('"/>');
     common.of(short, undefined);
     expect(common.of(short, undefined)).toBeNull();
   });
