@@ -62,6 +62,15 @@ export interface PageView {
   expand?: readonly number[];
 }
 
+/** What a view of a discussion asks for: its order, where it starts, the comment it leads with, which threads open whole. */
+export interface StateRequest extends PageView {
+  sort: SortOrder;
+  cursor?: string;
+  focusCommentId?: number | null;
+  /** Whether the state lists stand-ins for comments the page does not show (server-rendered pages). */
+  linkTargets?: boolean;
+}
+
 const sortKey = (c: Comment, sort: SortOrder) => (sort === 'top' ? c.rankScore : c.createdAt.getTime());
 
 /** Marks a comment whose author the viewer muted; everyone else's answers never carry the field. */
@@ -681,17 +690,9 @@ export class Discussions {
   }
 
   /** Everything the widget needs to draw the discussion, for SSR and for the embed. */
-  async state(
-    article: Article,
-    actor: Actor | null,
-    csrfToken: string | null,
-    sort: SortOrder,
-    cursor: string | undefined,
-    focusCommentId: number | null,
-    view: PageView & { linkTargets?: boolean } = {},
-  ): Promise<DiscussionState> {
-    const reader = actor ? await this.readerPage(article.id, sort, cursor, actor, view.all ?? false) : null;
-    return this.stateOf(article, actor, reader, csrfToken, sort, cursor, focusCommentId, view);
+  async state(article: Article, actor: Actor | null, csrfToken: string | null, request: StateRequest): Promise<DiscussionState> {
+    const reader = actor ? await this.readerPage(article.id, request.sort, request.cursor, actor, request.all ?? false) : null;
+    return this.stateOf(article, actor, reader, csrfToken, request);
   }
 
   /**
@@ -702,18 +703,15 @@ export class Discussions {
     articleId: number,
     actor: Actor | null,
     csrfToken: string | null,
-    sort: SortOrder,
-    cursor: string | undefined,
-    focusCommentId: number | null,
-    view: PageView & { linkTargets?: boolean } = {},
+    request: StateRequest,
   ): Promise<{ article: Article; state: DiscussionState }> {
     if (!actor) {
       const article = await this.currentArticle(articleId);
-      return { article, state: await this.state(article, null, csrfToken, sort, cursor, focusCommentId, view) };
+      return { article, state: await this.state(article, null, csrfToken, request) };
     }
-    const reader = await this.readerPage(articleId, sort, cursor, actor, view.all ?? false);
+    const reader = await this.readerPage(articleId, request.sort, request.cursor, actor, request.all ?? false);
     const article = await this.articleAt(articleId, reader.facts.articleVersion);
-    return { article, state: await this.stateOf(article, actor, reader, csrfToken, sort, cursor, focusCommentId, view) };
+    return { article, state: await this.stateOf(article, actor, reader, csrfToken, request) };
   }
 
   private async stateOf(
@@ -721,11 +719,10 @@ export class Discussions {
     actor: Actor | null,
     reader: { page: ThreadPage; facts: ReaderFacts } | null,
     csrfToken: string | null,
-    sort: SortOrder,
-    cursor: string | undefined,
-    focusCommentId: number | null,
-    view: PageView & { linkTargets?: boolean },
+    view: StateRequest,
   ): Promise<DiscussionState> {
+    const { sort, cursor } = view;
+    const focusCommentId = view.focusCommentId ?? null;
     const now = this.clock.now();
     // The page marks muted readers' comments, and the state lists them for the widget.
     const muted = new Set(reader?.facts.muted);

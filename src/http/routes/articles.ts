@@ -48,7 +48,7 @@ export async function articleRoutes(app: TypedApp, opts: { store: Pick<Store, 'a
       const article = await discussions.article(req.params.id);
       const q = req.query;
       reply.header('cache-control', 'private, no-store');
-      return discussions.state(article, req.actor, req.csrfToken, q.sort, q.cursor, q.comment ?? null);
+      return discussions.state(article, req.actor, req.csrfToken, { sort: q.sort, cursor: q.cursor, focusCommentId: q.comment });
     },
   });
 }

@@ -149,7 +149,7 @@ export async function embedRoutes(
       const article = await embedded.register(q.article, pageUrl, q.title);
       // The frame, its widget and its strings speak the host page's language.
       return withLocale(q.lang, async () => {
-        const state = await discussions.state(article, req.actor, req.csrfToken, q.sort, undefined, q.comment ?? null);
+        const state = await discussions.state(article, req.actor, req.csrfToken, { sort: q.sort, focusCommentId: q.comment });
         const { article: _a, url: _u, title: _t, sort: _s, comment: _c, sso: _x, lang: _l, scheme, ...theme } = q;
         const themeCss = Object.keys(theme).length ? `/embed/theme.css?${new URLSearchParams(theme as Record<string, string>)}` : null;
         reply.removeHeader('x-frame-options');

@@ -193,7 +193,7 @@ export async function pageRoutes(
           const body = await guestPages.get(found.id, `${q.sort}:${returnPath}:${truncated ? 'cut' : 'whole'}`, async () => {
             // Read afresh: the page must show the article as it is now, not as the slug was learnt.
             const article = await discussions.article(found.id);
-            const state = await discussions.state(article, null, null, q.sort, undefined, null, { linkTargets: true });
+            const state = await discussions.state(article, null, null, { sort: q.sort, linkTargets: true });
             return new EncodedBody(
               Buffer.from(renderPage(req, deps, { ...pageOptions(article), returnPath }, page(article, state, truncated, null))),
               'text/html; charset=utf-8',
@@ -203,7 +203,10 @@ export async function pageRoutes(
           return sendEncoded(req, reply, body);
         }
         const current = await discussions
-          .currentState(found.id, req.actor, req.csrfToken, q.sort, q.cursor, q.comment ?? null, {
+          .currentState(found.id, req.actor, req.csrfToken, {
+            sort: q.sort,
+            cursor: q.cursor,
+            focusCommentId: q.comment,
             all: q.all === '1',
             expand: expandIds(q.expand),
             linkTargets: true,
