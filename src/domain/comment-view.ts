@@ -41,7 +41,14 @@ export function commentView(c: Comment, actor: Actor | null, myVote: VoteValue, 
  * signed-in readers share the guests' cached pages instead of recomputing them.
  */
 export function personalView(v: CommentView, actor: Actor, myVote: VoteValue, now: Date, editWindowMinutes: number): CommentView {
-  const c = { authorId: v.author?.id ?? -1, createdAt: new Date(v.createdAt), status: v.status };
+  // Its time is parsed only when a right depends on it (the reader's own comments): most do not.
+  const c = {
+    authorId: v.author?.id ?? -1,
+    status: v.status,
+    get createdAt() {
+      return new Date(v.createdAt);
+    },
+  };
   const mine = { myVote: c.authorId === actor.user.id ? 0 : myVote, canEdit: canEdit(actor, c, now, editWindowMinutes), canDelete: canDelete(actor, c, now) };
   // Unchanged, the view itself: what a reader's page shares with the guests' is then the same
   // objects, and work keyed by them (the page's state, its markup) is done once for all.

@@ -117,7 +117,7 @@ export class DiscussionMarkup {
   pieces(state: DiscussionState, shared: ThreadPage | undefined): { pieces: Piece[]; now: string } | null {
     const viewer = state.viewer;
     if (!viewer || !shared || state.focusCommentId !== null || !sameShape(state.page, shared)) return null;
-    const before = new Map(commentsOf(shared.threads).map((c) => [c.id, c]));
+    const before = this.commentsById(shared);
     const own = commentsOf(state.page.threads).filter((c) => personal(c, before.get(c.id)));
     if (own.length > MAX_SPLICED) return null;
     const { runs, now } = this.forKind(state, shared);
@@ -143,6 +143,15 @@ export class DiscussionMarkup {
       return Buffer.from(html.includes(NAME) ? html.replaceAll(NAME, name) : html);
     });
     return { pieces, now };
+  }
+
+  private readonly byId = new WeakMap<ThreadPage, Map<number, CommentView>>();
+
+  /** The shared page's comments by id, made once per page: every reader's view compares with them. */
+  private commentsById(shared: ThreadPage): Map<number, CommentView> {
+    let made = this.byId.get(shared);
+    if (!made) this.byId.set(shared, (made = new Map(commentsOf(shared.threads).map((c) => [c.id, c]))));
+    return made;
   }
 
   private forKind(state: DiscussionState, shared: ThreadPage): { runs: Run[]; now: string } {
