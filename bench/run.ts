@@ -98,8 +98,12 @@ function wireBytes(url: string, headers: Record<string, string>): Promise<{ stat
   });
 }
 
-/** Seconds each read row is run unmeasured first, so JIT and caches are warm for every row alike. */
-const WARM_SECONDS = Number(process.env.BENCH_WARM_SECONDS ?? 1);
+/**
+ * Seconds each read row is run unmeasured first, so JIT and caches are warm for every row alike.
+ * One second was too short for V8 to finish optimising a new path: the demo's signed-in page,
+ * the first signed-in row, gave 1,090 req/s after 1 s and 2,216 after 4 s (same build, minutes apart).
+ */
+const WARM_SECONDS = Number(process.env.BENCH_WARM_SECONDS ?? 3);
 
 async function load(row: Omit<Row, 'rps' | 'p50' | 'p99' | 'errors'>, opts: autocannon.Options, warm = true) {
   if (warm && WARM_SECONDS > 0) await autocannon({ connections: 20, duration: WARM_SECONDS, ...opts });
