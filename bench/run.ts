@@ -149,7 +149,10 @@ async function main() {
     const db =
       dialect === 'sqlite' ? { url: join(mkdtempSync(join(tmpdir(), 'parley-bench-')), 'bench.db'), drop: async () => {} } : await freshDatabase('postgres');
     // The demo publication (README's `parley demo`): its article is the realistic 70-comment page.
-    const seeder = await createParley(loadConfig({ ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'warn', CONTENT_DIR: 'content' }), {
+    // Generating and settling 1,000,000 comments runs statements far longer than a request's limit
+    // (PostgreSQL's `vacuum analyze` took over 5 s on a slow run).
+    const seederConfig = { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'warn', CONTENT_DIR: 'content', DATABASE_STATEMENT_TIMEOUT_MS: '600000' };
+    const seeder = await createParley(loadConfig(seederConfig), {
       loadContent: true,
       worker: false,
     });
