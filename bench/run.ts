@@ -145,129 +145,141 @@ async function settle(store: Store, dialect: 'sqlite' | 'postgres') {
 async function main() {
   const pinned = pin(process.pid, 0);
   const started = `${new Date().toISOString()} (load average ${loadavg()[0]!.toFixed(1)})`;
-  for (const dialect of DBS) {
-    const db =
-      dialect === 'sqlite' ? { url: join(mkdtempSync(join(tmpdir(), 'parley-bench-')), 'bench.db'), drop: async () => {} } : await freshDatabase('postgres');
-    // The demo publication (README's `parley demo`): its article is the realistic 70-comment page.
-    // Generating and settling 1,000,000 comments runs statements far longer than a request's limit
-    // (PostgreSQL's `vacuum analyze` took over 5 s on a slow run).
-    const seederConfig = { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'warn', CONTENT_DIR: 'content', DATABASE_STATEMENT_TIMEOUT_MS: '600000' };
-    const seeder = await createParley(loadConfig(seederConfig), {
-      loadContent: true,
-      worker: false,
-    });
-    await seedDemo(seeder);
-    const store = seeder.store;
-    const demo = (await store.articles.bySlug(DEMO_ARTICLE))!;
-    const now = new Date();
-    const authors: number[] = [];
-    for (let i = 0; i < 50; i++) authors.push((await store.users.ensure(`bench${i}@example.com`, `Bench ${i}`, now)).id);
-    // An established subscriber: new accounts are slowed down by the posting rules.
-    const poster = await store.users.ensure('poster@example.com', 'Poster', new Date(Date.now() - 90 * 86400_000));
-    await store.billing.putEntitlement({ userId: poster.id, source: 'manual', externalRef: '', status: 'active', currentPeriodEnd: null, now });
-    const token = randomBytes(32).toString('base64url');
-    const csrf = randomBytes(32).toString('base64url');
-    await store.users.createSession(hashToken(token), poster.id, csrf, now, new Date(Date.now() + 86400_000));
-    // The demo's own subscriber has voted on many of its comments: their page differs from the shared one the most.
-    const voter = (await store.users.byEmail(DEMO_VOTER))!;
-    const voterToken = randomBytes(32).toString('base64url');
-    await store.users.createSession(hashToken(voterToken), voter.id, randomBytes(32).toString('base64url'), now, new Date(Date.now() + 86400_000));
-    const demoIds = (await store.comments.visibleIds(demo.id, 10_000)) as number[];
-    const voterVotes = (await store.votes.ofMany(voter.id, demoIds)).size;
-    const posters = await createPosters(store, POSTERS);
-    const threads = [{ slug: demo.slug, articleId: demo.id, label: `${demo.commentCount} (demo)` }];
-    for (const size of SIZES(dialect)) {
-      const t0 = performance.now();
-      const t = await generateThread(store, `bench-${size}`, size, authors);
-      threads.push({ slug: `bench-${size}`, articleId: t.articleId, label: size.toLocaleString('en') });
-      process.stderr.write(`[${dialect}] generated ${size.toLocaleString('en')} comments in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  // The table of what was measured is printed even when a later database fails.
+  try {
+    for (const dialect of DBS) {
+      const db =
+        dialect === 'sqlite' ? { url: join(mkdtempSync(join(tmpdir(), 'parley-bench-')), 'bench.db'), drop: async () => {} } : await freshDatabase('postgres');
+      try {
+        await benchDialect(dialect, db.url, pinned);
+      } finally {
+        await db.drop();
+      }
     }
-    const t0 = performance.now();
-    await settle(store, dialect);
-    process.stderr.write(`[${dialect}] settled in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
-    await seeder.close();
+  } finally {
+    print(started, pinned);
+  }
+}
 
-    const server = await startServerProcess({
-      DATABASE_URL: db.url,
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_PER_MINUTE: '100000000',
-      POST_LIMIT_PER_MINUTE: '100000000',
-      CONTENT_DIR: 'content',
-    });
-    const serverPinned = pin(server.child.pid!, 1);
-    serverPid = server.child.pid!;
-    if (!pinned || !serverPinned) process.stderr.write('warning: could not pin client and server to separate cores\n');
-    const base = server.url;
-    const readers = { guest: {}, 'signed in': { cookie: `parley_session=${token}` } } as Record<string, Record<string, string>>;
-    const voterLabel = `signed in, ${voterVotes} votes`;
-    const readersOf = (articleId: number) => (articleId === demo.id ? { ...readers, [voterLabel]: { cookie: `parley_session=${voterToken}` } } : readers);
-    try {
-      for (const t of threads) {
-        for (const sort of SORTS) {
-          for (const [reader, cookie] of Object.entries(readersOf(t.articleId))) {
-            for (const [what, url] of [
-              ['SSR page', `${base}/articles/${t.slug}?sort=${sort}`],
-              ['JSON API', `${base}/api/v1/articles/${t.articleId}/comments?sort=${sort}`],
-            ] as const) {
-              const raw = await wireBytes(url, cookie);
-              const sent = await wireBytes(url, { ...cookie, ...BROWSER });
-              if (raw.status !== 200 || sent.status !== 200) throw new Error(`${url} answered ${raw.status}/${sent.status}`);
-              await load({ db: dialect, thread: t.label, sort, reader, what, raw: raw.bytes, sent: sent.bytes }, { url, headers: { ...cookie, ...BROWSER } });
-            }
+/** Every row of one database: seeds and generates its threads, then measures them against a server process. */
+async function benchDialect(dialect: 'sqlite' | 'postgres', url: string, pinned: boolean) {
+  // The demo publication (README's `parley demo`): its article is the realistic 70-comment page.
+  // Generating and settling 1,000,000 comments runs statements far longer than a request's limit
+  // (PostgreSQL's `vacuum analyze` took over 5 s on a slow run).
+  const seederConfig = { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn', CONTENT_DIR: 'content', DATABASE_STATEMENT_TIMEOUT_MS: '600000' };
+  const seeder = await createParley(loadConfig(seederConfig), {
+    loadContent: true,
+    worker: false,
+  });
+  await seedDemo(seeder);
+  const store = seeder.store;
+  const demo = (await store.articles.bySlug(DEMO_ARTICLE))!;
+  const now = new Date();
+  const authors: number[] = [];
+  for (let i = 0; i < 50; i++) authors.push((await store.users.ensure(`bench${i}@example.com`, `Bench ${i}`, now)).id);
+  // An established subscriber: new accounts are slowed down by the posting rules.
+  const poster = await store.users.ensure('poster@example.com', 'Poster', new Date(Date.now() - 90 * 86400_000));
+  await store.billing.putEntitlement({ userId: poster.id, source: 'manual', externalRef: '', status: 'active', currentPeriodEnd: null, now });
+  const token = randomBytes(32).toString('base64url');
+  const csrf = randomBytes(32).toString('base64url');
+  await store.users.createSession(hashToken(token), poster.id, csrf, now, new Date(Date.now() + 86400_000));
+  // The demo's own subscriber has voted on many of its comments: their page differs from the shared one the most.
+  const voter = (await store.users.byEmail(DEMO_VOTER))!;
+  const voterToken = randomBytes(32).toString('base64url');
+  await store.users.createSession(hashToken(voterToken), voter.id, randomBytes(32).toString('base64url'), now, new Date(Date.now() + 86400_000));
+  const demoIds = (await store.comments.visibleIds(demo.id, 10_000)) as number[];
+  const voterVotes = (await store.votes.ofMany(voter.id, demoIds)).size;
+  const posters = await createPosters(store, POSTERS);
+  const threads = [{ slug: demo.slug, articleId: demo.id, label: `${demo.commentCount} (demo)` }];
+  for (const size of SIZES(dialect)) {
+    const t0 = performance.now();
+    const t = await generateThread(store, `bench-${size}`, size, authors);
+    threads.push({ slug: `bench-${size}`, articleId: t.articleId, label: size.toLocaleString('en') });
+    process.stderr.write(`[${dialect}] generated ${size.toLocaleString('en')} comments in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  }
+  const t0 = performance.now();
+  await settle(store, dialect);
+  process.stderr.write(`[${dialect}] settled in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  await seeder.close();
+
+  const server = await startServerProcess({
+    DATABASE_URL: url,
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_PER_MINUTE: '100000000',
+    POST_LIMIT_PER_MINUTE: '100000000',
+    CONTENT_DIR: 'content',
+  });
+  const serverPinned = pin(server.child.pid!, 1);
+  serverPid = server.child.pid!;
+  if (!pinned || !serverPinned) process.stderr.write('warning: could not pin client and server to separate cores\n');
+  const base = server.url;
+  const readers = { guest: {}, 'signed in': { cookie: `parley_session=${token}` } } as Record<string, Record<string, string>>;
+  const voterLabel = `signed in, ${voterVotes} votes`;
+  const readersOf = (articleId: number) => (articleId === demo.id ? { ...readers, [voterLabel]: { cookie: `parley_session=${voterToken}` } } : readers);
+  try {
+    for (const t of threads) {
+      for (const sort of SORTS) {
+        for (const [reader, cookie] of Object.entries(readersOf(t.articleId))) {
+          for (const [what, url] of [
+            ['SSR page', `${base}/articles/${t.slug}?sort=${sort}`],
+            ['JSON API', `${base}/api/v1/articles/${t.articleId}/comments?sort=${sort}`],
+          ] as const) {
+            const raw = await wireBytes(url, cookie);
+            const sent = await wireBytes(url, { ...cookie, ...BROWSER });
+            if (raw.status !== 200 || sent.status !== 200) throw new Error(`${url} answered ${raw.status}/${sent.status}`);
+            await load({ db: dialect, thread: t.label, sort, reader, what, raw: raw.bytes, sent: sent.bytes }, { url, headers: { ...cookie, ...BROWSER } });
           }
         }
       }
-      // The demo page read by guests while it gets new comments: last of the reads, as it adds comments.
-      const demoThread = threads[0]!;
-      const quiet = rows.find((r) => r.db === dialect && r.thread === demoThread.label && r.sort === 'top' && r.reader === 'guest' && r.what === 'SSR page');
-      const hotUrl = `${base}/articles/${demoThread.slug}?sort=top`;
-      const hot = await readWhilePosting({
-        base,
-        url: hotUrl,
-        articleId: demoThread.articleId,
-        cookie: `parley_session=${token}`,
-        csrf,
-        perSecond: HOT_POSTS_PER_SECOND,
-        seconds: SECONDS,
-        headers: BROWSER,
-      });
-      rows.push({
-        db: dialect,
-        thread: demoThread.label,
-        sort: 'top',
-        reader: 'guest',
-        what: `SSR page, ${hot.posted.toFixed(0)} posts/s`,
-        rps: hot.rps,
-        rss: serverRss(),
-        p50: hot.p50,
-        p99: hot.p99,
-        errors: hot.errors,
-        ofQuiet: quiet ? hot.rps / quiet.rps : undefined,
-      });
-      process.stderr.write(`  ${dialect} hot thread: ${hot.rps.toFixed(0)} req/s while ${hot.posted.toFixed(1)} posts/s\n`);
-      const big = threads.at(-1)!;
-      let n = 0;
-      // Every request a new text: the duplicate-comment rule would refuse repeats.
-      await load(
-        { db: dialect, thread: big.label, sort: '', reader: 'signed in', what: 'POST comment' },
-        {
-          url: `${base}/api/v1/articles/${big.articleId}/comments`,
-          method: 'POST',
-          headers: { 'content-type': 'application/json', cookie: `parley_session=${token}`, 'x-csrf-token': csrf },
-          requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ body: `Load test comment ${n++} with *emphasis*.` }) }) }],
-        },
-      );
-      // Many subscribers into one article at once: what group commit shares a commit among. Every
-      // acknowledged post must be in the database; one that is not counts as an error.
-      const many = postRequests(base, big.articleId, posters);
-      await load({ db: dialect, thread: big.label, sort: '', reader: `${POSTERS} signed in`, what: `POST comment, ${POST_CONNECTIONS} conn` }, many.options);
-      rows.at(-1)!.errors += await lost(db.url, big.articleId, many.acked);
-    } finally {
-      await killHard(server.child);
-      await db.drop();
     }
+    // The demo page read by guests while it gets new comments: last of the reads, as it adds comments.
+    const demoThread = threads[0]!;
+    const quiet = rows.find((r) => r.db === dialect && r.thread === demoThread.label && r.sort === 'top' && r.reader === 'guest' && r.what === 'SSR page');
+    const hotUrl = `${base}/articles/${demoThread.slug}?sort=top`;
+    const hot = await readWhilePosting({
+      base,
+      url: hotUrl,
+      articleId: demoThread.articleId,
+      cookie: `parley_session=${token}`,
+      csrf,
+      perSecond: HOT_POSTS_PER_SECOND,
+      seconds: SECONDS,
+      headers: BROWSER,
+    });
+    rows.push({
+      db: dialect,
+      thread: demoThread.label,
+      sort: 'top',
+      reader: 'guest',
+      what: `SSR page, ${hot.posted.toFixed(0)} posts/s`,
+      rps: hot.rps,
+      rss: serverRss(),
+      p50: hot.p50,
+      p99: hot.p99,
+      errors: hot.errors,
+      ofQuiet: quiet ? hot.rps / quiet.rps : undefined,
+    });
+    process.stderr.write(`  ${dialect} hot thread: ${hot.rps.toFixed(0)} req/s while ${hot.posted.toFixed(1)} posts/s\n`);
+    const big = threads.at(-1)!;
+    let n = 0;
+    // Every request a new text: the duplicate-comment rule would refuse repeats.
+    await load(
+      { db: dialect, thread: big.label, sort: '', reader: 'signed in', what: 'POST comment' },
+      {
+        url: `${base}/api/v1/articles/${big.articleId}/comments`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: `parley_session=${token}`, 'x-csrf-token': csrf },
+        requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ body: `Load test comment ${n++} with *emphasis*.` }) }) }],
+      },
+    );
+    // Many subscribers into one article at once: what group commit shares a commit among. Every
+    // acknowledged post must be in the database; one that is not counts as an error.
+    const many = postRequests(base, big.articleId, posters);
+    await load({ db: dialect, thread: big.label, sort: '', reader: `${POSTERS} signed in`, what: `POST comment, ${POST_CONNECTIONS} conn` }, many.options);
+    rows.at(-1)!.errors += await lost(url, big.articleId, many.acked);
+  } finally {
+    await killHard(server.child);
   }
-  print(started, pinned);
 }
 
 /** The one table: each read with the page/API ratio for the same case, and bytes raw and as sent. */
