@@ -33,6 +33,12 @@ const SWEEP_EVERY_TICKS = 5;
 export class LiveHub {
   private readonly byArticle = new Map<number, Set<LiveListener>>();
   private readonly pending = new Map<number, Promise<void>>();
+  /**
+   * Listeners whose join has not finished its catch-up: reads of the log pass them by, or they
+   * would get events past a gap before being told to reload. The flag: a read passed one by, so
+   * its join ends with a read of its own.
+   */
+  private readonly joining = new Map<LiveListener, boolean>();
   private readonly unsubscribe: () => void;
   private readonly poll: NodeJS.Timeout;
   private degraded = false;
@@ -79,6 +85,7 @@ export class LiveHub {
     if (listener.lastId === 0) listener.lastId = last;
     let set = this.byArticle.get(articleId);
     if (!set) this.byArticle.set(articleId, (set = new Set()));
+    this.joining.set(listener, false);
     set.add(listener);
     const leave = () => {
       set!.delete(listener);
@@ -94,11 +101,18 @@ export class LiveHub {
         const oldest = await this.store.events.oldestId(articleId);
         gap = oldest === null || oldest > listener.lastId + 1;
       }
-      if (missed.length > CATCH_UP_LIMIT || gap) listener.reset();
-      else if (missed.length > 0) this.deliver(articleId, await this.hydrate(articleId, missed), [listener]);
+      if (missed.length > CATCH_UP_LIMIT || gap) {
+        listener.reset();
+        // The reloaded discussion shows everything up to now: only later events are news to it.
+        listener.lastId = Math.max(listener.lastId, last);
+      } else if (missed.length > 0) this.deliver(articleId, await this.hydrate(articleId, missed), [listener]);
     } catch (err) {
       leave();
       throw err;
+    } finally {
+      const passedBy = this.joining.get(listener);
+      this.joining.delete(listener);
+      if (passedBy) this.wake({ articleId, eventId: 0 });
     }
     return leave;
   }
@@ -115,12 +129,16 @@ export class LiveHub {
   }
 
   private async flush(articleId: number): Promise<void> {
-    const listeners = this.byArticle.get(articleId);
-    if (!listeners || listeners.size === 0) return;
-    const from = Math.min(...[...listeners].map((l) => l.lastId));
+    const listeners = [...(this.byArticle.get(articleId) ?? [])].filter((l) => {
+      if (!this.joining.has(l)) return true;
+      this.joining.set(l, true);
+      return false;
+    });
+    if (listeners.length === 0) return;
+    const from = Math.min(...listeners.map((l) => l.lastId));
     const events = await this.store.events.since(articleId, from, CATCH_UP_LIMIT);
     if (events.length === 0) return;
-    this.deliver(articleId, await this.hydrate(articleId, events), [...listeners]);
+    this.deliver(articleId, await this.hydrate(articleId, events), listeners);
   }
 
   private async hydrate(articleId: number, events: { id: number; type: DiscussionEventType; commentId: number }[]): Promise<LiveEvent[]> {
