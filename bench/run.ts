@@ -162,11 +162,11 @@ async function main() {
 }
 
 /** Every row of one database: seeds and generates its threads, then measures them against a server process. */
-async function benchDialect(dialect: 'sqlite' | 'postgres', url: string, pinned: boolean) {
+async function benchDialect(dialect: 'sqlite' | 'postgres', databaseUrl: string, pinned: boolean) {
   // The demo publication (README's `parley demo`): its article is the realistic 70-comment page.
   // Generating and settling 1,000,000 comments runs statements far longer than a request's limit
   // (PostgreSQL's `vacuum analyze` took over 5 s on a slow run).
-  const seederConfig = { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn', CONTENT_DIR: 'content', DATABASE_STATEMENT_TIMEOUT_MS: '600000' };
+  const seederConfig = { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', CONTENT_DIR: 'content', DATABASE_STATEMENT_TIMEOUT_MS: '600000' };
   const seeder = await createParley(loadConfig(seederConfig), {
     loadContent: true,
     worker: false,
@@ -203,7 +203,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres', url: string, pinned:
   await seeder.close();
 
   const server = await startServerProcess({
-    DATABASE_URL: url,
+    DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'warn',
     RATE_LIMIT_PER_MINUTE: '100000000',
     POST_LIMIT_PER_MINUTE: '100000000',
@@ -276,7 +276,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres', url: string, pinned:
     // acknowledged post must be in the database; one that is not counts as an error.
     const many = postRequests(base, big.articleId, posters);
     await load({ db: dialect, thread: big.label, sort: '', reader: `${POSTERS} signed in`, what: `POST comment, ${POST_CONNECTIONS} conn` }, many.options);
-    rows.at(-1)!.errors += await lost(url, big.articleId, many.acked);
+    rows.at(-1)!.errors += await lost(databaseUrl, big.articleId, many.acked);
   } finally {
     await killHard(server.child);
   }
