@@ -94,6 +94,8 @@ const Env = Type.Object({
   // ---- faults (issue 11) ----
   DATABASE_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600000, default: 5000 }),
   DATABASE_ACQUIRE_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 60000, default: 2000 }),
+  /** PostgreSQL: prepare repeated statements once per connection; off behind a pooler that cannot keep them. */
+  DATABASE_PREPARED_STATEMENTS: Type.Boolean({ default: true }),
   /** A request still unanswered after this gets 503; a backstop behind the database timeouts. */
   RESPONSE_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600000, default: 15000 }),
   /** On SIGTERM: how long in-flight requests may take to finish before connections are closed. */

@@ -74,6 +74,7 @@ export async function createParley(config: Config, opts: { clock?: Clock; mailer
   const conn: Connection = connect(config.DATABASE_URL, {
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     acquireTimeoutMs: config.DATABASE_ACQUIRE_TIMEOUT_MS,
+    preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
     onConnectionError: (err) => log.warn({ code: (err as { code?: string }).code, reason: err.message }, 'database connection lost; the pool will reconnect'),
   });
   await migrate(conn);

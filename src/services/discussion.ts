@@ -11,7 +11,7 @@ import type { VoteValue } from '../domain/votes.js';
 import { messages } from '../messages.js';
 import type { Participant } from '../domain/mentions.js';
 import { plainTextExcerpt, renderComment } from '../render/markdown.js';
-import type { ReaderFacts, Store } from '../store/store.js';
+import type { ArticleStamp, ReaderFacts, Store } from '../store/store.js';
 import type { EventBus } from '../events/bus.js';
 import type { Clock } from './clock.js';
 import type { DiscussionChanges } from './discussion-changes.js';
@@ -139,7 +139,7 @@ export interface DiscussionDeps {
   editRules?: PostingRule[];
   onCreated?: CommentCreatedHook[];
   /** Where posting reads an article's pre-moderation rules before its transaction. */
-  moderationRules?: Pick<ModerationRules, 'forArticle'>;
+  moderationRules?: Pick<ModerationRules, 'withArticle'>;
 }
 
 /** Reading and writing an article's discussion: the use cases behind the API and the pages. */
@@ -201,16 +201,19 @@ export class Discussions {
    * changed: a signed-in reader's every view asks, and reading the text was much of its cost.
    */
   async currentArticle(id: number): Promise<Article> {
-    return this.articleAt(id, await this.store.articles.versionOf(id));
+    return this.articleAt(id, await this.store.articles.stampOf(id));
   }
 
-  private async articleAt(id: number, version: string | null): Promise<Article> {
-    if (version === null) throw notFound('article_not_found', messages.errors.article_not_found);
+  private async articleAt(id: number, stamp: ArticleStamp | null): Promise<Article> {
+    if (stamp === null) throw notFound('article_not_found', messages.errors.article_not_found);
     const kept = this.articles.get(id);
-    if (kept?.version === version) return kept.article;
-    // Changed again since the version was read? The next view sees another version and reads anew.
+    if (kept?.version === stamp.version) {
+      if (kept.article.commentCount !== stamp.commentCount) kept.article = { ...kept.article, commentCount: stamp.commentCount };
+      return kept.article;
+    }
+    // Changed again since the stamp was read? The next view sees another version and reads anew.
     const article = await this.article(id);
-    this.articles.set(id, { version, article });
+    this.articles.set(id, { version: stamp.version, article: { ...article, commentCount: stamp.commentCount } });
     return article;
   }
 
@@ -304,7 +307,7 @@ export class Discussions {
     const ids = shared.threads.flatMap((t) => [t.comment.id, ...t.replies.map((r) => r.id)]);
     const facts = await this.store.readerFacts.of(actor.user.id, articleId, ids);
     // The shared page may outlive its article by a moment; the reader's view must not.
-    if (facts.articleVersion === null) throw notFound('article_not_found', messages.errors.article_not_found);
+    if (facts.article === null) throw notFound('article_not_found', messages.errors.article_not_found);
     const page = await this.personalise(shared, actor, articleId, cursor === undefined, facts);
     this.personalised.set(page, shared);
     return { page, facts };
@@ -518,7 +521,7 @@ export class Discussions {
       const earlier = await this.earlierAnswer(this.store, actor!, keyed);
       if (earlier) return earlier;
     }
-    const article = await this.article(articleId);
+    const { article, moderation } = await this.postingFacts(articleId);
     const now = this.clock.now();
     const block = participationBlock(actor, article.commentPolicy, now);
     if (block) throw denialError(block);
@@ -533,9 +536,6 @@ export class Discussions {
     if (passage !== null && parent) throw badRequest('anchor_on_reply', messages.errors.anchor_on_reply);
     const placed = passage === null ? null : placeAnchor(article, passage);
     const { html, mentioned } = renderComment(text, await mentionable(this.store, articleId, parent ? (parent.rootId ?? parent.id) : null, text));
-    // Read before the transaction: posts into one article take their turns there, one round trip
-    // at a time, and rules that change once in a while need not be read under that lock.
-    const moderation = await this.moderationRules?.forArticle(articleId);
     try {
       return await this.changes.run(
         async (tx, track) => {
@@ -580,6 +580,18 @@ export class Discussions {
       if (err instanceof Replay) return err.answer;
       throw err;
     }
+  }
+
+  /**
+   * The article and its pre-moderation rules, in one round trip (the article's text is usually
+   * known here already). Read before the post's transaction: posts into one article take their
+   * turns there, one round trip at a time, and rules that change once in a while need not be read
+   * under that lock.
+   */
+  private async postingFacts(articleId: number): Promise<{ article: Article; moderation?: ModerationSettings }> {
+    if (!this.moderationRules) return { article: await this.currentArticle(articleId) };
+    const read = await this.moderationRules.withArticle(articleId);
+    return { article: await this.articleAt(articleId, read?.article ?? null), moderation: read?.rules };
   }
 
   /** The answer recorded for this reader's key, or null if the key is new (or has expired). */
@@ -710,7 +722,7 @@ export class Discussions {
       return { article, state: await this.state(article, null, csrfToken, request) };
     }
     const reader = await this.readerPage(articleId, request.sort, request.cursor, actor, request.all ?? false);
-    const article = await this.articleAt(articleId, reader.facts.articleVersion);
+    const article = await this.articleAt(articleId, reader.facts.article);
     return { article, state: await this.stateOf(article, actor, reader, csrfToken, request) };
   }
 

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type PostgresPool, type SqliteD
 import pg from 'pg';
 import { storageFault } from './faults.js';
 import type { Database } from './schema.js';
+import { STALE_PLAN, StatementNames } from './statement-names.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -37,6 +38,11 @@ export interface ConnectOptions {
   acquireTimeoutMs?: number;
   /** Told of every lost connection; the pool replaces it on the next checkout. */
   onConnectionError?: (err: Error) => void;
+  /**
+   * PostgreSQL: prepare the statements that repeat, once per connection (statement-names.ts).
+   * Off for a pooler that cannot keep them, such as PgBouncer in transaction mode before 1.21.
+   */
+  preparedStatements?: boolean;
 }
 
 /** Opens the database named by `url`: `postgres://...` or a SQLite file path (`:memory:` too). */
@@ -85,7 +91,14 @@ function withStatementCache(sqlite: SQLite.Database, max = 500): SqliteDatabase 
 
 /** Marks a pooled client whose connection broke or stalled, so it is destroyed, not reused. */
 const BROKEN = Symbol('parley.broken');
-type TrackedClient = pg.PoolClient & { [BROKEN]?: boolean };
+/** Whether the client is inside a transaction Kysely began (its `begin` until `commit`/`rollback`). */
+const IN_TRANSACTION = Symbol('parley.inTransaction');
+type TrackedClient = pg.PoolClient & { [BROKEN]?: boolean; [IN_TRANSACTION]?: boolean };
+
+function noteTransaction(client: TrackedClient, text: string): void {
+  if (text === 'begin' || text.startsWith('start transaction')) client[IN_TRANSACTION] = true;
+  else if (text === 'commit' || text === 'rollback') client[IN_TRANSACTION] = false;
+}
 
 /**
  * A pg pool that no database fault can take the process down with. pg removes the pool's error
@@ -98,6 +111,7 @@ type TrackedClient = pg.PoolClient & { [BROKEN]?: boolean };
 function resilientPool(url: string, opts: ConnectOptions): PostgresPool & { stats: () => PoolStats } {
   const statementMs = opts.statementTimeoutMs ?? 5000;
   const onError = opts.onConnectionError ?? (() => {});
+  const names = opts.preparedStatements === false ? null : new StatementNames();
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.poolSize ?? 10,
@@ -121,18 +135,36 @@ function resilientPool(url: string, opts: ConnectOptions): PostgresPool & { stat
       const release = client.release;
       const query = client.query;
       const tracked = Object.create(client) as pg.PoolClient;
-      // Kysely calls query and release on what we hand it; the real client stays the pool's.
-      tracked.query = ((...args: Parameters<typeof query>) => {
-        const out = (query as (...a: unknown[]) => unknown).apply(client, args);
+      const send = query as (...a: unknown[]) => unknown;
+      // Kysely calls query(text, values) and release on what we hand it; the real client stays the pool's.
+      tracked.query = ((...args: unknown[]) => {
+        const [text, values] = args;
+        let name: string | undefined;
+        if (typeof text === 'string') {
+          noteTransaction(client, text);
+          // Statements without values (begin, commit) go by the simple protocol, cheaper still.
+          if (names && Array.isArray(values) && values.length > 0 && args.length === 2) name = names.nameOf(text);
+        }
+        const out = name ? send.call(client, { name, text, values }) : send.apply(client, args);
         if (out instanceof Promise) {
           return out.catch((err: unknown) => {
+            if (name && (err as { code?: string }).code === STALE_PLAN) {
+              // Another node's migration changed a table under the prepared statement. Outside a
+              // transaction nothing was done: send it again unnamed. Inside one, the transaction
+              // is aborted and the store runs it again whole (store.ts), under new names.
+              names!.forget();
+              if (!client[IN_TRANSACTION]) return send.apply(client, args);
+            }
             if (storageFault(err) === 'unavailable') client[BROKEN] = true;
             throw err;
           });
         }
         return out;
       }) as typeof query;
-      tracked.release = (destroy?: boolean | Error) => release.call(client, destroy || client[BROKEN] ? true : undefined);
+      tracked.release = (destroy?: boolean | Error) => {
+        client[IN_TRANSACTION] = false;
+        return release.call(client, destroy || client[BROKEN] ? true : undefined);
+      };
       return tracked;
     },
     end: () => pool.end(),

@@ -3,6 +3,7 @@ import { AccountWrites, HeldAccountWrites } from './account-writes.js';
 import type { Dialect } from './connect.js';
 import type { Database } from './schema.js';
 import { GroupCommit, MAX_BATCH } from './group-commit.js';
+import { STALE_PLAN } from './statement-names.js';
 import { ArticlesRepository } from './repositories/articles.js';
 import { BillingRepository } from './repositories/billing.js';
 import { CommentSearchRepository } from './repositories/comment-search.js';
@@ -17,7 +18,7 @@ import { SettingsRepository } from './repositories/settings.js';
 import { UsersRepository } from './repositories/users.js';
 import { VotesRepository } from './repositories/votes.js';
 
-export type { ArticleInput } from './repositories/articles.js';
+export type { ArticleInput, ArticleStamp } from './repositories/articles.js';
 export { blankArticle } from './repositories/articles.js';
 export type { NewComment, RepliesQuery, TopLevelQuery } from './repositories/comments.js';
 export type { DiscussionEventType } from './repositories/events.js';
@@ -85,14 +86,14 @@ export class Store {
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return fn(this);
     // PostgreSQL may abort one of two transactions that wait on each other (deadlock) or that
-    // cannot be serialised; nothing of it was applied, so running it again is safe and the
-    // reader never sees the collision.
+    // cannot be serialised, or one whose prepared statement a migration made stale (connect.ts);
+    // nothing of it was applied, so running it again is safe and the reader never sees it.
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.once(fn);
       } catch (err) {
         const code = (err as { code?: unknown }).code;
-        if (attempt >= TRANSACTION_ATTEMPTS || (code !== '40P01' && code !== '40001')) throw err;
+        if (attempt >= TRANSACTION_ATTEMPTS || (code !== '40P01' && code !== '40001' && code !== STALE_PLAN)) throw err;
         await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
       }
     }

@@ -34,17 +34,22 @@ describe.each(DIALECTS)('articles repository on %s', (dialect) => {
     expect((await articles.byIds([a.id, f.articleId])).map((x) => x.slug).sort()).toEqual(['a2', 's']);
   });
 
-  it('gives every change a new version, even at the same instant, and none to a reload that changes nothing', async () => {
+  it('gives every change of text or policy a new version, none to a reload that changes nothing, and the count beside it', async () => {
     const { articles } = f.store;
     const a = await articles.upsert({ ...input, slug: 'a3' }, now);
-    const first = await articles.versionOf(a.id);
+    const first = await articles.stampOf(a.id);
+    expect(first?.commentCount).toBe(0);
     await articles.upsert({ ...input, slug: 'a3' }, now);
-    expect(await articles.versionOf(a.id)).toBe(first);
+    expect(await articles.stampOf(a.id)).toEqual(first);
     await articles.upsert({ ...input, slug: 'a3', body: 'changed' }, now);
-    const second = await articles.versionOf(a.id);
-    expect(second).not.toBe(first);
+    const second = await articles.stampOf(a.id);
+    expect(second?.version).not.toBe(first?.version);
     await articles.setPolicyOverride(a.id, 'closed');
-    expect(await articles.versionOf(a.id)).not.toBe(second);
-    expect(await articles.versionOf(999_999)).toBeNull();
+    const third = await articles.stampOf(a.id);
+    expect(third?.version).not.toBe(second?.version);
+    // A post changes the count, not the version: the text need not be read again.
+    await f.store.comments.post(f.newComment({ articleId: a.id }), { author: 'Alice', replyTo: null });
+    expect(await articles.stampOf(a.id)).toEqual({ version: third?.version, commentCount: 1 });
+    expect(await articles.stampOf(999_999)).toBeNull();
   });
 });

@@ -31,4 +31,17 @@ describe.each(DIALECTS)('moderation repository on %s', (dialect) => {
     ]);
     expect((await moderation.auditLog(page[1]!.id, 2)).map((e) => e.action)).toEqual(['a']);
   });
+
+  it("reads a post's rules with the article's stamp in one statement, as the separate reads give them", async () => {
+    const { moderation, settings, articles } = f.store;
+    const key = 'moderation.rules.test';
+    expect(await moderation.rulesWithArticle(f.articleId, key)).toEqual({ site: null, own: null, article: await articles.stampOf(f.articleId) });
+    await settings.put(key, '{"premoderateLinks":true}');
+    await moderation.setArticleSettings(f.articleId, '{"premoderateAll":true}');
+    const read = await moderation.rulesWithArticle(f.articleId, key);
+    expect(read).toEqual({ site: await settings.get(key), own: await moderation.articleSettings(f.articleId), article: await articles.stampOf(f.articleId) });
+    expect([read?.site, read?.own]).toEqual(['{"premoderateLinks":true}', '{"premoderateAll":true}']);
+    expect(await moderation.rulesWithArticle(987_654, key)).toBeNull();
+    await moderation.setArticleSettings(f.articleId, null);
+  });
 });

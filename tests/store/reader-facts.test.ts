@@ -16,7 +16,7 @@ describe.each(DIALECTS)('reader facts on %s', (dialect) => {
 
     const before = await store.readerFacts.of(f.bob, f.articleId, [a, b]);
     expect(before).toEqual({
-      articleVersion: await store.articles.versionOf(f.articleId),
+      article: await store.articles.stampOf(f.articleId),
       muted: [],
       votes: new Map(),
       hasPending: false,
@@ -45,8 +45,8 @@ describe.each(DIALECTS)('reader facts on %s', (dialect) => {
     await store.articles.setPolicyOverride(f.articleId, 'closed');
 
     const after = await store.readerFacts.of(f.bob, f.articleId, [a, b]);
-    expect(after.articleVersion).toBe(await store.articles.versionOf(f.articleId));
-    expect(after.articleVersion).not.toBe(before.articleVersion);
+    expect(after.article).toEqual(await store.articles.stampOf(f.articleId));
+    expect(after.article?.version).not.toBe(before.article?.version);
     expect(after.muted.sort((x, y) => x - y)).toEqual((await store.mutes.idsOf(f.bob)).sort((x, y) => x - y));
     expect(after.muted).toHaveLength(2);
     // Only the comments asked about.
@@ -68,6 +68,6 @@ describe.each(DIALECTS)('reader facts on %s', (dialect) => {
   });
 
   it('says when the article is gone', async () => {
-    expect((await f.store.readerFacts.of(f.bob, 987654, [])).articleVersion).toBeNull();
+    expect((await f.store.readerFacts.of(f.bob, 987654, [])).article).toBeNull();
   });
 });

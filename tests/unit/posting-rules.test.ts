@@ -96,7 +96,15 @@ function rulesOver(port: ReturnType<typeof fakePort>): ModerationRules {
   return new ModerationRules({
     ...port,
     settings: { ...port.settings, put: async (key) => void port.writes.push(`setting ${key}`) },
-    moderation: { ...port.moderation, setArticleSettings: async (id) => void port.writes.push(`article ${id}`) },
+    moderation: {
+      ...port.moderation,
+      setArticleSettings: async (id) => void port.writes.push(`article ${id}`),
+      rulesWithArticle: async (id, key) => ({
+        site: await port.settings.get(key),
+        own: await port.moderation.articleSettings(id),
+        article: { version: '1:', commentCount: 0 },
+      }),
+    },
   });
 }
 
@@ -205,5 +213,17 @@ describe('posting rules against a read-only port', () => {
     expect((await Promise.all(postingRules(config, rules).map((r) => r(moderator)))).filter(Boolean)).toEqual([]);
     expect((await Promise.all(editRules(rules).map((r) => r(ctx(counted, { text: 'spam' }))))).filter(Boolean)).toEqual([{ hold: 'banned_words' }]);
     expect(store.writes).toEqual([]);
+  });
+
+  it('withArticle gives a post the same rules as forArticle, from one read', async () => {
+    const store = fakePort({
+      settings: { [MODERATION_KEY]: JSON.stringify({ premoderateLinks: true, bannedWords: ['spam'], newAccountComments: 'x' }) },
+      articleRules: { [ARTICLE.id]: JSON.stringify({ premoderateAll: true, bannedWords: ['ignored'] }) },
+    });
+    const rules = rulesOver(store);
+    const read = await rules.withArticle(ARTICLE.id);
+    expect(read?.rules).toEqual(await rules.forArticle(ARTICLE.id));
+    expect(read?.rules).toMatchObject({ premoderateAll: true, premoderateLinks: true, bannedWords: ['spam'] });
+    expect((await rules.withArticle(8))?.rules).toEqual(await rules.forArticle(8));
   });
 });

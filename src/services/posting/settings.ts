@@ -1,10 +1,12 @@
 import { DEFAULT_MODERATION, effectiveModeration, normaliseWordList, type ArticleModeration, type ModerationSettings } from '../../domain/moderation.js';
+import type { ArticleStamp } from '../../store/repositories/articles.js';
 import type { ModerationRepository } from '../../store/repositories/moderation.js';
 import type { SettingsRepository } from '../../store/repositories/settings.js';
 import type { ModerationRulesReads } from './port.js';
 
 type SiteRulesWriter = { settings: Pick<SettingsRepository, 'put'> };
 type ArticleRulesWriter = { moderation: Pick<ModerationRepository, 'setArticleSettings'> };
+type RulesWithArticleReads = { moderation: Pick<ModerationRepository, 'rulesWithArticle'> };
 
 /** The settings-table key of the site-wide pre-moderation rules. */
 export const MODERATION_KEY = 'moderation.rules';
@@ -29,6 +31,13 @@ function clean(v: Partial<ModerationSettings>): Partial<ModerationSettings> {
   return out;
 }
 
+const siteRules = (raw: string | null): ModerationSettings => ({ ...DEFAULT_MODERATION, ...clean(parse<ModerationSettings>(raw)) });
+
+function articleRules(raw: string | null): ArticleModeration {
+  const { bannedWords: _ignored, ...own } = clean(parse<ModerationSettings>(raw));
+  return own;
+}
+
 /**
  * Reads the pre-moderation rules from the database on every use, so a change made on one node
  * applies on all of them at once. A post reads them once, however many rules look.
@@ -36,20 +45,25 @@ function clean(v: Partial<ModerationSettings>): Partial<ModerationSettings> {
 export class ModerationRules {
   private readonly perPost = new WeakMap<object, Promise<ModerationSettings>>();
 
-  constructor(private readonly store: ModerationRulesReads & SiteRulesWriter & ArticleRulesWriter) {}
+  constructor(private readonly store: ModerationRulesReads & RulesWithArticleReads & SiteRulesWriter & ArticleRulesWriter) {}
 
   async site(store: ModerationRulesReads = this.store): Promise<ModerationSettings> {
-    return { ...DEFAULT_MODERATION, ...clean(parse<ModerationSettings>(await store.settings.get(MODERATION_KEY))) };
+    return siteRules(await store.settings.get(MODERATION_KEY));
   }
 
   async article(articleId: number, store: ModerationRulesReads = this.store): Promise<ArticleModeration> {
-    const { bannedWords: _ignored, ...own } = clean(parse<ModerationSettings>(await store.moderation.articleSettings(articleId)));
-    return own;
+    return articleRules(await store.moderation.articleSettings(articleId));
   }
 
   async forArticle(articleId: number, store: ModerationRulesReads = this.store): Promise<ModerationSettings> {
     const [site, own] = await Promise.all([this.site(store), this.article(articleId, store)]);
     return effectiveModeration(site, own);
+  }
+
+  /** The article's rules and its stamp, read in one round trip; null for no such article. */
+  async withArticle(articleId: number): Promise<{ rules: ModerationSettings; article: ArticleStamp } | null> {
+    const read = await this.store.moderation.rulesWithArticle(articleId, MODERATION_KEY);
+    return read && { rules: effectiveModeration(siteRules(read.site), articleRules(read.own)), article: read.article };
   }
 
   /**

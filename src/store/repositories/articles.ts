@@ -19,11 +19,22 @@ const CONTENT_COLUMNS = [
 ] as const;
 
 /**
- * An article's version from its row (see versionOf); also read by ReaderFactsRepository. Numbers
- * and their strings (PostgreSQL's bigints arrive as strings) give the same version.
+ * What a node needs to know whether its copy of an article is current, without the text:
+ * `version` changes with anything the text or settings show (its row's update time, a
+ * moderator's policy); the count changes with every post and is laid over the copy, so a busy
+ * discussion does not make every reader's node read the text again.
  */
-export function articleVersion(updatedAt: unknown, commentCount: unknown, policyOverride: unknown): string {
-  return `${Number(updatedAt)}:${Number(commentCount)}:${policyOverride ?? ''}`;
+export interface ArticleStamp {
+  version: string;
+  commentCount: number;
+}
+
+/**
+ * An article's stamp from its row (see stampOf); also read by ReaderFactsRepository and with a
+ * post's rules. Numbers and their strings (PostgreSQL's bigints arrive as strings) give the same.
+ */
+export function articleStamp(updatedAt: unknown, commentCount: unknown, policyOverride: unknown): ArticleStamp {
+  return { version: `${Number(updatedAt)}:${policyOverride ?? ''}`, commentCount: Number(commentCount) };
 }
 
 /** An article as the content folder, the embed or an import describes it; the database adds the rest. */
@@ -62,7 +73,7 @@ export class ArticlesRepository extends Repository {
     const existing = await this.db.selectFrom('articles').select('id').where('slug', '=', a.slug).executeTakeFirst();
     if (existing) {
       // Each change moves updated_at on, even within one millisecond or under a stopped clock:
-      // it is what tells readers' nodes to read the article's text again (versionOf).
+      // it is what tells readers' nodes to read the article's text again (stampOf).
       const later =
         this.dialect === 'postgres' ? sql<number>`greatest(${values.updated_at}, updated_at + 1)` : sql<number>`max(${values.updated_at}, updated_at + 1)`;
       await this.db
@@ -106,13 +117,10 @@ export class ArticlesRepository extends Repository {
     return r ? toArticle(r) : null;
   }
 
-  /**
-   * What changes when anything a page shows of the article does (its text and settings, its
-   * count, a moderator's policy), without the text itself; null for no such article.
-   */
-  async versionOf(id: number): Promise<string | null> {
+  /** The article's stamp (see ArticleStamp); null for no such article. */
+  async stampOf(id: number): Promise<ArticleStamp | null> {
     const r = await this.db.selectFrom('articles').select(['updated_at', 'comment_count', 'policy_override']).where('id', '=', id).executeTakeFirst();
-    return r ? articleVersion(r.updated_at, r.comment_count, r.policy_override) : null;
+    return r ? articleStamp(r.updated_at, r.comment_count, r.policy_override) : null;
   }
 
   async byId(id: number): Promise<Article | null> {

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Comment } from '../../domain/types.js';
 import { toComment, type CommentRow } from '../rows.js';
+import { type ArticleStamp, articleStamp } from './articles.js';
 import { selectComments } from './comment-select.js';
 import { Repository } from './repository.js';
 
@@ -170,6 +171,26 @@ export class ModerationRepository extends Repository {
   async articleSettings(articleId: number): Promise<string | null> {
     const r = await this.db.selectFrom('articles').select('moderation').where('id', '=', articleId).executeTakeFirst();
     return r?.moderation ?? null;
+  }
+
+  /**
+   * The site's rules (the settings row `siteKey`), the article's own and the article's stamp, in
+   * one statement: what a post reads before its transaction, where on PostgreSQL each round trip
+   * cost the node more than the rest of the read. Null for no such article.
+   */
+  async rulesWithArticle(articleId: number, siteKey: string): Promise<{ site: string | null; own: string | null; article: ArticleStamp } | null> {
+    const r = await this.db
+      .selectFrom('articles')
+      .select((eb) => [
+        'moderation',
+        'updated_at',
+        'comment_count',
+        'policy_override',
+        eb.selectFrom('settings').select('value').where('key', '=', siteKey).as('site'),
+      ])
+      .where('id', '=', articleId)
+      .executeTakeFirst();
+    return r ? { site: r.site ?? null, own: r.moderation, article: articleStamp(r.updated_at, r.comment_count, r.policy_override) } : null;
   }
 
   async setArticleSettings(articleId: number, json: string | null): Promise<void> {

@@ -1,14 +1,14 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { ReaderFollow } from '../../domain/notify.js';
 import type { VoteValue } from '../../domain/votes.js';
-import { articleVersion } from './articles.js';
+import { type ArticleStamp, articleStamp } from './articles.js';
 import { toReaderFollow } from './notifications.js';
 import { Repository } from './repository.js';
 
 /** What a signed-in reader's view of an article adds to the page all readers share. */
 export interface ReaderFacts {
-  /** As ArticlesRepository.versionOf gives it; null when there is no such article. */
-  articleVersion: string | null;
+  /** As ArticlesRepository.stampOf gives it; null when there is no such article. */
+  article: ArticleStamp | null;
   /** Whom the reader muted. */
   muted: number[];
   /** The reader's votes on the comments asked about. */
@@ -51,14 +51,14 @@ export class ReaderFactsRepository extends Repository {
     }
     const { rows } = await sql<FactRow>`${sql.join(branches, sql` union all `)}`.execute(this.db);
     const facts: ReaderFacts = {
-      articleVersion: null,
+      article: null,
       muted: [],
       votes: new Map(),
       hasPending: false,
       follow: { following: false, featured: false, replies: false, digest: 'instant' },
     };
     for (const r of rows) {
-      if (r.kind === 'a') facts.articleVersion = articleVersion(r.a, r.b, r.t);
+      if (r.kind === 'a') facts.article = articleStamp(r.a, r.b, r.t);
       else if (r.kind === 'm') facts.muted.push(Number(r.a));
       else if (r.kind === 'v') facts.votes.set(Number(r.a), Number(r.b) as VoteValue);
       else if (r.kind === 'p') facts.hasPending = true;
