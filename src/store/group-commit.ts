@@ -35,12 +35,17 @@ const retriedWhole = (err: unknown) => ['40P01', '40001'].includes((err as { cod
  * with nothing in progress starts at once, so an idle server adds no wait; the writes that queued
  * meanwhile go in the next transaction, at most MAX_BATCH of them.
  *
- * A batch first runs its writes one after another with nothing between them: on PostgreSQL every
- * statement is a round trip that all the article's posts wait for, and a savepoint costs two. If
- * one of them fails (a refused post, a broken constraint), the whole transaction is rolled back
- * and the batch runs again with each write in its own savepoint, so the failing one takes back
- * only its own changes and reports only its own error. Writes must therefore be safe to run
+ * A batch first runs its writes with nothing between them: on PostgreSQL every statement is a
+ * round trip that all the article's posts wait for, and a savepoint costs two. If one of them
+ * fails (a refused post, a broken constraint), the whole transaction is rolled back and the batch
+ * runs again with each write in its own savepoint, one after another, so the failing one takes
+ * back only its own changes and reports only its own error. Writes must therefore be safe to run
  * twice until they commit, as they already are for the retries of a deadlock.
+ *
+ * With `sideBySide` (PostgreSQL), writes of different keys run at the same time (see `waves`):
+ * their statements queue on the transaction's connection and go one after another as each answer
+ * arrives, instead of each waiting its turn behind everything else the node's event loop has to
+ * do. One after another, a batch of 50 posts took 35–70 ms of round trips on a busy node.
  */
 export class GroupCommit<S extends { db: Kysely<Database> }> {
   private readonly queues = new Map<string | number, Job<S>[]>();
@@ -58,6 +63,7 @@ export class GroupCommit<S extends { db: Kysely<Database> }> {
     private readonly maxBatch = MAX_BATCH,
     private readonly begin: (tx: S, lane: string | number, keys: number[], isolated: boolean) => Promise<void> = async () => {},
     private readonly end: (tx: S) => Promise<void> = async () => {},
+    private readonly sideBySide = false,
   ) {}
 
   /** Runs `work` in the lane's next shared transaction; settles once that transaction has committed. */
@@ -112,8 +118,7 @@ export class GroupCommit<S extends { db: Kysely<Database> }> {
             batch.flatMap((job) => (job.key === undefined ? [] : [job.key])),
             isolated,
           );
-          const out: Outcome[] = [];
-          for (const job of batch) out.push(isolated ? await this.one(tx, job) : await this.together(tx, job));
+          const out = isolated ? await this.isolated(tx, batch) : await this.together(tx, batch);
           await this.end(tx);
           return out;
         });
@@ -132,14 +137,37 @@ export class GroupCommit<S extends { db: Kysely<Database> }> {
     });
   }
 
-  /** A write run without a savepoint: its failure rolls the whole batch back (see the class). */
-  private async together(tx: S, job: Job<S>): Promise<Outcome> {
+  /** The batch's writes without savepoints: any failure rolls the whole batch back (see the class). */
+  private async together(tx: S, batch: Job<S>[]): Promise<Outcome[]> {
+    const out: Outcome[] = [];
+    if (!this.sideBySide) {
+      for (const job of batch) out.push(await this.unguarded(tx, job));
+      return out;
+    }
+    for (const wave of waves(batch.map((job) => job.key))) {
+      const settled = await Promise.allSettled(wave.map((i) => this.unguarded(tx, batch[i]!)));
+      // Every write of the wave has stopped before the batch gives up: none may send a statement
+      // after the rollback, where it would run outside any transaction.
+      const errors = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+      if (errors.length) throw errors.find((e) => !(e instanceof WriteFailed)) ?? errors[0];
+      wave.forEach((i, k) => (out[i] = (settled[k] as PromiseFulfilledResult<Outcome>).value));
+    }
+    return out;
+  }
+
+  private async unguarded(tx: S, job: Job<S>): Promise<Outcome> {
     try {
       return { ok: true, value: await job.work(tx) };
     } catch (error) {
       if (retriedWhole(error)) throw error;
       throw new WriteFailed(error);
     }
+  }
+
+  private async isolated(tx: S, batch: Job<S>[]): Promise<Outcome[]> {
+    const out: Outcome[] = [];
+    for (const job of batch) out.push(await this.one(tx, job));
+    return out;
   }
 
   private async one(tx: S, job: Job<S>): Promise<Outcome> {
@@ -161,4 +189,20 @@ export class GroupCommit<S extends { db: Kysely<Database> }> {
       return { ok: false, error };
     }
   }
+}
+
+/**
+ * Positions of a batch's writes in waves that may run side by side: the n-th write of each key
+ * goes in the n-th wave, so one key's writes (one author's posts) still run one after another, in
+ * the order they came. A write without a key waits for nothing.
+ */
+export function waves(keys: readonly (number | undefined)[]): number[][] {
+  const out: number[][] = [];
+  const seen = new Map<number, number>();
+  keys.forEach((key, i) => {
+    const n = key === undefined ? 0 : (seen.get(key) ?? 0);
+    if (key !== undefined) seen.set(key, n + 1);
+    (out[n] ??= []).push(i);
+  });
+  return out;
 }

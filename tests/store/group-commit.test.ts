@@ -174,4 +174,77 @@ describe.each(DIALECTS)('group commit on %s', (dialect) => {
     expect(commits - before).toBe(3);
     expect((await rows()).filter((v) => v.startsWith('f'))).toHaveLength(10);
   });
+
+  describe('with writes of different keys side by side (as on PostgreSQL)', () => {
+    const sideBySide = () =>
+      new GroupCommit<Store>(
+        (work) => {
+          commits++;
+          return store.transaction(work);
+        },
+        undefined,
+        undefined,
+        undefined,
+        true,
+      );
+    const tick = () => new Promise((r) => setTimeout(r, 20));
+
+    it("runs different keys' writes at once, and one key's one after another, in order", async () => {
+      const group = sideBySide();
+      const log: string[] = [];
+      const write = (key: number, v: string) =>
+        group.run(
+          'lane',
+          async (tx) => {
+            log.push(`start ${v}`);
+            await tick();
+            await put(tx, v);
+            log.push(`end ${v}`);
+          },
+          key,
+        );
+      const before = commits;
+      await Promise.all([write(1, 'h1'), write(2, 'h2'), write(1, 'h3')]);
+      expect(commits - before).toBe(1);
+      // h1 and h2 overlap; h3, the same key as h1, starts only after h1 has ended.
+      expect(log.indexOf('start h2')).toBeLessThan(log.indexOf('end h1'));
+      expect(log.indexOf('start h3')).toBeGreaterThan(log.indexOf('end h1'));
+      expect((await rows()).filter((v) => v.startsWith('h'))).toEqual(['h1', 'h2', 'h3']);
+    });
+
+    it('lets every write of a wave stop before a failure sends the batch round again: no write runs twice at once', async () => {
+      const group = sideBySide();
+      const log: string[] = [];
+      const before = commits;
+      const settled = await Promise.allSettled([
+        group.run(
+          'lane',
+          async () => {
+            throw new Error('refused by a rule');
+          },
+          1,
+        ),
+        // Still on its way to its write when the other fails.
+        group.run(
+          'lane',
+          async (tx) => {
+            log.push('start');
+            try {
+              await tick();
+              await put(tx, 'i1');
+            } finally {
+              log.push('end');
+            }
+          },
+          2,
+        ),
+      ]);
+      expect(settled.map((s) => s.status)).toEqual(['rejected', 'fulfilled']);
+      expect(String((settled[0] as PromiseRejectedResult).reason)).toMatch(/refused by a rule/);
+      expect(commits - before).toBe(2);
+      // Its first run ended before its second (isolated) run began.
+      expect(log).toEqual(['start', 'end', 'start', 'end']);
+      expect((await rows()).filter((v) => v.startsWith('i'))).toEqual(['i1']);
+    });
+  });
 });
