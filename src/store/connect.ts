@@ -145,21 +145,24 @@ function resilientPool(url: string, opts: ConnectOptions): PostgresPool & { stat
           // Statements without values (begin, commit) go by the simple protocol, cheaper still.
           if (names && Array.isArray(values) && values.length > 0 && args.length === 2) name = names.nameOf(text);
         }
-        const out = name ? send.call(client, { name, text, values }) : send.apply(client, args);
-        if (out instanceof Promise) {
-          return out.catch((err: unknown) => {
-            if (name && (err as { code?: string }).code === STALE_PLAN) {
-              // Another node's migration changed a table under the prepared statement. Outside a
-              // transaction nothing was done: send it again unnamed. Inside one, the transaction
-              // is aborted and the store runs it again whole (store.ts), under new names.
-              names!.forget();
-              if (!client[IN_TRANSACTION]) return send.apply(client, args);
-            }
-            if (storageFault(err) === 'unavailable') client[BROKEN] = true;
-            throw err;
-          });
-        }
-        return out;
+        const guarded = (out: unknown) =>
+          out instanceof Promise
+            ? out.catch((err: unknown) => {
+                if (storageFault(err) === 'unavailable') client[BROKEN] = true;
+                throw err;
+              })
+            : out;
+        if (!name) return guarded(send.apply(client, args));
+        return (send.call(client, { name, text, values }) as Promise<unknown>).catch((err: unknown) => {
+          if ((err as { code?: string }).code === STALE_PLAN) {
+            // Another node's migration changed a table under the prepared statement. Outside a
+            // transaction nothing was done: send it again unnamed. Inside one, the transaction
+            // is aborted and the store runs it again whole (store.ts), under new names.
+            names!.forget();
+            if (!client[IN_TRANSACTION]) return guarded(send.apply(client, args));
+          }
+          return guarded(Promise.reject(err));
+        });
       }) as typeof query;
       tracked.release = (destroy?: boolean | Error) => {
         client[IN_TRANSACTION] = false;
