@@ -213,7 +213,7 @@ export class Discussions {
     }
     // Changed again since the stamp was read? The next view sees another version and reads anew.
     const article = await this.article(id);
-    this.articles.set(id, { version: stamp.version, article: { ...article, commentCount: stamp.commentCount } });
+    this.articles.set(id, { version: stamp.version, article });
     return article;
   }
 

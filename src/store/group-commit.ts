@@ -25,7 +25,7 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
  * PostgreSQL's deadlock and serialisation victims: the whole transaction is tried again (by the
  * store), so the batch gives up rather than carry on without the victim.
  */
-const retriedWhole = (err: unknown) => ['40P01', '40001'].includes((err as { code?: string }).code ?? '');
+export const retriedWhole = (err: unknown) => ['40P01', '40001'].includes((err as { code?: string }).code ?? '');
 
 /**
  * Group commit: writes that arrive while a lane's writer is busy share its next transaction, so

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { AccountWrites, HeldAccountWrites } from './account-writes.js';
 import type { Dialect } from './connect.js';
 import type { Database } from './schema.js';
-import { GroupCommit, MAX_BATCH } from './group-commit.js';
+import { GroupCommit, MAX_BATCH, retriedWhole } from './group-commit.js';
 import { STALE_PLAN } from './statement-names.js';
 import { ArticlesRepository } from './repositories/articles.js';
 import { BillingRepository } from './repositories/billing.js';
@@ -92,8 +92,7 @@ export class Store {
       try {
         return await this.once(fn);
       } catch (err) {
-        const code = (err as { code?: unknown }).code;
-        if (attempt >= TRANSACTION_ATTEMPTS || (code !== '40P01' && code !== '40001' && code !== STALE_PLAN)) throw err;
+        if (attempt >= TRANSACTION_ATTEMPTS || !(retriedWhole(err) || (err as { code?: unknown }).code === STALE_PLAN)) throw err;
         await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
       }
     }
@@ -122,8 +121,8 @@ export class Store {
       MAX_BATCH,
       async (tx, lane, authors, isolated) => {
         if (typeof lane !== 'number') return;
-        // Sent together: the connection runs them in this order, with no wait on the node between.
-        const [locked, held] = await Promise.all([tx.articles.lock(lane), tx.idempotency.tryLockAuthors(authors)]);
+        const locked = await tx.articles.lock(lane);
+        const held = await tx.idempotency.tryLockAuthors(authors);
         // What the batch keeps in memory a savepoint's rollback would not take back: writes
         // that run isolated ask the database each time.
         if (isolated) return;
