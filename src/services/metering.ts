@@ -12,9 +12,9 @@ type MeterConfig = Pick<Config, 'METER_FREE_ARTICLES' | 'METER_CRAWLERS_FULL_TEX
 export const METER_COOKIE = 'parley_meter';
 
 export interface MeterResult {
-  decision: MeterDecision;
+  readonly decision: MeterDecision;
   /** The anonymous reader's new cookie value, when it changed. */
-  cookie: string | null;
+  readonly cookie: string | null;
 }
 
 /**
@@ -49,6 +49,7 @@ export class Metering {
    * article they came in on), and a guest's page is otherwise served from memory.
    */
   private readonly signatures = new Lru<string, string>(1000);
+  private readonly guestAnswers = new Lru<string, MeterResult>(1000);
 
   private async sign(month: string, ids: readonly number[]): Promise<string> {
     const payload = `meter|${month}|${ids.join('-')}`;
@@ -99,8 +100,15 @@ export class Metering {
       if (decision.count) await this.store.billing.recordRead(actor.user.id, article.id, month, now);
       return { decision, cookie: null };
     }
+    // A guest's answer follows from the month, the article and the cookie alone, and most guests
+    // carry one of a few cookies (none yet, or the article they came in on): those answers are kept.
+    const key = `${month}|${article.id}|${cookie ?? ''}`;
+    const known = this.guestAnswers.get(key);
+    if (known) return known;
     const read = await this.readCookie(cookie, month);
     const decision = meterDecision({ ...base, readThisMonth: read.length, alreadyCounted: read.includes(article.id) });
-    return { decision, cookie: decision.count ? await this.writeCookie(month, [...read, article.id]) : null };
+    const answer = { decision, cookie: decision.count ? await this.writeCookie(month, [...read, article.id]) : null };
+    this.guestAnswers.set(key, answer);
+    return answer;
   }
 }

@@ -185,3 +185,32 @@ describe('the meter key', () => {
     }
   });
 });
+
+describe("a guest's meter answers", () => {
+  const config = { METER_FREE_ARTICLES: 2, METER_CRAWLERS_FULL_TEXT: false, PUBLICATION_TIMEZONE: 'UTC', SECRET_KEY: 'k'.repeat(40) };
+  // Guests never touch the database: the key is configured, and only signed-in readers are counted there.
+  const noStore = {} as ConstructorParameters<typeof Metering>[0];
+
+  it('are kept per month, article and cookie, so a repeat costs no signing', async () => {
+    let now = new Date('2026-11-30T12:00:00Z');
+    const node = new Metering(noStore, config, { now: () => now });
+    const first = await node.read(null, { id: 1 }, undefined, undefined);
+    expect(first.decision).toMatchObject({ full: true, count: true, reason: 'free' });
+    expect(await node.read(null, { id: 1 }, undefined, undefined)).toBe(first);
+    // The cookie the reader came back with is its own answer: a reread, nothing new to set.
+    const back = await node.read(null, { id: 1 }, first.cookie!, undefined);
+    expect(back).toMatchObject({ decision: { reason: 'reread' }, cookie: null });
+    const second = await node.read(null, { id: 2 }, first.cookie!, undefined);
+    expect(second.decision).toMatchObject({ full: true, count: true, remaining: 0 });
+    const third = await node.read(null, { id: 3 }, second.cookie!, undefined);
+    expect(third.decision).toMatchObject({ full: false, reason: 'exhausted' });
+    // A forged cookie is a new reader's, whatever it claims; kept answers do not carry it through.
+    const forged = second.cookie!.replace(/\.[^.]+$/, `.${'A'.repeat(43)}`);
+    expect((await node.read(null, { id: 3 }, forged, undefined)).decision).toMatchObject({ full: true, count: true });
+    // A new month starts over, though the cookie and article are the same.
+    now = new Date('2026-12-01T00:01:00Z');
+    const december = await node.read(null, { id: 1 }, undefined, undefined);
+    expect(december).not.toBe(first);
+    expect(december.cookie).toMatch(/^v1\.2026-12\./);
+  });
+});
