@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { Config } from '../config.js';
+import type { ViewerInfo } from '../domain/types.js';
 import { Layout } from '../render/pages/Layout.js';
 import type { Accounts } from '../services/accounts.js';
 import { etagOf, notModified } from './compression.js';
@@ -15,22 +16,35 @@ export interface PageOptions {
   returnPath?: string;
 }
 
-/** A whole server-rendered page inside the shared layout, as HTML. */
-export function renderPage(req: FastifyRequest, deps: { config: Config; accounts: Accounts }, opts: PageOptions, body: ComponentChildren): string {
+/** Who the page is for, as the layout shows them. */
+export interface PageReader {
+  viewer: Pick<ViewerInfo, 'name' | 'role'> | null;
+  csrfToken: string | null;
+  returnPath: string;
+}
+
+/** A whole server-rendered page inside the shared layout, as HTML, for `reader`. */
+export function renderFor(reader: PageReader, config: Config, opts: PageOptions, body: ComponentChildren): string {
   const html = renderToString(
     <Layout
       title={opts.title}
       description={opts.description}
-      publication={deps.config.PUBLICATION_NAME}
-      viewer={req.actor ? deps.accounts.viewerInfo(req.actor) : null}
-      csrfToken={req.csrfToken}
-      returnPath={opts.returnPath ?? req.url}
+      publication={config.PUBLICATION_NAME}
+      viewer={reader.viewer}
+      csrfToken={reader.csrfToken}
+      returnPath={reader.returnPath}
       scripts={opts.scripts}
     >
       {body}
     </Layout>,
   );
   return `<!doctype html>${html}`;
+}
+
+/** A whole server-rendered page inside the shared layout, as HTML, for the request's reader. */
+export function renderPage(req: FastifyRequest, deps: { config: Config; accounts: Accounts }, opts: PageOptions, body: ComponentChildren): string {
+  const reader = { viewer: req.actor ? deps.accounts.viewerInfo(req.actor) : null, csrfToken: req.csrfToken, returnPath: opts.returnPath ?? req.url };
+  return renderFor(reader, deps.config, opts, body);
 }
 
 /**

@@ -267,6 +267,63 @@ describe.each(DIALECTS)('page delivery on %s', (dialect) => {
     }
   });
 
+  it("fills one page of a kind in with each reader's own name, token, subscription and settings, never another's", async () => {
+    // Two readers of one kind (plain subscribers, following nothing), a third who follows the
+    // article and a moderator: the first two get one page filled in twice.
+    const people = [
+      { email: `tom-${dialect}@example.com`, name: 'Tom <b>&amp;</b> "T"', role: 'reader' },
+      { email: `una-${dialect}@example.com`, name: 'Una Ortiz', role: 'reader' },
+      { email: `vic-${dialect}@example.com`, name: 'Vic Follower', role: 'reader' },
+      { email: `wes-${dialect}@example.com`, name: 'Wes Warden', role: 'moderator' },
+    ] as const;
+    const readers: ((typeof people)[number] & { cookie: string; csrf: string })[] = [];
+    for (const who of people) {
+      const user = await p.store.users.ensure(who.email, who.name, new Date());
+      await p.store.db.updateTable('users').set({ role: who.role }).where('id', '=', user.id).execute();
+      await p.store.billing.putEntitlement({ userId: user.id, source: 'manual', externalRef: '', status: 'active', currentPeriodEnd: null, now: new Date() });
+      readers.push({ ...who, ...(await p.signIn(who.email)) });
+    }
+    const vic = readers[2]!;
+    const followed = await p.app.inject({
+      method: 'PUT',
+      url: `/api/v1/articles/${articleId}/follow`,
+      headers: { cookie: vic.cookie, 'x-csrf-token': vic.csrf },
+      payload: { follow: true },
+    });
+    expect(followed.statusCode).toBeLessThan(300);
+    // As the renderer escapes text: `>` needs no escaping there.
+    const escaped = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
+    for (let round = 0; round < 2; round++) {
+      const pages = [];
+      for (const r of readers) {
+        const res = await page(`/articles/${DEMO_ARTICLE}?sort=top`, { cookie: r.cookie, 'accept-encoding': 'gzip' });
+        const html = decoded(res);
+        expect(html).toContain(`Signed in as ${escaped(r.name)}</span>`);
+        expect(stateOf(html).viewer.name).toBe(r.name);
+        // Both forms carry the reader's token: signing out and the no-script notify form.
+        expect(occurrences(html, `name="_csrf" value="${r.csrf}"`)).toBe(2);
+        expect(html.includes('href="/admin"')).toBe(r.role === 'moderator');
+        expect(html).toContain('class="subscription-state"');
+        expect(html.includes('name="follow" value="yes" checked')).toBe(r === vic);
+        pages.push(html);
+      }
+      for (const [i, html] of pages.entries()) {
+        for (const [j, other] of readers.entries()) {
+          if (i === j) continue;
+          expect(html).not.toContain(other.csrf);
+          expect(html).not.toContain(`Signed in as ${escaped(other.name)}`);
+        }
+      }
+      // The two readers of one kind differ only in what is theirs.
+      const strip = (html: string, r: (typeof readers)[number]) =>
+        html
+          .replaceAll(r.csrf, 'TOKEN')
+          .replaceAll(escaped(r.name), 'NAME')
+          .replace(/<script type="application\/json" id="parley-state">.*?<\/script>/s, '');
+      expect(strip(pages[0]!, readers[0]!)).toBe(strip(pages[1]!, readers[1]!));
+    }
+  });
+
   it('tells the page the last event before it was read, and a stream opened after it gets what came since', async () => {
     const before = stateOf((await page(`/articles/${DEMO_ARTICLE}?sort=newest`)).body).page.since as number;
     expect(before).toBeGreaterThanOrEqual(0);

@@ -10,7 +10,7 @@ import { widgetScript } from '../../messages/locales.js';
 import { currentLocale, withLocale } from '../../messages/scope.js';
 import { articleLocale } from '../../services/article-locales.js';
 import { renderArticleMarkdown, renderArticleTeaser } from '../../render/markdown.js';
-import { ArticlePage } from '../../render/pages/ArticlePage.js';
+import { ArticlePage, articlePageKind } from '../../render/pages/ArticlePage.js';
 import { HomePage } from '../../render/pages/HomePage.js';
 import { MessagePage } from '../../render/pages/MessagePage.js';
 import { SignInPage, VerifyPage } from '../../render/pages/SignInPage.js';
@@ -23,7 +23,8 @@ import type { Store } from '../../store/store.js';
 import { formErrorPages } from '../form-errors.js';
 import { signInMailLimit } from '../limits.js';
 import { headerSafe, returnLocation } from '../locations.js';
-import { renderPage, sendPage } from '../render.js';
+import { renderFor, renderPage, sendPage } from '../render.js';
+import { ReaderShells } from '../reader-shells.js';
 import { EncodedBody, sendEncoded } from '../compression.js';
 import { asset } from '../../render/assets.js';
 import { AllReplies, Cursor, Expand, expandIds, Id, Sort } from '../schemas.js';
@@ -36,7 +37,7 @@ import { InlinePage } from '../../render/pages/InlinePage.js';
 import type { Billing } from '../../services/billing.js';
 import { DiscussionMarkup, textMarkup } from '../../render/discussion-html.js';
 import { StateThreads } from '../../render/state-threads.js';
-import { embedJson, type SharedThreads } from '../../render/pages/DiscussionMount.js';
+import { embedJson, hydrationState, type SharedThreads } from '../../render/pages/DiscussionMount.js';
 import { fillMarks, pieceMark, sendPieces } from '../page-pieces.js';
 import { CommonRuns, Deflated, type OwnBytes, type Piece } from '../composed-gzip.js';
 
@@ -144,12 +145,18 @@ export async function pageRoutes(
   const DISCUSSION = pieceMark('discussion');
   // In the state's JSON the mark is a string: its quotes go with it.
   const THREADS = pieceMark('threads');
+  // Where a signed-in reader's own text goes in a page rendered once for all readers of its kind.
+  const NAME = pieceMark('name');
+  const CSRF = pieceMark('csrf');
+  const SUBSCRIPTION = pieceMark('subscription');
+  const STATE = pieceMark('state');
+  const readerShells = new ReaderShells([BODY, DISCUSSION, NAME, CSRF, SUBSCRIPTION, STATE]);
   const page = (
     article: Article,
     state: DiscussionState,
     truncated: PaywallInfo | null,
     subscription: { text: string; attention: boolean } | null,
-    marks?: { body: string; discussion: string; threads?: SharedThreads },
+    marks?: { body: string; discussion: string; threads?: SharedThreads; state?: string },
   ) => (
     <ArticlePage
       article={article}
@@ -160,6 +167,7 @@ export async function pageRoutes(
       subscription={subscription}
       discussionHtml={marks?.discussion}
       sharedThreads={marks?.threads}
+      stateJson={marks?.state}
     />
   );
   const pageOptions = (article: Article) => ({
@@ -228,13 +236,36 @@ export async function pageRoutes(
         const shown = { ...state, now: discussion.now };
         const threads = stateThreads.of(state.page, discussions.sharedPageOf(state.page));
         const marks = { body: BODY, discussion: DISCUSSION, threads: threads ? { mark: THREADS, own: threads.own } : undefined };
-        const html = renderPage(req, deps, pageOptions(article), page(article, shown, truncated, subscription, marks));
         const fills = new Map<string, Piece[]>([
           [BODY, [articleDeflated(article, truncated !== null)]],
           [DISCUSSION, discussion.pieces],
         ]);
-        if (threads) fills.set(JSON.stringify(THREADS), [threads.json]);
-        return sendPieces(req, reply, fillMarks(html, fills), ownBytes(state));
+        const viewer = req.actor ? accounts.viewerInfo(req.actor) : null;
+        if (!viewer) {
+          // A guest's page with a cursor or a linked comment: one of many, rendered for its address.
+          const html = renderPage(req, deps, pageOptions(article), page(article, shown, truncated, subscription, marks));
+          if (threads) fills.set(JSON.stringify(THREADS), [threads.json]);
+          return sendPieces(req, reply, fillMarks(html, fills), ownBytes(state));
+        }
+        const stateJson = embedJson(hydrationState(shown, marks.threads));
+        fills
+          .set(NAME, [Buffer.from(textMarkup(viewer.name))])
+          .set(CSRF, [Buffer.from(textMarkup(req.csrfToken ?? ''))])
+          .set(STATE, threads ? fillMarks(stateJson, new Map([[JSON.stringify(THREADS), [threads.json]]])) : [Buffer.from(stateJson)]);
+        if (subscription) fills.set(SUBSCRIPTION, [Buffer.from(textMarkup(subscription.text))]);
+        const kind = `${currentLocale()}:${articlePageKind({ article, role: viewer.role, truncated, subscription, state })}`;
+        const pieces = readerShells.pieces(
+          kind,
+          () =>
+            renderFor(
+              { viewer: { name: NAME, role: viewer.role }, csrfToken: CSRF, returnPath: req.url },
+              config,
+              pageOptions(article),
+              page(article, { ...shown, csrfToken: CSRF }, truncated, subscription && { ...subscription, text: SUBSCRIPTION }, { ...marks, state: STATE }),
+            ),
+          fills,
+        );
+        return sendPieces(req, reply, pieces, ownBytes(state));
       });
     },
   });

@@ -19,9 +19,34 @@ export interface ArticlePageProps {
   discussionHtml?: string;
   /** Where the state carries the threads every reader shares (see DiscussionMount). */
   sharedThreads?: SharedThreads;
+  /** Stands for the state's JSON (see DiscussionMount). */
+  stateJson?: string;
 }
 
-export function ArticlePage({ article: a, bodyHtml, timeZone, state, truncated, subscription, discussionHtml, sharedThreads }: ArticlePageProps) {
+/**
+ * What an article page shows besides the marks a signed-in reader's page is filled in at
+ * (src/http/reader-shells.ts): pages of one kind differ only there. Whatever else the page comes
+ * to show must be named here, or one reader would get a page made for another.
+ */
+export function articlePageKind(p: {
+  article: Article;
+  role: string;
+  truncated: PaywallInfo | null;
+  subscription: { attention: boolean } | null;
+  state: Pick<DiscussionState, 'follow' | 'elsewhere'>;
+}): string {
+  const a = p.article;
+  return JSON.stringify([
+    [a.id, a.slug, a.title, a.standfirst, a.image, a.imageCredit, a.author, a.publishedAt.getTime(), a.authorBio, a.authorHandle],
+    p.role,
+    p.truncated,
+    p.subscription?.attention ?? null,
+    p.state.follow,
+    p.state.elsewhere ?? null,
+  ]);
+}
+
+export function ArticlePage({ article: a, bodyHtml, timeZone, state, truncated, subscription, discussionHtml, sharedThreads, stateJson }: ArticlePageProps) {
   return (
     <>
       <article class="article" aria-labelledby="article-title">
@@ -61,7 +86,7 @@ export function ArticlePage({ article: a, bodyHtml, timeZone, state, truncated, 
         </p>
         <NotifyForm articleId={a.id} slug={a.slug} follow={state.follow} csrfToken={state.csrfToken} />
       </noscript>
-      <DiscussionMount state={state} html={discussionHtml} threads={sharedThreads} />
+      <DiscussionMount state={state} html={discussionHtml} threads={sharedThreads} stateJson={stateJson} />
     </>
   );
 }

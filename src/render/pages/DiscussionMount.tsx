@@ -65,8 +65,9 @@ export function hydrationState({ elsewhere: _serverOnly, ...state }: DiscussionS
 /**
  * The server-rendered discussion and the state the browser widget hydrates it from; `html` is
  * the discussion already rendered (src/render/discussion-html.ts), else it is rendered here.
+ * `stateJson` stands for the state's JSON where the page is rendered once for many readers.
  */
-export function DiscussionMount({ state, html, threads }: { state: DiscussionState; html?: string; threads?: SharedThreads }) {
+export function DiscussionMount({ state, html, threads, stateJson }: { state: DiscussionState; html?: string; threads?: SharedThreads; stateJson?: string }) {
   return (
     <>
       {html === undefined ? (
@@ -76,7 +77,7 @@ export function DiscussionMount({ state, html, threads }: { state: DiscussionSta
       ) : (
         <div id="parley-root" data-api="/api/v1" dangerouslySetInnerHTML={{ __html: html }} />
       )}
-      <script type="application/json" id="parley-state" dangerouslySetInnerHTML={{ __html: embedJson(hydrationState(state, threads)) }} />
+      <script type="application/json" id="parley-state" dangerouslySetInnerHTML={{ __html: stateJson ?? embedJson(hydrationState(state, threads)) }} />
       {state.elsewhere?.length ? <LinkTargets ids={state.elsewhere} /> : null}
     </>
   );

@@ -9,7 +9,7 @@ export interface LayoutProps {
   title: string;
   publication: string;
   description?: string;
-  viewer: ViewerInfo | null;
+  viewer: Pick<ViewerInfo, 'name' | 'role'> | null;
   csrfToken: string | null;
   /** Where sign-in should bring the reader back to. */
   returnPath: string;
