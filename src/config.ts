@@ -22,6 +22,8 @@ const Env = Type.Object({
   MAIL_FROM: Type.String({ minLength: 3, default: 'Parley <no-reply@localhost>' }),
   PAGE_SIZE: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
   REPLIES_PER_THREAD: Type.Integer({ minimum: 0, maximum: 100, default: 5 }),
+  /** A guest's page is rendered again at most this often, however many comments arrive (src/services/page-cache.ts). */
+  GUEST_PAGE_REFRESH_MS: Type.Integer({ minimum: 0, maximum: 1000, default: 250 }),
   INDENT_DEPTH: Type.Integer({ minimum: 1, maximum: 10, default: 3 }),
   EDIT_WINDOW_MINUTES: Type.Integer({ minimum: 0, maximum: 525600, default: 1440 }),
   MAX_COMMENT_LENGTH: Type.Integer({ minimum: 10, maximum: 100000, default: 10000 }),

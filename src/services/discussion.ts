@@ -676,10 +676,11 @@ export class Discussions {
   /**
    * A cache of something made from an article's guest page (its rendered HTML), dropped with the
    * guests' page on this node's own writes at once and on every event the bus brings; with
-   * `serveStaleMs`, kept to be served that long while its replacement renders (see PageCache).
+   * `serveStaleMs`, kept to be served that long while its replacement renders, and with
+   * `refreshEveryMs` rendered at most that often however many events arrive (see PageCache).
    */
-  derivedCache<T>(opts: { serveStaleMs?: number } = {}): PageCache<T> {
-    const cache = new PageCache<T>(this.bus, undefined, undefined, opts.serveStaleMs);
+  derivedCache<T>(opts: { serveStaleMs?: number; refreshEveryMs?: number } = {}): PageCache<T> {
+    const cache = new PageCache<T>(this.bus, undefined, undefined, opts.serveStaleMs, opts.refreshEveryMs);
     this.derived.push(cache as PageCache<unknown>);
     return cache;
   }

@@ -129,6 +129,32 @@ describe('the page cache shares one computation', () => {
     expect(n).toBe(3);
     cache.close();
   });
+
+  it('renders a page at most once per refresh interval however many events arrive, and afresh for the first reader after it', async () => {
+    const bus = inProcessBus();
+    const cache = new PageCache<string>(bus, 100, 60_000, 1000, 150);
+    let n = 0;
+    const compute = async () => `v${++n}`;
+    expect(await cache.get(1, 'k', compute)).toBe('v1');
+    for (let i = 0; i < 5; i++) {
+      await bus.publish({ articleId: 1, eventId: 10 + i });
+      expect(await cache.get(1, 'k', compute)).toBe('v1');
+    }
+    // Another article's page is its own: its first render is not held back.
+    expect(await cache.get(2, 'k', compute)).toBe('v2');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await cache.get(1, 'k', compute)).toBe('v3');
+    // Without a new event it is kept as it is, however long after.
+    expect(await cache.get(1, 'k', compute)).toBe('v3');
+    expect(n).toBe(3);
+    // A cache that serves nothing stale renders after every event, whatever its interval.
+    const strict = new PageCache<string>(bus, 100, 60_000, 0, 150);
+    expect(await strict.get(1, 'k', compute)).toBe('v4');
+    await bus.publish({ articleId: 1, eventId: 20 });
+    expect(await strict.get(1, 'k', compute)).toBe('v5');
+    strict.close();
+    cache.close();
+  });
 });
 
 describe.each(DIALECTS)('page delivery on %s', (dialect) => {
@@ -482,5 +508,49 @@ describe.each(DIALECTS)('page delivery on %s', (dialect) => {
     expect(await view()).toContain('Night trains, revised');
     await p.store.articles.upsert(article, new Date());
     expect(await view()).not.toContain('Night trains, revised');
+  });
+});
+
+describe('guest pages of a hot thread', () => {
+  let p: TestParley;
+  beforeAll(async () => {
+    p = await startParley('sqlite', { CONTENT_DIR: 'content', GUEST_PAGE_REFRESH_MS: '400' });
+    await seedDemo(p);
+  });
+  afterAll(() => p?.dispose());
+
+  it('are rendered again at most once per interval, each naming the last event it shows so the widget catches up', async () => {
+    const articleId = (await p.store.articles.bySlug(DEMO_ARTICLE))!.id;
+    const author = await p.signIn('jon.marsh@example.com');
+    const guestPage = async () => stateOf((await p.app.inject({ method: 'GET', url: `/articles/${DEMO_ARTICLE}?sort=oldest` })).body).page;
+    const guestApi = async () => (await p.app.inject({ method: 'GET', url: `/api/v1/articles/${articleId}/comments?sort=oldest` })).json();
+    const first = await guestPage();
+    const firstApi = await guestApi();
+    const ids: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const posted = await p.app.inject({
+        method: 'POST',
+        url: `/api/v1/articles/${articleId}/comments`,
+        headers: { cookie: author.cookie, 'x-csrf-token': author.csrf },
+        payload: { body: `Burst comment ${i}.` },
+      });
+      expect(posted.statusCode).toBe(201);
+      ids.push(posted.json().comment.id);
+    }
+    // Within the interval guests get the page as it was, which says what it shows up to.
+    const during = await guestPage();
+    expect(during.since).toBe(first.since);
+    expect((await guestApi()).since).toBe(firstApi.since);
+    // Everything after `since` is what the widget's stream replays: the burst, all of it.
+    const missed = await p.store.events.since(articleId, during.since, 10);
+    expect(missed.map((e) => e.commentId)).toEqual(expect.arrayContaining(ids));
+    await new Promise((r) => setTimeout(r, 450));
+    const after = await guestPage();
+    expect(after.since).toBeGreaterThan(first.since);
+    // The harness's clock stands before the demo's comments: the burst comes first, oldest first.
+    const firstIds = (page: { threads: { comment: { id: number } }[] }) => page.threads.slice(0, 3).map((t) => t.comment.id);
+    expect(firstIds(after)).toEqual(ids);
+    expect(firstIds(await guestApi())).toEqual(ids);
+    expect(firstIds(during)).not.toEqual(ids);
   });
 });

@@ -56,6 +56,9 @@ export async function startParley(dialect: TestDialect, env: Record<string, stri
     REPORT_LIMIT_PER_HOUR: '100000',
     LOGIN_LIMIT_PER_EMAIL_PER_HOUR: '100000',
     NEW_ACCOUNT_SLOWDOWN_SECONDS: '0',
+    // Guests' pages show each write on the next read, so tests can read right after writing;
+    // tests/api/page-delivery.test.ts runs with the interval on.
+    GUEST_PAGE_REFRESH_MS: '0',
     ...env,
     DATABASE_URL: db.url,
   });

@@ -51,7 +51,7 @@ export async function commentRoutes(app: TypedApp, opts: { discussions: Discussi
   const voteIpLimit = perIp(app, 'vote', { max: voteLimit.max * config.IP_LIMIT_FACTOR, timeWindow: voteLimit.timeWindow });
 
   // Guests' pages as sent: serialized and compressed once per change of the article's discussion.
-  const guestPages = d.derivedCache<EncodedBody>({ serveStaleMs: GUEST_PAGE_STALE_MS });
+  const guestPages = d.derivedCache<EncodedBody>({ serveStaleMs: GUEST_PAGE_STALE_MS, refreshEveryMs: config.GUEST_PAGE_REFRESH_MS });
   app.get('/articles/:id/comments', {
     schema: {
       operationId: 'listComments',

@@ -66,7 +66,7 @@ export async function pageRoutes(
   formErrorPages(app, deps);
   // Guests' article pages, whole and cut by the meter, per sort: rendered and compressed once per
   // change of the article's discussion (or per minute), shared by every guest.
-  const guestPages = discussions.derivedCache<EncodedBody>({ serveStaleMs: GUEST_PAGE_STALE_MS });
+  const guestPages = discussions.derivedCache<EncodedBody>({ serveStaleMs: GUEST_PAGE_STALE_MS, refreshEveryMs: config.GUEST_PAGE_REFRESH_MS });
   // An article's text changes only when its file does; rendering its Markdown took a good part of
   // each signed-in page. Kept per article and checked against the text itself, so an edited
   // article renders afresh (a key made of the text cost hashing all of it on every view).
