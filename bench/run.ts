@@ -171,36 +171,47 @@ async function benchDialect(dialect: 'sqlite' | 'postgres', databaseUrl: string,
     loadContent: true,
     worker: false,
   });
-  await seedDemo(seeder);
-  const store = seeder.store;
-  const demo = (await store.articles.bySlug(DEMO_ARTICLE))!;
-  const now = new Date();
-  const authors: number[] = [];
-  for (let i = 0; i < 50; i++) authors.push((await store.users.ensure(`bench${i}@example.com`, `Bench ${i}`, now)).id);
-  // An established subscriber: new accounts are slowed down by the posting rules.
-  const poster = await store.users.ensure('poster@example.com', 'Poster', new Date(Date.now() - 90 * 86400_000));
-  await store.billing.putEntitlement({ userId: poster.id, source: 'manual', externalRef: '', status: 'active', currentPeriodEnd: null, now });
-  const token = randomBytes(32).toString('base64url');
-  const csrf = randomBytes(32).toString('base64url');
-  await store.users.createSession(hashToken(token), poster.id, csrf, now, new Date(Date.now() + 86400_000));
-  // The demo's own subscriber has voted on many of its comments: their page differs from the shared one the most.
-  const voter = (await store.users.byEmail(DEMO_VOTER))!;
-  const voterToken = randomBytes(32).toString('base64url');
-  await store.users.createSession(hashToken(voterToken), voter.id, randomBytes(32).toString('base64url'), now, new Date(Date.now() + 86400_000));
-  const demoIds = (await store.comments.visibleIds(demo.id, 10_000)) as number[];
-  const voterVotes = (await store.votes.ofMany(voter.id, demoIds)).size;
-  const posters = await createPosters(store, POSTERS);
-  const threads = [{ slug: demo.slug, articleId: demo.id, label: `${demo.commentCount} (demo)` }];
-  for (const size of SIZES(dialect)) {
+  // Seeding that fails (a full disk, PostgreSQL going away) still closes the seeder's connections,
+  // or the database could not be dropped after it.
+  const seed = async () => {
+    await seedDemo(seeder);
+    const store = seeder.store;
+    const demo = (await store.articles.bySlug(DEMO_ARTICLE))!;
+    const now = new Date();
+    const authors: number[] = [];
+    for (let i = 0; i < 50; i++) authors.push((await store.users.ensure(`bench${i}@example.com`, `Bench ${i}`, now)).id);
+    // An established subscriber: new accounts are slowed down by the posting rules.
+    const poster = await store.users.ensure('poster@example.com', 'Poster', new Date(Date.now() - 90 * 86400_000));
+    await store.billing.putEntitlement({ userId: poster.id, source: 'manual', externalRef: '', status: 'active', currentPeriodEnd: null, now });
+    const token = randomBytes(32).toString('base64url');
+    const csrf = randomBytes(32).toString('base64url');
+    await store.users.createSession(hashToken(token), poster.id, csrf, now, new Date(Date.now() + 86400_000));
+    // The demo's own subscriber has voted on many of its comments: their page differs from the shared one the most.
+    const voter = (await store.users.byEmail(DEMO_VOTER))!;
+    const voterToken = randomBytes(32).toString('base64url');
+    await store.users.createSession(hashToken(voterToken), voter.id, randomBytes(32).toString('base64url'), now, new Date(Date.now() + 86400_000));
+    const demoIds = (await store.comments.visibleIds(demo.id, 10_000)) as number[];
+    const voterVotes = (await store.votes.ofMany(voter.id, demoIds)).size;
+    const posters = await createPosters(store, POSTERS);
+    const threads = [{ slug: demo.slug, articleId: demo.id, label: `${demo.commentCount} (demo)` }];
+    for (const size of SIZES(dialect)) {
+      const t0 = performance.now();
+      const t = await generateThread(store, `bench-${size}`, size, authors);
+      threads.push({ slug: `bench-${size}`, articleId: t.articleId, label: size.toLocaleString('en') });
+      process.stderr.write(`[${dialect}] generated ${size.toLocaleString('en')} comments in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    }
     const t0 = performance.now();
-    const t = await generateThread(store, `bench-${size}`, size, authors);
-    threads.push({ slug: `bench-${size}`, articleId: t.articleId, label: size.toLocaleString('en') });
-    process.stderr.write(`[${dialect}] generated ${size.toLocaleString('en')} comments in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    await settle(store, dialect);
+    process.stderr.write(`[${dialect}] settled in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    return { demo, token, csrf, voterToken, voterVotes, posters, threads };
+  };
+  let seeded: Awaited<ReturnType<typeof seed>>;
+  try {
+    seeded = await seed();
+  } finally {
+    await seeder.close();
   }
-  const t0 = performance.now();
-  await settle(store, dialect);
-  process.stderr.write(`[${dialect}] settled in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
-  await seeder.close();
+  const { demo, token, csrf, voterToken, voterVotes, posters, threads } = seeded;
 
   const server = await startServerProcess({
     DATABASE_URL: databaseUrl,
