@@ -11,6 +11,8 @@ type MeterConfig = Pick<Config, 'METER_FREE_ARTICLES' | 'METER_CRAWLERS_FULL_TEX
 
 export const METER_COOKIE = 'parley_meter';
 
+const guestKey = (month: string, articleId: number, cookie: string | undefined) => `${month}|${articleId}|${cookie ?? ''}`;
+
 export interface MeterResult {
   readonly decision: MeterDecision;
   /** The anonymous reader's new cookie value, when it changed. */
@@ -78,6 +80,16 @@ export class Metering {
     return `v1.${month}.${ids.join('-')}.${await this.sign(month, ids)}`;
   }
 
+  /**
+   * A guest's answer as `read` gave it before, when kept: without awaiting anything, for the page
+   * every guest loads. A guest's answer follows from the month, the article and the cookie alone,
+   * and most guests carry one of a few cookies (none yet, or the article they came in on).
+   */
+  keptGuestAnswer(article: Pick<Article, 'id'>, cookie: string | undefined, userAgent: string | undefined): MeterResult | undefined {
+    if (isCrawler(userAgent)) return undefined;
+    return this.guestAnswers.get(guestKey(monthKey(this.clock.now(), this.config.PUBLICATION_TIMEZONE), article.id, cookie));
+  }
+
   /** Decides whether this reader gets `article` whole, and counts the read if it uses up an allowance. */
   async read(actor: Actor | null, article: Pick<Article, 'id'>, cookie: string | undefined, userAgent: string | undefined): Promise<MeterResult> {
     const now = this.clock.now();
@@ -100,9 +112,7 @@ export class Metering {
       if (decision.count) await this.store.billing.recordRead(actor.user.id, article.id, month, now);
       return { decision, cookie: null };
     }
-    // A guest's answer follows from the month, the article and the cookie alone, and most guests
-    // carry one of a few cookies (none yet, or the article they came in on): those answers are kept.
-    const key = `${month}|${article.id}|${cookie ?? ''}`;
+    const key = guestKey(month, article.id, cookie);
     const known = this.guestAnswers.get(key);
     if (known) return known;
     const read = await this.readCookie(cookie, month);

@@ -40,6 +40,8 @@ describe.each(DIALECTS)('metered reading on %s', (dialect) => {
     });
     expect(res.statusCode).toBe(200);
     for (const c of res.cookies) opts.jar?.set(c.name, c.value);
+    // The meter's cookie is for the server alone, sent back only from this site's own pages.
+    for (const c of res.cookies.filter((c) => c.name === 'parley_meter')) expect(c).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
     const full = res.body.includes(`Fourth paragraph of ${slug}.`);
     const cut = res.body.includes('Subscribe to keep reading');
     // Either the whole text or its start with the prompt, never both or neither.
@@ -194,9 +196,13 @@ describe("a guest's meter answers", () => {
   it('are kept per month, article and cookie, so a repeat costs no signing', async () => {
     let now = new Date('2026-11-30T12:00:00Z');
     const node = new Metering(noStore, config, { now: () => now });
+    expect(node.keptGuestAnswer({ id: 1 }, undefined, undefined)).toBeUndefined();
     const first = await node.read(null, { id: 1 }, undefined, undefined);
     expect(first.decision).toMatchObject({ full: true, count: true, reason: 'free' });
     expect(await node.read(null, { id: 1 }, undefined, undefined)).toBe(first);
+    expect(node.keptGuestAnswer({ id: 1 }, undefined, undefined)).toBe(first);
+    // A crawler is never answered from what guests were: it is not metered at all.
+    expect(node.keptGuestAnswer({ id: 1 }, undefined, GOOGLEBOT)).toBeUndefined();
     // The cookie the reader came back with is its own answer: a reread, nothing new to set.
     const back = await node.read(null, { id: 1 }, first.cookie!, undefined);
     expect(back).toMatchObject({ decision: { reason: 'reread' }, cookie: null });
@@ -209,6 +215,7 @@ describe("a guest's meter answers", () => {
     expect((await node.read(null, { id: 3 }, forged, undefined)).decision).toMatchObject({ full: true, count: true });
     // A new month starts over, though the cookie and article are the same.
     now = new Date('2026-12-01T00:01:00Z');
+    expect(node.keptGuestAnswer({ id: 1 }, undefined, undefined)).toBeUndefined();
     const december = await node.read(null, { id: 1 }, undefined, undefined);
     expect(december).not.toBe(first);
     expect(december.cookie).toMatch(/^v1\.2026-12\./);
