@@ -20,10 +20,11 @@ export const GUEST_PAGE_STALE_MS = 1000;
  * A cache made with `serveStaleMs` (the pages guests load) makes only the reader who starts that
  * render wait for it: readers who arrive while it runs get the page it replaces, if that was read
  * at most `serveStaleMs` ago, instead of all stalling on every event of a hot thread. A reader
- * who arrives after a render gets it, so a write is seen by the next read. Such pages name the
- * last event they show (`since`), so the widget that loads one catches up from there and is never
- * silently behind. With `refreshEveryMs`, a page rendered that recently is served after an
- * event too, so a thread taking many comments a second is rendered a few times a second.
+ * who arrives after a render gets it, so (without `refreshEveryMs`) a write is seen by the next
+ * read. Such pages name the last event they show (`since`), so the widget that loads one catches
+ * up from there and is never silently behind. With `refreshEveryMs`, a page rendered that
+ * recently is served after an event too, so a thread taking many comments a second is rendered a
+ * few times a second.
  */
 export class PageCache<T> {
   private static readonly tally = { hits: 0, misses: 0 };
