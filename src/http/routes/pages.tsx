@@ -143,8 +143,9 @@ export async function pageRoutes(
   });
   const BODY = pieceMark('body');
   const DISCUSSION = pieceMark('discussion');
-  // In the state's JSON the mark is a string: its quotes go with it.
   const THREADS = pieceMark('threads');
+  // In the state's JSON the mark is a string: its quotes go with it.
+  const THREADS_IN_JSON = JSON.stringify(THREADS);
   // Where a signed-in reader's own text goes in a page rendered once for all readers of its kind.
   const NAME = pieceMark('name');
   const CSRF = pieceMark('csrf');
@@ -244,14 +245,14 @@ export async function pageRoutes(
         if (!viewer) {
           // A guest's page with a cursor or a linked comment: one of many, rendered for its address.
           const html = renderPage(req, deps, pageOptions(article), page(article, shown, truncated, subscription, marks));
-          if (threads) fills.set(JSON.stringify(THREADS), [threads.json]);
+          if (threads) fills.set(THREADS_IN_JSON, [threads.json]);
           return sendPieces(req, reply, fillMarks(html, fills), ownBytes(state));
         }
         const stateJson = embedJson(hydrationState(shown, marks.threads));
         fills
           .set(NAME, [Buffer.from(textMarkup(viewer.name))])
           .set(CSRF, [Buffer.from(textMarkup(req.csrfToken ?? ''))])
-          .set(STATE, threads ? fillMarks(stateJson, new Map([[JSON.stringify(THREADS), [threads.json]]])) : [Buffer.from(stateJson)]);
+          .set(STATE, threads ? fillMarks(stateJson, new Map([[THREADS_IN_JSON, [threads.json]]])) : [Buffer.from(stateJson)]);
         if (subscription) fills.set(SUBSCRIPTION, [Buffer.from(textMarkup(subscription.text))]);
         const kind = `${currentLocale()}:${articlePageKind({ article, role: viewer.role, truncated, subscription, state })}`;
         const pieces = readerShells.pieces(
