@@ -105,23 +105,71 @@ function wireBytes(url: string, headers: Record<string, string>): Promise<{ stat
  */
 const WARM_SECONDS = Number(process.env.BENCH_WARM_SECONDS ?? 3);
 
-async function load(row: Omit<Row, 'rps' | 'p50' | 'p99' | 'errors'>, opts: autocannon.Options, warm = true) {
-  if (warm && WARM_SECONDS > 0) await autocannon({ connections: 20, duration: WARM_SECONDS, ...opts });
+/**
+ * A page and its API are measured in turns, this many rounds each, and each side's figures are
+ * the sum of its rounds: this machine's speed drifts by tens of percent within a minute, and a
+ * ratio of two rows run one after the other measured that drift as much as the page.
+ */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+
+type Case = { row: Omit<Row, 'rps' | 'p50' | 'p99' | 'errors'>; opts: autocannon.Options };
+
+/** One run of a case: what it adds to that case's row. */
+interface Run {
+  requests: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  cpu: number | null;
+}
+
+async function run(opts: autocannon.Options, seconds: number): Promise<Run> {
   const cpu0 = cpuSeconds(serverPid);
-  const r = await autocannon({ connections: 20, duration: SECONDS, ...opts });
+  const r = await autocannon({ connections: 20, duration: seconds, ...opts });
   const cpu1 = cpuSeconds(serverPid);
-  const out: Row = {
-    ...row,
-    rps: r.requests.average,
+  return {
+    requests: r.requests.total,
+    seconds: r.duration,
     p50: r.latency.p50,
     p99: r.latency.p99,
     errors: r.non2xx + r.errors + r.timeouts,
+    cpu: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null,
+  };
+}
+
+/** A row from its runs: req/s over all of them, the middle run's p50, the worst run's p99. */
+function rowOf(c: Case, runs: Run[]): Row {
+  const requests = runs.reduce((n, r) => n + r.requests, 0);
+  const cpu = runs.every((r) => r.cpu !== null) ? runs.reduce((n, r) => n + r.cpu!, 0) : null;
+  const p50s = runs.map((r) => r.p50).sort((a, b) => a - b);
+  const out: Row = {
+    ...c.row,
+    rps: requests / runs.reduce((n, r) => n + r.seconds, 0),
+    p50: p50s[Math.floor(p50s.length / 2)]!,
+    p99: Math.max(...runs.map((r) => r.p99)),
+    errors: runs.reduce((n, r) => n + r.errors, 0),
     rss: serverRss(),
-    cpu: cpu0 !== null && cpu1 !== null && r.requests.total > 0 ? ((cpu1 - cpu0) * 1000) / r.requests.total : undefined,
+    cpu: cpu !== null && requests > 0 ? (cpu * 1000) / requests : undefined,
   };
   rows.push(out);
-  process.stderr.write(`  ${row.db} ${row.thread} ${row.sort} ${row.reader} ${row.what}: ${out.rps.toFixed(0)} req/s\n`);
+  process.stderr.write(`  ${out.db} ${out.thread} ${out.sort} ${out.reader} ${out.what}: ${out.rps.toFixed(0)} req/s\n`);
   return out;
+}
+
+/** Cases measured side by side: each warmed, then all run in turns for ROUNDS rounds. */
+async function inTurns(cases: Case[]): Promise<Row[]> {
+  if (WARM_SECONDS > 0) for (const c of cases) await run(c.opts, WARM_SECONDS);
+  const runs = cases.map((): Run[] => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, c] of cases.entries()) runs[i]!.push(await run(c.opts, SECONDS / ROUNDS));
+  }
+  return cases.map((c, i) => rowOf(c, runs[i]!));
+}
+
+/** One case alone (a write, which changes what the next run would read). */
+async function load(row: Case['row'], opts: autocannon.Options): Promise<Row> {
+  return (await inTurns([{ row, opts }]))[0]!;
 }
 
 /**
@@ -232,6 +280,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres', databaseUrl: string,
     for (const t of threads) {
       for (const sort of SORTS) {
         for (const [reader, cookie] of Object.entries(readersOf(t.articleId))) {
+          const cases: Case[] = [];
           for (const [what, url] of [
             ['SSR page', `${base}/articles/${t.slug}?sort=${sort}`],
             ['JSON API', `${base}/api/v1/articles/${t.articleId}/comments?sort=${sort}`],
@@ -239,12 +288,15 @@ async function benchDialect(dialect: 'sqlite' | 'postgres', databaseUrl: string,
             const raw = await wireBytes(url, cookie);
             const sent = await wireBytes(url, { ...cookie, ...BROWSER });
             if (raw.status !== 200 || sent.status !== 200) throw new Error(`${url} answered ${raw.status}/${sent.status}`);
-            const row = await load(
-              { db: dialect, thread: t.label, sort, reader, what, raw: raw.bytes, sent: sent.bytes },
-              { url, headers: { ...cookie, ...BROWSER } },
-            );
+            cases.push({
+              row: { db: dialect, thread: t.label, sort, reader, what, raw: raw.bytes, sent: sent.bytes },
+              opts: { url, headers: { ...cookie, ...BROWSER } },
+            });
+          }
+          const measured = await inTurns(cases);
+          for (const [i, row] of measured.entries()) {
             // What the row's readers were sent: a cached body that lasts goes out smaller than at first (compression.ts).
-            row.sent = (await wireBytes(url, { ...cookie, ...BROWSER })).bytes;
+            row.sent = (await wireBytes(String(cases[i]!.opts.url), { ...cookie, ...BROWSER })).bytes;
           }
         }
       }
@@ -343,7 +395,7 @@ function print(started: string, pinned: boolean) {
     `\nParley benchmark ${started}: node ${process.version}, ${SECONDS} s per row, 20 connections, ${pinned ? 'client on core 0, server on core 1 (taskset)' : 'NOT pinned'}; every read sends accept-encoding: br, gzip; load average at the end ${loadavg()[0]!.toFixed(1)}`,
   );
   console.log(
-    `ratio: an SSR page against the JSON API for the same case; a hot-thread row against the same page read quietly. CPU ms/req: the server's CPU time per answer (user + system), which the client's own core can hide when it is the one saturated. Each row ran ${WARM_SECONDS} s unmeasured first. bytes sent: as the server answered accept-encoding: br, gzip after the row (a cached page or JSON page that lasts 2 s goes out as brotli 11, first as brotli 6)`,
+    `ratio: an SSR page against the JSON API for the same case; a hot-thread row against the same page read quietly. CPU ms/req: the server's CPU time per answer (user + system), which the client's own core can hide when it is the one saturated. Each row ran ${WARM_SECONDS} s unmeasured first, then a page and its API in turns, ${ROUNDS} rounds of ${(SECONDS / ROUNDS).toFixed(1)} s each: req/s over the rounds, p50 of the middle round, p99 of the worst. bytes sent: as the server answered accept-encoding: br, gzip after the row (a cached page or JSON page that lasts 2 s goes out as brotli 11, first as brotli 6)`,
   );
   console.log(line(head));
   console.log(`|${width.map((w, i) => (i >= 5 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`);
