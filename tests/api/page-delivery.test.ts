@@ -267,6 +267,73 @@ describe.each(DIALECTS)('page delivery on %s', (dialect) => {
     expect(votedIn(after.html)).toBe(1);
   });
 
+  it("answers a signed-in reader's JSON page from the threads every reader shares, with their own votes and rights in it", async () => {
+    const ada = await p.signIn('reader@example.com'); // voted on many of the demo's comments
+    const cal = await p.signIn(`cal-${dialect}@example.com`);
+    const calId = (await p.store.users.byEmail(`cal-${dialect}@example.com`))!.id;
+    await p.store.billing.putEntitlement({ userId: calId, source: 'manual', externalRef: '', status: 'active', currentPeriodEnd: null, now: new Date() });
+    const url = `/api/v1/articles/${articleId}/comments?sort=oldest`;
+    type Page = { threads: { comment: Record<string, unknown>; replies: Record<string, unknown>[] }[] };
+    const fetchAs = async (who: { cookie: string } | null, headers: Record<string, string> = {}) => {
+      const res = await page(url, { ...(who ? { cookie: who.cookie } : {}), 'accept-encoding': 'gzip, deflate, br', ...headers });
+      return { res, json: res.statusCode === 200 ? (JSON.parse(decoded(res)) as Page) : null };
+    };
+    const comments = (pg: Page) => pg.threads.flatMap((t) => [t.comment, ...t.replies]);
+    // A reader's page is the guests' page but for what is theirs: their votes and their rights.
+    const asGuest = (pg: Page) => JSON.parse(JSON.stringify(pg, (k, v) => (k === 'myVote' ? 0 : k === 'canEdit' || k === 'canDelete' ? false : v)));
+    const guest = (await fetchAs(null)).json!;
+    for (let round = 0; round < 2; round++) {
+      const a = await fetchAs(ada);
+      const c = await fetchAs(cal);
+      for (const r of [a, c]) {
+        expect(r.res.headers['content-encoding']).toBe('gzip');
+        expect(r.res.headers['content-type']).toMatch(/^application\/json/);
+        expect(r.res.headers['cache-control']).toBe('private, no-cache');
+        expect(asGuest(r.json!)).toEqual(asGuest(guest));
+      }
+      const adaVotes = await p.store.votes.ofMany(
+        (await p.store.users.byEmail('reader@example.com'))!.id,
+        comments(a.json!).map((x) => x.id as number),
+      );
+      expect(adaVotes.size).toBeGreaterThan(0);
+      for (const x of comments(a.json!)) expect(x.myVote).toBe(adaVotes.get(x.id as number) ?? 0);
+      expect(comments(c.json!).filter((x) => x.myVote !== 0)).toEqual([]);
+      // Without gzip, the same answer whole.
+      const plain = await page(url, { cookie: cal.cookie });
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(JSON.parse(plain.body)).toEqual(c.json);
+    }
+    // Unchanged, answered 304; Cal's own vote and comment change it, for Cal alone.
+    const before = await fetchAs(cal);
+    expect((await fetchAs(cal, { 'if-none-match': before.res.headers.etag as string })).res.statusCode).toBe(304);
+    const target = before.json!.threads[1]!.comment.id as number;
+    const voted = await p.app.inject({
+      method: 'PUT',
+      url: `/api/v1/comments/${target}/vote`,
+      headers: { cookie: cal.cookie, 'x-csrf-token': cal.csrf },
+      payload: { value: -1 },
+    });
+    expect(voted.statusCode).toBe(200);
+    const after = await fetchAs(cal, { 'if-none-match': before.res.headers.etag as string });
+    expect(after.res.statusCode).toBe(200);
+    expect(
+      comments(after.json!)
+        .filter((x) => x.myVote !== 0)
+        .map((x) => [x.id, x.myVote]),
+    ).toEqual([[target, -1]]);
+    const reply = await p.app.inject({
+      method: 'POST',
+      url: `/api/v1/articles/${articleId}/comments`,
+      headers: { cookie: cal.cookie, 'x-csrf-token': cal.csrf },
+      payload: { body: 'Cal answers the first thread.', parentId: before.json!.threads[0]!.comment.id },
+    });
+    expect(reply.statusCode).toBe(201);
+    const own = (await fetchAs(cal)).json!;
+    const mine = comments(own).filter((x) => x.canEdit);
+    expect(mine.map((x) => x.id)).toEqual([JSON.parse(reply.body).comment.id]);
+    expect(comments((await fetchAs(ada)).json!).some((x) => x.canEdit && x.id === mine[0]!.id)).toBe(false);
+  });
+
   it('gives each of many signed-in readers their own page once the parts their pages share are kept compressed', async () => {
     const readers = await Promise.all(['reader@example.com', `kim-${dialect}@example.com`, `lou-${dialect}@example.com`].map((e) => p.signIn(e)));
     const url = `/articles/${DEMO_ARTICLE}?sort=newest`;

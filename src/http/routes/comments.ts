@@ -1,10 +1,12 @@
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import type { Config } from '../../config.js';
 import { PassageSelectorsSchema } from '../../domain/views.js';
 import type { Discussions } from '../../services/discussion.js';
 import { GUEST_PAGE_STALE_MS } from '../../services/page-cache.js';
 import { EncodedBody, sendEncoded } from '../compression.js';
 import { perIp, perReader } from '../limits.js';
+import { sendPieces } from '../page-pieces.js';
+import { ReaderJson } from '../reader-json.js';
 import {
   AllReplies,
   CommentView,
@@ -52,6 +54,8 @@ export async function commentRoutes(app: TypedApp, opts: { discussions: Discussi
 
   // Guests' pages as sent: serialized and compressed once per change of the article's discussion.
   const guestPages = d.derivedCache<EncodedBody>({ serveStaleMs: GUEST_PAGE_STALE_MS, refreshEveryMs: config.GUEST_PAGE_REFRESH_MS });
+  // Signed-in readers' pages as sent: the threads they share with everyone written and deflated once.
+  const readerJson = new ReaderJson();
   app.get('/articles/:id/comments', {
     schema: {
       operationId: 'listComments',
@@ -65,7 +69,18 @@ export async function commentRoutes(app: TypedApp, opts: { discussions: Discussi
       const q = req.query;
       const id = req.params.id;
       const all = q.all === '1';
-      if (req.actor) return d.page(id, q.sort, q.cursor, req.actor, all);
+      if (req.actor) {
+        const page = await d.page(id, q.sort, q.cursor, req.actor, all);
+        // Written by the route's own serializers, so the answer is what it would be written whole.
+        const writePage = reply.getSerializationFunction('200');
+        const pieces =
+          writePage &&
+          readerJson.pieces(page, d.sharedPageOf(page), {
+            page: writePage as (p: Static<typeof ThreadPage>) => string,
+            thread: reply.compileSerializationSchema(ThreadView) as (t: Static<typeof ThreadView>) => string,
+          });
+        return pieces ? sendPieces(req, reply, pieces, undefined, 'application/json; charset=utf-8') : page;
+      }
       const body = await guestPages.get(
         id,
         `${q.sort}:${q.cursor ?? ''}:${all}`,

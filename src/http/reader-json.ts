@@ -1,0 +1,71 @@
+import type { ThreadPage, ThreadView } from '../domain/types.js';
+import { Deflated, type Piece } from './composed-gzip.js';
+
+/** How the route writes a page and one of its threads (its response schema's serializers). */
+export interface PageSerializers {
+  page: (page: ThreadPage) => string;
+  thread: (thread: ThreadView) => string;
+}
+
+/** The shared page's JSON in pieces: before the threads, each thread (with its comma), after them. */
+interface SharedJson {
+  head: Deflated;
+  threads: Deflated[];
+  tail: Deflated;
+}
+
+/** Whether a reader's thread is the shared one as it stands: the same comment objects in the same places. */
+function unchanged(mine: ThreadView, shared: ThreadView): boolean {
+  return (
+    mine.comment === shared.comment &&
+    mine.replies.length === shared.replies.length &&
+    mine.replies.every((r, i) => r === shared.replies[i]) &&
+    mine.repliesCursor === shared.repliesCursor &&
+    mine.moreReplies === shared.moreReplies &&
+    mine.context === shared.context
+  );
+}
+
+/**
+ * A signed-in reader's page of comments as JSON, mostly shared. A reader's page is the page every
+ * reader shares with their votes and rights in the few comments they touch, and those comments
+ * are new objects (src/domain/comment-view.ts, personalView), so every thread they do not touch
+ * is the shared thread itself. The shared page is serialized and deflated once, thread by
+ * thread; a reader's answer is those pieces with only their own threads written anew. Writing
+ * and compressing the whole page on every answer took most of its time.
+ */
+export class ReaderJson {
+  // Keyed by the shared page object itself: a new page (after any change) is written afresh.
+  private readonly byPage = new WeakMap<ThreadPage, SharedJson>();
+
+  /**
+   * The reader's page as pieces, or null when it is not the shared page's threads in the shared
+   * order (their own comments awaiting moderation added, say): then it is written whole.
+   */
+  pieces(page: ThreadPage, shared: ThreadPage | undefined, write: PageSerializers): Piece[] | null {
+    if (!shared || page.threads.length !== shared.threads.length || page.nextCursor !== shared.nextCursor || page.since !== shared.since) return null;
+    if (page.sort !== shared.sort || page.threads.some((t, i) => t.comment.id !== shared.threads[i]!.comment.id)) return null;
+    const json = this.sharedJson(shared, write);
+    return [
+      json.head,
+      ...page.threads.map((t, i) => (unchanged(t, shared.threads[i]!) ? json.threads[i]! : Buffer.from(`${i ? ',' : ''}${write.thread(t)}`))),
+      json.tail,
+    ];
+  }
+
+  private sharedJson(shared: ThreadPage, write: PageSerializers): SharedJson {
+    let made = this.byPage.get(shared);
+    if (made) return made;
+    // The page's own fields as the serializer writes them, around an empty list of threads.
+    const empty = write.page({ ...shared, threads: [] });
+    const at = empty.indexOf('"threads":[]');
+    if (at < 0) throw new Error('a page written without its threads');
+    const cut = at + '"threads":['.length;
+    const head = new Deflated(Buffer.from(empty.slice(0, cut)));
+    let prev = head;
+    const threads = shared.threads.map((t, i) => (prev = new Deflated(Buffer.from(`${i ? ',' : ''}${write.thread(t)}`), prev)));
+    made = { head, threads, tail: new Deflated(Buffer.from(empty.slice(cut)), prev) };
+    this.byPage.set(shared, made);
+    return made;
+  }
+}
