@@ -7,10 +7,20 @@ export interface PageSerializers {
   thread: (thread: ThreadView) => string;
 }
 
-/** The shared page's JSON in pieces: before the threads, each thread (with its comma), after them. */
+/** Threads are kept deflated in runs of about this many bytes: a run deflated apart compresses worse the shorter it is. */
+const RUN_BYTES = 8192;
+
+/** A run of the shared page's threads as written (each with its comma), kept deflated too. */
+interface Run {
+  from: number;
+  texts: string[];
+  deflated: Deflated;
+}
+
+/** The shared page's JSON in pieces: before the threads, runs of threads, after them. */
 interface SharedJson {
   head: Deflated;
-  threads: Deflated[];
+  runs: Run[];
   tail: Deflated;
 }
 
@@ -30,9 +40,10 @@ function unchanged(mine: ThreadView, shared: ThreadView): boolean {
  * A signed-in reader's page of comments as JSON, mostly shared. A reader's page is the page every
  * reader shares with their votes and rights in the few comments they touch, and those comments
  * are new objects (src/domain/comment-view.ts, personalView), so every thread they do not touch
- * is the shared thread itself. The shared page is serialized and deflated once, thread by
- * thread; a reader's answer is those pieces with only their own threads written anew. Writing
- * and compressing the whole page on every answer took most of its time.
+ * is the shared thread itself. The shared page is written and deflated once, in runs of threads;
+ * a reader's answer is those runs, but for the runs holding a thread of theirs, which are
+ * written again with their threads in. Writing and compressing the whole page on every answer
+ * took most of its time.
  */
 export class ReaderJson {
   // Keyed by the shared page object itself: a new page (after any change) is written afresh.
@@ -46,11 +57,15 @@ export class ReaderJson {
     if (!shared || page.threads.length !== shared.threads.length || page.nextCursor !== shared.nextCursor || page.since !== shared.since) return null;
     if (page.sort !== shared.sort || page.threads.some((t, i) => t.comment.id !== shared.threads[i]!.comment.id)) return null;
     const json = this.sharedJson(shared, write);
-    return [
-      json.head,
-      ...page.threads.map((t, i) => (unchanged(t, shared.threads[i]!) ? json.threads[i]! : Buffer.from(`${i ? ',' : ''}${write.thread(t)}`))),
-      json.tail,
-    ];
+    const runs = json.runs.map((run) => {
+      const own = run.texts.map((text, j) => {
+        const i = run.from + j;
+        const t = page.threads[i]!;
+        return unchanged(t, shared.threads[i]!) ? text : `${i ? ',' : ''}${write.thread(t)}`;
+      });
+      return own.every((text, j) => text === run.texts[j]) ? run.deflated : Buffer.from(own.join(''));
+    });
+    return [json.head, ...runs, json.tail];
   }
 
   private sharedJson(shared: ThreadPage, write: PageSerializers): SharedJson {
@@ -62,9 +77,18 @@ export class ReaderJson {
     if (at < 0) throw new Error('a page written without its threads');
     const cut = at + '"threads":['.length;
     const head = new Deflated(Buffer.from(empty.slice(0, cut)));
+    const texts = shared.threads.map((t, i) => `${i ? ',' : ''}${write.thread(t)}`);
+    const runs: Run[] = [];
     let prev = head;
-    const threads = shared.threads.map((t, i) => (prev = new Deflated(Buffer.from(`${i ? ',' : ''}${write.thread(t)}`), prev)));
-    made = { head, threads, tail: new Deflated(Buffer.from(empty.slice(cut)), prev) };
+    for (let from = 0; from < texts.length; ) {
+      let to = from + 1;
+      let bytes = texts[from]!.length;
+      while (to < texts.length && bytes < RUN_BYTES) bytes += texts[to++]!.length;
+      prev = new Deflated(Buffer.from(texts.slice(from, to).join('')), prev);
+      runs.push({ from, texts: texts.slice(from, to), deflated: prev });
+      from = to;
+    }
+    made = { head, runs, tail: new Deflated(Buffer.from(empty.slice(cut)), prev) };
     this.byPage.set(shared, made);
     return made;
   }
