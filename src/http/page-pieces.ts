@@ -24,9 +24,10 @@ export function fillMarks(html: string, fills: ReadonlyMap<string, Piece[]>): Pi
 }
 
 /**
- * Sends a page (or a page's JSON) made of pieces, each reader's own: as one gzip stream of the shared pieces
- * deflated once and the reader's deflated now, when the reader takes gzip (every browser does;
- * brotli streams cannot be joined), else whole and left to the reply's own compression.
+ * Sends a page (or a page's JSON, as `type` says) made of pieces, each reader's own: as one gzip
+ * stream of the shared pieces deflated once and the reader's deflated now, when the reader takes
+ * gzip (every browser does; brotli streams cannot be joined), else whole and left to the reply's
+ * own compression.
  * Revalidated on every view and answered 304 when unchanged, like every page.
  */
 export function sendPieces(req: FastifyRequest, reply: FastifyReply, pieces: Piece[], own?: OwnBytes, type = 'text/html; charset=utf-8') {

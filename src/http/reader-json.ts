@@ -36,6 +36,9 @@ function unchanged(mine: ThreadView, shared: ThreadView): boolean {
   );
 }
 
+/** A thread as it stands in the page's list: after a comma but for the first. */
+const threadText = (t: ThreadView, i: number, write: PageSerializers) => `${i ? ',' : ''}${write.thread(t)}`;
+
 /**
  * A signed-in reader's page of comments as JSON, mostly shared. A reader's page is the page every
  * reader shares with their votes and rights in the few comments they touch, and those comments
@@ -58,12 +61,14 @@ export class ReaderJson {
     if (page.sort !== shared.sort || page.threads.some((t, i) => t.comment.id !== shared.threads[i]!.comment.id)) return null;
     const json = this.sharedJson(shared, write);
     const runs = json.runs.map((run) => {
-      const own = run.texts.map((text, j) => {
+      let touched = false;
+      const texts = run.texts.map((text, j) => {
         const i = run.from + j;
-        const t = page.threads[i]!;
-        return unchanged(t, shared.threads[i]!) ? text : `${i ? ',' : ''}${write.thread(t)}`;
+        if (unchanged(page.threads[i]!, shared.threads[i]!)) return text;
+        touched = true;
+        return threadText(page.threads[i]!, i, write);
       });
-      return own.every((text, j) => text === run.texts[j]) ? run.deflated : Buffer.from(own.join(''));
+      return touched ? Buffer.from(texts.join('')) : run.deflated;
     });
     return [json.head, ...runs, json.tail];
   }
@@ -77,7 +82,7 @@ export class ReaderJson {
     if (at < 0) throw new Error('a page written without its threads');
     const cut = at + '"threads":['.length;
     const head = new Deflated(Buffer.from(empty.slice(0, cut)));
-    const texts = shared.threads.map((t, i) => `${i ? ',' : ''}${write.thread(t)}`);
+    const texts = shared.threads.map((t, i) => threadText(t, i, write));
     const runs: Run[] = [];
     let prev = head;
     for (let from = 0; from < texts.length; ) {
