@@ -1,21 +1,55 @@
-/** A Map that forgets its least recently used entries: lookups stay fast, memory stays flat. */
+/**
+ * A Map that forgets what has not been used lately: lookups stay fast, memory stays flat. It
+ * keeps two generations of at most half of `max` entries each. Entries go into the young one; a
+ * hit in the old one moves the entry up; when the young one is full it becomes the old one and
+ * the old one is dropped. So the last `max / 2` keys used are always kept, and never more than
+ * `max` entries are held.
+ *
+ * Why not an exact LRU: that moves an entry to the end of its Map on every hit (a delete and a
+ * set), and hits are what the hot paths do: the meter's two lookups per guest page cost about
+ * 0.7 µs of its 40 µs in a profile. A hit here in the young generation is one Map lookup.
+ */
 export class Lru<K, V> {
-  private readonly m = new Map<K, V>();
-  constructor(private readonly max: number) {}
+  private young = new Map<K, V>();
+  private old = new Map<K, V>();
+  private readonly half: number;
+
+  constructor(max: number) {
+    this.half = Math.max(1, Math.ceil(max / 2));
+  }
+
   get(k: K): V | undefined {
-    const v = this.m.get(k);
-    if (v !== undefined) {
-      this.m.delete(k);
-      this.m.set(k, v);
+    const v = this.young.get(k);
+    if (v !== undefined) return v;
+    const aged = this.old.get(k);
+    if (aged !== undefined) {
+      this.old.delete(k);
+      this.put(k, aged);
     }
-    return v;
+    return aged;
   }
+
   set(k: K, v: V): void {
-    this.m.delete(k);
-    this.m.set(k, v);
-    if (this.m.size > this.max) this.m.delete(this.m.keys().next().value as K);
+    this.old.delete(k);
+    this.put(k, v);
   }
+
   delete(k: K): void {
-    this.m.delete(k);
+    this.young.delete(k);
+    this.old.delete(k);
+  }
+
+  /** How many entries are held (both generations). */
+  get size(): number {
+    return this.young.size + this.old.size;
+  }
+
+  private put(k: K, v: V): void {
+    const fresh = !this.young.has(k);
+    this.young.set(k, v);
+    if (fresh && this.young.size >= this.half) {
+      this.old = this.young;
+      this.young = new Map();
+    }
   }
 }
