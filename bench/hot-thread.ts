@@ -3,32 +3,16 @@
  * second): each comment changes the article's page, so this measures how well the page cache
  * keeps up. Used by bench/run.ts for its table, against a running server.
  */
-import autocannon from 'autocannon';
-
-export interface HotThreadResult {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  /** Comments acknowledged per second while the readers read. */
-  posted: number;
-}
 
 /**
- * Reads `url` with 20 connections for `seconds` while one subscriber (`cookie`, `csrf`) posts
- * into `articleId` at `perSecond`, each post on a timer of its own so a slow answer does not
- * slow the stream down.
+ * Runs `read` (a load run against the article's page) while one subscriber (`cookie`, `csrf`)
+ * posts into `articleId` at `perSecond`, each post on a timer of its own so a slow answer does
+ * not slow the stream down. Gives what `read` gave and the comments acknowledged per second.
  */
-export async function readWhilePosting(opts: {
-  base: string;
-  url: string;
-  articleId: number;
-  cookie: string;
-  csrf: string;
-  perSecond: number;
-  seconds: number;
-  headers: Record<string, string>;
-}): Promise<HotThreadResult> {
+export async function whilePosting<R>(
+  opts: { base: string; articleId: number; cookie: string; csrf: string; perSecond: number },
+  read: () => Promise<R>,
+): Promise<{ read: R; posted: number }> {
   let n = 0;
   let acked = 0;
   const inFlight = new Set<Promise<void>>();
@@ -49,9 +33,8 @@ export async function readWhilePosting(opts: {
   const started = performance.now();
   const timer = setInterval(post, 1000 / opts.perSecond);
   try {
-    const r = await autocannon({ url: opts.url, connections: 20, duration: opts.seconds, headers: opts.headers });
-    const posted = acked / ((performance.now() - started) / 1000);
-    return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.non2xx + r.errors + r.timeouts, posted };
+    const result = await read();
+    return { read: result, posted: acked / ((performance.now() - started) / 1000) };
   } finally {
     clearInterval(timer);
     await Promise.all(inFlight);

@@ -9,6 +9,7 @@
  *   npm run bench                                          # both databases, 70 and 100,000 comments
  *   BENCH_DB=sqlite BENCH_SIZES=100000,1000000 BENCH_SECONDS=5 npm run bench
  *   BENCH_SIZES_SQLITE=100000,1000000 npm run bench        # 1,000,000 on SQLite only
+ *   BENCH_DB=sqlite BENCH_SIZES= BENCH_SORTS=top npm run bench   # the demo page, its hot thread and posts
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -26,7 +27,7 @@ import type { Store } from '../src/store/store.js';
 import { freshDatabase } from '../tests/support/databases.js';
 import { killHard, startServerProcess } from '../tests/support/process.js';
 import { generateThread } from './generate.js';
-import { readWhilePosting } from './hot-thread.js';
+import { whilePosting } from './hot-thread.js';
 import { cpuSeconds, createPosters, lost, POST_CONNECTIONS, POSTERS, postRequests } from './posts.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -34,7 +35,7 @@ const sizes = (list: string) => list.split(',').filter(Boolean).map(Number);
 /** Generated thread sizes; BENCH_SIZES_SQLITE / BENCH_SIZES_POSTGRES set one database's own. */
 const SIZES = (dialect: string) => sizes(process.env[`BENCH_SIZES_${dialect.toUpperCase()}`] ?? process.env.BENCH_SIZES ?? '100000');
 const DBS = (process.env.BENCH_DB ?? 'sqlite,postgres').split(',') as ('sqlite' | 'postgres')[];
-const SORTS = ['top', 'newest', 'oldest'] as const;
+const SORTS = (process.env.BENCH_SORTS ?? 'top,newest,oldest').split(',') as ('top' | 'newest' | 'oldest')[];
 const BROWSER = { 'accept-encoding': 'br, gzip' };
 /** New comments per second into the hot thread while guests read it (issue 12). */
 const HOT_POSTS_PER_SECOND = 20;
@@ -301,34 +302,31 @@ async function benchDialect(dialect: 'sqlite' | 'postgres', databaseUrl: string,
         }
       }
     }
-    // The demo page read by guests while it gets new comments: last of the reads, as it adds comments.
+    // The demo page read by guests while it gets new comments, in turns with the same page read
+    // quietly (the machine's drift would otherwise pass for the posts' cost): last of the reads, as
+    // it adds comments.
     const demoThread = threads[0]!;
-    const quiet = rows.find((r) => r.db === dialect && r.thread === demoThread.label && r.sort === 'top' && r.reader === 'guest' && r.what === 'SSR page');
-    const hotUrl = `${base}/articles/${demoThread.slug}?sort=top`;
-    const hot = await readWhilePosting({
-      base,
-      url: hotUrl,
-      articleId: demoThread.articleId,
-      cookie: `parley_session=${token}`,
-      csrf,
-      perSecond: HOT_POSTS_PER_SECOND,
-      seconds: SECONDS,
-      headers: BROWSER,
-    });
-    rows.push({
-      db: dialect,
-      thread: demoThread.label,
-      sort: 'top',
-      reader: 'guest',
-      what: `SSR page, ${hot.posted.toFixed(0)} posts/s`,
-      rps: hot.rps,
-      rss: serverRss(),
-      p50: hot.p50,
-      p99: hot.p99,
-      errors: hot.errors,
-      ofQuiet: quiet ? hot.rps / quiet.rps : undefined,
-    });
-    process.stderr.write(`  ${dialect} hot thread: ${hot.rps.toFixed(0)} req/s while ${hot.posted.toFixed(1)} posts/s\n`);
+    const page: Case = {
+      row: { db: dialect, thread: demoThread.label, sort: 'top', reader: 'guest', what: 'SSR page, quiet' },
+      opts: { url: `${base}/articles/${demoThread.slug}?sort=top`, headers: BROWSER },
+    };
+    const poster = { base, articleId: demoThread.articleId, cookie: `parley_session=${token}`, csrf, perSecond: HOT_POSTS_PER_SECOND };
+    if (WARM_SECONDS > 0) {
+      await run(page.opts, WARM_SECONDS);
+      await whilePosting(poster, () => run(page.opts, WARM_SECONDS));
+    }
+    const quietRuns: Run[] = [];
+    const hotRuns: Run[] = [];
+    let posted = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      quietRuns.push(await run(page.opts, SECONDS / ROUNDS));
+      const hot = await whilePosting(poster, () => run(page.opts, SECONDS / ROUNDS));
+      hotRuns.push(hot.read);
+      posted += hot.posted / ROUNDS;
+    }
+    const quiet = rowOf(page, quietRuns);
+    const hot = rowOf({ ...page, row: { ...page.row, what: `SSR page, ${posted.toFixed(0)} posts/s` } }, hotRuns);
+    hot.ofQuiet = hot.rps / quiet.rps;
     const big = threads.at(-1)!;
     let n = 0;
     // Every request a new text: the duplicate-comment rule would refuse repeats.
@@ -395,7 +393,7 @@ function print(started: string, pinned: boolean) {
     `\nParley benchmark ${started}: node ${process.version}, ${SECONDS} s per row, 20 connections, ${pinned ? 'client on core 0, server on core 1 (taskset)' : 'NOT pinned'}; every read sends accept-encoding: br, gzip; load average at the end ${loadavg()[0]!.toFixed(1)}`,
   );
   console.log(
-    `ratio: an SSR page against the JSON API for the same case; a hot-thread row against the same page read quietly. CPU ms/req: the server's CPU time per answer (user + system), which the client's own core can hide when it is the one saturated. Each row ran ${WARM_SECONDS} s unmeasured first, then a page and its API in turns, ${ROUNDS} rounds of ${(SECONDS / ROUNDS).toFixed(1)} s each: req/s over the rounds, p50 of the middle round, p99 of the worst. bytes sent: as the server answered accept-encoding: br, gzip after the row (a cached page or JSON page that lasts 2 s goes out as brotli 11, first as brotli 6)`,
+    `ratio: an SSR page against the JSON API for the same case; a hot-thread row against the same page read quietly in turns with it. CPU ms/req: the server's CPU time per answer (user + system), which the client's own core can hide when it is the one saturated. Each row ran ${WARM_SECONDS} s unmeasured first, then a page and its API (or the hot thread and the same page quiet) in turns, ${ROUNDS} rounds of ${(SECONDS / ROUNDS).toFixed(1)} s each: req/s over the rounds, p50 of the middle round, p99 of the worst. bytes sent: as the server answered accept-encoding: br, gzip after the row (a cached page or JSON page that lasts 2 s goes out as brotli 11, first as brotli 6)`,
   );
   console.log(line(head));
   console.log(`|${width.map((w, i) => (i >= 5 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`);

@@ -55,13 +55,18 @@ export class PageCache<T> {
     this.unsubscribe = bus.subscribe((w) => this.invalidate(w.articleId, w.eventId));
   }
 
-  async get(articleId: number, key: string, compute: () => Promise<T>): Promise<T> {
+  /**
+   * `compute` is told whether readers are given the page it replaces while it runs: it may then
+   * take longer to make a better one (a smaller compressed form), as nobody but its first reader
+   * waits for it.
+   */
+  async get(articleId: number, key: string, compute: (servedMeanwhile: boolean) => Promise<T>): Promise<T> {
     // While the bus is down, other nodes' writes announce nothing here: a cached page could be
     // a minute behind, so pages are computed afresh until wake-ups flow again.
     if (!(this.bus.healthy?.() ?? true)) {
       this.entries.clear();
       PageCache.tally.misses++;
-      return compute();
+      return compute(false);
     }
     const full = `${articleId}:${key}`;
     const gen = this.generation.get(articleId) ?? 0;
@@ -84,7 +89,7 @@ export class PageCache<T> {
       // Readers who arrive while the render that catches up runs get the page it replaces.
       return hit && age < this.serveStaleMs ? hit.value : running.value;
     }
-    return this.computeFor(full, articleId, gen, compute);
+    return this.computeFor(full, articleId, gen, () => compute(hit !== undefined && age < this.serveStaleMs));
   }
 
   private async computeFor(full: string, articleId: number, gen: number, compute: () => Promise<T>): Promise<T> {

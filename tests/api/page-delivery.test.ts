@@ -105,8 +105,10 @@ describe('the page cache shares one computation', () => {
     let release!: () => void;
     let gate = Promise.resolve();
     let n = 0;
-    const compute = async () => {
+    const servedMeanwhile: boolean[] = [];
+    const compute = async (meanwhile: boolean) => {
       const v = `v${++n}`;
+      servedMeanwhile.push(meanwhile);
       await gate;
       return v;
     };
@@ -127,6 +129,8 @@ describe('the page cache shares one computation', () => {
     release();
     expect(await Promise.all(waiting)).toEqual(['v3', 'v3']);
     expect(n).toBe(3);
+    // Each render is told whether readers were given the page it replaced while it ran.
+    expect(servedMeanwhile).toEqual([false, true, false]);
     cache.close();
   });
 

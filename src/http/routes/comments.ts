@@ -3,7 +3,7 @@ import type { Config } from '../../config.js';
 import { PassageSelectorsSchema } from '../../domain/views.js';
 import type { Discussions } from '../../services/discussion.js';
 import { GUEST_PAGE_STALE_MS } from '../../services/page-cache.js';
-import { EncodedBody, sendEncoded } from '../compression.js';
+import { cachedBody, type EncodedBody, sendEncoded } from '../compression.js';
 import { perIp, perReader } from '../limits.js';
 import { sendPieces } from '../page-pieces.js';
 import { ReaderJson } from '../reader-json.js';
@@ -81,10 +81,8 @@ export async function commentRoutes(app: TypedApp, opts: { discussions: Discussi
           });
         return pieces ? sendPieces(req, reply, pieces, undefined, 'application/json; charset=utf-8') : page;
       }
-      const body = await guestPages.get(
-        id,
-        `${q.sort}:${q.cursor ?? ''}:${all}`,
-        async () => new EncodedBody(Buffer.from(JSON.stringify(await d.page(id, q.sort, q.cursor, null, all))), 'application/json; charset=utf-8'),
+      const body = await guestPages.get(id, `${q.sort}:${q.cursor ?? ''}:${all}`, async (servedMeanwhile) =>
+        cachedBody(Buffer.from(JSON.stringify(await d.page(id, q.sort, q.cursor, null, all))), 'application/json; charset=utf-8', servedMeanwhile),
       );
       return sendEncoded(req, reply, body);
     },

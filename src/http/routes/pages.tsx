@@ -25,7 +25,7 @@ import { signInMailLimit } from '../limits.js';
 import { headerSafe, returnLocation } from '../locations.js';
 import { renderFor, renderPage, sendPage } from '../render.js';
 import { ReaderShells } from '../reader-shells.js';
-import { EncodedBody, sendEncoded } from '../compression.js';
+import { cachedBody, type EncodedBody, sendEncoded } from '../compression.js';
 import { asset } from '../../render/assets.js';
 import { AllReplies, Cursor, Expand, expandIds, Id, Sort } from '../schemas.js';
 import { clearSessionCookie, setSessionCookie } from '../session.js';
@@ -199,13 +199,14 @@ export async function pageRoutes(
           // database) picks which, and only its cookie is this reader's own.
           const truncated = await meterArticle(req, reply, metering, { id: found.id, slug }, { secure, allowance: config.METER_FREE_ARTICLES });
           const returnPath = `/articles/${encodeURIComponent(slug)}${req.query.sort ? `?sort=${q.sort}` : ''}`;
-          const body = await guestPages.get(found.id, `${q.sort}:${returnPath}:${truncated ? 'cut' : 'whole'}`, async () => {
+          const body = await guestPages.get(found.id, `${q.sort}:${returnPath}:${truncated ? 'cut' : 'whole'}`, async (servedMeanwhile) => {
             // Read afresh: the page must show the article as it is now, not as the slug was learnt.
             const article = await discussions.article(found.id);
             const state = await discussions.state(article, null, null, { sort: q.sort, linkTargets: true });
-            return new EncodedBody(
+            return cachedBody(
               Buffer.from(renderPage(req, deps, { ...pageOptions(article), returnPath }, page(article, state, truncated, null))),
               'text/html; charset=utf-8',
+              servedMeanwhile,
             );
           });
           reply.header('cache-control', 'private, no-cache');
