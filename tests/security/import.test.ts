@@ -12,6 +12,7 @@ import type { Database } from '../../src/store/schema.js';
 import { DIALECTS, freshDatabase } from '../support/databases.js';
 import { json, startParley, type TestParley } from '../support/harness.js';
 import { writeDisqus, writeWxr } from '../support/import-files.js';
+import { tracked } from '../support/process.js';
 
 /*
  * Issue 11, importers: an export is input from outside like any other. Its authors' addresses
@@ -238,12 +239,12 @@ function measure(
   comments: number;
 }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'tests/security/import-memory-child.ts', kind, xml, url], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    // Within the test's own limit: a stuck import does not outlive the test.
-    const limit = setTimeout(() => child.kill('SIGKILL'), 55_000);
-    child.on('exit', () => clearTimeout(limit));
+    // Stopped when the test ends, a timeout included: a stuck import does not outlive it.
+    const child = tracked(
+      spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'tests/security/import-memory-child.ts', kind, xml, url], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
