@@ -83,13 +83,14 @@ export class PageCache<T> {
       PageCache.tally.hits++;
       return hit.value;
     }
+    // The page a render replaces, if recent enough to give readers while that render runs.
+    const servable = age < this.serveStaleMs ? hit : undefined;
     const running = this.inflight.get(full);
     if (running && running.gen === gen) {
       PageCache.tally.hits++;
-      // Readers who arrive while the render that catches up runs get the page it replaces.
-      return hit && age < this.serveStaleMs ? hit.value : running.value;
+      return servable ? servable.value : running.value;
     }
-    return this.computeFor(full, articleId, gen, () => compute(hit !== undefined && age < this.serveStaleMs));
+    return this.computeFor(full, articleId, gen, () => compute(servable !== undefined));
   }
 
   private async computeFor(full: string, articleId: number, gen: number, compute: () => Promise<T>): Promise<T> {
