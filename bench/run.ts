@@ -105,13 +105,18 @@ function wireBytes(url: string, headers: Record<string, string>): Promise<{ stat
  * the first signed-in row, gave 1,090 req/s after 1 s and 2,216 after 4 s (same build, minutes apart).
  */
 const WARM_SECONDS = Number(process.env.BENCH_WARM_SECONDS ?? 3);
+/** Seconds each reader's demo page and API run once when the server has started (see benchDialect). */
+const SERVER_WARM_SECONDS = 4;
 
 /**
  * A page and its API are measured in turns, this many rounds each, and each side's figures are
- * the sum of its rounds: this machine's speed drifts by tens of percent within a minute, and a
- * ratio of two rows run one after the other measured that drift as much as the page.
+ * the sum of its rounds: this machine's speed drifts by tens of percent, for seconds at a time,
+ * and a ratio of two rows run one after the other measured that drift as much as the page. Three
+ * rounds were too few: the same build's cached guest page cost 0.085 ms of CPU and then 0.15 ms
+ * minutes apart, and a slow stretch that fell on the page's rounds gave it 0.54 of the API's
+ * throughput twice in a row (0.96 in the run before). Rounds of about a second share it out.
  */
-const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? Math.round(SECONDS)));
 
 type Case = { row: Omit<Row, 'rps' | 'p50' | 'p99' | 'errors'>; opts: autocannon.Options };
 
@@ -278,6 +283,12 @@ async function benchDialect(dialect: 'sqlite' | 'postgres', databaseUrl: string,
   const voterLabel = `signed in, ${voterVotes} votes`;
   const readersOf = (articleId: number) => (articleId === demo.id ? { ...readers, [voterLabel]: { cookie: `parley_session=${voterToken}` } } : readers);
   try {
+    // A new process is still compiling its paths for seconds after the first row's warm-up: the
+    // first row's page gave 0.54-0.67 of its API three runs in a row, and 0.95 once both had run
+    // 8 s. Every reader's page and API run once first, for a server as it is after a while.
+    for (const cookie of Object.values(readersOf(demo.id)))
+      for (const url of [`${base}/articles/${demo.slug}`, `${base}/api/v1/articles/${demo.id}/comments`])
+        await run({ url, headers: { ...cookie, ...BROWSER } }, SERVER_WARM_SECONDS);
     for (const t of threads) {
       for (const sort of SORTS) {
         for (const [reader, cookie] of Object.entries(readersOf(t.articleId))) {

@@ -4,7 +4,13 @@ import type { AccountWrites } from '../account-writes.js';
 import type { Dialect } from '../connect.js';
 import { toEntitlement } from '../rows.js';
 import type { Database } from '../schema.js';
+import { prepare } from '../prepared.js';
 import { Repository } from './repository.js';
+
+/** A reader's articles read this month: asked on every page a metered reader opens, so prepared once (prepared.ts). */
+const readsThisMonth = prepare<{ userId: number; month: string }>()((db, p) =>
+  db.selectFrom('article_reads').select('article_id').where('user_id', '=', p.userId).where('month', '=', p.month),
+);
 
 /** What a reader may read and has read: entitlements, Stripe's events and customers, the meter. */
 export class BillingRepository extends Repository {
@@ -109,7 +115,7 @@ export class BillingRepository extends Repository {
   // ---- the meter: articles read per month ----------------------------------------------------------
 
   async readsThisMonth(userId: number, month: string): Promise<number[]> {
-    const rows = await this.db.selectFrom('article_reads').select('article_id').where('user_id', '=', userId).where('month', '=', month).execute();
+    const rows = await this.prepared(readsThisMonth, { userId, month });
     return rows.map((r) => Number(r.article_id));
   }
 

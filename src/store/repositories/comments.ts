@@ -6,6 +6,7 @@ import { toComment, type CommentRow } from '../rows.js';
 import type { CommentsTable } from '../schema.js';
 import { notBarePlaceholder, selectComments, shownTo } from './comment-select.js';
 import { RecentByAuthor } from '../recent-by-author.js';
+import { addReply, insertComment, insertRevision, moveCount, type NewCommentRow, pgPostStatement, recentDuplicate } from './post-statements.js';
 import { Repository } from './repository.js';
 
 export interface NewComment {
@@ -347,63 +348,23 @@ export class CommentsRepository extends Repository {
         by_article_author: articleAuthor !== null && Number(articleAuthor) === c.authorId,
       });
     if (this.dialect === 'postgres') {
-      const inserted = this.db
-        .with('c', (db) => db.insertInto('comments').values(commentValues(c)).returningAll())
-        .with('r', (db) =>
-          db
-            .insertInto('comment_revisions')
-            .columns(['comment_id', 'body_src', 'editor_id', 'created_at'])
-            .expression((eb) =>
-              eb
-                .selectFrom('c')
-                .select((s) => ['c.id', s.val(c.bodySrc).as('body_src'), s.val(c.authorId).as('editor_id'), s.val(c.createdAt.getTime()).as('created_at')]),
-            ),
-        )
-        .with('t', (db) =>
-          db
-            .updateTable('comments')
-            .set((eb) => ({ reply_count: eb('reply_count', '+', delta) }))
-            .where('id', '=', c.rootId ?? 0)
-            .where(sql.lit(delta), '>', 0),
-        );
       const later = this.counts.get(c.articleId);
+      const { comment_count, author_user_id, ...row } = await this.preparedOne(pgPostStatement(delta, later !== undefined), {
+        ...commentValues(c),
+        rootOrZero: c.rootId ?? 0,
+      });
       let answer: { comment: Comment; commentCount: number };
       if (later) {
-        const row = await inserted.selectFrom('c').selectAll('c').executeTakeFirstOrThrow();
         later.moved += delta;
         answer = { comment: withNames(row, later.authorUserId), commentCount: later.count + later.moved };
-      } else {
-        const { comment_count, author_user_id, ...row } = await inserted
-          .with('a', (db) =>
-            db
-              .updateTable('articles')
-              .set((eb) => ({ comment_count: eb('comment_count', '+', delta) }))
-              .where('id', '=', c.articleId)
-              .returning(['comment_count', 'author_user_id']),
-          )
-          .selectFrom(['c', 'a'])
-          .selectAll('c')
-          .select(['a.comment_count', 'a.author_user_id'])
-          .executeTakeFirstOrThrow();
-        answer = { comment: withNames(row, author_user_id), commentCount: Number(comment_count) };
-      }
+      } else answer = { comment: withNames(row, author_user_id ?? null), commentCount: Number(comment_count) };
       this.recent?.add(c.authorId, { id: answer.comment.id, body: c.bodySrc, createdAt: c.createdAt.getTime() });
       return answer;
     }
-    const row = await this.db.insertInto('comments').values(commentValues(c)).returningAll().executeTakeFirstOrThrow();
+    const row = await this.preparedOne(insertComment, commentValues(c));
     await this.addRevision(Number(row.id), c.bodySrc, c.authorId, c.createdAt);
-    if (delta > 0 && c.rootId !== null)
-      await this.db
-        .updateTable('comments')
-        .set((eb) => ({ reply_count: eb('reply_count', '+', delta) }))
-        .where('id', '=', c.rootId)
-        .execute();
-    const a = await this.db
-      .updateTable('articles')
-      .set((eb) => ({ comment_count: eb('comment_count', '+', delta) }))
-      .where('id', '=', c.articleId)
-      .returning(['comment_count', 'author_user_id'])
-      .executeTakeFirstOrThrow();
+    if (delta > 0 && c.rootId !== null) await this.prepared(addReply, { rootId: c.rootId, delta });
+    const a = await this.preparedOne(moveCount, { articleId: c.articleId, delta });
     return { comment: withNames(row, a.author_user_id), commentCount: Number(a.comment_count) };
   }
 
@@ -423,7 +384,7 @@ export class CommentsRepository extends Repository {
   }
 
   private async addRevision(commentId: number, bodySrc: string, editorId: number, at: Date): Promise<void> {
-    await this.db.insertInto('comment_revisions').values({ comment_id: commentId, body_src: bodySrc, editor_id: editorId, created_at: at.getTime() }).execute();
+    await this.prepared(insertRevision, { commentId, bodySrc, editorId, at: at.getTime() });
   }
 
   async revisionsOf(commentId: number): Promise<{ bodySrc: string; editorId: number; createdAt: Date }[]> {
@@ -671,27 +632,13 @@ export class CommentsRepository extends Repository {
    */
   async recentDuplicate(authorId: number, bodySrc: string, since: Date): Promise<number | null> {
     if (this.recent?.knows(authorId)) return this.recent.matches(authorId, bodySrc, since.getTime())[0]?.id ?? null;
-    const recent = this.db
-      .selectFrom('comments')
-      .select(['id', 'body_src'])
-      .where('author_id', '=', authorId)
-      .where('created_at', '>=', since.getTime())
-      .orderBy('created_at', 'desc')
-      .limit(DUPLICATE_LOOKBACK)
-      .as('recent');
-    const r = await this.db
-      .selectFrom(recent)
-      .select('recent.id')
-      .where('recent.body_src', '=', bodySrc)
-      .orderBy('recent.id', 'asc')
-      .limit(1)
-      .executeTakeFirst();
+    const [r] = await this.prepared(recentDuplicate, { authorId, since: since.getTime(), lookback: DUPLICATE_LOOKBACK, body: bodySrc });
     return r === undefined ? null : Number(r.id);
   }
 }
 
 /** A new comment's row, with every counter at zero. */
-function commentValues(c: NewComment) {
+function commentValues(c: NewComment): NewCommentRow {
   return {
     article_id: c.articleId,
     parent_id: c.parentId,
@@ -712,6 +659,6 @@ function commentValues(c: NewComment) {
     anchor: c.anchor ? JSON.stringify(c.anchor.selectors) : null,
     anchor_start: c.anchor?.start ?? null,
     anchor_end: c.anchor?.end ?? null,
-    anchor_status: c.anchor ? ('anchored' as const) : null,
+    anchor_status: c.anchor ? 'anchored' : null,
   };
 }

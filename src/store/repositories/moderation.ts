@@ -3,6 +3,7 @@ import type { Comment } from '../../domain/types.js';
 import { toComment, type CommentRow } from '../rows.js';
 import { type ArticleStamp, articleStamp } from './articles.js';
 import { selectComments } from './comment-select.js';
+import { prepare } from '../prepared.js';
 import { Repository } from './repository.js';
 
 export interface ReportRecord {
@@ -24,6 +25,20 @@ export interface AuditRecord {
   details: Record<string, unknown>;
   createdAt: Date;
 }
+
+/** See ModerationRepository.rulesWithArticle: read before every post, so prepared once (prepared.ts). */
+const rulesWithArticle = prepare<{ articleId: number; siteKey: string }>()((db, p) =>
+  db
+    .selectFrom('articles')
+    .select((eb) => [
+      'moderation',
+      'updated_at',
+      'comment_count',
+      'policy_override',
+      eb.selectFrom('settings').select('value').where('key', '=', p.siteKey).as('site'),
+    ])
+    .where('id', '=', p.articleId),
+);
 
 /**
  * What moderators work from: readers' reports, the queues, authors' history, each article's own
@@ -179,17 +194,7 @@ export class ModerationRepository extends Repository {
    * cost the node more than the rest of the read. Null for no such article.
    */
   async rulesWithArticle(articleId: number, siteKey: string): Promise<{ site: string | null; own: string | null; article: ArticleStamp } | null> {
-    const r = await this.db
-      .selectFrom('articles')
-      .select((eb) => [
-        'moderation',
-        'updated_at',
-        'comment_count',
-        'policy_override',
-        eb.selectFrom('settings').select('value').where('key', '=', siteKey).as('site'),
-      ])
-      .where('id', '=', articleId)
-      .executeTakeFirst();
+    const [r] = await this.prepared(rulesWithArticle, { articleId, siteKey });
     return r ? { site: r.site ?? null, own: r.moderation, article: articleStamp(r.updated_at, r.comment_count, r.policy_override) } : null;
   }
 

@@ -4,6 +4,7 @@ import type { User } from '../../domain/types.js';
 import { toUser } from '../rows.js';
 import type { FollowsTable, OutboxTable } from '../schema.js';
 import { firstIdSince, inBatches } from './batches.js';
+import { prepare } from '../prepared.js';
 import { Repository } from './repository.js';
 
 /** Outbox states a mail never leaves: only these may be deleted. */
@@ -43,6 +44,21 @@ export function toReaderFollow(r: { notify_replies: number; digest: string; conf
   const following = r.confirmed === 1;
   return { following, featured: following && r.featured === 1, replies: r.notify_replies === 1, digest: r.digest === 'daily' ? 'daily' : 'instant' };
 }
+
+/** An article's confirmed followers (see NotificationsRepository.articleFollowers): asked at every post, so prepared once. */
+const followersOf = (featuredOnly: boolean) =>
+  prepare<{ articleId: number }>()((db, p) => {
+    const all = db
+      .selectFrom('follows')
+      .leftJoin('users', 'users.id', 'follows.user_id')
+      .select(['follows.id', 'follows.email', 'follows.user_id', 'users.banned', 'users.suspended_until', 'users.digest'])
+      .where('follows.article_id', '=', p.articleId)
+      .where('follows.confirmed', '=', 1);
+    // Followers who also asked to hear of editors' picks.
+    return featuredOnly ? all.where('follows.featured', '=', 1) : all;
+  });
+const followers = followersOf(false);
+const featuredFollowers = followersOf(true);
 
 /**
  * Who hears of new comments and how: article follows, readers' notification preferences (kept
@@ -128,15 +144,7 @@ export class NotificationsRepository extends Repository {
     now: Date,
     only: { featured?: boolean } = {},
   ): Promise<{ followId: number; email: string; userId: number | null; suspended: boolean; digest: string }[]> {
-    let query = this.db
-      .selectFrom('follows')
-      .leftJoin('users', 'users.id', 'follows.user_id')
-      .select(['follows.id', 'follows.email', 'follows.user_id', 'users.banned', 'users.suspended_until', 'users.digest'])
-      .where('follows.article_id', '=', articleId)
-      .where('follows.confirmed', '=', 1);
-    // Followers who also asked to hear of editors' picks.
-    if (only.featured) query = query.where('follows.featured', '=', 1);
-    const rows = await query.execute();
+    const rows = await this.prepared(only.featured ? featuredFollowers : followers, { articleId });
     return rows.map((r) => ({
       followId: Number(r.id),
       email: r.email,

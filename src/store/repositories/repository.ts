@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../connect.js';
+import type { Prepared } from '../prepared.js';
 import type { Database } from '../schema.js';
 
 /**
@@ -11,4 +12,14 @@ export abstract class Repository {
     protected readonly db: Kysely<Database>,
     protected readonly dialect: Dialect,
   ) {}
+
+  /** Runs a prepared query (see prepared.ts) on this repository's handle. */
+  protected prepared<P extends Record<string, unknown>, R>(query: Prepared<P, R>, values: P): Promise<R[]> {
+    return query.rows(this.db, this.dialect, values);
+  }
+
+  /** The one row a prepared write returns (an error if none). */
+  protected preparedOne<P extends Record<string, unknown>, R>(query: Prepared<P, R>, values: P): Promise<R> {
+    return query.one(this.db, this.dialect, values);
+  }
 }
