@@ -105,9 +105,9 @@ export class Store {
    * before any of them runs (articles.lock), and so are the posting locks of the authors they name
    * (`author`, idempotency.lockAuthorPosts), all in one round trip, and then the latest comments
    * of those authors, for their duplicate checks (comments.loadRecent). The article's count moves
-   * in memory and is written once (comments.countLater), and the events the writes queued
-   * (events.later) are appended together, both before the commit. SQLite has one writer, so all
-   * its writes share one lane; PostgreSQL's run one per article, side by side.
+   * in memory and is written once (comments.countLater; countLazily on SQLite), and the events
+   * the writes queued (events.later) are appended together, both before the commit. SQLite has
+   * one writer, so all its writes share one lane; PostgreSQL's run one per article, side by side.
    */
   async grouped<T>(articleId: number, fn: (tx: Store) => Promise<T>, author?: number): Promise<T> {
     if (this.db.isTransaction) {
@@ -120,7 +120,11 @@ export class Store {
       (work) => this.transaction(work),
       MAX_BATCH,
       async (tx, lane, authors, isolated) => {
-        if (typeof lane !== 'number') return;
+        if (typeof lane !== 'number') {
+          // SQLite's one lane: its posts' articles are known one post at a time.
+          if (!isolated) tx.comments.countLazily();
+          return;
+        }
         const locked = await tx.articles.lock(lane);
         const held = await tx.idempotency.tryLockAuthors(authors);
         // What the batch keeps in memory a savepoint's rollback would not take back: writes

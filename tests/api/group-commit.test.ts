@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { blankArticle } from '../../src/store/store.js';
 import { DIALECTS } from '../support/databases.js';
 import { json, startParley, type TestParley } from '../support/harness.js';
 
@@ -69,6 +70,31 @@ describe.each(DIALECTS)('posting under group commit on %s', (dialect) => {
     const page = await p.app.inject({ method: 'GET', url: `/api/v1/articles/${articleId}/comments?sort=newest` });
     const shown = new Set((json(page).threads as { comment: { id: number } }[]).map((t) => t.comment.id));
     expect(ids.filter((id) => !shown.has(id))).toEqual([]);
+  });
+
+  it("counts each article's posts of a burst into several articles, the count each answer gives too", async () => {
+    const other = (await p.store.articles.upsert(blankArticle({ slug: 'group-commit-other', title: 'Other', publishedAt: new Date(), body: 'x' }), new Date()))
+      .id;
+    const into = (id: number) => ({ id, before: 0 });
+    const targets = [into(articleId), into(other)];
+    for (const t of targets) t.before = (await p.store.articles.byId(t.id))!.commentCount;
+    const sends = Array.from({ length: 30 }, (_, i) => ({ target: targets[i % 3 === 0 ? 1 : 0]!, body: `Spread post ${i}` }));
+    const answers = await Promise.all(
+      sends.map(({ target, body }, i) =>
+        p.app.inject({
+          method: 'POST',
+          url: `/api/v1/articles/${target.id}/comments`,
+          headers: { cookie: readers[i % readers.length]!.cookie, 'x-csrf-token': readers[i % readers.length]!.csrf },
+          payload: { body },
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.statusCode)).toEqual(sends.map(() => 201));
+    for (const t of targets) {
+      const mine = answers.filter((_, i) => sends[i]!.target === t).map((a) => json(a).commentCount as number);
+      expect(mine.sort((x, y) => x - y)).toEqual(mine.map((_, i) => t.before + i + 1));
+      expect((await p.store.articles.byId(t.id))!.commentCount).toBe(t.before + mine.length);
+    }
   });
 
   it('refuses only the post that breaks a rule within a batch, and replays a key used twice in one', async () => {

@@ -56,6 +56,10 @@ export const moveCount = prepare<{ articleId: number; delta: number }>()((db, p)
     .returning(['comment_count', 'author_user_id']),
 );
 
+export const articleCount = prepare<{ articleId: number }>()((db, p) =>
+  db.selectFrom('articles').select(['comment_count', 'author_user_id']).where('id', '=', p.articleId),
+);
+
 /**
  * PostgreSQL writes a post in one statement: the comment, its first revision, the thread's reply
  * count and (unless the batch counts in memory, `counted`) the article's count. Whether the post
