@@ -1,6 +1,7 @@
 import { CompiledQuery, PostgresAdapter, sql, type Insertable, type Kysely } from 'kysely';
 import type { Dialect } from './connect.js';
-import type { CommentsTable, Database } from './schema.js';
+import { prepare, valuesOf } from './prepared.js';
+import { type CommentsTable, type Database, NEW_COMMENT_COLUMNS } from './schema.js';
 
 /*
  * Bulk operations for import and export. They take the Kysely handle (usually a transaction)
@@ -23,35 +24,16 @@ export async function hasImported(db: Kysely<Database>, source: string): Promise
 }
 
 /*
- * The statements an import runs once per comment are written out and sent as they are: building
- * them with Kysely's query builder costs more time than SQLite takes to run them. The connection
- * keeps each prepared statement by its text (see connect.ts).
+ * The statements an import runs once per comment are prepared once (prepared.ts): building them
+ * with Kysely's query builder costs more time than SQLite takes to run them.
  */
-const COMMENT_COLUMNS = [
-  'article_id',
-  'parent_id',
-  'root_id',
-  'depth',
-  'author_id',
-  'body_src',
-  'body_html',
-  'status',
-  'created_at',
-  'edited_at',
-  'edited_by',
-  'score',
-  'up',
-  'down',
-  'reply_count',
-  'rank_score',
-  'pinned',
-  'locked',
-  'moderation_reason',
-  'import_source',
-  'import_id',
-] as const;
-export type ImportedCommentRow = { [K in (typeof COMMENT_COLUMNS)[number]]-?: Exclude<Insertable<CommentsTable>[K], undefined> };
+const IMPORTED_COLUMNS = [...NEW_COMMENT_COLUMNS, 'rank_score', 'pinned', 'locked', 'import_source', 'import_id'] as const;
+export type ImportedCommentRow = { [K in (typeof IMPORTED_COLUMNS)[number]]-?: Exclude<Insertable<CommentsTable>[K], undefined> };
 
+/*
+ * Statements written out as text, for the import's scratch tables (below): temporary tables that
+ * the schema's types, and so Kysely's builder, do not know.
+ */
 const texts = new WeakMap<object, Map<string, string>>();
 /** `?` placeholders become `$1, $2...` on PostgreSQL; the result is cached per dialect. */
 function statement(db: Kysely<Database>, text: string): string {
@@ -71,21 +53,25 @@ async function run<R>(db: Kysely<Database>, text: string, params: unknown[]): Pr
   return (await db.executeQuery<R>(CompiledQuery.raw(statement(db, text), params))).rows;
 }
 
-const FIND_IMPORTED = 'select id, root_id, depth, article_id from comments where import_source = ? and import_id = ?';
+const findImportedComment = prepare<{ source: string; id: string }>()((db, p) =>
+  db.selectFrom('comments').select(['id', 'root_id', 'depth', 'article_id']).where('import_source', '=', p.source).where('import_id', '=', p.id),
+);
 /** A comment already imported from `source`, by its id there. */
 export async function findImported(db: Kysely<Database>, source: string, id: string): Promise<PlacedComment | null> {
-  const [r] = await run<{ id: number; root_id: number | null; depth: number; article_id: number }>(db, FIND_IMPORTED, [source, id]);
+  const [r] = await findImportedComment.rows(db, { source, id });
   return r ? { id: Number(r.id), rootId: r.root_id === null ? null : Number(r.root_id), depth: r.depth, articleId: Number(r.article_id) } : null;
 }
 
-const INSERT_COMMENT = `insert into comments (${COMMENT_COLUMNS.join(', ')}) values (${COMMENT_COLUMNS.map(() => '?').join(', ')}) on conflict (import_source, import_id) do nothing returning id`;
+const insertImported = prepare<ImportedCommentRow>()((db, p) =>
+  db
+    .insertInto('comments')
+    .values(valuesOf(p, IMPORTED_COLUMNS))
+    .onConflict((oc) => oc.columns(['import_source', 'import_id']).doNothing())
+    .returning('id'),
+);
 /** Inserts an imported comment; null when one with the same source id is already there. */
 export async function insertImportedComment(db: Kysely<Database>, row: ImportedCommentRow): Promise<number | null> {
-  const [r] = await run<{ id: number }>(
-    db,
-    INSERT_COMMENT,
-    COMMENT_COLUMNS.map((c) => row[c]),
-  );
+  const [r] = await insertImported.rows(db, row);
   return r ? Number(r.id) : null;
 }
 
@@ -93,8 +79,10 @@ export type RevisionRow = readonly [commentId: number, bodySrc: string, editorId
 /** First revisions of imported comments, many rows per statement: they need no id back. */
 export async function insertRevisions(db: Kysely<Database>, rows: readonly RevisionRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const values = rows.map(() => '(?, ?, ?, ?)').join(', ');
-  await run(db, `insert into comment_revisions (comment_id, body_src, editor_id, created_at) values ${values}`, rows.flat());
+  await db
+    .insertInto('comment_revisions')
+    .values(rows.map(([commentId, bodySrc, editorId, at]) => ({ comment_id: commentId, body_src: bodySrc, editor_id: editorId, created_at: at })))
+    .execute();
 }
 
 export async function articleIdByUrl(db: Kysely<Database>, urls: readonly string[]): Promise<number | null> {

@@ -90,6 +90,29 @@ export interface CommentsTable {
   featured_by: number | null;
 }
 
+/**
+ * The columns a new comment is written with, whether posted or imported (each adds its own);
+ * the rest take their defaults.
+ */
+export const NEW_COMMENT_COLUMNS = [
+  'article_id',
+  'parent_id',
+  'root_id',
+  'depth',
+  'author_id',
+  'body_src',
+  'body_html',
+  'status',
+  'created_at',
+  'edited_at',
+  'edited_by',
+  'score',
+  'up',
+  'down',
+  'reply_count',
+  'moderation_reason',
+] as const satisfies readonly (keyof CommentsTable)[];
+
 export interface CommentRevisionsTable {
   id: Generated<number>;
   comment_id: number;

@@ -23,14 +23,14 @@ describe.each(DIALECTS)('prepared queries on %s', (dialect) => {
       [carol, 5],
       [f.alice, 3],
     ] as const) {
-      expect(await byAuthor.rows(db, dialect, { author, limit })).toEqual(await plain(author, limit));
+      expect(await byAuthor.rows(db, { author, limit })).toEqual(await plain(author, limit));
     }
     expect(builds).toBe(1);
   });
 
   it('runs on the handle it is given (a transaction too), raw SQL included', async () => {
     const named = prepare<{ name: string }>()((_db, p) => sql<{ n: number }>`select count(*) as n from users where display_name = ${p.name}`);
-    const count = async (db: typeof f.conn.db) => Number((await named.rows(db, dialect, { name: 'Dora' }))[0]!.n);
+    const count = async (db: typeof f.conn.db) => Number((await named.rows(db, { name: 'Dora' }))[0]!.n);
     await expect(
       f.conn.db.transaction().execute(async (trx) => {
         await trx
@@ -56,8 +56,8 @@ describe.each(DIALECTS)('prepared queries on %s', (dialect) => {
     const rename = prepare<{ id: number; name: string }>()((db, p) =>
       db.updateTable('users').set({ display_name: p.name }).where('id', '=', p.id).returning(['id', 'display_name']),
     );
-    expect(await rename.one(f.conn.db, dialect, { id: f.bob, name: 'Robert' })).toEqual({ id: f.bob, display_name: 'Robert' });
-    await expect(rename.one(f.conn.db, dialect, { id: -1, name: 'Nobody' })).rejects.toThrow(/no row returned/);
+    expect(await rename.one(f.conn.db, { id: f.bob, name: 'Robert' })).toEqual({ id: f.bob, display_name: 'Robert' });
+    await expect(rename.one(f.conn.db, { id: -1, name: 'Nobody' })).rejects.toThrow(/no row returned/);
   });
 
   it('refuses a builder that computes with a value or writes it into the SQL, and a call that lacks one', () => {
@@ -68,10 +68,10 @@ describe.each(DIALECTS)('prepared queries on %s', (dialect) => {
         .select('id')
         .limit(p.n + 1),
     );
-    expect(() => computes.query(db, dialect, { n: 1 })).toThrow(/may only be passed to the builder/);
+    expect(() => computes.query(db, { n: 1 })).toThrow(/may only be passed to the builder/);
     const written = new Prepared<{ name: string }, unknown>((_db, p) => sql.raw(`select id from users where display_name = '${p.name}'`));
-    expect(() => written.query(db, dialect, { name: 'x' })).toThrow(/may only be passed to the builder/);
+    expect(() => written.query(db, { name: 'x' })).toThrow(/may only be passed to the builder/);
     const twoValues = prepare<{ a: number; b: number }>()((db, p) => db.selectFrom('users').select('id').where('id', '=', p.a).where('id', '=', p.b));
-    expect(() => twoValues.query(db, dialect, { a: 1 } as { a: number; b: number })).toThrow(/no value for b/);
+    expect(() => twoValues.query(db, { a: 1 } as { a: number; b: number })).toThrow(/no value for b/);
   });
 });

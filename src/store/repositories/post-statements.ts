@@ -1,39 +1,18 @@
 import { sql, type Selectable } from 'kysely';
-import { Prepared, prepare } from '../prepared.js';
-import type { CommentsTable } from '../schema.js';
+import { Prepared, prepare, valuesOf } from '../prepared.js';
+import { type CommentsTable, NEW_COMMENT_COLUMNS } from '../schema.js';
 
 /**
  * The statements every comment post runs, prepared once (see Prepared): on SQLite, building them
  * with Kysely for each post cost more CPU than running them.
  */
 
-/** The columns a new comment is written with; the rest take their defaults. */
-const NEW_COMMENT_COLUMNS = [
-  'article_id',
-  'parent_id',
-  'root_id',
-  'depth',
-  'author_id',
-  'body_src',
-  'body_html',
-  'status',
-  'created_at',
-  'edited_at',
-  'edited_by',
-  'score',
-  'up',
-  'down',
-  'reply_count',
-  'moderation_reason',
-  'anchor',
-  'anchor_start',
-  'anchor_end',
-  'anchor_status',
-] as const satisfies readonly (keyof CommentsTable)[];
+/** A posted comment's columns: an import's, and where a quoted passage is. */
+const POSTED_COLUMNS = [...NEW_COMMENT_COLUMNS, 'anchor', 'anchor_start', 'anchor_end', 'anchor_status'] as const;
 
-export type NewCommentRow = { [K in (typeof NEW_COMMENT_COLUMNS)[number]]: CommentsTable[K] };
+export type NewCommentRow = { [K in (typeof POSTED_COLUMNS)[number]]: CommentsTable[K] };
 
-const newComment = (p: NewCommentRow): NewCommentRow => Object.fromEntries(NEW_COMMENT_COLUMNS.map((k) => [k, p[k]])) as NewCommentRow;
+const newComment = (p: NewCommentRow): NewCommentRow => valuesOf(p, POSTED_COLUMNS);
 
 export const insertComment = prepare<NewCommentRow>()((db, p) => db.insertInto('comments').values(newComment(p)).returningAll());
 

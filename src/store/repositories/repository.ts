@@ -15,11 +15,11 @@ export abstract class Repository {
 
   /** Runs a prepared query (see prepared.ts) on this repository's handle. */
   protected prepared<P extends Record<string, unknown>, R>(query: Prepared<P, R>, values: P): Promise<R[]> {
-    return query.rows(this.db, this.dialect, values);
+    return query.rows(this.db, values);
   }
 
   /** The one row a prepared write returns (an error if none). */
   protected preparedOne<P extends Record<string, unknown>, R>(query: Prepared<P, R>, values: P): Promise<R> {
-    return query.one(this.db, this.dialect, values);
+    return query.one(this.db, values);
   }
 }
