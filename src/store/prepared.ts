@@ -26,8 +26,8 @@ const slots = new Proxy(
 );
 
 /**
- * A query whose shape never depends on its values, built and compiled once per database and then
- * run with each call's values in place of its parameters. Building a query costs more than
+ * A query whose shape never depends on its values, built and compiled once per connection and
+ * then run with each call's values in place of its parameters. Building a query costs more than
  * running it on SQLite: Kysely's builders and compiler took 15% of a post's CPU, most of it on the
  * same five statements (issue 12). The builder is handed stand-ins, never the values, so no
  * value can change the SQL it makes; a builder that tries (compares, formats or adds one) fails on

@@ -53,7 +53,7 @@ export const DUPLICATE_LOOKBACK = 20;
 export class CommentsRepository extends Repository {
   /** Authors' latest comments, when a batch of posts loaded them (loadRecent). */
   private recent: RecentByAuthor | null = null;
-  /** Articles whose count a batch of posts moves here and writes once (countLater). */
+  /** Articles whose count a batch of posts moves here and writes once (countLater, countLazily). */
   private readonly counts = new Map<number, { count: number; authorUserId: number | null; moved: number }>();
   /** Set by `countLazily`. */
   private countsLazily = false;

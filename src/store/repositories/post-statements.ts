@@ -7,7 +7,7 @@ import { type CommentsTable, NEW_COMMENT_COLUMNS } from '../schema.js';
  * with Kysely for each post cost more CPU than running them.
  */
 
-/** A posted comment's columns: an import's, and where a quoted passage is. */
+/** A posted comment's columns: those of every new comment, and where its quoted passage is. */
 const POSTED_COLUMNS = [...NEW_COMMENT_COLUMNS, 'anchor', 'anchor_start', 'anchor_end', 'anchor_status'] as const;
 
 export type NewCommentRow = { [K in (typeof POSTED_COLUMNS)[number]]: CommentsTable[K] };
