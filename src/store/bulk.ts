@@ -66,7 +66,8 @@ const insertImported = prepare<ImportedCommentRow>()((db, p) =>
   db
     .insertInto('comments')
     .values(valuesOf(p, IMPORTED_COLUMNS))
-    .onConflict((oc) => oc.columns(['import_source', 'import_id']).doNothing())
+    // The unique index holds imported comments only (migration 018): the target names its condition.
+    .onConflict((oc) => oc.columns(['import_source', 'import_id']).where('import_source', 'is not', null).doNothing())
     .returning('id'),
 );
 /** Inserts an imported comment; null when one with the same source id is already there. */

@@ -17,6 +17,7 @@ import * as featured from './migrations/014_featured.js';
 import * as commentSearch from './migrations/015_comment_search.js';
 import * as mutes from './migrations/016_mutes.js';
 import * as commentsByArticle from './migrations/017_comments_by_article.js';
+import * as partialCommentIndexes from './migrations/018_partial_comment_indexes.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -41,6 +42,7 @@ const migrations: Record<string, DialectMigration> = {
   '015_comment_search': commentSearch,
   '016_mutes': mutes,
   '017_comments_by_article': commentsByArticle,
+  '018_partial_comment_indexes': partialCommentIndexes,
 };
 
 class StaticProvider implements MigrationProvider {
