@@ -18,6 +18,7 @@ import * as commentSearch from './migrations/015_comment_search.js';
 import * as mutes from './migrations/016_mutes.js';
 import * as commentsByArticle from './migrations/017_comments_by_article.js';
 import * as partialCommentIndexes from './migrations/018_partial_comment_indexes.js';
+import * as searchIndexPerBatch from './migrations/019_search_index_per_batch.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -43,6 +44,7 @@ const migrations: Record<string, DialectMigration> = {
   '016_mutes': mutes,
   '017_comments_by_article': commentsByArticle,
   '018_partial_comment_indexes': partialCommentIndexes,
+  '019_search_index_per_batch': searchIndexPerBatch,
 };
 
 class StaticProvider implements MigrationProvider {

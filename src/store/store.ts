@@ -122,7 +122,9 @@ export class Store {
       async (tx, lane, authors, isolated) => {
         if (typeof lane !== 'number') {
           // SQLite's one lane: its posts' articles are known one post at a time.
-          if (!isolated) tx.comments.countLazily();
+          if (isolated) return;
+          tx.comments.countLazily();
+          await tx.search.deferIndexing();
           return;
         }
         const locked = await tx.articles.lock(lane);
@@ -136,6 +138,7 @@ export class Store {
       },
       async (tx) => {
         await tx.comments.writeCounts();
+        await tx.search.indexDeferred();
         await tx.events.flush();
       },
       this.dialect === 'postgres',

@@ -82,6 +82,29 @@ const onlyWords = (f: SearchFilters) =>
  * is a plain indexed condition, and the two combine in one query.
  */
 export class CommentSearchRepository extends Repository {
+  /** Set by `deferIndexing`, in the transaction of a batch of posts. */
+  private deferred = false;
+
+  /**
+   * On SQLite, leaves the comments this transaction inserts from now on to `indexDeferred`, which
+   * indexes them in one statement (migration 019). SQLite's one writer inserts nothing else
+   * meanwhile, so they are exactly those above the highest id now.
+   */
+  async deferIndexing(): Promise<void> {
+    if (this.dialect !== 'sqlite' || this.deferred) return;
+    await sql`insert into comments_fts_deferred (since_id) select coalesce(max(id), 0) from comments`.execute(this.db);
+    this.deferred = true;
+  }
+
+  /** Indexes what `deferIndexing` left, as it stands now; before the transaction commits. */
+  async indexDeferred(): Promise<void> {
+    if (!this.deferred) return;
+    await sql`insert into comments_fts (rowid, body_src)
+      select id, body_src from comments where id > (select since_id from comments_fts_deferred)`.execute(this.db);
+    await sql`delete from comments_fts_deferred`.execute(this.db);
+    this.deferred = false;
+  }
+
   /**
    * A page of matching comments, newest first, after `after`, and how many match in all. The
    * page's ids are found on comments alone; names and titles are joined for those rows only.
