@@ -284,6 +284,9 @@ async function benchDialect(dialect: 'sqlite' | 'postgres', databaseUrl: string,
   const base = server.url;
   const readers = { guest: {}, 'signed in': { cookie: `parley_session=${token}` } } as Record<string, Record<string, string>>;
   const voterLabel = `signed in, ${voterVotes} votes`;
+  /** A thread's article page in a sort, and a reader's request headers as a browser sends them. */
+  const pageUrl = (slug: string, sort: string) => `${base}/articles/${slug}?sort=${sort}`;
+  const asBrowser = (cookie: Record<string, string>) => ({ ...cookie, ...BROWSER });
   const readersOf = (articleId: number) => (articleId === demo.id ? { ...readers, [voterLabel]: { cookie: `parley_session=${voterToken}` } } : readers);
   try {
     // A new process is still compiling its paths for seconds after the first row's warm-up: the
@@ -291,27 +294,27 @@ async function benchDialect(dialect: 'sqlite' | 'postgres', databaseUrl: string,
     // 8 s. Every reader's page and API run once first, for a server as it is after a while.
     for (const cookie of Object.values(readersOf(demo.id)))
       for (const url of [`${base}/articles/${demo.slug}`, `${base}/api/v1/articles/${demo.id}/comments`])
-        await run({ url, headers: { ...cookie, ...BROWSER } }, SERVER_WARM_SECONDS);
+        await run({ url, headers: asBrowser(cookie) }, SERVER_WARM_SECONDS);
     for (const t of threads) {
       for (const sort of SORTS) {
         for (const [reader, cookie] of Object.entries(readersOf(t.articleId))) {
           const cases: Case[] = [];
           for (const [what, url] of [
-            ['SSR page', `${base}/articles/${t.slug}?sort=${sort}`],
+            ['SSR page', pageUrl(t.slug, sort)],
             ['JSON API', `${base}/api/v1/articles/${t.articleId}/comments?sort=${sort}`],
           ] as const) {
             const raw = await wireBytes(url, cookie);
-            const sent = await wireBytes(url, { ...cookie, ...BROWSER });
+            const sent = await wireBytes(url, asBrowser(cookie));
             if (raw.status !== 200 || sent.status !== 200) throw new Error(`${url} answered ${raw.status}/${sent.status}`);
             cases.push({
               row: { db: dialect, thread: t.label, sort, reader, what, raw: raw.bytes, sent: sent.bytes },
-              opts: { url, headers: { ...cookie, ...BROWSER } },
+              opts: { url, headers: asBrowser(cookie) },
             });
           }
           const measured = await inTurns(cases);
           for (const [i, row] of measured.entries()) {
             // What the row's readers were sent: a cached body that lasts goes out smaller than at first (compression.ts).
-            row.sent = (await wireBytes(String(cases[i]!.opts.url), { ...cookie, ...BROWSER })).bytes;
+            row.sent = (await wireBytes(String(cases[i]!.opts.url), asBrowser(cookie))).bytes;
           }
         }
       }
@@ -325,7 +328,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres', databaseUrl: string,
         for (const sort of SORTS) {
           const at = (t: (typeof threads)[number]): Case => ({
             row: { db: dialect, thread: t.label, sort, reader, what: 'SSR page, sizes in turns' },
-            opts: { url: `${base}/articles/${t.slug}?sort=${sort}`, headers: { ...cookie, ...BROWSER } },
+            opts: { url: pageUrl(t.slug, sort), headers: asBrowser(cookie) },
           });
           const [l, s] = await inTurns([at(large), at(small)]);
           l!.ofPair = l!.rps / s!.rps;
@@ -338,7 +341,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres', databaseUrl: string,
     const demoThread = threads[0]!;
     const page: Case = {
       row: { db: dialect, thread: demoThread.label, sort: 'top', reader: 'guest', what: 'SSR page, quiet' },
-      opts: { url: `${base}/articles/${demoThread.slug}?sort=top`, headers: BROWSER },
+      opts: { url: pageUrl(demoThread.slug, 'top'), headers: BROWSER },
     };
     const poster = { base, articleId: demoThread.articleId, cookie: `parley_session=${token}`, csrf, perSecond: HOT_POSTS_PER_SECOND };
     if (WARM_SECONDS > 0) {

@@ -37,6 +37,16 @@ export function articleStamp(updatedAt: unknown, commentCount: unknown, policyOv
   return { version: `${Number(updatedAt)}:${policyOverride ?? ''}`, commentCount: Number(commentCount) };
 }
 
+/** What a post's answer needs of its article, from the row a batch of posts reads or locks. */
+export interface ArticleCount {
+  commentCount: number;
+  authorUserId: number | null;
+}
+
+export function articleCountOf(r: { comment_count: unknown; author_user_id: unknown }): ArticleCount {
+  return { commentCount: Number(r.comment_count), authorUserId: r.author_user_id === null ? null : Number(r.author_user_id) };
+}
+
 /** An article as the content folder, the embed or an import describes it; the database adds the rest. */
 export type ArticleInput = Omit<Article, 'id' | 'commentCount'>;
 
@@ -138,10 +148,10 @@ export class ArticlesRepository extends Repository {
    * does. On PostgreSQL answers the locked row's count and author, which nobody else can change
    * until then (null for no such article, and always on SQLite).
    */
-  async lock(articleId: number): Promise<{ commentCount: number; authorUserId: number | null } | null> {
+  async lock(articleId: number): Promise<ArticleCount | null> {
     if (this.dialect !== 'postgres') return null;
     const r = await this.db.selectFrom('articles').select(['comment_count', 'author_user_id']).where('id', '=', articleId).forUpdate().executeTakeFirst();
-    return r ? { commentCount: Number(r.comment_count), authorUserId: r.author_user_id === null ? null : Number(r.author_user_id) } : null;
+    return r ? articleCountOf(r) : null;
   }
 
   /** A moderator's comment policy for an article; null returns it to the article's own. */

@@ -4,6 +4,7 @@ import type { Participant } from '../../domain/mentions.js';
 import type { Comment, SortOrder } from '../../domain/types.js';
 import { toComment, type CommentRow } from '../rows.js';
 import type { CommentsTable } from '../schema.js';
+import { type ArticleCount, articleCountOf } from './articles.js';
 import { notBarePlaceholder, selectComments, shownTo } from './comment-select.js';
 import { RecentByAuthor } from '../recent-by-author.js';
 import { addReply, articleCount, insertComment, insertRevision, moveCount, type NewCommentRow, pgPostStatement, recentDuplicate } from './post-statements.js';
@@ -615,7 +616,7 @@ export class CommentsRepository extends Repository {
    * `writeCounts` before the commit. Updating the row with every post left the next post a new
    * version of it to step over, and each post waited on the one before it for that.
    */
-  countLater(articleId: number, locked: { commentCount: number; authorUserId: number | null }): void {
+  countLater(articleId: number, locked: ArticleCount): void {
     this.counts.set(articleId, { count: locked.commentCount, authorUserId: locked.authorUserId, moved: 0 });
   }
 
@@ -634,7 +635,8 @@ export class CommentsRepository extends Repository {
     if (!c) {
       const [a] = await this.prepared(articleCount, { articleId });
       if (!a) return undefined;
-      c = { count: Number(a.comment_count), authorUserId: a.author_user_id === null ? null : Number(a.author_user_id), moved: 0 };
+      const { commentCount, authorUserId } = articleCountOf(a);
+      c = { count: commentCount, authorUserId, moved: 0 };
       this.counts.set(articleId, c);
     }
     return c;
