@@ -5,8 +5,8 @@ import type { Dialect } from '../connect.js';
  * Two indexes hold only the comments they are for: those quoting a passage, and imported ones.
  * Every other comment (nearly all) left an entry in each, and every batch of posts wrote their
  * last pages again: inserting into SQLite 20 to a transaction took 98–111 µs a comment with both
- * whole and 67–72 with both partial. A comment's own passage query and the import's conflict
- * target name the same condition, so both still use them.
+ * whole and 67–72 with both partial. The Inline Feedbacks list's query and the import's conflict
+ * target imply or name the same condition, so both still use them.
  */
 export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> {
   await db.schema.dropIndex('comments_anchored').execute();
