@@ -1,5 +1,6 @@
 import { constants, crc32, deflateRawSync, type ZlibOptions } from 'node:zlib';
 import { Lru } from '../services/lru.js';
+import { crc32Combine, crc32Shift } from './crc32-combine.js';
 
 /** Deflate looks back at most this far: a piece's dictionary is the stream's last 32 KB before it. */
 const WINDOW = 32 * 1024;
@@ -20,6 +21,9 @@ const tail = (b: Buffer, n = WINDOW) => (b.length > n ? b.subarray(b.length - n)
  */
 export class Deflated {
   readonly deflated: Buffer;
+  /** Its checksum, and what appending it multiplies a checksum by (crc32-combine.ts): a page's checksum then never reads it again. */
+  readonly crc: number;
+  readonly crcShift: number;
   private readonly chained: { after: Deflated; deflated: Buffer } | null;
 
   constructor(
@@ -27,6 +31,8 @@ export class Deflated {
     after?: Deflated,
   ) {
     this.deflated = deflateRawSync(raw, SHARED);
+    this.crc = crc32(raw);
+    this.crcShift = crc32Shift(raw.length);
     this.chained = after ? { after, deflated: deflateRawSync(raw, { ...SHARED, dictionary: tail(after.raw) }) } : null;
   }
 
@@ -190,7 +196,7 @@ export function gzipPieces(all: Piece[], own?: OwnBytes): { body: Buffer; crc: n
     // The reader's own pieces may refer back into what precedes them, which the reader gets too.
     out.push(p instanceof Deflated ? p.following(pieces[i - 1]) : ownDeflated(raw, raws));
     raws.push(raw);
-    crc = crc32(raw, crc);
+    crc = p instanceof Deflated ? crc32Combine(crc, p.crc, p.crcShift) : crc32(raw, crc);
     length += raw.length;
   });
   const trailer = Buffer.alloc(8);

@@ -100,6 +100,43 @@ describe.each(DIALECTS)('HTTP hardening on %s', (dialect) => {
     return p.mails.lastLink();
   };
 
+  describe('security headers', () => {
+    const HARDENING = {
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'SAMEORIGIN',
+      'referrer-policy': 'strict-origin-when-cross-origin',
+      'cross-origin-opener-policy': 'same-origin',
+    };
+    const csp = (h: Record<string, unknown>) => String(h['content-security-policy'] ?? '');
+
+    it('go out on pages, API answers, refusals and assets alike', async () => {
+      const answers = await Promise.all([
+        p.app.inject({ method: 'GET', url: '/articles/open-thread' }),
+        p.app.inject({ method: 'GET', url: `/api/v1/articles/${articleId}/comments` }),
+        p.app.inject({ method: 'GET', url: '/api/v1/articles/999999/comments' }),
+        p.app.inject({ method: 'GET', url: '/api/v1/articles/x/comments' }),
+        p.app.inject({ method: 'POST', url: `/api/v1/articles/${articleId}/comments`, payload: { body: 'no session' } }),
+        p.app.inject({ method: 'GET', url: '/no/such/page' }),
+      ]);
+      expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 404, 400, 401, 404]);
+      for (const a of answers) {
+        expect(a.headers).toMatchObject(HARDENING);
+        expect(csp(a.headers)).toContain("default-src 'self'");
+        expect(csp(a.headers)).toContain("frame-ancestors 'self'");
+        expect(a.headers['x-powered-by']).toBeUndefined();
+      }
+    });
+
+    it("are the frame's own where the embed replaces them", async () => {
+      const url = `${PUBLISHER}/2026/a-post`;
+      const frame = await p.app.inject({ method: 'GET', url: `/embed/frame?${new URLSearchParams({ article: 'headers-1', url, title: 'A post' })}` });
+      expect(frame.statusCode).toBe(200);
+      expect(frame.headers['x-frame-options']).toBeUndefined();
+      expect(csp(frame.headers)).toContain(`frame-ancestors ${PUBLISHER}`);
+      expect(frame.headers['x-content-type-options']).toBe('nosniff');
+    });
+  });
+
   describe('forms a signed-in reader opens from a mailed link', () => {
     it('sign a signed-in reader in as someone else from the sign-in form and link', async () => {
       const page = await p.app.inject({ method: 'GET', url: '/signin', headers: { cookie: reader.cookie } });

@@ -2,8 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { crc32, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { CommonRuns, Deflated, gzipPieces, joinPieces, type OwnBytes } from '../../src/http/composed-gzip.js';
+import { crc32Combine, crc32Shift } from '../../src/http/crc32-combine.js';
 
 const text = (s: string, n: number) => Buffer.from(Array.from({ length: n }, (_, i) => `${s} ${i} `).join(''));
+
+describe("joined pieces' checksum from their own", () => {
+  it('equals the checksum of the joined bytes, for any lengths', () => {
+    const lengths = [0, 1, 2, 3, 7, 8, 255, 256, 4096, 65_537, 300_000];
+    for (const a of lengths)
+      for (const b of lengths) {
+        const first = randomBytes(a);
+        const second = randomBytes(b);
+        expect(crc32Combine(crc32(first), crc32(second), crc32Shift(b))).toBe(crc32(Buffer.concat([first, second])));
+      }
+  });
+});
 
 describe('a gzip stream made of pieces deflated apart', () => {
   it('decodes to the pieces in order, shared and own mixed', () => {
