@@ -71,6 +71,26 @@ export function selectionAnchor(root: Element): Anchor | null {
 export function rangeAnchor(root: Element, range: Range): Anchor | null {
   if (!root.contains(range.commonAncestorContainer)) return null;
   const { text, points } = mapText(root);
+  const span = rangeSpan(points, range);
+  if (!span) return null;
+  let { start, end } = span;
+  while (text[start] === ' ' && start < end) start++;
+  while (text[end - 1] === ' ' && end > start) end--;
+  if (end <= start) return null;
+  end = Math.min(end, start + 1000);
+  return describeRange(text, start, end);
+}
+
+/** A commented passage to mark, in the article's normalised text. */
+interface PassageMark {
+  start: number;
+  end: number;
+  count: number;
+  label: string;
+}
+
+/** Which characters of a text map a DOM range covers, or null when none. */
+function rangeSpan(points: Point[], range: Range): { start: number; end: number } | null {
   let start = -1;
   let end = -1;
   for (let i = 0; i < points.length; i++) {
@@ -82,16 +102,37 @@ export function rangeAnchor(root: Element, range: Range): Anchor | null {
     if (start < 0) start = i;
     end = i + 1;
   }
-  if (start < 0) return null;
-  while (text[start] === ' ' && start < end) start++;
-  while (text[end - 1] === ' ' && end > start) end--;
-  if (end <= start) return null;
-  end = Math.min(end, start + 1000);
-  return describeRange(text, start, end);
+  return start < 0 ? null : { start, end };
+}
+
+/**
+ * Runs `change` on the article's DOM and puts the reader's selection back on the same characters:
+ * unwrapping and merging text nodes would otherwise move its ends (a reader selecting while the
+ * marks are redrawn got a different passage).
+ */
+function keepingSelection(root: Element, change: () => void): void {
+  const sel = getSelection();
+  const range = sel && !sel.isCollapsed && sel.rangeCount > 0 ? sel.getRangeAt(0) : null;
+  const span = range && root.contains(range.commonAncestorContainer) ? rangeSpan(mapText(root).points, range) : null;
+  change();
+  if (!sel || !span) return;
+  const { points } = mapText(root);
+  const first = points[span.start];
+  const last = points[span.end - 1];
+  if (!first || !last) return;
+  const r = document.createRange();
+  r.setStart(first.node, first.offset);
+  r.setEnd(last.node, last.offset + 1);
+  sel.removeAllRanges();
+  sel.addRange(r);
 }
 
 /** Wraps each commented passage in a <mark> the reader can click or press to read about it. */
-export function highlight(root: Element, passages: { start: number; end: number; count: number; label: string }[], onOpen: (start: number) => void): void {
+export function highlight(root: Element, passages: PassageMark[], onOpen: (start: number) => void): void {
+  keepingSelection(root, () => mark(root, passages, onOpen));
+}
+
+function mark(root: Element, passages: PassageMark[], onOpen: (start: number) => void): void {
   for (const old of root.querySelectorAll('mark.parley-passage')) old.replaceWith(...old.childNodes);
   root.normalize();
   const { points } = mapText(root);
