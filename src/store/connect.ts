@@ -45,6 +45,9 @@ export interface ConnectOptions {
   preparedStatements?: boolean;
 }
 
+/** The ceiling of SQLite's page cache, in KiB (the server keeps one connection). */
+export const SQLITE_CACHE_KIB = 64 * 1024;
+
 /** Opens the database named by `url`: `postgres://...` or a SQLite file path (`:memory:` too). */
 export function connect(url: string, opts: ConnectOptions = {}): Connection {
   const dialect = dialectOf(url);
@@ -64,6 +67,11 @@ export function connect(url: string, opts: ConnectOptions = {}): Connection {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // SQLite's own page cache is 2 MB by default; a post into a 1,000,000-comment thread touches
+  // index and search pages spread over a much larger file, and re-reading them from the OS cost
+  // CPU: 64 MB made such posts about 9% faster here (median of 5 A/B pairs). It is a ceiling, not
+  // an allocation: a small database never fills it.
+  sqlite.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect, close: () => db.destroy() };
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type Connection } from '../../src/store/connect.js';
+import { connect, SQLITE_CACHE_KIB, type Connection } from '../../src/store/connect.js';
 import { GroupCommit } from '../../src/store/group-commit.js';
 import { migrate } from '../../src/store/migrate.js';
 import { Store } from '../../src/store/store.js';
@@ -47,6 +47,11 @@ describe.each(DIALECTS)('group commit on %s', (dialect) => {
   it.runIf(dialect === 'sqlite')('shares commits that still sync: SQLite keeps synchronous=FULL in WAL mode', async () => {
     expect((await sql<{ synchronous: number }>`pragma synchronous`.execute(store.db)).rows[0]?.synchronous).toBe(2);
     expect((await sql<{ journal_mode: string }>`pragma journal_mode`.execute(store.db)).rows[0]?.journal_mode).toBe('wal');
+  });
+
+  it.runIf(dialect === 'sqlite')('gives SQLite a page cache of 64 MB, not its 2 MB default, for large threads', async () => {
+    expect((await sql<{ cache_size: number }>`pragma cache_size`.execute(store.db)).rows[0]?.cache_size).toBe(-SQLITE_CACHE_KIB);
+    expect(SQLITE_CACHE_KIB).toBe(65536);
   });
 
   it('runs writes queued at once in one transaction and answers each with its own result', async () => {
