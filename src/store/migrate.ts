@@ -19,6 +19,7 @@ import * as mutes from './migrations/016_mutes.js';
 import * as commentsByArticle from './migrations/017_comments_by_article.js';
 import * as partialCommentIndexes from './migrations/018_partial_comment_indexes.js';
 import * as searchIndexPerBatch from './migrations/019_search_index_per_batch.js';
+import * as pendingByAuthor from './migrations/020_pending_by_author.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -45,6 +46,7 @@ const migrations: Record<string, DialectMigration> = {
   '017_comments_by_article': commentsByArticle,
   '018_partial_comment_indexes': partialCommentIndexes,
   '019_search_index_per_batch': searchIndexPerBatch,
+  '020_pending_by_author': pendingByAuthor,
 };
 
 class StaticProvider implements MigrationProvider {

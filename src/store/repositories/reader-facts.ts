@@ -37,14 +37,14 @@ interface FactRow {
  * which both databases run as written. The comments asked about go as one value (an array on
  * PostgreSQL, JSON on SQLite), so the statement is the same for every page and is prepared once
  * (prepared.ts) rather than built for each view. The pending probe is CommentsRepository.pendingBy's,
- * whose terms say why they are written so.
+ * whose comment says why its status is a literal.
  */
 const readerFacts = prepare<{ userId: number; articleId: number; ids: number[] | string }>()(
   (_db, p, dialect) => sql<FactRow>`
     select 'a' as kind, updated_at as a, comment_count as b, 0 as c, policy_override as t from articles where id = ${p.articleId}
     union all select 'm', muted_id, 0, 0, null from mutes where muter_id = ${p.userId}
     union all select 'p', id, 0, 0, null from (select id from comments
-      where author_id = ${p.userId} and article_id + 0 = ${p.articleId} and status || '' = 'pending' limit 1) held
+      where author_id = ${p.userId} and article_id = ${p.articleId} and status = 'pending' limit 1) held
     union all select 'f', u.notify_replies, coalesce(f.confirmed, 0), coalesce(f.featured, 0), u.digest
       from users u left join follows f on f.email = u.email and f.article_id = ${p.articleId} where u.id = ${p.userId}
     union all select 'v', comment_id, value, 0, null from votes where user_id = ${p.userId} and comment_id ${
