@@ -9,36 +9,61 @@ const OWN: ZlibOptions = { level: 1, finishFlush: constants.Z_SYNC_FLUSH };
 
 const tail = (b: Buffer, n = WINDOW) => (b.length > n ? b.subarray(b.length - n) : b);
 
+/** How many streams-so-far a piece keeps itself deflated after: readers whose names differ in length make different ones. */
+const HISTORIES = 6;
+let count = 0;
+
+/** Forgets the oldest of `kept` beyond `n`. */
+function keep(kept: Map<string, unknown> | Set<string>, n: number) {
+  if (kept.size > n) kept.delete(kept.keys().next().value!);
+}
+
 /**
  * A piece of many pages (an article's text, the threads every reader of a kind sees), deflated
  * once. Each piece ends on a byte boundary (a sync flush, not a final block), so pieces deflated
  * apart follow one another in one gzip stream: a page made of shared pieces and a few of its
  * own is compressed in the time it takes to compress its own.
  *
- * A piece that usually follows another (the next run of the same threads) is also kept deflated
- * as its continuation, referring back into the piece before it: that is what compressing the
- * page whole would find, and pages made of pieces then come out nearly as small.
+ * Deflated alone, a piece cannot refer back to what precedes it on the page, which compressing the
+ * page whole would: the page came out 17% bigger. So a piece also keeps itself deflated after the
+ * streams-so-far it is seen following twice (a page's pieces before it, and the length of each
+ * reader's own piece among them), with those bytes as its dictionary and zero bytes standing for
+ * the readers' own: HTML and JSON text hold no zero byte, so no match can reach into a reader's
+ * bytes, and every distance is right whatever those bytes are.
  */
 export class Deflated {
   readonly deflated: Buffer;
   /** Its checksum, and what appending it multiplies a checksum by (crc32-combine.ts): a page's checksum then never reads it again. */
   readonly crc: number;
   readonly crcShift: number;
-  private readonly chained: { after: Deflated; deflated: Buffer } | null;
+  /** Names it in a stream-so-far (see gzipPieces). */
+  readonly id = (count++).toString(36);
+  /** Text with a zero byte (never rendered, but nothing else guarantees it) only ever goes deflated alone. */
+  private readonly refersBack: boolean;
+  /** Itself deflated after each stream-so-far seen twice, and those seen once: oldest first, the oldest forgotten. */
+  private readonly after = new Map<string, Buffer>();
+  private readonly seen = new Set<string>();
 
-  constructor(
-    readonly raw: Buffer,
-    after?: Deflated,
-  ) {
+  constructor(readonly raw: Buffer) {
     this.deflated = deflateRawSync(raw, SHARED);
     this.crc = crc32(raw);
     this.crcShift = crc32Shift(raw.length);
-    this.chained = after ? { after, deflated: deflateRawSync(raw, { ...SHARED, dictionary: tail(after.raw) }) } : null;
+    this.refersBack = !raw.includes(0);
   }
 
-  /** Its deflated bytes where it follows `prev` in the stream. */
-  following(prev: Piece | undefined): Buffer {
-    return this.chained && prev === this.chained.after ? this.chained.deflated : this.deflated;
+  /** Its deflated bytes where the stream so far is the one `history` names; `dictionary` gives that stream's last bytes, readers' own zeroed. */
+  following(history: string, dictionary: () => Buffer): Buffer {
+    if (!history || !this.refersBack) return this.deflated;
+    const known = this.after.get(history);
+    if (known) return known;
+    // Seen once, it may never be again (a reader whose name is the only one of its length): not worth a deflate.
+    if (!this.seen.delete(history)) {
+      keep(this.seen.add(history), HISTORIES * 2);
+      return this.deflated;
+    }
+    const made = deflateRawSync(this.raw, { ...SHARED, dictionary: dictionary() });
+    keep(this.after.set(history, made), HISTORIES);
+    return made;
   }
 }
 
@@ -61,15 +86,15 @@ export function joinPieces(pieces: Piece[]): { raw: Buffer; crc: number } {
 /** Of the stream so far, what a reader's own piece may refer back to (see gzipPieces). */
 const OWN_HISTORY = 2048;
 
-/** The last OWN_HISTORY bytes of the stream so far, from the raw pieces written, newest last. */
-function history(raws: Buffer[]): Buffer {
+/** The last `n` bytes of the stream so far, from the raw pieces written, newest last. */
+function lastBytes(raws: Buffer[], n: number): Buffer {
   const parts: Buffer[] = [];
-  let n = 0;
-  for (let i = raws.length - 1; i >= 0 && n < OWN_HISTORY; i--) {
+  let got = 0;
+  for (let i = raws.length - 1; i >= 0 && got < n; i--) {
     parts.unshift(raws[i]!);
-    n += raws[i]!.length;
+    got += raws[i]!.length;
   }
-  return tail(Buffer.concat(parts), OWN_HISTORY);
+  return tail(Buffer.concat(parts), n);
 }
 
 /** The pieces with each run of the reader's own ones joined: each deflate call costs far more to set up than its bytes take. */
@@ -105,7 +130,7 @@ function stored(raw: Buffer): Buffer {
 function ownDeflated(raw: Buffer, before: Buffer[]): Buffer {
   if (raw.length <= STORED_UP_TO) return stored(raw);
   // Only the last few KB as history, as zlib works through all of a dictionary before compressing.
-  return deflateRawSync(raw, before.length ? { ...OWN, dictionary: history(before) } : OWN);
+  return deflateRawSync(raw, before.length ? { ...OWN, dictionary: lastBytes(before, OWN_HISTORY) } : OWN);
 }
 
 /** Shorter runs go as they are: not worth a lookup. Longer ones, kept, spare the reader's piece around them a deflate call. */
@@ -123,11 +148,8 @@ export class CommonRuns {
   private readonly kept = new Lru<string, Deflated>(KEPT_RUNS);
   private readonly seen = new Lru<string, true>(KEPT_RUNS * 4);
 
-  /**
-   * The run deflated, or null while it is not (yet) known to recur. `after`, the shared piece
-   * it follows on the page that first keeps it, is what it may refer back into (see Deflated).
-   */
-  of(raw: Buffer, after: Piece | undefined): Deflated | null {
+  /** The run deflated, or null while it is not (yet) known to recur. */
+  of(raw: Buffer): Deflated | null {
     if (raw.length < KEEP_FROM) return null;
     // A checksum finds the run; its bytes, compared, make sure.
     const key = `${crc32(raw)}:${raw.length}`;
@@ -139,7 +161,7 @@ export class CommonRuns {
     }
     this.seen.delete(key);
     // A copy: `raw` may be a slice of a whole page, which keeping it would keep.
-    const made = new Deflated(Buffer.from(raw), after instanceof Deflated ? after : undefined);
+    const made = new Deflated(Buffer.from(raw));
     this.kept.set(key, made);
     return made;
   }
@@ -161,8 +183,8 @@ function nextApart(raw: Buffer, from: number, apart: Buffer[]): { at: number; le
   return first;
 }
 
-/** An own piece (after `prev`) cut around the reader's bytes, the runs between taken from `common` where it has them. */
-function cutApart(raw: Buffer, prev: Piece | undefined, { apart, common }: OwnBytes): Piece[] {
+/** An own piece cut around the reader's bytes, the runs between taken from `common` where it has them. */
+function cutApart(raw: Buffer, { apart, common }: OwnBytes): Piece[] {
   const out: Piece[] = [];
   let from = 0;
   while (from < raw.length) {
@@ -170,7 +192,7 @@ function cutApart(raw: Buffer, prev: Piece | undefined, { apart, common }: OwnBy
     const end = next ? next.at : raw.length;
     if (end > from) {
       const run = raw.subarray(from, end);
-      out.push(common.of(run, from === 0 ? prev : undefined) ?? run);
+      out.push(common.of(run) ?? run);
     }
     if (!next) break;
     out.push(raw.subarray(next.at, next.at + next.length));
@@ -185,20 +207,30 @@ function cutApart(raw: Buffer, prev: Piece | undefined, { apart, common }: OwnBy
  */
 export function gzipPieces(all: Piece[], own?: OwnBytes): { body: Buffer; crc: number; length: number } {
   const joined = joinOwn(all);
-  const pieces = own ? joinOwn(joined.flatMap((p, i) => (p instanceof Deflated ? [p] : cutApart(p, joined[i - 1], own)))) : joined;
+  const pieces = own ? joinOwn(joined.flatMap((p) => (p instanceof Deflated ? [p] : cutApart(p, own)))) : joined;
   const out: Buffer[] = [HEADER];
   const raws: Buffer[] = [];
+  // The stream so far as shared pieces know it: their names, and the length of each reader's own.
+  let history = '';
+  const others: (Buffer | number)[] = [];
+  const dictionary = () =>
+    lastBytes(
+      others.map((o) => (typeof o === 'number' ? Buffer.alloc(o) : o)),
+      WINDOW,
+    );
   let crc = 0;
   let length = 0;
-  pieces.forEach((p, i) => {
+  for (const p of pieces) {
     const raw = rawOf(p);
-    if (raw.length === 0) return;
+    if (raw.length === 0) continue;
     // The reader's own pieces may refer back into what precedes them, which the reader gets too.
-    out.push(p instanceof Deflated ? p.following(pieces[i - 1]) : ownDeflated(raw, raws));
+    out.push(p instanceof Deflated ? p.following(history, dictionary) : ownDeflated(raw, raws));
     raws.push(raw);
+    others.push(p instanceof Deflated ? raw : raw.length);
+    history += p instanceof Deflated ? `${p.id},` : `+${raw.length},`;
     crc = p instanceof Deflated ? crc32Combine(crc, p.crc, p.crcShift) : crc32(raw, crc);
     length += raw.length;
-  });
+  }
   const trailer = Buffer.alloc(8);
   trailer.writeUInt32LE(crc >>> 0, 0);
   trailer.writeUInt32LE(length % 2 ** 32, 4);

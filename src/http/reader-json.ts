@@ -84,16 +84,14 @@ export class ReaderJson {
     const head = new Deflated(Buffer.from(empty.slice(0, cut)));
     const texts = shared.threads.map((t, i) => threadText(t, i, write));
     const runs: Run[] = [];
-    let prev = head;
     for (let from = 0; from < texts.length; ) {
       let to = from + 1;
       let bytes = texts[from]!.length;
       while (to < texts.length && bytes < RUN_BYTES) bytes += texts[to++]!.length;
-      prev = new Deflated(Buffer.from(texts.slice(from, to).join('')), prev);
-      runs.push({ from, texts: texts.slice(from, to), deflated: prev });
+      runs.push({ from, texts: texts.slice(from, to), deflated: new Deflated(Buffer.from(texts.slice(from, to).join(''))) });
       from = to;
     }
-    made = { head, runs, tail: new Deflated(Buffer.from(empty.slice(cut)), prev) };
+    made = { head, runs, tail: new Deflated(Buffer.from(empty.slice(cut))) };
     this.byPage.set(shared, made);
     return made;
   }

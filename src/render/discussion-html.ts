@@ -82,11 +82,7 @@ function runsOf(html: string): Run[] {
     }
   }
   runs.push(html.slice(from));
-  let prev: Deflated | undefined;
-  return runs.map((r) => {
-    prev = new Deflated(Buffer.from(r), prev);
-    return { html: r, deflated: prev, named: r.includes(NAME) };
-  });
+  return runs.map((r) => ({ html: r, deflated: new Deflated(Buffer.from(r)), named: r.includes(NAME) }));
 }
 
 /**
