@@ -4,6 +4,7 @@ import { expectAccessible, launchBrowser, watchConsole } from '../support/browse
 import { freePort } from '../support/process.js';
 import { startParley, TestClock, type TestParley } from '../support/harness.js';
 import { DEMO_ARTICLE, seedDemo } from '../../src/demo/seed.js';
+import { messages } from '../../src/messages.js';
 import { importWordPress } from '../../src/services/import/wordpress.js';
 
 const comments = (page: Page) => page.locator('.parley-thread > article');
@@ -164,6 +165,8 @@ describe('the whole discussion in a browser (issue 15)', () => {
   it('a plain #comment-ID link to a comment the page does not show leads to it without JavaScript', async () => {
     const { ctx, page } = await context({ javaScriptEnabled: false });
     await page.goto(url());
+    // No link targets a stand-in: none of them, nor the sentence, is shown.
+    expect(await page.locator('.parley-targets').isVisible()).toBe(false);
     const onPage = new Set(await shownIds(page));
     const hidden = (await p.discussions.page(articleId, 'top', undefined, null, true)).threads
       .flatMap((t) => t.replies.map((r) => r.id))
@@ -172,8 +175,10 @@ describe('the whole discussion in a browser (issue 15)', () => {
     await page.goto(`${url()}#comment-${hidden}`);
     const standIn = page.locator(`.parley-targets #comment-${hidden}`);
     expect(await standIn.isVisible()).toBe(true);
-    expect(await page.locator('.parley-targets > p:visible').count()).toBe(1);
-    await standIn.getByRole('link').click();
+    expect(await page.locator('.parley-targets > a:visible').count()).toBe(1);
+    // Shown: the sentence that says why, and the one link.
+    expect((await page.locator('.parley-targets').innerText()).trim()).toBe(`${messages.pages.linkedElsewhere} ${messages.pages.showLinked}`);
+    await standIn.click();
     await page.locator(`article#comment-${hidden}`).waitFor();
     expect(await page.locator(`article#comment-${hidden}`).evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('solid');
     await ctx.close();

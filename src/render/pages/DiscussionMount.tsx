@@ -8,17 +8,21 @@ import { messages } from '../../messages.js';
  * the first few, a thread on a later page) lands on its stand-in, shown only as the link's
  * target, which asks the server for the comment's thread. With JavaScript nothing here exists:
  * the widget fetches the thread itself.
+ *
+ * One sentence says what happened for all of them and each stand-in is only its link, in that
+ * sentence's paragraph (its context for a screen reader): a page may carry a hundred.
  */
 function LinkTargets({ ids }: { ids: number[] }) {
   return (
     <noscript>
-      <div class="parley-targets">
+      <p class="parley-targets">
+        {messages.pages.linkedElsewhere}{' '}
         {ids.map((id) => (
-          <p key={id} id={`comment-${id}`}>
-            <a href={`?comment=${id}#comment-${id}`}>{messages.pages.showLinked}</a>
-          </p>
+          <a key={id} id={`comment-${id}`} href={`?comment=${id}#comment-${id}`}>
+            {messages.pages.showLinked}
+          </a>
         ))}
-      </div>
+      </p>
     </noscript>
   );
 }
