@@ -3,7 +3,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ARTICLE, seedDemo } from '../../src/demo/seed.js';
 import { restoreThreads, type Shown, USUAL } from '../../src/domain/hydration.js';
-import { preferredEncoding } from '../../src/http/compression.js';
+import { codingWeights, preferredEncoding } from '../../src/http/compression.js';
 import { inProcessBus } from '../../src/events/bus.js';
 import { PageCache } from '../../src/services/page-cache.js';
 import { DIALECTS } from '../support/databases.js';
@@ -52,6 +52,17 @@ describe('Accept-Encoding negotiation', () => {
     expect(preferredEncoding('*;q=0')).toBeNull();
     expect(preferredEncoding('identity')).toBeNull();
     expect(preferredEncoding(undefined)).toBeNull();
+  });
+
+  it('answers each header for itself however often headers repeat, long ones too', () => {
+    const long = `${'x-custom;q=0.1, '.repeat(30)}gzip;q=1, br;q=0.5`;
+    for (let round = 0; round < 3; round++) {
+      expect(preferredEncoding('gzip;q=1, br;q=0.5')).toBe('gzip');
+      expect(preferredEncoding('br, gzip')).toBe('br');
+      expect(preferredEncoding('GZIP;q=0, BR;q=0')).toBeNull();
+      expect(preferredEncoding(long)).toBe('gzip');
+    }
+    expect(Object.isFrozen(codingWeights('br, gzip'))).toBe(true);
   });
 });
 
