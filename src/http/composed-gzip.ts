@@ -13,11 +13,6 @@ const tail = (b: Buffer, n = WINDOW) => (b.length > n ? b.subarray(b.length - n)
 const HISTORIES = 6;
 let count = 0;
 
-/** Forgets the oldest of `kept` beyond `n`. */
-function keep(kept: Map<string, unknown> | Set<string>, n: number) {
-  if (kept.size > n) kept.delete(kept.keys().next().value!);
-}
-
 /**
  * A piece of many pages (an article's text, the threads every reader of a kind sees), deflated
  * once. Each piece ends on a byte boundary (a sync flush, not a final block), so pieces deflated
@@ -40,9 +35,9 @@ export class Deflated {
   readonly id = (count++).toString(36);
   /** Text with a zero byte (never rendered, but nothing else guarantees it) only ever goes deflated alone. */
   private readonly refersBack: boolean;
-  /** Itself deflated after each stream-so-far seen twice, and those seen once: oldest first, the oldest forgotten. */
-  private readonly after = new Map<string, Buffer>();
-  private readonly seen = new Set<string>();
+  /** Itself deflated after each stream-so-far seen twice, and those seen once (as CommonRuns keeps runs). */
+  private readonly after = new Lru<string, Buffer>(HISTORIES);
+  private readonly seen = new Lru<string, true>(HISTORIES * 2);
 
   constructor(readonly raw: Buffer) {
     this.deflated = deflateRawSync(raw, SHARED);
@@ -57,12 +52,13 @@ export class Deflated {
     const known = this.after.get(history);
     if (known) return known;
     // Seen once, it may never be again (a reader whose name is the only one of its length): not worth a deflate.
-    if (!this.seen.delete(history)) {
-      keep(this.seen.add(history), HISTORIES * 2);
+    if (!this.seen.get(history)) {
+      this.seen.set(history, true);
       return this.deflated;
     }
+    this.seen.delete(history);
     const made = deflateRawSync(this.raw, { ...SHARED, dictionary: dictionary() });
-    keep(this.after.set(history, made), HISTORIES);
+    this.after.set(history, made);
     return made;
   }
 }
