@@ -27,6 +27,7 @@ import type { Store } from '../src/store/store.js';
 import { freshDatabase } from '../tests/support/databases.js';
 import { killHard, startServerProcess } from '../tests/support/process.js';
 import { generateThread } from './generate.js';
+import { withoutBodies } from './lean-client.js';
 import { whilePosting } from './hot-thread.js';
 import { cpuSeconds, createPosters, lost, POST_CONNECTIONS, POSTERS, postRequests } from './posts.js';
 
@@ -135,7 +136,7 @@ interface Run {
 
 async function run(opts: autocannon.Options, seconds: number): Promise<Run> {
   const cpu0 = cpuSeconds(serverPid);
-  const r = await autocannon({ connections: 20, duration: seconds, ...opts });
+  const r = await autocannon(withoutBodies({ connections: 20, duration: seconds, ...opts }));
   const cpu1 = cpuSeconds(serverPid);
   return {
     requests: r.requests.total,
@@ -423,7 +424,7 @@ function print(started: string, pinned: boolean) {
   const width = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => (i >= 5 ? c.padStart(width[i]!) : c.padEnd(width[i]!))).join(' | ')} |`;
   console.log(
-    `\nParley benchmark ${started}: node ${process.version}, ${SECONDS} s per row, 20 connections, ${pinned ? 'client on core 0, server on core 1 (taskset)' : 'NOT pinned'}; every read sends accept-encoding: br, gzip; load average at the end ${loadavg()[0]!.toFixed(1)}`,
+    `\nParley benchmark ${started}: node ${process.version}, ${SECONDS} s per row, 20 connections, ${pinned ? 'client on core 0, server on core 1 (taskset)' : 'NOT pinned'}; every read sends accept-encoding: br, gzip and its body goes unread (bench/lean-client.ts); load average at the end ${loadavg()[0]!.toFixed(1)}`,
   );
   console.log(
     `ratio: an SSR page against the JSON API for the same case; a hot-thread row against the same page read quietly in turns with it; a 'sizes in turns' row of the largest thread against the smallest's, read in turns (within 1.2 times is 0.83 or more). CPU ms/req: the server's CPU time per answer (user + system), which the client's own core can hide when it is the one saturated. Each row ran ${WARM_SECONDS} s unmeasured first, then a page and its API (or the hot thread and the same page quiet) in turns, ${ROUNDS} rounds of ${(SECONDS / ROUNDS).toFixed(1)} s each: req/s over the rounds, p50 of the middle round, p99 of the worst. bytes sent: as the server answered accept-encoding: br, gzip after the row (a cached page or JSON page that lasts 2 s goes out as brotli 11, first as brotli 6)`,

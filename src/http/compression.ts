@@ -52,18 +52,34 @@ function parseWeights(header: string): Readonly<Record<Encoding, number>> {
   return Object.freeze({ br: q.get('br') ?? star ?? 0, gzip: q.get('gzip') ?? q.get('x-gzip') ?? star ?? 0 });
 }
 
+/** A Vary header with `value` added, or null when it names it already (or `*`). */
+function varyWith(prev: string, value: string): string | null {
+  const list = prev
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (list.includes('*') || list.some((v) => v.toLowerCase() === value.toLowerCase())) return null;
+  return [...list, value].join(', ');
+}
+
+/** What varyWith gave, by its question: a few Vary headers recur on every answer (a guest's page adds to the meter's). */
+const varies = new Lru<string, string | null>(64);
+
 /** Adds `value` to the reply's Vary header unless it is there already. */
 export function addVary(reply: FastifyReply, value: string): void {
   const prev = reply.getHeader('vary');
-  const list =
-    prev === undefined
-      ? []
-      : String(prev)
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean);
-  if (list.includes('*') || list.some((v) => v.toLowerCase() === value.toLowerCase())) return;
-  reply.header('vary', [...list, value].join(', '));
+  if (prev === undefined) {
+    reply.header('vary', value);
+    return;
+  }
+  const key = `${String(prev)}\n${value}`;
+  let next = varies.get(key);
+  if (next === undefined) {
+    next = varyWith(String(prev), value);
+    // Headers of any length could be asked: only the short ones that recur are kept.
+    if (key.length <= 256) varies.set(key, next);
+  }
+  if (next !== null) reply.header('vary', next);
 }
 
 /** How hard to compress: bodies compressed once and sent many times can afford more than a single answer. */

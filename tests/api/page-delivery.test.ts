@@ -3,7 +3,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ARTICLE, seedDemo } from '../../src/demo/seed.js';
 import { restoreThreads, type Shown, USUAL } from '../../src/domain/hydration.js';
-import { codingWeights, preferredEncoding } from '../../src/http/compression.js';
+import { addVary, codingWeights, preferredEncoding } from '../../src/http/compression.js';
 import { inProcessBus } from '../../src/events/bus.js';
 import { PageCache } from '../../src/services/page-cache.js';
 import { DIALECTS } from '../support/databases.js';
@@ -63,6 +63,21 @@ describe('Accept-Encoding negotiation', () => {
       expect(preferredEncoding(long)).toBe('gzip');
     }
     expect(Object.isFrozen(codingWeights('br, gzip'))).toBe(true);
+  });
+
+  it('adds to Vary what it does not name yet, the same however often a header recurs', () => {
+    const varied = (prev: string | undefined, value: string) => {
+      const headers = new Map<string, string>(prev === undefined ? [] : [['vary', prev]]);
+      addVary({ getHeader: (k: string) => headers.get(k), header: (k: string, v: string) => headers.set(k, v) } as never, value);
+      return headers.get('vary');
+    };
+    for (let round = 0; round < 3; round++) {
+      expect(varied(undefined, 'Accept-Encoding')).toBe('Accept-Encoding');
+      expect(varied('Cookie, User-Agent', 'Accept-Encoding')).toBe('Cookie, User-Agent, Accept-Encoding');
+      expect(varied('Cookie,accept-encoding', 'Accept-Encoding')).toBe('Cookie,accept-encoding');
+      expect(varied('*', 'Accept-Encoding')).toBe('*');
+      expect(varied(`${'X-Long, '.repeat(40)}Cookie`, 'Accept-Encoding')).toBe(`${'X-Long, '.repeat(40)}Cookie, Accept-Encoding`);
+    }
   });
 });
 
