@@ -1,4 +1,4 @@
-import { canDelete, canEdit, type Actor } from './permissions.js';
+import { canDelete, canEdit, rightsReachOthers, type Actor } from './permissions.js';
 import type { Comment, CommentView } from './types.js';
 import type { VoteValue } from './votes.js';
 
@@ -41,6 +41,9 @@ export function commentView(c: Comment, actor: Actor | null, myVote: VoteValue, 
  * signed-in readers share the guests' cached pages instead of recomputing them.
  */
 export function personalView(v: CommentView, actor: Actor, myVote: VoteValue, now: Date, editWindowMinutes: number): CommentView {
+  // Most of a page: another's comment the reader has not voted on, which only staff have rights
+  // over. The guests' view is theirs then, and nothing is made to find that out.
+  if (myVote === 0 && v.myVote === 0 && !v.canEdit && !v.canDelete && v.author?.id !== actor.user.id && !rightsReachOthers(actor, now)) return v;
   // Its time is parsed only when a right depends on it (the reader's own comments): most do not.
   const c = {
     authorId: v.author?.id ?? -1,

@@ -101,6 +101,9 @@ export const isAdmin = (user: User, now: Date) => user.role === 'admin' && !isSu
 
 const actsAsStaff = (actor: Actor | null, now: Date): boolean => actor !== null && isModerator(actor.user, now);
 
+/** Whether the reader's rights (to edit, to delete) reach comments they did not write: staff's do. */
+export const rightsReachOthers = (actor: Actor, now: Date): boolean => actsAsStaff(actor, now);
+
 /** Staff answer in locked and pre-moderated threads without waiting for themselves. */
 export const exemptFromPostingRules = (actor: Actor, now: Date) => isModerator(actor.user, now);
 

@@ -334,8 +334,12 @@ export class Discussions {
     const now = this.clock.now();
     const mine = (v: CommentView) => withMute(personalView(v, actor, votes.get(v.id) ?? 0, now, this.limits.EDIT_WINDOW_MINUTES), muted);
     let threads = page.threads.map((t) => {
-      const replies = ownViews.filter((o) => o.rootId === t.comment.id);
-      return { ...t, comment: mine(t.comment), replies: replies.length ? mergeReplies(t.replies.map(mine), replies) : t.replies.map(mine) };
+      const own = ownViews.length ? ownViews.filter((o) => o.rootId === t.comment.id) : ownViews;
+      const comment = mine(t.comment);
+      const replies = t.replies.map(mine);
+      // A thread the reader touches nowhere stays the shared one: what is made from it is made once for all.
+      if (!own.length && comment === t.comment && replies.every((r, i) => r === t.replies[i])) return t;
+      return { ...t, comment, replies: own.length ? mergeReplies(replies, own) : replies };
     });
     if (firstPage)
       threads = [...ownViews.filter((o) => o.rootId === null).map((comment) => ({ comment, replies: [], repliesCursor: null, moreReplies: 0 })), ...threads];
