@@ -158,6 +158,7 @@ export class Discussions {
   /** Each signed-in reader's page, back to the shared page it was made from (see sharedPageOf). */
   private readonly personalised = new WeakMap<ThreadPage, ThreadPage>();
   private readonly linkTargets = new WeakMap<ThreadPage, Promise<number[]>>();
+  private readonly pageCommentIds = new WeakMap<ThreadPage, readonly number[]>();
   private readonly changes: DiscussionChanges;
   /** Articles as last read, by the version they were read at (see currentArticle). */
   private readonly articles = new Lru<number, { version: string; article: Article }>(5000);
@@ -304,13 +305,22 @@ export class Discussions {
     all: boolean,
   ): Promise<{ page: ThreadPage; facts: ReaderFacts }> {
     const shared = await this.sharedPage(articleId, sort, cursor, all);
-    const ids = shared.threads.flatMap((t) => [t.comment.id, ...t.replies.map((r) => r.id)]);
-    const facts = await this.store.readerFacts.of(actor.user.id, articleId, ids);
+    const facts = await this.store.readerFacts.of(actor.user.id, articleId, this.commentIdsOf(shared));
     // The shared page may outlive its article by a moment; the reader's view must not.
     if (facts.article === null) throw notFound('article_not_found', messages.errors.article_not_found);
     const page = await this.personalise(shared, actor, articleId, cursor === undefined, facts);
     this.personalised.set(page, shared);
     return { page, facts };
+  }
+
+  /** The ids of the comments a shared page shows, listed once per page: every signed-in view asks for its reader's votes on them. */
+  private commentIdsOf(shared: ThreadPage): readonly number[] {
+    let ids = this.pageCommentIds.get(shared);
+    if (!ids) {
+      ids = Object.freeze(shared.threads.flatMap((t) => [t.comment.id, ...t.replies.map((r) => r.id)]));
+      this.pageCommentIds.set(shared, ids);
+    }
+    return ids;
   }
 
   /**

@@ -67,6 +67,19 @@ describe.each(DIALECTS)('reader facts on %s', (dialect) => {
     await store.articles.setPolicyOverride(f.articleId, null);
   });
 
+  it("answers a page's list of comments asked again and again as it stands at each asking", async () => {
+    const { store } = f;
+    const a = await store.comments.insert(f.newComment());
+    const b = await store.comments.insert(f.newComment());
+    const page = Object.freeze([a, b]);
+    expect((await store.readerFacts.of(f.alice, f.articleId, page)).votes).toEqual(new Map());
+    await store.votes.set(b, f.alice, -1, now);
+    expect((await store.readerFacts.of(f.alice, f.articleId, page)).votes).toEqual(new Map([[b, -1]]));
+    // Another list with the same ids, and one never frozen, are asked as they are.
+    expect((await store.readerFacts.of(f.alice, f.articleId, Object.freeze([b]))).votes).toEqual(new Map([[b, -1]]));
+    expect((await store.readerFacts.of(f.alice, f.articleId, [a])).votes).toEqual(new Map());
+  });
+
   it('says when the article is gone', async () => {
     expect((await f.store.readerFacts.of(f.bob, 987654, [])).article).toBeNull();
   });
