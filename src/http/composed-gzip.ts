@@ -1,5 +1,5 @@
 import { constants, crc32, deflateRawSync, type ZlibOptions } from 'node:zlib';
-import { Lru } from '../services/lru.js';
+import { KeptWhenSeenTwice } from '../services/lru.js';
 import { crc32Combine, crc32Shift } from './crc32-combine.js';
 
 /** Deflate looks back at most this far: a piece's dictionary is the stream's last 32 KB before it. */
@@ -35,9 +35,8 @@ export class Deflated {
   readonly id = (count++).toString(36);
   /** Text with a zero byte (never rendered, but nothing else guarantees it) only ever goes deflated alone. */
   private readonly refersBack: boolean;
-  /** Itself deflated after each stream-so-far seen twice, and those seen once (as CommonRuns keeps runs). */
-  private readonly after = new Lru<string, Buffer>(HISTORIES);
-  private readonly seen = new Lru<string, true>(HISTORIES * 2);
+  /** Itself deflated after each stream-so-far seen twice (as CommonRuns keeps runs). */
+  private readonly after = new KeptWhenSeenTwice<Buffer>(HISTORIES, HISTORIES * 2);
 
   constructor(readonly raw: Buffer) {
     this.deflated = deflateRawSync(raw, SHARED);
@@ -49,17 +48,8 @@ export class Deflated {
   /** Its deflated bytes where the stream so far is the one `history` names; `dictionary` gives that stream's last bytes, readers' own zeroed. */
   following(history: string, dictionary: () => Buffer): Buffer {
     if (!history || !this.refersBack) return this.deflated;
-    const known = this.after.get(history);
-    if (known) return known;
     // Seen once, it may never be again (a reader whose name is the only one of its length): not worth a deflate.
-    if (!this.seen.get(history)) {
-      this.seen.set(history, true);
-      return this.deflated;
-    }
-    this.seen.delete(history);
-    const made = deflateRawSync(this.raw, { ...SHARED, dictionary: dictionary() });
-    this.after.set(history, made);
-    return made;
+    return this.after.get(history, () => deflateRawSync(this.raw, { ...SHARED, dictionary: dictionary() })) ?? this.deflated;
   }
 }
 
@@ -141,25 +131,15 @@ const KEPT_RUNS = 2000;
  * reader's piece, as before, so a page no reader shares costs what it did.
  */
 export class CommonRuns {
-  private readonly kept = new Lru<string, Deflated>(KEPT_RUNS);
-  private readonly seen = new Lru<string, true>(KEPT_RUNS * 4);
+  private readonly runs = new KeptWhenSeenTwice<Deflated>(KEPT_RUNS, KEPT_RUNS * 4);
 
   /** The run deflated, or null while it is not (yet) known to recur. */
   of(raw: Buffer): Deflated | null {
     if (raw.length < KEEP_FROM) return null;
-    // A checksum finds the run; its bytes, compared, make sure.
-    const key = `${crc32(raw)}:${raw.length}`;
-    const kept = this.kept.get(key);
-    if (kept) return kept.raw.equals(raw) ? kept : null;
-    if (!this.seen.get(key)) {
-      this.seen.set(key, true);
-      return null;
-    }
-    this.seen.delete(key);
-    // A copy: `raw` may be a slice of a whole page, which keeping it would keep.
-    const made = new Deflated(Buffer.from(raw));
-    this.kept.set(key, made);
-    return made;
+    // A checksum finds the run; its bytes, compared, make sure. A copy is kept: `raw` may be a
+    // slice of a whole page, which keeping it would keep.
+    const run = this.runs.get(`${crc32(raw)}:${raw.length}`, () => new Deflated(Buffer.from(raw)));
+    return run?.raw.equals(raw) ? run : null;
   }
 }
 

@@ -17,23 +17,29 @@ export function preferredEncoding(header: string | string[] | undefined): Encodi
   return br >= gzip ? 'br' : 'gzip';
 }
 
-const NONE: Readonly<Record<Encoding, number>> = Object.freeze({ br: 0, gzip: 0 });
-/** Headers parsed, by value: browsers send a handful, every answer asks, and parsing was 1.5% of a guest page's CPU. */
-const weighed = new Lru<string, Readonly<Record<Encoding, number>>>(256);
-/** Longer headers are parsed each time, so no client can fill the memo with large keys. */
+/** Longer questions are answered each time, so no client can fill a memo with large keys. */
 const MEMO_UP_TO = 256;
+
+/** `make()`, kept in `memo` under `key` when the key is short: headers recur, and every answer asks. */
+function remembered<V>(memo: Lru<string, V>, key: string, make: () => V): V {
+  if (key.length > MEMO_UP_TO) return make();
+  let value = memo.get(key);
+  if (value === undefined) {
+    value = make();
+    memo.set(key, value);
+  }
+  return value;
+}
+
+const NONE: Readonly<Record<Encoding, number>> = Object.freeze({ br: 0, gzip: 0 });
+/** Headers parsed, by value: browsers send a handful, and parsing was 1.5% of a guest page's CPU. */
+const weighed = new Lru<string, Readonly<Record<Encoding, number>>>(256);
 
 /** How much the client wants each coding we make (0: refused or not named). */
 export function codingWeights(header: string | string[] | undefined): Readonly<Record<Encoding, number>> {
   if (!header) return NONE;
   const value = String(header);
-  if (value.length > MEMO_UP_TO) return parseWeights(value);
-  let weights = weighed.get(value);
-  if (!weights) {
-    weights = parseWeights(value);
-    weighed.set(value, weights);
-  }
-  return weights;
+  return remembered(weighed, value, () => parseWeights(value));
 }
 
 function parseWeights(header: string): Readonly<Record<Encoding, number>> {
@@ -72,13 +78,7 @@ export function addVary(reply: FastifyReply, value: string): void {
     reply.header('vary', value);
     return;
   }
-  const key = `${String(prev)}\n${value}`;
-  let next = varies.get(key);
-  if (next === undefined) {
-    next = varyWith(String(prev), value);
-    // Headers of any length could be asked: only the short ones that recur are kept.
-    if (key.length <= 256) varies.set(key, next);
-  }
+  const next = remembered(varies, `${String(prev)}\n${value}`, () => varyWith(String(prev), value));
   if (next !== null) reply.header('vary', next);
 }
 

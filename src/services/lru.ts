@@ -53,3 +53,31 @@ export class Lru<K, V> {
     }
   }
 }
+
+/**
+ * Values worth making only for keys that recur: a key seen once is remembered (up to
+ * `remember` of them), and its value made and kept (up to `keep`) the second time it is asked.
+ */
+export class KeptWhenSeenTwice<V> {
+  private readonly kept: Lru<string, V>;
+  private readonly seen: Lru<string, true>;
+
+  constructor(keep: number, remember: number) {
+    this.kept = new Lru(keep);
+    this.seen = new Lru(remember);
+  }
+
+  /** The value kept for `key`; made now if this is its second sighting; undefined on its first. */
+  get(key: string, make: () => V): V | undefined {
+    const kept = this.kept.get(key);
+    if (kept !== undefined) return kept;
+    if (!this.seen.get(key)) {
+      this.seen.set(key, true);
+      return undefined;
+    }
+    this.seen.delete(key);
+    const made = make();
+    this.kept.set(key, made);
+    return made;
+  }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Lru } from '../../src/services/lru.js';
+import { KeptWhenSeenTwice, Lru } from '../../src/services/lru.js';
 
 describe('the recently-used cache', () => {
   it('never holds more than its bound, however many keys pass through it', () => {
@@ -50,5 +50,22 @@ describe('the recently-used cache', () => {
     // An old value replaced stays replaced when later moved up.
     lru.set('b', 'z');
     expect(lru.get('b')).toBe('z');
+  });
+});
+
+describe('values kept when their key is seen twice', () => {
+  it('makes nothing on the first sighting, makes and keeps on the second, and bounds both memories', () => {
+    let made = 0;
+    const make = (k: string) => () => `${k}#${++made}`;
+    const kept = new KeptWhenSeenTwice<string>(2, 2);
+    expect(kept.get('a', make('a'))).toBeUndefined();
+    expect(made).toBe(0);
+    expect(kept.get('a', make('a'))).toBe('a#1');
+    expect(kept.get('a', make('a'))).toBe('a#1');
+    expect(made).toBe(1);
+    // Keys seen once are forgotten past `remember`: a key must then be seen twice again.
+    for (const k of ['b', 'c', 'd', 'e']) kept.get(k, make(k));
+    expect(kept.get('b', make('b'))).toBeUndefined();
+    expect(kept.get('b', make('b'))).toBe('b#2');
   });
 });
