@@ -8,6 +8,7 @@ import { type ArticleCount, articleCountOf } from './articles.js';
 import { notBarePlaceholder, selectComments, shownTo } from './comment-select.js';
 import { RecentByAuthor } from '../recent-by-author.js';
 import { addReply, articleCount, insertComment, insertRevision, moveCount, type NewCommentRow, pgPostStatement, recentDuplicate } from './post-statements.js';
+import { PostsTogether } from './posts-together.js';
 import { Repository } from './repository.js';
 
 export interface NewComment {
@@ -58,6 +59,8 @@ export class CommentsRepository extends Repository {
   private readonly counts = new Map<number, { count: number; authorUserId: number | null; moved: number }>();
   /** Set by `countLazily`. */
   private countsLazily = false;
+  /** A PostgreSQL batch's posts, written together (posts-together.ts); made at its first post. */
+  private together: PostsTogether | null = null;
 
   // ---- reading -------------------------------------------------------------------------------------
 
@@ -348,8 +351,9 @@ export class CommentsRepository extends Repository {
    * A reader's post: `insert`, answering with the comment as readers see it and its article's
    * count without reading either again. `names` are the author's and, for a reply, the parent
    * author's (a parent one may reply to is visible, so `Reply to` names them). On PostgreSQL the
-   * comment, its revision and both counters are one statement: posts into one article queue
-   * behind its lock, and each round trip there is paid by all of them.
+   * comment, its revision and both counters are one statement, and a batch's posts that are ready
+   * at once share one (posts-together.ts): posts into one article queue behind its lock, and each
+   * round trip there is paid by all of them.
    */
   async post(c: NewComment, names: { author: string; replyTo: string | null }): Promise<{ comment: Comment; commentCount: number }> {
     const delta = c.status === 'visible' ? 1 : 0;
@@ -363,15 +367,15 @@ export class CommentsRepository extends Repository {
       });
     if (this.dialect === 'postgres') {
       const later = this.counts.get(c.articleId);
-      const { comment_count, author_user_id, ...row } = await this.preparedOne(pgPostStatement(delta, later !== undefined), {
-        ...commentValues(c),
-        rootOrZero: c.rootId ?? 0,
-      });
       let answer: { comment: Comment; commentCount: number };
       if (later) {
+        const row = await (this.together ??= new PostsTogether(this.db)).write(commentValues(c));
         later.moved += delta;
         answer = { comment: withNames(row, later.authorUserId), commentCount: later.count + later.moved };
-      } else answer = { comment: withNames(row, author_user_id ?? null), commentCount: Number(comment_count) };
+      } else {
+        const { comment_count, author_user_id, ...row } = await this.preparedOne(pgPostStatement(delta), { ...commentValues(c), rootOrZero: c.rootId ?? 0 });
+        answer = { comment: withNames(row, author_user_id), commentCount: Number(comment_count) };
+      }
       this.recent?.add(c.authorId, { id: answer.comment.id, body: c.bodySrc, createdAt: c.createdAt.getTime() });
       return answer;
     }

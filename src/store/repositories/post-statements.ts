@@ -41,51 +41,102 @@ export const articleCount = prepare<{ articleId: number }>()((db, p) =>
 
 /**
  * PostgreSQL writes a post in one statement: the comment, its first revision, the thread's reply
- * count and (unless the batch counts in memory, `counted`) the article's count. Whether the post
- * counts (`delta`) stays a literal, so the reply-count branch is planned away when it does not.
+ * count and the article's count. Whether the post counts (`delta`) stays a literal, so the
+ * reply-count branch is planned away when it does not. Posts of a batch go together instead
+ * (pgPostMany).
  */
-function pgPost(delta: 0 | 1, counted: boolean) {
-  return new Prepared<NewCommentRow & { rootOrZero: number }, Selectable<CommentsTable> & { comment_count?: number; author_user_id?: number | null }>(
-    (db, p) => {
-      const inserted = db
-        .with('c', (db) => db.insertInto('comments').values(newComment(p)).returningAll())
-        .with('r', (db) =>
-          db
-            .insertInto('comment_revisions')
-            .columns(['comment_id', 'body_src', 'editor_id', 'created_at'])
-            .expression((eb) =>
-              eb
-                .selectFrom('c')
-                .select((s) => ['c.id', s.val(p.body_src).as('body_src'), s.val(p.author_id).as('editor_id'), s.val(p.created_at).as('created_at')]),
-            ),
-        )
-        .with('t', (db) =>
-          db
-            .updateTable('comments')
-            .set((eb) => ({ reply_count: eb('reply_count', '+', delta) }))
-            .where('id', '=', p.rootOrZero)
-            .where(sql.lit(delta), '>', 0),
-        );
-      if (counted) return inserted.selectFrom('c').selectAll('c');
-      return inserted
-        .with('a', (db) =>
-          db
-            .updateTable('articles')
-            .set((eb) => ({ comment_count: eb('comment_count', '+', delta) }))
-            .where('id', '=', p.article_id)
-            .returning(['comment_count', 'author_user_id']),
-        )
-        .selectFrom(['c', 'a'])
-        .selectAll('c')
-        .select(['a.comment_count', 'a.author_user_id']);
-    },
+function pgPost(delta: 0 | 1) {
+  return new Prepared<NewCommentRow & { rootOrZero: number }, Selectable<CommentsTable> & { comment_count: number; author_user_id: number | null }>((db, p) =>
+    db
+      .with('c', (db) => db.insertInto('comments').values(newComment(p)).returningAll())
+      .with('r', (db) =>
+        db
+          .insertInto('comment_revisions')
+          .columns(['comment_id', 'body_src', 'editor_id', 'created_at'])
+          .expression((eb) =>
+            eb
+              .selectFrom('c')
+              .select((s) => ['c.id', s.val(p.body_src).as('body_src'), s.val(p.author_id).as('editor_id'), s.val(p.created_at).as('created_at')]),
+          ),
+      )
+      .with('t', (db) =>
+        db
+          .updateTable('comments')
+          .set((eb) => ({ reply_count: eb('reply_count', '+', delta) }))
+          .where('id', '=', p.rootOrZero)
+          .where(sql.lit(delta), '>', 0),
+      )
+      .with('a', (db) =>
+        db
+          .updateTable('articles')
+          .set((eb) => ({ comment_count: eb('comment_count', '+', delta) }))
+          .where('id', '=', p.article_id)
+          .returning(['comment_count', 'author_user_id']),
+      )
+      .selectFrom(['c', 'a'])
+      .selectAll('c')
+      .select(['a.comment_count', 'a.author_user_id']),
   );
 }
 
-const PG_POSTS = { 0: { counted: pgPost(0, true), counting: pgPost(0, false) }, 1: { counted: pgPost(1, true), counting: pgPost(1, false) } };
+const PG_POSTS = { 0: pgPost(0), 1: pgPost(1) };
 
-/** The PostgreSQL statement for a post that counts (`delta` 1) or not, with the article's count moved here or not. */
-export const pgPostStatement = (delta: 0 | 1, counted: boolean) => PG_POSTS[delta][counted ? 'counted' : 'counting'];
+/** The PostgreSQL statement for one post that counts (`delta` 1) or not, moving the article's count. */
+export const pgPostStatement = (delta: 0 | 1) => PG_POSTS[delta];
+
+/** Several posts' columns, one array per column, in the order the posts came (see pgPostMany). */
+export interface NewCommentColumns extends Record<string, unknown> {
+  articleIds: number[];
+  parentIds: (number | null)[];
+  rootIds: (number | null)[];
+  depths: number[];
+  authorIds: number[];
+  bodySrcs: string[];
+  bodyHtmls: string[];
+  statuses: string[];
+  createdAts: number[];
+  reasons: (string | null)[];
+  anchors: (string | null)[];
+  anchorStarts: (number | null)[];
+  anchorEnds: (number | null)[];
+  anchorStatuses: (string | null)[];
+}
+
+/**
+ * PostgreSQL writes the posts of a batch that are ready at once in one statement: their comments,
+ * their first revisions and their threads' reply counts (the batch counts the article in memory,
+ * CommentsRepository.countLater). Each row comes back with `ord`, the post's place in the arrays
+ * (from 1): ids are drawn for each place before the insert, so no row is matched to its post by
+ * the order the database happens to return them in. Values travel as arrays, so one prepared
+ * statement serves any number of posts.
+ */
+export const pgPostMany = prepare<NewCommentColumns>()(
+  (_db, p) => sql<Selectable<CommentsTable> & { ord: string }>`
+    with input as (
+      select * from unnest(
+        ${p.articleIds}::bigint[], ${p.parentIds}::bigint[], ${p.rootIds}::bigint[], ${p.depths}::integer[], ${p.authorIds}::bigint[],
+        ${p.bodySrcs}::text[], ${p.bodyHtmls}::text[], ${p.statuses}::text[], ${p.createdAts}::bigint[], ${p.reasons}::text[],
+        ${p.anchors}::text[], ${p.anchorStarts}::integer[], ${p.anchorEnds}::integer[], ${p.anchorStatuses}::text[]
+      ) with ordinality as i (article_id, parent_id, root_id, depth, author_id, body_src, body_html, status, created_at,
+        moderation_reason, anchor, anchor_start, anchor_end, anchor_status, ord)
+    ),
+    ids as materialized (select ord, nextval(pg_get_serial_sequence('comments', 'id')) as id from input),
+    c as (
+      insert into comments (id, article_id, parent_id, root_id, depth, author_id, body_src, body_html, status, created_at,
+        edited_at, edited_by, score, up, down, reply_count, moderation_reason, anchor, anchor_start, anchor_end, anchor_status)
+      select ids.id, i.article_id, i.parent_id, i.root_id, i.depth, i.author_id, i.body_src, i.body_html, i.status, i.created_at,
+        null, null, 0, 0, 0, 0, i.moderation_reason, i.anchor, i.anchor_start, i.anchor_end, i.anchor_status
+      from input i join ids using (ord)
+      returning *
+    ),
+    r as (insert into comment_revisions (comment_id, body_src, editor_id, created_at) select id, body_src, author_id, created_at from c),
+    t as (
+      update comments set reply_count = comments.reply_count + x.n
+      from (select root_id, count(*)::integer as n from input where status = 'visible' and root_id is not null group by root_id) x
+      where comments.id = x.root_id
+    )
+    select c.*, ids.ord from c join ids on ids.id = c.id`,
+);
 
 /** An author's latest comments with exactly these words (see CommentsRepository.recentDuplicate). */
 export const recentDuplicate = prepare<{ authorId: number; since: number; lookback: number; body: string }>()((db, p) =>
