@@ -72,6 +72,28 @@ describe.each(DIALECTS)('posting under group commit on %s', (dialect) => {
     expect(ids.filter((id) => !shown.has(id))).toEqual([]);
   });
 
+  it("shares reads of the article's rules among posts sent at once, and a post still sees a change made before it", async () => {
+    const moderation = p.store.moderation;
+    const original = moderation.rulesWithArticle;
+    let reads = 0;
+    moderation.rulesWithArticle = (...args) => (reads++, original.apply(moderation, args));
+    try {
+      const bodies = Array.from({ length: 20 }, (_, i) => `Shared rules post ${i}`);
+      const answers = await Promise.all(bodies.map((b, i) => post(readers[i % readers.length]!, b)));
+      expect(answers.map((a) => a.statusCode)).toEqual(bodies.map(() => 201));
+      expect(reads).toBeGreaterThan(0);
+      // SQLite answers each read before the next request is taken, so there none overlap.
+      if (dialect === 'postgres') expect(reads).toBeLessThan(bodies.length / 2);
+      // Rules changed, then posts sent at once: every one of them is held by the new rule.
+      await p.store.settings.put('moderation.rules', JSON.stringify({ premoderateAll: true }));
+      const held = await Promise.all(readers.map((r, i) => post(r, `Sent after the change ${i}`)));
+      expect(held.map((a) => json(a).comment.status)).toEqual(readers.map(() => 'pending'));
+    } finally {
+      moderation.rulesWithArticle = original;
+      await p.store.settings.put('moderation.rules', JSON.stringify({}));
+    }
+  });
+
   it("counts each article's posts of a burst into several articles, the count each answer gives too", async () => {
     const other = (await p.store.articles.upsert(blankArticle({ slug: 'group-commit-other', title: 'Other', publishedAt: new Date(), body: 'x' }), new Date()))
       .id;

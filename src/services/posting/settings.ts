@@ -2,6 +2,7 @@ import { DEFAULT_MODERATION, effectiveModeration, normaliseWordList, type Articl
 import type { ArticleStamp } from '../../store/repositories/articles.js';
 import type { ModerationRepository } from '../../store/repositories/moderation.js';
 import type { SettingsRepository } from '../../store/repositories/settings.js';
+import { SharedReads } from '../shared-reads.js';
 import type { ModerationRulesReads } from './port.js';
 
 type SiteRulesWriter = { settings: Pick<SettingsRepository, 'put'> };
@@ -60,11 +61,19 @@ export class ModerationRules {
     return effectiveModeration(site, own);
   }
 
-  /** The article's rules and its stamp, read in one round trip; null for no such article. */
-  async withArticle(articleId: number): Promise<{ rules: ModerationSettings; article: ArticleStamp } | null> {
+  /**
+   * The article's rules and its stamp, read in one round trip; null for no such article. Posts
+   * into one article that ask at once share a read begun after each asked (SharedReads): a burst
+   * of posts made one read each, a round trip the node paid for every post.
+   */
+  withArticle(articleId: number): Promise<{ rules: ModerationSettings; article: ArticleStamp } | null> {
+    return this.withArticleReads.get(articleId);
+  }
+
+  private readonly withArticleReads = new SharedReads(async (articleId: number) => {
     const read = await this.store.moderation.rulesWithArticle(articleId, MODERATION_KEY);
     return read && { rules: effectiveModeration(siteRules(read.site), articleRules(read.own)), article: read.article };
-  }
+  });
 
   /**
    * The rules for one post, read once and shared by every rule that looks at `ctx`. Read through
