@@ -56,16 +56,39 @@ describe('request ids', () => {
       const fresh = await fetch(`${server.url}/healthz`);
       const id = fresh.headers.get('x-request-id')!;
       expect(id).toMatch(UUID);
-      await new Promise((r) => setTimeout(r, 300));
-      const lines = server
-        .output()
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as { reqId?: string; msg?: string; req?: { url?: string } });
-      const traced = lines.filter((l) => l.reqId === 'edge-7f3a.42');
-      expect(traced.map((l) => l.msg)).toEqual(['incoming request', 'request completed']);
+      const lines = async () => {
+        // Lines are written in batches (src/http/logger.ts): both requests' show in time.
+        await expect.poll(() => server.output(), { timeout: 10_000 }).toContain(id);
+        return server
+          .output()
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .map((l) => JSON.parse(l) as { reqId?: string; msg?: string; req?: { url?: string }; res?: { statusCode?: number } });
+      };
+      const all = await lines();
+      // One line a request, when it is answered, with the request's fields and the answer's status.
+      const traced = all.filter((l) => l.reqId === 'edge-7f3a.42');
+      expect(traced.map((l) => l.msg)).toEqual(['request completed']);
       expect(traced[0]!.req?.url).toBe('/articles/open-thread');
-      expect(lines.filter((l) => l.reqId === id).map((l) => l.msg)).toEqual(['incoming request', 'request completed']);
+      expect(traced[0]!.res).toEqual({ statusCode: 200 });
+      expect(all.filter((l) => l.reqId === id).map((l) => l.msg)).toEqual(['request completed']);
+    } finally {
+      await killHard(server.child);
+      await db.drop();
+    }
+  });
+
+  it('writes out the log lines it still holds when it is stopped', async () => {
+    const db = await freshDatabase('sqlite');
+    const server = await startServerProcess({ DATABASE_URL: db.url, CONTENT_DIR: 'tests/fixtures/content', LOG_LEVEL: 'info' });
+    try {
+      const ids = Array.from({ length: 3 }, (_, i) => `before-stop-${i}`);
+      for (const id of ids) await fetch(`${server.url}/healthz`, { headers: { 'x-request-id': id } });
+      // Stopped at once: fewer bytes than a batch, and less time than its wait, have gone by.
+      const exited = new Promise((r) => server.child.once('exit', r));
+      server.child.kill('SIGTERM');
+      await exited;
+      for (const id of ids) expect(server.output()).toContain(`"reqId":"${id}"`);
     } finally {
       await killHard(server.child);
       await db.drop();
