@@ -27,7 +27,7 @@ import type { Readiness } from './readiness.js';
 import { registerResponseTimeout } from './response-timeout.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { healthRoutes } from './routes/health.js';
-import { createLogger, requestId } from './logger.js';
+import { createLogger, OneLinePerRequest, requestId } from './logger.js';
 import { metricsRoutes, observeRequest } from './metrics.js';
 import { accountApiRoutes, accountPageRoutes } from './routes/account.js';
 import { adminApiRoutes, adminPageRoutes, reportRoutes } from './routes/admin.js';
@@ -85,9 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: (deps.logger ?? createLogger(config)) as FastifyBaseLogger,
     // A proxy's X-Request-Id carries on into our log lines and back out in the response.
     genReqId: requestId,
-    // One access-log line per request, written when it is answered (below): Fastify's own are
-    // two, and each line is a write to the log that the event loop waits for.
-    disableRequestLogging: true,
+    logController: new OneLinePerRequest(),
     trustProxy: proxyTrust(trustedProxies(config.TRUST_PROXY)),
     bodyLimit: 256 * 1024,
     // A request must arrive whole, headers and body, within REQUEST_TIMEOUT_MS (408 otherwise), or a
@@ -112,7 +110,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.addHook('onResponse', async (req, reply) => {
     observeRequest(req.routeOptions.url, req.method, reply.statusCode, reply.elapsedTime / 1000);
-    req.log.info({ req, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime }, 'request completed');
   });
   registerErrorHandling(app);
   registerResponseTimeout(app, config.RESPONSE_TIMEOUT_MS);

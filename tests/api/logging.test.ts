@@ -27,12 +27,15 @@ describe('request logs keep secrets out', () => {
     await fetch(`${server.url}/auth/verify?token=LOGIN-SECRET-1`);
     await fetch(`${server.url}/unsubscribe?token=UNSUB-SECRET-2`);
     await fetch(`${server.url}/sso?token=SSO-SECRET-3&return=/`);
+    expect((await fetch(`${server.url}/no-such-page?token=NOT-FOUND-SECRET-6`)).status).toBe(404);
     await fetch(`${server.url}/articles/open-thread`, { headers: { cookie: 'parley_session=COOKIE-SECRET-4', 'x-csrf-token': 'CSRF-SECRET-5' } });
     // Lines are written in batches (src/http/logger.ts): the last request's shows when all have.
     await expect.poll(() => server.output(), { timeout: 10_000 }).toContain('"url":"/articles/open-thread"');
     const log = server.output();
     expect(log).toContain('"url":"/auth/verify?token=[redacted]"');
     expect(log).toContain('"url":"/sso?token=[redacted]&return=/"');
-    for (const secret of ['LOGIN-SECRET-1', 'UNSUB-SECRET-2', 'SSO-SECRET-3', 'COOKIE-SECRET-4', 'CSRF-SECRET-5']) expect(log).not.toContain(secret);
+    expect(log).toContain('"url":"/no-such-page?token=[redacted]"');
+    for (const secret of ['LOGIN-SECRET-1', 'UNSUB-SECRET-2', 'SSO-SECRET-3', 'COOKIE-SECRET-4', 'CSRF-SECRET-5', 'NOT-FOUND-SECRET-6'])
+      expect(log).not.toContain(secret);
   });
 });
