@@ -177,9 +177,26 @@ async function inTurns(cases: Case[]): Promise<Row[]> {
   return cases.map((c, i) => rowOf(c, runs[i]!));
 }
 
-/** One case alone (a write, which changes what the next run would read). */
-async function load(row: Case['row'], opts: autocannon.Options): Promise<Row> {
-  return (await inTurns([{ row, opts }]))[0]!;
+/**
+ * Seconds the posting path runs unmeasured before a POST row. A server that has only served reads
+ * is still compiling it and filling SQLite's page cache with the index pages posts write: on a
+ * fresh server, 50 subscribers' posts into a 1,000,000-comment thread ran at 1,426 posts/s over
+ * the first 3 s and 2,646-2,923 in the 5 s runs after it.
+ */
+const POST_WARM_SECONDS = Number(process.env.BENCH_POST_WARM_SECONDS ?? 10);
+
+/**
+ * A write alone (it changes what the next run would read): warmed, then one run of SECONDS rather
+ * than rounds. Every autocannon run opens all its connections at once, and libuv since 1.45
+ * accepts one connection per turn of the event loop (libuv PR #3696): a node busy with posts
+ * turns every 20-40 ms, so 100 new connections take seconds to be taken in. In rounds of 1 s,
+ * about half of each round's first requests waited for most of the round, and that was the row's
+ * p99 (545-600 ms, against a node that logged no request over 200 ms); a plain Node server that
+ * answers in blocking batches does the same.
+ */
+async function writes(row: Case['row'], opts: autocannon.Options): Promise<Row> {
+  if (POST_WARM_SECONDS > 0) await run(opts, POST_WARM_SECONDS);
+  return rowOf({ row, opts }, [await run(opts, SECONDS)]);
 }
 
 /**
@@ -364,7 +381,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres', databaseUrl: string,
     const big = threads.at(-1)!;
     let n = 0;
     // Every request a new text: the duplicate-comment rule would refuse repeats.
-    await load(
+    await writes(
       { db: dialect, thread: big.label, sort: '', reader: 'signed in', what: 'POST comment' },
       {
         url: `${base}/api/v1/articles/${big.articleId}/comments`,
@@ -376,7 +393,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres', databaseUrl: string,
     // Many subscribers into one article at once: what group commit shares a commit among. Every
     // acknowledged post must be in the database; one that is not counts as an error.
     const many = postRequests(base, big.articleId, posters);
-    await load({ db: dialect, thread: big.label, sort: '', reader: `${POSTERS} signed in`, what: `POST comment, ${POST_CONNECTIONS} conn` }, many.options);
+    await writes({ db: dialect, thread: big.label, sort: '', reader: `${POSTERS} signed in`, what: `POST comment, ${POST_CONNECTIONS} conn` }, many.options);
     rows.at(-1)!.errors += await lost(databaseUrl, big.articleId, many.acked);
   } finally {
     await killHard(server.child);
@@ -427,7 +444,7 @@ function print(started: string, pinned: boolean) {
     `\nParley benchmark ${started}: node ${process.version}, ${SECONDS} s per row, 20 connections, ${pinned ? 'client on core 0, server on core 1 (taskset)' : 'NOT pinned'}; every read sends accept-encoding: br, gzip and its body goes unread (bench/lean-client.ts); load average at the end ${loadavg()[0]!.toFixed(1)}`,
   );
   console.log(
-    `ratio: an SSR page against the JSON API for the same case; a hot-thread row against the same page read quietly in turns with it; a 'sizes in turns' row of the largest thread against the smallest's, read in turns (within 1.2 times is 0.83 or more). CPU ms/req: the server's CPU time per answer (user + system), which the client's own core can hide when it is the one saturated. Each row ran ${WARM_SECONDS} s unmeasured first, then a page and its API (or the hot thread and the same page quiet) in turns, ${ROUNDS} rounds of ${(SECONDS / ROUNDS).toFixed(1)} s each: req/s over the rounds, p50 of the middle round, p99 of the worst. bytes sent: as the server answered accept-encoding: br, gzip after the row (a cached page or JSON page that lasts 2 s goes out as brotli 11, first as brotli 6)`,
+    `ratio: an SSR page against the JSON API for the same case; a hot-thread row against the same page read quietly in turns with it; a 'sizes in turns' row of the largest thread against the smallest's, read in turns (within 1.2 times is 0.83 or more). CPU ms/req: the server's CPU time per answer (user + system), which the client's own core can hide when it is the one saturated. Each row ran ${WARM_SECONDS} s unmeasured first, then a page and its API (or the hot thread and the same page quiet) in turns, ${ROUNDS} rounds of ${(SECONDS / ROUNDS).toFixed(1)} s each: req/s over the rounds, p50 of the middle round, p99 of the worst; a POST row ran ${POST_WARM_SECONDS} s unmeasured, then once for ${SECONDS} s. bytes sent: as the server answered accept-encoding: br, gzip after the row (a cached page or JSON page that lasts 2 s goes out as brotli 11, first as brotli 6)`,
   );
   console.log(line(head));
   console.log(`|${width.map((w, i) => (i >= 5 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`);
